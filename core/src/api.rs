@@ -1,0 +1,381 @@
+//! The worker's request handling, independent of the Workers runtime: the worker turns a
+//! `worker::Request` into an [`ApiRequest`], calls [`handle`] with its D1 store, and turns
+//! the [`ApiResponse`] back. Tests call [`handle`] with a SQLite store.
+//!
+//! Every public route checks, in order: route and method, body size, site, origin
+//! (CORS), content type, JSON shape, field rules, customer token; only then does it write.
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::nps::Category;
+use crate::site::Site;
+use crate::store::{NewNpsAnswer, Recorded, Store};
+use crate::token;
+use crate::validate::{self, MAX_BODY_BYTES};
+use crate::wire::NpsSubmission;
+
+/// How long browsers may cache a CORS preflight answer (Chromium caps it at two hours).
+const PREFLIGHT_MAX_AGE_SECONDS: u32 = 7_200;
+/// How long the public site configuration may be cached by browsers and CDNs.
+const CONFIG_MAX_AGE_SECONDS: u32 = 60;
+const DAY_MS: i64 = 86_400_000;
+
+/// The parts of an HTTP request the handlers look at.
+#[derive(Debug, Clone, Copy)]
+pub struct ApiRequest<'a> {
+    /// Upper-case HTTP method.
+    pub method: &'a str,
+    /// URL path, e.g. `/v1/sites/cairn/nps`.
+    pub path: &'a str,
+    /// URL query without `?`, possibly empty.
+    pub query: &'a str,
+    /// The `Origin` header.
+    pub origin: Option<&'a str>,
+    /// The `Authorization` header.
+    pub authorization: Option<&'a str>,
+    /// The `Content-Type` header.
+    pub content_type: Option<&'a str>,
+    /// The raw body (empty for GET).
+    pub body: &'a [u8],
+    /// The time of the request, Unix milliseconds.
+    pub now_ms: i64,
+}
+
+/// What to send back. `log` carries internal details for the operator's logs only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiResponse {
+    /// HTTP status.
+    pub status: u16,
+    /// Response headers, lowercase names.
+    pub headers: Vec<(&'static str, String)>,
+    /// JSON body, empty for 204.
+    pub body: String,
+    /// Internal error details to log, never sent.
+    pub log: Option<String>,
+}
+
+impl ApiResponse {
+    fn json(status: u16, body: &impl Serialize) -> ApiResponse {
+        ApiResponse {
+            status,
+            headers: vec![
+                ("content-type", "application/json; charset=utf-8".to_owned()),
+                ("cache-control", "no-store".to_owned()),
+                ("x-content-type-options", "nosniff".to_owned()),
+            ],
+            body: serde_json::to_string(body).unwrap_or_default(),
+            log: None,
+        }
+    }
+
+    /// The JSON error answer for `error`, with its cause kept for the logs if internal.
+    pub fn error(error: &Error) -> ApiResponse {
+        let mut response = ApiResponse::json(error.status(), &error.body());
+        if error.is_internal() {
+            response.log = Some(error.to_string());
+        }
+        if *error == Error::Unauthorized {
+            response.set_header("www-authenticate", "Bearer".into());
+        }
+        response
+    }
+
+    fn set_header(&mut self, name: &'static str, value: String) {
+        self.headers.retain(|(existing, _)| *existing != name);
+        self.headers.push((name, value));
+    }
+
+    /// The value of a header, for tests and the worker glue.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(existing, _)| *existing == name)
+            .map(|(_, value)| value.as_str())
+    }
+}
+
+/// Who may call a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Access {
+    /// Widgets on the site's allowed origins.
+    Public,
+    /// The brand, with its admin token.
+    Admin,
+}
+
+/// The routes under `/v1/sites/{site}/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Endpoint {
+    Config,
+    Nps,
+    NpsSummary,
+}
+
+impl Endpoint {
+    fn parse(rest: &[&str]) -> Option<Endpoint> {
+        match rest {
+            ["config"] => Some(Endpoint::Config),
+            ["nps"] => Some(Endpoint::Nps),
+            ["nps", "summary"] => Some(Endpoint::NpsSummary),
+            _ => None,
+        }
+    }
+
+    fn method(self) -> &'static str {
+        match self {
+            Endpoint::Config | Endpoint::NpsSummary => "GET",
+            Endpoint::Nps => "POST",
+        }
+    }
+
+    fn access(self) -> Access {
+        match self {
+            Endpoint::Config | Endpoint::Nps => Access::Public,
+            Endpoint::NpsSummary => Access::Admin,
+        }
+    }
+}
+
+/// Splits `/v1/sites/{site}/...` into the site key and the endpoint.
+fn route(path: &str) -> Result<(&str, Endpoint)> {
+    let segments: Vec<&str> = path.trim_end_matches('/').split('/').skip(1).collect();
+    match segments.as_slice() {
+        ["v1", "sites", site, rest @ ..] => {
+            let endpoint = Endpoint::parse(rest).ok_or(Error::NotFound)?;
+            Ok((site, endpoint))
+        }
+        _ => Err(Error::NotFound),
+    }
+}
+
+/// Answers one request. Never panics on input; every failure is an error response.
+pub async fn handle<S: Store>(request: &ApiRequest<'_>, store: &S) -> ApiResponse {
+    let mut cors = None;
+    let outcome = handle_inner(request, store, &mut cors).await;
+    let mut response = outcome.unwrap_or_else(|error| ApiResponse::error(&error));
+    if let Some(origin) = cors {
+        response.set_header("access-control-allow-origin", origin);
+    }
+    if request.origin.is_some() {
+        response.set_header("vary", "Origin".into());
+    }
+    response
+}
+
+async fn handle_inner<S: Store>(
+    request: &ApiRequest<'_>,
+    store: &S,
+    cors: &mut Option<String>,
+) -> Result<ApiResponse> {
+    let (site_key, endpoint) = route(request.path)?;
+    let preflight = request.method == "OPTIONS";
+    if !preflight && request.method != endpoint.method() {
+        return Err(Error::MethodNotAllowed);
+    }
+    if request.body.len() > MAX_BODY_BYTES {
+        return Err(Error::PayloadTooLarge {
+            limit: MAX_BODY_BYTES,
+        });
+    }
+    validate::site_key(site_key)?;
+    let row = store.site(site_key).await?.ok_or(Error::UnknownSite)?;
+    let site = Site::from_row(row)?;
+
+    let origin_allowed = request.origin.filter(|origin| site.allows_origin(origin));
+    *cors = origin_allowed.map(str::to_owned);
+    if preflight {
+        return preflight_response(endpoint, origin_allowed.is_some(), request.origin);
+    }
+    if endpoint.access() == Access::Public {
+        match request.origin {
+            Some(origin) if origin_allowed.is_none() => {
+                return Err(Error::OriginNotAllowed(origin.to_owned()));
+            }
+            None if endpoint.method() == "POST" => return Err(Error::OriginRequired),
+            _ => {}
+        }
+    } else {
+        require_admin(&site, request.authorization)?;
+    }
+
+    match endpoint {
+        Endpoint::Config => {
+            let mut response = ApiResponse::json(200, &site.public_config());
+            response.set_header(
+                "cache-control",
+                format!("public, max-age={CONFIG_MAX_AGE_SECONDS}"),
+            );
+            Ok(response)
+        }
+        Endpoint::Nps => submit_nps(request, &site, store).await,
+        Endpoint::NpsSummary => nps_summary(request, &site, store).await,
+    }
+}
+
+fn preflight_response(
+    endpoint: Endpoint,
+    allowed: bool,
+    origin: Option<&str>,
+) -> Result<ApiResponse> {
+    if !allowed {
+        return Err(match origin {
+            Some(origin) => Error::OriginNotAllowed(origin.to_owned()),
+            None => Error::OriginRequired,
+        });
+    }
+    Ok(ApiResponse {
+        status: 204,
+        headers: vec![
+            (
+                "access-control-allow-methods",
+                format!("{}, OPTIONS", endpoint.method()),
+            ),
+            (
+                "access-control-allow-headers",
+                "content-type, authorization".to_owned(),
+            ),
+            (
+                "access-control-max-age",
+                PREFLIGHT_MAX_AGE_SECONDS.to_string(),
+            ),
+        ],
+        body: String::new(),
+        log: None,
+    })
+}
+
+fn require_admin(site: &Site, authorization: Option<&str>) -> Result<()> {
+    let token = authorization
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .map(str::trim)
+        .ok_or(Error::Unauthorized)?;
+    if site.admin_token_matches(token) {
+        Ok(())
+    } else {
+        Err(Error::Unauthorized)
+    }
+}
+
+fn require_json(content_type: Option<&str>) -> Result<()> {
+    let essence = content_type
+        .and_then(|value| value.split(';').next())
+        .map(|value| value.trim().to_ascii_lowercase());
+    if essence.as_deref() == Some("application/json") {
+        Ok(())
+    } else {
+        Err(Error::UnsupportedMediaType)
+    }
+}
+
+/// Parses a JSON body into `T`: first as any JSON object, so broken syntax is told apart from a
+/// well-formed body of the wrong shape, then into `T`, turning serde's errors into
+/// messages that name the field at fault.
+fn parse_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T> {
+    let body = std::str::from_utf8(body)
+        .map_err(|_| Error::InvalidJson("the body must be UTF-8 encoded JSON".to_owned()))?;
+    serde_json::from_str::<std::collections::BTreeMap<String, serde::de::IgnoredAny>>(body)
+        .map_err(|error| {
+            Error::InvalidJson(if error.is_data() {
+                "the body must be a JSON object".to_owned()
+            } else {
+                format!("the body is not valid JSON: {error}")
+            })
+        })?;
+    let mut deserializer = serde_json::Deserializer::from_str(body);
+    serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        let message = error.into_inner().to_string();
+        let backticked = message.split('`').nth(1).unwrap_or_default().to_owned();
+        if message.starts_with("missing field") {
+            Error::field(&backticked, format!("{backticked} is required"))
+        } else if message.starts_with("unknown field") {
+            Error::field(&backticked, format!("unknown field {backticked}"))
+        } else if path == "score" {
+            validate::score_error()
+        } else {
+            Error::field(&path, format!("{path}: {message}"))
+        }
+    })
+}
+
+async fn submit_nps<S: Store>(
+    request: &ApiRequest<'_>,
+    site: &Site,
+    store: &S,
+) -> Result<ApiResponse> {
+    require_json(request.content_type)?;
+    let submission: NpsSubmission = parse_body(request.body)?;
+    let score = validate::score(submission.score)?;
+    let comment = validate::comment(submission.comment.as_deref().unwrap_or_default())?;
+    validate::opaque_id("visitor_id", &submission.visitor_id)?;
+    validate::opaque_id("idempotency_key", &submission.idempotency_key)?;
+    let page_url = validate::page_url(submission.page_url.as_deref())?;
+    let customer_id = match submission.customer_token.as_deref().map(str::trim) {
+        Some(token) if !token.is_empty() => Some(
+            token::verify(
+                token,
+                site.customer_token_secret(),
+                request.now_ms.div_euclid(1000),
+            )?
+            .sub,
+        ),
+        _ => None,
+    };
+    let answer = NewNpsAnswer {
+        site_id: site.key.clone(),
+        idempotency_key: submission.idempotency_key,
+        visitor_id: submission.visitor_id,
+        customer_id,
+        score,
+        category: Category::of(score),
+        comment,
+        page_url,
+        locale: submission.locale.map(|locale| locale.tag().to_owned()),
+        created_at: request.now_ms,
+    };
+    Ok(match store.record_nps(&answer).await? {
+        Recorded::Created(stored) => ApiResponse::json(201, &crate::wire::NpsCreated {
+            id: stored.id,
+            category: stored.category,
+        }),
+        Recorded::Replayed(stored) => ApiResponse::json(200, &crate::wire::NpsCreated {
+            id: stored.id,
+            category: stored.category,
+        }),
+    })
+}
+
+async fn nps_summary<S: Store>(
+    request: &ApiRequest<'_>,
+    site: &Site,
+    store: &S,
+) -> Result<ApiResponse> {
+    let mut from = None;
+    let mut to = None;
+    for (name, value) in form_urlencoded::parse(request.query.as_bytes()) {
+        match name.as_ref() {
+            "from" => from = Some(value.into_owned()),
+            "to" => to = Some(value.into_owned()),
+            _ => {}
+        }
+    }
+    let from_ms = from
+        .as_deref()
+        .map(|day| validate::day_start_ms("from", day))
+        .transpose()?
+        .unwrap_or(i64::MIN);
+    let to_ms = to
+        .as_deref()
+        .map(|day| validate::day_start_ms("to", day).map(|start| start + DAY_MS))
+        .transpose()?
+        .unwrap_or(i64::MAX);
+    if from_ms >= to_ms {
+        return Err(Error::InvalidQuery {
+            param: "from".to_owned(),
+            message: "from must be on or before to".to_owned(),
+        });
+    }
+    let counts = store.nps_counts(&site.key, from_ms, to_ms).await?;
+    Ok(ApiResponse::json(200, &counts.summary(from, to)))
+}

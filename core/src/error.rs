@@ -1,0 +1,176 @@
+//! The one error type of the core crate, and its mapping to HTTP statuses and to the
+//! `{"error":{"code","message"}}` body of PRODUCT.md.
+
+use crate::wire::{ErrorBody, ErrorDetail};
+
+/// Shorthand used across the crate so signatures stay readable.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can make a request fail. Each variant maps to exactly one status and
+/// one stable `code` string that clients can switch on.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum Error {
+    /// No route matches the path.
+    #[error("no such route")]
+    NotFound,
+    /// The route exists but not for this HTTP method.
+    #[error("method not allowed on this route")]
+    MethodNotAllowed,
+    /// The `data-site` key names no site we know.
+    #[error("unknown site")]
+    UnknownSite,
+    /// The request comes from a page whose origin the site has not allowed.
+    #[error("origin {0:?} is not allowed for this site")]
+    OriginNotAllowed(String),
+    /// A browser write without any `Origin` header cannot be attributed to a site page.
+    #[error("the Origin header is required")]
+    OriginRequired,
+    /// Admin routes need `Authorization: Bearer <admin token>`.
+    #[error("a valid admin token is required")]
+    Unauthorized,
+    /// The body is larger than the route accepts.
+    #[error("the body is larger than {limit} bytes")]
+    PayloadTooLarge {
+        /// The limit that was exceeded, in bytes.
+        limit: usize,
+    },
+    /// Writes take `application/json` only.
+    #[error("the body must be sent as application/json")]
+    UnsupportedMediaType,
+    /// The body is not JSON, or not a JSON object of the expected shape.
+    #[error("{0}")]
+    InvalidJson(String),
+    /// A field is present and well-typed but its value breaks a rule.
+    #[error("{message}")]
+    InvalidField {
+        /// JSON path of the field, e.g. `score`.
+        field: String,
+        /// Human-readable rule that was broken.
+        message: String,
+    },
+    /// A query-string parameter is malformed.
+    #[error("{message}")]
+    InvalidQuery {
+        /// Name of the parameter.
+        param: String,
+        /// Human-readable rule that was broken.
+        message: String,
+    },
+    /// The `customer-token` is malformed or its signature does not match the site secret.
+    #[error("the customer token is not valid for this site")]
+    InvalidCustomerToken,
+    /// The `customer-token` was valid once but its expiry has passed.
+    #[error("the customer token has expired")]
+    CustomerTokenExpired,
+    /// The site's stored configuration cannot be read; an operator must fix it.
+    #[error("site configuration is broken: {0}")]
+    BrokenSiteConfig(String),
+    /// The storage layer failed; details are logged, never sent to clients.
+    #[error("storage failure: {0}")]
+    Storage(String),
+}
+
+impl Error {
+    /// Shorthand for a field rule violation.
+    pub fn field(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::InvalidField {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    /// The HTTP status this error is answered with: the one place where errors meet HTTP.
+    pub fn status(&self) -> u16 {
+        match self {
+            Error::InvalidJson(_) | Error::InvalidQuery { .. } => 400,
+            Error::Unauthorized | Error::InvalidCustomerToken | Error::CustomerTokenExpired => {
+                401
+            }
+            Error::OriginNotAllowed(_) | Error::OriginRequired => 403,
+            Error::NotFound | Error::UnknownSite => 404,
+            Error::MethodNotAllowed => 405,
+            Error::PayloadTooLarge { .. } => 413,
+            Error::UnsupportedMediaType => 415,
+            Error::InvalidField { .. } => 422,
+            Error::BrokenSiteConfig(_) | Error::Storage(_) => 500,
+        }
+    }
+
+    /// The stable machine-readable code clients switch on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::NotFound => "not_found",
+            Error::MethodNotAllowed => "method_not_allowed",
+            Error::UnknownSite => "unknown_site",
+            Error::OriginNotAllowed(_) => "origin_not_allowed",
+            Error::OriginRequired => "origin_required",
+            Error::Unauthorized => "unauthorized",
+            Error::PayloadTooLarge { .. } => "payload_too_large",
+            Error::UnsupportedMediaType => "unsupported_media_type",
+            Error::InvalidJson(_) => "invalid_json",
+            Error::InvalidField { .. } => "invalid_field",
+            Error::InvalidQuery { .. } => "invalid_query",
+            Error::InvalidCustomerToken => "invalid_customer_token",
+            Error::CustomerTokenExpired => "customer_token_expired",
+            Error::BrokenSiteConfig(_) | Error::Storage(_) => "internal",
+        }
+    }
+
+    /// True when the details must stay in the logs rather than reach the client.
+    pub fn is_internal(&self) -> bool {
+        self.status() >= 500
+    }
+
+    /// The JSON body sent to the client. Internal errors say nothing about their cause.
+    pub fn body(&self) -> ErrorBody {
+        let message = if self.is_internal() {
+            "something went wrong on our side; please retry later".to_owned()
+        } else {
+            self.to_string()
+        };
+        let field = match self {
+            Error::InvalidField { field, .. } => Some(field.clone()),
+            Error::InvalidQuery { param, .. } => Some(param.clone()),
+            _ => None,
+        };
+        ErrorBody {
+            error: ErrorDetail {
+                code: self.code().to_owned(),
+                message,
+                field,
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_errors_hide_their_cause() {
+        let body = Error::Storage("D1_ERROR: table nps_answers has no column x".into()).body();
+        assert_eq!(body.error.code, "internal");
+        assert!(!body.error.message.contains("D1_ERROR"));
+    }
+
+    #[test]
+    fn client_errors_are_4xx_and_name_their_field() {
+        let error = Error::field("score", "score must be an integer from 0 to 10");
+        assert_eq!(error.status(), 422);
+        assert_eq!(error.body().error.field.as_deref(), Some("score"));
+        for error in [
+            Error::NotFound,
+            Error::UnknownSite,
+            Error::OriginRequired,
+            Error::Unauthorized,
+            Error::PayloadTooLarge { limit: 1 },
+            Error::UnsupportedMediaType,
+            Error::InvalidJson("x".into()),
+            Error::InvalidCustomerToken,
+            Error::CustomerTokenExpired,
+        ] {
+            assert!((400..500).contains(&error.status()), "{error:?}");
+        }
+    }
+}

@@ -1,0 +1,22 @@
+//! Portevoix core: everything the widgets and the worker agree on, with no platform
+//! dependency, so that it is all tested natively with `cargo test -p portevoix-core`.
+//!
+//! - [`wire`]: the JSON bodies that cross the network (golden-tested).
+//! - [`nps`]: the NPS categories, the score maths and the survey form's state machine.
+//! - [`site`]: a brand's site configuration and its theme.
+//! - [`copy`]: every visible string of the widgets, in French and English.
+//! - [`token`]: the signed `customer-token` a brand's server hands to its pages.
+//! - [`store`]: the storage trait and the SQL both storage adapters run.
+//! - [`api`]: the worker's request handling, written against [`store::Store`].
+
+pub mod api;
+pub mod copy;
+pub mod error;
+pub mod nps;
+pub mod site;
+pub mod store;
+pub mod token;
+pub mod validate;
+pub mod wire;
+
+pub use error::{Error, Result};

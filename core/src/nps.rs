@@ -1,0 +1,318 @@
+//! Net Promoter Score rules: what a score makes of a visitor, how the NPS is computed, and
+//! the survey form's state machine that the `<pv-nps>` widget drives.
+
+use serde::{Deserialize, Serialize};
+
+use crate::validate;
+use crate::wire::NpsSummary;
+
+/// The lowest and highest answers on the NPS scale.
+pub const SCORES: std::ops::RangeInclusive<u8> = 0..=10;
+
+/// What a score says about a customer, per the NPS definition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Category {
+    /// 9–10: likely advocates, to be invited to review, share and refer.
+    Promoter,
+    /// 7–8: satisfied but not enthusiastic.
+    Passive,
+    /// 0–6: unhappy customers who need care, fast.
+    Detractor,
+}
+
+impl Category {
+    /// The category of a score on the 0–10 scale (scores above 10 are rejected earlier).
+    pub fn of(score: u8) -> Category {
+        match score {
+            9.. => Category::Promoter,
+            7 | 8 => Category::Passive,
+            _ => Category::Detractor,
+        }
+    }
+
+    /// The lowercase name used on the wire and in storage.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Promoter => "promoter",
+            Category::Passive => "passive",
+            Category::Detractor => "detractor",
+        }
+    }
+}
+
+/// Raw counts of answers, as the store computes them in SQL.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct NpsCounts {
+    /// All answers in the range.
+    pub total: u64,
+    /// Answers scoring 9–10.
+    pub promoters: u64,
+    /// Answers scoring 0–6.
+    pub detractors: u64,
+}
+
+impl NpsCounts {
+    /// Answers scoring 7–8: whatever is neither promoter nor detractor.
+    pub fn passives(&self) -> u64 {
+        self.total.saturating_sub(self.promoters + self.detractors)
+    }
+
+    /// % promoters − % detractors, from −100 to +100, rounded to one decimal; `None`
+    /// without answers, because a score of 0 would claim a balance nobody expressed.
+    pub fn nps(&self) -> Option<f64> {
+        if self.total == 0 {
+            return None;
+        }
+        let difference = self.promoters as f64 - self.detractors as f64;
+        Some((difference * 1000.0 / self.total as f64).round() / 10.0)
+    }
+
+    /// The wire summary for a date range.
+    pub fn summary(&self, from: Option<String>, to: Option<String>) -> NpsSummary {
+        NpsSummary {
+            from,
+            to,
+            total: self.total,
+            promoters: self.promoters,
+            passives: self.passives(),
+            detractors: self.detractors,
+            nps: self.nps(),
+        }
+    }
+}
+
+/// Where the survey form is in its short life.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Phase {
+    /// The visitor is choosing a score and writing a comment.
+    Editing,
+    /// The answer is on its way.
+    Sending,
+    /// The network failed; the answer waits to be resent with the same idempotency key.
+    WaitingToRetry,
+    /// The worker stored the answer.
+    Sent(Category),
+}
+
+/// Everything the visitor can do to the form, and everything the network can answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormAction {
+    /// A score was chosen on the 0–10 scale.
+    PickScore(u8),
+    /// The comment box changed.
+    EditComment(String),
+    /// The visitor pressed send; `fresh_key` is used unless a retry key is pending.
+    Submit {
+        /// A new random idempotency key, used only for a first attempt.
+        fresh_key: String,
+    },
+    /// The worker stored the answer (or had already stored it).
+    Stored(Category),
+    /// The worker refused the answer: nothing was stored, the visitor may fix it.
+    Refused(String),
+    /// The answer may not have arrived: keep the key and offer a retry.
+    NetworkFailed,
+}
+
+/// The state of one `<pv-nps>` form. Pure, so every transition is tested natively.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NpsForm {
+    /// The chosen score, if any.
+    pub score: Option<u8>,
+    /// The comment as typed.
+    pub comment: String,
+    /// Where the form is.
+    pub phase: Phase,
+    /// The idempotency key of the answer in flight, kept across retries.
+    pub idempotency_key: Option<String>,
+    /// Why the worker refused the last attempt, shown to the visitor.
+    pub refusal: Option<String>,
+}
+
+impl Default for NpsForm {
+    fn default() -> Self {
+        NpsForm {
+            score: None,
+            comment: String::new(),
+            phase: Phase::Editing,
+            idempotency_key: None,
+            refusal: None,
+        }
+    }
+}
+
+impl NpsForm {
+    /// The category of the chosen score, which decides the comment prompt.
+    pub fn category(&self) -> Option<Category> {
+        self.score.map(Category::of)
+    }
+
+    /// True when the comment breaks the length rule; the form shows it before sending.
+    pub fn comment_too_long(&self) -> bool {
+        validate::comment(&self.comment).is_err()
+    }
+
+    /// True when pressing send would send something.
+    pub fn can_submit(&self) -> bool {
+        self.score.is_some()
+            && !self.comment_too_long()
+            && matches!(self.phase, Phase::Editing | Phase::WaitingToRetry)
+    }
+
+    /// True while the answer is being sent or waits for a retry: inputs stay as they are,
+    /// so a retry sends exactly what the first attempt did.
+    pub fn locked(&self) -> bool {
+        matches!(self.phase, Phase::Sending | Phase::WaitingToRetry)
+    }
+
+    /// The next state after `action`. Actions that make no sense now change nothing.
+    pub fn apply(&self, action: FormAction) -> NpsForm {
+        let mut next = self.clone();
+        match action {
+            FormAction::PickScore(score) if SCORES.contains(&score) && !self.locked() => {
+                next.score = Some(score);
+            }
+            FormAction::EditComment(comment) if !self.locked() => next.comment = comment,
+            FormAction::Submit { fresh_key } if self.can_submit() => {
+                next.idempotency_key = Some(self.idempotency_key.clone().unwrap_or(fresh_key));
+                next.phase = Phase::Sending;
+                next.refusal = None;
+            }
+            FormAction::Stored(category) if self.phase == Phase::Sending => {
+                next.phase = Phase::Sent(category);
+                next.idempotency_key = None;
+            }
+            FormAction::Refused(reason) if self.phase == Phase::Sending => {
+                next.phase = Phase::Editing;
+                next.idempotency_key = None;
+                next.refusal = Some(reason);
+            }
+            FormAction::NetworkFailed if self.phase == Phase::Sending => {
+                next.phase = Phase::WaitingToRetry;
+            }
+            _ => {}
+        }
+        next
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn category_boundaries_follow_the_nps_definition() {
+        for score in 0..=6 {
+            assert_eq!(Category::of(score), Category::Detractor, "score {score}");
+        }
+        assert_eq!(Category::of(7), Category::Passive);
+        assert_eq!(Category::of(8), Category::Passive);
+        assert_eq!(Category::of(9), Category::Promoter);
+        assert_eq!(Category::of(10), Category::Promoter);
+    }
+
+    #[test]
+    fn nps_is_promoter_share_minus_detractor_share() {
+        let counts = NpsCounts {
+            total: 4,
+            promoters: 2,
+            detractors: 1,
+        };
+        assert_eq!(counts.passives(), 1);
+        assert_eq!(counts.nps(), Some(25.0));
+    }
+
+    #[test]
+    fn nps_spans_minus_100_to_100_and_rounds_to_one_decimal() {
+        let all_promoters = NpsCounts {
+            total: 3,
+            promoters: 3,
+            detractors: 0,
+        };
+        let all_detractors = NpsCounts {
+            total: 3,
+            promoters: 0,
+            detractors: 3,
+        };
+        let one_in_three = NpsCounts {
+            total: 3,
+            promoters: 1,
+            detractors: 0,
+        };
+        assert_eq!(all_promoters.nps(), Some(100.0));
+        assert_eq!(all_detractors.nps(), Some(-100.0));
+        assert_eq!(one_in_three.nps(), Some(33.3));
+    }
+
+    #[test]
+    fn nps_without_answers_is_none_not_zero() {
+        let summary = NpsCounts::default().summary(None, None);
+        assert_eq!(summary.nps, None);
+        assert_eq!(summary.total, 0);
+        assert_eq!(summary.passives, 0);
+    }
+
+    fn submitted(form: NpsForm) -> NpsForm {
+        form.apply(FormAction::Submit {
+            fresh_key: "key-1".into(),
+        })
+    }
+
+    #[test]
+    fn form_cannot_be_sent_without_a_score() {
+        let form = submitted(NpsForm::default());
+        assert_eq!(form.phase, Phase::Editing);
+        assert_eq!(form.idempotency_key, None);
+    }
+
+    #[test]
+    fn form_rejects_scores_off_the_scale() {
+        let form = NpsForm::default().apply(FormAction::PickScore(11));
+        assert_eq!(form.score, None);
+    }
+
+    #[test]
+    fn a_retry_reuses_the_first_idempotency_key() {
+        let form = submitted(NpsForm::default().apply(FormAction::PickScore(9)));
+        assert_eq!(form.phase, Phase::Sending);
+        let waiting = form.apply(FormAction::NetworkFailed);
+        assert_eq!(waiting.phase, Phase::WaitingToRetry);
+        let retried = waiting.apply(FormAction::Submit {
+            fresh_key: "key-2".into(),
+        });
+        assert_eq!(retried.idempotency_key.as_deref(), Some("key-1"));
+        assert_eq!(
+            retried.apply(FormAction::Stored(Category::Promoter)).phase,
+            Phase::Sent(Category::Promoter)
+        );
+    }
+
+    #[test]
+    fn inputs_are_locked_while_an_answer_is_in_flight() {
+        let form = submitted(NpsForm::default().apply(FormAction::PickScore(3)));
+        let unchanged = form
+            .apply(FormAction::PickScore(10))
+            .apply(FormAction::EditComment("changed".into()));
+        assert_eq!(unchanged.score, Some(3));
+        assert_eq!(unchanged.comment, "");
+    }
+
+    #[test]
+    fn a_refusal_unlocks_the_form_and_drops_the_key() {
+        let form = submitted(NpsForm::default().apply(FormAction::PickScore(5)))
+            .apply(FormAction::Refused("comment too long".into()));
+        assert_eq!(form.phase, Phase::Editing);
+        assert_eq!(form.idempotency_key, None);
+        assert_eq!(form.refusal.as_deref(), Some("comment too long"));
+    }
+
+    #[test]
+    fn an_overlong_comment_blocks_sending() {
+        let form = NpsForm::default()
+            .apply(FormAction::PickScore(8))
+            .apply(FormAction::EditComment("é".repeat(2001)));
+        assert!(form.comment_too_long());
+        assert!(!form.can_submit());
+    }
+}

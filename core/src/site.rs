@@ -1,0 +1,323 @@
+//! A brand's site: who may embed its widgets, how they look and speak, and the secrets
+//! that prove admin and customer identity.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+use crate::error::{Error, Result};
+use crate::store::SiteRow;
+use crate::wire::PublicSiteConfig;
+
+/// The languages the widgets ship in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Locale {
+    /// French.
+    Fr,
+    /// English.
+    En,
+}
+
+impl Locale {
+    /// The first supported language among BCP 47 tags in order of preference
+    /// (`fr-CA` counts as French); `None` when none is supported.
+    pub fn negotiate<'a>(tags: impl IntoIterator<Item = &'a str>) -> Option<Locale> {
+        tags.into_iter().find_map(|tag| {
+            let primary = tag.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+            match primary.as_str() {
+                "fr" => Some(Locale::Fr),
+                "en" => Some(Locale::En),
+                _ => None,
+            }
+        })
+    }
+
+    /// The BCP 47 tag, for `lang` attributes and number formatting.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Locale::Fr => "fr",
+            Locale::En => "en",
+        }
+    }
+}
+
+/// Where a promoter is invited after answering. Empty until the brand sets them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PromoterLinks {
+    /// Page where the visitor can write a review.
+    pub review: Option<String>,
+    /// Page or offer the visitor can share.
+    pub share: Option<String>,
+    /// Referral programme page.
+    pub referral: Option<String>,
+}
+
+impl PromoterLinks {
+    /// The links with anything but `http(s)` URLs removed, so a stored `javascript:` link
+    /// can never reach a visitor.
+    fn sanitized(self) -> PromoterLinks {
+        PromoterLinks {
+            review: web_url(self.review),
+            share: web_url(self.share),
+            referral: web_url(self.referral),
+        }
+    }
+}
+
+/// The brand's look, turned into CSS custom properties inside each widget's shadow root.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Theme {
+    /// Buttons, the selected score, focus rings.
+    pub accent: String,
+    /// Text drawn on the accent colour.
+    pub on_accent: String,
+    /// Body text.
+    pub text: String,
+    /// Widget background.
+    pub background: String,
+    /// Font stack; `inherit` uses the host page's font.
+    pub font: String,
+    /// Corner radius of the card and buttons.
+    pub radius: String,
+}
+
+impl Default for Theme {
+    fn default() -> Self {
+        Theme {
+            accent: "#1f5f4a".into(),
+            on_accent: "#ffffff".into(),
+            text: "#1d2521".into(),
+            background: "#ffffff".into(),
+            font: "inherit".into(),
+            radius: "12px".into(),
+        }
+    }
+}
+
+impl Theme {
+    /// The theme with every value that could escape its CSS declaration replaced by the
+    /// default, so a stored theme can never inject CSS into a widget.
+    fn sanitized(self) -> Theme {
+        let default = Theme::default();
+        let keep = |value: String, fallback: String| {
+            if is_safe_css_value(&value) { value } else { fallback }
+        };
+        Theme {
+            accent: keep(self.accent, default.accent),
+            on_accent: keep(self.on_accent, default.on_accent),
+            text: keep(self.text, default.text),
+            background: keep(self.background, default.background),
+            font: keep(self.font, default.font),
+            radius: keep(self.radius, default.radius),
+        }
+    }
+
+    /// The `:host` rule that hands the theme to the widget's stylesheet. The host page may
+    /// still override any of these properties on the element itself.
+    pub fn host_css(&self) -> String {
+        format!(
+            ":host{{--pv-accent-default:{};--pv-on-accent-default:{};--pv-text-default:{};\
+             --pv-background-default:{};--pv-font-default:{};--pv-radius-default:{}}}",
+            self.accent, self.on_accent, self.text, self.background, self.font, self.radius
+        )
+    }
+}
+
+/// True for values that stay inside one CSS declaration: no `;`, braces, angle brackets,
+/// backslashes, comments or line breaks, and a sane length.
+fn is_safe_css_value(value: &str) -> bool {
+    !value.is_empty()
+        && value.len() <= 200
+        && !value.contains("/*")
+        && value.chars().all(|character| {
+            character.is_ascii_alphanumeric() || " #%(),.-_'\"".contains(character)
+        })
+}
+
+fn web_url(url: Option<String>) -> Option<String> {
+    url.filter(|url| url.starts_with("https://") || url.starts_with("http://"))
+}
+
+/// The site configuration stored as JSON beside the site's row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SiteConfig {
+    /// The brand's name, as shown in the NPS question.
+    pub brand_name: String,
+    /// Language used when neither the element nor the page names one.
+    pub default_locale: Locale,
+    /// Where an unhappy customer can reach the brand.
+    pub contact_url: Option<String>,
+    /// Where promoters are invited next.
+    pub promoter_links: PromoterLinks,
+    /// The brand's look.
+    pub theme: Theme,
+    /// Per-language overrides of visible strings, keyed by [`crate::copy::Text`] names.
+    pub copy: BTreeMap<Locale, BTreeMap<String, String>>,
+}
+
+impl Default for SiteConfig {
+    fn default() -> Self {
+        SiteConfig {
+            brand_name: String::new(),
+            default_locale: Locale::En,
+            contact_url: None,
+            promoter_links: PromoterLinks::default(),
+            theme: Theme::default(),
+            copy: BTreeMap::new(),
+        }
+    }
+}
+
+/// A site as the worker uses it, built from its stored row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Site {
+    /// The `data-site` key.
+    pub key: String,
+    /// Page origins allowed to call the public routes, e.g. `https://cairn.example`.
+    pub allowed_origins: Vec<String>,
+    admin_token_sha256: String,
+    customer_token_secret: String,
+    /// Look, language and copy.
+    pub config: SiteConfig,
+}
+
+impl Site {
+    /// Parses a stored row. A row that does not parse is an operator's mistake: it is
+    /// reported as an internal error, never blamed on the visitor.
+    pub fn from_row(row: SiteRow) -> Result<Site> {
+        let allowed_origins: Vec<String> = serde_json::from_str(&row.allowed_origins)
+            .map_err(|error| Error::BrokenSiteConfig(format!("allowed_origins: {error}")))?;
+        let mut config: SiteConfig = serde_json::from_str(&row.config)
+            .map_err(|error| Error::BrokenSiteConfig(format!("config: {error}")))?;
+        if config.brand_name.is_empty() {
+            config.brand_name.clone_from(&row.name);
+        }
+        config.theme = config.theme.sanitized();
+        config.promoter_links = config.promoter_links.sanitized();
+        config.contact_url = web_url(config.contact_url);
+        Ok(Site {
+            key: row.id,
+            allowed_origins: allowed_origins.iter().map(|origin| normalize_origin(origin)).collect(),
+            admin_token_sha256: row.admin_token_sha256.to_ascii_lowercase(),
+            customer_token_secret: row.customer_token_secret,
+            config,
+        })
+    }
+
+    /// Whether a page at `origin` may call this site's public routes.
+    pub fn allows_origin(&self, origin: &str) -> bool {
+        let origin = normalize_origin(origin);
+        self.allowed_origins.iter().any(|allowed| *allowed == origin)
+    }
+
+    /// Whether `token` is this site's admin token. Only its SHA-256 is stored, and the
+    /// comparison takes the same time whatever the input.
+    pub fn admin_token_matches(&self, token: &str) -> bool {
+        let presented = hex_sha256(token.as_bytes());
+        presented
+            .as_bytes()
+            .ct_eq(self.admin_token_sha256.as_bytes())
+            .into()
+    }
+
+    /// The secret brand servers sign customer tokens with.
+    pub fn customer_token_secret(&self) -> &[u8] {
+        self.customer_token_secret.as_bytes()
+    }
+
+    /// What widgets may see of the site.
+    pub fn public_config(&self) -> PublicSiteConfig {
+        PublicSiteConfig {
+            site: self.key.clone(),
+            brand_name: self.config.brand_name.clone(),
+            default_locale: self.config.default_locale,
+            contact_url: self.config.contact_url.clone(),
+            promoter_links: self.config.promoter_links.clone(),
+            theme: self.config.theme.clone(),
+            copy: self.config.copy.clone(),
+        }
+    }
+}
+
+/// Lowercase hex SHA-256, the form admin tokens are stored in.
+pub fn hex_sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+fn normalize_origin(origin: &str) -> String {
+    origin.trim().trim_end_matches('/').to_ascii_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(config: &str) -> SiteRow {
+        SiteRow {
+            id: "cairn".into(),
+            name: "Cairn".into(),
+            allowed_origins: r#"["https://Cairn.example/"]"#.into(),
+            admin_token_sha256: hex_sha256(b"admin-secret"),
+            customer_token_secret: "customer-secret".into(),
+            config: config.into(),
+        }
+    }
+
+    #[test]
+    fn origins_match_exactly_ignoring_case_and_trailing_slash() {
+        let site = Site::from_row(row("{}")).expect("valid row");
+        assert!(site.allows_origin("https://cairn.example"));
+        assert!(!site.allows_origin("http://cairn.example"));
+        assert!(!site.allows_origin("https://cairn.example.evil.test"));
+        assert!(!site.allows_origin("null"));
+    }
+
+    #[test]
+    fn admin_token_is_checked_against_its_hash() {
+        let site = Site::from_row(row("{}")).expect("valid row");
+        assert!(site.admin_token_matches("admin-secret"));
+        assert!(!site.admin_token_matches("admin-secreT"));
+        assert!(!site.admin_token_matches(""));
+    }
+
+    #[test]
+    fn brand_name_defaults_to_the_site_name() {
+        let site = Site::from_row(row("{}")).expect("valid row");
+        assert_eq!(site.public_config().brand_name, "Cairn");
+    }
+
+    #[test]
+    fn hostile_theme_values_and_links_are_dropped() {
+        let config = r#"{"theme":{"accent":"red;}</style><script>","font":"Inter, 'Helvetica Neue', sans-serif"},
+            "contact_url":"javascript:alert(1)","promoter_links":{"review":"https://cairn.example/avis"}}"#;
+        let site = Site::from_row(row(config)).expect("valid row");
+        let public = site.public_config();
+        assert_eq!(public.theme.accent, Theme::default().accent);
+        assert_eq!(public.theme.font, "Inter, 'Helvetica Neue', sans-serif");
+        assert_eq!(public.contact_url, None);
+        assert_eq!(public.promoter_links.review.as_deref(), Some("https://cairn.example/avis"));
+        assert!(public.theme.host_css().starts_with(":host{--pv-accent-default:#1f5f4a;"));
+    }
+
+    #[test]
+    fn a_broken_stored_config_is_an_internal_error() {
+        let error = Site::from_row(row("{not json")).err();
+        assert!(matches!(error, Some(Error::BrokenSiteConfig(_))));
+    }
+
+    #[test]
+    fn locale_negotiation_takes_the_first_supported_primary_tag() {
+        assert_eq!(Locale::negotiate(["de-DE", "fr-CA", "en"]), Some(Locale::Fr));
+        assert_eq!(Locale::negotiate(["EN_gb"]), Some(Locale::En));
+        assert_eq!(Locale::negotiate(["de", ""]), None);
+    }
+}

@@ -1,0 +1,108 @@
+//! Storage, as the request handling sees it: a trait with one method per question the
+//! handlers ask, and the SQL that every adapter runs, so D1 in production and SQLite in
+//! `cargo test` execute the very same statements against the very same migrations.
+
+use serde::Deserialize;
+
+use crate::error::Result;
+use crate::nps::{Category, NpsCounts};
+
+/// A row of the `sites` table.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct SiteRow {
+    /// The `data-site` key.
+    pub id: String,
+    /// The brand's name.
+    pub name: String,
+    /// JSON array of allowed page origins.
+    pub allowed_origins: String,
+    /// Lowercase hex SHA-256 of the admin token.
+    pub admin_token_sha256: String,
+    /// Key for customer-token signatures.
+    pub customer_token_secret: String,
+    /// JSON [`crate::site::SiteConfig`].
+    pub config: String,
+}
+
+/// A validated NPS answer, ready to store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewNpsAnswer {
+    /// The site it belongs to.
+    pub site_id: String,
+    /// Client-chosen; unique per site.
+    pub idempotency_key: String,
+    /// First-party random visitor id.
+    pub visitor_id: String,
+    /// Brand's customer id from a verified customer token.
+    pub customer_id: Option<String>,
+    /// 0–10.
+    pub score: u8,
+    /// Derived from the score, stored for readable exports.
+    pub category: Category,
+    /// Trimmed comment, if any.
+    pub comment: Option<String>,
+    /// Page the answer was given on.
+    pub page_url: Option<String>,
+    /// Language the visitor saw.
+    pub locale: Option<String>,
+    /// Unix milliseconds.
+    pub created_at: i64,
+}
+
+/// The stored answer, as the client sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct StoredNps {
+    /// Answer id.
+    pub id: String,
+    /// Category stored with the answer.
+    pub category: Category,
+}
+
+/// Whether a write stored something new or found the result of an earlier identical one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recorded<T> {
+    /// Stored now.
+    Created(T),
+    /// Stored by an earlier request with the same idempotency key; nothing new stored.
+    Replayed(T),
+}
+
+/// What the request handlers need from storage. Futures need not be `Send`: Workers run
+/// one request per isolate thread, and D1's futures are not `Send`.
+#[allow(async_fn_in_trait)]
+pub trait Store {
+    /// The site with this key, if any.
+    async fn site(&self, site_id: &str) -> Result<Option<SiteRow>>;
+
+    /// Stores an answer unless its idempotency key was seen before, in one round trip.
+    async fn record_nps(&self, answer: &NewNpsAnswer) -> Result<Recorded<StoredNps>>;
+
+    /// Counts answers created in `[from_ms, to_ms)`, in SQL.
+    async fn nps_counts(&self, site_id: &str, from_ms: i64, to_ms: i64) -> Result<NpsCounts>;
+}
+
+/// The statements both adapters run. Parameters are numbered and documented per query.
+pub mod sql {
+    /// `?1` site id.
+    pub const SELECT_SITE: &str = "SELECT id, name, allowed_origins, admin_token_sha256, \
+        customer_token_secret, config FROM sites WHERE id = ?1";
+
+    /// `?1` site, `?2` idempotency key, `?3` visitor, `?4` customer, `?5` score,
+    /// `?6` category, `?7` comment, `?8` page url, `?9` locale, `?10` created at (ms).
+    /// Returns the new row, or nothing if the key was already used.
+    pub const INSERT_NPS: &str = "INSERT INTO nps_answers (id, site_id, idempotency_key, \
+        visitor_id, customer_id, score, category, comment, page_url, locale, created_at) \
+        VALUES (lower(hex(randomblob(16))), ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) \
+        ON CONFLICT (site_id, idempotency_key) DO NOTHING RETURNING id, category";
+
+    /// `?1` site, `?2` idempotency key: the answer an earlier request stored.
+    pub const SELECT_NPS_BY_KEY: &str = "SELECT id, category FROM nps_answers \
+        WHERE site_id = ?1 AND idempotency_key = ?2";
+
+    /// `?1` site, `?2` from (ms, inclusive), `?3` to (ms, exclusive). Served by the
+    /// covering index `nps_answers_site_time`, so it never reads the table's rows.
+    pub const COUNT_NPS: &str = "SELECT COUNT(*) AS total, \
+        COALESCE(SUM(score >= 9), 0) AS promoters, \
+        COALESCE(SUM(score <= 6), 0) AS detractors \
+        FROM nps_answers WHERE site_id = ?1 AND created_at >= ?2 AND created_at < ?3";
+}

@@ -1,0 +1,154 @@
+//! Field rules shared by the widgets (to warn before sending) and the worker (to refuse).
+//! Each returns the cleaned value or an [`Error::InvalidField`] naming the field.
+
+use crate::error::{Error, Result};
+
+/// Longest accepted request body: an answer is a few hundred bytes, so 16 KB is generous.
+pub const MAX_BODY_BYTES: usize = 16 * 1024;
+/// Longest NPS comment, counted in characters, not bytes, so French text is not penalised.
+pub const MAX_COMMENT_CHARS: usize = 2_000;
+/// Longest page URL kept with an answer.
+pub const MAX_PAGE_URL_CHARS: usize = 2_048;
+
+/// A trimmed comment, `None` when blank.
+pub fn comment(raw: &str) -> Result<Option<String>> {
+    let trimmed = raw.trim();
+    if trimmed.chars().count() > MAX_COMMENT_CHARS {
+        return Err(Error::field(
+            "comment",
+            format!("comment must be at most {MAX_COMMENT_CHARS} characters"),
+        ));
+    }
+    Ok((!trimmed.is_empty()).then(|| trimmed.to_owned()))
+}
+
+/// An NPS score on the 0–10 scale.
+pub fn score(score: u8) -> Result<u8> {
+    if crate::nps::SCORES.contains(&score) {
+        Ok(score)
+    } else {
+        Err(score_error())
+    }
+}
+
+/// The one message for any score that is not an integer from 0 to 10.
+pub fn score_error() -> Error {
+    Error::field("score", "score must be an integer from 0 to 10")
+}
+
+/// An opaque client-made id (visitor id, idempotency key): 8–128 characters of
+/// `A–Z a–z 0–9 - _`, so it is safe in logs, URLs and SQL without further thought.
+pub fn opaque_id(field: &str, value: &str) -> Result<()> {
+    let length_ok = (8..=128).contains(&value.len());
+    let charset_ok = value
+        .bytes()
+        .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_');
+    if length_ok && charset_ok {
+        Ok(())
+    } else {
+        Err(Error::field(
+            field,
+            format!("{field} must be 8 to 128 characters of A-Z, a-z, 0-9, '-' and '_'"),
+        ))
+    }
+}
+
+/// An optional `http(s)` URL of bounded length, as given.
+pub fn page_url(value: Option<&str>) -> Result<Option<String>> {
+    let Some(value) = value.map(str::trim).filter(|value| !value.is_empty()) else {
+        return Ok(None);
+    };
+    let is_web_url = value.starts_with("https://") || value.starts_with("http://");
+    if !is_web_url || value.chars().count() > MAX_PAGE_URL_CHARS || value.contains(char::is_whitespace) {
+        return Err(Error::field(
+            "page_url",
+            format!("page_url must be an http(s) URL of at most {MAX_PAGE_URL_CHARS} characters"),
+        ));
+    }
+    Ok(Some(value.to_owned()))
+}
+
+/// A `data-site` key: 1–64 characters of `a–z 0–9 -`. Anything else cannot name a site.
+pub fn site_key(value: &str) -> Result<()> {
+    let valid = (1..=64).contains(&value.len())
+        && value
+            .bytes()
+            .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-');
+    if valid { Ok(()) } else { Err(Error::UnknownSite) }
+}
+
+/// A `YYYY-MM-DD` day as Unix milliseconds at its UTC midnight.
+pub fn day_start_ms(param: &str, value: &str) -> Result<i64> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let date = time::Date::parse(value, &format).map_err(|_| Error::InvalidQuery {
+        param: param.to_owned(),
+        message: format!("{param} must be a date written YYYY-MM-DD"),
+    })?;
+    Ok(date.midnight().assume_utc().unix_timestamp() * 1000)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comment_is_trimmed_and_blank_means_none() {
+        assert_eq!(comment("  great tent  ").ok(), Some(Some("great tent".into())));
+        assert_eq!(comment(" \n\t ").ok(), Some(None));
+    }
+
+    #[test]
+    fn comment_limit_counts_characters_not_bytes() {
+        assert!(comment(&"é".repeat(MAX_COMMENT_CHARS)).is_ok());
+        let error = comment(&"a".repeat(MAX_COMMENT_CHARS + 1)).err();
+        assert!(matches!(error, Some(Error::InvalidField { field, .. }) if field == "comment"));
+    }
+
+    #[test]
+    fn hostile_comments_are_kept_as_given() {
+        let hostile = "<script>alert(1)</script>'; DROP TABLE nps_answers; --";
+        assert_eq!(comment(hostile).ok(), Some(Some(hostile.to_owned())));
+    }
+
+    #[test]
+    fn score_must_be_on_the_scale() {
+        assert!(score(0).is_ok());
+        assert!(score(10).is_ok());
+        assert!(score(11).is_err());
+    }
+
+    #[test]
+    fn opaque_ids_have_a_safe_charset_and_length() {
+        assert!(opaque_id("visitor_id", "3f2a9c1e-7b4d-4e0a-9d1f-5c6b7a8e9f00").is_ok());
+        assert!(opaque_id("visitor_id", "short").is_err());
+        assert!(opaque_id("visitor_id", &"a".repeat(129)).is_err());
+        assert!(opaque_id("visitor_id", "abc def ghi").is_err());
+        assert!(opaque_id("visitor_id", "abcdefgh'--").is_err());
+    }
+
+    #[test]
+    fn page_url_must_be_a_bounded_web_url() {
+        assert_eq!(page_url(None).ok(), Some(None));
+        assert_eq!(page_url(Some("")).ok(), Some(None));
+        assert!(page_url(Some("https://cairn.example/tentes?x=1")).is_ok());
+        assert!(page_url(Some("javascript:alert(1)")).is_err());
+        let long = format!("https://cairn.example/{}", "a".repeat(MAX_PAGE_URL_CHARS));
+        assert!(page_url(Some(&long)).is_err());
+    }
+
+    #[test]
+    fn site_keys_are_lowercase_slugs() {
+        assert!(site_key("cairn").is_ok());
+        assert!(site_key("cairn-fr-2").is_ok());
+        assert_eq!(site_key("Cairn"), Err(Error::UnknownSite));
+        assert_eq!(site_key(""), Err(Error::UnknownSite));
+        assert_eq!(site_key("../etc"), Err(Error::UnknownSite));
+    }
+
+    #[test]
+    fn days_parse_to_utc_midnight() {
+        assert_eq!(day_start_ms("from", "1970-01-02").ok(), Some(86_400_000));
+        assert!(day_start_ms("from", "2026-02-30").is_err());
+        assert!(day_start_ms("from", "yesterday").is_err());
+    }
+}

@@ -1,0 +1,313 @@
+//! Request handling through the storage trait, natively: every route, every refusal, and
+//! proof that a refused request stores nothing.
+
+mod support;
+
+use portevoix_core::api::{ApiRequest, ApiResponse, handle};
+use portevoix_core::token::{CustomerClaims, sign};
+use portevoix_core::wire::{ErrorBody, NpsCreated, NpsSummary, PublicSiteConfig};
+use serde_json::{Value, json};
+use support::{ADMIN_TOKEN, CUSTOMER_SECRET, ORIGIN, SITE, SqliteStore};
+
+const NOW_MS: i64 = 1_764_500_000_000; // 2025-11-30
+
+fn request<'a>(method: &'a str, path: &'a str, body: &'a [u8]) -> ApiRequest<'a> {
+    ApiRequest {
+        method,
+        path,
+        query: "",
+        origin: Some(ORIGIN),
+        authorization: None,
+        content_type: Some("application/json"),
+        body,
+        now_ms: NOW_MS,
+    }
+}
+
+fn run(store: &SqliteStore, request: &ApiRequest<'_>) -> ApiResponse {
+    pollster::block_on(handle(request, store))
+}
+
+fn post_nps(store: &SqliteStore, body: &Value) -> ApiResponse {
+    let bytes = body.to_string().into_bytes();
+    run(store, &request("POST", "/v1/sites/cairn/nps", &bytes))
+}
+
+fn answer(score: u8, key: &str) -> Value {
+    json!({
+        "score": score,
+        "comment": "Tente montée en 5 minutes",
+        "visitor_id": "visitor-0001",
+        "idempotency_key": key,
+        "page_url": "https://cairn.example/tentes",
+        "locale": "fr"
+    })
+}
+
+fn error_of(response: &ApiResponse) -> (u16, String, Option<String>) {
+    let body: ErrorBody = serde_json::from_str(&response.body).expect("error body");
+    (response.status, body.error.code, body.error.field)
+}
+
+fn summary(store: &SqliteStore, query: &str, token: Option<&str>) -> ApiResponse {
+    let authorization = token.map(|token| format!("Bearer {token}"));
+    let mut request = request("GET", "/v1/sites/cairn/nps/summary", b"");
+    request.query = query;
+    request.origin = None;
+    request.authorization = authorization.as_deref();
+    run(store, &request)
+}
+
+#[test]
+fn an_answer_is_stored_with_its_category() {
+    let store = SqliteStore::new();
+    let response = post_nps(&store, &answer(10, "key-00000001"));
+    assert_eq!(response.status, 201);
+    assert_eq!(response.header("access-control-allow-origin"), Some(ORIGIN));
+    let created: NpsCreated = serde_json::from_str(&response.body).expect("created body");
+    assert_eq!(created.category.as_str(), "promoter");
+    assert_eq!(store.nps_rows(), 1);
+    assert_eq!(store.nps_column(&created.id, "comment").as_deref(), Some("Tente montée en 5 minutes"));
+    assert_eq!(store.nps_column(&created.id, "customer_id"), None);
+}
+
+#[test]
+fn a_retry_returns_the_first_answer_and_stores_nothing_new() {
+    let store = SqliteStore::new();
+    let first = post_nps(&store, &answer(3, "key-00000002"));
+    let retry = post_nps(&store, &answer(3, "key-00000002"));
+    assert_eq!((first.status, retry.status), (201, 200));
+    assert_eq!(first.body, retry.body);
+    assert_eq!(store.nps_rows(), 1);
+}
+
+#[test]
+fn the_same_key_on_another_answer_still_returns_the_first() {
+    let store = SqliteStore::new();
+    let first = post_nps(&store, &answer(3, "key-00000003"));
+    let changed = post_nps(&store, &answer(10, "key-00000003"));
+    assert_eq!(changed.status, 200);
+    assert_eq!(first.body, changed.body);
+    assert_eq!(store.nps_rows(), 1);
+}
+
+#[test]
+fn every_invalid_field_is_refused_with_its_name_and_nothing_is_stored() {
+    let store = SqliteStore::new();
+    let cases: Vec<(Value, &str)> = vec![
+        (json!({"score": 11, "visitor_id": "visitor-0001", "idempotency_key": "key-00000004"}), "score"),
+        (json!({"score": -1, "visitor_id": "visitor-0001", "idempotency_key": "key-00000004"}), "score"),
+        (json!({"score": 7.5, "visitor_id": "visitor-0001", "idempotency_key": "key-00000004"}), "score"),
+        (json!({"score": "7", "visitor_id": "visitor-0001", "idempotency_key": "key-00000004"}), "score"),
+        (json!({"score": null, "visitor_id": "visitor-0001", "idempotency_key": "key-00000004"}), "score"),
+        (json!({"score": 99999999999u64, "visitor_id": "visitor-0001", "idempotency_key": "key-00000004"}), "score"),
+        (json!({"visitor_id": "visitor-0001", "idempotency_key": "key-00000004"}), "score"),
+        (json!({"score": 7, "idempotency_key": "key-00000004"}), "visitor_id"),
+        (json!({"score": 7, "visitor_id": "visitor-0001"}), "idempotency_key"),
+        (json!({"score": 7, "visitor_id": 12345678, "idempotency_key": "key-00000004"}), "visitor_id"),
+        (json!({"score": 7, "visitor_id": "v", "idempotency_key": "key-00000004"}), "visitor_id"),
+        (json!({"score": 7, "visitor_id": "visitor-0001", "idempotency_key": "k e y"}), "idempotency_key"),
+        (json!({"score": 7, "visitor_id": "visitor-0001", "idempotency_key": "key-00000004", "comment": "x".repeat(2001)}), "comment"),
+        (json!({"score": 7, "visitor_id": "visitor-0001", "idempotency_key": "key-00000004", "comment": ["a"]}), "comment"),
+        (json!({"score": 7, "visitor_id": "visitor-0001", "idempotency_key": "key-00000004", "page_url": "javascript:alert(1)"}), "page_url"),
+        (json!({"score": 7, "visitor_id": "visitor-0001", "idempotency_key": "key-00000004", "locale": "de"}), "locale"),
+        (json!({"score": 7, "visitor_id": "visitor-0001", "idempotency_key": "key-00000004", "is_admin": true}), "is_admin"),
+    ];
+    for (body, field) in cases {
+        let response = post_nps(&store, &body);
+        let (status, code, named) = error_of(&response);
+        assert_eq!((status, code.as_str()), (422, "invalid_field"), "{body}");
+        assert_eq!(named.as_deref(), Some(field), "{body}");
+        assert_eq!(response.header("access-control-allow-origin"), Some(ORIGIN));
+    }
+    assert_eq!(store.nps_rows(), 0);
+}
+
+#[test]
+fn malformed_bodies_are_refused_as_invalid_json() {
+    let store = SqliteStore::new();
+    let deep = format!("{}{}", "[".repeat(1_000), "]".repeat(1_000));
+    let bodies: Vec<&[u8]> = vec![
+        b"",
+        b"{",
+        b"[]",
+        b"42",
+        b"\"score\"",
+        b"{\"score\": 7} trailing",
+        b"{\"score\": 7, \"visitor_id\": \"\xff\xfe\"}",
+        deep.as_bytes(),
+    ];
+    for body in bodies {
+        let response = run(&store, &request("POST", "/v1/sites/cairn/nps", body));
+        let (status, code, _) = error_of(&response);
+        assert_eq!((status, code.as_str()), (400, "invalid_json"), "{:.60}", String::from_utf8_lossy(body));
+    }
+    assert_eq!(store.nps_rows(), 0);
+}
+
+#[test]
+fn oversized_bodies_are_refused_before_parsing() {
+    let store = SqliteStore::new();
+    let mut body = answer(9, "key-00000005");
+    body["comment"] = Value::String("a".repeat(17 * 1024));
+    let response = post_nps(&store, &body);
+    assert_eq!(error_of(&response), (413, "payload_too_large".into(), None));
+    assert_eq!(store.nps_rows(), 0);
+}
+
+#[test]
+fn only_json_is_accepted() {
+    let store = SqliteStore::new();
+    let body = answer(9, "key-00000006").to_string().into_bytes();
+    for content_type in [None, Some("text/plain"), Some("application/x-www-form-urlencoded")] {
+        let mut request = request("POST", "/v1/sites/cairn/nps", &body);
+        request.content_type = content_type;
+        assert_eq!(error_of(&run(&store, &request)).0, 415);
+    }
+    let mut request = request("POST", "/v1/sites/cairn/nps", &body);
+    request.content_type = Some("Application/JSON; charset=utf-8");
+    assert_eq!(run(&store, &request).status, 201);
+}
+
+#[test]
+fn hostile_strings_are_stored_exactly_as_given() {
+    let store = SqliteStore::new();
+    let hostile = "<img src=x onerror=alert(1)>'); DROP TABLE sites; -- \u{202e}\u{0}";
+    let mut body = answer(2, "key-00000007");
+    body["comment"] = Value::String(hostile.into());
+    let response = post_nps(&store, &body);
+    let created: NpsCreated = serde_json::from_str(&response.body).expect("created");
+    assert_eq!(store.nps_column(&created.id, "comment").as_deref(), Some(hostile));
+}
+
+#[test]
+fn unknown_sites_and_routes_are_404() {
+    let store = SqliteStore::new();
+    let body = answer(9, "key-00000008").to_string().into_bytes();
+    for path in ["/v1/sites/nobody/nps", "/v1/sites/NOT%20A%20KEY/nps", "/v1/sites/../nps"] {
+        assert_eq!(error_of(&run(&store, &request("POST", path, &body))).1, "unknown_site", "{path}");
+    }
+    for path in ["/", "/v1", "/v1/sites/cairn", "/v1/sites/cairn/unknown"] {
+        assert_eq!(error_of(&run(&store, &request("GET", path, b""))).1, "not_found", "{path}");
+    }
+    assert_eq!(error_of(&run(&store, &request("DELETE", "/v1/sites/cairn/nps", b""))).0, 405);
+    assert_eq!(store.nps_rows(), 0);
+}
+
+#[test]
+fn foreign_and_missing_origins_cannot_write() {
+    let store = SqliteStore::new();
+    let body = answer(9, "key-00000009").to_string().into_bytes();
+    let mut foreign = request("POST", "/v1/sites/cairn/nps", &body);
+    foreign.origin = Some("https://evil.example");
+    let response = run(&store, &foreign);
+    assert_eq!(error_of(&response).1, "origin_not_allowed");
+    assert_eq!(response.header("access-control-allow-origin"), None);
+    let mut missing = foreign;
+    missing.origin = None;
+    assert_eq!(error_of(&run(&store, &missing)).1, "origin_required");
+    assert_eq!(store.nps_rows(), 0);
+}
+
+#[test]
+fn preflight_answers_allowed_origins_only() {
+    let store = SqliteStore::new();
+    let allowed = run(&store, &request("OPTIONS", "/v1/sites/cairn/nps", b""));
+    assert_eq!(allowed.status, 204);
+    assert_eq!(allowed.header("access-control-allow-origin"), Some(ORIGIN));
+    assert_eq!(allowed.header("access-control-allow-methods"), Some("POST, OPTIONS"));
+    assert!(allowed.header("access-control-allow-headers").is_some_and(|h| h.contains("content-type")));
+    let mut foreign = request("OPTIONS", "/v1/sites/cairn/nps", b"");
+    foreign.origin = Some("https://evil.example");
+    let refused = run(&store, &foreign);
+    assert_eq!(refused.status, 403);
+    assert_eq!(refused.header("access-control-allow-origin"), None);
+}
+
+#[test]
+fn public_config_holds_no_secret() {
+    let store = SqliteStore::new();
+    let response = run(&store, &request("GET", "/v1/sites/cairn/config", b""));
+    assert_eq!(response.status, 200);
+    let config: PublicSiteConfig = serde_json::from_str(&response.body).expect("config");
+    assert_eq!(config.site, SITE);
+    assert_eq!(config.brand_name, "Cairn");
+    assert_eq!(config.contact_url.as_deref(), Some("https://cairn.example/contact"));
+    assert!(!response.body.contains(CUSTOMER_SECRET));
+    assert!(!response.body.contains("admin"));
+    assert!(!response.body.contains("allowed_origins"));
+}
+
+#[test]
+fn a_valid_customer_token_links_the_answer_to_the_customer() {
+    let store = SqliteStore::new();
+    let claims = CustomerClaims { sub: "customer-42".into(), exp: NOW_MS / 1000 + 3600 };
+    let mut body = answer(9, "key-00000010");
+    body["customer_token"] = Value::String(sign(&claims, CUSTOMER_SECRET.as_bytes()));
+    let response = post_nps(&store, &body);
+    let created: NpsCreated = serde_json::from_str(&response.body).expect("created");
+    assert_eq!(store.nps_column(&created.id, "customer_id").as_deref(), Some("customer-42"));
+}
+
+#[test]
+fn forged_and_expired_customer_tokens_are_refused() {
+    let store = SqliteStore::new();
+    let forged = sign(&CustomerClaims { sub: "c".into(), exp: NOW_MS / 1000 + 60 }, b"wrong secret");
+    let expired = sign(&CustomerClaims { sub: "c".into(), exp: NOW_MS / 1000 - 1 }, CUSTOMER_SECRET.as_bytes());
+    for (token, code) in [(forged, "invalid_customer_token"), (expired, "customer_token_expired")] {
+        let mut body = answer(9, "key-00000011");
+        body["customer_token"] = Value::String(token);
+        assert_eq!(error_of(&post_nps(&store, &body)), (401, code.into(), None));
+    }
+    assert_eq!(store.nps_rows(), 0);
+}
+
+#[test]
+fn summary_needs_the_admin_token() {
+    let store = SqliteStore::new();
+    for token in [None, Some("wrong"), Some("")] {
+        let response = summary(&store, "", token);
+        assert_eq!(error_of(&response).1, "unauthorized");
+        assert_eq!(response.header("www-authenticate"), Some("Bearer"));
+    }
+    assert_eq!(summary(&store, "", Some(ADMIN_TOKEN)).status, 200);
+}
+
+#[test]
+fn summary_counts_categories_in_the_date_range() {
+    let store = SqliteStore::new();
+    let nov_30 = 1_764_460_800_000; // 2025-11-30T00:00:00Z
+    for (index, score) in [10, 9, 8, 6, 0].into_iter().enumerate() {
+        store.insert_answer(score, nov_30 + index as i64, &format!("in-range-{index}"));
+    }
+    store.insert_answer(10, nov_30 - 1, "day-before");
+    store.insert_answer(0, nov_30 + 86_400_000, "day-after");
+
+    let response = summary(&store, "from=2025-11-30&to=2025-11-30", Some(ADMIN_TOKEN));
+    let body: NpsSummary = serde_json::from_str(&response.body).expect("summary");
+    assert_eq!((body.total, body.promoters, body.passives, body.detractors), (5, 2, 1, 2));
+    assert_eq!(body.nps, Some(0.0));
+    assert_eq!(body.from.as_deref(), Some("2025-11-30"));
+
+    let all: NpsSummary =
+        serde_json::from_str(&summary(&store, "", Some(ADMIN_TOKEN)).body).expect("summary");
+    assert_eq!(all.total, 7);
+}
+
+#[test]
+fn summary_of_an_empty_range_has_no_nps() {
+    let store = SqliteStore::new();
+    let body: NpsSummary =
+        serde_json::from_str(&summary(&store, "from=2020-01-01&to=2020-01-31", Some(ADMIN_TOKEN)).body)
+            .expect("summary");
+    assert_eq!((body.total, body.nps), (0, None));
+}
+
+#[test]
+fn summary_refuses_bad_dates() {
+    let store = SqliteStore::new();
+    for (query, param) in [("from=yesterday", "from"), ("to=2025-13-01", "to"), ("from=2025-12-01&to=2025-11-01", "from")] {
+        let response = summary(&store, query, Some(ADMIN_TOKEN));
+        assert_eq!(error_of(&response), (400, "invalid_query".into(), Some(param.into())), "{query}");
+    }
+}

@@ -1,0 +1,158 @@
+//! A SQLite store for native tests: the worker's own migrations and the core's SQL, run by
+//! SQLite instead of D1, so handler tests exercise the real schema and statements.
+
+use std::path::Path;
+
+use portevoix_core::nps::NpsCounts;
+use portevoix_core::site::hex_sha256;
+use portevoix_core::store::{NewNpsAnswer, Recorded, SiteRow, Store, StoredNps, sql};
+use portevoix_core::{Error, Result};
+use rusqlite::{Connection, OptionalExtension, params};
+
+pub const SITE: &str = "cairn";
+pub const ORIGIN: &str = "https://cairn.example";
+pub const ADMIN_TOKEN: &str = "admin-token-for-tests";
+pub const CUSTOMER_SECRET: &str = "customer-secret-for-tests";
+
+pub struct SqliteStore {
+    connection: Connection,
+}
+
+fn storage(error: rusqlite::Error) -> Error {
+    Error::Storage(error.to_string())
+}
+
+impl SqliteStore {
+    /// A fresh in-memory database with every migration applied and the test site seeded.
+    pub fn new() -> SqliteStore {
+        let connection = Connection::open_in_memory().expect("in-memory SQLite");
+        let migrations = Path::new(env!("CARGO_MANIFEST_DIR")).join("../worker/migrations");
+        let mut files: Vec<_> = std::fs::read_dir(&migrations)
+            .expect("migrations folder")
+            .map(|entry| entry.expect("migration entry").path())
+            .collect();
+        files.sort();
+        for file in files {
+            let migration = std::fs::read_to_string(&file).expect("migration file");
+            connection.execute_batch(&migration).expect("migration applies");
+        }
+        connection
+            .execute(
+                "INSERT INTO sites (id, name, allowed_origins, admin_token_sha256, \
+                 customer_token_secret, config, created_at) VALUES (?1, 'Cairn', ?2, ?3, ?4, ?5, 0)",
+                params![
+                    SITE,
+                    format!(r#"["{ORIGIN}"]"#),
+                    hex_sha256(ADMIN_TOKEN.as_bytes()),
+                    CUSTOMER_SECRET,
+                    r#"{"default_locale":"fr","contact_url":"https://cairn.example/contact"}"#
+                ],
+            )
+            .expect("seed site");
+        SqliteStore { connection }
+    }
+
+    /// Number of stored NPS answers, to prove that refused requests store nothing.
+    pub fn nps_rows(&self) -> i64 {
+        self.connection
+            .query_row("SELECT COUNT(*) FROM nps_answers", [], |row| row.get(0))
+            .expect("count")
+    }
+
+    /// One column of the answer with this id.
+    pub fn nps_column(&self, id: &str, column: &str) -> Option<String> {
+        self.connection
+            .query_row(
+                &format!("SELECT {column} FROM nps_answers WHERE id = ?1"),
+                [id],
+                |row| row.get(0),
+            )
+            .expect("answer exists")
+    }
+
+    /// Stores an answer dated `created_at` straight away, for date-range tests.
+    pub fn insert_answer(&self, score: u8, created_at: i64, key: &str) {
+        self.connection
+            .execute(
+                "INSERT INTO nps_answers (id, site_id, idempotency_key, visitor_id, score, category, created_at) \
+                 VALUES (?1, ?2, ?1, 'visitor-1', ?3, ?4, ?5)",
+                params![key, SITE, score, portevoix_core::nps::Category::of(score).as_str(), created_at],
+            )
+            .expect("insert answer");
+    }
+}
+
+fn stored(row: &rusqlite::Row<'_>) -> rusqlite::Result<(String, String)> {
+    Ok((row.get(0)?, row.get(1)?))
+}
+
+fn to_stored((id, category): (String, String)) -> Result<StoredNps> {
+    let category = serde_json::from_value(serde_json::Value::String(category))
+        .map_err(|error| Error::Storage(error.to_string()))?;
+    Ok(StoredNps { id, category })
+}
+
+impl Store for SqliteStore {
+    async fn site(&self, site_id: &str) -> Result<Option<SiteRow>> {
+        self.connection
+            .query_row(sql::SELECT_SITE, [site_id], |row| {
+                Ok(SiteRow {
+                    id: row.get(0)?,
+                    name: row.get(1)?,
+                    allowed_origins: row.get(2)?,
+                    admin_token_sha256: row.get(3)?,
+                    customer_token_secret: row.get(4)?,
+                    config: row.get(5)?,
+                })
+            })
+            .optional()
+            .map_err(storage)
+    }
+
+    async fn record_nps(&self, answer: &NewNpsAnswer) -> Result<Recorded<StoredNps>> {
+        let inserted = self
+            .connection
+            .query_row(
+                sql::INSERT_NPS,
+                params![
+                    answer.site_id,
+                    answer.idempotency_key,
+                    answer.visitor_id,
+                    answer.customer_id,
+                    answer.score,
+                    answer.category.as_str(),
+                    answer.comment,
+                    answer.page_url,
+                    answer.locale,
+                    answer.created_at
+                ],
+                stored,
+            )
+            .optional()
+            .map_err(storage)?;
+        if let Some(row) = inserted {
+            return Ok(Recorded::Created(to_stored(row)?));
+        }
+        let existing = self
+            .connection
+            .query_row(
+                sql::SELECT_NPS_BY_KEY,
+                params![answer.site_id, answer.idempotency_key],
+                stored,
+            )
+            .map_err(storage)?;
+        Ok(Recorded::Replayed(to_stored(existing)?))
+    }
+
+    async fn nps_counts(&self, site_id: &str, from_ms: i64, to_ms: i64) -> Result<NpsCounts> {
+        self.connection
+            .query_row(sql::COUNT_NPS, params![site_id, from_ms, to_ms], |row| {
+                Ok(NpsCounts {
+                    total: row.get(0)?,
+                    promoters: row.get(1)?,
+                    detractors: row.get(2)?,
+                })
+            })
+            .map_err(storage)
+    }
+}
