@@ -20,6 +20,8 @@ const PREFLIGHT_MAX_AGE_SECONDS: u32 = 7_200;
 /// How long the public site configuration may be cached by browsers and CDNs.
 const CONFIG_MAX_AGE_SECONDS: u32 = 60;
 const DAY_MS: i64 = 86_400_000;
+/// "No end date": the largest integer a JavaScript number (and so a D1 binding) holds exactly.
+const FOREVER_MS: i64 = 9_007_199_254_740_991;
 
 /// The parts of an HTTP request the handlers look at.
 #[derive(Debug, Clone, Copy)]
@@ -364,12 +366,12 @@ async fn nps_summary<S: Store>(
         .as_deref()
         .map(|day| validate::day_start_ms("from", day))
         .transpose()?
-        .unwrap_or(i64::MIN);
+        .unwrap_or(0);
     let to_ms = to
         .as_deref()
         .map(|day| validate::day_start_ms("to", day).map(|start| start + DAY_MS))
         .transpose()?
-        .unwrap_or(i64::MAX);
+        .unwrap_or(FOREVER_MS);
     if from_ms >= to_ms {
         return Err(Error::InvalidQuery {
             param: "from".to_owned(),

@@ -47,6 +47,8 @@ pub enum Text {
     NetworkError,
     /// Retry button.
     Retry,
+    /// Shown when the server refused the answer; details go to the page's developer.
+    Refused,
     /// Shown when the widget cannot load its configuration.
     LoadError,
     /// Characters used out of the maximum, e.g. `12 / 2000`.
@@ -76,6 +78,7 @@ impl Text {
             Text::ContactLink => "contact_link",
             Text::NetworkError => "error.network",
             Text::Retry => "retry",
+            Text::Refused => "error.refused",
             Text::LoadError => "error.load",
             Text::CharacterCount => "character_count",
         }
@@ -122,6 +125,8 @@ impl Text {
             (Text::NetworkError, Fr) => "Votre réponse est gardée mais n’a pas pu être envoyée. Vérifiez votre connexion et réessayez.",
             (Text::Retry, En) => "Try again",
             (Text::Retry, Fr) => "Réessayer",
+            (Text::Refused, En) => "Your answer could not be accepted. Please check it and try again.",
+            (Text::Refused, Fr) => "Votre réponse n’a pas pu être acceptée. Vérifiez-la et réessayez.",
             (Text::LoadError, En) => "This survey is unavailable right now.",
             (Text::LoadError, Fr) => "Ce questionnaire est indisponible pour le moment.",
             (Text::CharacterCount, En) => "{count} / {max} characters",

@@ -68,6 +68,16 @@ pub fn page_url(value: Option<&str>) -> Result<Option<String>> {
     Ok(Some(value.to_owned()))
 }
 
+/// The page URL a widget sends with an answer: without its fragment, without its query if
+/// that is what makes it too long, and left out rather than refused when still too long,
+/// so an unusual URL never costs the visitor their answer.
+pub fn clip_page_url(href: &str) -> Option<String> {
+    let without_fragment = href.split('#').next().unwrap_or_default();
+    [without_fragment, without_fragment.split('?').next().unwrap_or_default()]
+        .into_iter()
+        .find_map(|candidate| page_url(Some(candidate)).ok().flatten())
+}
+
 /// A `data-site` key: 1–64 characters of `a–z 0–9 -`. Anything else cannot name a site.
 pub fn site_key(value: &str) -> Result<()> {
     let valid = (1..=64).contains(&value.len())
@@ -134,6 +144,19 @@ mod tests {
         assert!(page_url(Some("javascript:alert(1)")).is_err());
         let long = format!("https://cairn.example/{}", "a".repeat(MAX_PAGE_URL_CHARS));
         assert!(page_url(Some(&long)).is_err());
+    }
+
+    #[test]
+    fn page_urls_are_clipped_rather_than_refused() {
+        assert_eq!(
+            clip_page_url("https://cairn.example/a?b=1#top").as_deref(),
+            Some("https://cairn.example/a?b=1")
+        );
+        let long_query = format!("https://cairn.example/a?{}", "q".repeat(MAX_PAGE_URL_CHARS));
+        assert_eq!(clip_page_url(&long_query).as_deref(), Some("https://cairn.example/a"));
+        let long_path = format!("https://cairn.example/{}", "p".repeat(MAX_PAGE_URL_CHARS));
+        assert_eq!(clip_page_url(&long_path), None);
+        assert_eq!(clip_page_url("file:///etc/passwd"), None);
     }
 
     #[test]

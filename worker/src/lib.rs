@@ -1,0 +1,76 @@
+//! The Portevoix worker: turns Workers requests into [`portevoix_core::api`] calls over a
+//! D1 store, and back. Static files (the loader and the widgets' Wasm) are served by the
+//! Workers assets binding before this code runs; see `wrangler.toml`.
+//!
+//! Run locally with `npm start`; deploy with `npm run deploy`.
+
+mod d1;
+
+use futures_util::StreamExt;
+use portevoix_core::Error;
+use portevoix_core::api::{self, ApiRequest, ApiResponse};
+use portevoix_core::validate::MAX_BODY_BYTES;
+use worker::{Context, Date, Env, Headers, Method, Request, Response, console_error, event};
+
+#[event(fetch)]
+async fn fetch(mut request: Request, env: Env, _context: Context) -> worker::Result<Response> {
+    let method = request.method();
+    let url = request.url()?;
+    let header = |name: &str| request.headers().get(name).ok().flatten();
+    let (origin, authorization, content_type) =
+        (header("origin"), header("authorization"), header("content-type"));
+    let body = if method == Method::Get || method == Method::Options || method == Method::Head {
+        Vec::new()
+    } else {
+        read_capped_body(&mut request).await?
+    };
+    let api_request = ApiRequest {
+        method: method.as_ref(),
+        path: url.path(),
+        query: url.query().unwrap_or_default(),
+        origin: origin.as_deref(),
+        authorization: authorization.as_deref(),
+        content_type: content_type.as_deref(),
+        body: &body,
+        now_ms: Date::now().as_millis() as i64,
+    };
+    let response = match env.d1("DB") {
+        Ok(database) => api::handle(&api_request, &d1::D1Store::new(database)).await,
+        Err(error) => ApiResponse::error(&Error::Storage(format!("D1 binding DB: {error}"))),
+    };
+    into_worker_response(response)
+}
+
+/// Reads at most one byte more than any route accepts, so an oversized body is refused
+/// without buffering it whole.
+async fn read_capped_body(request: &mut Request) -> worker::Result<Vec<u8>> {
+    let mut body = Vec::new();
+    let Ok(mut stream) = request.stream() else {
+        return Ok(body);
+    };
+    while let Some(chunk) = stream.next().await {
+        body.extend_from_slice(&chunk?);
+        if body.len() > MAX_BODY_BYTES {
+            break;
+        }
+    }
+    Ok(body)
+}
+
+fn into_worker_response(response: ApiResponse) -> worker::Result<Response> {
+    if let Some(detail) = &response.log {
+        console_error!("portevoix: {detail}");
+    }
+    let headers = Headers::new();
+    for (name, value) in &response.headers {
+        headers.set(name, value)?;
+    }
+    let worker_response = if response.body.is_empty() {
+        Response::empty()?
+    } else {
+        Response::ok(response.body)?
+    };
+    Ok(worker_response
+        .with_status(response.status)
+        .with_headers(headers))
+}

@@ -1,0 +1,91 @@
+// Builds the widgets' Wasm and loader into worker/assets/ and the worker into
+// worker/build/. Every file name under /w/ carries a content hash, so those files are
+// cached for a year; the loader itself is cached briefly.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { assetsDir, bin, cargoBin, root, run, say, workerDir } from './lib.mjs';
+
+const wasmTarget = join(root, 'target', 'wasm32-unknown-unknown', 'release');
+const bindgenDir = join(root, 'target', 'widgets-bindgen');
+// The WebAssembly features rustc enables by default for wasm32-unknown-unknown.
+const wasmFeatures = [
+  '--enable-bulk-memory',
+  '--enable-mutable-globals',
+  '--enable-nontrapping-float-to-int',
+  '--enable-sign-ext',
+  '--enable-reference-types',
+  '--enable-multivalue',
+];
+
+const shortHash = (bytes) => createHash('sha256').update(bytes).digest('hex').slice(0, 16);
+
+async function buildWidgets() {
+  say('building the widgets (Rust → Wasm)');
+  await run('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', '-p', 'portevoix-widgets']);
+  rmSync(bindgenDir, { recursive: true, force: true });
+  await run(cargoBin('wasm-bindgen'), [
+    '--target', 'web', '--no-typescript', '--out-dir', bindgenDir,
+    join(wasmTarget, 'portevoix_widgets.wasm'),
+  ]);
+  const optimized = join(bindgenDir, 'optimized.wasm');
+  await run(bin('wasm-opt'), ['-Oz', ...wasmFeatures, join(bindgenDir, 'portevoix_widgets_bg.wasm'), '-o', optimized]);
+
+  rmSync(assetsDir, { recursive: true, force: true });
+  mkdirSync(join(assetsDir, 'w'), { recursive: true });
+  const wasm = readFileSync(optimized);
+  const wasmName = `w/portevoix-${shortHash(wasm)}.wasm`;
+  writeFileSync(join(assetsDir, wasmName), wasm);
+
+  const glueMin = join(bindgenDir, 'glue.min.js');
+  await run(bin('esbuild'), [join(bindgenDir, 'portevoix_widgets.js'), '--minify', '--format=esm', `--outfile=${glueMin}`, '--log-level=warning']);
+  const glue = readFileSync(glueMin);
+  const glueName = `w/portevoix-${shortHash(glue)}.js`;
+  writeFileSync(join(assetsDir, glueName), glue);
+
+  const loaderTemplate = readFileSync(join(root, 'widgets', 'loader', 'portevoix.js'), 'utf8');
+  const loaderFilled = join(bindgenDir, 'loader.js');
+  writeFileSync(loaderFilled, loaderTemplate.replace('__PV_GLUE__', glueName).replace('__PV_WASM__', wasmName));
+  await run(bin('esbuild'), [loaderFilled, '--minify', '--format=esm', `--outfile=${join(assetsDir, 'portevoix.js')}`, '--log-level=warning']);
+
+  writeFileSync(
+    join(assetsDir, '_headers'),
+    [
+      '/portevoix.js',
+      '  Cache-Control: public, max-age=300',
+      '  Access-Control-Allow-Origin: *',
+      '  X-Content-Type-Options: nosniff',
+      '/w/*',
+      '  Cache-Control: public, max-age=31536000, immutable',
+      '  Access-Control-Allow-Origin: *',
+      '  X-Content-Type-Options: nosniff',
+      '',
+    ].join('\n'),
+  );
+  say(`widgets: ${wasmName} (${wasm.length} bytes), ${glueName} (${glue.length} bytes)`);
+}
+
+async function buildWorker() {
+  say('building the worker (Rust → Wasm for workerd)');
+  await run(cargoBin('worker-build'), ['--release'], {
+    cwd: workerDir,
+    env: {
+      ...process.env,
+      WASM_BINDGEN_BIN: cargoBin('wasm-bindgen'),
+      ESBUILD_BIN: bin('esbuild'),
+      WASM_OPT_BIN: bin('wasm-opt'),
+    },
+  });
+}
+
+export async function build() {
+  await buildWidgets();
+  await buildWorker();
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { setup } = await import('./setup.mjs');
+  await setup();
+  await build();
+}

@@ -1,0 +1,130 @@
+// The local stack shared by `npm start` and the tests: a D1 database under a state
+// folder (migrated and seeded with the demo site), the worker on workerd through
+// wrangler, and the demo brand site served from its own origin.
+import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { extname, join, normalize } from 'node:path';
+import { bin, root, run, say, workerDir, wranglerEnv } from './lib.mjs';
+
+const demoDir = join(root, 'demo-site');
+const sqlText = (value) => `'${String(value).replaceAll("'", "''")}'`;
+
+/** Applies the migrations to the local D1 under `state` and (re)seeds the demo site. */
+export async function prepareDatabase({ state, demoOrigin, adminToken, customerSecret, quiet = false }) {
+  const wrangler = (args) =>
+    run(bin('wrangler'), [...args, '--local', '--persist-to', state], {
+      cwd: workerDir,
+      env: { ...wranglerEnv, CI: 'true' },
+      stdio: quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit',
+    });
+  await wrangler(['d1', 'migrations', 'apply', 'DB']);
+  const site = JSON.parse(await readFile(join(demoDir, 'site.json'), 'utf8'));
+  const config = JSON.stringify(site.config).replaceAll('{demo}', demoOrigin);
+  const origins = JSON.stringify([demoOrigin]);
+  const tokenHash = createHash('sha256').update(adminToken).digest('hex');
+  const seed =
+    `INSERT INTO sites (id, name, allowed_origins, admin_token_sha256, customer_token_secret, config, created_at) ` +
+    `VALUES (${sqlText(site.id)}, ${sqlText(site.name)}, ${sqlText(origins)}, ${sqlText(tokenHash)}, ` +
+    `${sqlText(customerSecret)}, ${sqlText(config)}, ${Date.now()}) ` +
+    `ON CONFLICT (id) DO UPDATE SET name = excluded.name, allowed_origins = excluded.allowed_origins, ` +
+    `admin_token_sha256 = excluded.admin_token_sha256, customer_token_secret = excluded.customer_token_secret, ` +
+    `config = excluded.config`;
+  await wrangler(['d1', 'execute', 'DB', '--command', seed]);
+  return site.id;
+}
+
+/** A random secret, URL-safe. */
+export const secret = () => randomBytes(24).toString('base64url');
+
+/** Starts `wrangler dev` on 127.0.0.1:`port`; resolves once the worker answers. */
+export async function startWorker({ port, state, quiet = false }) {
+  const child = spawn(
+    bin('wrangler'),
+    ['dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', state, '--show-interactive-dev-session=false', '--inspector-port', '0'],
+    { cwd: workerDir, env: wranglerEnv, stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'inherit'], detached: true },
+  );
+  const origin = `http://127.0.0.1:${port}`;
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited with ${child.exitCode}`);
+    try {
+      const response = await fetch(`${origin}/portevoix.js`);
+      if (response.ok) break;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  if (Date.now() >= deadline) throw new Error('wrangler dev did not answer within 60 s');
+  const stop = async () => {
+    if (child.exitCode !== null) return;
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      return;
+    }
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+    if (child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
+  };
+  return { origin, stop };
+}
+
+const contentTypes = {
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.ico': 'image/x-icon',
+};
+
+/**
+ * Serves demo-site/ on 127.0.0.1:`port` as a brand's site would: its own origin, the
+ * loader tag pointing at the worker, and a strict Content-Security-Policy.
+ */
+export function startDemoSite({ port, workerOrigin, site }) {
+  const policy = [
+    "default-src 'self'",
+    `script-src 'self' ${workerOrigin} 'wasm-unsafe-eval'`,
+    `connect-src 'self' ${workerOrigin}`,
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "base-uri 'none'",
+    "object-src 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+  const server = createServer(async (request, response) => {
+    const path = new URL(request.url, 'http://demo').pathname;
+    const file = normalize(join(demoDir, path.endsWith('/') ? `${path}index.html` : path));
+    const type = contentTypes[extname(file)];
+    if (!file.startsWith(demoDir + '/') || !type || file.endsWith('site.json')) {
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    try {
+      let body = await readFile(file);
+      if (type.startsWith('text/html')) {
+        body = body.toString('utf8').replaceAll('{{WORKER_ORIGIN}}', workerOrigin).replaceAll('{{SITE}}', site);
+      }
+      response.writeHead(200, {
+        'content-type': type,
+        'content-security-policy': policy,
+        'x-content-type-options': 'nosniff',
+        'cache-control': 'no-cache',
+      });
+      response.end(body);
+    } catch {
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+    }
+  });
+  return new Promise((resolve, reject) => {
+    server.on('error', reject);
+    server.listen(port, '127.0.0.1', () =>
+      resolve({ origin: `http://127.0.0.1:${port}`, stop: () => new Promise((done) => server.close(done)) }),
+    );
+  });
+}
+
+export { say };

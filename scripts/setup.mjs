@@ -1,0 +1,53 @@
+// Installs what the build, the demo and the tests need and this machine lacks; skips
+// what is already there. Run by `npm start` and `npm test`, or alone with `npm run setup`.
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { cargoBin, chromiumPath, lockedVersion, output, root, run, say } from './lib.mjs';
+
+async function wasmTarget() {
+  const installed = output('rustup', ['target', 'list', '--installed']) || '';
+  if (installed.split('\n').includes('wasm32-unknown-unknown')) return say('wasm32 target: present');
+  say('wasm32 target: installing');
+  await run('rustup', ['target', 'add', 'wasm32-unknown-unknown']);
+}
+
+async function cargoTool(crate, binary, version, extraArgs = []) {
+  const found = output(cargoBin(binary), ['--version']) || '';
+  if (found.split(/\s+/).includes(version)) return say(`${binary} ${version}: present`);
+  say(`${binary} ${version}: installing (a few minutes, once per machine)`);
+  await run('cargo', ['install', crate, '--version', version, ...extraArgs]);
+}
+
+async function npmPackages() {
+  const marker = join(root, 'node_modules', '.package-lock.json');
+  const fresh =
+    existsSync(marker) && statSync(marker).mtimeMs >= statSync(join(root, 'package-lock.json')).mtimeMs;
+  if (fresh) return say('npm packages: present');
+  say('npm packages: installing from package-lock.json');
+  await run('npm', ['ci', '--no-audit', '--no-fund']);
+}
+
+async function chromium() {
+  if (chromiumPath) return say(`Chromium: present at ${chromiumPath}`);
+  if (process.getuid?.() !== 0) {
+    throw new Error('Chromium is missing: install the Debian package `chromium` (sudo apt-get install chromium)');
+  }
+  say('Chromium: installing the Debian package');
+  await run('apt-get', ['update']);
+  await run('apt-get', ['install', '-y', '--no-install-recommends', 'chromium']);
+}
+
+/** Everything `npm start` needs; `browser` adds what `npm test` needs on top. */
+export async function setup({ browser = false } = {}) {
+  await wasmTarget();
+  // No --locked: a dependency that wasm-bindgen-cli 0.2.130 locks was yanked since.
+  await cargoTool('wasm-bindgen-cli', 'wasm-bindgen', lockedVersion('wasm-bindgen'));
+  await cargoTool('worker-build', 'worker-build', lockedVersion('worker'));
+  await npmPackages();
+  if (browser) await chromium();
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await setup({ browser: process.argv.includes('--browser') });
+}

@@ -1,0 +1,128 @@
+//! The widgets' client of the worker API: one `fetch` helper, and the site configuration
+//! fetched once per page and shared by every widget of that site.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use futures::FutureExt;
+use futures::future::{LocalBoxFuture, Shared};
+use portevoix_core::wire::{ErrorBody, PublicSiteConfig};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Request, RequestCredentials, RequestInit, RequestMode, Response};
+
+/// How a call to the worker ended, from the widget's point of view.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CallError {
+    /// No answer, or a 5xx: the request may be retried with the same idempotency key.
+    Network(String),
+    /// A 4xx: the worker refused the request and stored nothing; retrying will not help.
+    Refused {
+        /// The error code, e.g. `invalid_field`.
+        code: String,
+        /// The worker's message, for the page's developer.
+        message: String,
+    },
+}
+
+impl CallError {
+    /// The code reported in `pv:error` events.
+    pub fn code(&self) -> &str {
+        match self {
+            CallError::Network(_) => "network",
+            CallError::Refused { code, .. } => code,
+        }
+    }
+
+    /// The message reported in `pv:error` events.
+    pub fn message(&self) -> &str {
+        match self {
+            CallError::Network(message) | CallError::Refused { message, .. } => message,
+        }
+    }
+}
+
+fn js_message(value: JsValue) -> String {
+    value
+        .dyn_ref::<js_sys::Error>()
+        .map(|error| String::from(error.message()))
+        .or_else(|| value.as_string())
+        .unwrap_or_else(|| "request failed".to_owned())
+}
+
+/// Calls the worker and returns the body of a 2xx answer. Credentials are never sent: the
+/// worker identifies visitors by the ids in the body, not by cookies.
+pub async fn call(method: &str, url: &str, json_body: Option<&str>) -> Result<String, CallError> {
+    let init = RequestInit::new();
+    init.set_method(method);
+    init.set_mode(RequestMode::Cors);
+    init.set_credentials(RequestCredentials::Omit);
+    if let Some(body) = json_body {
+        init.set_body(&JsValue::from_str(body));
+    }
+    let request = Request::new_with_str_and_init(url, &init).map_err(|error| CallError::Network(js_message(error)))?;
+    if json_body.is_some() {
+        request
+            .headers()
+            .set("content-type", "application/json")
+            .map_err(|error| CallError::Network(js_message(error)))?;
+    }
+    let window = web_sys::window().ok_or_else(|| CallError::Network("no window".into()))?;
+    let response: Response = JsFuture::from(window.fetch_with_request(&request))
+        .await
+        .map_err(|error| CallError::Network(js_message(error)))?
+        .unchecked_into();
+    let status = response.status();
+    let text_promise = response.text().map_err(|error| CallError::Network(js_message(error)))?;
+    let text = JsFuture::from(text_promise)
+        .await
+        .map_err(|error| CallError::Network(js_message(error)))?
+        .as_string()
+        .unwrap_or_default();
+    match status {
+        200..=299 => Ok(text),
+        400..=499 => {
+            let detail = serde_json::from_str::<ErrorBody>(&text).ok();
+            Err(CallError::Refused {
+                code: detail.as_ref().map_or_else(|| format!("http_{status}"), |body| body.error.code.clone()),
+                message: detail.map_or(text, |body| body.error.message),
+            })
+        }
+        _ => Err(CallError::Network(format!("the server answered {status}"))),
+    }
+}
+
+type ConfigFuture = Shared<LocalBoxFuture<'static, Result<Rc<PublicSiteConfig>, CallError>>>;
+
+thread_local! {
+    static CONFIGS: RefCell<HashMap<String, ConfigFuture>> = RefCell::new(HashMap::new());
+}
+
+/// The public configuration of `site`, fetched at most once per page. A failed fetch is
+/// forgotten so that the next widget to ask tries again.
+pub async fn site_config(api_base: &str, site: &str) -> Result<Rc<PublicSiteConfig>, CallError> {
+    let url = format!("{api_base}v1/sites/{site}/config");
+    let future = CONFIGS.with(|configs| {
+        configs
+            .borrow_mut()
+            .entry(url.clone())
+            .or_insert_with(|| {
+                let url = url.clone();
+                async move {
+                    let body = call("GET", &url, None).await?;
+                    serde_json::from_str::<PublicSiteConfig>(&body)
+                        .map(Rc::new)
+                        .map_err(|error| CallError::Network(format!("unreadable site configuration: {error}")))
+                }
+                .boxed_local()
+                .shared()
+            })
+            .clone()
+    });
+    let result = future.await;
+    if result.is_err() {
+        CONFIGS.with(|configs| configs.borrow_mut().remove(&url));
+    }
+    result
+}

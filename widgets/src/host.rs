@@ -1,0 +1,129 @@
+//! The widgets' side of the host page: attributes, events, the page's language, the
+//! first-party visitor id and shadow-root styles. Everything that touches the DOM outside
+//! a component lives here.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use portevoix_core::site::{Locale, Theme};
+use wasm_bindgen::JsValue;
+use web_sys::{CssStyleSheet, CustomEvent, CustomEventInit, HtmlElement, ShadowRoot};
+
+const VISITOR_ID_KEY: &str = "portevoix.visitor";
+
+thread_local! {
+    static SHEETS: RefCell<HashMap<String, CssStyleSheet>> = RefCell::new(HashMap::new());
+    static VISITOR_ID: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// An attribute of the custom element, `None` when absent or blank.
+pub fn attribute(host: &HtmlElement, name: &str) -> Option<String> {
+    host.get_attribute(name)
+        .map(|value| value.trim().to_owned())
+        .filter(|value| !value.is_empty())
+}
+
+/// Dispatches a `pv:*` event from the element: bubbling and composed, so the host page can
+/// listen on `document` whatever shadow root the widget sits in.
+pub fn emit(host: &HtmlElement, name: &str, detail: &[(&str, JsValue)]) {
+    let object = js_sys::Object::new();
+    for (key, value) in detail {
+        let _ = js_sys::Reflect::set(&object, &JsValue::from_str(key), value);
+    }
+    let init = CustomEventInit::new();
+    init.set_bubbles(true);
+    init.set_composed(true);
+    init.set_detail(&object);
+    if let Ok(event) = CustomEvent::new_with_event_init_dict(name, &init) {
+        let _ = host.dispatch_event(&event);
+    }
+}
+
+/// The language to speak: the element's `lang`, else the page's `<html lang>`, else the
+/// browser's preferences, else the site's default.
+pub fn locale(host: &HtmlElement, site_default: Locale) -> Locale {
+    let element_lang = attribute(host, "lang");
+    let page_lang = web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|document| document.document_element())
+        .and_then(|html| html.get_attribute("lang"));
+    let browser_langs: Vec<String> = web_sys::window()
+        .map(|window| window.navigator().languages())
+        .map(|languages| languages.iter().filter_map(|value| value.as_string()).collect())
+        .unwrap_or_default();
+    let preferences = element_lang
+        .iter()
+        .chain(page_lang.iter())
+        .chain(browser_langs.iter())
+        .map(String::as_str);
+    Locale::negotiate(preferences).unwrap_or(site_default)
+}
+
+/// 128 random bits as hex, from the browser's CSPRNG (which, unlike `randomUUID`, also
+/// exists on pages served without TLS).
+pub fn random_id() -> String {
+    let mut bytes = [0u8; 16];
+    if let Some(crypto) = web_sys::window().and_then(|window| window.crypto().ok()) {
+        let _ = crypto.get_random_values_with_u8_array(&mut bytes);
+    }
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// The visitor's random first-party id, kept in the host page's localStorage. Where
+/// storage is blocked, the id lives as long as the page.
+pub fn visitor_id() -> String {
+    VISITOR_ID.with(|cached| {
+        cached
+            .borrow_mut()
+            .get_or_insert_with(|| {
+                let storage = web_sys::window().and_then(|window| window.local_storage().ok().flatten());
+                if let Some(existing) = storage
+                    .as_ref()
+                    .and_then(|storage| storage.get_item(VISITOR_ID_KEY).ok().flatten())
+                    .filter(|id| portevoix_core::validate::opaque_id("visitor_id", id).is_ok())
+                {
+                    return existing;
+                }
+                let fresh = random_id();
+                if let Some(storage) = storage {
+                    let _ = storage.set_item(VISITOR_ID_KEY, &fresh);
+                }
+                fresh
+            })
+            .clone()
+    })
+}
+
+/// The current page's URL, as sent with answers.
+pub fn page_href() -> Option<String> {
+    web_sys::window().and_then(|window| window.location().href().ok())
+}
+
+/// The stylesheet cached under `key`, made from `css()` the first time it is asked for.
+fn cached_sheet(key: &str, css: impl FnOnce() -> String) -> Option<CssStyleSheet> {
+    SHEETS.with(|sheets| {
+        if let Some(sheet) = sheets.borrow().get(key) {
+            return Some(sheet.clone());
+        }
+        let sheet = CssStyleSheet::new().ok()?;
+        sheet.replace_sync(&css()).ok()?;
+        sheets.borrow_mut().insert(key.to_owned(), sheet.clone());
+        Some(sheet)
+    })
+}
+
+/// Gives the shadow root the widgets' stylesheet and, once known, the site's theme.
+/// Constructed stylesheets need no `'unsafe-inline'` under a strict CSP, and one sheet
+/// object is shared by every widget on the page.
+pub fn adopt_styles(root: &ShadowRoot, site_theme: Option<(&str, &Theme)>) {
+    let sheets = js_sys::Array::new();
+    if let Some(base) = cached_sheet("", || crate::style::CSS.to_owned()) {
+        sheets.push(&base);
+    }
+    if let Some((site, theme)) = site_theme
+        && let Some(themed) = cached_sheet(&format!("theme:{site}"), || theme.host_css())
+    {
+        sheets.push(&themed);
+    }
+    root.set_adopted_style_sheets(&sheets);
+}

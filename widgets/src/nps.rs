@@ -1,0 +1,322 @@
+//! `<pv-nps>`: the Net Promoter Score survey. The form's rules are
+//! [`portevoix_core::nps::NpsForm`]; this component draws it and talks to the worker.
+
+use std::rc::Rc;
+
+use portevoix_core::copy::{Copy, Text};
+use portevoix_core::nps::{Category, FormAction, NpsForm, Phase, SCORES};
+use portevoix_core::site::Locale;
+use portevoix_core::validate::{MAX_COMMENT_CHARS, clip_page_url};
+use portevoix_core::wire::{NpsCreated, NpsSubmission, PublicSiteConfig};
+use wasm_bindgen::JsValue;
+use web_sys::{HtmlElement, HtmlTextAreaElement, ShadowRoot};
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+use crate::api::{self, CallError};
+use crate::host;
+
+/// The element's attributes, read by the loader glue on connect and on every change.
+#[derive(Properties, Clone, PartialEq)]
+pub struct NpsProps {
+    /// The custom element, which events are dispatched from.
+    pub host: HtmlElement,
+    /// The element's shadow root, which styles are adopted into.
+    pub root: ShadowRoot,
+    /// The worker's origin with a trailing slash.
+    pub api_base: AttrValue,
+    /// The `data-site` key (or the element's own `site` attribute).
+    pub site: AttrValue,
+    /// Replaces the default question.
+    pub question: Option<AttrValue>,
+    /// `fr` or `en`; otherwise the page's language.
+    pub lang: Option<AttrValue>,
+    /// Signed by the brand's server to name a known customer.
+    pub customer_token: Option<AttrValue>,
+}
+
+/// The form state as a Yew reducer.
+#[derive(Default)]
+struct FormState(NpsForm);
+
+impl Reducible for FormState {
+    type Action = FormAction;
+
+    fn reduce(self: Rc<Self>, action: FormAction) -> Rc<Self> {
+        Rc::new(FormState(self.0.apply(action)))
+    }
+}
+
+#[derive(Clone, PartialEq)]
+enum Loaded {
+    Waiting,
+    Ready(Rc<PublicSiteConfig>),
+    Failed,
+}
+
+fn emit_error(host: &HtmlElement, site: &str, error: &CallError) {
+    web_sys::console::warn_1(&JsValue::from_str(&format!(
+        "portevoix <pv-nps>: {} ({})",
+        error.message(),
+        error.code()
+    )));
+    host::emit(
+        host,
+        "pv:error",
+        &[
+            ("widget", "nps".into()),
+            ("site", site.into()),
+            ("code", error.code().into()),
+            ("message", error.message().into()),
+        ],
+    );
+}
+
+/// Sends the answer held by `form` and reports the outcome to the reducer and the page.
+async fn send(props: NpsProps, form: NpsForm, locale: Locale, dispatch: UseReducerDispatcher<FormState>) {
+    let (Some(score), Some(idempotency_key)) = (form.score, form.idempotency_key.clone()) else {
+        return;
+    };
+    let submission = NpsSubmission {
+        score,
+        comment: Some(form.comment.clone()).filter(|comment| !comment.trim().is_empty()),
+        visitor_id: host::visitor_id(),
+        idempotency_key,
+        page_url: host::page_href().and_then(|href| clip_page_url(&href)),
+        locale: Some(locale),
+        customer_token: props.customer_token.as_ref().map(|token| token.to_string()),
+    };
+    let Ok(body) = serde_json::to_string(&submission) else {
+        return;
+    };
+    let url = format!("{}v1/sites/{}/nps", props.api_base, props.site);
+    let outcome = api::call("POST", &url, Some(&body)).await.and_then(|text| {
+        serde_json::from_str::<NpsCreated>(&text).map_err(|error| CallError::Network(error.to_string()))
+    });
+    match outcome {
+        Ok(created) => {
+            dispatch.dispatch(FormAction::Stored(created.category));
+            host::emit(
+                &props.host,
+                "pv:submit",
+                &[
+                    ("widget", "nps".into()),
+                    ("site", props.site.as_str().into()),
+                    ("id", created.id.as_str().into()),
+                    ("score", score.into()),
+                    ("category", created.category.as_str().into()),
+                ],
+            );
+        }
+        Err(error) => {
+            emit_error(&props.host, &props.site, &error);
+            dispatch.dispatch(match &error {
+                CallError::Network(_) => FormAction::NetworkFailed,
+                CallError::Refused { message, .. } => FormAction::Refused(message.clone()),
+            });
+        }
+    }
+}
+
+/// The `<pv-nps>` widget.
+#[function_component(NpsWidget)]
+pub fn nps_widget(props: &NpsProps) -> Html {
+    let loaded = use_state(|| Loaded::Waiting);
+    let form = use_reducer(FormState::default);
+    let heading = use_node_ref();
+
+    {
+        let loaded = loaded.clone();
+        let props = props.clone();
+        use_effect_with((props.api_base.clone(), props.site.clone()), move |_| {
+            host::adopt_styles(&props.root, None);
+            spawn_local(async move {
+                match api::site_config(&props.api_base, &props.site).await {
+                    Ok(config) => {
+                        host::adopt_styles(&props.root, Some((&props.site, &config.theme)));
+                        loaded.set(Loaded::Ready(config));
+                    }
+                    Err(error) => {
+                        emit_error(&props.host, &props.site, &error);
+                        loaded.set(Loaded::Failed);
+                    }
+                }
+            });
+        });
+    }
+
+    let config = match &*loaded {
+        Loaded::Ready(config) => Some(config.clone()),
+        Loaded::Waiting | Loaded::Failed => None,
+    };
+    let locale = host::locale(
+        &props.host,
+        config.as_ref().map_or(Locale::En, |config| config.default_locale),
+    );
+    {
+        let props = props.clone();
+        use_effect_with(config.is_some(), move |ready| {
+            if *ready {
+                host::emit(
+                    &props.host,
+                    "pv:ready",
+                    &[("widget", "nps".into()), ("site", props.site.as_str().into())],
+                );
+            }
+        });
+    }
+    {
+        let props = props.clone();
+        let form = form.clone();
+        use_effect_with(
+            (form.0.phase.clone(), form.0.idempotency_key.clone()),
+            move |(phase, _)| {
+                if *phase == Phase::Sending {
+                    spawn_local(send(props, form.0.clone(), locale, form.dispatcher()));
+                }
+            },
+        );
+    }
+    {
+        let heading = heading.clone();
+        use_effect_with(form.0.phase.clone(), move |phase| {
+            if matches!(phase, Phase::Sent(_))
+                && let Some(element) = heading.cast::<HtmlElement>()
+            {
+                let _ = element.focus();
+            }
+        });
+    }
+
+    let Some(config) = config else {
+        let message = (*loaded == Loaded::Failed).then(|| {
+            Copy::new(locale, "", &Default::default()).text(Text::LoadError)
+        });
+        return html! {
+            <section class="card loading" part="card" lang={locale.tag()} aria-busy={message.is_none().to_string()}>
+                { for message.map(|message| html! { <p role="alert">{ message }</p> }) }
+            </section>
+        };
+    };
+    let copy = Copy::new(locale, &config.brand_name, &config.copy);
+
+    let body = match form.0.phase {
+        Phase::Sent(category) => thanks(&copy, &config, category, &heading),
+        _ => survey(props, &copy, &form),
+    };
+    html! {
+        <section class="card" part="card" lang={locale.tag()}>{ body }</section>
+    }
+}
+
+fn survey(props: &NpsProps, copy: &Copy, form: &UseReducerHandle<FormState>) -> Html {
+    let state = &form.0;
+    let question = props
+        .question
+        .as_ref()
+        .map(|question| question.to_string())
+        .unwrap_or_else(|| copy.text(Text::NpsQuestion));
+    let onsubmit = {
+        let form = form.clone();
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            form.dispatch(FormAction::Submit { fresh_key: host::random_id() });
+        })
+    };
+    let scores = SCORES.map(|score| {
+        let onchange = {
+            let form = form.clone();
+            Callback::from(move |_: Event| form.dispatch(FormAction::PickScore(score)))
+        };
+        html! {
+            <label class="score" part="score">
+                <input type="radio" name="score" value={score.to_string()}
+                    checked={state.score == Some(score)} disabled={state.locked()} {onchange} />
+                <span>{ score }</span>
+            </label>
+        }
+    });
+    let comment = state.category().map(|category| {
+        let oninput = {
+            let form = form.clone();
+            Callback::from(move |event: InputEvent| {
+                let textarea: HtmlTextAreaElement = event.target_unchecked_into();
+                form.dispatch(FormAction::EditComment(textarea.value()));
+            })
+        };
+        let count = state.comment.trim().chars().count().to_string();
+        let max = MAX_COMMENT_CHARS.to_string();
+        html! {
+            <div class="comment">
+                <label class="prompt" for="pv-comment">
+                    { copy.text(Text::comment_prompt(category)) }
+                    <span class="hint">{ format!(" ({})", copy.text(Text::Optional)) }</span>
+                </label>
+                <textarea id="pv-comment" part="comment" value={state.comment.clone()} {oninput}
+                    disabled={state.locked()} aria-describedby="pv-count"
+                    aria-invalid={state.comment_too_long().to_string()} />
+                <p id="pv-count" class="count">
+                    { copy.text_with(Text::CharacterCount, &[("count", &count), ("max", &max)]) }
+                </p>
+            </div>
+        }
+    });
+    let button_label = match state.phase {
+        Phase::Sending => copy.text(Text::Sending),
+        Phase::WaitingToRetry => copy.text(Text::Retry),
+        _ => copy.text(Text::Send),
+    };
+    let alert = match (&state.phase, &state.refusal) {
+        (Phase::WaitingToRetry, _) => Some(copy.text(Text::NetworkError)),
+        (_, Some(_)) => Some(copy.text(Text::Refused)),
+        _ => None,
+    };
+    html! {
+        <form {onsubmit} novalidate=true>
+            <fieldset aria-describedby="pv-ends">
+                <legend class="question" part="question">{ question }</legend>
+                <div class="scale" part="scale">{ for scores }</div>
+                <div class="ends" id="pv-ends">
+                    <span>{ format!("0 = {}", copy.text(Text::NpsLowEnd)) }</span>
+                    <span>{ format!("10 = {}", copy.text(Text::NpsHighEnd)) }</span>
+                </div>
+            </fieldset>
+            { for comment }
+            { for alert.map(|message| html! { <p class="alert" part="alert" role="alert">{ message }</p> }) }
+            <div class="actions">
+                <button type="submit" part="submit" disabled={!state.can_submit()}>{ button_label }</button>
+            </div>
+        </form>
+    }
+}
+
+fn thanks(copy: &Copy, config: &PublicSiteConfig, category: Category, heading: &NodeRef) -> Html {
+    let links: Vec<(String, String)> = match category {
+        Category::Promoter => [
+            (&config.promoter_links.review, Text::NpsReviewLink),
+            (&config.promoter_links.share, Text::NpsShareLink),
+            (&config.promoter_links.referral, Text::NpsReferralLink),
+        ]
+        .into_iter()
+        .filter_map(|(url, text)| url.clone().map(|url| (url, copy.text(text))))
+        .collect(),
+        Category::Detractor => config
+            .contact_url
+            .clone()
+            .map(|url| (url, copy.text(Text::ContactLink)))
+            .into_iter()
+            .collect(),
+        Category::Passive => Vec::new(),
+    };
+    html! {
+        <div class="thanks" part="thanks" data-category={category.as_str()}>
+            <h2 tabindex="-1" ref={heading.clone()}>{ copy.text(Text::Thanks) }</h2>
+            <p>{ copy.text(Text::follow_up(category)) }</p>
+            if !links.is_empty() {
+                <ul class="links">
+                    { for links.into_iter().map(|(href, label)| html! { <li><a {href} part="link">{ label }</a></li> }) }
+                </ul>
+            }
+        </div>
+    }
+}
