@@ -59,6 +59,5 @@ export const chromiumPath = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].f
 export const wranglerEnv = {
   ...process.env,
   WRANGLER_SEND_METRICS: 'false',
-  WRANGLER_LOG: process.env.WRANGLER_LOG || 'warn',
   NO_UPDATE_NOTIFIER: '1',
 };

@@ -41,17 +41,19 @@ async fn fetch(mut request: Request, env: Env, _context: Context) -> worker::Res
     into_worker_response(response)
 }
 
-/// Reads at most one byte more than any route accepts, so an oversized body is refused
-/// without buffering it whole.
+/// Keeps at most one byte more than any route accepts, so an oversized body is refused
+/// without being buffered whole. The rest is still read and dropped: a request whose body
+/// is left unread breaks the connection it came on.
 async fn read_capped_body(request: &mut Request) -> worker::Result<Vec<u8>> {
     let mut body = Vec::new();
     let Ok(mut stream) = request.stream() else {
         return Ok(body);
     };
     while let Some(chunk) = stream.next().await {
-        body.extend_from_slice(&chunk?);
-        if body.len() > MAX_BODY_BYTES {
-            break;
+        let chunk = chunk?;
+        if body.len() <= MAX_BODY_BYTES {
+            let room = MAX_BODY_BYTES + 1 - body.len();
+            body.extend_from_slice(&chunk[..chunk.len().min(room)]);
         }
     }
     Ok(body)

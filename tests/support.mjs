@@ -1,0 +1,59 @@
+// Test support: a whole local stack per test file (a fresh D1 in a temp folder, the worker
+// on workerd on a random port, the demo site on another), plus helpers to read what the
+// worker stored and to sign customer tokens as a brand's server would.
+import { spawnSync } from 'node:child_process';
+import { createHmac, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bin, freePort, workerDir, wranglerEnv } from '../scripts/lib.mjs';
+import { prepareDatabase, secret, startDemoSite, startWorker } from '../scripts/local.mjs';
+
+export async function startStack() {
+  const state = mkdtempSync(join(tmpdir(), 'portevoix-test-'));
+  const [workerPort, demoPort] = [await freePort(), await freePort()];
+  const demoOrigin = `http://127.0.0.1:${demoPort}`;
+  const adminToken = secret();
+  const customerSecret = secret();
+  const site = await prepareDatabase({ state, demoOrigin, adminToken, customerSecret, quiet: true });
+  const worker = await startWorker({ port: workerPort, state, quiet: true });
+  const demo = await startDemoSite({ port: demoPort, workerOrigin: worker.origin, site });
+  const api = `${worker.origin}/v1/sites/${site}`;
+
+  /** Rows of a read-only SQL query against the worker's local D1. */
+  function query(sql) {
+    const result = spawnSync(
+      bin('wrangler'),
+      ['d1', 'execute', 'DB', '--local', '--persist-to', state, '--json', '--command', sql],
+      { cwd: workerDir, env: wranglerEnv, encoding: 'utf8' },
+    );
+    if (result.status !== 0) throw new Error(`d1 execute failed: ${result.stderr}`);
+    return JSON.parse(result.stdout)[0].results;
+  }
+
+  /** The NPS summary, read with the admin token. */
+  async function summary(queryString = '') {
+    const response = await fetch(`${api}/nps/summary${queryString}`, {
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
+    if (!response.ok) throw new Error(`summary answered ${response.status}`);
+    return response.json();
+  }
+
+  /** A customer token signed with the site secret, as a brand's server makes it. */
+  function customerToken(sub, expiresInSeconds = 3600, signingSecret = customerSecret) {
+    const payload = Buffer.from(JSON.stringify({ sub, exp: Math.floor(Date.now() / 1000) + expiresInSeconds })).toString('base64url');
+    const signature = createHmac('sha256', signingSecret).update(`v1.${payload}`).digest('base64url');
+    return `v1.${payload}.${signature}`;
+  }
+
+  async function stop() {
+    await Promise.all([worker.stop(), demo.stop()]);
+    rmSync(state, { recursive: true, force: true });
+  }
+
+  return { site, api, worker, demo, demoOrigin, adminToken, query, summary, customerToken, stop };
+}
+
+/** A fresh idempotency key or visitor id. */
+export const newId = () => randomUUID();

@@ -1,0 +1,290 @@
+// The worker over HTTP on workerd with a fresh local D1: the NPS routes, every refusal,
+// and proof from the database that refused requests store nothing.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { newId, startStack } from './support.mjs';
+
+let stack;
+before(async () => {
+  stack = await startStack();
+});
+after(async () => {
+  await stack?.stop();
+});
+
+const answer = (overrides = {}) => ({
+  score: 9,
+  comment: 'Tente montée en 5 minutes',
+  visitor_id: newId(),
+  idempotency_key: newId(),
+  page_url: 'https://cairn.example/tentes',
+  locale: 'fr',
+  ...overrides,
+});
+
+async function post(body, { origin = stack.demoOrigin, contentType = 'application/json', path = '/nps', raw } = {}) {
+  const headers = { 'content-type': contentType };
+  if (origin) headers.origin = origin;
+  const response = await fetch(`${stack.api}${path}`, {
+    method: 'POST',
+    headers,
+    body: raw ?? JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null };
+}
+
+const rowsWithKey = (key) => stack.query(`SELECT * FROM nps_answers WHERE idempotency_key = '${key}'`);
+const totalRows = () => stack.query('SELECT COUNT(*) AS n FROM nps_answers')[0].n;
+
+describe('public configuration', () => {
+  test('is served to allowed origins with CORS and without secrets', async () => {
+    const response = await fetch(`${stack.api}/config`, { headers: { origin: stack.demoOrigin } });
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('access-control-allow-origin'), stack.demoOrigin);
+    const config = await response.json();
+    assert.equal(config.site, 'cairn');
+    assert.equal(config.brand_name, 'Cairn');
+    assert.equal(config.contact_url, `${stack.demoOrigin}/#contact`);
+    const text = JSON.stringify(config);
+    assert.ok(!text.includes('secret') && !text.includes('admin') && !text.includes('allowed_origins'));
+  });
+
+  test('is 404 for an unknown site', async () => {
+    const response = await fetch(`${stack.worker.origin}/v1/sites/nobody/config`);
+    assert.equal(response.status, 404);
+    assert.equal((await response.json()).error.code, 'unknown_site');
+  });
+});
+
+describe('POST /nps', () => {
+  test('stores an answer and returns its id and category', async () => {
+    const body = answer({ score: 10 });
+    const { status, body: created, headers } = await post(body);
+    assert.equal(status, 201);
+    assert.equal(created.category, 'promoter');
+    assert.match(created.id, /^[0-9a-f]{32}$/);
+    assert.equal(headers.get('access-control-allow-origin'), stack.demoOrigin);
+    const [row] = rowsWithKey(body.idempotency_key);
+    assert.equal(row.id, created.id);
+    assert.equal(row.score, 10);
+    assert.equal(row.category, 'promoter');
+    assert.equal(row.comment, body.comment);
+    assert.equal(row.visitor_id, body.visitor_id);
+    assert.equal(row.page_url, body.page_url);
+  });
+
+  test('a retry with the same idempotency key returns the first answer and stores nothing', async () => {
+    const body = answer({ score: 4 });
+    const first = await post(body);
+    const retry = await post(body);
+    const changed = await post({ ...body, score: 10 });
+    assert.deepEqual([first.status, retry.status, changed.status], [201, 200, 200]);
+    assert.deepEqual(retry.body, first.body);
+    assert.deepEqual(changed.body, first.body);
+    assert.equal(rowsWithKey(body.idempotency_key).length, 1);
+  });
+
+  test('concurrent retries of one answer store it once', async () => {
+    const body = answer({ score: 7 });
+    const results = await Promise.all(Array.from({ length: 8 }, () => post(body)));
+    assert.equal(results.filter((result) => result.status === 201).length, 1);
+    assert.equal(new Set(results.map((result) => result.body.id)).size, 1);
+    assert.equal(rowsWithKey(body.idempotency_key).length, 1);
+  });
+
+  test('hostile strings are stored exactly as given', async () => {
+    const hostile = `<script>alert("x")</script>'); DROP TABLE nps_answers; -- \u202e émoji 🏔️`;
+    const body = answer({ score: 1, comment: hostile });
+    assert.equal((await post(body)).status, 201);
+    assert.equal(rowsWithKey(body.idempotency_key)[0].comment, hostile);
+  });
+
+  test('a valid customer token links the answer to the customer', async () => {
+    const body = answer({ customer_token: stack.customerToken('customer-42') });
+    assert.equal((await post(body)).status, 201);
+    assert.equal(rowsWithKey(body.idempotency_key)[0].customer_id, 'customer-42');
+  });
+
+  const refusals = [
+    ['score above 10', answer({ score: 11 }), 422, 'invalid_field', 'score'],
+    ['negative score', answer({ score: -1 }), 422, 'invalid_field', 'score'],
+    ['score as a string', answer({ score: '9' }), 422, 'invalid_field', 'score'],
+    ['fractional score', answer({ score: 8.5 }), 422, 'invalid_field', 'score'],
+    ['missing score', (({ score, ...rest }) => rest)(answer()), 422, 'invalid_field', 'score'],
+    ['missing visitor_id', (({ visitor_id, ...rest }) => rest)(answer()), 422, 'invalid_field', 'visitor_id'],
+    ['missing idempotency_key', (({ idempotency_key, ...rest }) => rest)(answer()), 422, 'invalid_field', 'idempotency_key'],
+    ['visitor_id of the wrong type', answer({ visitor_id: 1234567890 }), 422, 'invalid_field', 'visitor_id'],
+    ['visitor_id with unsafe characters', answer({ visitor_id: "x' OR 1=1 --" }), 422, 'invalid_field', 'visitor_id'],
+    ['comment over 2,000 characters', answer({ comment: 'é'.repeat(2001) }), 422, 'invalid_field', 'comment'],
+    ['comment of the wrong type', answer({ comment: { text: 'hi' } }), 422, 'invalid_field', 'comment'],
+    ['page_url that is not a web URL', answer({ page_url: 'javascript:alert(1)' }), 422, 'invalid_field', 'page_url'],
+    ['unsupported locale', answer({ locale: 'de' }), 422, 'invalid_field', 'locale'],
+    ['unknown field', answer({ admin: true }), 422, 'invalid_field', 'admin'],
+    ['forged customer token', answer({ customer_token: 'v1.eyJzdWIiOiJ4IiwiZXhwIjo5OTk5OTk5OTk5fQ.AAAA' }), 401, 'invalid_customer_token'],
+    ['expired customer token', answer({ customer_token: 'EXPIRED' }), 401, 'customer_token_expired'],
+  ];
+  for (const [name, body, status, code, field] of refusals) {
+    test(`refuses a ${name} and stores nothing`, async () => {
+      if (body.customer_token === 'EXPIRED') body.customer_token = stack.customerToken('customer-1', -10);
+      const before = totalRows();
+      const result = await post(body);
+      assert.equal(result.status, status);
+      assert.equal(result.body.error.code, code);
+      assert.equal(typeof result.body.error.message, 'string');
+      if (field) assert.equal(result.body.error.field, field);
+      assert.equal(result.headers.get('access-control-allow-origin'), stack.demoOrigin, 'the page can read the error');
+      assert.equal(totalRows(), before);
+    });
+  }
+
+  test('refuses a token signed with another secret', async () => {
+    const body = answer({ customer_token: stack.customerToken('customer-1', 3600, 'not-the-site-secret') });
+    const result = await post(body);
+    assert.equal(result.status, 401);
+    assert.equal(rowsWithKey(body.idempotency_key).length, 0);
+  });
+
+  const malformed = [
+    ['broken JSON', '{"score": 9,'],
+    ['an array', '[9]'],
+    ['a bare number', '9'],
+    ['an empty body', ''],
+    ['deeply nested arrays', `${'['.repeat(5000)}${']'.repeat(5000)}`],
+  ];
+  for (const [name, raw] of malformed) {
+    test(`refuses ${name} as invalid JSON`, async () => {
+      const before = totalRows();
+      const result = await post(null, { raw });
+      assert.equal(result.status, 400);
+      assert.equal(result.body.error.code, 'invalid_json');
+      assert.equal(totalRows(), before);
+    });
+  }
+
+  test('refuses a deeply nested field as an invalid field', async () => {
+    const before = totalRows();
+    const result = await post(null, { raw: `{"score":${'['.repeat(5000)}${']'.repeat(5000)}}` });
+    assert.equal(result.status, 422);
+    assert.equal(result.body.error.field, 'score');
+    assert.equal(totalRows(), before);
+  });
+
+  test('refuses bodies that are not JSON with 415', async () => {
+    for (const contentType of ['text/plain', 'application/x-www-form-urlencoded']) {
+      const result = await post(answer(), { contentType });
+      assert.equal(result.status, 415);
+      assert.equal(result.body.error.code, 'unsupported_media_type');
+    }
+  });
+
+  test('refuses bodies over 16 KB, up to a 1 MB body, with 413', async () => {
+    for (const size of [17 * 1024, 1024 * 1024]) {
+      const before = totalRows();
+      const result = await post(answer({ comment: 'a'.repeat(size) }));
+      assert.equal(result.status, 413);
+      assert.equal(result.body.error.code, 'payload_too_large');
+      assert.equal(totalRows(), before);
+    }
+  });
+
+  test('refuses an unknown site with 404', async () => {
+    const response = await fetch(`${stack.worker.origin}/v1/sites/nobody/nps`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: stack.demoOrigin },
+      body: JSON.stringify(answer()),
+    });
+    assert.equal(response.status, 404);
+    assert.equal((await response.json()).error.code, 'unknown_site');
+  });
+
+  test('refuses a foreign origin, and a missing one, with 403 and no CORS grant', async () => {
+    const before = totalRows();
+    const foreign = await post(answer(), { origin: 'https://evil.example' });
+    assert.equal(foreign.status, 403);
+    assert.equal(foreign.body.error.code, 'origin_not_allowed');
+    assert.equal(foreign.headers.get('access-control-allow-origin'), null);
+    const missing = await post(answer(), { origin: null });
+    assert.equal(missing.status, 403);
+    assert.equal(missing.body.error.code, 'origin_required');
+    assert.equal(totalRows(), before);
+  });
+
+  test('answers the CORS preflight for allowed origins only', async () => {
+    const preflight = (origin) =>
+      fetch(`${stack.api}/nps`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      });
+    const allowed = await preflight(stack.demoOrigin);
+    assert.equal(allowed.status, 204);
+    assert.equal(allowed.headers.get('access-control-allow-origin'), stack.demoOrigin);
+    assert.match(allowed.headers.get('access-control-allow-methods'), /POST/);
+    assert.match(allowed.headers.get('access-control-allow-headers'), /content-type/);
+    const foreign = await preflight('https://evil.example');
+    assert.equal(foreign.status, 403);
+    assert.equal(foreign.headers.get('access-control-allow-origin'), null);
+  });
+
+  test('refuses other methods with 405', async () => {
+    const response = await fetch(`${stack.api}/nps`, { method: 'DELETE', headers: { origin: stack.demoOrigin } });
+    assert.equal(response.status, 405);
+  });
+});
+
+describe('GET /nps/summary', () => {
+  test('needs the admin token', async () => {
+    for (const authorization of [undefined, 'Bearer wrong-token', stack.adminToken]) {
+      const headers = authorization ? { authorization } : {};
+      const response = await fetch(`${stack.api}/nps/summary`, { headers });
+      assert.equal(response.status, 401, String(authorization));
+      assert.equal((await response.json()).error.code, 'unauthorized');
+    }
+  });
+
+  test('counts categories and computes the NPS for a date range', async () => {
+    const day = new Date().toISOString().slice(0, 10);
+    const before = await stack.summary(`?from=${day}&to=${day}`);
+    for (const score of [10, 9, 8, 0]) assert.equal((await post(answer({ score }))).status, 201);
+    const now = await stack.summary(`?from=${day}&to=${day}`);
+    assert.equal(now.total - before.total, 4);
+    assert.equal(now.promoters - before.promoters, 2);
+    assert.equal(now.passives - before.passives, 1);
+    assert.equal(now.detractors - before.detractors, 1);
+    assert.equal(now.passives, now.total - now.promoters - now.detractors);
+    const expected = Math.round(((now.promoters - now.detractors) * 1000) / now.total) / 10;
+    assert.equal(now.nps, expected);
+    assert.equal(now.from, day);
+  });
+
+  test('has no NPS for a range without answers', async () => {
+    const empty = await stack.summary('?from=2001-01-01&to=2001-12-31');
+    assert.deepEqual(empty, { from: '2001-01-01', to: '2001-12-31', total: 0, promoters: 0, passives: 0, detractors: 0, nps: null });
+  });
+
+  test('refuses malformed dates with 400', async () => {
+    for (const query of ['?from=yesterday', '?to=2026-02-30', '?from=2026-12-01&to=2026-11-01']) {
+      const response = await fetch(`${stack.api}/nps/summary${query}`, {
+        headers: { authorization: `Bearer ${stack.adminToken}` },
+      });
+      assert.equal(response.status, 400, query);
+      assert.equal((await response.json()).error.code, 'invalid_query');
+    }
+  });
+});
+
+describe('widget files', () => {
+  test('the loader is small, cross-origin loadable and briefly cached', async () => {
+    const response = await fetch(`${stack.worker.origin}/portevoix.js`);
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get('content-type'), /javascript/);
+    assert.equal(response.headers.get('access-control-allow-origin'), '*');
+    assert.match(response.headers.get('cache-control'), /max-age=300/);
+    const source = await response.text();
+    const wasmPath = source.match(/w\/portevoix-[0-9a-f]{16}\.wasm/)[0];
+    const wasm = await fetch(`${stack.worker.origin}/${wasmPath}`);
+    assert.equal(wasm.status, 200);
+    assert.equal(wasm.headers.get('content-type'), 'application/wasm');
+    assert.match(wasm.headers.get('cache-control'), /immutable/);
+  });
+});
