@@ -194,7 +194,9 @@ pub fn nps_widget(props: &NpsProps) -> Html {
         });
         return html! {
             <section class="card loading" part="card" lang={locale.tag()} aria-busy={message.is_none().to_string()}>
-                { for message.map(|message| html! { <p role="alert">{ message }</p> }) }
+                if let Some(message) = message {
+                    <p role="alert">{ message }</p>
+                }
             </section>
         };
     };
@@ -281,8 +283,14 @@ fn survey(props: &NpsProps, copy: &Copy, form: &UseReducerHandle<FormState>) -> 
                     <span>{ format!("10 = {}", copy.text(Text::NpsHighEnd)) }</span>
                 </div>
             </fieldset>
-            { for comment }
-            { for alert.map(|message| html! { <p class="alert" part="alert" role="alert">{ message }</p> }) }
+            // Optional parts sit in `if` blocks, which keep their place among the siblings,
+            // so showing one never re-creates (and unfocuses) the radio group.
+            if let Some(comment) = comment {
+                { comment }
+            }
+            if let Some(message) = alert {
+                <p class="alert" part="alert" role="alert">{ message }</p>
+            }
             <div class="actions">
                 <button type="submit" part="submit" disabled={!state.can_submit()}>{ button_label }</button>
             </div>

@@ -1,0 +1,35 @@
+// Headless Chromium for the widget tests, driven by playwright-core. Each test gets a fresh
+// context (so a fresh visitor) and fails on any console error or uncaught page error.
+import { chromium } from 'playwright-core';
+import { chromiumPath } from '../scripts/lib.mjs';
+
+export async function launchBrowser() {
+  if (!chromiumPath) throw new Error('Chromium is missing: run `npm run setup -- --browser`');
+  return chromium.launch({
+    executablePath: chromiumPath,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/**
+ * A new page whose console errors and page errors are collected; `problems()` returns
+ * them, minus those matching `allowed` (for tests that cut the network on purpose).
+ */
+export async function openPage(browser, { bypassCSP = false, locale = 'fr-FR' } = {}) {
+  const context = await browser.newContext({ bypassCSP, locale, viewport: { width: 1000, height: 900 } });
+  const page = await context.newPage();
+  const seen = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') seen.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => seen.push(`page error: ${error.message}`));
+  const problems = (allowed = []) => seen.filter((problem) => !allowed.some((pattern) => pattern.test(problem)));
+  return { context, page, problems };
+}

@@ -1,0 +1,238 @@
+// <pv-nps> in headless Chromium on the demo brand site, served from its own origin with a
+// strict CSP: a visitor answers by mouse and by keyboard, sees the follow-up of their
+// category, survives a lost response, and the worker counts what they sent.
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { after, afterEach, before, describe, test } from 'node:test';
+import { launchBrowser, openPage } from './browser.mjs';
+import { startStack } from './support.mjs';
+
+const require = createRequire(import.meta.url);
+let stack;
+let browser;
+let current;
+const sent = { promoters: 0, passives: 0, detractors: 0 };
+
+before(async () => {
+  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
+});
+after(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+afterEach(async () => {
+  const problems = current?.problems(current.allowed) ?? [];
+  await current?.context.close();
+  current = undefined;
+  assert.deepEqual(problems, [], 'the page logged errors');
+});
+
+async function visit(options = {}) {
+  current = { ...(await openPage(browser, options)), allowed: options.allowed ?? [] };
+  const { page } = current;
+  const response = await page.goto(`${stack.demoOrigin}/`);
+  await page.locator('#event-log li', { hasText: 'pv:ready' }).first().waitFor();
+  return { page, response };
+}
+
+const widget = (page) => page.locator('pv-nps');
+const radio = (page, score) => widget(page).getByRole('radio', { name: String(score), exact: true });
+const eventsOf = (page, type) =>
+  page.$$eval('#event-log li', (items, type) =>
+    items.map((item) => item.textContent).filter((text) => text.startsWith(`${type} `)).map((text) => JSON.parse(text.slice(type.length + 1))),
+  type);
+
+/** The element focused inside the widget's shadow root, described for assertions. */
+const focusedInWidget = (page) =>
+  page.evaluate(() => {
+    const host = document.activeElement;
+    if (host?.localName !== 'pv-nps') return null;
+    const inner = host.shadowRoot.activeElement;
+    return inner && { tag: inner.localName, type: inner.getAttribute('type'), value: inner.value ?? null, text: inner.textContent };
+  });
+
+describe('<pv-nps> on the demo site', () => {
+  test('the page serves a strict CSP and the widget loads under it', async () => {
+    const { page, response } = await visit();
+    const policy = response.headers()['content-security-policy'];
+    assert.match(policy, /script-src 'self' http:\/\/127\.0\.0\.1:\d+ 'wasm-unsafe-eval'/);
+    assert.doesNotMatch(policy, /'unsafe-eval'|'unsafe-inline'/);
+    await assert.doesNotReject(radio(page, 0).waitFor());
+    const question = await widget(page).locator('legend').textContent();
+    assert.equal(question, 'Quelle est la probabilité que vous recommandiez Cairn à un ami ou un collègue ?');
+    assert.equal(await widget(page).getByRole('radio').count(), 11);
+  });
+
+  test('a promoter answers by mouse and is invited to review, share and refer', async () => {
+    const { page } = await visit();
+    await radio(page, 10).click();
+    await widget(page).getByLabel('Qu’appréciez-vous le plus ?').fill('Montée en 5 minutes, même sous la pluie.');
+    await widget(page).getByRole('button', { name: 'Envoyer' }).click();
+
+    await widget(page).getByRole('heading', { name: 'Merci !' }).waitFor();
+    assert.match(await widget(page).locator('.thanks').textContent(), /Parleriez-vous de Cairn autour de vous/);
+    const links = await widget(page).getByRole('link').evaluateAll((anchors) => anchors.map((a) => [a.textContent, a.href]));
+    assert.deepEqual(links, [
+      ['Écrire un avis', `${stack.demoOrigin}/#avis`],
+      ['Partager avec vos proches', `${stack.demoOrigin}/#partager`],
+      ['Parrainer un ami', `${stack.demoOrigin}/#parrainage`],
+    ]);
+    sent.promoters++;
+
+    const [submitted] = await eventsOf(page, 'pv:submit');
+    assert.equal(submitted.category, 'promoter');
+    assert.equal(submitted.score, 10);
+    const visitor = await page.evaluate(() => localStorage.getItem('portevoix.visitor'));
+    const [row] = stack.query(`SELECT * FROM nps_answers WHERE id = '${submitted.id}'`);
+    assert.equal(row.score, 10);
+    assert.equal(row.comment, 'Montée en 5 minutes, même sous la pluie.');
+    assert.equal(row.visitor_id, visitor);
+    assert.equal(row.page_url, `${stack.demoOrigin}/`);
+    assert.equal(row.locale, 'fr');
+  });
+
+  test('a detractor answers by keyboard alone and is offered the contact link', async () => {
+    const { page } = await visit();
+    for (let presses = 0; presses < 30 && (await focusedInWidget(page))?.type !== 'radio'; presses++) {
+      await page.keyboard.press('Tab');
+    }
+    assert.deepEqual(await focusedInWidget(page), { tag: 'input', type: 'radio', value: '0', text: '' });
+    for (let step = 0; step < 3; step++) await page.keyboard.press('ArrowRight');
+    assert.equal(await radio(page, 3).isChecked(), true);
+
+    await page.keyboard.press('Tab');
+    assert.equal((await focusedInWidget(page))?.tag, 'textarea');
+    assert.equal(await widget(page).locator('label.prompt').textContent(), 'Que devrions-nous améliorer ? (facultatif)');
+    await page.keyboard.type('La fermeture éclair a cédé au bout de deux sorties.');
+    await page.keyboard.press('Tab');
+    assert.equal((await focusedInWidget(page))?.tag, 'button');
+    await page.keyboard.press('Enter');
+
+    await widget(page).getByRole('heading', { name: 'Merci !' }).waitFor();
+    assert.equal((await focusedInWidget(page))?.tag, 'h2', 'focus moves to the thank-you');
+    assert.match(await widget(page).locator('.thanks').textContent(), /Que devrions-nous corriger \?/);
+    const contact = widget(page).getByRole('link', { name: 'Nous contacter' });
+    assert.equal(await contact.getAttribute('href'), `${stack.demoOrigin}/#contact`);
+    sent.detractors++;
+    const [submitted] = await eventsOf(page, 'pv:submit');
+    assert.equal(submitted.category, 'detractor');
+  });
+
+  test('a reload shows a fresh survey and keeps the visitor id', async () => {
+    const { page } = await visit();
+    await radio(page, 8).click();
+    await widget(page).getByRole('button', { name: 'Envoyer' }).click();
+    await widget(page).getByText('Merci pour votre retour').waitFor();
+    sent.passives++;
+    const visitor = await page.evaluate(() => localStorage.getItem('portevoix.visitor'));
+
+    await page.reload();
+    await page.locator('#event-log li', { hasText: 'pv:ready' }).first().waitFor();
+    await radio(page, 9).click();
+    await widget(page).getByRole('button', { name: 'Envoyer' }).click();
+    await widget(page).getByRole('heading', { name: 'Merci !' }).waitFor();
+    sent.promoters++;
+    const rows = stack.query(`SELECT score FROM nps_answers WHERE visitor_id = '${visitor}' ORDER BY score`);
+    assert.deepEqual(rows.map((row) => row.score), [8, 9]);
+  });
+
+  test('an answer whose response is lost is retried without being stored twice', async () => {
+    const { page } = await visit({ allowed: [/Failed to load resource/] });
+    let attempts = 0;
+    await page.route(`${stack.api}/nps`, async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      attempts++;
+      if (attempts === 1) {
+        await route.fetch(); // the worker stores the answer…
+        return route.abort('connectionreset'); // …but the visitor never hears back
+      }
+      return route.continue();
+    });
+    await radio(page, 7).click();
+    await widget(page).getByRole('textbox').fill('Réseau capricieux en refuge');
+    await widget(page).getByRole('button', { name: 'Envoyer' }).click();
+    await widget(page).getByRole('alert').filter({ hasText: 'n’a pas pu être envoyée' }).waitFor();
+    assert.equal(await radio(page, 7).isChecked(), true, 'the answer is kept on screen');
+
+    await widget(page).getByRole('button', { name: 'Réessayer' }).click();
+    await widget(page).getByText('Merci pour votre retour').waitFor();
+    sent.passives++;
+    assert.equal(attempts, 2);
+    const rows = stack.query("SELECT idempotency_key FROM nps_answers WHERE comment = 'Réseau capricieux en refuge'");
+    assert.equal(rows.length, 1, 'stored once');
+    const [error] = await eventsOf(page, 'pv:error');
+    assert.equal(error.code, 'network');
+  });
+
+  test('elements added, changed, removed and re-added by a single-page app work', async () => {
+    const { page } = await visit();
+    await page.evaluate(() => {
+      const element = document.createElement('pv-nps');
+      element.id = 'spa';
+      element.setAttribute('lang', 'en');
+      document.querySelector('main').append(element);
+    });
+    const spa = page.locator('#spa');
+    await spa.getByRole('radio', { name: '5', exact: true }).waitFor();
+    assert.equal(await spa.locator('legend').textContent(), 'How likely are you to recommend Cairn to a friend or colleague?');
+
+    await page.evaluate(() => document.getElementById('spa').setAttribute('question', 'Would you recommend our tents?'));
+    await spa.locator('legend', { hasText: 'Would you recommend our tents?' }).waitFor();
+    await page.evaluate(() => document.getElementById('spa').setAttribute('lang', 'fr'));
+    await spa.getByText('0 = Pas du tout probable').waitFor();
+
+    const removedChildren = await page.evaluate(() => {
+      const element = document.getElementById('spa');
+      element.remove();
+      const left = element.shadowRoot.childElementCount;
+      document.querySelector('main').append(element);
+      return left;
+    });
+    assert.equal(removedChildren, 0, 'removal unmounts the widget');
+    await spa.getByRole('radio', { name: '6', exact: true }).click();
+    await spa.getByRole('button', { name: 'Envoyer' }).click();
+    await spa.getByRole('heading', { name: 'Merci !' }).waitFor();
+    sent.detractors++;
+    assert.equal((await eventsOf(page, 'pv:ready')).length, 3, 'one per mount');
+  });
+
+  test('styles do not leak into or out of the widget', async () => {
+    const { page } = await visit({ bypassCSP: true });
+    const buyBefore = await page.locator('.buy').evaluate((button) => getComputedStyle(button).backgroundColor);
+    await page.addStyleTag({ content: 'button, input, legend { display: none !important; color: red !important; }' });
+    await radio(page, 2).waitFor();
+    assert.equal(await widget(page).getByRole('radio', { name: '2', exact: true }).isVisible(), true);
+    assert.equal(await widget(page).locator('legend').isVisible(), true);
+    const buyAfter = await page.locator('.buy').evaluate((button) => getComputedStyle(button).backgroundColor);
+    assert.equal(buyAfter, buyBefore);
+  });
+
+  test('the widget has no WCAG 2.2 AA violation, before and after answering', async () => {
+    const { page } = await visit({ bypassCSP: true });
+    await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+    const audit = () =>
+      page.evaluate(async () => {
+        const result = await window.axe.run(
+          { include: [['pv-nps']] },
+          { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+        );
+        return result.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target).join(', ')}`);
+      });
+    await radio(page, 9).click();
+    assert.deepEqual(await audit(), []);
+    await widget(page).getByRole('button', { name: 'Envoyer' }).click();
+    await widget(page).getByRole('heading', { name: 'Merci !' }).waitFor();
+    sent.promoters++;
+    assert.deepEqual(await audit(), []);
+  });
+
+  test('the worker counted every answer sent above', async () => {
+    const summary = await stack.summary();
+    const total = sent.promoters + sent.passives + sent.detractors;
+    assert.deepEqual(
+      [summary.total, summary.promoters, summary.passives, summary.detractors],
+      [total, sent.promoters, sent.passives, sent.detractors],
+    );
+    assert.equal(summary.nps, Math.round(((sent.promoters - sent.detractors) * 1000) / total) / 10);
+  });
+});
