@@ -84,7 +84,7 @@ export async function build() {
   await buildWorker();
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { setup } = await import('./setup.mjs');
   await setup();
   await build();

@@ -15,9 +15,12 @@ export function say(message) {
   console.log(`\x1b[1m[portevoix]\x1b[0m ${message}`);
 }
 
-/** Runs a command with inherited output; rejects when it fails. */
-export function run(command, args = [], options = {}) {
-  say(`$ ${[command, ...args].join(' ')}`);
+/**
+ * Runs a command with inherited output; rejects when it fails. `label` replaces the
+ * echoed command line when the arguments hold secrets.
+ */
+export function run(command, args = [], { label, ...options } = {}) {
+  say(`$ ${label ?? [command, ...args].join(' ')}`);
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: 'inherit', cwd: root, ...options });
     child.on('error', reject);

@@ -2,41 +2,23 @@
 // folder (migrated and seeded with the demo site), the worker on workerd through
 // wrangler, and the demo brand site served from its own origin.
 import { spawn } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { extname, join, normalize } from 'node:path';
-import { bin, root, run, say, workerDir, wranglerEnv } from './lib.mjs';
+import { bin, root, workerDir, wranglerEnv } from './lib.mjs';
+import { d1, upsertSite } from './sites.mjs';
 
 const demoDir = join(root, 'demo-site');
-const sqlText = (value) => `'${String(value).replaceAll("'", "''")}'`;
 
-/** Applies the migrations to the local D1 under `state` and (re)seeds the demo site. */
+/** Applies the migrations to the local D1 under `state` and (re)writes the demo site. */
 export async function prepareDatabase({ state, demoOrigin, adminToken, customerSecret, quiet = false }) {
-  const wrangler = (args) =>
-    run(bin('wrangler'), [...args, '--local', '--persist-to', state], {
-      cwd: workerDir,
-      env: { ...wranglerEnv, CI: 'true' },
-      stdio: quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit',
-    });
-  await wrangler(['d1', 'migrations', 'apply', 'DB']);
-  const site = JSON.parse(await readFile(join(demoDir, 'site.json'), 'utf8'));
-  const config = JSON.stringify(site.config).replaceAll('{demo}', demoOrigin);
-  const origins = JSON.stringify([demoOrigin]);
-  const tokenHash = createHash('sha256').update(adminToken).digest('hex');
-  const seed =
-    `INSERT INTO sites (id, name, allowed_origins, admin_token_sha256, customer_token_secret, config, created_at) ` +
-    `VALUES (${sqlText(site.id)}, ${sqlText(site.name)}, ${sqlText(origins)}, ${sqlText(tokenHash)}, ` +
-    `${sqlText(customerSecret)}, ${sqlText(config)}, ${Date.now()}) ` +
-    `ON CONFLICT (id) DO UPDATE SET name = excluded.name, allowed_origins = excluded.allowed_origins, ` +
-    `admin_token_sha256 = excluded.admin_token_sha256, customer_token_secret = excluded.customer_token_secret, ` +
-    `config = excluded.config`;
-  await wrangler(['d1', 'execute', 'DB', '--command', seed]);
+  const target = { state };
+  await d1(['migrations', 'apply', 'DB'], target, { stdio: quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit' });
+  const site = JSON.parse((await readFile(join(demoDir, 'site.json'), 'utf8')).replaceAll('{demo}', demoOrigin));
+  site.allowed_origins = [demoOrigin];
+  await upsertSite(site, target, { adminToken, customerSecret, quiet });
   return site.id;
 }
-
-/** A random secret, URL-safe. */
-export const secret = () => randomBytes(24).toString('base64url');
 
 /** Starts `wrangler dev` on 127.0.0.1:`port`; resolves once the worker answers. */
 export async function startWorker({ port, state, quiet = false }) {
@@ -127,4 +109,3 @@ export function startDemoSite({ port, workerOrigin, site }) {
   });
 }
 
-export { say };

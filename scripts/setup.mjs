@@ -48,6 +48,6 @@ export async function setup({ browser = false } = {}) {
   if (browser) await chromium();
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   await setup({ browser: process.argv.includes('--browser') });
 }

@@ -5,7 +5,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from './build.mjs';
 import { root, say } from './lib.mjs';
-import { prepareDatabase, secret, startDemoSite, startWorker } from './local.mjs';
+import { prepareDatabase, startDemoSite, startWorker } from './local.mjs';
+import { secret } from './sites.mjs';
 import { setup } from './setup.mjs';
 
 const workerPort = Number(process.env.PORTEVOIX_WORKER_PORT || 8787);

@@ -1,13 +1,13 @@
 // Test support: a whole local stack per test file (a fresh D1 in a temp folder, the worker
 // on workerd on a random port, the demo site on another), plus helpers to read what the
 // worker stored and to sign customer tokens as a brand's server would.
-import { spawnSync } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bin, freePort, workerDir, wranglerEnv } from '../scripts/lib.mjs';
-import { prepareDatabase, secret, startDemoSite, startWorker } from '../scripts/local.mjs';
+import { freePort } from '../scripts/lib.mjs';
+import { prepareDatabase, startDemoSite, startWorker } from '../scripts/local.mjs';
+import { d1Query, secret } from '../scripts/sites.mjs';
 
 export async function startStack() {
   const state = mkdtempSync(join(tmpdir(), 'portevoix-test-'));
@@ -21,15 +21,7 @@ export async function startStack() {
   const api = `${worker.origin}/v1/sites/${site}`;
 
   /** Rows of a read-only SQL query against the worker's local D1. */
-  function query(sql) {
-    const result = spawnSync(
-      bin('wrangler'),
-      ['d1', 'execute', 'DB', '--local', '--persist-to', state, '--json', '--command', sql],
-      { cwd: workerDir, env: wranglerEnv, encoding: 'utf8' },
-    );
-    if (result.status !== 0) throw new Error(`d1 execute failed: ${result.stderr}`);
-    return JSON.parse(result.stdout)[0].results;
-  }
+  const query = (sql) => d1Query(sql, { state });
 
   /** The NPS summary, read with the admin token. */
   async function summary(queryString = '') {

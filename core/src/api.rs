@@ -337,14 +337,20 @@ async fn submit_nps<S: Store>(
         created_at: request.now_ms,
     };
     Ok(match store.record_nps(&answer).await? {
-        Recorded::Created(stored) => ApiResponse::json(201, &crate::wire::NpsCreated {
-            id: stored.id,
-            category: stored.category,
-        }),
-        Recorded::Replayed(stored) => ApiResponse::json(200, &crate::wire::NpsCreated {
-            id: stored.id,
-            category: stored.category,
-        }),
+        Recorded::Created(stored) => ApiResponse::json(
+            201,
+            &crate::wire::NpsCreated {
+                id: stored.id,
+                category: stored.category,
+            },
+        ),
+        Recorded::Replayed(stored) => ApiResponse::json(
+            200,
+            &crate::wire::NpsCreated {
+                id: stored.id,
+                category: stored.category,
+            },
+        ),
     })
 }
 

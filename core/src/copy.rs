@@ -87,8 +87,12 @@ impl Text {
     fn default_text(self, locale: Locale) -> &'static str {
         use Locale::{En, Fr};
         match (self, locale) {
-            (Text::NpsQuestion, En) => "How likely are you to recommend {brand} to a friend or colleague?",
-            (Text::NpsQuestion, Fr) => "Quelle est la probabilité que vous recommandiez {brand} à un ami ou un collègue ?",
+            (Text::NpsQuestion, En) => {
+                "How likely are you to recommend {brand} to a friend or colleague?"
+            }
+            (Text::NpsQuestion, Fr) => {
+                "Quelle est la probabilité que vous recommandiez {brand} à un ami ou un collègue ?"
+            }
             (Text::NpsLowEnd, En) => "Not at all likely",
             (Text::NpsLowEnd, Fr) => "Pas du tout probable",
             (Text::NpsHighEnd, En) => "Extremely likely",
@@ -107,8 +111,12 @@ impl Text {
             (Text::Sending, Fr) => "Envoi…",
             (Text::Thanks, En) => "Thank you!",
             (Text::Thanks, Fr) => "Merci !",
-            (Text::NpsFollowUpPromoter, En) => "We’re delighted. Would you tell others about {brand}?",
-            (Text::NpsFollowUpPromoter, Fr) => "Nous en sommes ravis. Parleriez-vous de {brand} autour de vous ?",
+            (Text::NpsFollowUpPromoter, En) => {
+                "We’re delighted. Would you tell others about {brand}?"
+            }
+            (Text::NpsFollowUpPromoter, Fr) => {
+                "Nous en sommes ravis. Parleriez-vous de {brand} autour de vous ?"
+            }
             (Text::NpsReviewLink, En) => "Write a review",
             (Text::NpsReviewLink, Fr) => "Écrire un avis",
             (Text::NpsShareLink, En) => "Share with friends",
@@ -116,17 +124,31 @@ impl Text {
             (Text::NpsReferralLink, En) => "Refer a friend",
             (Text::NpsReferralLink, Fr) => "Parrainer un ami",
             (Text::NpsFollowUpPassive, En) => "Thanks for your feedback: it helps us get better.",
-            (Text::NpsFollowUpPassive, Fr) => "Merci pour votre retour : il nous aide à progresser.",
-            (Text::NpsFollowUpDetractor, En) => "We’re sorry we fell short. What should we fix? Our team reads every answer and can help you directly.",
-            (Text::NpsFollowUpDetractor, Fr) => "Nous sommes désolés de vous avoir déçu. Que devrions-nous corriger ? Notre équipe lit chaque réponse et peut vous aider directement.",
+            (Text::NpsFollowUpPassive, Fr) => {
+                "Merci pour votre retour : il nous aide à progresser."
+            }
+            (Text::NpsFollowUpDetractor, En) => {
+                "We’re sorry we fell short. What should we fix? Our team reads every answer and can help you directly."
+            }
+            (Text::NpsFollowUpDetractor, Fr) => {
+                "Nous sommes désolés de vous avoir déçu. Que devrions-nous corriger ? Notre équipe lit chaque réponse et peut vous aider directement."
+            }
             (Text::ContactLink, En) => "Contact us",
             (Text::ContactLink, Fr) => "Nous contacter",
-            (Text::NetworkError, En) => "Your answer is saved but could not be sent. Check your connection and try again.",
-            (Text::NetworkError, Fr) => "Votre réponse est gardée mais n’a pas pu être envoyée. Vérifiez votre connexion et réessayez.",
+            (Text::NetworkError, En) => {
+                "Your answer is saved but could not be sent. Check your connection and try again."
+            }
+            (Text::NetworkError, Fr) => {
+                "Votre réponse est gardée mais n’a pas pu être envoyée. Vérifiez votre connexion et réessayez."
+            }
             (Text::Retry, En) => "Try again",
             (Text::Retry, Fr) => "Réessayer",
-            (Text::Refused, En) => "Your answer could not be accepted. Please check it and try again.",
-            (Text::Refused, Fr) => "Votre réponse n’a pas pu être acceptée. Vérifiez-la et réessayez.",
+            (Text::Refused, En) => {
+                "Your answer could not be accepted. Please check it and try again."
+            }
+            (Text::Refused, Fr) => {
+                "Votre réponse n’a pas pu être acceptée. Vérifiez-la et réessayez."
+            }
             (Text::LoadError, En) => "This survey is unavailable right now.",
             (Text::LoadError, Fr) => "Ce questionnaire est indisponible pour le moment.",
             (Text::CharacterCount, En) => "{count} / {max} characters",
@@ -210,7 +232,11 @@ mod tests {
             english.text(Text::NpsQuestion),
             "How likely are you to recommend Cairn to a friend or colleague?"
         );
-        assert!(french.text(Text::NpsQuestion).contains("recommandiez Cairn"));
+        assert!(
+            french
+                .text(Text::NpsQuestion)
+                .contains("recommandiez Cairn")
+        );
     }
 
     #[test]
@@ -218,8 +244,14 @@ mod tests {
         let mut french = BTreeMap::new();
         french.insert("send".to_owned(), "C’est parti".to_owned());
         let overrides = BTreeMap::from([(Locale::Fr, french)]);
-        assert_eq!(Copy::new(Locale::Fr, "Cairn", &overrides).text(Text::Send), "C’est parti");
-        assert_eq!(Copy::new(Locale::En, "Cairn", &overrides).text(Text::Send), "Send");
+        assert_eq!(
+            Copy::new(Locale::Fr, "Cairn", &overrides).text(Text::Send),
+            "C’est parti"
+        );
+        assert_eq!(
+            Copy::new(Locale::En, "Cairn", &overrides).text(Text::Send),
+            "Send"
+        );
     }
 
     #[test]
@@ -234,8 +266,14 @@ mod tests {
     #[test]
     fn follow_ups_differ_per_category() {
         let copy = Copy::new(Locale::En, "Cairn", &BTreeMap::new());
-        assert!(copy.text(Text::follow_up(Category::Detractor)).contains("What should we fix?"));
-        assert!(copy.text(Text::follow_up(Category::Promoter)).contains("tell others"));
+        assert!(
+            copy.text(Text::follow_up(Category::Detractor))
+                .contains("What should we fix?")
+        );
+        assert!(
+            copy.text(Text::follow_up(Category::Promoter))
+                .contains("tell others")
+        );
         assert_ne!(
             copy.text(Text::comment_prompt(Category::Passive)),
             copy.text(Text::comment_prompt(Category::Promoter))

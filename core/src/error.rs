@@ -83,9 +83,7 @@ impl Error {
     pub fn status(&self) -> u16 {
         match self {
             Error::InvalidJson(_) | Error::InvalidQuery { .. } => 400,
-            Error::Unauthorized | Error::InvalidCustomerToken | Error::CustomerTokenExpired => {
-                401
-            }
+            Error::Unauthorized | Error::InvalidCustomerToken | Error::CustomerTokenExpired => 401,
             Error::OriginNotAllowed(_) | Error::OriginRequired => 403,
             Error::NotFound | Error::UnknownSite => 404,
             Error::MethodNotAllowed => 405,

@@ -105,7 +105,11 @@ impl Theme {
     fn sanitized(self) -> Theme {
         let default = Theme::default();
         let keep = |value: String, fallback: String| {
-            if is_safe_css_value(&value) { value } else { fallback }
+            if is_safe_css_value(&value) {
+                value
+            } else {
+                fallback
+            }
         };
         Theme {
             accent: keep(self.accent, default.accent),
@@ -203,7 +207,10 @@ impl Site {
         config.contact_url = web_url(config.contact_url);
         Ok(Site {
             key: row.id,
-            allowed_origins: allowed_origins.iter().map(|origin| normalize_origin(origin)).collect(),
+            allowed_origins: allowed_origins
+                .iter()
+                .map(|origin| normalize_origin(origin))
+                .collect(),
             admin_token_sha256: row.admin_token_sha256.to_ascii_lowercase(),
             customer_token_secret: row.customer_token_secret,
             config,
@@ -213,7 +220,7 @@ impl Site {
     /// Whether a page at `origin` may call this site's public routes.
     pub fn allows_origin(&self, origin: &str) -> bool {
         let origin = normalize_origin(origin);
-        self.allowed_origins.iter().any(|allowed| *allowed == origin)
+        self.allowed_origins.contains(&origin)
     }
 
     /// Whether `token` is this site's admin token. Only its SHA-256 is stored, and the
@@ -304,8 +311,16 @@ mod tests {
         assert_eq!(public.theme.accent, Theme::default().accent);
         assert_eq!(public.theme.font, "Inter, 'Helvetica Neue', sans-serif");
         assert_eq!(public.contact_url, None);
-        assert_eq!(public.promoter_links.review.as_deref(), Some("https://cairn.example/avis"));
-        assert!(public.theme.host_css().starts_with(":host{--pv-accent-default:#1f5f4a;"));
+        assert_eq!(
+            public.promoter_links.review.as_deref(),
+            Some("https://cairn.example/avis")
+        );
+        assert!(
+            public
+                .theme
+                .host_css()
+                .starts_with(":host{--pv-accent-default:#1f5f4a;")
+        );
     }
 
     #[test]
@@ -316,7 +331,10 @@ mod tests {
 
     #[test]
     fn locale_negotiation_takes_the_first_supported_primary_tag() {
-        assert_eq!(Locale::negotiate(["de-DE", "fr-CA", "en"]), Some(Locale::Fr));
+        assert_eq!(
+            Locale::negotiate(["de-DE", "fr-CA", "en"]),
+            Some(Locale::Fr)
+        );
         assert_eq!(Locale::negotiate(["EN_gb"]), Some(Locale::En));
         assert_eq!(Locale::negotiate(["de", ""]), None);
     }

@@ -51,7 +51,9 @@ pub fn verify(token: &str, secret: &[u8], now_seconds: i64) -> Result<CustomerCl
         return Err(Error::InvalidCustomerToken);
     }
     let (signed_part, signature) = token.rsplit_once('.').ok_or(Error::InvalidCustomerToken)?;
-    let (version, payload) = signed_part.split_once('.').ok_or(Error::InvalidCustomerToken)?;
+    let (version, payload) = signed_part
+        .split_once('.')
+        .ok_or(Error::InvalidCustomerToken)?;
     if version != VERSION {
         return Err(Error::InvalidCustomerToken);
     }
@@ -66,7 +68,8 @@ pub fn verify(token: &str, secret: &[u8], now_seconds: i64) -> Result<CustomerCl
         .map_err(|_| Error::InvalidCustomerToken)?;
     let claims: CustomerClaims =
         serde_json::from_slice(&payload).map_err(|_| Error::InvalidCustomerToken)?;
-    let sub_ok = !claims.sub.trim().is_empty() && claims.sub.chars().count() <= MAX_CUSTOMER_ID_CHARS;
+    let sub_ok =
+        !claims.sub.trim().is_empty() && claims.sub.chars().count() <= MAX_CUSTOMER_ID_CHARS;
     if !sub_ok {
         return Err(Error::InvalidCustomerToken);
     }
@@ -93,7 +96,10 @@ mod tests {
     fn a_signed_token_verifies_until_it_expires() {
         let token = sign(&claims(1_000), SECRET);
         assert_eq!(verify(&token, SECRET, 999), Ok(claims(1_000)));
-        assert_eq!(verify(&token, SECRET, 1_000), Err(Error::CustomerTokenExpired));
+        assert_eq!(
+            verify(&token, SECRET, 1_000),
+            Err(Error::CustomerTokenExpired)
+        );
     }
 
     #[test]
@@ -113,8 +119,19 @@ mod tests {
 
     #[test]
     fn malformed_tokens_are_refused() {
-        for token in ["", "v1", "v1..", "v2.e30.AAAA", "not a token at all", &"a".repeat(5000)] {
-            assert_eq!(verify(token, SECRET, 0), Err(Error::InvalidCustomerToken), "{token}");
+        for token in [
+            "",
+            "v1",
+            "v1..",
+            "v2.e30.AAAA",
+            "not a token at all",
+            &"a".repeat(5000),
+        ] {
+            assert_eq!(
+                verify(token, SECRET, 0),
+                Err(Error::InvalidCustomerToken),
+                "{token}"
+            );
         }
     }
 }

@@ -59,7 +59,10 @@ pub fn page_url(value: Option<&str>) -> Result<Option<String>> {
         return Ok(None);
     };
     let is_web_url = value.starts_with("https://") || value.starts_with("http://");
-    if !is_web_url || value.chars().count() > MAX_PAGE_URL_CHARS || value.contains(char::is_whitespace) {
+    if !is_web_url
+        || value.chars().count() > MAX_PAGE_URL_CHARS
+        || value.contains(char::is_whitespace)
+    {
         return Err(Error::field(
             "page_url",
             format!("page_url must be an http(s) URL of at most {MAX_PAGE_URL_CHARS} characters"),
@@ -73,9 +76,12 @@ pub fn page_url(value: Option<&str>) -> Result<Option<String>> {
 /// so an unusual URL never costs the visitor their answer.
 pub fn clip_page_url(href: &str) -> Option<String> {
     let without_fragment = href.split('#').next().unwrap_or_default();
-    [without_fragment, without_fragment.split('?').next().unwrap_or_default()]
-        .into_iter()
-        .find_map(|candidate| page_url(Some(candidate)).ok().flatten())
+    [
+        without_fragment,
+        without_fragment.split('?').next().unwrap_or_default(),
+    ]
+    .into_iter()
+    .find_map(|candidate| page_url(Some(candidate)).ok().flatten())
 }
 
 /// A `data-site` key: 1–64 characters of `a–z 0–9 -`. Anything else cannot name a site.
@@ -84,7 +90,11 @@ pub fn site_key(value: &str) -> Result<()> {
         && value
             .bytes()
             .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-');
-    if valid { Ok(()) } else { Err(Error::UnknownSite) }
+    if valid {
+        Ok(())
+    } else {
+        Err(Error::UnknownSite)
+    }
 }
 
 /// A `YYYY-MM-DD` day as Unix milliseconds at its UTC midnight.
@@ -103,7 +113,10 @@ mod tests {
 
     #[test]
     fn comment_is_trimmed_and_blank_means_none() {
-        assert_eq!(comment("  great tent  ").ok(), Some(Some("great tent".into())));
+        assert_eq!(
+            comment("  great tent  ").ok(),
+            Some(Some("great tent".into()))
+        );
         assert_eq!(comment(" \n\t ").ok(), Some(None));
     }
 
@@ -153,7 +166,10 @@ mod tests {
             Some("https://cairn.example/a?b=1")
         );
         let long_query = format!("https://cairn.example/a?{}", "q".repeat(MAX_PAGE_URL_CHARS));
-        assert_eq!(clip_page_url(&long_query).as_deref(), Some("https://cairn.example/a"));
+        assert_eq!(
+            clip_page_url(&long_query).as_deref(),
+            Some("https://cairn.example/a")
+        );
         let long_path = format!("https://cairn.example/{}", "p".repeat(MAX_PAGE_URL_CHARS));
         assert_eq!(clip_page_url(&long_path), None);
         assert_eq!(clip_page_url("file:///etc/passwd"), None);

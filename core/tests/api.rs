@@ -67,7 +67,10 @@ fn an_answer_is_stored_with_its_category() {
     let created: NpsCreated = serde_json::from_str(&response.body).expect("created body");
     assert_eq!(created.category.as_str(), "promoter");
     assert_eq!(store.nps_rows(), 1);
-    assert_eq!(store.nps_column(&created.id, "comment").as_deref(), Some("Tente montée en 5 minutes"));
+    assert_eq!(
+        store.nps_column(&created.id, "comment").as_deref(),
+        Some("Tente montée en 5 minutes")
+    );
     assert_eq!(store.nps_column(&created.id, "customer_id"), None);
 }
 
@@ -95,23 +98,74 @@ fn the_same_key_on_another_answer_still_returns_the_first() {
 fn every_invalid_field_is_refused_with_its_name_and_nothing_is_stored() {
     let store = SqliteStore::new();
     let cases: Vec<(Value, &str)> = vec![
-        (json!({"score": 11, "visitor_id": "visitor-0001", "idempotency_key": "key-00000004"}), "score"),
-        (json!({"score": -1, "visitor_id": "visitor-0001", "idempotency_key": "key-00000004"}), "score"),
-        (json!({"score": 7.5, "visitor_id": "visitor-0001", "idempotency_key": "key-00000004"}), "score"),
-        (json!({"score": "7", "visitor_id": "visitor-0001", "idempotency_key": "key-00000004"}), "score"),
-        (json!({"score": null, "visitor_id": "visitor-0001", "idempotency_key": "key-00000004"}), "score"),
-        (json!({"score": 99999999999u64, "visitor_id": "visitor-0001", "idempotency_key": "key-00000004"}), "score"),
-        (json!({"visitor_id": "visitor-0001", "idempotency_key": "key-00000004"}), "score"),
-        (json!({"score": 7, "idempotency_key": "key-00000004"}), "visitor_id"),
-        (json!({"score": 7, "visitor_id": "visitor-0001"}), "idempotency_key"),
-        (json!({"score": 7, "visitor_id": 12345678, "idempotency_key": "key-00000004"}), "visitor_id"),
-        (json!({"score": 7, "visitor_id": "v", "idempotency_key": "key-00000004"}), "visitor_id"),
-        (json!({"score": 7, "visitor_id": "visitor-0001", "idempotency_key": "k e y"}), "idempotency_key"),
-        (json!({"score": 7, "visitor_id": "visitor-0001", "idempotency_key": "key-00000004", "comment": "x".repeat(2001)}), "comment"),
-        (json!({"score": 7, "visitor_id": "visitor-0001", "idempotency_key": "key-00000004", "comment": ["a"]}), "comment"),
-        (json!({"score": 7, "visitor_id": "visitor-0001", "idempotency_key": "key-00000004", "page_url": "javascript:alert(1)"}), "page_url"),
-        (json!({"score": 7, "visitor_id": "visitor-0001", "idempotency_key": "key-00000004", "locale": "de"}), "locale"),
-        (json!({"score": 7, "visitor_id": "visitor-0001", "idempotency_key": "key-00000004", "is_admin": true}), "is_admin"),
+        (
+            json!({"score": 11, "visitor_id": "visitor-0001", "idempotency_key": "key-00000004"}),
+            "score",
+        ),
+        (
+            json!({"score": -1, "visitor_id": "visitor-0001", "idempotency_key": "key-00000004"}),
+            "score",
+        ),
+        (
+            json!({"score": 7.5, "visitor_id": "visitor-0001", "idempotency_key": "key-00000004"}),
+            "score",
+        ),
+        (
+            json!({"score": "7", "visitor_id": "visitor-0001", "idempotency_key": "key-00000004"}),
+            "score",
+        ),
+        (
+            json!({"score": null, "visitor_id": "visitor-0001", "idempotency_key": "key-00000004"}),
+            "score",
+        ),
+        (
+            json!({"score": 99999999999u64, "visitor_id": "visitor-0001", "idempotency_key": "key-00000004"}),
+            "score",
+        ),
+        (
+            json!({"visitor_id": "visitor-0001", "idempotency_key": "key-00000004"}),
+            "score",
+        ),
+        (
+            json!({"score": 7, "idempotency_key": "key-00000004"}),
+            "visitor_id",
+        ),
+        (
+            json!({"score": 7, "visitor_id": "visitor-0001"}),
+            "idempotency_key",
+        ),
+        (
+            json!({"score": 7, "visitor_id": 12345678, "idempotency_key": "key-00000004"}),
+            "visitor_id",
+        ),
+        (
+            json!({"score": 7, "visitor_id": "v", "idempotency_key": "key-00000004"}),
+            "visitor_id",
+        ),
+        (
+            json!({"score": 7, "visitor_id": "visitor-0001", "idempotency_key": "k e y"}),
+            "idempotency_key",
+        ),
+        (
+            json!({"score": 7, "visitor_id": "visitor-0001", "idempotency_key": "key-00000004", "comment": "x".repeat(2001)}),
+            "comment",
+        ),
+        (
+            json!({"score": 7, "visitor_id": "visitor-0001", "idempotency_key": "key-00000004", "comment": ["a"]}),
+            "comment",
+        ),
+        (
+            json!({"score": 7, "visitor_id": "visitor-0001", "idempotency_key": "key-00000004", "page_url": "javascript:alert(1)"}),
+            "page_url",
+        ),
+        (
+            json!({"score": 7, "visitor_id": "visitor-0001", "idempotency_key": "key-00000004", "locale": "de"}),
+            "locale",
+        ),
+        (
+            json!({"score": 7, "visitor_id": "visitor-0001", "idempotency_key": "key-00000004", "is_admin": true}),
+            "is_admin",
+        ),
     ];
     for (body, field) in cases {
         let response = post_nps(&store, &body);
@@ -140,7 +194,12 @@ fn malformed_bodies_are_refused_as_invalid_json() {
     for body in bodies {
         let response = run(&store, &request("POST", "/v1/sites/cairn/nps", body));
         let (status, code, _) = error_of(&response);
-        assert_eq!((status, code.as_str()), (400, "invalid_json"), "{:.60}", String::from_utf8_lossy(body));
+        assert_eq!(
+            (status, code.as_str()),
+            (400, "invalid_json"),
+            "{:.60}",
+            String::from_utf8_lossy(body)
+        );
     }
     assert_eq!(store.nps_rows(), 0);
 }
@@ -159,7 +218,11 @@ fn oversized_bodies_are_refused_before_parsing() {
 fn only_json_is_accepted() {
     let store = SqliteStore::new();
     let body = answer(9, "key-00000006").to_string().into_bytes();
-    for content_type in [None, Some("text/plain"), Some("application/x-www-form-urlencoded")] {
+    for content_type in [
+        None,
+        Some("text/plain"),
+        Some("application/x-www-form-urlencoded"),
+    ] {
         let mut request = request("POST", "/v1/sites/cairn/nps", &body);
         request.content_type = content_type;
         assert_eq!(error_of(&run(&store, &request)).0, 415);
@@ -177,20 +240,38 @@ fn hostile_strings_are_stored_exactly_as_given() {
     body["comment"] = Value::String(hostile.into());
     let response = post_nps(&store, &body);
     let created: NpsCreated = serde_json::from_str(&response.body).expect("created");
-    assert_eq!(store.nps_column(&created.id, "comment").as_deref(), Some(hostile));
+    assert_eq!(
+        store.nps_column(&created.id, "comment").as_deref(),
+        Some(hostile)
+    );
 }
 
 #[test]
 fn unknown_sites_and_routes_are_404() {
     let store = SqliteStore::new();
     let body = answer(9, "key-00000008").to_string().into_bytes();
-    for path in ["/v1/sites/nobody/nps", "/v1/sites/NOT%20A%20KEY/nps", "/v1/sites/../nps"] {
-        assert_eq!(error_of(&run(&store, &request("POST", path, &body))).1, "unknown_site", "{path}");
+    for path in [
+        "/v1/sites/nobody/nps",
+        "/v1/sites/NOT%20A%20KEY/nps",
+        "/v1/sites/../nps",
+    ] {
+        assert_eq!(
+            error_of(&run(&store, &request("POST", path, &body))).1,
+            "unknown_site",
+            "{path}"
+        );
     }
     for path in ["/", "/v1", "/v1/sites/cairn", "/v1/sites/cairn/unknown"] {
-        assert_eq!(error_of(&run(&store, &request("GET", path, b""))).1, "not_found", "{path}");
+        assert_eq!(
+            error_of(&run(&store, &request("GET", path, b""))).1,
+            "not_found",
+            "{path}"
+        );
     }
-    assert_eq!(error_of(&run(&store, &request("DELETE", "/v1/sites/cairn/nps", b""))).0, 405);
+    assert_eq!(
+        error_of(&run(&store, &request("DELETE", "/v1/sites/cairn/nps", b""))).0,
+        405
+    );
     assert_eq!(store.nps_rows(), 0);
 }
 
@@ -215,8 +296,15 @@ fn preflight_answers_allowed_origins_only() {
     let allowed = run(&store, &request("OPTIONS", "/v1/sites/cairn/nps", b""));
     assert_eq!(allowed.status, 204);
     assert_eq!(allowed.header("access-control-allow-origin"), Some(ORIGIN));
-    assert_eq!(allowed.header("access-control-allow-methods"), Some("POST, OPTIONS"));
-    assert!(allowed.header("access-control-allow-headers").is_some_and(|h| h.contains("content-type")));
+    assert_eq!(
+        allowed.header("access-control-allow-methods"),
+        Some("POST, OPTIONS")
+    );
+    assert!(
+        allowed
+            .header("access-control-allow-headers")
+            .is_some_and(|h| h.contains("content-type"))
+    );
     let mut foreign = request("OPTIONS", "/v1/sites/cairn/nps", b"");
     foreign.origin = Some("https://evil.example");
     let refused = run(&store, &foreign);
@@ -232,7 +320,10 @@ fn public_config_holds_no_secret() {
     let config: PublicSiteConfig = serde_json::from_str(&response.body).expect("config");
     assert_eq!(config.site, SITE);
     assert_eq!(config.brand_name, "Cairn");
-    assert_eq!(config.contact_url.as_deref(), Some("https://cairn.example/contact"));
+    assert_eq!(
+        config.contact_url.as_deref(),
+        Some("https://cairn.example/contact")
+    );
     assert!(!response.body.contains(CUSTOMER_SECRET));
     assert!(!response.body.contains("admin"));
     assert!(!response.body.contains("allowed_origins"));
@@ -241,20 +332,41 @@ fn public_config_holds_no_secret() {
 #[test]
 fn a_valid_customer_token_links_the_answer_to_the_customer() {
     let store = SqliteStore::new();
-    let claims = CustomerClaims { sub: "customer-42".into(), exp: NOW_MS / 1000 + 3600 };
+    let claims = CustomerClaims {
+        sub: "customer-42".into(),
+        exp: NOW_MS / 1000 + 3600,
+    };
     let mut body = answer(9, "key-00000010");
     body["customer_token"] = Value::String(sign(&claims, CUSTOMER_SECRET.as_bytes()));
     let response = post_nps(&store, &body);
     let created: NpsCreated = serde_json::from_str(&response.body).expect("created");
-    assert_eq!(store.nps_column(&created.id, "customer_id").as_deref(), Some("customer-42"));
+    assert_eq!(
+        store.nps_column(&created.id, "customer_id").as_deref(),
+        Some("customer-42")
+    );
 }
 
 #[test]
 fn forged_and_expired_customer_tokens_are_refused() {
     let store = SqliteStore::new();
-    let forged = sign(&CustomerClaims { sub: "c".into(), exp: NOW_MS / 1000 + 60 }, b"wrong secret");
-    let expired = sign(&CustomerClaims { sub: "c".into(), exp: NOW_MS / 1000 - 1 }, CUSTOMER_SECRET.as_bytes());
-    for (token, code) in [(forged, "invalid_customer_token"), (expired, "customer_token_expired")] {
+    let forged = sign(
+        &CustomerClaims {
+            sub: "c".into(),
+            exp: NOW_MS / 1000 + 60,
+        },
+        b"wrong secret",
+    );
+    let expired = sign(
+        &CustomerClaims {
+            sub: "c".into(),
+            exp: NOW_MS / 1000 - 1,
+        },
+        CUSTOMER_SECRET.as_bytes(),
+    );
+    for (token, code) in [
+        (forged, "invalid_customer_token"),
+        (expired, "customer_token_expired"),
+    ] {
         let mut body = answer(9, "key-00000011");
         body["customer_token"] = Value::String(token);
         assert_eq!(error_of(&post_nps(&store, &body)), (401, code.into(), None));
@@ -285,7 +397,10 @@ fn summary_counts_categories_in_the_date_range() {
 
     let response = summary(&store, "from=2025-11-30&to=2025-11-30", Some(ADMIN_TOKEN));
     let body: NpsSummary = serde_json::from_str(&response.body).expect("summary");
-    assert_eq!((body.total, body.promoters, body.passives, body.detractors), (5, 2, 1, 2));
+    assert_eq!(
+        (body.total, body.promoters, body.passives, body.detractors),
+        (5, 2, 1, 2)
+    );
     assert_eq!(body.nps, Some(0.0));
     assert_eq!(body.from.as_deref(), Some("2025-11-30"));
 
@@ -297,17 +412,26 @@ fn summary_counts_categories_in_the_date_range() {
 #[test]
 fn summary_of_an_empty_range_has_no_nps() {
     let store = SqliteStore::new();
-    let body: NpsSummary =
-        serde_json::from_str(&summary(&store, "from=2020-01-01&to=2020-01-31", Some(ADMIN_TOKEN)).body)
-            .expect("summary");
+    let body: NpsSummary = serde_json::from_str(
+        &summary(&store, "from=2020-01-01&to=2020-01-31", Some(ADMIN_TOKEN)).body,
+    )
+    .expect("summary");
     assert_eq!((body.total, body.nps), (0, None));
 }
 
 #[test]
 fn summary_refuses_bad_dates() {
     let store = SqliteStore::new();
-    for (query, param) in [("from=yesterday", "from"), ("to=2025-13-01", "to"), ("from=2025-12-01&to=2025-11-01", "from")] {
+    for (query, param) in [
+        ("from=yesterday", "from"),
+        ("to=2025-13-01", "to"),
+        ("from=2025-12-01&to=2025-11-01", "from"),
+    ] {
         let response = summary(&store, query, Some(ADMIN_TOKEN));
-        assert_eq!(error_of(&response), (400, "invalid_query".into(), Some(param.into())), "{query}");
+        assert_eq!(
+            error_of(&response),
+            (400, "invalid_query".into(), Some(param.into())),
+            "{query}"
+        );
     }
 }

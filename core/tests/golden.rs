@@ -21,7 +21,10 @@ fn check<T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug>(name: &s
     let expected = std::fs::read_to_string(&path).expect("golden file exists");
     assert_eq!(actual, expected, "{name}: the wire format changed");
     let parsed: T = serde_json::from_str(&expected).expect("golden file parses");
-    assert_eq!(&parsed, value, "{name}: the golden file no longer parses to the same value");
+    assert_eq!(
+        &parsed, value,
+        "{name}: the golden file no longer parses to the same value"
+    );
 }
 
 #[test]
@@ -90,6 +93,12 @@ fn public_site_config() {
 
 #[test]
 fn error_body() {
-    check("error_body", &Error::field("score", "score must be an integer from 0 to 10").body());
-    check::<ErrorBody>("error_body_internal", &Error::Storage("disk full".into()).body());
+    check(
+        "error_body",
+        &Error::field("score", "score must be an integer from 0 to 10").body(),
+    );
+    check::<ErrorBody>(
+        "error_body_internal",
+        &Error::Storage("disk full".into()).body(),
+    );
 }

@@ -61,7 +61,8 @@ pub async fn call(method: &str, url: &str, json_body: Option<&str>) -> Result<St
     if let Some(body) = json_body {
         init.set_body(&JsValue::from_str(body));
     }
-    let request = Request::new_with_str_and_init(url, &init).map_err(|error| CallError::Network(js_message(error)))?;
+    let request = Request::new_with_str_and_init(url, &init)
+        .map_err(|error| CallError::Network(js_message(error)))?;
     if json_body.is_some() {
         request
             .headers()
@@ -74,7 +75,9 @@ pub async fn call(method: &str, url: &str, json_body: Option<&str>) -> Result<St
         .map_err(|error| CallError::Network(js_message(error)))?
         .unchecked_into();
     let status = response.status();
-    let text_promise = response.text().map_err(|error| CallError::Network(js_message(error)))?;
+    let text_promise = response
+        .text()
+        .map_err(|error| CallError::Network(js_message(error)))?;
     let text = JsFuture::from(text_promise)
         .await
         .map_err(|error| CallError::Network(js_message(error)))?
@@ -85,7 +88,9 @@ pub async fn call(method: &str, url: &str, json_body: Option<&str>) -> Result<St
         400..=499 => {
             let detail = serde_json::from_str::<ErrorBody>(&text).ok();
             Err(CallError::Refused {
-                code: detail.as_ref().map_or_else(|| format!("http_{status}"), |body| body.error.code.clone()),
+                code: detail
+                    .as_ref()
+                    .map_or_else(|| format!("http_{status}"), |body| body.error.code.clone()),
                 message: detail.map_or(text, |body| body.error.message),
             })
         }
@@ -113,7 +118,9 @@ pub async fn site_config(api_base: &str, site: &str) -> Result<Rc<PublicSiteConf
                     let body = call("GET", &url, None).await?;
                     serde_json::from_str::<PublicSiteConfig>(&body)
                         .map(Rc::new)
-                        .map_err(|error| CallError::Network(format!("unreadable site configuration: {error}")))
+                        .map_err(|error| {
+                            CallError::Network(format!("unreadable site configuration: {error}"))
+                        })
                 }
                 .boxed_local()
                 .shared()

@@ -49,7 +49,12 @@ pub fn locale(host: &HtmlElement, site_default: Locale) -> Locale {
         .and_then(|html| html.get_attribute("lang"));
     let browser_langs: Vec<String> = web_sys::window()
         .map(|window| window.navigator().languages())
-        .map(|languages| languages.iter().filter_map(|value| value.as_string()).collect())
+        .map(|languages| {
+            languages
+                .iter()
+                .filter_map(|value| value.as_string())
+                .collect()
+        })
         .unwrap_or_default();
     let preferences = element_lang
         .iter()
@@ -76,7 +81,8 @@ pub fn visitor_id() -> String {
         cached
             .borrow_mut()
             .get_or_insert_with(|| {
-                let storage = web_sys::window().and_then(|window| window.local_storage().ok().flatten());
+                let storage =
+                    web_sys::window().and_then(|window| window.local_storage().ok().flatten());
                 if let Some(existing) = storage
                     .as_ref()
                     .and_then(|storage| storage.get_item(VISITOR_ID_KEY).ok().flatten())

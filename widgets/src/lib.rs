@@ -75,7 +75,9 @@ pub fn mount(
 ) -> Result<Widget, JsError> {
     let tag = host.local_name();
     if tag != "pv-nps" {
-        return Err(JsError::new(&format!("portevoix: no widget is named <{tag}>")));
+        return Err(JsError::new(&format!(
+            "portevoix: no widget is named <{tag}>"
+        )));
     }
     let document = web_sys::window()
         .and_then(|window| window.document())

@@ -73,7 +73,12 @@ fn emit_error(host: &HtmlElement, site: &str, error: &CallError) {
 }
 
 /// Sends the answer held by `form` and reports the outcome to the reducer and the page.
-async fn send(props: NpsProps, form: NpsForm, locale: Locale, dispatch: UseReducerDispatcher<FormState>) {
+async fn send(
+    props: NpsProps,
+    form: NpsForm,
+    locale: Locale,
+    dispatch: UseReducerDispatcher<FormState>,
+) {
     let (Some(score), Some(idempotency_key)) = (form.score, form.idempotency_key.clone()) else {
         return;
     };
@@ -91,7 +96,8 @@ async fn send(props: NpsProps, form: NpsForm, locale: Locale, dispatch: UseReduc
     };
     let url = format!("{}v1/sites/{}/nps", props.api_base, props.site);
     let outcome = api::call("POST", &url, Some(&body)).await.and_then(|text| {
-        serde_json::from_str::<NpsCreated>(&text).map_err(|error| CallError::Network(error.to_string()))
+        serde_json::from_str::<NpsCreated>(&text)
+            .map_err(|error| CallError::Network(error.to_string()))
     });
     match outcome {
         Ok(created) => {
@@ -151,7 +157,9 @@ pub fn nps_widget(props: &NpsProps) -> Html {
     };
     let locale = host::locale(
         &props.host,
-        config.as_ref().map_or(Locale::En, |config| config.default_locale),
+        config
+            .as_ref()
+            .map_or(Locale::En, |config| config.default_locale),
     );
     {
         let props = props.clone();
@@ -160,7 +168,10 @@ pub fn nps_widget(props: &NpsProps) -> Html {
                 host::emit(
                     &props.host,
                     "pv:ready",
-                    &[("widget", "nps".into()), ("site", props.site.as_str().into())],
+                    &[
+                        ("widget", "nps".into()),
+                        ("site", props.site.as_str().into()),
+                    ],
                 );
             }
         });
@@ -189,9 +200,8 @@ pub fn nps_widget(props: &NpsProps) -> Html {
     }
 
     let Some(config) = config else {
-        let message = (*loaded == Loaded::Failed).then(|| {
-            Copy::new(locale, "", &Default::default()).text(Text::LoadError)
-        });
+        let message = (*loaded == Loaded::Failed)
+            .then(|| Copy::new(locale, "", &Default::default()).text(Text::LoadError));
         return html! {
             <section class="card loading" part="card" lang={locale.tag()} aria-busy={message.is_none().to_string()}>
                 if let Some(message) = message {
@@ -222,7 +232,9 @@ fn survey(props: &NpsProps, copy: &Copy, form: &UseReducerHandle<FormState>) -> 
         let form = form.clone();
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
-            form.dispatch(FormAction::Submit { fresh_key: host::random_id() });
+            form.dispatch(FormAction::Submit {
+                fresh_key: host::random_id(),
+            });
         })
     };
     let scores = SCORES.map(|score| {

@@ -17,8 +17,11 @@ async fn fetch(mut request: Request, env: Env, _context: Context) -> worker::Res
     let method = request.method();
     let url = request.url()?;
     let header = |name: &str| request.headers().get(name).ok().flatten();
-    let (origin, authorization, content_type) =
-        (header("origin"), header("authorization"), header("content-type"));
+    let (origin, authorization, content_type) = (
+        header("origin"),
+        header("authorization"),
+        header("content-type"),
+    );
     let body = if method == Method::Get || method == Method::Options || method == Method::Head {
         Vec::new()
     } else {

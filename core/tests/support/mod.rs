@@ -34,7 +34,9 @@ impl SqliteStore {
         files.sort();
         for file in files {
             let migration = std::fs::read_to_string(&file).expect("migration file");
-            connection.execute_batch(&migration).expect("migration applies");
+            connection
+                .execute_batch(&migration)
+                .expect("migration applies");
         }
         connection
             .execute(
