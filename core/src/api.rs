@@ -159,9 +159,9 @@ pub async fn handle<S: Store>(request: &ApiRequest<'_>, store: &S) -> ApiRespons
     if let Some(origin) = cors {
         response.set_header("access-control-allow-origin", origin);
     }
-    if request.origin.is_some() {
-        response.set_header("vary", "Origin".into());
-    }
+    // Answers differ by Origin (the CORS grant), so caches must key on it, even for
+    // requests that sent none.
+    response.set_header("vary", "Origin".into());
     response
 }
 

@@ -319,6 +319,7 @@ fn public_config_holds_no_secret() {
     assert_eq!(response.status, 200);
     let config: PublicSiteConfig = serde_json::from_str(&response.body).expect("config");
     assert_eq!(config.site, SITE);
+    assert_eq!(response.header("vary"), Some("Origin"));
     assert_eq!(config.brand_name, "Cairn");
     assert_eq!(
         config.contact_url.as_deref(),

@@ -65,11 +65,17 @@ pub fn locale(host: &HtmlElement, site_default: Locale) -> Locale {
 }
 
 /// 128 random bits as hex, from the browser's CSPRNG (which, unlike `randomUUID`, also
-/// exists on pages served without TLS).
+/// exists on pages served without TLS). Should it ever be missing, `Math.random` still
+/// keeps ids apart: equal idempotency keys would silently merge different answers.
 pub fn random_id() -> String {
     let mut bytes = [0u8; 16];
-    if let Some(crypto) = web_sys::window().and_then(|window| window.crypto().ok()) {
-        let _ = crypto.get_random_values_with_u8_array(&mut bytes);
+    let from_crypto = web_sys::window()
+        .and_then(|window| window.crypto().ok())
+        .is_some_and(|crypto| crypto.get_random_values_with_u8_array(&mut bytes).is_ok());
+    if !from_crypto {
+        for byte in &mut bytes {
+            *byte = (js_sys::Math::random() * 256.0) as u8;
+        }
     }
     bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
