@@ -1,10 +1,11 @@
-//! Every string a visitor reads in a widget, in French and English, with the brand's
-//! per-language overrides from its site configuration taking precedence.
+//! Every string a visitor reads in a widget. The texts live in `core/locales/*.toml`, one
+//! file per language; a brand's per-language overrides from its site configuration take
+//! precedence, and English stands in for a string a language file lacks.
 
 use std::collections::BTreeMap;
 
+use crate::locale::Locale;
 use crate::nps::Category;
-use crate::site::Locale;
 
 /// A visible string. Its [`Text::key`] is the name brands use to override it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,6 +54,8 @@ pub enum Text {
     LoadError,
     /// Characters used out of the maximum, e.g. `12 / 2000`.
     CharacterCount,
+    /// The credit line, shown only when the site asks for it.
+    PoweredBy,
 }
 
 impl Text {
@@ -81,80 +84,36 @@ impl Text {
             Text::Refused => "error.refused",
             Text::LoadError => "error.load",
             Text::CharacterCount => "character_count",
+            Text::PoweredBy => "powered_by",
         }
     }
 
-    fn default_text(self, locale: Locale) -> &'static str {
-        use Locale::{En, Fr};
-        match (self, locale) {
-            (Text::NpsQuestion, En) => {
-                "How likely are you to recommend {brand} to a friend or colleague?"
-            }
-            (Text::NpsQuestion, Fr) => {
-                "Quelle est la probabilité que vous recommandiez {brand} à un ami ou un collègue ?"
-            }
-            (Text::NpsLowEnd, En) => "Not at all likely",
-            (Text::NpsLowEnd, Fr) => "Pas du tout probable",
-            (Text::NpsHighEnd, En) => "Extremely likely",
-            (Text::NpsHighEnd, Fr) => "Très probable",
-            (Text::NpsCommentPromoter, En) => "What do you like most?",
-            (Text::NpsCommentPromoter, Fr) => "Qu’appréciez-vous le plus ?",
-            (Text::NpsCommentPassive, En) => "What would make it a 10?",
-            (Text::NpsCommentPassive, Fr) => "Que faudrait-il pour mériter un 10 ?",
-            (Text::NpsCommentDetractor, En) => "What should we fix?",
-            (Text::NpsCommentDetractor, Fr) => "Que devrions-nous améliorer ?",
-            (Text::Optional, En) => "optional",
-            (Text::Optional, Fr) => "facultatif",
-            (Text::Send, En) => "Send",
-            (Text::Send, Fr) => "Envoyer",
-            (Text::Sending, En) => "Sending…",
-            (Text::Sending, Fr) => "Envoi…",
-            (Text::Thanks, En) => "Thank you!",
-            (Text::Thanks, Fr) => "Merci !",
-            (Text::NpsFollowUpPromoter, En) => {
-                "We’re delighted. Would you tell others about {brand}?"
-            }
-            (Text::NpsFollowUpPromoter, Fr) => {
-                "Nous en sommes ravis. Parleriez-vous de {brand} autour de vous ?"
-            }
-            (Text::NpsReviewLink, En) => "Write a review",
-            (Text::NpsReviewLink, Fr) => "Écrire un avis",
-            (Text::NpsShareLink, En) => "Share with friends",
-            (Text::NpsShareLink, Fr) => "Partager avec vos proches",
-            (Text::NpsReferralLink, En) => "Refer a friend",
-            (Text::NpsReferralLink, Fr) => "Parrainer un ami",
-            (Text::NpsFollowUpPassive, En) => "Thanks for your feedback: it helps us get better.",
-            (Text::NpsFollowUpPassive, Fr) => {
-                "Merci pour votre retour : il nous aide à progresser."
-            }
-            (Text::NpsFollowUpDetractor, En) => {
-                "We’re sorry we fell short. What should we fix? Our team reads every answer and can help you directly."
-            }
-            (Text::NpsFollowUpDetractor, Fr) => {
-                "Nous sommes désolés de vous avoir déçu. Que devrions-nous corriger ? Notre équipe lit chaque réponse et peut vous aider directement."
-            }
-            (Text::ContactLink, En) => "Contact us",
-            (Text::ContactLink, Fr) => "Nous contacter",
-            (Text::NetworkError, En) => {
-                "Your answer is saved but could not be sent. Check your connection and try again."
-            }
-            (Text::NetworkError, Fr) => {
-                "Votre réponse est gardée mais n’a pas pu être envoyée. Vérifiez votre connexion et réessayez."
-            }
-            (Text::Retry, En) => "Try again",
-            (Text::Retry, Fr) => "Réessayer",
-            (Text::Refused, En) => {
-                "Your answer could not be accepted. Please check it and try again."
-            }
-            (Text::Refused, Fr) => {
-                "Votre réponse n’a pas pu être acceptée. Vérifiez-la et réessayez."
-            }
-            (Text::LoadError, En) => "This survey is unavailable right now.",
-            (Text::LoadError, Fr) => "Ce questionnaire est indisponible pour le moment.",
-            (Text::CharacterCount, En) => "{count} / {max} characters",
-            (Text::CharacterCount, Fr) => "{count} / {max} caractères",
-        }
-    }
+    /// Every string, so tests can check that each language file has them all.
+    pub const ALL: [Text; 23] = [
+        Text::NpsQuestion,
+        Text::NpsLowEnd,
+        Text::NpsHighEnd,
+        Text::NpsCommentPromoter,
+        Text::NpsCommentPassive,
+        Text::NpsCommentDetractor,
+        Text::Optional,
+        Text::Send,
+        Text::Sending,
+        Text::Thanks,
+        Text::NpsFollowUpPromoter,
+        Text::NpsReviewLink,
+        Text::NpsShareLink,
+        Text::NpsReferralLink,
+        Text::NpsFollowUpPassive,
+        Text::NpsFollowUpDetractor,
+        Text::ContactLink,
+        Text::NetworkError,
+        Text::Retry,
+        Text::Refused,
+        Text::LoadError,
+        Text::CharacterCount,
+        Text::PoweredBy,
+    ];
 
     /// The comment prompt that fits a category.
     pub fn comment_prompt(category: Category) -> Text {
@@ -188,12 +147,12 @@ impl Copy {
     pub fn new(
         locale: Locale,
         brand_name: &str,
-        overrides: &BTreeMap<Locale, BTreeMap<String, String>>,
+        overrides: &BTreeMap<String, BTreeMap<String, String>>,
     ) -> Copy {
         Copy {
             locale,
             brand_name: brand_name.to_owned(),
-            overrides: overrides.get(&locale).cloned().unwrap_or_default(),
+            overrides: overrides.get(locale.tag()).cloned().unwrap_or_default(),
         }
     }
 
@@ -204,10 +163,13 @@ impl Copy {
 
     /// A string with `{brand}` filled in.
     pub fn text(&self, text: Text) -> String {
+        let key = text.key();
         self.overrides
-            .get(text.key())
+            .get(key)
             .map(String::as_str)
-            .unwrap_or_else(|| text.default_text(self.locale))
+            .or_else(|| self.locale.lookup(key))
+            .or_else(|| Locale::EN.lookup(key))
+            .unwrap_or(key)
             .replace("{brand}", &self.brand_name)
     }
 
@@ -223,11 +185,37 @@ impl Copy {
 mod tests {
     use super::*;
 
+    fn french() -> Locale {
+        Locale::from_tag("fr").expect("French is shipped")
+    }
+
+    #[test]
+    fn every_language_file_has_every_string_and_no_other() {
+        let known: Vec<&str> = Text::ALL.iter().map(|text| text.key()).collect();
+        for locale in Locale::all() {
+            for key in &known {
+                assert!(
+                    locale.lookup(key).is_some(),
+                    "{}.toml lacks {key}",
+                    locale.tag()
+                );
+            }
+            for key in locale.keys() {
+                assert!(
+                    known.contains(&key),
+                    "{}.toml has unknown key {key}",
+                    locale.tag()
+                );
+            }
+        }
+        assert!(Locale::all().count() >= 2);
+    }
+
     #[test]
     fn question_names_the_brand_in_each_language() {
         let none = BTreeMap::new();
-        let english = Copy::new(Locale::En, "Cairn", &none);
-        let french = Copy::new(Locale::Fr, "Cairn", &none);
+        let english = Copy::new(Locale::EN, "Cairn", &none);
+        let french = Copy::new(french(), "Cairn", &none);
         assert_eq!(
             english.text(Text::NpsQuestion),
             "How likely are you to recommend Cairn to a friend or colleague?"
@@ -241,22 +229,22 @@ mod tests {
 
     #[test]
     fn site_overrides_win_for_their_language_only() {
-        let mut french = BTreeMap::new();
-        french.insert("send".to_owned(), "C’est parti".to_owned());
-        let overrides = BTreeMap::from([(Locale::Fr, french)]);
+        let mut french_copy = BTreeMap::new();
+        french_copy.insert("send".to_owned(), "C’est parti".to_owned());
+        let overrides = BTreeMap::from([("fr".to_owned(), french_copy)]);
         assert_eq!(
-            Copy::new(Locale::Fr, "Cairn", &overrides).text(Text::Send),
+            Copy::new(french(), "Cairn", &overrides).text(Text::Send),
             "C’est parti"
         );
         assert_eq!(
-            Copy::new(Locale::En, "Cairn", &overrides).text(Text::Send),
+            Copy::new(Locale::EN, "Cairn", &overrides).text(Text::Send),
             "Send"
         );
     }
 
     #[test]
     fn placeholders_are_filled() {
-        let copy = Copy::new(Locale::En, "Cairn", &BTreeMap::new());
+        let copy = Copy::new(Locale::EN, "Cairn", &BTreeMap::new());
         assert_eq!(
             copy.text_with(Text::CharacterCount, &[("count", "12"), ("max", "2000")]),
             "12 / 2000 characters"
@@ -265,7 +253,7 @@ mod tests {
 
     #[test]
     fn follow_ups_differ_per_category() {
-        let copy = Copy::new(Locale::En, "Cairn", &BTreeMap::new());
+        let copy = Copy::new(Locale::EN, "Cairn", &BTreeMap::new());
         assert!(
             copy.text(Text::follow_up(Category::Detractor))
                 .contains("What should we fix?")

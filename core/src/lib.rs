@@ -4,7 +4,8 @@
 //! - [`wire`]: the JSON bodies that cross the network (golden-tested).
 //! - [`nps`]: the NPS categories, the score maths and the survey form's state machine.
 //! - [`site`]: a brand's site configuration and its theme.
-//! - [`copy`]: every visible string of the widgets, in French and English.
+//! - [`locale`] and [`copy`]: the shipped languages (one file each in `locales/`) and
+//!   every visible string of the widgets.
 //! - [`token`]: the signed `customer-token` a brand's server hands to its pages.
 //! - [`store`]: the storage trait and the SQL both storage adapters run.
 //! - [`api`]: the worker's request handling, written against [`store::Store`].
@@ -12,6 +13,7 @@
 pub mod api;
 pub mod copy;
 pub mod error;
+pub mod locale;
 pub mod nps;
 pub mod site;
 pub mod store;

@@ -8,41 +8,9 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use crate::error::{Error, Result};
+use crate::locale::Locale;
 use crate::store::SiteRow;
 use crate::wire::PublicSiteConfig;
-
-/// The languages the widgets ship in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Locale {
-    /// French.
-    Fr,
-    /// English.
-    En,
-}
-
-impl Locale {
-    /// The first supported language among BCP 47 tags in order of preference
-    /// (`fr-CA` counts as French); `None` when none is supported.
-    pub fn negotiate<'a>(tags: impl IntoIterator<Item = &'a str>) -> Option<Locale> {
-        tags.into_iter().find_map(|tag| {
-            let primary = tag.trim().split(['-', '_']).next()?.to_ascii_lowercase();
-            match primary.as_str() {
-                "fr" => Some(Locale::Fr),
-                "en" => Some(Locale::En),
-                _ => None,
-            }
-        })
-    }
-
-    /// The BCP 47 tag, for `lang` attributes and number formatting.
-    pub fn tag(self) -> &'static str {
-        match self {
-            Locale::Fr => "fr",
-            Locale::En => "en",
-        }
-    }
-}
 
 /// Where a promoter is invited after answering. Empty until the brand sets them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -161,15 +129,16 @@ pub struct SiteConfig {
     pub promoter_links: PromoterLinks,
     /// The brand's look.
     pub theme: Theme,
-    /// Per-language overrides of visible strings, keyed by [`crate::copy::Text`] names.
-    pub copy: BTreeMap<Locale, BTreeMap<String, String>>,
+    /// Per-language overrides of visible strings: language tag, then copy key. Tags of
+    /// languages not shipped yet are kept, unused, so a brand can prepare them.
+    pub copy: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 impl Default for SiteConfig {
     fn default() -> Self {
         SiteConfig {
             brand_name: String::new(),
-            default_locale: Locale::En,
+            default_locale: Locale::EN,
             contact_url: None,
             promoter_links: PromoterLinks::default(),
             theme: Theme::default(),
@@ -327,15 +296,5 @@ mod tests {
     fn a_broken_stored_config_is_an_internal_error() {
         let error = Site::from_row(row("{not json")).err();
         assert!(matches!(error, Some(Error::BrokenSiteConfig(_))));
-    }
-
-    #[test]
-    fn locale_negotiation_takes_the_first_supported_primary_tag() {
-        assert_eq!(
-            Locale::negotiate(["de-DE", "fr-CA", "en"]),
-            Some(Locale::Fr)
-        );
-        assert_eq!(Locale::negotiate(["EN_gb"]), Some(Locale::En));
-        assert_eq!(Locale::negotiate(["de", ""]), None);
     }
 }

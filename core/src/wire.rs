@@ -4,8 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::locale::Locale;
 use crate::nps::Category;
-use crate::site::{Locale, PromoterLinks, Theme};
+use crate::site::{PromoterLinks, Theme};
 use std::collections::BTreeMap;
 
 /// Every error answer: `{"error":{"code","message"}}`, plus the offending field if any.
@@ -96,5 +97,5 @@ pub struct PublicSiteConfig {
     /// The brand's colours, font and shapes.
     pub theme: Theme,
     /// Per-language overrides of the widgets' visible strings.
-    pub copy: BTreeMap<Locale, BTreeMap<String, String>>,
+    pub copy: BTreeMap<String, BTreeMap<String, String>>,
 }

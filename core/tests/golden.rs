@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use portevoix_core::Error;
+use portevoix_core::locale::Locale;
 use portevoix_core::nps::Category;
-use portevoix_core::site::{Locale, PromoterLinks, Theme};
+use portevoix_core::site::{PromoterLinks, Theme};
 use portevoix_core::wire::{ErrorBody, NpsCreated, NpsSubmission, NpsSummary, PublicSiteConfig};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -37,7 +38,7 @@ fn nps_submission() {
             visitor_id: "0b6f1c1e-5d4a-4f7e-9a51-6c2d2b1f9e01".into(),
             idempotency_key: "7d0c2a4e-3b1f-4c8d-9e2a-1f5b6c7d8e9f".into(),
             page_url: Some("https://cairn.example/tentes/bivouac-2".into()),
-            locale: Some(Locale::Fr),
+            locale: Locale::from_tag("fr"),
             customer_token: Some("v1.eyJzdWIiOiJjLTQyIiwiZXhwIjoxfQ.c2ln".into()),
         },
     );
@@ -78,7 +79,7 @@ fn public_site_config() {
         &PublicSiteConfig {
             site: "cairn".into(),
             brand_name: "Cairn".into(),
-            default_locale: Locale::Fr,
+            default_locale: Locale::from_tag("fr").expect("French is shipped"),
             contact_url: Some("https://cairn.example/contact".into()),
             promoter_links: PromoterLinks {
                 review: Some("https://cairn.example/avis".into()),
@@ -86,7 +87,7 @@ fn public_site_config() {
                 referral: None,
             },
             theme: Theme::default(),
-            copy: BTreeMap::from([(Locale::Fr, french)]),
+            copy: BTreeMap::from([("fr".to_owned(), french)]),
         },
     );
 }

@@ -5,7 +5,8 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use portevoix_core::site::{Locale, Theme};
+use portevoix_core::locale::Locale;
+use portevoix_core::site::Theme;
 use wasm_bindgen::JsValue;
 use web_sys::{CssStyleSheet, CustomEvent, CustomEventInit, HtmlElement, ShadowRoot};
 

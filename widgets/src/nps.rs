@@ -4,8 +4,8 @@
 use std::rc::Rc;
 
 use portevoix_core::copy::{Copy, Text};
+use portevoix_core::locale::Locale;
 use portevoix_core::nps::{Category, FormAction, NpsForm, Phase, SCORES};
-use portevoix_core::site::Locale;
 use portevoix_core::validate::{MAX_COMMENT_CHARS, clip_page_url};
 use portevoix_core::wire::{NpsCreated, NpsSubmission, PublicSiteConfig};
 use wasm_bindgen::JsValue;
@@ -159,7 +159,7 @@ pub fn nps_widget(props: &NpsProps) -> Html {
         &props.host,
         config
             .as_ref()
-            .map_or(Locale::En, |config| config.default_locale),
+            .map_or(Locale::EN, |config| config.default_locale),
     );
     {
         let props = props.clone();
