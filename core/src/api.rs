@@ -13,7 +13,7 @@ use crate::site::Site;
 use crate::store::{NewNpsAnswer, Recorded, Store};
 use crate::token;
 use crate::validate::{self, MAX_BODY_BYTES};
-use crate::wire::NpsSubmission;
+use crate::wire::{NpsSubmission, ThemeReport};
 
 /// How long browsers may cache a CORS preflight answer (Chromium caps it at two hours).
 const PREFLIGHT_MAX_AGE_SECONDS: u32 = 7_200;
@@ -112,6 +112,7 @@ enum Endpoint {
     Config,
     Nps,
     NpsSummary,
+    ThemeReport,
 }
 
 impl Endpoint {
@@ -120,13 +121,14 @@ impl Endpoint {
             ["config"] => Some(Endpoint::Config),
             ["nps"] => Some(Endpoint::Nps),
             ["nps", "summary"] => Some(Endpoint::NpsSummary),
+            ["theme"] => Some(Endpoint::ThemeReport),
             _ => None,
         }
     }
 
     fn method(self) -> &'static str {
         match self {
-            Endpoint::Config | Endpoint::NpsSummary => "GET",
+            Endpoint::Config | Endpoint::NpsSummary | Endpoint::ThemeReport => "GET",
             Endpoint::Nps => "POST",
         }
     }
@@ -134,7 +136,7 @@ impl Endpoint {
     fn access(self) -> Access {
         match self {
             Endpoint::Config | Endpoint::Nps => Access::Public,
-            Endpoint::NpsSummary => Access::Admin,
+            Endpoint::NpsSummary | Endpoint::ThemeReport => Access::Admin,
         }
     }
 }
@@ -212,6 +214,13 @@ async fn handle_inner<S: Store>(
         }
         Endpoint::Nps => submit_nps(request, &site, store).await,
         Endpoint::NpsSummary => nps_summary(request, &site, store).await,
+        Endpoint::ThemeReport => Ok(ApiResponse::json(
+            200,
+            &ThemeReport {
+                contrast_warnings: site.config.theme.contrast_warnings(),
+                theme: site.config.theme.clone(),
+            },
+        )),
     }
 }
 

@@ -3,7 +3,7 @@
 //!
 //! - [`wire`]: the JSON bodies that cross the network (golden-tested).
 //! - [`nps`]: the NPS categories, the score maths and the survey form's state machine.
-//! - [`site`]: a brand's site configuration and its theme.
+//! - [`site`] and [`theme`]: a brand's site configuration, its look and its contrast.
 //! - [`locale`] and [`copy`]: the shipped languages (one file each in `locales/`) and
 //!   every visible string of the widgets.
 //! - [`token`]: the signed `customer-token` a brand's server hands to its pages.
@@ -17,6 +17,7 @@ pub mod locale;
 pub mod nps;
 pub mod site;
 pub mod store;
+pub mod theme;
 pub mod token;
 pub mod validate;
 pub mod wire;

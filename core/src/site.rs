@@ -10,6 +10,7 @@ use subtle::ConstantTimeEq;
 use crate::error::{Error, Result};
 use crate::locale::Locale;
 use crate::store::SiteRow;
+use crate::theme::Theme;
 use crate::wire::PublicSiteConfig;
 
 /// Where a promoter is invited after answering. Empty until the brand sets them.
@@ -36,81 +37,6 @@ impl PromoterLinks {
     }
 }
 
-/// The brand's look, turned into CSS custom properties inside each widget's shadow root.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Theme {
-    /// Buttons, the selected score, focus rings.
-    pub accent: String,
-    /// Text drawn on the accent colour.
-    pub on_accent: String,
-    /// Body text.
-    pub text: String,
-    /// Widget background.
-    pub background: String,
-    /// Font stack; `inherit` uses the host page's font.
-    pub font: String,
-    /// Corner radius of the card and buttons.
-    pub radius: String,
-}
-
-impl Default for Theme {
-    fn default() -> Self {
-        Theme {
-            accent: "#1f5f4a".into(),
-            on_accent: "#ffffff".into(),
-            text: "#1d2521".into(),
-            background: "#ffffff".into(),
-            font: "inherit".into(),
-            radius: "12px".into(),
-        }
-    }
-}
-
-impl Theme {
-    /// The theme with every value that could escape its CSS declaration replaced by the
-    /// default, so a stored theme can never inject CSS into a widget.
-    fn sanitized(self) -> Theme {
-        let default = Theme::default();
-        let keep = |value: String, fallback: String| {
-            if is_safe_css_value(&value) {
-                value
-            } else {
-                fallback
-            }
-        };
-        Theme {
-            accent: keep(self.accent, default.accent),
-            on_accent: keep(self.on_accent, default.on_accent),
-            text: keep(self.text, default.text),
-            background: keep(self.background, default.background),
-            font: keep(self.font, default.font),
-            radius: keep(self.radius, default.radius),
-        }
-    }
-
-    /// The `:host` rule that hands the theme to the widget's stylesheet. The host page may
-    /// still override any of these properties on the element itself.
-    pub fn host_css(&self) -> String {
-        format!(
-            ":host{{--pv-accent-default:{};--pv-on-accent-default:{};--pv-text-default:{};\
-             --pv-background-default:{};--pv-font-default:{};--pv-radius-default:{}}}",
-            self.accent, self.on_accent, self.text, self.background, self.font, self.radius
-        )
-    }
-}
-
-/// True for values that stay inside one CSS declaration: no `;`, braces, angle brackets,
-/// backslashes, comments or line breaks, and a sane length.
-fn is_safe_css_value(value: &str) -> bool {
-    !value.is_empty()
-        && value.len() <= 200
-        && !value.contains("/*")
-        && value.chars().all(|character| {
-            character.is_ascii_alphanumeric() || " #%(),.-_'\"".contains(character)
-        })
-}
-
 fn web_url(url: Option<String>) -> Option<String> {
     url.filter(|url| url.starts_with("https://") || url.starts_with("http://"))
 }
@@ -129,6 +55,8 @@ pub struct SiteConfig {
     pub promoter_links: PromoterLinks,
     /// The brand's look.
     pub theme: Theme,
+    /// Whether widgets show a discreet "Powered by Portevoix" line (off: white label).
+    pub show_branding: bool,
     /// Per-language overrides of visible strings: language tag, then copy key. Tags of
     /// languages not shipped yet are kept, unused, so a brand can prepare them.
     pub copy: BTreeMap<String, BTreeMap<String, String>>,
@@ -142,6 +70,7 @@ impl Default for SiteConfig {
             contact_url: None,
             promoter_links: PromoterLinks::default(),
             theme: Theme::default(),
+            show_branding: false,
             copy: BTreeMap::new(),
         }
     }
@@ -216,6 +145,7 @@ impl Site {
             contact_url: self.config.contact_url.clone(),
             promoter_links: self.config.promoter_links.clone(),
             theme: self.config.theme.clone(),
+            show_branding: self.config.show_branding,
             copy: self.config.copy.clone(),
         }
     }
@@ -272,23 +202,17 @@ mod tests {
     }
 
     #[test]
-    fn hostile_theme_values_and_links_are_dropped() {
+    fn stored_themes_and_links_are_sanitized() {
         let config = r#"{"theme":{"accent":"red;}</style><script>","font":"Inter, 'Helvetica Neue', sans-serif"},
             "contact_url":"javascript:alert(1)","promoter_links":{"review":"https://cairn.example/avis"}}"#;
         let site = Site::from_row(row(config)).expect("valid row");
         let public = site.public_config();
-        assert_eq!(public.theme.accent, Theme::default().accent);
+        assert_eq!(public.theme.light.accent, Theme::default().light.accent);
         assert_eq!(public.theme.font, "Inter, 'Helvetica Neue', sans-serif");
         assert_eq!(public.contact_url, None);
         assert_eq!(
             public.promoter_links.review.as_deref(),
             Some("https://cairn.example/avis")
-        );
-        assert!(
-            public
-                .theme
-                .host_css()
-                .starts_with(":host{--pv-accent-default:#1f5f4a;")
         );
     }
 

@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::locale::Locale;
 use crate::nps::Category;
-use crate::site::{PromoterLinks, Theme};
+use crate::site::PromoterLinks;
+use crate::theme::Theme;
 use std::collections::BTreeMap;
 
 /// Every error answer: `{"error":{"code","message"}}`, plus the offending field if any.
@@ -96,6 +97,17 @@ pub struct PublicSiteConfig {
     pub promoter_links: PromoterLinks,
     /// The brand's colours, font and shapes.
     pub theme: Theme,
+    /// Whether to show the discreet "Powered by Portevoix" line.
+    pub show_branding: bool,
     /// Per-language overrides of the widgets' visible strings.
     pub copy: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+/// `GET /v1/sites/{site}/theme` (admin): the stored theme and what fails WCAG contrast.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThemeReport {
+    /// The theme as widgets receive it.
+    pub theme: Theme,
+    /// One sentence per colour pair below WCAG 2.2 AA; empty when all pass.
+    pub contrast_warnings: Vec<String>,
 }

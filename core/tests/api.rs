@@ -5,7 +5,7 @@ mod support;
 
 use portevoix_core::api::{ApiRequest, ApiResponse, handle};
 use portevoix_core::token::{CustomerClaims, sign};
-use portevoix_core::wire::{ErrorBody, NpsCreated, NpsSummary, PublicSiteConfig};
+use portevoix_core::wire::{ErrorBody, NpsCreated, NpsSummary, PublicSiteConfig, ThemeReport};
 use serde_json::{Value, json};
 use support::{ADMIN_TOKEN, CUSTOMER_SECRET, ORIGIN, SITE, SqliteStore};
 
@@ -373,6 +373,32 @@ fn forged_and_expired_customer_tokens_are_refused() {
         assert_eq!(error_of(&post_nps(&store, &body)), (401, code.into(), None));
     }
     assert_eq!(store.nps_rows(), 0);
+}
+
+#[test]
+fn theme_report_lists_contrast_problems_to_the_admin_only() {
+    let store = SqliteStore::new();
+    store.set_config(r##"{"theme":{"text":"#aaaaaa","mode":"light"}}"##);
+    let mut request = request("GET", "/v1/sites/cairn/theme", b"");
+    assert_eq!(error_of(&run(&store, &request)).1, "unauthorized");
+    let authorization = format!("Bearer {ADMIN_TOKEN}");
+    request.authorization = Some(&authorization);
+    let response = run(&store, &request);
+    assert_eq!(response.status, 200);
+    let report: ThemeReport = serde_json::from_str(&response.body).expect("report");
+    assert_eq!(
+        report.contrast_warnings.len(),
+        1,
+        "{:?}",
+        report.contrast_warnings
+    );
+    assert!(
+        report.contrast_warnings[0].starts_with("light theme: text #aaaaaa on background #ffffff")
+    );
+    assert_eq!(
+        report.theme.light.accent, "#1f5f4a",
+        "unset colours take their defaults"
+    );
 }
 
 #[test]

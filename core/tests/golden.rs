@@ -8,8 +8,11 @@ use std::path::PathBuf;
 use portevoix_core::Error;
 use portevoix_core::locale::Locale;
 use portevoix_core::nps::Category;
-use portevoix_core::site::{PromoterLinks, Theme};
-use portevoix_core::wire::{ErrorBody, NpsCreated, NpsSubmission, NpsSummary, PublicSiteConfig};
+use portevoix_core::site::PromoterLinks;
+use portevoix_core::theme::Theme;
+use portevoix_core::wire::{
+    ErrorBody, NpsCreated, NpsSubmission, NpsSummary, PublicSiteConfig, ThemeReport,
+};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -87,7 +90,25 @@ fn public_site_config() {
                 referral: None,
             },
             theme: Theme::default(),
+            show_branding: false,
             copy: BTreeMap::from([("fr".to_owned(), french)]),
+        },
+    );
+}
+
+#[test]
+fn theme_report() {
+    let theme = Theme {
+        mode: portevoix_core::theme::ColorMode::Auto,
+        ..Theme::default()
+    };
+    check(
+        "theme_report",
+        &ThemeReport {
+            contrast_warnings: vec![
+                "dark theme: text #777777 on background #18201c has a contrast of 3.85:1, below the 4.5:1 WCAG 2.2 AA asks for".into(),
+            ],
+            theme,
         },
     );
 }

@@ -1,6 +1,8 @@
-// Portevoix loader: defines the pv-* custom elements at once and loads the widgets'
-// WebAssembly only when the first element is connected. Served by the worker as
-// /portevoix.js; the build fills in the hashed module names.
+// Portevoix loader: defines the pv-* custom elements at once, reserves their space, and
+// loads the widgets' WebAssembly (one instance for the whole page) only when the first
+// element is connected. Served by the worker as /portevoix.js; the build fills in the
+// hashed module names. Also the page's small JS API: window.Portevoix.
+const TAGS = ['pv-nps'];
 const base = new URL('.', import.meta.url).href;
 const script = [...document.querySelectorAll('script[data-site]')].find((s) => s.src === import.meta.url);
 const defaultSite = script ? script.dataset.site : '';
@@ -11,11 +13,21 @@ const load = () =>
     return glue;
   }));
 
+// The space a widget takes, held from the first frame so the page never shifts.
+const reserve = new CSSStyleSheet();
+reserve.replaceSync(':host{display:block;min-height:17rem}');
+
 class PortevoixElement extends HTMLElement {
   static observedAttributes = ['site', 'lang', 'question', 'customer-token'];
 
+  constructor() {
+    super();
+    this.addEventListener('pv:ready', () => (this.pvReady = true));
+  }
+
   connectedCallback() {
     const root = this.shadowRoot || this.attachShadow({ mode: 'open' });
+    if (!root.adoptedStyleSheets.length) root.adoptedStyleSheets = [reserve];
     const generation = (this.pvGeneration = (this.pvGeneration || 0) + 1);
     load()
       .then((glue) => {
@@ -37,6 +49,7 @@ class PortevoixElement extends HTMLElement {
 
   disconnectedCallback() {
     this.pvGeneration++;
+    this.pvReady = false;
     this.pvWidget?.unmount();
     this.pvWidget?.free();
     this.pvWidget = undefined;
@@ -47,6 +60,27 @@ class PortevoixElement extends HTMLElement {
   }
 }
 
-for (const name of ['pv-nps']) {
+for (const name of TAGS) {
   if (!customElements.get(name)) customElements.define(name, class extends PortevoixElement {});
 }
+
+window.Portevoix = {
+  /** Signs every widget on the page in as a known customer, or out with no token. */
+  setCustomerToken(token) {
+    for (const element of document.querySelectorAll(TAGS.join())) {
+      if (token) element.setAttribute('customer-token', token);
+      else element.removeAttribute('customer-token');
+    }
+  },
+  /** Shows a widget (element or selector), scrolls it into view and focuses it. */
+  async open(target) {
+    const element = typeof target === 'string' ? document.querySelector(target) : target;
+    if (!element || !TAGS.includes(element.localName)) return false;
+    element.hidden = false;
+    const still = matchMedia('(prefers-reduced-motion: reduce)').matches;
+    element.scrollIntoView({ block: 'center', behavior: still ? 'auto' : 'smooth' });
+    if (!element.pvReady) await new Promise((ready) => element.addEventListener('pv:ready', ready, { once: true }));
+    element.pvWidget?.focus();
+    return true;
+  },
+};

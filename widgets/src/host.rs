@@ -1,20 +1,25 @@
 //! The widgets' side of the host page: attributes, events, the page's language, the
-//! first-party visitor id and shadow-root styles. Everything that touches the DOM outside
+//! first-party visitor id, shadow-root styles and the host's dark-mode switch. Everything that touches the DOM outside
 //! a component lives here.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use portevoix_core::locale::Locale;
-use portevoix_core::site::Theme;
-use wasm_bindgen::JsValue;
-use web_sys::{CssStyleSheet, CustomEvent, CustomEventInit, HtmlElement, ShadowRoot};
+use portevoix_core::theme::{ColorMode, HOST_THEME_ATTRIBUTES, Theme};
+use wasm_bindgen::prelude::*;
+use web_sys::{
+    CssStyleSheet, CustomEvent, CustomEventInit, HtmlElement, MediaQueryList, MutationObserver,
+    MutationObserverInit, ShadowRoot,
+};
+use yew::prelude::*;
 
 const VISITOR_ID_KEY: &str = "portevoix.visitor";
 
 thread_local! {
     static SHEETS: RefCell<HashMap<String, CssStyleSheet>> = RefCell::new(HashMap::new());
     static VISITOR_ID: RefCell<Option<String>> = const { RefCell::new(None) };
+    static CONTRAST_WARNED: RefCell<HashSet<String>> = RefCell::new(HashSet::new());
 }
 
 /// An attribute of the custom element, `None` when absent or blank.
@@ -139,4 +144,122 @@ pub fn adopt_styles(root: &ShadowRoot, site_theme: Option<(&str, &Theme)>) {
         sheets.push(&themed);
     }
     root.set_adopted_style_sheets(&sheets);
+}
+
+/// Says once per site, in the console, which theme colours fail WCAG contrast, so the
+/// brand's developer sees it while integrating.
+pub fn warn_about_contrast_once(site: &str, theme: &Theme) {
+    let first_time = CONTRAST_WARNED.with(|warned| warned.borrow_mut().insert(site.to_owned()));
+    if first_time {
+        for warning in theme.contrast_warnings() {
+            web_sys::console::warn_1(&JsValue::from_str(&format!(
+                "portevoix site {site}: {warning}"
+            )));
+        }
+    }
+}
+
+/// `value` written the way `locale` writes numbers (`2 000` in French).
+pub fn format_number(value: usize, locale: Locale) -> String {
+    String::from(js_sys::Number::from(value as f64).to_locale_string(locale.tag()))
+}
+
+fn host_is_dark(mode: ColorMode) -> bool {
+    let window = web_sys::window();
+    let html = window
+        .as_ref()
+        .and_then(|window| window.document())
+        .and_then(|document| document.document_element());
+    let class = html
+        .as_ref()
+        .map(|html| html.class_name())
+        .unwrap_or_default();
+    let theme_attribute = html.as_ref().and_then(|html| {
+        HOST_THEME_ATTRIBUTES
+            .iter()
+            .find_map(|name| html.get_attribute(name))
+    });
+    let prefers_dark = window
+        .and_then(|window| {
+            window
+                .match_media("(prefers-color-scheme: dark)")
+                .ok()
+                .flatten()
+        })
+        .is_some_and(|query| query.matches());
+    mode.is_dark(&class, theme_attribute.as_deref(), prefers_dark)
+}
+
+/// Watches the host page's dark-mode switch and the system preference until dropped.
+struct HostThemeWatch {
+    observer: Option<MutationObserver>,
+    media: Option<MediaQueryList>,
+    callback: Closure<dyn FnMut()>,
+}
+
+impl HostThemeWatch {
+    fn start(on_change: impl FnMut() + 'static) -> HostThemeWatch {
+        let callback = Closure::<dyn FnMut()>::new(on_change);
+        let function: &js_sys::Function = callback.as_ref().unchecked_ref();
+        let html = web_sys::window()
+            .and_then(|window| window.document())
+            .and_then(|document| document.document_element());
+        let observer = html.and_then(|html| {
+            let observer = MutationObserver::new(function).ok()?;
+            let options = MutationObserverInit::new();
+            let filter = js_sys::Array::of1(&JsValue::from_str("class"));
+            for name in HOST_THEME_ATTRIBUTES {
+                filter.push(&JsValue::from_str(name));
+            }
+            options.set_attribute_filter(&filter);
+            observer.observe_with_options(&html, &options).ok()?;
+            Some(observer)
+        });
+        let media = web_sys::window().and_then(|window| {
+            window
+                .match_media("(prefers-color-scheme: dark)")
+                .ok()
+                .flatten()
+        });
+        if let Some(media) = &media {
+            let _ = media.add_event_listener_with_callback("change", function);
+        }
+        HostThemeWatch {
+            observer,
+            media,
+            callback,
+        }
+    }
+}
+
+impl Drop for HostThemeWatch {
+    fn drop(&mut self) {
+        if let Some(observer) = &self.observer {
+            observer.disconnect();
+        }
+        if let Some(media) = &self.media {
+            let _ = media.remove_event_listener_with_callback(
+                "change",
+                self.callback.as_ref().unchecked_ref(),
+            );
+        }
+    }
+}
+
+/// Whether the widget draws in dark colours, kept up to date with the host page's switch
+/// while the theme's mode is `auto`.
+#[hook]
+pub fn use_dark_mode(mode: ColorMode) -> bool {
+    let dark = use_state_eq(|| host_is_dark(mode));
+    {
+        let dark = dark.clone();
+        use_effect_with(mode, move |mode| {
+            let mode = *mode;
+            dark.set(host_is_dark(mode));
+            let watch = (mode == ColorMode::Auto)
+                .then(|| HostThemeWatch::start(move || dark.set(host_is_dark(mode))));
+            move || drop(watch)
+        });
+    }
+    *dark
 }

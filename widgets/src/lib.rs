@@ -54,6 +54,19 @@ impl Widget {
         }
     }
 
+    /// Moves keyboard focus into the widget: the chosen answer, else its first control.
+    pub fn focus(&self) {
+        let target = self
+            .root
+            .query_selector("input:checked, input:not([disabled]), textarea, button, a, [tabindex]")
+            .ok()
+            .flatten()
+            .and_then(|element| element.dyn_into::<HtmlElement>().ok());
+        if let Some(target) = target {
+            let _ = target.focus();
+        }
+    }
+
     /// Unmounts the Yew app and empties the shadow root; the element may be connected
     /// again later, which mounts a fresh widget.
     pub fn unmount(&mut self) {

@@ -6,6 +6,7 @@ use std::rc::Rc;
 use portevoix_core::copy::{Copy, Text};
 use portevoix_core::locale::Locale;
 use portevoix_core::nps::{Category, FormAction, NpsForm, Phase, SCORES};
+use portevoix_core::theme::ColorMode;
 use portevoix_core::validate::{MAX_COMMENT_CHARS, clip_page_url};
 use portevoix_core::wire::{NpsCreated, NpsSubmission, PublicSiteConfig};
 use wasm_bindgen::JsValue;
@@ -140,6 +141,7 @@ pub fn nps_widget(props: &NpsProps) -> Html {
                 match api::site_config(&props.api_base, &props.site).await {
                     Ok(config) => {
                         host::adopt_styles(&props.root, Some((&props.site, &config.theme)));
+                        host::warn_about_contrast_once(&props.site, &config.theme);
                         loaded.set(Loaded::Ready(config));
                     }
                     Err(error) => {
@@ -160,6 +162,11 @@ pub fn nps_widget(props: &NpsProps) -> Html {
         config
             .as_ref()
             .map_or(Locale::EN, |config| config.default_locale),
+    );
+    let dark = host::use_dark_mode(
+        config
+            .as_ref()
+            .map_or(ColorMode::Light, |config| config.theme.mode),
     );
     {
         let props = props.clone();
@@ -217,7 +224,12 @@ pub fn nps_widget(props: &NpsProps) -> Html {
         _ => survey(props, &copy, &form),
     };
     html! {
-        <section class="card" part="card" lang={locale.tag()}>{ body }</section>
+        <section class="card" part="card" lang={locale.tag()} data-mode={if dark { "dark" } else { "light" }}>
+            { body }
+            if config.show_branding {
+                <p class="credit" part="credit">{ copy.text(Text::PoweredBy) }</p>
+            }
+        </section>
     }
 }
 
@@ -258,8 +270,8 @@ fn survey(props: &NpsProps, copy: &Copy, form: &UseReducerHandle<FormState>) -> 
                 form.dispatch(FormAction::EditComment(textarea.value()));
             })
         };
-        let count = state.comment.trim().chars().count().to_string();
-        let max = MAX_COMMENT_CHARS.to_string();
+        let count = host::format_number(state.comment.trim().chars().count(), copy.locale());
+        let max = host::format_number(MAX_COMMENT_CHARS, copy.locale());
         html! {
             <div class="comment">
                 <label class="prompt" for="pv-comment">

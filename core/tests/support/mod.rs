@@ -54,6 +54,16 @@ impl SqliteStore {
         SqliteStore { connection }
     }
 
+    /// Replaces the test site's stored configuration.
+    pub fn set_config(&self, config: &str) {
+        self.connection
+            .execute(
+                "UPDATE sites SET config = ?1 WHERE id = ?2",
+                params![config, SITE],
+            )
+            .expect("update config");
+    }
+
     /// Number of stored NPS answers, to prove that refused requests store nothing.
     pub fn nps_rows(&self) -> i64 {
         self.connection

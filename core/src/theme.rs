@@ -1,0 +1,366 @@
+//! A brand's look: colours for light and dark pages, font, corner radius and spacing,
+//! handed to every widget as CSS custom properties, and checked for WCAG contrast.
+
+use serde::{Deserialize, Serialize};
+
+/// The colours of one mode. A colour left out (empty) takes that mode's default when the
+/// theme is sanitized, so a brand can set only its accent.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Palette {
+    /// Buttons, the selected score, focus rings.
+    pub accent: String,
+    /// Text drawn on the accent colour.
+    pub on_accent: String,
+    /// Body text.
+    pub text: String,
+    /// Widget background.
+    pub background: String,
+}
+
+impl Palette {
+    fn light() -> Palette {
+        Palette {
+            accent: "#1f5f4a".into(),
+            on_accent: "#ffffff".into(),
+            text: "#1d2521".into(),
+            background: "#ffffff".into(),
+        }
+    }
+
+    fn dark() -> Palette {
+        Palette {
+            accent: "#7cc4a4".into(),
+            on_accent: "#0d1f18".into(),
+            text: "#e8ece9".into(),
+            background: "#18201c".into(),
+        }
+    }
+
+    fn sanitized(self, fallback: Palette) -> Palette {
+        Palette {
+            accent: css_value_or(self.accent, fallback.accent),
+            on_accent: css_value_or(self.on_accent, fallback.on_accent),
+            text: css_value_or(self.text, fallback.text),
+            background: css_value_or(self.background, fallback.background),
+        }
+    }
+
+    fn css(&self, mode: &str) -> String {
+        format!(
+            "--pv-accent-{mode}:{};--pv-on-accent-{mode}:{};--pv-text-{mode}:{};--pv-background-{mode}:{};",
+            self.accent, self.on_accent, self.text, self.background
+        )
+    }
+
+    /// The WCAG 2.2 AA contrast problems of this palette, named for the brand.
+    fn contrast_warnings(&self, mode: &str) -> Vec<String> {
+        let pairs = [
+            ("text", &self.text, "background", &self.background, 4.5),
+            ("on_accent", &self.on_accent, "accent", &self.accent, 4.5),
+            ("accent", &self.accent, "background", &self.background, 3.0),
+        ];
+        let mut warnings = Vec::new();
+        for (front_name, front, back_name, back, required) in pairs {
+            match (Rgb::parse(front), Rgb::parse(back)) {
+                (Some(front_rgb), Some(back_rgb)) => {
+                    let ratio = front_rgb.contrast_with(back_rgb);
+                    if ratio < required {
+                        warnings.push(format!(
+                            "{mode} theme: {front_name} {front} on {back_name} {back} has a contrast of \
+                             {ratio:.2}:1, below the {required}:1 WCAG 2.2 AA asks for"
+                        ));
+                    }
+                }
+                _ => warnings.push(format!(
+                    "{mode} theme: cannot check the contrast of {front_name} {front} on {back_name} \
+                     {back}; write colours as #rrggbb or rgb() to have them checked"
+                )),
+            }
+        }
+        warnings
+    }
+}
+
+/// Whether widgets are light, dark, or follow the host page.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ColorMode {
+    /// Always the light palette: the safe default for pages without a dark mode.
+    #[default]
+    Light,
+    /// Always the dark palette.
+    Dark,
+    /// Follow the host page's own switch, then the visitor's system preference.
+    Auto,
+}
+
+impl ColorMode {
+    /// Whether to draw in dark colours. In `auto`, the host page's switch wins: a `dark`
+    /// or `light` class, or `data-theme` / `data-bs-theme` / `data-color-mode`, on
+    /// `<html>`; without one, the visitor's `prefers-color-scheme`.
+    pub fn is_dark(
+        self,
+        html_class: &str,
+        html_theme_attribute: Option<&str>,
+        prefers_dark: bool,
+    ) -> bool {
+        match self {
+            ColorMode::Light => false,
+            ColorMode::Dark => true,
+            ColorMode::Auto => {
+                let named = |name: &str| {
+                    html_theme_attribute
+                        .is_some_and(|value| value.trim().eq_ignore_ascii_case(name))
+                        || html_class
+                            .split_whitespace()
+                            .any(|class| class.eq_ignore_ascii_case(name))
+                };
+                if named("dark") {
+                    true
+                } else if named("light") {
+                    false
+                } else {
+                    prefers_dark
+                }
+            }
+        }
+    }
+}
+
+/// The attributes of `<html>` that a host page's dark-mode switch may set.
+pub const HOST_THEME_ATTRIBUTES: [&str; 3] = ["data-theme", "data-bs-theme", "data-color-mode"];
+
+/// The brand's look, turned into CSS custom properties inside each widget's shadow root.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Theme {
+    /// Light-mode colours (the top-level `accent`, `on_accent`, `text`, `background`).
+    #[serde(flatten)]
+    pub light: Palette,
+    /// Dark-mode colours.
+    pub dark: Palette,
+    /// Light, dark, or following the host page.
+    pub mode: ColorMode,
+    /// Font stack; `inherit` uses the host page's font.
+    pub font: String,
+    /// Corner radius of the card and buttons.
+    pub radius: String,
+    /// The base unit every gap and padding is a multiple of.
+    pub spacing: String,
+}
+
+impl Default for Theme {
+    fn default() -> Self {
+        Theme {
+            light: Palette::light(),
+            dark: Palette::dark(),
+            mode: ColorMode::Light,
+            font: "inherit".into(),
+            radius: "12px".into(),
+            spacing: "1rem".into(),
+        }
+    }
+}
+
+impl Theme {
+    /// The theme with every value that could escape its CSS declaration replaced by the
+    /// default, so a stored theme can never inject CSS into a widget.
+    pub fn sanitized(self) -> Theme {
+        let default = Theme::default();
+        Theme {
+            light: self.light.sanitized(default.light),
+            dark: self.dark.sanitized(default.dark),
+            mode: self.mode,
+            font: css_value_or(self.font, default.font),
+            radius: css_value_or(self.radius, default.radius),
+            spacing: css_value_or(self.spacing, default.spacing),
+        }
+    }
+
+    /// The `:host` rule that hands the theme to the widget's stylesheet. The host page may
+    /// still override any `--pv-*` property on the element itself.
+    pub fn host_css(&self) -> String {
+        format!(
+            ":host{{{}{}--pv-font-default:{};--pv-radius-default:{};--pv-spacing-default:{}}}",
+            self.light.css("light"),
+            self.dark.css("dark"),
+            self.font,
+            self.radius,
+            self.spacing
+        )
+    }
+
+    /// Every colour pair that falls short of WCAG 2.2 AA: 4.5:1 for text, 3:1 for the
+    /// accent against the background. Only the palettes the mode can show are checked.
+    pub fn contrast_warnings(&self) -> Vec<String> {
+        let mut warnings = Vec::new();
+        if self.mode != ColorMode::Dark {
+            warnings.extend(self.light.contrast_warnings("light"));
+        }
+        if self.mode != ColorMode::Light {
+            warnings.extend(self.dark.contrast_warnings("dark"));
+        }
+        warnings
+    }
+}
+
+/// `value` if it stays inside one CSS declaration (no `;`, braces, angle brackets,
+/// backslashes, comments or line breaks, and a sane length), else `fallback`.
+fn css_value_or(value: String, fallback: String) -> String {
+    let safe = !value.is_empty()
+        && value.len() <= 200
+        && !value.contains("/*")
+        && value.chars().all(|character| {
+            character.is_ascii_alphanumeric() || " #%(),.-_'\"".contains(character)
+        });
+    if safe { value } else { fallback }
+}
+
+/// An sRGB colour, for contrast checks.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Rgb(f64, f64, f64);
+
+impl Rgb {
+    /// `#rgb`, `#rrggbb`, `#rrggbbaa` (alpha ignored) or `rgb(r, g, b)`.
+    fn parse(value: &str) -> Option<Rgb> {
+        let value = value.trim();
+        if let Some(hex) = value.strip_prefix('#') {
+            let channel = |index: usize, width: usize| {
+                let digits = hex.get(index * width..index * width + width)?;
+                let parsed = u8::from_str_radix(digits, 16).ok()?;
+                Some(if width == 1 { parsed * 17 } else { parsed })
+            };
+            let width = match hex.len() {
+                3 | 4 => 1,
+                6 | 8 => 2,
+                _ => return None,
+            };
+            return Some(Rgb(
+                f64::from(channel(0, width)?),
+                f64::from(channel(1, width)?),
+                f64::from(channel(2, width)?),
+            ));
+        }
+        let inner = value.strip_prefix("rgb(")?.strip_suffix(')')?;
+        let channels: Vec<f64> = inner
+            .split([',', ' '])
+            .filter(|part| !part.is_empty())
+            .map(|part| part.parse::<u8>().ok().map(f64::from))
+            .collect::<Option<_>>()?;
+        match channels.as_slice() {
+            [red, green, blue] => Some(Rgb(*red, *green, *blue)),
+            _ => None,
+        }
+    }
+
+    fn luminance(self) -> f64 {
+        let linear = |channel: f64| {
+            let srgb = channel / 255.0;
+            if srgb <= 0.04045 {
+                srgb / 12.92
+            } else {
+                ((srgb + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * linear(self.0) + 0.7152 * linear(self.1) + 0.0722 * linear(self.2)
+    }
+
+    fn contrast_with(self, other: Rgb) -> f64 {
+        let (lighter, darker) = {
+            let (first, second) = (self.luminance(), other.luminance());
+            if first > second {
+                (first, second)
+            } else {
+                (second, first)
+            }
+        };
+        (lighter + 0.05) / (darker + 0.05)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contrast_matches_the_wcag_formula() {
+        let black = Rgb::parse("#000").expect("hex");
+        let white = Rgb::parse("#ffffff").expect("hex");
+        assert!((black.contrast_with(white) - 21.0).abs() < 1e-9);
+        let grey = Rgb::parse("rgb(118, 118, 118)").expect("rgb");
+        assert!((grey.contrast_with(white) - 4.54).abs() < 0.01);
+        assert_eq!(Rgb::parse("red"), None);
+        assert_eq!(Rgb::parse("#12345"), None);
+    }
+
+    #[test]
+    fn the_default_theme_passes_aa_in_both_modes() {
+        let theme = Theme {
+            mode: ColorMode::Auto,
+            ..Theme::default()
+        };
+        assert_eq!(theme.contrast_warnings(), Vec::<String>::new());
+    }
+
+    #[test]
+    fn poor_contrast_is_reported_per_pair_and_mode() {
+        let theme = Theme {
+            light: Palette {
+                accent: "#ffff00".into(),
+                on_accent: "#ffffff".into(),
+                text: "#999999".into(),
+                background: "#ffffff".into(),
+            },
+            ..Theme::default()
+        };
+        let warnings = theme.contrast_warnings();
+        assert_eq!(warnings.len(), 3, "{warnings:?}");
+        assert!(warnings[0].starts_with(
+            "light theme: text #999999 on background #ffffff has a contrast of 2.85:1"
+        ));
+        let unreadable = Theme {
+            light: Palette {
+                text: "tomato".into(),
+                ..Palette::light()
+            },
+            ..Theme::default()
+        };
+        assert!(unreadable.contrast_warnings()[0].contains("cannot check"));
+    }
+
+    #[test]
+    fn auto_mode_follows_the_host_switch_then_the_system() {
+        let auto = ColorMode::Auto;
+        assert!(auto.is_dark("page dark", None, false));
+        assert!(auto.is_dark("", Some("dark"), false));
+        assert!(!auto.is_dark("", Some("light"), true));
+        assert!(!auto.is_dark("theme-light light", None, true));
+        assert!(auto.is_dark("", None, true));
+        assert!(!auto.is_dark("darkish", None, false));
+        assert!(!ColorMode::Light.is_dark("dark", Some("dark"), true));
+        assert!(ColorMode::Dark.is_dark("light", None, false));
+    }
+
+    #[test]
+    fn hostile_values_fall_back_to_defaults() {
+        let theme = Theme {
+            light: Palette {
+                accent: "red;}</style><script>".into(),
+                ..Palette::light()
+            },
+            font: "Inter, 'Helvetica Neue', sans-serif".into(),
+            spacing: "1rem}:host{display:none".into(),
+            ..Theme::default()
+        }
+        .sanitized();
+        assert_eq!(theme.light.accent, Palette::light().accent);
+        assert_eq!(theme.font, "Inter, 'Helvetica Neue', sans-serif");
+        assert_eq!(theme.spacing, "1rem");
+        assert!(
+            theme
+                .host_css()
+                .starts_with(":host{--pv-accent-light:#1f5f4a;")
+        );
+    }
+}
