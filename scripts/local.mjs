@@ -1,8 +1,8 @@
 // The local stack shared by `npm start` and the tests: a D1 database under a state
-// folder (migrated and seeded with the demo site), the worker on workerd through
+// folder (migrated and seeded with the demo sites), the worker on workerd through
 // wrangler, and the demo brand site served from its own origin.
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import { bin, root, workerDir, wranglerEnv } from './lib.mjs';
@@ -10,14 +10,22 @@ import { d1, upsertSite } from './sites.mjs';
 
 const demoDir = join(root, 'demo-site');
 
-/** Applies the migrations to the local D1 under `state` and (re)writes the demo site. */
+/**
+ * Applies the migrations to the local D1 under `state` and (re)writes the demo sites of
+ * demo-site/sites/, allowed on `demoOrigin`. Returns their ids.
+ */
 export async function prepareDatabase({ state, demoOrigin, adminToken, customerSecret, quiet = false }) {
   const target = { state };
   await d1(['migrations', 'apply', 'DB'], target, { stdio: quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit' });
-  const site = JSON.parse((await readFile(join(demoDir, 'site.json'), 'utf8')).replaceAll('{demo}', demoOrigin));
-  site.allowed_origins = [demoOrigin];
-  await upsertSite(site, target, { adminToken, customerSecret, quiet });
-  return site.id;
+  const sitesDir = join(demoDir, 'sites');
+  const ids = [];
+  for (const file of (await readdir(sitesDir)).filter((name) => name.endsWith('.json')).sort()) {
+    const site = JSON.parse((await readFile(join(sitesDir, file), 'utf8')).replaceAll('{demo}', demoOrigin));
+    site.allowed_origins = [demoOrigin];
+    await upsertSite(site, target, { adminToken, customerSecret, quiet });
+    ids.push(site.id);
+  }
+  return ids;
 }
 
 /** Starts `wrangler dev` on 127.0.0.1:`port`; resolves once the worker answers. */
@@ -66,7 +74,7 @@ const contentTypes = {
  * Serves demo-site/ on 127.0.0.1:`port` as a brand's site would: its own origin, the
  * loader tag pointing at the worker, and a strict Content-Security-Policy.
  */
-export function startDemoSite({ port, workerOrigin, site }) {
+export function startDemoSite({ port, workerOrigin }) {
   const policy = [
     "default-src 'self'",
     `script-src 'self' ${workerOrigin} 'wasm-unsafe-eval'`,
@@ -81,14 +89,14 @@ export function startDemoSite({ port, workerOrigin, site }) {
     const path = new URL(request.url, 'http://demo').pathname;
     const file = normalize(join(demoDir, path.endsWith('/') ? `${path}index.html` : path));
     const type = contentTypes[extname(file)];
-    if (!file.startsWith(demoDir + '/') || !type || file.endsWith('site.json')) {
+    if (!file.startsWith(demoDir + '/') || !type) {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;
     }
     try {
       let body = await readFile(file);
       if (type.startsWith('text/html')) {
-        body = body.toString('utf8').replaceAll('{{WORKER_ORIGIN}}', workerOrigin).replaceAll('{{SITE}}', site);
+        body = body.toString('utf8').replaceAll('{{WORKER_ORIGIN}}', workerOrigin);
       }
       response.writeHead(200, {
         'content-type': type,

@@ -26,19 +26,20 @@ mkdirSync(home, { recursive: true });
 const adminToken = kept('admin-token');
 const customerSecret = kept('customer-token-secret');
 const demoOrigin = `http://127.0.0.1:${demoPort}`;
-const site = await prepareDatabase({ state, demoOrigin, adminToken, customerSecret });
+const sites = await prepareDatabase({ state, demoOrigin, adminToken, customerSecret });
 const worker = await startWorker({ port: workerPort, state });
-const demo = await startDemoSite({ port: demoPort, workerOrigin: worker.origin, site });
+const demo = await startDemoSite({ port: demoPort, workerOrigin: worker.origin });
 
 say('ready');
 console.log(`
-  Demo brand site   ${demo.origin}/
-  Worker (API)      ${worker.origin}/v1/sites/${site}/config
-  Site key          ${site}
+  Demo brand site   ${demo.origin}/            (site cairn)
+  Second theme      ${demo.origin}/nuit.html   (site cairn-nuit, with a dark/light switch)
+  Worker (API)      ${worker.origin}/v1/sites/cairn/config
+  Sites             ${sites.join(', ')}, all with this admin token:
   Admin token       ${adminToken}
 
   NPS summary:
-    curl -H 'Authorization: Bearer ${adminToken}' ${worker.origin}/v1/sites/${site}/nps/summary
+    curl -H 'Authorization: Bearer ${adminToken}' ${worker.origin}/v1/sites/cairn/nps/summary
 
   Press Ctrl-C to stop. Data is kept in .portevoix/.
 `);

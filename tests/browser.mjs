@@ -21,9 +21,13 @@ export async function launchBrowser() {
 /**
  * A new page whose console errors and page errors are collected; `problems()` returns
  * them, minus those matching `allowed` (for tests that cut the network on purpose).
+ * Motion is reduced by default so that no colour is caught mid-transition.
  */
-export async function openPage(browser, { bypassCSP = false, locale = 'fr-FR' } = {}) {
-  const context = await browser.newContext({ bypassCSP, locale, viewport: { width: 1000, height: 900 } });
+export async function openPage(
+  browser,
+  { bypassCSP = false, locale = 'fr-FR', reducedMotion = 'reduce', viewport = { width: 1000, height: 900 } } = {},
+) {
+  const context = await browser.newContext({ bypassCSP, locale, reducedMotion, viewport });
   const page = await context.newPage();
   const seen = [];
   page.on('console', (message) => {

@@ -15,9 +15,11 @@ export async function startStack() {
   const demoOrigin = `http://127.0.0.1:${demoPort}`;
   const adminToken = secret();
   const customerSecret = secret();
-  const site = await prepareDatabase({ state, demoOrigin, adminToken, customerSecret, quiet: true });
+  const sites = await prepareDatabase({ state, demoOrigin, adminToken, customerSecret, quiet: true });
+  const site = 'cairn';
+  if (!sites.includes(site)) throw new Error(`the demo sites lack ${site}`);
   const worker = await startWorker({ port: workerPort, state, quiet: true });
-  const demo = await startDemoSite({ port: demoPort, workerOrigin: worker.origin, site });
+  const demo = await startDemoSite({ port: demoPort, workerOrigin: worker.origin });
   const api = `${worker.origin}/v1/sites/${site}`;
 
   /** Rows of a read-only SQL query against the worker's local D1. */
@@ -44,7 +46,7 @@ export async function startStack() {
     rmSync(state, { recursive: true, force: true });
   }
 
-  return { site, api, worker, demo, demoOrigin, adminToken, query, summary, customerToken, stop };
+  return { site, sites, state, api, worker, demo, demoOrigin, adminToken, query, summary, customerToken, stop };
 }
 
 /** A fresh idempotency key or visitor id. */

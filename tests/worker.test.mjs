@@ -2,6 +2,7 @@
 // and proof from the database that refused requests store nothing.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { upsertSite } from '../scripts/sites.mjs';
 import { newId, startStack } from './support.mjs';
 
 let stack;
@@ -270,6 +271,33 @@ describe('GET /nps/summary', () => {
       assert.equal(response.status, 400, query);
       assert.equal((await response.json()).error.code, 'invalid_query');
     }
+  });
+});
+
+describe('GET /theme', () => {
+  const themeOf = (site, token = stack.adminToken) =>
+    fetch(`${stack.worker.origin}/v1/sites/${site}/theme`, { headers: { authorization: `Bearer ${token}` } });
+
+  test('reports no contrast problem for the demo themes', async () => {
+    for (const site of stack.sites) {
+      const response = await themeOf(site);
+      assert.equal(response.status, 200, site);
+      assert.deepEqual((await response.json()).contrast_warnings, [], site);
+    }
+  });
+
+  test('tells the brand which colours fail WCAG contrast, to the admin only', async () => {
+    await upsertSite(
+      { id: 'pale', name: 'Pale', allowed_origins: [], config: { theme: { mode: 'auto', text: '#9a9a9a', dark: { accent: '#333333' } } } },
+      { state: stack.state },
+      { adminToken: stack.adminToken, customerSecret: 'unused', quiet: true },
+    );
+    assert.equal((await themeOf('pale', 'wrong')).status, 401);
+    const report = await (await themeOf('pale')).json();
+    assert.equal(report.contrast_warnings.length, 3, JSON.stringify(report.contrast_warnings));
+    assert.match(report.contrast_warnings[0], /^light theme: text #9a9a9a on background #ffffff has a contrast of 2\.\d\d:1/);
+    assert.match(report.contrast_warnings[1], /^dark theme: on_accent #0d1f18 on accent #333333/);
+    assert.match(report.contrast_warnings[2], /^dark theme: accent #333333 on background #18201c/);
   });
 });
 

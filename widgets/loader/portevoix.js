@@ -13,9 +13,10 @@ const load = () =>
     return glue;
   }));
 
-// The space a widget takes, held from the first frame so the page never shifts.
+// The space a widget takes, held from the first frame so the page never shifts; a page
+// whose theme makes widgets taller sets --pv-min-height on them.
 const reserve = new CSSStyleSheet();
-reserve.replaceSync(':host{display:block;min-height:17rem}');
+reserve.replaceSync(':host{display:block;min-height:var(--pv-min-height,18rem)}');
 
 class PortevoixElement extends HTMLElement {
   static observedAttributes = ['site', 'lang', 'question', 'customer-token'];

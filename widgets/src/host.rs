@@ -246,20 +246,31 @@ impl Drop for HostThemeWatch {
     }
 }
 
-/// Whether the widget draws in dark colours, kept up to date with the host page's switch
-/// while the theme's mode is `auto`.
+/// Whether the widget draws in dark colours, read from the host page at every render (so
+/// the first frame already has the right colours) and re-rendered when the host page's
+/// switch or the system preference changes while the theme's mode is `auto`.
 #[hook]
 pub fn use_dark_mode(mode: ColorMode) -> bool {
-    let dark = use_state_eq(|| host_is_dark(mode));
+    let changes = use_reducer(ChangeCount::default);
     {
-        let dark = dark.clone();
+        let changes = changes.dispatcher();
         use_effect_with(mode, move |mode| {
-            let mode = *mode;
-            dark.set(host_is_dark(mode));
-            let watch = (mode == ColorMode::Auto)
-                .then(|| HostThemeWatch::start(move || dark.set(host_is_dark(mode))));
+            let watch = (*mode == ColorMode::Auto)
+                .then(|| HostThemeWatch::start(move || changes.dispatch(())));
             move || drop(watch)
         });
     }
-    *dark
+    host_is_dark(mode)
+}
+
+/// Counts host theme changes; each one re-renders the widget.
+#[derive(Default)]
+struct ChangeCount(u64);
+
+impl Reducible for ChangeCount {
+    type Action = ();
+
+    fn reduce(self: std::rc::Rc<Self>, _: ()) -> std::rc::Rc<Self> {
+        std::rc::Rc::new(ChangeCount(self.0.wrapping_add(1)))
+    }
 }

@@ -1,13 +1,16 @@
-//! The widgets' stylesheet. The site's theme sets `--pv-*-light`, `--pv-*-dark` and
+//! The widgets' stylesheet. Selectors cannot cross the shadow root, but inherited
+//! properties can: `.card` sets every one that matters, so the host page's text styles
+//! stop at the widget (the font is inherited only when the theme says `inherit`).
+//! The site's theme sets `--pv-*-light`, `--pv-*-dark` and
 //! `--pv-*-default` on `:host`; the host page may override `--pv-accent`, `--pv-on-accent`,
 //! `--pv-text`, `--pv-background`, `--pv-font`, `--pv-radius` and `--pv-spacing` on the
 //! element itself. Inner parts are exposed with `part=` names for `::part()`.
 
 /// Shared by every widget on the page through one constructed stylesheet.
 pub const CSS: &str = r#"
-:host{all:initial;display:block;box-sizing:border-box;min-height:17rem}
+:host{display:block;min-height:var(--pv-min-height,18rem)}
 :host([hidden]){display:none}
-*,*::before,*::after{box-sizing:inherit}
+*,*::before,*::after{box-sizing:border-box}
 .card{
 --pv-a:var(--pv-accent,var(--pv-accent-light,#1f5f4a));
 --pv-oa:var(--pv-on-accent,var(--pv-on-accent-light,#fff));
@@ -17,7 +20,8 @@ pub const CSS: &str = r#"
 --pv-s:var(--pv-spacing,var(--pv-spacing-default,1rem));
 --pv-err:#b3261e;
 color-scheme:light;
-font-family:var(--pv-font,var(--pv-font-default,inherit));font-size:16px;line-height:1.45;
+font:400 16px/1.45 var(--pv-font,var(--pv-font-default,inherit));letter-spacing:normal;word-spacing:normal;
+text-align:start;text-indent:0;text-transform:none;text-shadow:none;white-space:normal;cursor:auto;visibility:visible;
 color:var(--pv-t);background:var(--pv-bg);
 border:1px solid color-mix(in srgb,var(--pv-t) 18%,transparent);
 border-radius:var(--pv-r);padding:calc(var(--pv-s)*1.25);max-width:40rem}

@@ -1,0 +1,214 @@
+// White label, languages, accessibility and host-page citizenship, checked on both demo
+// pages: Cairn (light theme, the page's font, round corners) and Cairn Nuit (dark by
+// default with the page's own switch, a serif font, square corners, custom copy).
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { after, afterEach, before, describe, test } from 'node:test';
+import { launchBrowser, openPage } from './browser.mjs';
+import { startStack } from './support.mjs';
+
+const require = createRequire(import.meta.url);
+let stack;
+let browser;
+let current;
+
+before(async () => {
+  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
+});
+after(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+afterEach(async () => {
+  const problems = current?.problems() ?? [];
+  const warnings = current?.warnings ?? [];
+  await current?.context.close();
+  current = undefined;
+  assert.deepEqual(problems, [], 'the page logged errors');
+  assert.deepEqual(warnings, [], 'the widget warned about the theme');
+});
+
+const pages = { light: '/', nuit: '/nuit.html' };
+
+async function visit(path, options = {}) {
+  current = await openPage(browser, options);
+  const { page } = current;
+  current.warnings = [];
+  page.on('console', (message) => {
+    if (message.type() === 'warning' && message.text().startsWith('portevoix')) current.warnings.push(message.text());
+  });
+  await page.addInitScript(() => {
+    window.layoutShifts = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.layoutShifts.push(entry.value);
+    }).observe({ type: 'layout-shift', buffered: true });
+  });
+  await page.goto(`${stack.demoOrigin}${path}`);
+  await page.locator('#event-log li', { hasText: 'pv:ready' }).first().waitFor();
+  return page;
+}
+
+const card = (page) => page.locator('pv-nps').locator('section.card');
+const cardStyle = (page, property) => card(page).evaluate((element, property) => getComputedStyle(element)[property], property);
+
+async function audit(page) {
+  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  return page.evaluate(async () => {
+    const result = await window.axe.run(
+      { include: [['pv-nps']] },
+      { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+    );
+    return result.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target).join(', ')}`);
+  });
+}
+
+describe('white label', () => {
+  test('each site’s theme and copy reach its widget, with no Portevoix branding unless asked', async () => {
+    const page = await visit(pages.light);
+    assert.equal(await cardStyle(page, 'borderTopLeftRadius'), '14px');
+    assert.equal(await card(page).getAttribute('data-mode'), 'light');
+    assert.equal(await cardStyle(page, 'backgroundColor'), 'rgb(251, 250, 246)');
+    assert.equal(await page.locator('pv-nps').getByText('Portevoix').count(), 0);
+    await current.context.close();
+
+    const nuit = await visit(pages.nuit);
+    assert.equal(await cardStyle(nuit, 'borderTopLeftRadius'), '0px');
+    assert.match(await cardStyle(nuit, 'fontFamily'), /^Georgia/);
+    assert.equal(await nuit.locator('pv-nps').getByRole('button').textContent(), 'Envoyer mon avis');
+    assert.equal(await nuit.locator('pv-nps').locator('.credit').textContent(), 'Propulsé par Portevoix');
+  });
+
+  test('dark mode follows the host page’s own switch', async () => {
+    const page = await visit(pages.nuit);
+    assert.equal(await card(page).getAttribute('data-mode'), 'dark');
+    assert.equal(await cardStyle(page, 'backgroundColor'), 'rgb(20, 17, 13)');
+    await page.locator('#theme-switch').click();
+    await page.locator('pv-nps').locator('section.card[data-mode=light]').waitFor();
+    assert.equal(await cardStyle(page, 'backgroundColor'), 'rgb(253, 246, 236)');
+    await page.locator('#theme-switch').click();
+    await page.locator('pv-nps').locator('section.card[data-mode=dark]').waitFor();
+  });
+
+  test('the host page overrides theme properties on the element itself', async () => {
+    const page = await visit(pages.light, { bypassCSP: true });
+    await page.addStyleTag({ content: 'pv-nps { --pv-accent: rgb(181, 68, 44); --pv-radius: 3px; }' });
+    await page.locator('pv-nps').getByRole('radio', { name: '9', exact: true }).click();
+    const selected = page.locator('pv-nps').locator('.score input:checked + span');
+    assert.equal(await selected.evaluate((span) => getComputedStyle(span).backgroundColor), 'rgb(181, 68, 44)');
+    assert.equal(await cardStyle(page, 'borderTopLeftRadius'), '3px');
+  });
+
+  test('aggressive host styles change nothing inside the widget', async () => {
+    const page = await visit(pages.light, { bypassCSP: true });
+    const widget = page.locator('pv-nps');
+    await widget.getByRole('radio', { name: '4', exact: true }).click();
+    const snapshot = () =>
+      widget.locator('button, legend, .score span, textarea').evaluateAll((elements) =>
+        elements.map((element) => {
+          const style = getComputedStyle(element);
+          return [element.localName, style.display, style.color, style.fontSize, style.backgroundColor, element.getBoundingClientRect().width];
+        }));
+    const before = await snapshot();
+    await page.addStyleTag({ content: '* { all: unset } button { display: none !important } span, legend { color: red !important }' });
+    assert.deepEqual(await snapshot(), before);
+  });
+});
+
+describe('motion', () => {
+  test('transitions run only for visitors who do not ask for reduced motion', async () => {
+    const transition = (page) =>
+      page.locator('pv-nps').locator('.score span').first().evaluate((span) => getComputedStyle(span).transitionDuration);
+    assert.equal(await transition(await visit(pages.light, { reducedMotion: 'reduce' })), '0s');
+    await current.context.close();
+    assert.match(await transition(await visit(pages.light, { reducedMotion: 'no-preference' })), /^0\.15s/);
+  });
+});
+
+describe('languages', () => {
+  test('the element’s lang wins over the page’s, and numbers follow the language', async () => {
+    const page = await visit(pages.light);
+    const widget = page.locator('pv-nps');
+    await widget.getByRole('radio', { name: '2', exact: true }).click();
+    assert.match(await widget.locator('.count').textContent(), /^0 \/ 2\s000 caractères$/u);
+    await page.evaluate(() => document.querySelector('pv-nps').setAttribute('lang', 'en'));
+    await widget.getByText('0 / 2,000 characters').waitFor();
+    assert.equal(await widget.locator('legend').textContent(), 'How likely are you to recommend Cairn to a friend or colleague?');
+    assert.equal(await card(page).getAttribute('lang'), 'en');
+  });
+
+  test('the browser’s language is used when neither the element nor the page has one', async () => {
+    const page = await visit(pages.light, { locale: 'en-GB' });
+    await page.evaluate(() => {
+      document.documentElement.removeAttribute('lang');
+      const element = document.createElement('pv-nps');
+      element.id = 'no-lang';
+      document.querySelector('main').append(element);
+    });
+    await page.locator('#no-lang').getByText('Extremely likely', { exact: false }).waitFor();
+  });
+});
+
+describe('accessibility', () => {
+  for (const [name, path] of Object.entries(pages)) {
+    for (const lang of ['fr', 'en']) {
+      test(`no WCAG 2.2 AA violation on the ${name} page in ${lang}, asking and thanking`, async () => {
+        const page = await visit(path, { bypassCSP: true });
+        const widget = page.locator('pv-nps');
+        await page.evaluate((lang) => document.querySelector('pv-nps').setAttribute('lang', lang), lang);
+        await widget.locator(`section.card[lang=${lang}]`).waitFor();
+        await widget.getByRole('radio', { name: '6', exact: true }).click();
+        assert.deepEqual(await audit(page), []);
+        if (path === pages.nuit) {
+          await page.locator('#theme-switch').click();
+          await widget.locator('section.card[data-mode=light]').waitFor();
+          assert.deepEqual(await audit(page), [], 'light mode too');
+        }
+        await widget.getByRole('button').click();
+        await widget.locator('.thanks').waitFor();
+        assert.deepEqual(await audit(page), []);
+      });
+    }
+  }
+});
+
+describe('host-page citizenship', () => {
+  const viewports = { desktop: { width: 1000, height: 900 }, phone: { width: 360, height: 740 } };
+  for (const [name, path] of Object.entries(pages)) {
+    for (const [device, viewport] of Object.entries(viewports)) {
+      test(`inserting the widget shifts nothing on the ${name} page on a ${device}`, async () => {
+        const page = await visit(path, { viewport });
+        await page.locator('pv-nps').scrollIntoViewIfNeeded();
+        await page.waitForTimeout(300);
+        const shifts = await page.evaluate(() => window.layoutShifts);
+        assert.deepEqual(shifts, [], 'cumulative layout shift is 0');
+      });
+    }
+  }
+
+  test('one Wasm instance serves every widget on the page', async () => {
+    const page = await visit(pages.light);
+    await page.evaluate(() => {
+      for (let index = 0; index < 3; index++) document.querySelector('main').append(document.createElement('pv-nps'));
+    });
+    await page.locator('#event-log li', { hasText: 'pv:ready' }).nth(3).waitFor();
+    const wasmFetches = await page.evaluate(() =>
+      performance.getEntriesByType('resource').filter((entry) => entry.name.endsWith('.wasm')).length);
+    assert.equal(wasmFetches, 1);
+  });
+
+  test('window.Portevoix opens a widget and sets the customer token on every widget', async () => {
+    const page = await visit(pages.light);
+    assert.equal(await page.evaluate(() => window.Portevoix.open('pv-nps')), true);
+    const focused = await page.evaluate(() => document.activeElement.shadowRoot?.activeElement?.getAttribute('type'));
+    assert.equal(focused, 'radio');
+    const token = stack.customerToken('customer-7');
+    await page.evaluate((token) => window.Portevoix.setCustomerToken(token), token);
+    assert.equal(await page.locator('pv-nps').getAttribute('customer-token'), token);
+    await page.locator('pv-nps').getByRole('radio', { name: '10', exact: true }).click();
+    await page.locator('pv-nps').getByRole('button').click();
+    await page.locator('pv-nps').locator('.thanks').waitFor();
+    const [submitted] = await page.$$eval('#event-log li', (items) =>
+      items.map((item) => item.textContent).filter((text) => text.startsWith('pv:submit ')).map((text) => JSON.parse(text.slice(10))));
+    assert.equal(stack.query(`SELECT customer_id FROM nps_answers WHERE id = '${submitted.id}'`)[0].customer_id, 'customer-7');
+  });
+});
