@@ -118,6 +118,21 @@ describe('<pv-nps> on the demo site', () => {
     assert.equal(submitted.category, 'detractor');
   });
 
+  test('an overlong comment is flagged on its field and cannot be sent', async () => {
+    const { page } = await visit();
+    await radio(page, 5).click();
+    const comment = widget(page).getByRole('textbox');
+    await comment.fill('é'.repeat(2001));
+    assert.equal(await comment.getAttribute('aria-invalid'), 'true');
+    const description = await comment.evaluate((textarea) =>
+      textarea.getRootNode().getElementById(textarea.getAttribute('aria-describedby')).textContent);
+    assert.match(description, /^2\s001 \/ 2\s000 caractères : merci de raccourcir votre commentaire\.$/u);
+    assert.equal(await widget(page).getByRole('button', { name: 'Envoyer' }).isDisabled(), true);
+    await comment.fill('é'.repeat(2000));
+    assert.equal(await comment.getAttribute('aria-invalid'), 'false');
+    assert.equal(await widget(page).getByRole('button', { name: 'Envoyer' }).isDisabled(), false);
+  });
+
   test('a reload shows a fresh survey and keeps the visitor id', async () => {
     const { page } = await visit();
     await radio(page, 8).click();

@@ -54,6 +54,8 @@ pub enum Text {
     LoadError,
     /// Characters used out of the maximum, e.g. `12 / 2000`.
     CharacterCount,
+    /// The character count once the comment is over the maximum.
+    CommentTooLong,
     /// The credit line, shown only when the site asks for it.
     PoweredBy,
 }
@@ -84,12 +86,13 @@ impl Text {
             Text::Refused => "error.refused",
             Text::LoadError => "error.load",
             Text::CharacterCount => "character_count",
+            Text::CommentTooLong => "error.comment_too_long",
             Text::PoweredBy => "powered_by",
         }
     }
 
     /// Every string, so tests can check that each language file has them all.
-    pub const ALL: [Text; 23] = [
+    pub const ALL: [Text; 24] = [
         Text::NpsQuestion,
         Text::NpsLowEnd,
         Text::NpsHighEnd,
@@ -112,6 +115,7 @@ impl Text {
         Text::Refused,
         Text::LoadError,
         Text::CharacterCount,
+        Text::CommentTooLong,
         Text::PoweredBy,
     ];
 

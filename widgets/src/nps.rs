@@ -272,6 +272,17 @@ fn survey(props: &NpsProps, copy: &Copy, form: &UseReducerHandle<FormState>) -> 
         };
         let count = host::format_number(state.comment.trim().chars().count(), copy.locale());
         let max = host::format_number(MAX_COMMENT_CHARS, copy.locale());
+        let too_long = state.comment_too_long();
+        let count_text = if too_long {
+            Text::CommentTooLong
+        } else {
+            Text::CharacterCount
+        };
+        let described_by = if state.refusal.is_some() {
+            "pv-count pv-alert"
+        } else {
+            "pv-count"
+        };
         html! {
             <div class="comment">
                 <label class="prompt" for="pv-comment">
@@ -279,10 +290,10 @@ fn survey(props: &NpsProps, copy: &Copy, form: &UseReducerHandle<FormState>) -> 
                     <span class="hint">{ format!(" ({})", copy.text(Text::Optional)) }</span>
                 </label>
                 <textarea id="pv-comment" part="comment" value={state.comment.clone()} {oninput}
-                    disabled={state.locked()} aria-describedby="pv-count"
-                    aria-invalid={state.comment_too_long().to_string()} />
-                <p id="pv-count" class="count">
-                    { copy.text_with(Text::CharacterCount, &[("count", &count), ("max", &max)]) }
+                    disabled={state.locked()} aria-describedby={described_by}
+                    aria-invalid={too_long.to_string()} />
+                <p id="pv-count" class={classes!("count", too_long.then_some("over"))}>
+                    { copy.text_with(count_text, &[("count", &count), ("max", &max)]) }
                 </p>
             </div>
         }
@@ -313,7 +324,7 @@ fn survey(props: &NpsProps, copy: &Copy, form: &UseReducerHandle<FormState>) -> 
                 { comment }
             }
             if let Some(message) = alert {
-                <p class="alert" part="alert" role="alert">{ message }</p>
+                <p class="alert" part="alert" role="alert" id="pv-alert">{ message }</p>
             }
             <div class="actions">
                 <button type="submit" part="submit" disabled={!state.can_submit()}>{ button_label }</button>

@@ -52,6 +52,7 @@ border:1px solid color-mix(in srgb,var(--pv-t) 45%,transparent);border-radius:ca
 padding:calc(var(--pv-s)*.6);resize:vertical}
 textarea[aria-invalid=true]{border-color:var(--pv-err)}
 .count{font-size:.8em;margin:calc(var(--pv-s)*.25) 0 0}
+.count.over{font-weight:600}
 .actions{display:flex;gap:calc(var(--pv-s)*.75);align-items:center;margin-top:var(--pv-s);flex-wrap:wrap}
 button{font:inherit;font-weight:600;min-height:2.75rem;padding:0 calc(var(--pv-s)*1.4);border-radius:calc(var(--pv-r)/2);
 border:1px solid var(--pv-a);background:var(--pv-a);color:var(--pv-oa);cursor:pointer}
