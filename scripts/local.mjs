@@ -71,20 +71,23 @@ const contentTypes = {
 };
 
 /**
- * Serves demo-site/ on 127.0.0.1:`port` as a brand's site would: its own origin, the
- * loader tag pointing at the worker, and a strict Content-Security-Policy.
+ * Serves demo-site/ on 127.0.0.1:`port` (0: any free port) as a brand's site would: its
+ * own origin, the loader tag pointing at the worker, and a strict Content-Security-Policy.
+ * The worker's origin can be given later, once the worker is up.
  */
-export function startDemoSite({ port, workerOrigin }) {
-  const policy = [
-    "default-src 'self'",
-    `script-src 'self' ${workerOrigin} 'wasm-unsafe-eval'`,
-    `connect-src 'self' ${workerOrigin}`,
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "base-uri 'none'",
-    "object-src 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
+export function startDemoSite({ port = 0, workerOrigin = '' } = {}) {
+  let worker = workerOrigin;
+  const policy = () =>
+    [
+      "default-src 'self'",
+      `script-src 'self' ${worker} 'wasm-unsafe-eval'`,
+      `connect-src 'self' ${worker}`,
+      "style-src 'self'",
+      "img-src 'self' data:",
+      "base-uri 'none'",
+      "object-src 'none'",
+      "frame-ancestors 'none'",
+    ].join('; ');
   const server = createServer(async (request, response) => {
     const path = new URL(request.url, 'http://demo').pathname;
     const file = normalize(join(demoDir, path.endsWith('/') ? `${path}index.html` : path));
@@ -95,12 +98,10 @@ export function startDemoSite({ port, workerOrigin }) {
     }
     try {
       let body = await readFile(file);
-      if (type.startsWith('text/html')) {
-        body = body.toString('utf8').replaceAll('{{WORKER_ORIGIN}}', workerOrigin);
-      }
+      if (type.startsWith('text/html')) body = body.toString('utf8').replaceAll('{{WORKER_ORIGIN}}', worker);
       response.writeHead(200, {
         'content-type': type,
-        'content-security-policy': policy,
+        'content-security-policy': policy(),
         'x-content-type-options': 'nosniff',
         'cache-control': 'no-cache',
       });
@@ -112,8 +113,11 @@ export function startDemoSite({ port, workerOrigin }) {
   return new Promise((resolve, reject) => {
     server.on('error', reject);
     server.listen(port, '127.0.0.1', () =>
-      resolve({ origin: `http://127.0.0.1:${port}`, stop: () => new Promise((done) => server.close(done)) }),
+      resolve({
+        origin: `http://127.0.0.1:${server.address().port}`,
+        setWorkerOrigin: (origin) => (worker = origin),
+        stop: () => new Promise((done) => server.close(done)),
+      }),
     );
   });
 }
-

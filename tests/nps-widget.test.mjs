@@ -151,7 +151,7 @@ describe('<pv-nps> on the demo site', () => {
     assert.deepEqual(rows.map((row) => row.score), [8, 9]);
   });
 
-  test('an answer whose response is lost is retried without being stored twice', async () => {
+  test('an answer whose response is lost is kept, retried by itself and stored once', async () => {
     const { page } = await visit({ allowed: [/Failed to load resource/] });
     let attempts = 0;
     await page.route(`${stack.api}/nps`, async (route) => {
@@ -166,17 +166,18 @@ describe('<pv-nps> on the demo site', () => {
     await radio(page, 7).click();
     await widget(page).getByRole('textbox').fill('Réseau capricieux en refuge');
     await widget(page).getByRole('button', { name: 'Envoyer' }).click();
-    await widget(page).getByRole('alert').filter({ hasText: 'n’a pas pu être envoyée' }).waitFor();
+    await widget(page).getByRole('alert').filter({ hasText: 'Réponse gardée' }).waitFor();
     assert.equal(await radio(page, 7).isChecked(), true, 'the answer is kept on screen');
+    assert.equal(await widget(page).getByRole('button', { name: 'Envoyer maintenant' }).isEnabled(), true);
 
-    await widget(page).getByRole('button', { name: 'Réessayer' }).click();
     await widget(page).getByText('Merci pour votre retour').waitFor();
     sent.passives++;
-    assert.equal(attempts, 2);
+    assert.equal(attempts, 2, 'retried once, by itself');
     const rows = stack.query("SELECT idempotency_key FROM nps_answers WHERE comment = 'Réseau capricieux en refuge'");
     assert.equal(rows.length, 1, 'stored once');
     const [error] = await eventsOf(page, 'pv:error');
     assert.equal(error.code, 'network');
+    assert.equal(await page.evaluate(() => localStorage.getItem('portevoix.outbox')), '{"entries":[]}');
   });
 
   test('elements added, changed, removed and re-added by a single-page app work', async () => {

@@ -11,15 +11,24 @@ import { d1Query, secret } from '../scripts/sites.mjs';
 
 export async function startStack() {
   const state = mkdtempSync(join(tmpdir(), 'portevoix-test-'));
-  const [workerPort, demoPort] = [await freePort(), await freePort()];
-  const demoOrigin = `http://127.0.0.1:${demoPort}`;
+  // The demo site takes any free port first: workerd opens ports of its own at random.
+  const demo = await startDemoSite();
+  const demoOrigin = demo.origin;
   const adminToken = secret();
   const customerSecret = secret();
-  const sites = await prepareDatabase({ state, demoOrigin, adminToken, customerSecret, quiet: true });
   const site = 'cairn';
-  if (!sites.includes(site)) throw new Error(`the demo sites lack ${site}`);
-  const worker = await startWorker({ port: workerPort, state, quiet: true });
-  const demo = await startDemoSite({ port: demoPort, workerOrigin: worker.origin });
+  let sites;
+  let worker;
+  try {
+    sites = await prepareDatabase({ state, demoOrigin, adminToken, customerSecret, quiet: true });
+    if (!sites.includes(site)) throw new Error(`the demo sites lack ${site}`);
+    worker = await startWorker({ port: await freePort(), state, quiet: true });
+    demo.setWorkerOrigin(worker.origin);
+  } catch (error) {
+    await demo.stop();
+    rmSync(state, { recursive: true, force: true });
+    throw error;
+  }
   const api = `${worker.origin}/v1/sites/${site}`;
 
   /** Rows of a read-only SQL query against the worker's local D1. */

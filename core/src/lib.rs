@@ -3,6 +3,7 @@
 //!
 //! - [`wire`]: the JSON bodies that cross the network (golden-tested).
 //! - [`nps`]: the NPS categories, the score maths and the survey form's state machine.
+//! - [`outbox`]: how widgets keep writes until the worker has answered them.
 //! - [`site`] and [`theme`]: a brand's site configuration, its look and its contrast.
 //! - [`locale`] and [`copy`]: the shipped languages (one file each in `locales/`) and
 //!   every visible string of the widgets.
@@ -15,6 +16,7 @@ pub mod copy;
 pub mod error;
 pub mod locale;
 pub mod nps;
+pub mod outbox;
 pub mod site;
 pub mod store;
 pub mod theme;

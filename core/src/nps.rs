@@ -89,7 +89,8 @@ pub enum Phase {
     Editing,
     /// The answer is on its way.
     Sending,
-    /// The network failed; the answer waits to be resent with the same idempotency key.
+    /// The network failed; the answer is saved and resent with the same idempotency key,
+    /// by itself with backoff or at once when the visitor asks.
     WaitingToRetry,
     /// The worker stored the answer.
     Sent(Category),
@@ -179,11 +180,11 @@ impl NpsForm {
                 next.phase = Phase::Sending;
                 next.refusal = None;
             }
-            FormAction::Stored(category) if self.phase == Phase::Sending => {
+            FormAction::Stored(category) if self.locked() => {
                 next.phase = Phase::Sent(category);
                 next.idempotency_key = None;
             }
-            FormAction::Refused(reason) if self.phase == Phase::Sending => {
+            FormAction::Refused(reason) if self.locked() => {
                 next.phase = Phase::Editing;
                 next.idempotency_key = None;
                 next.refusal = Some(reason);
@@ -286,6 +287,17 @@ mod tests {
             retried.apply(FormAction::Stored(Category::Promoter)).phase,
             Phase::Sent(Category::Promoter)
         );
+    }
+
+    #[test]
+    fn a_background_retry_can_store_the_answer_while_it_waits() {
+        let waiting = submitted(NpsForm::default().apply(FormAction::PickScore(8)))
+            .apply(FormAction::NetworkFailed);
+        assert_eq!(
+            waiting.apply(FormAction::Stored(Category::Passive)).phase,
+            Phase::Sent(Category::Passive)
+        );
+        assert_eq!(waiting.apply(FormAction::NetworkFailed), waiting);
     }
 
     #[test]

@@ -15,7 +15,7 @@ use web_sys::{Request, RequestCredentials, RequestInit, RequestMode, Response};
 /// How a call to the worker ended, from the widget's point of view.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CallError {
-    /// No answer, or a 5xx: the request may be retried with the same idempotency key.
+    /// No answer, a 5xx or a 429: the request may be retried with the same idempotency key.
     Network(String),
     /// A 4xx: the worker refused the request and stored nothing; retrying will not help.
     Refused {
@@ -85,6 +85,9 @@ pub async fn call(method: &str, url: &str, json_body: Option<&str>) -> Result<St
         .unwrap_or_default();
     match status {
         200..=299 => Ok(text),
+        429 => Err(CallError::Network(
+            "too many requests; retrying later".into(),
+        )),
         400..=499 => {
             let detail = serde_json::from_str::<ErrorBody>(&text).ok();
             Err(CallError::Refused {

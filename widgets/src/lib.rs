@@ -8,6 +8,7 @@
 mod api;
 mod host;
 mod nps;
+mod outbox;
 mod style;
 
 use wasm_bindgen::prelude::*;
@@ -109,5 +110,7 @@ pub fn mount(
     };
     let props = widget.props();
     widget.app = Some(yew::Renderer::<NpsWidget>::with_root_and_props(container, props).render());
+    // Writes an earlier page could not deliver go out now.
+    outbox::deliver_now();
     Ok(widget)
 }

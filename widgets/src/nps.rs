@@ -16,6 +16,7 @@ use yew::prelude::*;
 
 use crate::api::{self, CallError};
 use crate::host;
+use crate::outbox::{self, Delivery};
 
 /// The element's attributes, read by the loader glue on connect and on every change.
 #[derive(Properties, Clone, PartialEq)]
@@ -73,13 +74,9 @@ fn emit_error(host: &HtmlElement, site: &str, error: &CallError) {
     );
 }
 
-/// Sends the answer held by `form` and reports the outcome to the reducer and the page.
-async fn send(
-    props: NpsProps,
-    form: NpsForm,
-    locale: Locale,
-    dispatch: UseReducerDispatcher<FormState>,
-) {
+/// Hands the answer held by `form` to the outbox, and reports what becomes of it to the
+/// reducer and the page.
+fn send(props: NpsProps, form: NpsForm, locale: Locale, dispatch: UseReducerDispatcher<FormState>) {
     let (Some(score), Some(idempotency_key)) = (form.score, form.idempotency_key.clone()) else {
         return;
     };
@@ -87,7 +84,7 @@ async fn send(
         score,
         comment: Some(form.comment.clone()).filter(|comment| !comment.trim().is_empty()),
         visitor_id: host::visitor_id(),
-        idempotency_key,
+        idempotency_key: idempotency_key.clone(),
         page_url: host::page_href().and_then(|href| clip_page_url(&href)),
         locale: Some(locale),
         customer_token: props.customer_token.as_ref().map(|token| token.to_string()),
@@ -96,33 +93,45 @@ async fn send(
         return;
     };
     let url = format!("{}v1/sites/{}/nps", props.api_base, props.site);
-    let outcome = api::call("POST", &url, Some(&body)).await.and_then(|text| {
-        serde_json::from_str::<NpsCreated>(&text)
-            .map_err(|error| CallError::Network(error.to_string()))
-    });
-    match outcome {
-        Ok(created) => {
-            dispatch.dispatch(FormAction::Stored(created.category));
-            host::emit(
+    let listener = Callback::from(move |delivery: Delivery| match delivery {
+        Delivery::Stored(text) => match serde_json::from_str::<NpsCreated>(&text) {
+            Ok(created) => {
+                dispatch.dispatch(FormAction::Stored(created.category));
+                host::emit(
+                    &props.host,
+                    "pv:submit",
+                    &[
+                        ("widget", "nps".into()),
+                        ("site", props.site.as_str().into()),
+                        ("id", created.id.as_str().into()),
+                        ("score", score.into()),
+                        ("category", created.category.as_str().into()),
+                    ],
+                );
+            }
+            Err(error) => {
+                let error = CallError::Refused {
+                    code: "unreadable_answer".into(),
+                    message: error.to_string(),
+                };
+                emit_error(&props.host, &props.site, &error);
+                dispatch.dispatch(FormAction::Refused(error.message().to_owned()));
+            }
+        },
+        Delivery::Waiting => {
+            emit_error(
                 &props.host,
-                "pv:submit",
-                &[
-                    ("widget", "nps".into()),
-                    ("site", props.site.as_str().into()),
-                    ("id", created.id.as_str().into()),
-                    ("score", score.into()),
-                    ("category", created.category.as_str().into()),
-                ],
+                &props.site,
+                &CallError::Network("saved; will retry".into()),
             );
+            dispatch.dispatch(FormAction::NetworkFailed);
         }
-        Err(error) => {
+        Delivery::Refused(error) => {
             emit_error(&props.host, &props.site, &error);
-            dispatch.dispatch(match &error {
-                CallError::Network(_) => FormAction::NetworkFailed,
-                CallError::Refused { message, .. } => FormAction::Refused(message.clone()),
-            });
+            dispatch.dispatch(FormAction::Refused(error.message().to_owned()));
         }
-    }
+    });
+    outbox::send(&idempotency_key, &url, &body, listener);
 }
 
 /// The `<pv-nps>` widget.
@@ -190,7 +199,7 @@ pub fn nps_widget(props: &NpsProps) -> Html {
             (form.0.phase.clone(), form.0.idempotency_key.clone()),
             move |(phase, _)| {
                 if *phase == Phase::Sending {
-                    spawn_local(send(props, form.0.clone(), locale, form.dispatcher()));
+                    send(props, form.0.clone(), locale, form.dispatcher());
                 }
             },
         );

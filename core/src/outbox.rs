@@ -1,0 +1,185 @@
+//! The widgets' outbox: every write is saved (in the host page's first-party storage)
+//! with its idempotency key before it is sent, retried with exponential backoff and
+//! jitter while the network fails, resent by the next page that loads the widgets if the
+//! tab was closed, and dropped only once the worker has answered. Pure bookkeeping here;
+//! the widgets own storage and timers.
+
+use serde::{Deserialize, Serialize};
+
+/// The first retry waits about this long; each further one twice as long.
+const FIRST_RETRY_MS: f64 = 1_000.0;
+/// No retry waits longer than this.
+const MAX_RETRY_MS: f64 = 60_000.0;
+/// A write nobody could deliver for this long is dropped: its page and visitor are gone.
+const GIVE_UP_AFTER_MS: f64 = 30.0 * 24.0 * 3_600_000.0;
+
+/// One write waiting for the worker's answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Pending {
+    /// The write's idempotency key, which also identifies it here.
+    pub key: String,
+    /// Where to POST it.
+    pub url: String,
+    /// The JSON body, exactly as first sent.
+    pub body: String,
+    /// Failed attempts so far.
+    pub attempts: u32,
+    /// Not before this time (ms since the epoch).
+    pub next_attempt_at: f64,
+    /// When the visitor submitted it.
+    pub created_at: f64,
+}
+
+/// The delay before the next attempt after `attempts` failures: doubling from one second,
+/// capped at a minute, spread by `jitter` (0–1) over ±50% so that many visitors coming
+/// back online at once do not retry in step.
+pub fn backoff_ms(attempts: u32, jitter: f64) -> f64 {
+    let doubling = FIRST_RETRY_MS * 2f64.powi(attempts.saturating_sub(1).min(16) as i32);
+    doubling.min(MAX_RETRY_MS) * (0.5 + jitter.clamp(0.0, 1.0))
+}
+
+/// The saved writes.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Outbox {
+    entries: Vec<Pending>,
+}
+
+impl Outbox {
+    /// The outbox as saved; unreadable storage counts as empty rather than breaking widgets.
+    pub fn from_json(saved: Option<&str>) -> Outbox {
+        saved
+            .and_then(|json| serde_json::from_str(json).ok())
+            .unwrap_or_default()
+    }
+
+    /// The outbox to save.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Saves a write, due now; a write already saved under the same key is kept as is.
+    pub fn add(&mut self, key: &str, url: &str, body: &str, now: f64) {
+        if self.entries.iter().all(|entry| entry.key != key) {
+            self.entries.push(Pending {
+                key: key.to_owned(),
+                url: url.to_owned(),
+                body: body.to_owned(),
+                attempts: 0,
+                next_attempt_at: now,
+                created_at: now,
+            });
+        }
+    }
+
+    /// Forgets a write the worker has answered (stored, or refused for good).
+    pub fn remove(&mut self, key: &str) {
+        self.entries.retain(|entry| entry.key != key);
+    }
+
+    /// Records a failed attempt and schedules the next one.
+    pub fn failed(&mut self, key: &str, now: f64, jitter: f64) {
+        if let Some(entry) = self.entries.iter_mut().find(|entry| entry.key == key) {
+            entry.attempts += 1;
+            entry.next_attempt_at = now + backoff_ms(entry.attempts, jitter);
+        }
+    }
+
+    /// Makes every write due now, e.g. when the browser comes back online.
+    pub fn hurry(&mut self, now: f64) {
+        for entry in &mut self.entries {
+            entry.next_attempt_at = entry.next_attempt_at.min(now);
+        }
+    }
+
+    /// The writes to send now, oldest first, after dropping the hopeless ones.
+    pub fn due(&mut self, now: f64) -> Vec<Pending> {
+        self.entries
+            .retain(|entry| now - entry.created_at < GIVE_UP_AFTER_MS);
+        let mut due: Vec<Pending> = self
+            .entries
+            .iter()
+            .filter(|entry| entry.next_attempt_at <= now)
+            .cloned()
+            .collect();
+        due.sort_by(|a, b| a.created_at.total_cmp(&b.created_at));
+        due
+    }
+
+    /// When the next write falls due, if any is waiting.
+    pub fn next_due(&self) -> Option<f64> {
+        self.entries
+            .iter()
+            .map(|entry| entry.next_attempt_at)
+            .min_by(f64::total_cmp)
+    }
+
+    /// Whether a write with this key is waiting.
+    pub fn contains(&self, key: &str) -> bool {
+        self.entries.iter().any(|entry| entry.key == key)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_from_one_second_up_to_a_minute() {
+        assert_eq!(backoff_ms(1, 0.5), 1_000.0);
+        assert_eq!(backoff_ms(2, 0.5), 2_000.0);
+        assert_eq!(backoff_ms(4, 0.5), 8_000.0);
+        assert_eq!(backoff_ms(12, 0.5), 60_000.0);
+        assert_eq!(backoff_ms(u32::MAX, 0.5), 60_000.0);
+    }
+
+    #[test]
+    fn jitter_spreads_retries_by_half_either_way() {
+        assert_eq!(backoff_ms(3, 0.0), 2_000.0);
+        assert_eq!(backoff_ms(3, 1.0), 6_000.0);
+        assert_eq!(backoff_ms(3, 7.0), 6_000.0);
+    }
+
+    #[test]
+    fn a_write_stays_until_answered_and_is_retried_later() {
+        let mut outbox = Outbox::default();
+        outbox.add("key-1", "https://w/v1/sites/s/nps", "{}", 0.0);
+        outbox.add("key-1", "https://w/v1/sites/s/nps", "{\"changed\":1}", 5.0);
+        assert_eq!(outbox.due(0.0).len(), 1);
+        assert_eq!(
+            outbox.due(0.0)[0].body,
+            "{}",
+            "a retry sends what was first saved"
+        );
+        outbox.failed("key-1", 0.0, 0.5);
+        assert!(outbox.due(999.0).is_empty());
+        assert_eq!(outbox.next_due(), Some(1_000.0));
+        assert_eq!(outbox.due(1_000.0).len(), 1);
+        outbox.hurry(10.0);
+        assert_eq!(outbox.due(10.0).len(), 1);
+        outbox.remove("key-1");
+        assert_eq!(outbox.next_due(), None);
+        assert!(!outbox.contains("key-1"));
+    }
+
+    #[test]
+    fn the_outbox_survives_a_reload_and_ignores_corrupt_storage() {
+        let mut outbox = Outbox::default();
+        outbox.add("key-1", "u", "{\"score\":9}", 1.0);
+        outbox.add("key-2", "u", "{\"score\":3}", 2.0);
+        let reloaded = Outbox::from_json(Some(&outbox.to_json()));
+        assert_eq!(reloaded, outbox);
+        assert_eq!(Outbox::from_json(Some("not json")), Outbox::default());
+        assert_eq!(Outbox::from_json(None), Outbox::default());
+    }
+
+    #[test]
+    fn writes_are_sent_oldest_first_and_abandoned_after_thirty_days() {
+        let mut outbox = Outbox::default();
+        outbox.add("new", "u", "{}", 2.0);
+        outbox.add("old", "u", "{}", 1.0);
+        let keys: Vec<String> = outbox.due(3.0).into_iter().map(|entry| entry.key).collect();
+        assert_eq!(keys, ["old", "new"]);
+        assert!(outbox.due(GIVE_UP_AFTER_MS + 5.0).is_empty());
+        assert_eq!(outbox.next_due(), None);
+    }
+}

@@ -1,0 +1,133 @@
+// Nothing lost: with the network to the worker failing at random, and with the page closed
+// in the middle of a send, every answer a visitor gave is stored exactly once.
+import assert from 'node:assert/strict';
+import { after, afterEach, before, describe, test } from 'node:test';
+import { launchBrowser, openPage } from './browser.mjs';
+import { startStack } from './support.mjs';
+
+const ABORTED = [/Failed to load resource/];
+let stack;
+let browser;
+let contexts = [];
+
+before(async () => {
+  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
+});
+after(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+afterEach(async () => {
+  await Promise.all(contexts.map((context) => context.close()));
+  contexts = [];
+});
+
+/** A small seeded generator, so a failing run can be replayed exactly. */
+function random(seed) {
+  let state = seed >>> 0;
+  return () => {
+    state = (Math.imul(state ^ (state >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+async function newVisitor() {
+  const visitor = await openPage(browser);
+  contexts.push(visitor.context);
+  return visitor;
+}
+
+async function openDemo(page) {
+  await page.goto(`${stack.demoOrigin}/`);
+  await page.locator('#event-log li', { hasText: 'pv:ready' }).first().waitFor();
+}
+
+/** The visitor id the widgets gave this browser (made at its first answer). */
+const visitorOf = (page) => page.evaluate(() => localStorage.getItem('portevoix.visitor'));
+
+const rowsOf = (visitor) => stack.query(`SELECT idempotency_key, score FROM nps_answers WHERE visitor_id = '${visitor}'`);
+
+describe('nothing lost', () => {
+  test('100 answers through a network failing 30% of the time are stored exactly once each', async () => {
+    const { page, problems } = await newVisitor();
+    const roll = random(20261130);
+    const outcomes = { passed: 0, droppedBeforeWorker: 0, lostAfterWorker: 0 };
+    await page.route(`${stack.api}/nps`, async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      const dice = roll();
+      if (dice < 0.15) {
+        outcomes.droppedBeforeWorker++;
+        return route.abort('failed');
+      }
+      if (dice < 0.3) {
+        outcomes.lostAfterWorker++;
+        await route.fetch();
+        return route.abort('connectionreset');
+      }
+      outcomes.passed++;
+      return route.continue();
+    });
+    await openDemo(page);
+    await page.evaluate(() => {
+      for (let index = 0; index < 100; index++) {
+        const element = document.createElement('pv-nps');
+        element.className = 'fault';
+        element.setAttribute('lang', 'en');
+        document.querySelector('main').append(element);
+      }
+    });
+    const widgets = page.locator('pv-nps.fault');
+    for (let index = 0; index < 100; index++) {
+      const widget = widgets.nth(index);
+      await widget.getByRole('radio', { name: String(index % 11), exact: true }).click();
+      await widget.getByRole('button', { name: 'Send' }).click();
+    }
+    await page.waitForFunction(
+      () => [...document.querySelectorAll('pv-nps.fault')].every((element) => element.shadowRoot.querySelector('.thanks')),
+      null,
+      { timeout: 120_000 },
+    );
+    const rows = rowsOf(await visitorOf(page));
+    assert.equal(rows.length, 100, `stored ${rows.length}; network: ${JSON.stringify(outcomes)}`);
+    assert.equal(new Set(rows.map((row) => row.idempotency_key)).size, 100);
+    assert.ok(outcomes.droppedBeforeWorker > 0 && outcomes.lostAfterWorker > 0, JSON.stringify(outcomes));
+    assert.deepEqual(problems(ABORTED), []);
+  });
+
+  for (const [name, reachesWorker] of [['before it reached the worker', false], ['after the worker stored it', true]]) {
+    test(`an answer whose page closed mid-send ${name} is sent by the next page, once`, async () => {
+      const { context, page, problems } = await newVisitor();
+      await openDemo(page);
+      let held;
+      const sending = new Promise((resolve) => {
+        page.route(`${stack.api}/nps`, async (route) => {
+          if (route.request().method() !== 'POST') return route.continue();
+          if (reachesWorker) {
+            await route.fetch();
+            held = route; // never answered: the tab closes first
+          } else {
+            held = route;
+            await route.abort('internetdisconnected');
+          }
+          resolve();
+        });
+      });
+      const widget = page.locator('pv-nps');
+      await widget.getByRole('radio', { name: '9', exact: true }).click();
+      await widget.getByRole('button', { name: 'Envoyer' }).click();
+      await sending;
+      assert.ok(held);
+      const visitor = await visitorOf(page);
+      await page.close();
+      assert.equal(rowsOf(visitor).length, reachesWorker ? 1 : 0);
+
+      const reopened = await context.newPage();
+      await openDemo(reopened);
+      await reopened.waitForFunction(() => localStorage.getItem('portevoix.outbox') === '{"entries":[]}');
+      const rows = rowsOf(visitor);
+      assert.equal(rows.length, 1);
+      assert.equal(rows[0].score, 9);
+      assert.deepEqual(problems(ABORTED), []);
+    });
+  }
+});

@@ -1,0 +1,171 @@
+//! The outbox of [`portevoix_core::outbox`], kept in the host page's `localStorage` so a
+//! write survives a closed tab: every widget write goes through [`send`], and whichever
+//! page next loads the widgets delivers what an earlier page could not.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::time::Duration;
+
+use portevoix_core::outbox::Outbox;
+use wasm_bindgen::prelude::*;
+use yew::Callback;
+use yew::platform::spawn_local;
+use yew::platform::time::sleep;
+
+use crate::api::{self, CallError};
+
+const STORAGE_KEY: &str = "portevoix.outbox";
+
+/// What became of a write, told to the widget that made it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Delivery {
+    /// The worker stored it (or had already); the body of its answer.
+    Stored(String),
+    /// The worker refused it for good; it is dropped.
+    Refused(CallError),
+    /// It could not be sent yet; it is saved and will be retried.
+    Waiting,
+}
+
+thread_local! {
+    static LISTENERS: RefCell<HashMap<String, Callback<Delivery>>> = RefCell::new(HashMap::new());
+    /// Kept when storage is blocked, so retries still happen while the page is open.
+    static IN_MEMORY: RefCell<Option<String>> = const { RefCell::new(None) };
+    static FLUSHING: Cell<bool> = const { Cell::new(false) };
+    static WAKE_AT: Cell<Option<f64>> = const { Cell::new(None) };
+    static ONLINE_LISTENER: RefCell<Option<Closure<dyn FnMut()>>> = const { RefCell::new(None) };
+}
+
+fn now() -> f64 {
+    js_sys::Date::now()
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|window| window.local_storage().ok().flatten())
+}
+
+fn load() -> Outbox {
+    let saved = storage()
+        .and_then(|storage| storage.get_item(STORAGE_KEY).ok().flatten())
+        .or_else(|| IN_MEMORY.with(|memory| memory.borrow().clone()));
+    Outbox::from_json(saved.as_deref())
+}
+
+fn save(outbox: &Outbox) {
+    let json = outbox.to_json();
+    let stored = storage().is_some_and(|storage| storage.set_item(STORAGE_KEY, &json).is_ok());
+    IN_MEMORY.with(|memory| *memory.borrow_mut() = (!stored).then_some(json));
+}
+
+/// Changes the saved outbox. Each change reads storage afresh: other tabs of the site
+/// share it, and a write two tabs both send is stored once thanks to its key.
+fn update(change: impl FnOnce(&mut Outbox)) -> Outbox {
+    let mut outbox = load();
+    change(&mut outbox);
+    save(&outbox);
+    outbox
+}
+
+fn tell(key: &str, delivery: Delivery) {
+    let listener = LISTENERS.with(|listeners| {
+        let mut listeners = listeners.borrow_mut();
+        if matches!(delivery, Delivery::Waiting) {
+            listeners.get(key).cloned()
+        } else {
+            listeners.remove(key)
+        }
+    });
+    if let Some(listener) = listener {
+        listener.emit(delivery);
+    }
+}
+
+/// Saves a write under its idempotency key, then sends it; `listener` hears what became
+/// of it. Calling again with the same key (a visitor pressing "send now") sends the
+/// write that was saved first.
+pub fn send(key: &str, url: &str, body: &str, listener: Callback<Delivery>) {
+    LISTENERS.with(|listeners| listeners.borrow_mut().insert(key.to_owned(), listener));
+    update(|outbox| {
+        outbox.add(key, url, body, now());
+        outbox.hurry(now());
+    });
+    deliver_now();
+}
+
+/// Sends every saved write that is due, e.g. those an earlier page left behind.
+pub fn deliver_now() {
+    listen_for_online();
+    spawn_local(flush());
+}
+
+async fn flush() {
+    if FLUSHING.with(|flushing| flushing.replace(true)) {
+        return;
+    }
+    loop {
+        let due = update(|_| ()).due(now());
+        if due.is_empty() {
+            break;
+        }
+        for entry in due {
+            match api::call("POST", &entry.url, Some(&entry.body)).await {
+                Ok(body) => {
+                    update(|outbox| outbox.remove(&entry.key));
+                    tell(&entry.key, Delivery::Stored(body));
+                }
+                Err(CallError::Network(_)) => {
+                    update(|outbox| outbox.failed(&entry.key, now(), js_sys::Math::random()));
+                    tell(&entry.key, Delivery::Waiting);
+                }
+                Err(refused) => {
+                    update(|outbox| outbox.remove(&entry.key));
+                    tell(&entry.key, Delivery::Refused(refused));
+                }
+            }
+        }
+    }
+    FLUSHING.with(|flushing| flushing.set(false));
+    if let Some(wake_at) = load().next_due() {
+        wake_at_time(wake_at);
+    }
+}
+
+/// Schedules a flush at `wake_at` unless one is already scheduled sooner.
+fn wake_at_time(wake_at: f64) {
+    let sooner = WAKE_AT.with(|scheduled| match scheduled.get() {
+        Some(existing) if existing <= wake_at && existing > now() => false,
+        _ => {
+            scheduled.set(Some(wake_at));
+            true
+        }
+    });
+    if sooner {
+        spawn_local(async move {
+            sleep(Duration::from_millis((wake_at - now()).max(0.0) as u64)).await;
+            WAKE_AT.with(|scheduled| {
+                if scheduled.get() == Some(wake_at) {
+                    scheduled.set(None);
+                }
+            });
+            flush().await;
+        });
+    }
+}
+
+/// Coming back online sends everything at once instead of waiting out the backoff.
+fn listen_for_online() {
+    ONLINE_LISTENER.with(|slot| {
+        if slot.borrow().is_some() {
+            return;
+        }
+        let callback = Closure::<dyn FnMut()>::new(|| {
+            update(|outbox| outbox.hurry(now()));
+            spawn_local(flush());
+        });
+        if let Some(window) = web_sys::window() {
+            let _ = window
+                .add_event_listener_with_callback("online", callback.as_ref().unchecked_ref());
+        }
+        *slot.borrow_mut() = Some(callback);
+    });
+}
