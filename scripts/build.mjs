@@ -20,6 +20,7 @@ const wasmFeatures = [
 ];
 
 const shortHash = (bytes) => createHash('sha256').update(bytes).digest('hex').slice(0, 16);
+const integrity = (bytes) => `sha384-${createHash('sha384').update(bytes).digest('base64')}`;
 
 async function buildWidgets() {
   say('building the widgets (Rust → Wasm)');
@@ -46,20 +47,34 @@ async function buildWidgets() {
 
   const loaderTemplate = readFileSync(join(root, 'widgets', 'loader', 'portevoix.js'), 'utf8');
   const loaderFilled = join(bindgenDir, 'loader.js');
-  writeFileSync(loaderFilled, loaderTemplate.replace('__PV_GLUE__', glueName).replace('__PV_WASM__', wasmName));
-  await run(bin('esbuild'), [loaderFilled, '--minify', '--format=esm', `--outfile=${join(assetsDir, 'portevoix.js')}`, '--log-level=warning']);
+  writeFileSync(
+    loaderFilled,
+    loaderTemplate
+      .replace('__PV_GLUE__', glueName)
+      .replace('__PV_WASM__', wasmName)
+      .replace('__PV_WASM_SRI__', integrity(wasm)),
+  );
+  const loaderPath = join(assetsDir, 'portevoix.js');
+  await run(bin('esbuild'), [loaderFilled, '--minify', '--format=esm', `--outfile=${loaderPath}`, '--log-level=warning']);
+  // For brands who pin the loader with SRI; the loader pins the Wasm in turn.
+  const hashes = { '/portevoix.js': integrity(readFileSync(loaderPath)), [`/${wasmName}`]: integrity(wasm) };
+  writeFileSync(join(assetsDir, 'integrity.json'), JSON.stringify(hashes, null, 2) + '\n');
 
   writeFileSync(
     join(assetsDir, '_headers'),
     [
       '/portevoix.js',
       '  Cache-Control: public, max-age=300',
-      '  Access-Control-Allow-Origin: *',
-      '  X-Content-Type-Options: nosniff',
+      '/integrity.json',
+      '  Cache-Control: public, max-age=300',
       '/w/*',
       '  Cache-Control: public, max-age=31536000, immutable',
+      '/*',
       '  Access-Control-Allow-Origin: *',
+      '  Cross-Origin-Resource-Policy: cross-origin',
       '  X-Content-Type-Options: nosniff',
+      '  Referrer-Policy: no-referrer',
+      '  Strict-Transport-Security: max-age=31536000; includeSubDomains',
       '',
     ].join('\n'),
   );

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { extname, join, normalize } from 'node:path';
-import { bin, root, workerDir, wranglerEnv } from './lib.mjs';
+import { assetsDir, bin, root, workerDir, wranglerEnv } from './lib.mjs';
 import { d1, upsertSite } from './sites.mjs';
 
 const demoDir = join(root, 'demo-site');
@@ -98,7 +98,13 @@ export function startDemoSite({ port = 0, workerOrigin = '' } = {}) {
     }
     try {
       let body = await readFile(file);
-      if (type.startsWith('text/html')) body = body.toString('utf8').replaceAll('{{WORKER_ORIGIN}}', worker);
+      if (type.startsWith('text/html')) {
+        const hashes = JSON.parse(await readFile(join(assetsDir, 'integrity.json'), 'utf8'));
+        body = body
+          .toString('utf8')
+          .replaceAll('{{WORKER_ORIGIN}}', worker)
+          .replaceAll('{{LOADER_INTEGRITY}}', hashes['/portevoix.js']);
+      }
       response.writeHead(200, {
         'content-type': type,
         'content-security-policy': policy(),

@@ -1,6 +1,7 @@
 // The worker over HTTP on workerd with a fresh local D1: the NPS routes, every refusal,
 // and proof from the database that refused requests store nothing.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { upsertSite } from '../scripts/sites.mjs';
 import { newId, startStack } from './support.mjs';
@@ -302,6 +303,26 @@ describe('GET /theme', () => {
 });
 
 describe('widget files', () => {
+  test('integrity.json lists the SRI hashes of the loader and the Wasm it loads', async () => {
+    const hashes = await (await fetch(`${stack.worker.origin}/integrity.json`)).json();
+    const paths = Object.keys(hashes);
+    assert.equal(paths[0], '/portevoix.js');
+    assert.match(paths[1], /^\/w\/portevoix-[0-9a-f]{16}\.wasm$/);
+    for (const path of paths) {
+      const bytes = Buffer.from(await (await fetch(`${stack.worker.origin}${path}`)).arrayBuffer());
+      assert.equal(hashes[path], `sha384-${createHash('sha384').update(bytes).digest('base64')}`, path);
+    }
+    const loader = await (await fetch(`${stack.worker.origin}/portevoix.js`)).text();
+    assert.ok(loader.includes(hashes[paths[1]]), 'the loader fetches the Wasm with its hash');
+  });
+
+  test('static files carry security headers', async () => {
+    const response = await fetch(`${stack.worker.origin}/portevoix.js`);
+    assert.equal(response.headers.get('x-content-type-options'), 'nosniff');
+    assert.equal(response.headers.get('cross-origin-resource-policy'), 'cross-origin');
+    assert.equal(response.headers.get('referrer-policy'), 'no-referrer');
+  });
+
   test('the loader is small, cross-origin loadable and briefly cached', async () => {
     const response = await fetch(`${stack.worker.origin}/portevoix.js`);
     assert.equal(response.status, 200);

@@ -23,6 +23,21 @@ const DAY_MS: i64 = 86_400_000;
 /// "No end date": the largest integer a JavaScript number (and so a D1 binding) holds exactly.
 const FOREVER_MS: i64 = 9_007_199_254_740_991;
 
+/// Sent with every API answer: JSON is never rendered, framed, sniffed or given a referrer.
+pub const SECURITY_HEADERS: [(&str, &str); 5] = [
+    ("x-content-type-options", "nosniff"),
+    (
+        "content-security-policy",
+        "default-src 'none'; frame-ancestors 'none'",
+    ),
+    ("referrer-policy", "no-referrer"),
+    ("x-frame-options", "DENY"),
+    (
+        "strict-transport-security",
+        "max-age=31536000; includeSubDomains",
+    ),
+];
+
 /// The parts of an HTTP request the handlers look at.
 #[derive(Debug, Clone, Copy)]
 pub struct ApiRequest<'a> {
@@ -64,7 +79,6 @@ impl ApiResponse {
             headers: vec![
                 ("content-type", "application/json; charset=utf-8".to_owned()),
                 ("cache-control", "no-store".to_owned()),
-                ("x-content-type-options", "nosniff".to_owned()),
             ],
             body: serde_json::to_string(body).unwrap_or_default(),
             log: None,
@@ -164,6 +178,9 @@ pub async fn handle<S: Store>(request: &ApiRequest<'_>, store: &S) -> ApiRespons
     // Answers differ by Origin (the CORS grant), so caches must key on it, even for
     // requests that sent none.
     response.set_header("vary", "Origin".into());
+    for (name, value) in SECURITY_HEADERS {
+        response.set_header(name, value.to_owned());
+    }
     response
 }
 

@@ -75,6 +75,28 @@ fn an_answer_is_stored_with_its_category() {
 }
 
 #[test]
+fn every_answer_carries_the_security_headers() {
+    let store = SqliteStore::new();
+    let responses = [
+        post_nps(&store, &answer(9, "key-00000099")),
+        run(&store, &request("GET", "/v1/sites/cairn/config", b"")),
+        run(&store, &request("OPTIONS", "/v1/sites/cairn/nps", b"")),
+        run(&store, &request("GET", "/nowhere", b"")),
+        post_nps(&store, &json!({"score": 99})),
+    ];
+    for response in responses {
+        for (name, value) in portevoix_core::api::SECURITY_HEADERS {
+            assert_eq!(
+                response.header(name),
+                Some(value),
+                "{name} on {}",
+                response.status
+            );
+        }
+    }
+}
+
+#[test]
 fn a_retry_returns_the_first_answer_and_stores_nothing_new() {
     let store = SqliteStore::new();
     let first = post_nps(&store, &answer(3, "key-00000002"));

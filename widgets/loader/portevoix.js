@@ -9,7 +9,9 @@ const defaultSite = script ? script.dataset.site : '';
 let wasm;
 const load = () =>
   (wasm ||= import(base + '__PV_GLUE__').then(async (glue) => {
-    await glue.default({ module_or_path: base + '__PV_WASM__' });
+    // Fetched with its integrity hash: a brand that pins this loader with SRI pins the
+    // Wasm too.
+    await glue.default({ module_or_path: fetch(base + '__PV_WASM__', { integrity: '__PV_WASM_SRI__' }) });
     return glue;
   }));
 
