@@ -36,6 +36,8 @@ async function visit(options = {}) {
 }
 
 const widget = (page) => page.locator('pv-nps');
+/** People take seconds to write a comment; answers with one sent faster are refused as robotic. */
+const writeLikeAPerson = (page) => page.waitForTimeout(2_100);
 const radio = (page, score) => widget(page).getByRole('radio', { name: String(score), exact: true });
 const eventsOf = (page, type) =>
   page.$$eval('#event-log li', (items, type) =>
@@ -67,6 +69,7 @@ describe('<pv-nps> on the demo site', () => {
     const { page } = await visit();
     await radio(page, 10).click();
     await widget(page).getByLabel('Qu’appréciez-vous le plus ?').fill('Montée en 5 minutes, même sous la pluie.');
+    await writeLikeAPerson(page);
     await widget(page).getByRole('button', { name: 'Envoyer' }).click();
 
     await widget(page).getByRole('heading', { name: 'Merci !' }).waitFor();
@@ -104,6 +107,7 @@ describe('<pv-nps> on the demo site', () => {
     assert.equal((await focusedInWidget(page))?.tag, 'textarea');
     assert.equal(await widget(page).locator('label.prompt').textContent(), 'Que devrions-nous améliorer ? (facultatif)');
     await page.keyboard.type('La fermeture éclair a cédé au bout de deux sorties.');
+    await writeLikeAPerson(page);
     await page.keyboard.press('Tab');
     assert.equal((await focusedInWidget(page))?.tag, 'button');
     await page.keyboard.press('Enter');
@@ -116,6 +120,18 @@ describe('<pv-nps> on the demo site', () => {
     sent.detractors++;
     const [submitted] = await eventsOf(page, 'pv:submit');
     assert.equal(submitted.category, 'detractor');
+  });
+
+  test('a robot filling the hidden honeypot is refused and stores nothing', async () => {
+    const { page } = await visit({ allowed: [/status of 422/] });
+    const before = (await stack.summary()).total;
+    await radio(page, 10).click();
+    await widget(page).locator('input[name=website]').evaluate((input) => (input.value = 'http://pills.example'));
+    await widget(page).getByRole('button', { name: 'Envoyer' }).click();
+    await widget(page).getByRole('alert').filter({ hasText: 'n’a pas pu être acceptée' }).waitFor();
+    const [error] = await eventsOf(page, 'pv:error');
+    assert.equal(error.code, 'spam_suspected');
+    assert.equal((await stack.summary()).total, before);
   });
 
   test('an overlong comment is flagged on its field and cannot be sent', async () => {
@@ -165,6 +181,7 @@ describe('<pv-nps> on the demo site', () => {
     });
     await radio(page, 7).click();
     await widget(page).getByRole('textbox').fill('Réseau capricieux en refuge');
+    await writeLikeAPerson(page);
     await widget(page).getByRole('button', { name: 'Envoyer' }).click();
     await widget(page).getByRole('alert').filter({ hasText: 'Réponse gardée' }).waitFor();
     assert.equal(await radio(page, 7).isChecked(), true, 'the answer is kept on screen');

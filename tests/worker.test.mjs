@@ -14,16 +14,19 @@ after(async () => {
   await stack?.stop();
 });
 
-const answer = (overrides = {}) => ({
-  score: 9,
-  comment: 'Tente montée en 5 minutes',
-  visitor_id: newId(),
-  idempotency_key: newId(),
-  page_url: 'https://cairn.example/tentes',
-  locale: 'fr',
-  ...overrides,
-});
-
+const answer = (overrides = {}) => {
+  const idempotency_key = newId();
+  return {
+    score: 9,
+    comment: `Tente montée en 5 minutes, réf. ${idempotency_key}`,
+    visitor_id: newId(),
+    idempotency_key,
+    page_url: 'https://cairn.example/tentes',
+    locale: 'fr',
+    elapsed_ms: 8000,
+    ...overrides,
+  };
+};
 async function post(body, { origin = stack.demoOrigin, contentType = 'application/json', path = '/nps', raw } = {}) {
   const headers = { 'content-type': contentType };
   if (origin) headers.origin = origin;
@@ -100,6 +103,21 @@ describe('POST /nps', () => {
     const body = answer({ score: 1, comment: hostile });
     assert.equal((await post(body)).status, 201);
     assert.equal(rowsWithKey(body.idempotency_key)[0].comment, hostile);
+  });
+
+  test('robots are refused: a filled honeypot, a comment sent too fast, a copied comment', async () => {
+    const before = totalRows();
+    for (const body of [answer({ website: 'http://pills.example' }), answer({ elapsed_ms: 300 })]) {
+      const result = await post(body);
+      assert.equal(result.status, 422);
+      assert.equal(result.body.error.code, 'spam_suspected');
+    }
+    const original = answer({ comment: 'La meilleure tente que j’aie jamais eue, vraiment.' });
+    assert.equal((await post(original)).status, 201);
+    const copy = await post(answer({ comment: 'la meilleure tente que j’aie jamais eue vraiment' }));
+    assert.equal(copy.status, 422);
+    assert.equal(copy.body.error.code, 'spam_suspected');
+    assert.equal(totalRows(), before + 1);
   });
 
   test('a valid customer token links the answer to the customer', async () => {

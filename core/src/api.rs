@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::nps::Category;
 use crate::site::Site;
+use crate::spam;
 use crate::store::{NewNpsAnswer, Recorded, Store};
 use crate::token;
 use crate::validate::{self, MAX_BODY_BYTES};
@@ -339,6 +340,11 @@ async fn submit_nps<S: Store>(
     validate::opaque_id("visitor_id", &submission.visitor_id)?;
     validate::opaque_id("idempotency_key", &submission.idempotency_key)?;
     let page_url = validate::page_url(submission.page_url.as_deref())?;
+    spam::check_human(
+        submission.website.as_deref(),
+        comment.as_deref(),
+        submission.elapsed_ms,
+    )?;
     let customer_id = match submission.customer_token.as_deref().map(str::trim) {
         Some(token) if !token.is_empty() => Some(
             token::verify(
@@ -350,6 +356,16 @@ async fn submit_nps<S: Store>(
         ),
         _ => None,
     };
+    let comment_hash = comment.as_deref().and_then(spam::comment_fingerprint);
+    if let Some(hash) = &comment_hash {
+        let since = request.now_ms - spam::DUPLICATE_WINDOW_MS;
+        if store
+            .comment_seen(&site.key, hash, since, &submission.visitor_id)
+            .await?
+        {
+            return Err(Error::SpamSuspected);
+        }
+    }
     let answer = NewNpsAnswer {
         site_id: site.key.clone(),
         idempotency_key: submission.idempotency_key,
@@ -358,6 +374,7 @@ async fn submit_nps<S: Store>(
         score,
         category: Category::of(score),
         comment,
+        comment_hash,
         page_url,
         locale: submission.locale.map(|locale| locale.tag().to_owned()),
         created_at: request.now_ms,

@@ -62,6 +62,9 @@ pub enum Error {
     /// The `customer-token` was valid once but its expiry has passed.
     #[error("the customer token has expired")]
     CustomerTokenExpired,
+    /// The answer looks automated (honeypot, inhumanly fast) or copies another visitor's.
+    #[error("this answer looks automated or copied, and was not stored")]
+    SpamSuspected,
     /// The site's stored configuration cannot be read; an operator must fix it.
     #[error("site configuration is broken: {0}")]
     BrokenSiteConfig(String),
@@ -89,7 +92,7 @@ impl Error {
             Error::MethodNotAllowed => 405,
             Error::PayloadTooLarge { .. } => 413,
             Error::UnsupportedMediaType => 415,
-            Error::InvalidField { .. } => 422,
+            Error::InvalidField { .. } | Error::SpamSuspected => 422,
             Error::BrokenSiteConfig(_) | Error::Storage(_) => 500,
         }
     }
@@ -110,6 +113,7 @@ impl Error {
             Error::InvalidQuery { .. } => "invalid_query",
             Error::InvalidCustomerToken => "invalid_customer_token",
             Error::CustomerTokenExpired => "customer_token_expired",
+            Error::SpamSuspected => "spam_suspected",
             Error::BrokenSiteConfig(_) | Error::Storage(_) => "internal",
         }
     }

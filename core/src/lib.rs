@@ -8,6 +8,7 @@
 //! - [`locale`] and [`copy`]: the shipped languages (one file each in `locales/`) and
 //!   every visible string of the widgets.
 //! - [`token`]: the signed `customer-token` a brand's server hands to its pages.
+//! - [`spam`]: honeypot, time-to-submit and duplicate-text rules for public text.
 //! - [`store`]: the storage trait and the SQL both storage adapters run.
 //! - [`api`]: the worker's request handling, written against [`store::Store`].
 
@@ -18,6 +19,7 @@ pub mod locale;
 pub mod nps;
 pub mod outbox;
 pub mod site;
+pub mod spam;
 pub mod store;
 pub mod theme;
 pub mod token;

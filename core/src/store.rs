@@ -41,6 +41,8 @@ pub struct NewNpsAnswer {
     pub category: Category,
     /// Trimmed comment, if any.
     pub comment: Option<String>,
+    /// [`crate::spam::comment_fingerprint`] of the comment, for duplicate detection.
+    pub comment_hash: Option<String>,
     /// Page the answer was given on.
     pub page_url: Option<String>,
     /// Language the visitor saw.
@@ -77,6 +79,15 @@ pub trait Store {
     /// Stores an answer unless its idempotency key was seen before, in one round trip.
     async fn record_nps(&self, answer: &NewNpsAnswer) -> Result<Recorded<StoredNps>>;
 
+    /// Whether another visitor sent a comment with this fingerprint since `since_ms`.
+    async fn comment_seen(
+        &self,
+        site_id: &str,
+        comment_hash: &str,
+        since_ms: i64,
+        visitor_id: &str,
+    ) -> Result<bool>;
+
     /// Counts answers created in `[from_ms, to_ms)`, in SQL.
     async fn nps_counts(&self, site_id: &str, from_ms: i64, to_ms: i64) -> Result<NpsCounts>;
 }
@@ -88,16 +99,23 @@ pub mod sql {
         customer_token_secret, config FROM sites WHERE id = ?1";
 
     /// `?1` site, `?2` idempotency key, `?3` visitor, `?4` customer, `?5` score,
-    /// `?6` category, `?7` comment, `?8` page url, `?9` locale, `?10` created at (ms).
-    /// Returns the new row, or nothing if the key was already used.
+    /// `?6` category, `?7` comment, `?8` page url, `?9` locale, `?10` created at (ms),
+    /// `?11` comment hash. Returns the new row, or nothing if the key was already used.
     pub const INSERT_NPS: &str = "INSERT INTO nps_answers (id, site_id, idempotency_key, \
-        visitor_id, customer_id, score, category, comment, page_url, locale, created_at) \
-        VALUES (lower(hex(randomblob(16))), ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) \
+        visitor_id, customer_id, score, category, comment, page_url, locale, created_at, \
+        comment_hash) \
+        VALUES (lower(hex(randomblob(16))), ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) \
         ON CONFLICT (site_id, idempotency_key) DO NOTHING RETURNING id, category";
 
     /// `?1` site, `?2` idempotency key: the answer an earlier request stored.
     pub const SELECT_NPS_BY_KEY: &str = "SELECT id, category FROM nps_answers \
         WHERE site_id = ?1 AND idempotency_key = ?2";
+
+    /// `?1` site, `?2` comment hash, `?3` since (ms), `?4` the sending visitor: 1 if
+    /// another visitor sent the same comment since then.
+    pub const COMMENT_SEEN: &str = "SELECT EXISTS (SELECT 1 FROM nps_answers \
+        WHERE site_id = ?1 AND comment_hash = ?2 AND created_at >= ?3 AND visitor_id != ?4) \
+        AS seen";
 
     /// `?1` site, `?2` from (ms, inclusive), `?3` to (ms, exclusive). Served by the
     /// covering index `nps_answers_site_time`, so it never reads the table's rows.

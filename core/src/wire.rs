@@ -51,6 +51,12 @@ pub struct NpsSubmission {
     /// Signed by the brand's server: links the answer to a known customer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_token: Option<String>,
+    /// The hidden honeypot field: people leave it empty, form-filling robots do not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub website: Option<String>,
+    /// Milliseconds between the form being shown and first sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub elapsed_ms: Option<u64>,
 }
 
 /// The answer to a stored (or replayed) NPS submission.

@@ -255,6 +255,64 @@ fn only_json_is_accepted() {
 }
 
 #[test]
+fn robots_are_refused_and_nothing_is_stored() {
+    let store = SqliteStore::new();
+    let mut honeypot = answer(9, "key-00000020");
+    honeypot["website"] = json!("http://cheap-pills.example");
+    let mut hasty = answer(9, "key-00000021");
+    hasty["elapsed_ms"] = json!(400);
+    for body in [honeypot, hasty] {
+        assert_eq!(
+            error_of(&post_nps(&store, &body)),
+            (422, "spam_suspected".into(), None)
+        );
+    }
+    let mut quick_score_only = answer(10, "key-00000022");
+    quick_score_only["comment"] = Value::Null;
+    quick_score_only["elapsed_ms"] = json!(400);
+    assert_eq!(
+        post_nps(&store, &quick_score_only).status,
+        201,
+        "two taps are human"
+    );
+    assert_eq!(store.nps_rows(), 1);
+}
+
+#[test]
+fn the_same_long_comment_from_another_visitor_is_refused_as_a_copy() {
+    let store = SqliteStore::new();
+    let comment = "Livraison rapide, tente conforme à la description.";
+    let mut first = answer(9, "key-00000023");
+    first["comment"] = json!(comment);
+    assert_eq!(post_nps(&store, &first).status, 201);
+    let mut same_visitor_again = answer(8, "key-00000024");
+    same_visitor_again["comment"] = json!(comment);
+    assert_eq!(
+        post_nps(&store, &same_visitor_again).status,
+        201,
+        "a visitor may repeat themself"
+    );
+    let mut copy = answer(9, "key-00000025");
+    copy["visitor_id"] = json!("visitor-0002");
+    copy["comment"] = json!("  LIVRAISON rapide ; tente conforme à la description  ");
+    assert_eq!(error_of(&post_nps(&store, &copy)).1, "spam_suspected");
+    let mut short = answer(9, "key-00000026");
+    short["visitor_id"] = json!("visitor-0003");
+    short["comment"] = json!("Tente montée en 5 minutes");
+    assert_eq!(post_nps(&store, &short).status, 201);
+    let mut short_copy = short.clone();
+    short_copy["visitor_id"] = json!("visitor-0004");
+    short_copy["idempotency_key"] = json!("key-00000027");
+    short_copy["comment"] = json!("Super !");
+    assert_eq!(
+        post_nps(&store, &short_copy).status,
+        201,
+        "short comments may repeat"
+    );
+    assert_eq!(store.nps_rows(), 4);
+}
+
+#[test]
 fn hostile_strings_are_stored_exactly_as_given() {
     let store = SqliteStore::new();
     let hostile = "<img src=x onerror=alert(1)>'); DROP TABLE sites; -- \u{202e}\u{0}";

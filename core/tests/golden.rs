@@ -43,6 +43,8 @@ fn nps_submission() {
             page_url: Some("https://cairn.example/tentes/bivouac-2".into()),
             locale: Locale::from_tag("fr"),
             customer_token: Some("v1.eyJzdWIiOiJjLTQyIiwiZXhwIjoxfQ.c2ln".into()),
+            website: None,
+            elapsed_ms: Some(5400),
         },
     );
 }

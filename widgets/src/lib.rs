@@ -57,11 +57,9 @@ impl Widget {
 
     /// Moves keyboard focus into the widget: the chosen answer, else its first control.
     pub fn focus(&self) {
-        let target = self
-            .root
-            .query_selector("input:checked, input:not([disabled]), textarea, button, a, [tabindex]")
-            .ok()
-            .flatten()
+        let target = [".scale input:checked", ".scale input", ".thanks h2"]
+            .into_iter()
+            .find_map(|selector| self.root.query_selector(selector).ok().flatten())
             .and_then(|element| element.dyn_into::<HtmlElement>().ok());
         if let Some(target) = target {
             let _ = target.focus();

@@ -9,8 +9,9 @@ use portevoix_core::nps::{Category, FormAction, NpsForm, Phase, SCORES};
 use portevoix_core::theme::ColorMode;
 use portevoix_core::validate::{MAX_COMMENT_CHARS, clip_page_url};
 use portevoix_core::wire::{NpsCreated, NpsSubmission, PublicSiteConfig};
+use wasm_bindgen::JsCast;
 use wasm_bindgen::JsValue;
-use web_sys::{HtmlElement, HtmlTextAreaElement, ShadowRoot};
+use web_sys::{HtmlElement, HtmlInputElement, HtmlTextAreaElement, ShadowRoot};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
@@ -74,9 +75,25 @@ fn emit_error(host: &HtmlElement, site: &str, error: &CallError) {
     );
 }
 
+/// What a form-filling robot typed into the hidden honeypot field, if anything.
+fn honeypot_value(root: &ShadowRoot) -> Option<String> {
+    root.query_selector("input[name=website]")
+        .ok()
+        .flatten()
+        .and_then(|element| element.dyn_into::<HtmlInputElement>().ok())
+        .map(|input| input.value())
+        .filter(|value| !value.is_empty())
+}
+
 /// Hands the answer held by `form` to the outbox, and reports what becomes of it to the
 /// reducer and the page.
-fn send(props: NpsProps, form: NpsForm, locale: Locale, dispatch: UseReducerDispatcher<FormState>) {
+fn send(
+    props: NpsProps,
+    form: NpsForm,
+    locale: Locale,
+    shown_at: f64,
+    dispatch: UseReducerDispatcher<FormState>,
+) {
     let (Some(score), Some(idempotency_key)) = (form.score, form.idempotency_key.clone()) else {
         return;
     };
@@ -88,6 +105,8 @@ fn send(props: NpsProps, form: NpsForm, locale: Locale, dispatch: UseReducerDisp
         page_url: host::page_href().and_then(|href| clip_page_url(&href)),
         locale: Some(locale),
         customer_token: props.customer_token.as_ref().map(|token| token.to_string()),
+        website: honeypot_value(&props.root),
+        elapsed_ms: Some((js_sys::Date::now() - shown_at).max(0.0) as u64),
     };
     let Ok(body) = serde_json::to_string(&submission) else {
         return;
@@ -140,6 +159,7 @@ pub fn nps_widget(props: &NpsProps) -> Html {
     let loaded = use_state(|| Loaded::Waiting);
     let form = use_reducer(FormState::default);
     let heading = use_node_ref();
+    let shown_at = *use_state(js_sys::Date::now);
 
     {
         let loaded = loaded.clone();
@@ -199,7 +219,7 @@ pub fn nps_widget(props: &NpsProps) -> Html {
             (form.0.phase.clone(), form.0.idempotency_key.clone()),
             move |(phase, _)| {
                 if *phase == Phase::Sending {
-                    send(props, form.0.clone(), locale, form.dispatcher());
+                    send(props, form.0.clone(), locale, shown_at, form.dispatcher());
                 }
             },
         );
@@ -319,6 +339,10 @@ fn survey(props: &NpsProps, copy: &Copy, form: &UseReducerHandle<FormState>) -> 
     };
     html! {
         <form {onsubmit} novalidate=true>
+            // The honeypot: out of sight and out of the tab order, so only robots fill it.
+            <div class="hp" aria-hidden="true">
+                <label>{ "Website" }<input type="text" name="website" tabindex="-1" autocomplete="off" /></label>
+            </div>
             <fieldset aria-describedby="pv-ends">
                 <legend class="question" part="question">{ question }</legend>
                 <div class="scale" part="scale">{ for scores }</div>

@@ -67,6 +67,7 @@ impl Store for D1Store {
                 optional_text(answer.page_url.as_deref()),
                 optional_text(answer.locale.as_deref()),
                 number(answer.created_at),
+                optional_text(answer.comment_hash.as_deref()),
             ])
             .map_err(storage)?;
         let earlier = self
@@ -97,6 +98,29 @@ impl Store for D1Store {
         rows(1)?
             .map(Recorded::Replayed)
             .ok_or_else(|| Error::Storage("idempotent insert found no row".into()))
+    }
+
+    async fn comment_seen(
+        &self,
+        site_id: &str,
+        comment_hash: &str,
+        since_ms: i64,
+        visitor_id: &str,
+    ) -> Result<bool> {
+        let seen = self
+            .database
+            .prepare(sql::COMMENT_SEEN)
+            .bind(&[
+                text(site_id),
+                text(comment_hash),
+                number(since_ms),
+                text(visitor_id),
+            ])
+            .map_err(storage)?
+            .first::<u8>(Some("seen"))
+            .await
+            .map_err(storage)?;
+        Ok(seen == Some(1))
     }
 
     async fn nps_counts(&self, site_id: &str, from_ms: i64, to_ms: i64) -> Result<NpsCounts> {

@@ -136,7 +136,8 @@ impl Store for SqliteStore {
                     answer.comment,
                     answer.page_url,
                     answer.locale,
-                    answer.created_at
+                    answer.created_at,
+                    answer.comment_hash
                 ],
                 stored,
             )
@@ -154,6 +155,22 @@ impl Store for SqliteStore {
             )
             .map_err(storage)?;
         Ok(Recorded::Replayed(to_stored(existing)?))
+    }
+
+    async fn comment_seen(
+        &self,
+        site_id: &str,
+        comment_hash: &str,
+        since_ms: i64,
+        visitor_id: &str,
+    ) -> Result<bool> {
+        self.connection
+            .query_row(
+                sql::COMMENT_SEEN,
+                params![site_id, comment_hash, since_ms, visitor_id],
+                |row| row.get(0),
+            )
+            .map_err(storage)
     }
 
     async fn nps_counts(&self, site_id: &str, from_ms: i64, to_ms: i64) -> Result<NpsCounts> {
