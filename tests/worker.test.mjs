@@ -120,6 +120,19 @@ describe('POST /nps', () => {
     assert.equal(totalRows(), before + 1);
   });
 
+  test('a visitor sending more than 30 answers a minute gets 429 with Retry-After', async () => {
+    const visitor_id = newId();
+    const results = [];
+    for (let index = 0; index < 31; index++) results.push(await post(answer({ visitor_id })));
+    assert.deepEqual(results.slice(0, 30).map((result) => result.status), Array(30).fill(201));
+    const refused = results[30];
+    assert.equal(refused.status, 429);
+    assert.equal(refused.body.error.code, 'rate_limited');
+    assert.equal(refused.headers.get('retry-after'), '60');
+    assert.equal(stack.query(`SELECT COUNT(*) AS n FROM nps_answers WHERE visitor_id = '${visitor_id}'`)[0].n, 30);
+    assert.equal((await post(answer())).status, 201, 'other visitors are not held back');
+  });
+
   test('a valid customer token links the answer to the customer', async () => {
     const body = answer({ customer_token: stack.customerToken('customer-42') });
     assert.equal((await post(body)).status, 201);

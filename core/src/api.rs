@@ -2,12 +2,14 @@
 //! `worker::Request` into an [`ApiRequest`], calls [`handle`] with its D1 store, and turns
 //! the [`ApiResponse`] back. Tests call [`handle`] with a SQLite store.
 //!
-//! Every public route checks, in order: route and method, body size, site, origin
-//! (CORS), content type, JSON shape, field rules, customer token; only then does it write.
+//! Every public route checks, in order: route and method, body size, site, rate limits
+//! of the client address and the site, origin (CORS), content type, JSON shape, field
+//! rules, the visitor's rate limit, spam rules, customer token; only then does it write.
 
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::limits::{self, Limit, RETRY_AFTER_SECONDS, RateLimiter};
 use crate::nps::Category;
 use crate::site::Site;
 use crate::spam;
@@ -54,6 +56,8 @@ pub struct ApiRequest<'a> {
     pub authorization: Option<&'a str>,
     /// The `Content-Type` header.
     pub content_type: Option<&'a str>,
+    /// The client's address (`CF-Connecting-IP`), only ever used hashed, as a rate-limit key.
+    pub client_address: Option<&'a str>,
     /// The raw body (empty for GET).
     pub body: &'a [u8],
     /// The time of the request, Unix milliseconds.
@@ -92,8 +96,12 @@ impl ApiResponse {
         if error.is_internal() {
             response.log = Some(error.to_string());
         }
-        if *error == Error::Unauthorized {
-            response.set_header("www-authenticate", "Bearer".into());
+        match error {
+            Error::Unauthorized => response.set_header("www-authenticate", "Bearer".into()),
+            Error::RateLimited {
+                retry_after_seconds,
+            } => response.set_header("retry-after", retry_after_seconds.to_string()),
+            _ => {}
         }
         response
     }
@@ -169,9 +177,13 @@ fn route(path: &str) -> Result<(&str, Endpoint)> {
 }
 
 /// Answers one request. Never panics on input; every failure is an error response.
-pub async fn handle<S: Store>(request: &ApiRequest<'_>, store: &S) -> ApiResponse {
+pub async fn handle<S: Store, L: RateLimiter>(
+    request: &ApiRequest<'_>,
+    store: &S,
+    limiter: &L,
+) -> ApiResponse {
     let mut cors = None;
-    let outcome = handle_inner(request, store, &mut cors).await;
+    let outcome = handle_inner(request, store, limiter, &mut cors).await;
     let mut response = outcome.unwrap_or_else(|error| ApiResponse::error(&error));
     if let Some(origin) = cors {
         response.set_header("access-control-allow-origin", origin);
@@ -185,9 +197,21 @@ pub async fn handle<S: Store>(request: &ApiRequest<'_>, store: &S) -> ApiRespons
     response
 }
 
-async fn handle_inner<S: Store>(
+/// Refuses the request when `key` is over `limit`.
+async fn within<L: RateLimiter>(limiter: &L, limit: Limit, key: &str) -> Result<()> {
+    if limiter.allow(limit, key).await {
+        Ok(())
+    } else {
+        Err(Error::RateLimited {
+            retry_after_seconds: RETRY_AFTER_SECONDS,
+        })
+    }
+}
+
+async fn handle_inner<S: Store, L: RateLimiter>(
     request: &ApiRequest<'_>,
     store: &S,
+    limiter: &L,
     cors: &mut Option<String>,
 ) -> Result<ApiResponse> {
     let (site_key, endpoint) = route(request.path)?;
@@ -208,6 +232,13 @@ async fn handle_inner<S: Store>(
     *cors = origin_allowed.map(str::to_owned);
     if preflight {
         return preflight_response(endpoint, origin_allowed.is_some(), request.origin);
+    }
+    let client = limits::client_key(&site.key, request.client_address);
+    if endpoint.method() == "POST" {
+        within(limiter, Limit::ClientWrites, &client).await?;
+        within(limiter, Limit::SiteWrites, &site.key).await?;
+    } else {
+        within(limiter, Limit::ClientReads, &client).await?;
     }
     if endpoint.access() == Access::Public {
         match request.origin {
@@ -230,7 +261,7 @@ async fn handle_inner<S: Store>(
             );
             Ok(response)
         }
-        Endpoint::Nps => submit_nps(request, &site, store).await,
+        Endpoint::Nps => submit_nps(request, &site, store, limiter).await,
         Endpoint::NpsSummary => nps_summary(request, &site, store).await,
         Endpoint::ThemeReport => Ok(ApiResponse::json(
             200,
@@ -328,10 +359,11 @@ fn parse_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T> {
     })
 }
 
-async fn submit_nps<S: Store>(
+async fn submit_nps<S: Store, L: RateLimiter>(
     request: &ApiRequest<'_>,
     site: &Site,
     store: &S,
+    limiter: &L,
 ) -> Result<ApiResponse> {
     require_json(request.content_type)?;
     let submission: NpsSubmission = parse_body(request.body)?;
@@ -339,6 +371,8 @@ async fn submit_nps<S: Store>(
     let comment = validate::comment(submission.comment.as_deref().unwrap_or_default())?;
     validate::opaque_id("visitor_id", &submission.visitor_id)?;
     validate::opaque_id("idempotency_key", &submission.idempotency_key)?;
+    let visitor_key = format!("{}:{}", site.key, submission.visitor_id);
+    within(limiter, Limit::VisitorWrites, &visitor_key).await?;
     let page_url = validate::page_url(submission.page_url.as_deref())?;
     spam::check_human(
         submission.website.as_deref(),

@@ -65,6 +65,12 @@ pub enum Error {
     /// The answer looks automated (honeypot, inhumanly fast) or copies another visitor's.
     #[error("this answer looks automated or copied, and was not stored")]
     SpamSuspected,
+    /// Too many requests under one of the rate limits.
+    #[error("too many requests; retry in {retry_after_seconds} seconds")]
+    RateLimited {
+        /// Seconds to wait, also sent as `Retry-After`.
+        retry_after_seconds: u32,
+    },
     /// The site's stored configuration cannot be read; an operator must fix it.
     #[error("site configuration is broken: {0}")]
     BrokenSiteConfig(String),
@@ -91,6 +97,7 @@ impl Error {
             Error::NotFound | Error::UnknownSite => 404,
             Error::MethodNotAllowed => 405,
             Error::PayloadTooLarge { .. } => 413,
+            Error::RateLimited { .. } => 429,
             Error::UnsupportedMediaType => 415,
             Error::InvalidField { .. } | Error::SpamSuspected => 422,
             Error::BrokenSiteConfig(_) | Error::Storage(_) => 500,
@@ -114,6 +121,7 @@ impl Error {
             Error::InvalidCustomerToken => "invalid_customer_token",
             Error::CustomerTokenExpired => "customer_token_expired",
             Error::SpamSuspected => "spam_suspected",
+            Error::RateLimited { .. } => "rate_limited",
             Error::BrokenSiteConfig(_) | Error::Storage(_) => "internal",
         }
     }

@@ -10,11 +10,14 @@
 //! - [`token`]: the signed `customer-token` a brand's server hands to its pages.
 //! - [`spam`]: honeypot, time-to-submit and duplicate-text rules for public text.
 //! - [`store`]: the storage trait and the SQL both storage adapters run.
-//! - [`api`]: the worker's request handling, written against [`store::Store`].
+//! - [`limits`]: which rate-limit counters a request falls under.
+//! - [`api`]: the worker's request handling, written against [`store::Store`] and
+//!   [`limits::RateLimiter`].
 
 pub mod api;
 pub mod copy;
 pub mod error;
+pub mod limits;
 pub mod locale;
 pub mod nps;
 pub mod outbox;

@@ -7,7 +7,7 @@ use portevoix_core::api::{ApiRequest, ApiResponse, handle};
 use portevoix_core::token::{CustomerClaims, sign};
 use portevoix_core::wire::{ErrorBody, NpsCreated, NpsSummary, PublicSiteConfig, ThemeReport};
 use serde_json::{Value, json};
-use support::{ADMIN_TOKEN, CUSTOMER_SECRET, ORIGIN, SITE, SqliteStore};
+use support::{ADMIN_TOKEN, CUSTOMER_SECRET, MemoryLimiter, ORIGIN, SITE, SqliteStore};
 
 const NOW_MS: i64 = 1_764_500_000_000; // 2025-11-30
 
@@ -19,13 +19,17 @@ fn request<'a>(method: &'a str, path: &'a str, body: &'a [u8]) -> ApiRequest<'a>
         origin: Some(ORIGIN),
         authorization: None,
         content_type: Some("application/json"),
+        client_address: Some("203.0.113.7"),
         body,
         now_ms: NOW_MS,
     }
 }
 
+/// Limits high enough that only the rate-limit tests reach them.
+const GENEROUS: u32 = 1_000;
+
 fn run(store: &SqliteStore, request: &ApiRequest<'_>) -> ApiResponse {
-    pollster::block_on(handle(request, store))
+    pollster::block_on(handle(request, store, &MemoryLimiter::new(GENEROUS)))
 }
 
 fn post_nps(store: &SqliteStore, body: &Value) -> ApiResponse {
@@ -310,6 +314,51 @@ fn the_same_long_comment_from_another_visitor_is_refused_as_a_copy() {
         "short comments may repeat"
     );
     assert_eq!(store.nps_rows(), 4);
+}
+
+#[test]
+fn a_visitor_over_the_limit_is_told_when_to_retry_and_nothing_is_stored() {
+    let store = SqliteStore::new();
+    let limiter = MemoryLimiter::new(3);
+    let mut statuses = Vec::new();
+    let mut last = None;
+    for index in 0..4 {
+        let body = answer(9, &format!("key-limit-{index:04}"))
+            .to_string()
+            .into_bytes();
+        let response = pollster::block_on(handle(
+            &request("POST", "/v1/sites/cairn/nps", &body),
+            &store,
+            &limiter,
+        ));
+        statuses.push(response.status);
+        last = Some(response);
+    }
+    assert_eq!(statuses, [201, 201, 201, 429]);
+    let refused = last.expect("four answers");
+    assert_eq!(error_of(&refused).1, "rate_limited");
+    assert_eq!(refused.header("retry-after"), Some("60"));
+    assert_eq!(store.nps_rows(), 3);
+}
+
+#[test]
+fn each_client_address_is_counted_apart() {
+    let store = SqliteStore::new();
+    let limiter = MemoryLimiter::new(2);
+    let config = |address: &'static str| {
+        let mut request = request("GET", "/v1/sites/cairn/config", b"");
+        request.client_address = Some(address);
+        pollster::block_on(handle(&request, &store, &limiter)).status
+    };
+    assert_eq!(
+        [
+            config("198.51.100.1"),
+            config("198.51.100.1"),
+            config("198.51.100.1")
+        ],
+        [200, 200, 429]
+    );
+    assert_eq!(config("198.51.100.2"), 200);
 }
 
 #[test]

@@ -5,6 +5,7 @@
 //! Run locally with `npm start`; deploy with `npm run deploy`.
 
 mod d1;
+mod limits;
 
 use futures_util::StreamExt;
 use portevoix_core::Error;
@@ -17,10 +18,11 @@ async fn fetch(mut request: Request, env: Env, _context: Context) -> worker::Res
     let method = request.method();
     let url = request.url()?;
     let header = |name: &str| request.headers().get(name).ok().flatten();
-    let (origin, authorization, content_type) = (
+    let (origin, authorization, content_type, client_address) = (
         header("origin"),
         header("authorization"),
         header("content-type"),
+        header("cf-connecting-ip"),
     );
     let body = if method == Method::Get || method == Method::Options || method == Method::Head {
         Vec::new()
@@ -34,11 +36,15 @@ async fn fetch(mut request: Request, env: Env, _context: Context) -> worker::Res
         origin: origin.as_deref(),
         authorization: authorization.as_deref(),
         content_type: content_type.as_deref(),
+        client_address: client_address.as_deref(),
         body: &body,
         now_ms: Date::now().as_millis() as i64,
     };
     let response = match env.d1("DB") {
-        Ok(database) => api::handle(&api_request, &d1::D1Store::new(database)).await,
+        Ok(database) => {
+            let store = d1::D1Store::new(database);
+            api::handle(&api_request, &store, &limits::WorkersLimiter::new(&env)).await
+        }
         Err(error) => ApiResponse::error(&Error::Storage(format!("D1 binding DB: {error}"))),
     };
     into_worker_response(response)

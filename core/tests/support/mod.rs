@@ -1,8 +1,11 @@
 //! A SQLite store for native tests: the worker's own migrations and the core's SQL, run by
 //! SQLite instead of D1, so handler tests exercise the real schema and statements.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::path::Path;
 
+use portevoix_core::limits::{Limit, RateLimiter};
 use portevoix_core::nps::NpsCounts;
 use portevoix_core::site::hex_sha256;
 use portevoix_core::store::{NewNpsAnswer, Recorded, SiteRow, Store, StoredNps, sql};
@@ -13,6 +16,30 @@ pub const SITE: &str = "cairn";
 pub const ORIGIN: &str = "https://cairn.example";
 pub const ADMIN_TOKEN: &str = "admin-token-for-tests";
 pub const CUSTOMER_SECRET: &str = "customer-secret-for-tests";
+
+/// Counts requests per limit and key in memory, allowing `max` of each.
+pub struct MemoryLimiter {
+    max: u32,
+    counts: RefCell<HashMap<(Limit, String), u32>>,
+}
+
+impl MemoryLimiter {
+    pub fn new(max: u32) -> MemoryLimiter {
+        MemoryLimiter {
+            max,
+            counts: RefCell::new(HashMap::new()),
+        }
+    }
+}
+
+impl RateLimiter for MemoryLimiter {
+    async fn allow(&self, limit: Limit, key: &str) -> bool {
+        let mut counts = self.counts.borrow_mut();
+        let count = counts.entry((limit, key.to_owned())).or_insert(0);
+        *count += 1;
+        *count <= self.max
+    }
+}
 
 pub struct SqliteStore {
     connection: Connection,
