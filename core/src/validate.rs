@@ -99,11 +99,16 @@ pub fn site_key(value: &str) -> Result<()> {
 
 /// A `YYYY-MM-DD` day as Unix milliseconds at its UTC midnight.
 pub fn day_start_ms(param: &str, value: &str) -> Result<i64> {
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    let date = time::Date::parse(value, &format).map_err(|_| Error::InvalidQuery {
+    let invalid = || Error::InvalidQuery {
         param: param.to_owned(),
         message: format!("{param} must be a date written YYYY-MM-DD"),
-    })?;
+    };
+    // Exactly ten characters starting with a digit: no signed or five-digit years.
+    if value.len() != 10 || !value.starts_with(|character: char| character.is_ascii_digit()) {
+        return Err(invalid());
+    }
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let date = time::Date::parse(value, &format).map_err(|_| invalid())?;
     Ok(date.midnight().assume_utc().unix_timestamp() * 1000)
 }
 
@@ -189,5 +194,8 @@ mod tests {
         assert_eq!(day_start_ms("from", "1970-01-02").ok(), Some(86_400_000));
         assert!(day_start_ms("from", "2026-02-30").is_err());
         assert!(day_start_ms("from", "yesterday").is_err());
+        assert!(day_start_ms("from", "-2026-01-01").is_err());
+        assert!(day_start_ms("from", "+2026-01-01").is_err());
+        assert!(day_start_ms("from", "12026-01-01").is_err());
     }
 }

@@ -1,0 +1,78 @@
+// The bad-input corpus (tests/corpus/requests.json): hundreds of hostile requests across
+// every route. Each must get a 4xx with the error JSON, and the database must be exactly
+// as it was before.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import { startStack } from './support.mjs';
+
+const { requests } = JSON.parse(readFileSync(new URL('corpus/requests.json', import.meta.url), 'utf8'));
+let stack;
+
+before(async () => {
+  stack = await startStack();
+});
+after(async () => {
+  await stack?.stop();
+});
+
+/** Everything the corpus could change, in one comparable value. */
+const fingerprint = () =>
+  stack.query(
+    `SELECT (SELECT COUNT(*) FROM nps_answers) AS answers,
+            (SELECT group_concat(id || score || COALESCE(comment, ''), ',') FROM nps_answers) AS answer_rows,
+            (SELECT group_concat(id || name || allowed_origins || admin_token_sha256 || config, ',') FROM sites) AS site_rows`,
+  )[0];
+
+function fill(text) {
+  return text
+    .replaceAll('{site}', stack.site)
+    .replaceAll('{origin}', stack.demoOrigin)
+    .replaceAll('{token}', stack.adminToken)
+    // A fresh visitor per request, so that no case is merely rate limited.
+    .replaceAll('visitor-corpus-0001', `visitor-${randomUUID()}`);
+}
+
+function bodyOf(request) {
+  if (request.body_base64 !== undefined) return Buffer.from(request.body_base64, 'base64');
+  if (request.body_repeat) {
+    const { prefix, fill: character, size, suffix } = request.body_repeat;
+    return prefix + character.repeat(size) + suffix;
+  }
+  return request.body === undefined ? undefined : fill(request.body);
+}
+
+describe('bad-input corpus', () => {
+  test('holds at least 200 hostile requests', () => {
+    assert.ok(requests.length >= 200, `${requests.length} requests`);
+  });
+
+  test('every request gets a 4xx with the error JSON and changes nothing', async () => {
+    const before = fingerprint();
+    const failures = [];
+    for (const request of requests) {
+      const headers = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, fill(value)]));
+      const response = await fetch(`${stack.worker.origin}${fill(request.path)}`, {
+        method: request.method,
+        headers,
+        body: bodyOf(request),
+      });
+      const text = await response.text();
+      let body;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = undefined;
+      }
+      const ok =
+        response.status >= 400 &&
+        response.status < 500 &&
+        typeof body?.error?.code === 'string' &&
+        typeof body?.error?.message === 'string';
+      if (!ok) failures.push(`${request.name}: ${response.status} ${text.slice(0, 120)}`);
+    }
+    assert.deepEqual(failures, []);
+    assert.deepEqual(fingerprint(), before, 'the database changed');
+  });
+});
