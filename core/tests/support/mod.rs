@@ -1,9 +1,9 @@
+//! A SQLite store for native tests: the worker's own migrations and the core's SQL, run by
+//! SQLite instead of D1, so handler tests exercise the real schema and statements.
 #![allow(
     dead_code,
     reason = "each test crate that includes this module uses a different part of it"
 )]
-//! A SQLite store for native tests: the worker's own migrations and the core's SQL, run by
-//! SQLite instead of D1, so handler tests exercise the real schema and statements.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
