@@ -56,7 +56,8 @@ export function freePort() {
   });
 }
 
-export const chromiumPath = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path) => existsSync(path));
+/** Debian's Chromium, looked up when needed (setup may have just installed it). */
+export const chromiumPath = () => ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path) => existsSync(path));
 
 /** Environment for wrangler: no metrics, no update checks, nothing leaves the machine. */
 export const wranglerEnv = {

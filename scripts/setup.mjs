@@ -3,7 +3,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { cargoBin, chromiumPath, lockedVersion, output, root, run, say } from './lib.mjs';
+import { cargoBin, lockedVersion, output, root, run, say } from './lib.mjs';
 
 async function wasmTarget() {
   const installed = output('rustup', ['target', 'list', '--installed']) || '';
@@ -28,24 +28,26 @@ async function npmPackages() {
   await run('npm', ['ci', '--no-audit', '--no-fund']);
 }
 
-async function chromium() {
-  if (chromiumPath) return say(`Chromium: present at ${chromiumPath}`);
-  if (process.getuid?.() !== 0) {
-    throw new Error('Chromium is missing: install the Debian package `chromium` (sudo apt-get install chromium)');
-  }
-  say('Chromium: installing the Debian package');
+async function debianPackage(command, name) {
+  if (output('sh', ['-c', `command -v ${command}`])) return say(`${name}: present`);
+  if (process.getuid?.() !== 0) throw new Error(`${name} is missing: install the Debian package \`${name}\``);
+  say(`${name}: installing the Debian package`);
   await run('apt-get', ['update']);
-  await run('apt-get', ['install', '-y', '--no-install-recommends', 'chromium']);
+  await run('apt-get', ['install', '-y', '--no-install-recommends', name]);
 }
 
-/** Everything `npm start` needs; `browser` adds what `npm test` needs on top. */
-export async function setup({ browser = false } = {}) {
+/**
+ * Everything `npm start` needs; `browser` adds what `npm test` needs on top, `load` the
+ * load generator of `npm run bench`.
+ */
+export async function setup({ browser = false, load = false } = {}) {
   await wasmTarget();
   // No --locked: a dependency that wasm-bindgen-cli 0.2.130 locks was yanked since.
   await cargoTool('wasm-bindgen-cli', 'wasm-bindgen', lockedVersion('wasm-bindgen'));
   await cargoTool('worker-build', 'worker-build', lockedVersion('worker'));
   await npmPackages();
-  if (browser) await chromium();
+  if (browser) await debianPackage('chromium', 'chromium');
+  if (load) await debianPackage('wrk', 'wrk');
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -4,9 +4,10 @@ import { chromium } from 'playwright-core';
 import { chromiumPath } from '../scripts/lib.mjs';
 
 export async function launchBrowser() {
-  if (!chromiumPath) throw new Error('Chromium is missing: run `npm run setup -- --browser`');
+  const executablePath = chromiumPath();
+  if (!executablePath) throw new Error('Chromium is missing: run `npm run setup -- --browser`');
   return chromium.launch({
-    executablePath: chromiumPath,
+    executablePath,
     args: [
       '--no-sandbox',
       '--disable-gpu',

@@ -136,3 +136,21 @@ pub async fn site_config(api_base: &str, site: &str) -> Result<Rc<PublicSiteConf
     }
     result
 }
+
+/// [`site_config`], tried again after 1, 2 and 4 seconds while the network fails (or the
+/// worker asks to slow down), before the widget gives up and says it is unavailable.
+pub async fn site_config_with_retries(
+    api_base: &str,
+    site: &str,
+) -> Result<Rc<PublicSiteConfig>, CallError> {
+    let mut delay_ms = 1_000;
+    loop {
+        match site_config(api_base, site).await {
+            Err(CallError::Network(_)) if delay_ms <= 4_000 => {
+                yew::platform::time::sleep(std::time::Duration::from_millis(delay_ms)).await;
+                delay_ms *= 2;
+            }
+            outcome => return outcome,
+        }
+    }
+}

@@ -167,7 +167,7 @@ pub fn nps_widget(props: &NpsProps) -> Html {
         use_effect_with((props.api_base.clone(), props.site.clone()), move |_| {
             host::adopt_styles(&props.root, None);
             spawn_local(async move {
-                match api::site_config(&props.api_base, &props.site).await {
+                match api::site_config_with_retries(&props.api_base, &props.site).await {
                     Ok(config) => {
                         host::adopt_styles(&props.root, Some((&props.site, &config.theme)));
                         host::warn_about_contrast_once(&props.site, &config.theme);
