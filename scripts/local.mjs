@@ -29,10 +29,11 @@ export async function prepareDatabase({ state, demoOrigin, adminToken, customerS
 }
 
 /** Starts `wrangler dev` on 127.0.0.1:`port`; resolves once the worker answers. */
-export async function startWorker({ port, state, quiet = false }) {
+export async function startWorker({ port, state, quiet = false, vars = {} }) {
+  const varArgs = Object.entries(vars).flatMap(([name, value]) => ['--var', `${name}:${value}`]);
   const child = spawn(
     bin('wrangler'),
-    ['dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', state, '--show-interactive-dev-session=false', '--inspector-port', '0'],
+    ['dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', state, '--show-interactive-dev-session=false', '--inspector-port', '0', ...varArgs],
     { cwd: workerDir, env: wranglerEnv, stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'inherit'], detached: true },
   );
   const origin = `http://127.0.0.1:${port}`;
@@ -80,8 +81,10 @@ export function startDemoSite({ port = 0, workerOrigin = '' } = {}) {
   const policy = () =>
     [
       "default-src 'self'",
-      `script-src 'self' ${worker} 'wasm-unsafe-eval'`,
+      // Cloudflare's origin is needed only by sites that turn Turnstile on.
+      `script-src 'self' ${worker} 'wasm-unsafe-eval' https://challenges.cloudflare.com`,
       `connect-src 'self' ${worker}`,
+      'frame-src https://challenges.cloudflare.com',
       "style-src 'self'",
       "img-src 'self' data:",
       "base-uri 'none'",

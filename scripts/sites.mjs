@@ -2,7 +2,8 @@
 // Cloudflare; `npm run site -- FILE [--remote]` is its command line:
 //
 //   { "id": "cairn", "name": "Cairn", "allowed_origins": ["https://cairn.example"],
-//     "config": { "default_locale": "fr", "contact_url": "https://cairn.example/contact", ... } }
+//     "config": { "default_locale": "fr", "contact_url": "https://cairn.example/contact", ... },
+//     "turnstile_secret": null }
 //
 // A new site gets a fresh admin token and customer-token secret, printed once; only the
 // token's SHA-256 is stored. An existing site keeps its secrets unless --rotate-secrets.
@@ -54,6 +55,8 @@ export async function upsertSite(site, target, { adminToken, customerSecret, qui
     name: sqlText(site.name),
     allowed_origins: sqlText(JSON.stringify(site.allowed_origins ?? [])),
     config: sqlText(JSON.stringify(site.config ?? {})),
+    // Turnstile's secret, if the site turns the human check on (with config.turnstile_site_key).
+    turnstile_secret: site.turnstile_secret ? sqlText(site.turnstile_secret) : 'NULL',
     ...(secrets && {
       admin_token_sha256: sqlText(createHash('sha256').update(secrets.adminToken).digest('hex')),
       customer_token_secret: sqlText(secrets.customerSecret),

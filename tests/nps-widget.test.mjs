@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { launchBrowser, openPage } from './browser.mjs';
+import { upsertSite } from '../scripts/sites.mjs';
 import { startStack } from './support.mjs';
 
 const require = createRequire(import.meta.url);
@@ -132,6 +133,53 @@ describe('<pv-nps> on the demo site', () => {
     const [error] = await eventsOf(page, 'pv:error');
     assert.equal(error.code, 'spam_suspected');
     assert.equal((await stack.summary()).total, before);
+  });
+
+  test('on a site with Turnstile, the answer waits for the human check and then goes through', async () => {
+    await upsertSite(
+      {
+        id: 'cairn-human',
+        name: 'Cairn',
+        allowed_origins: [stack.demoOrigin],
+        config: { default_locale: 'fr', turnstile_site_key: '0x4AAAAAAAtest' },
+        turnstile_secret: 'turnstile-secret',
+      },
+      { state: stack.state },
+      { adminToken: stack.adminToken, customerSecret: 'unused', quiet: true },
+    );
+    const { page } = await visit();
+    // Cloudflare's script is out of reach offline: this stand-in behaves like it.
+    await page.route('https://challenges.cloudflare.com/turnstile/v0/api.js?render=explicit', (route) =>
+      route.fulfill({
+        contentType: 'text/javascript',
+        body: `window.turnstile = {
+          render(element, options) {
+            const button = document.createElement('button');
+            button.type = 'button';
+            button.textContent = 'Je suis humain';
+            button.addEventListener('click', () => options.callback('human-token'));
+            element.append(button);
+            return 'challenge-1';
+          },
+          reset() {},
+          remove() {},
+        };`,
+      }));
+    await page.evaluate(() => {
+      const element = document.createElement('pv-nps');
+      element.id = 'human';
+      element.setAttribute('site', 'cairn-human');
+      document.querySelector('main').append(element);
+    });
+    const human = page.locator('#human');
+    await human.getByRole('radio', { name: '9', exact: true }).click();
+    const send = human.getByRole('button', { name: 'Envoyer' });
+    assert.equal(await send.isDisabled(), true, 'no token yet');
+    await human.getByRole('button', { name: 'Je suis humain' }).click();
+    await send.click();
+    await human.getByRole('heading', { name: 'Merci !' }).waitFor();
+    const rows = stack.query("SELECT score FROM nps_answers WHERE site_id = 'cairn-human'");
+    assert.deepEqual(rows, [{ score: 9 }]);
   });
 
   test('an overlong comment is flagged on its field and cannot be sent', async () => {

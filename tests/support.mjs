@@ -2,6 +2,7 @@
 // on workerd on a random port, the demo site on another), plus helpers to read what the
 // worker stored and to sign customer tokens as a brand's server would.
 import { createHmac, randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ export async function startStack() {
   const state = mkdtempSync(join(tmpdir(), 'portevoix-test-'));
   // The demo site takes any free port first: workerd opens ports of its own at random.
   const demo = await startDemoSite();
+  const siteverify = await startFakeSiteverify();
   const demoOrigin = demo.origin;
   const adminToken = secret();
   const customerSecret = secret();
@@ -22,10 +24,15 @@ export async function startStack() {
   try {
     sites = await prepareDatabase({ state, demoOrigin, adminToken, customerSecret, quiet: true });
     if (!sites.includes(site)) throw new Error(`the demo sites lack ${site}`);
-    worker = await startWorker({ port: await freePort(), state, quiet: true });
+    worker = await startWorker({
+      port: await freePort(),
+      state,
+      quiet: true,
+      vars: { TURNSTILE_VERIFY_URL: siteverify.url },
+    });
     demo.setWorkerOrigin(worker.origin);
   } catch (error) {
-    await demo.stop();
+    await Promise.all([demo.stop(), siteverify.stop()]);
     rmSync(state, { recursive: true, force: true });
     throw error;
   }
@@ -51,11 +58,38 @@ export async function startStack() {
   }
 
   async function stop() {
-    await Promise.all([worker.stop(), demo.stop()]);
+    await Promise.all([worker.stop(), demo.stop(), siteverify.stop()]);
     rmSync(state, { recursive: true, force: true });
   }
 
   return { site, sites, state, api, worker, demo, demoOrigin, adminToken, query, summary, customerToken, stop };
+}
+
+/** The Turnstile token the stand-in siteverify accepts. */
+export const HUMAN_TOKEN = 'human-token';
+
+/**
+ * A stand-in for Cloudflare's Turnstile siteverify endpoint on 127.0.0.1 (the real one is
+ * out of reach offline): it passes HUMAN_TOKEN and fails anything else.
+ */
+function startFakeSiteverify() {
+  const server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => (body += chunk));
+    request.on('end', () => {
+      const form = new URLSearchParams(body);
+      const success = form.get('response') === HUMAN_TOKEN && Boolean(form.get('secret'));
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ success }));
+    });
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        url: `http://127.0.0.1:${server.address().port}/siteverify`,
+        stop: () => new Promise((done) => server.close(done)),
+      }),
+    ),
+  );
 }
 
 /** A fresh idempotency key or visitor id. */

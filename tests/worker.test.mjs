@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { upsertSite } from '../scripts/sites.mjs';
-import { newId, startStack } from './support.mjs';
+import { HUMAN_TOKEN, newId, startStack } from './support.mjs';
 
 let stack;
 before(async () => {
@@ -27,10 +27,10 @@ const answer = (overrides = {}) => {
     ...overrides,
   };
 };
-async function post(body, { origin = stack.demoOrigin, contentType = 'application/json', path = '/nps', raw } = {}) {
+async function post(body, { origin = stack.demoOrigin, contentType = 'application/json', site = stack.site, raw } = {}) {
   const headers = { 'content-type': contentType };
   if (origin) headers.origin = origin;
-  const response = await fetch(`${stack.api}${path}`, {
+  const response = await fetch(`${stack.worker.origin}/v1/sites/${site}/nps`, {
     method: 'POST',
     headers,
     body: raw ?? JSON.stringify(body),
@@ -262,6 +262,35 @@ describe('POST /nps', () => {
   test('refuses other methods with 405', async () => {
     const response = await fetch(`${stack.api}/nps`, { method: 'DELETE', headers: { origin: stack.demoOrigin } });
     assert.equal(response.status, 405);
+  });
+});
+
+describe('Turnstile', () => {
+  test('a site that turns it on needs a passing token, and a spent token still gets its replay', async () => {
+    await upsertSite(
+      {
+        id: 'cairn-human',
+        name: 'Cairn',
+        allowed_origins: [stack.demoOrigin],
+        config: { turnstile_site_key: '0x4AAAAAAAtest' },
+        turnstile_secret: 'turnstile-secret',
+      },
+      { state: stack.state },
+      { adminToken: stack.adminToken, customerSecret: 'unused', quiet: true },
+    );
+    const config = await (await fetch(`${stack.worker.origin}/v1/sites/cairn-human/config`)).json();
+    assert.equal(config.turnstile_site_key, '0x4AAAAAAAtest');
+    for (const token of [undefined, 'robot-token']) {
+      const refused = await post(answer({ turnstile_token: token }), { site: 'cairn-human' });
+      assert.equal(refused.status, 403);
+      assert.equal(refused.body.error.code, 'human_check_failed');
+    }
+    const body = answer({ turnstile_token: HUMAN_TOKEN });
+    const first = await post(body, { site: 'cairn-human' });
+    assert.equal(first.status, 201);
+    const retry = await post({ ...body, turnstile_token: 'spent-token' }, { site: 'cairn-human' });
+    assert.deepEqual([retry.status, retry.body], [200, first.body]);
+    assert.equal(stack.query("SELECT COUNT(*) AS n FROM nps_answers WHERE site_id = 'cairn-human'")[0].n, 1);
   });
 });
 

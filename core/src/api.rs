@@ -13,10 +13,11 @@ use crate::limits::{self, Limit, RETRY_AFTER_SECONDS, RateLimiter};
 use crate::nps::Category;
 use crate::site::Site;
 use crate::spam;
+use crate::spam::HumanCheck;
 use crate::store::{NewNpsAnswer, Recorded, Store};
 use crate::token;
 use crate::validate::{self, MAX_BODY_BYTES};
-use crate::wire::{NpsSubmission, ThemeReport};
+use crate::wire::{NpsCreated, NpsSubmission, ThemeReport};
 
 /// How long browsers may cache a CORS preflight answer (Chromium caps it at two hours).
 const PREFLIGHT_MAX_AGE_SECONDS: u32 = 7_200;
@@ -177,13 +178,14 @@ fn route(path: &str) -> Result<(&str, Endpoint)> {
 }
 
 /// Answers one request. Never panics on input; every failure is an error response.
-pub async fn handle<S: Store, L: RateLimiter>(
+pub async fn handle<S: Store, L: RateLimiter, H: HumanCheck>(
     request: &ApiRequest<'_>,
     store: &S,
     limiter: &L,
+    human: &H,
 ) -> ApiResponse {
     let mut cors = None;
-    let outcome = handle_inner(request, store, limiter, &mut cors).await;
+    let outcome = handle_inner(request, store, limiter, human, &mut cors).await;
     let mut response = outcome.unwrap_or_else(|error| ApiResponse::error(&error));
     if let Some(origin) = cors {
         response.set_header("access-control-allow-origin", origin);
@@ -208,10 +210,11 @@ async fn within<L: RateLimiter>(limiter: &L, limit: Limit, key: &str) -> Result<
     }
 }
 
-async fn handle_inner<S: Store, L: RateLimiter>(
+async fn handle_inner<S: Store, L: RateLimiter, H: HumanCheck>(
     request: &ApiRequest<'_>,
     store: &S,
     limiter: &L,
+    human: &H,
     cors: &mut Option<String>,
 ) -> Result<ApiResponse> {
     let (site_key, endpoint) = route(request.path)?;
@@ -261,7 +264,7 @@ async fn handle_inner<S: Store, L: RateLimiter>(
             );
             Ok(response)
         }
-        Endpoint::Nps => submit_nps(request, &site, store, limiter).await,
+        Endpoint::Nps => submit_nps(request, &site, store, limiter, human).await,
         Endpoint::NpsSummary => nps_summary(request, &site, store).await,
         Endpoint::ThemeReport => Ok(ApiResponse::json(
             200,
@@ -359,11 +362,12 @@ fn parse_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T> {
     })
 }
 
-async fn submit_nps<S: Store, L: RateLimiter>(
+async fn submit_nps<S: Store, L: RateLimiter, H: HumanCheck>(
     request: &ApiRequest<'_>,
     site: &Site,
     store: &S,
     limiter: &L,
+    human: &H,
 ) -> Result<ApiResponse> {
     require_json(request.content_type)?;
     let submission: NpsSubmission = parse_body(request.body)?;
@@ -390,6 +394,21 @@ async fn submit_nps<S: Store, L: RateLimiter>(
         ),
         _ => None,
     };
+    if let Some((_, secret)) = site.turnstile() {
+        let token = submission.turnstile_token.as_deref().unwrap_or_default();
+        let passes = !token.is_empty() && human.passes(secret, token, request.client_address).await;
+        if !passes {
+            // A Turnstile token is good once: the retry of an answer already stored
+            // carries a spent one, and must still get the first answer back.
+            return match store
+                .find_nps(&site.key, &submission.idempotency_key)
+                .await?
+            {
+                Some(stored) => Ok(ApiResponse::json(200, &NpsCreated::from(stored))),
+                None => Err(Error::HumanCheckFailed),
+            };
+        }
+    }
     let comment_hash = comment.as_deref().and_then(spam::comment_fingerprint);
     if let Some(hash) = &comment_hash {
         let since = request.now_ms - spam::DUPLICATE_WINDOW_MS;
@@ -414,20 +433,8 @@ async fn submit_nps<S: Store, L: RateLimiter>(
         created_at: request.now_ms,
     };
     Ok(match store.record_nps(&answer).await? {
-        Recorded::Created(stored) => ApiResponse::json(
-            201,
-            &crate::wire::NpsCreated {
-                id: stored.id,
-                category: stored.category,
-            },
-        ),
-        Recorded::Replayed(stored) => ApiResponse::json(
-            200,
-            &crate::wire::NpsCreated {
-                id: stored.id,
-                category: stored.category,
-            },
-        ),
+        Recorded::Created(stored) => ApiResponse::json(201, &NpsCreated::from(stored)),
+        Recorded::Replayed(stored) => ApiResponse::json(200, &NpsCreated::from(stored)),
     })
 }
 

@@ -65,6 +65,9 @@ pub enum Error {
     /// The answer looks automated (honeypot, inhumanly fast) or copies another visitor's.
     #[error("this answer looks automated or copied, and was not stored")]
     SpamSuspected,
+    /// The site requires a Turnstile token and this one is missing or was refused.
+    #[error("the human check (Turnstile) is missing or did not pass")]
+    HumanCheckFailed,
     /// Too many requests under one of the rate limits.
     #[error("too many requests; retry in {retry_after_seconds} seconds")]
     RateLimited {
@@ -93,7 +96,7 @@ impl Error {
         match self {
             Error::InvalidJson(_) | Error::InvalidQuery { .. } => 400,
             Error::Unauthorized | Error::InvalidCustomerToken | Error::CustomerTokenExpired => 401,
-            Error::OriginNotAllowed(_) | Error::OriginRequired => 403,
+            Error::OriginNotAllowed(_) | Error::OriginRequired | Error::HumanCheckFailed => 403,
             Error::NotFound | Error::UnknownSite => 404,
             Error::MethodNotAllowed => 405,
             Error::PayloadTooLarge { .. } => 413,
@@ -121,6 +124,7 @@ impl Error {
             Error::InvalidCustomerToken => "invalid_customer_token",
             Error::CustomerTokenExpired => "customer_token_expired",
             Error::SpamSuspected => "spam_suspected",
+            Error::HumanCheckFailed => "human_check_failed",
             Error::RateLimited { .. } => "rate_limited",
             Error::BrokenSiteConfig(_) | Error::Storage(_) => "internal",
         }

@@ -55,6 +55,9 @@ pub struct SiteConfig {
     pub promoter_links: PromoterLinks,
     /// The brand's look.
     pub theme: Theme,
+    /// Cloudflare Turnstile's public site key; with the secret stored beside the site,
+    /// public answers must carry a Turnstile token.
+    pub turnstile_site_key: Option<String>,
     /// Whether widgets show a discreet "Powered by Portevoix" line (off: white label).
     pub show_branding: bool,
     /// Per-language overrides of visible strings: language tag, then copy key. Tags of
@@ -70,6 +73,7 @@ impl Default for SiteConfig {
             contact_url: None,
             promoter_links: PromoterLinks::default(),
             theme: Theme::default(),
+            turnstile_site_key: None,
             show_branding: false,
             copy: BTreeMap::new(),
         }
@@ -85,6 +89,7 @@ pub struct Site {
     pub allowed_origins: Vec<String>,
     admin_token_sha256: String,
     customer_token_secret: String,
+    turnstile_secret: Option<String>,
     /// Look, language and copy.
     pub config: SiteConfig,
 }
@@ -111,6 +116,7 @@ impl Site {
                 .collect(),
             admin_token_sha256: row.admin_token_sha256.to_ascii_lowercase(),
             customer_token_secret: row.customer_token_secret,
+            turnstile_secret: row.turnstile_secret.filter(|secret| !secret.is_empty()),
             config,
         })
     }
@@ -136,6 +142,16 @@ impl Site {
         self.customer_token_secret.as_bytes()
     }
 
+    /// The Turnstile site key and secret, when the check is on (both are set).
+    pub fn turnstile(&self) -> Option<(&str, &str)> {
+        let site_key = self
+            .config
+            .turnstile_site_key
+            .as_deref()
+            .filter(|key| !key.is_empty())?;
+        Some((site_key, self.turnstile_secret.as_deref()?))
+    }
+
     /// What widgets may see of the site.
     pub fn public_config(&self) -> PublicSiteConfig {
         PublicSiteConfig {
@@ -145,6 +161,7 @@ impl Site {
             contact_url: self.config.contact_url.clone(),
             promoter_links: self.config.promoter_links.clone(),
             theme: self.config.theme.clone(),
+            turnstile_site_key: self.turnstile().map(|(site_key, _)| site_key.to_owned()),
             show_branding: self.config.show_branding,
             copy: self.config.copy.clone(),
         }
@@ -175,6 +192,7 @@ mod tests {
             admin_token_sha256: hex_sha256(b"admin-secret"),
             customer_token_secret: "customer-secret".into(),
             config: config.into(),
+            turnstile_secret: None,
         }
     }
 

@@ -11,6 +11,14 @@ pub const MIN_DUPLICATE_CHARS: usize = 20;
 /// How far back a repeated comment counts as a duplicate.
 pub const DUPLICATE_WINDOW_MS: i64 = 24 * 3_600_000;
 
+/// Asks a human-verification service (Cloudflare Turnstile in production) whether a
+/// token proves a person; behind a trait so tests run offline.
+#[allow(async_fn_in_trait)]
+pub trait HumanCheck {
+    /// Whether `token` passes, checked with the site's `secret`.
+    async fn passes(&self, secret: &str, token: &str, client_address: Option<&str>) -> bool;
+}
+
 /// Refuses answers that only a robot sends: a filled honeypot, or a comment sent sooner
 /// than a person could have written it. `elapsed_ms` is absent from older clients and
 /// from brand servers, who are not held to it.

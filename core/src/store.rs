@@ -22,6 +22,9 @@ pub struct SiteRow {
     pub customer_token_secret: String,
     /// JSON [`crate::site::SiteConfig`].
     pub config: String,
+    /// Cloudflare Turnstile secret, when the site has turned the check on.
+    #[serde(default)]
+    pub turnstile_secret: Option<String>,
 }
 
 /// A validated NPS answer, ready to store.
@@ -79,6 +82,9 @@ pub trait Store {
     /// Stores an answer unless its idempotency key was seen before, in one round trip.
     async fn record_nps(&self, answer: &NewNpsAnswer) -> Result<Recorded<StoredNps>>;
 
+    /// The answer stored under this idempotency key, if any.
+    async fn find_nps(&self, site_id: &str, idempotency_key: &str) -> Result<Option<StoredNps>>;
+
     /// Whether another visitor sent a comment with this fingerprint since `since_ms`.
     async fn comment_seen(
         &self,
@@ -96,7 +102,7 @@ pub trait Store {
 pub mod sql {
     /// `?1` site id.
     pub const SELECT_SITE: &str = "SELECT id, name, allowed_origins, admin_token_sha256, \
-        customer_token_secret, config FROM sites WHERE id = ?1";
+        customer_token_secret, config, turnstile_secret FROM sites WHERE id = ?1";
 
     /// `?1` site, `?2` idempotency key, `?3` visitor, `?4` customer, `?5` score,
     /// `?6` category, `?7` comment, `?8` page url, `?9` locale, `?10` created at (ms),

@@ -57,6 +57,9 @@ pub struct NpsSubmission {
     /// Milliseconds between the form being shown and first sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elapsed_ms: Option<u64>,
+    /// Cloudflare Turnstile's proof of a person, when the site turned the check on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub turnstile_token: Option<String>,
 }
 
 /// The answer to a stored (or replayed) NPS submission.
@@ -66,6 +69,15 @@ pub struct NpsCreated {
     pub id: String,
     /// What the score makes of the visitor, so the widget can pick its follow-up.
     pub category: Category,
+}
+
+impl From<crate::store::StoredNps> for NpsCreated {
+    fn from(stored: crate::store::StoredNps) -> Self {
+        NpsCreated {
+            id: stored.id,
+            category: stored.category,
+        }
+    }
 }
 
 /// `GET /v1/sites/{site}/nps/summary`: the counts the NPS is computed from.
@@ -105,6 +117,9 @@ pub struct PublicSiteConfig {
     pub theme: Theme,
     /// Whether to show the discreet "Powered by Portevoix" line.
     pub show_branding: bool,
+    /// Turnstile's public site key when answers must prove a person sent them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub turnstile_site_key: Option<String>,
     /// Per-language overrides of the widgets' visible strings.
     pub copy: BTreeMap<String, BTreeMap<String, String>>,
 }

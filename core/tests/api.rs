@@ -7,7 +7,10 @@ use portevoix_core::api::{ApiRequest, ApiResponse, handle};
 use portevoix_core::token::{CustomerClaims, sign};
 use portevoix_core::wire::{ErrorBody, NpsCreated, NpsSummary, PublicSiteConfig, ThemeReport};
 use serde_json::{Value, json};
-use support::{ADMIN_TOKEN, CUSTOMER_SECRET, MemoryLimiter, ORIGIN, SITE, SqliteStore};
+use support::{
+    ADMIN_TOKEN, CUSTOMER_SECRET, FakeTurnstile, HUMAN_TOKEN, MemoryLimiter, ORIGIN, SITE,
+    SqliteStore,
+};
 
 const NOW_MS: i64 = 1_764_500_000_000; // 2025-11-30
 
@@ -29,7 +32,12 @@ fn request<'a>(method: &'a str, path: &'a str, body: &'a [u8]) -> ApiRequest<'a>
 const GENEROUS: u32 = 1_000;
 
 fn run(store: &SqliteStore, request: &ApiRequest<'_>) -> ApiResponse {
-    pollster::block_on(handle(request, store, &MemoryLimiter::new(GENEROUS)))
+    pollster::block_on(handle(
+        request,
+        store,
+        &MemoryLimiter::new(GENEROUS),
+        &FakeTurnstile,
+    ))
 }
 
 fn post_nps(store: &SqliteStore, body: &Value) -> ApiResponse {
@@ -330,6 +338,7 @@ fn a_visitor_over_the_limit_is_told_when_to_retry_and_nothing_is_stored() {
             &request("POST", "/v1/sites/cairn/nps", &body),
             &store,
             &limiter,
+            &FakeTurnstile,
         ));
         statuses.push(response.status);
         last = Some(response);
@@ -348,7 +357,7 @@ fn each_client_address_is_counted_apart() {
     let config = |address: &'static str| {
         let mut request = request("GET", "/v1/sites/cairn/config", b"");
         request.client_address = Some(address);
-        pollster::block_on(handle(&request, &store, &limiter)).status
+        pollster::block_on(handle(&request, &store, &limiter, &FakeTurnstile)).status
     };
     assert_eq!(
         [
@@ -359,6 +368,45 @@ fn each_client_address_is_counted_apart() {
         [200, 200, 429]
     );
     assert_eq!(config("198.51.100.2"), 200);
+}
+
+#[test]
+fn a_site_with_turnstile_requires_a_passing_token() {
+    let store = SqliteStore::new();
+    store.require_turnstile();
+    let config: PublicSiteConfig =
+        serde_json::from_str(&run(&store, &request("GET", "/v1/sites/cairn/config", b"")).body)
+            .expect("config");
+    assert_eq!(config.turnstile_site_key.as_deref(), Some("0x4AAA-test"));
+    let mut missing = answer(9, "key-00000030");
+    let mut failing = answer(9, "key-00000031");
+    failing["turnstile_token"] = json!("robot");
+    for body in [&mut missing, &mut failing] {
+        assert_eq!(
+            error_of(&post_nps(&store, body)),
+            (403, "human_check_failed".into(), None)
+        );
+    }
+    let mut passing = answer(9, "key-00000032");
+    passing["turnstile_token"] = json!(HUMAN_TOKEN);
+    let first = post_nps(&store, &passing);
+    assert_eq!(first.status, 201);
+    passing["turnstile_token"] = json!("spent-token");
+    let retry = post_nps(&store, &passing);
+    assert_eq!(
+        (retry.status, retry.body),
+        (200, first.body),
+        "a retry with a spent token gets the first answer"
+    );
+    assert_eq!(store.nps_rows(), 1);
+}
+
+#[test]
+fn sites_without_turnstile_do_not_ask_for_it() {
+    let store = SqliteStore::new();
+    let config = run(&store, &request("GET", "/v1/sites/cairn/config", b"")).body;
+    assert!(!config.contains("turnstile"));
+    assert_eq!(post_nps(&store, &answer(9, "key-00000033")).status, 201);
 }
 
 #[test]

@@ -9,7 +9,7 @@ use portevoix_core::api::{ApiRequest, ApiResponse, handle};
 use portevoix_core::token;
 use proptest::prelude::*;
 use serde_json::{Map, Value};
-use support::{MemoryLimiter, ORIGIN, SqliteStore};
+use support::{FakeTurnstile, MemoryLimiter, ORIGIN, SqliteStore};
 
 fn send(store: &SqliteStore, method: &str, path: &str, query: &str, body: &[u8]) -> ApiResponse {
     let request = ApiRequest {
@@ -23,7 +23,12 @@ fn send(store: &SqliteStore, method: &str, path: &str, query: &str, body: &[u8])
         body,
         now_ms: 1_764_500_000_000,
     };
-    pollster::block_on(handle(&request, store, &MemoryLimiter::new(u32::MAX)))
+    pollster::block_on(handle(
+        &request,
+        store,
+        &MemoryLimiter::new(u32::MAX),
+        &FakeTurnstile,
+    ))
 }
 
 /// JSON values shaped like answers: known field names mixed with others, any leaf type.

@@ -45,6 +45,7 @@ fn nps_submission() {
             customer_token: Some("v1.eyJzdWIiOiJjLTQyIiwiZXhwIjoxfQ.c2ln".into()),
             website: None,
             elapsed_ms: Some(5400),
+            turnstile_token: None,
         },
     );
 }
@@ -93,6 +94,7 @@ fn public_site_config() {
             },
             theme: Theme::default(),
             show_branding: false,
+            turnstile_site_key: None,
             copy: BTreeMap::from([("fr".to_owned(), french)]),
         },
     );

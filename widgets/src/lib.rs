@@ -10,6 +10,7 @@ mod host;
 mod nps;
 mod outbox;
 mod style;
+mod turnstile;
 
 use wasm_bindgen::prelude::*;
 use web_sys::{HtmlElement, ShadowRoot};

@@ -18,6 +18,7 @@ use yew::prelude::*;
 use crate::api::{self, CallError};
 use crate::host;
 use crate::outbox::{self, Delivery};
+use crate::turnstile::Challenge;
 
 /// The element's attributes, read by the loader glue on connect and on every change.
 #[derive(Properties, Clone, PartialEq)]
@@ -92,6 +93,7 @@ fn send(
     form: NpsForm,
     locale: Locale,
     shown_at: f64,
+    turnstile_token: Option<String>,
     dispatch: UseReducerDispatcher<FormState>,
 ) {
     let (Some(score), Some(idempotency_key)) = (form.score, form.idempotency_key.clone()) else {
@@ -107,6 +109,7 @@ fn send(
         customer_token: props.customer_token.as_ref().map(|token| token.to_string()),
         website: honeypot_value(&props.root),
         elapsed_ms: Some((js_sys::Date::now() - shown_at).max(0.0) as u64),
+        turnstile_token,
     };
     let Ok(body) = serde_json::to_string(&submission) else {
         return;
@@ -160,6 +163,9 @@ pub fn nps_widget(props: &NpsProps) -> Html {
     let form = use_reducer(FormState::default);
     let heading = use_node_ref();
     let shown_at = *use_state(js_sys::Date::now);
+    let turnstile_box = use_node_ref();
+    let turnstile_token = use_state(|| None::<String>);
+    let challenge = use_mut_ref(|| None::<Challenge>);
 
     {
         let loaded = loaded.clone();
@@ -212,14 +218,56 @@ pub fn nps_widget(props: &NpsProps) -> Html {
             }
         });
     }
+    let turnstile_site_key = config
+        .as_ref()
+        .and_then(|config| config.turnstile_site_key.clone());
+    {
+        let container = turnstile_box.clone();
+        let token = turnstile_token.clone();
+        let challenge = challenge.clone();
+        use_effect_with(turnstile_site_key.clone(), move |site_key| {
+            if let (Some(site_key), Some(element)) =
+                (site_key.clone(), container.cast::<web_sys::Element>())
+            {
+                let on_token = Callback::from(move |value: Option<String>| token.set(value));
+                let challenge = challenge.clone();
+                spawn_local(async move {
+                    *challenge.borrow_mut() =
+                        Challenge::render(element, site_key, locale.tag(), on_token).await;
+                });
+            }
+            move || drop(challenge.borrow_mut().take())
+        });
+    }
+    {
+        // A refused answer may have spent its Turnstile token: ask for a fresh one.
+        let challenge = challenge.clone();
+        let token = turnstile_token.clone();
+        use_effect_with(form.0.refusal.clone(), move |refusal| {
+            if refusal.is_some()
+                && let Some(challenge) = challenge.borrow().as_ref()
+            {
+                token.set(None);
+                challenge.reset();
+            }
+        });
+    }
     {
         let props = props.clone();
         let form = form.clone();
+        let token = (*turnstile_token).clone();
         use_effect_with(
             (form.0.phase.clone(), form.0.idempotency_key.clone()),
             move |(phase, _)| {
                 if *phase == Phase::Sending {
-                    send(props, form.0.clone(), locale, shown_at, form.dispatcher());
+                    send(
+                        props,
+                        form.0.clone(),
+                        locale,
+                        shown_at,
+                        token,
+                        form.dispatcher(),
+                    );
                 }
             },
         );
@@ -250,7 +298,12 @@ pub fn nps_widget(props: &NpsProps) -> Html {
 
     let body = match form.0.phase {
         Phase::Sent(category) => thanks(&copy, &config, category, &heading),
-        _ => survey(props, &copy, &form),
+        _ => {
+            let human_check = turnstile_site_key
+                .is_some()
+                .then(|| (turnstile_box.clone(), turnstile_token.is_some()));
+            survey(props, &copy, &form, human_check)
+        }
     };
     html! {
         <section class="card" part="card" lang={locale.tag()} data-mode={if dark { "dark" } else { "light" }}>
@@ -262,7 +315,14 @@ pub fn nps_widget(props: &NpsProps) -> Html {
     }
 }
 
-fn survey(props: &NpsProps, copy: &Copy, form: &UseReducerHandle<FormState>) -> Html {
+/// The survey form. `human_check` is the Turnstile container and whether it has given a
+/// token yet, for sites that ask for one.
+fn survey(
+    props: &NpsProps,
+    copy: &Copy,
+    form: &UseReducerHandle<FormState>,
+    human_check: Option<(NodeRef, bool)>,
+) -> Html {
     let state = &form.0;
     let question = props
         .question
@@ -327,6 +387,8 @@ fn survey(props: &NpsProps, copy: &Copy, form: &UseReducerHandle<FormState>) -> 
             </div>
         }
     });
+    let human_ok = human_check.as_ref().is_none_or(|(_, has_token)| *has_token);
+    let human_box = human_check.map(|(container, _)| container);
     let button_label = match state.phase {
         Phase::Sending => copy.text(Text::Sending),
         Phase::WaitingToRetry => copy.text(Text::Retry),
@@ -359,8 +421,11 @@ fn survey(props: &NpsProps, copy: &Copy, form: &UseReducerHandle<FormState>) -> 
             if let Some(message) = alert {
                 <p class="alert" part="alert" role="alert" id="pv-alert">{ message }</p>
             }
+            if let Some(container) = human_box {
+                <div class="human-check" part="human-check" ref={container}></div>
+            }
             <div class="actions">
-                <button type="submit" part="submit" disabled={!state.can_submit()}>{ button_label }</button>
+                <button type="submit" part="submit" disabled={!state.can_submit() || !human_ok}>{ button_label }</button>
             </div>
         </form>
     }

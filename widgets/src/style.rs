@@ -68,6 +68,8 @@ border:1px solid var(--pv-a);color:var(--pv-t);text-decoration:none;font-weight:
 .links a:hover{background:var(--pv-a);color:var(--pv-oa)}
 .credit{font-size:.75em;margin:var(--pv-s) 0 0}
 .loading{min-height:15rem}
+.human-check{margin-top:var(--pv-s)}
+.human-check:empty{display:none}
 .hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
 @media (prefers-reduced-motion:no-preference){.score span,button,.links a{transition:background-color .15s,color .15s,border-color .15s}}
 "#;

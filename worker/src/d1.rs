@@ -100,6 +100,16 @@ impl Store for D1Store {
             .ok_or_else(|| Error::Storage("idempotent insert found no row".into()))
     }
 
+    async fn find_nps(&self, site_id: &str, idempotency_key: &str) -> Result<Option<StoredNps>> {
+        self.database
+            .prepare(sql::SELECT_NPS_BY_KEY)
+            .bind(&[text(site_id), text(idempotency_key)])
+            .map_err(storage)?
+            .first::<StoredNps>(None)
+            .await
+            .map_err(storage)
+    }
+
     async fn comment_seen(
         &self,
         site_id: &str,

@@ -6,6 +6,7 @@
 
 mod d1;
 mod limits;
+mod turnstile;
 
 use futures_util::StreamExt;
 use portevoix_core::Error;
@@ -43,7 +44,9 @@ async fn fetch(mut request: Request, env: Env, _context: Context) -> worker::Res
     let response = match env.d1("DB") {
         Ok(database) => {
             let store = d1::D1Store::new(database);
-            api::handle(&api_request, &store, &limits::WorkersLimiter::new(&env)).await
+            let limiter = limits::WorkersLimiter::new(&env);
+            let human = turnstile::Turnstile::new(&env);
+            api::handle(&api_request, &store, &limiter, &human).await
         }
         Err(error) => ApiResponse::error(&Error::Storage(format!("D1 binding DB: {error}"))),
     };

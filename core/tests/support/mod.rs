@@ -12,6 +12,7 @@ use std::path::Path;
 use portevoix_core::limits::{Limit, RateLimiter};
 use portevoix_core::nps::NpsCounts;
 use portevoix_core::site::hex_sha256;
+use portevoix_core::spam::HumanCheck;
 use portevoix_core::store::{NewNpsAnswer, Recorded, SiteRow, Store, StoredNps, sql};
 use portevoix_core::{Error, Result};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -42,6 +43,18 @@ impl RateLimiter for MemoryLimiter {
         let count = counts.entry((limit, key.to_owned())).or_insert(0);
         *count += 1;
         *count <= self.max
+    }
+}
+
+/// Turnstile as tests see it: the token `human` passes, anything else fails.
+pub struct FakeTurnstile;
+
+/// The token [`FakeTurnstile`] accepts.
+pub const HUMAN_TOKEN: &str = "human";
+
+impl HumanCheck for FakeTurnstile {
+    async fn passes(&self, _secret: &str, token: &str, _client_address: Option<&str>) -> bool {
+        token == HUMAN_TOKEN
     }
 }
 
@@ -83,6 +96,17 @@ impl SqliteStore {
             )
             .expect("seed site");
         SqliteStore { connection }
+    }
+
+    /// Turns Turnstile on for the test site.
+    pub fn require_turnstile(&self) {
+        self.connection
+            .execute(
+                "UPDATE sites SET turnstile_secret = 'turnstile-secret', \
+                 config = json_set(config, '$.turnstile_site_key', '0x4AAA-test') WHERE id = ?1",
+                [SITE],
+            )
+            .expect("turn Turnstile on");
     }
 
     /// Replaces the test site's stored configuration.
@@ -146,6 +170,7 @@ impl Store for SqliteStore {
                     admin_token_sha256: row.get(3)?,
                     customer_token_secret: row.get(4)?,
                     config: row.get(5)?,
+                    turnstile_secret: row.get(6)?,
                 })
             })
             .optional()
@@ -186,6 +211,19 @@ impl Store for SqliteStore {
             )
             .map_err(storage)?;
         Ok(Recorded::Replayed(to_stored(existing)?))
+    }
+
+    async fn find_nps(&self, site_id: &str, idempotency_key: &str) -> Result<Option<StoredNps>> {
+        let row = self
+            .connection
+            .query_row(
+                sql::SELECT_NPS_BY_KEY,
+                params![site_id, idempotency_key],
+                stored,
+            )
+            .optional()
+            .map_err(storage)?;
+        row.map(to_stored).transpose()
     }
 
     async fn comment_seen(
