@@ -28,11 +28,27 @@ afterEach(async () => {
   assert.deepEqual(problems, [], 'the page logged errors');
 });
 
+/** Waits for the first widget's pv:ready; on failure, says what the page showed and logged. */
+async function ready(page, log) {
+  try {
+    await page.locator('#event-log li', { hasText: 'pv:ready' }).first().waitFor({ timeout: 15_000 });
+  } catch (error) {
+    const shown = await page.evaluate(() => [
+      document.querySelector('pv-nps')?.shadowRoot?.innerHTML?.slice(0, 300) ?? '(no shadow root)',
+      [...document.querySelectorAll('#event-log li')].map((item) => item.textContent).join(' | '),
+    ]);
+    throw new Error(`no pv:ready; widget: ${shown[0]}; events: ${shown[1]}; log: ${log.join(' | ')}`, { cause: error });
+  }
+}
+
 async function visit(options = {}) {
   current = { ...(await openPage(browser, options)), allowed: options.allowed ?? [] };
   const { page } = current;
+  current.log = [];
+  page.on('console', (message) => current?.log.push(`${message.type()}: ${message.text()}`));
+  page.on('requestfailed', (request) => current?.log.push(`failed: ${request.url()} ${request.failure()?.errorText}`));
   const response = await page.goto(`${stack.demoOrigin}/`);
-  await page.locator('#event-log li', { hasText: 'pv:ready' }).first().waitFor();
+  await ready(page, current.log);
   return { page, response };
 }
 
@@ -206,7 +222,7 @@ describe('<pv-nps> on the demo site', () => {
     const visitor = await page.evaluate(() => localStorage.getItem('portevoix.visitor'));
 
     await page.reload();
-    await page.locator('#event-log li', { hasText: 'pv:ready' }).first().waitFor();
+    await ready(page, current.log);
     await radio(page, 9).click();
     await widget(page).getByRole('button', { name: 'Envoyer' }).click();
     await widget(page).getByRole('heading', { name: 'Merci !' }).waitFor();
