@@ -49,16 +49,17 @@ async function load(label, url, env) {
     { env: { ...process.env, ...env }, maxBuffer: 1 << 20 },
   );
   const result = JSON.parse(stdout.split('\n').find((line) => line.startsWith('PV_RESULT ')).slice('PV_RESULT '.length));
-  const counted = Object.values(result.statuses).reduce((sum, count) => sum + count, 0);
   const ok = Object.entries(result.statuses).filter(([status]) => status < 300).reduce((sum, [, count]) => sum + count, 0);
   const limited = result.statuses['429'] ?? 0;
+  const others = Object.entries(result.statuses).filter(([status]) => status >= 300 && status !== '429');
+  if (result.socket_errors) others.push(['socket', result.socket_errors]);
   return {
     label,
     requests: result.requests,
     rps: result.requests / result.seconds,
     ok,
     limited,
-    otherErrors: counted - ok - limited + result.socket_errors,
+    otherErrors: others.length ? others.map(([status, count]) => `${count} × ${status}`).join(', ') : '0',
     p50: result.p50,
     p99: result.p99,
   };
