@@ -1,10 +1,12 @@
 //! The worker's request handling, independent of the Workers runtime: the worker turns a
-//! `worker::Request` into an [`ApiRequest`], calls [`handle`] with its D1 store, and turns
-//! the [`ApiResponse`] back. Tests call [`handle`] with a SQLite store.
+//! `worker::Request` into an [`ApiRequest`], calls [`handle`] with its D1 store, rate-limit
+//! bindings and Turnstile client, and turns the [`ApiResponse`] back. Tests call
+//! [`handle`] with a SQLite store and in-memory stand-ins.
 //!
 //! Every public route checks, in order: route and method, body size, site, rate limits
 //! of the client address and the site, origin (CORS), content type, JSON shape, field
-//! rules, the visitor's rate limit, spam rules, customer token; only then does it write.
+//! rules, the visitor's rate limit, spam rules, customer token, Turnstile (when the site
+//! asks for it), copied comments; only then does it write.
 
 use serde::Serialize;
 
@@ -12,8 +14,7 @@ use crate::error::{Error, Result};
 use crate::limits::{self, Limit, RETRY_AFTER_SECONDS, RateLimiter};
 use crate::nps::Category;
 use crate::site::Site;
-use crate::spam;
-use crate::spam::HumanCheck;
+use crate::spam::{self, HumanCheck};
 use crate::store::{NewNpsAnswer, Recorded, Store};
 use crate::token;
 use crate::validate::{self, MAX_BODY_BYTES};
