@@ -58,6 +58,86 @@ pub enum Text {
     CommentTooLong,
     /// The credit line, shown only when the site asks for it.
     PoweredBy,
+    /// Separates whole and tenths in averages.
+    DecimalSeparator,
+    /// Heading of the reviews widget.
+    ReviewHeading,
+    /// The average rating, `{average}` filled in.
+    ReviewAverage,
+    /// Review count when there is exactly one.
+    ReviewCountOne,
+    /// Review count otherwise.
+    ReviewCountOther,
+    /// Shown before the first published review.
+    ReviewNone,
+    /// Spoken label of a review's stars.
+    ReviewRated,
+    /// Spoken label of one histogram bar.
+    ReviewHistogramRow,
+    /// Badge of a verified purchase.
+    ReviewVerified,
+    /// Heading of the brand's reply.
+    ReviewReply,
+    /// Helpful button with its count.
+    ReviewHelpful,
+    /// Label of the sort menu.
+    ReviewSortLabel,
+    /// Sort option.
+    ReviewSortNewest,
+    /// Sort option.
+    ReviewSortHelpful,
+    /// Sort option.
+    ReviewSortRatingHigh,
+    /// Sort option.
+    ReviewSortRatingLow,
+    /// Loads the next page.
+    ReviewMore,
+    /// Opens the review form.
+    ReviewWrite,
+    /// Legend of the star radio group.
+    ReviewFormRating,
+    /// Spoken label of one star choice.
+    ReviewFormStar,
+    /// Title field label.
+    ReviewFormTitle,
+    /// Text field label.
+    ReviewFormText,
+    /// Display-name field label.
+    ReviewFormName,
+    /// Email field label.
+    ReviewFormEmail,
+    /// Consent box for keeping the email.
+    ReviewFormConsent,
+    /// Closes the form.
+    ReviewFormCancel,
+    /// Sends the review.
+    ReviewFormSubmit,
+    /// No star chosen.
+    ReviewErrorRating,
+    /// Missing or too long title.
+    ReviewErrorTitle,
+    /// Text too short or too long.
+    ReviewErrorText,
+    /// Missing or too long name.
+    ReviewErrorName,
+    /// Malformed email.
+    ReviewErrorEmail,
+    /// Email given without consent.
+    ReviewErrorConsent,
+    /// The customer already reviewed the product.
+    ReviewErrorAlready,
+    /// The customer token was refused.
+    ReviewErrorToken,
+    /// After sending, when moderation follows.
+    ReviewThanksPending,
+    /// After sending, when published at once.
+    ReviewThanksPublished,
+    /// Invitation to post on external review sites.
+    ReviewHubInvite,
+    /// Link to one external review site.
+    ReviewHubLink,
+    /// The reviews cannot be loaded.
+    ReviewLoadError,
 }
 
 impl Text {
@@ -88,11 +168,51 @@ impl Text {
             Text::CharacterCount => "character_count",
             Text::CommentTooLong => "error.comment_too_long",
             Text::PoweredBy => "powered_by",
+            Text::DecimalSeparator => "format.decimal_separator",
+            Text::ReviewHeading => "review.heading",
+            Text::ReviewAverage => "review.average",
+            Text::ReviewCountOne => "review.count.one",
+            Text::ReviewCountOther => "review.count.other",
+            Text::ReviewNone => "review.none",
+            Text::ReviewRated => "review.rated",
+            Text::ReviewHistogramRow => "review.histogram_row",
+            Text::ReviewVerified => "review.verified",
+            Text::ReviewReply => "review.reply",
+            Text::ReviewHelpful => "review.helpful",
+            Text::ReviewSortLabel => "review.sort.label",
+            Text::ReviewSortNewest => "review.sort.newest",
+            Text::ReviewSortHelpful => "review.sort.helpful",
+            Text::ReviewSortRatingHigh => "review.sort.rating_high",
+            Text::ReviewSortRatingLow => "review.sort.rating_low",
+            Text::ReviewMore => "review.more",
+            Text::ReviewWrite => "review.write",
+            Text::ReviewFormRating => "review.form.rating",
+            Text::ReviewFormStar => "review.form.star",
+            Text::ReviewFormTitle => "review.form.title",
+            Text::ReviewFormText => "review.form.text",
+            Text::ReviewFormName => "review.form.name",
+            Text::ReviewFormEmail => "review.form.email",
+            Text::ReviewFormConsent => "review.form.consent",
+            Text::ReviewFormCancel => "review.form.cancel",
+            Text::ReviewFormSubmit => "review.form.submit",
+            Text::ReviewErrorRating => "review.error.rating",
+            Text::ReviewErrorTitle => "review.error.title",
+            Text::ReviewErrorText => "review.error.text",
+            Text::ReviewErrorName => "review.error.name",
+            Text::ReviewErrorEmail => "review.error.email",
+            Text::ReviewErrorConsent => "review.error.consent",
+            Text::ReviewErrorAlready => "review.error.already",
+            Text::ReviewErrorToken => "review.error.token",
+            Text::ReviewThanksPending => "review.thanks.pending",
+            Text::ReviewThanksPublished => "review.thanks.published",
+            Text::ReviewHubInvite => "review.hub.invite",
+            Text::ReviewHubLink => "review.hub.link",
+            Text::ReviewLoadError => "review.error.load",
         }
     }
 
     /// Every string, so tests can check that each language file has them all.
-    pub const ALL: [Text; 24] = [
+    pub const ALL: &[Text] = &[
         Text::NpsQuestion,
         Text::NpsLowEnd,
         Text::NpsHighEnd,
@@ -117,6 +237,46 @@ impl Text {
         Text::CharacterCount,
         Text::CommentTooLong,
         Text::PoweredBy,
+        Text::DecimalSeparator,
+        Text::ReviewHeading,
+        Text::ReviewAverage,
+        Text::ReviewCountOne,
+        Text::ReviewCountOther,
+        Text::ReviewNone,
+        Text::ReviewRated,
+        Text::ReviewHistogramRow,
+        Text::ReviewVerified,
+        Text::ReviewReply,
+        Text::ReviewHelpful,
+        Text::ReviewSortLabel,
+        Text::ReviewSortNewest,
+        Text::ReviewSortHelpful,
+        Text::ReviewSortRatingHigh,
+        Text::ReviewSortRatingLow,
+        Text::ReviewMore,
+        Text::ReviewWrite,
+        Text::ReviewFormRating,
+        Text::ReviewFormStar,
+        Text::ReviewFormTitle,
+        Text::ReviewFormText,
+        Text::ReviewFormName,
+        Text::ReviewFormEmail,
+        Text::ReviewFormConsent,
+        Text::ReviewFormCancel,
+        Text::ReviewFormSubmit,
+        Text::ReviewErrorRating,
+        Text::ReviewErrorTitle,
+        Text::ReviewErrorText,
+        Text::ReviewErrorName,
+        Text::ReviewErrorEmail,
+        Text::ReviewErrorConsent,
+        Text::ReviewErrorAlready,
+        Text::ReviewErrorToken,
+        Text::ReviewThanksPending,
+        Text::ReviewThanksPublished,
+        Text::ReviewHubInvite,
+        Text::ReviewHubLink,
+        Text::ReviewLoadError,
     ];
 
     /// The comment prompt that fits a category.

@@ -68,6 +68,13 @@ pub enum Error {
     /// The site requires a Turnstile token and this one is missing or was refused.
     #[error("the human check (Turnstile) is missing or did not pass")]
     HumanCheckFailed,
+    /// The review named in the path does not exist on this site (or is not published,
+    /// for public routes).
+    #[error("no such review")]
+    UnknownReview,
+    /// This customer has already reviewed this product.
+    #[error("this customer has already reviewed this product")]
+    AlreadyReviewed,
     /// Too many requests under one of the rate limits.
     #[error("too many requests; retry in {retry_after_seconds} seconds")]
     RateLimited {
@@ -97,8 +104,9 @@ impl Error {
             Error::InvalidJson(_) | Error::InvalidQuery { .. } => 400,
             Error::Unauthorized | Error::InvalidCustomerToken | Error::CustomerTokenExpired => 401,
             Error::OriginNotAllowed(_) | Error::OriginRequired | Error::HumanCheckFailed => 403,
-            Error::NotFound | Error::UnknownSite => 404,
+            Error::NotFound | Error::UnknownSite | Error::UnknownReview => 404,
             Error::MethodNotAllowed => 405,
+            Error::AlreadyReviewed => 409,
             Error::PayloadTooLarge { .. } => 413,
             Error::RateLimited { .. } => 429,
             Error::UnsupportedMediaType => 415,
@@ -125,6 +133,8 @@ impl Error {
             Error::CustomerTokenExpired => "customer_token_expired",
             Error::SpamSuspected => "spam_suspected",
             Error::HumanCheckFailed => "human_check_failed",
+            Error::UnknownReview => "unknown_review",
+            Error::AlreadyReviewed => "already_reviewed",
             Error::RateLimited { .. } => "rate_limited",
             Error::BrokenSiteConfig(_) | Error::Storage(_) => "internal",
         }

@@ -3,6 +3,7 @@
 //!
 //! - [`wire`]: the JSON bodies that cross the network (golden-tested).
 //! - [`nps`]: the NPS categories, the score maths and the survey form's state machine.
+//! - [`review`]: product reviews: rules, aggregate, paging, storage and crawler markup.
 //! - [`outbox`]: how widgets keep writes until the worker has answered them.
 //! - [`site`] and [`theme`]: a brand's site configuration, its look and its contrast.
 //! - [`locale`] and [`copy`]: the shipped languages (one file each in `locales/`) and
@@ -21,6 +22,7 @@ pub mod limits;
 pub mod locale;
 pub mod nps;
 pub mod outbox;
+pub mod review;
 pub mod site;
 pub mod spam;
 pub mod store;

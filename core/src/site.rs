@@ -37,6 +37,27 @@ impl PromoterLinks {
     }
 }
 
+/// One of the brand's profiles on an external review site (Google, Trustpilot, …), where
+/// happy customers are invited to post too.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewProfile {
+    /// The review site's name as visitors know it, e.g. `Google`.
+    pub name: String,
+    /// The brand's page there, where a review is written.
+    pub url: String,
+}
+
+/// Most external profiles shown: more is a wall of buttons, not an invitation.
+pub const MAX_REVIEW_PROFILES: usize = 6;
+
+/// How the site handles new reviews.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ReviewSettings {
+    /// Publish reviews from verified buyers at once instead of queueing them.
+    pub auto_publish_verified: bool,
+}
+
 fn web_url(url: Option<String>) -> Option<String> {
     url.filter(|url| url.starts_with("https://") || url.starts_with("http://"))
 }
@@ -55,6 +76,10 @@ pub struct SiteConfig {
     pub promoter_links: PromoterLinks,
     /// The brand's look.
     pub theme: Theme,
+    /// The brand's profiles on external review sites.
+    pub review_profiles: Vec<ReviewProfile>,
+    /// Moderation rules for reviews.
+    pub reviews: ReviewSettings,
     /// Cloudflare Turnstile's public site key; with the secret stored beside the site,
     /// public answers must carry a Turnstile token.
     pub turnstile_site_key: Option<String>,
@@ -73,6 +98,8 @@ impl Default for SiteConfig {
             contact_url: None,
             promoter_links: PromoterLinks::default(),
             theme: Theme::default(),
+            review_profiles: Vec::new(),
+            reviews: ReviewSettings::default(),
             turnstile_site_key: None,
             show_branding: false,
             copy: BTreeMap::new(),
@@ -108,6 +135,13 @@ impl Site {
         config.theme = config.theme.sanitized();
         config.promoter_links = config.promoter_links.sanitized();
         config.contact_url = web_url(config.contact_url);
+        config.review_profiles = std::mem::take(&mut config.review_profiles)
+            .into_iter()
+            .filter(|profile| {
+                !profile.name.trim().is_empty() && web_url(Some(profile.url.clone())).is_some()
+            })
+            .take(MAX_REVIEW_PROFILES)
+            .collect();
         Ok(Site {
             key: row.id,
             allowed_origins: allowed_origins
@@ -161,6 +195,7 @@ impl Site {
             contact_url: self.config.contact_url.clone(),
             promoter_links: self.config.promoter_links.clone(),
             theme: self.config.theme.clone(),
+            review_profiles: self.config.review_profiles.clone(),
             turnstile_site_key: self.turnstile().map(|(site_key, _)| site_key.to_owned()),
             show_branding: self.config.show_branding,
             copy: self.config.copy.clone(),
@@ -222,7 +257,9 @@ mod tests {
     #[test]
     fn stored_themes_and_links_are_sanitized() {
         let config = r#"{"theme":{"accent":"red;}</style><script>","font":"Inter, 'Helvetica Neue', sans-serif"},
-            "contact_url":"javascript:alert(1)","promoter_links":{"review":"https://cairn.example/avis"}}"#;
+            "contact_url":"javascript:alert(1)","promoter_links":{"review":"https://cairn.example/avis"},
+            "review_profiles":[{"name":"Google","url":"https://g.page/r/cairn/review"},
+                {"name":"Evil","url":"javascript:alert(1)"},{"name":" ","url":"https://x.example"}]}"#;
         let site = Site::from_row(row(config)).expect("valid row");
         let public = site.public_config();
         assert_eq!(public.theme.light.accent, Theme::default().light.accent);
@@ -231,6 +268,13 @@ mod tests {
         assert_eq!(
             public.promoter_links.review.as_deref(),
             Some("https://cairn.example/avis")
+        );
+        assert_eq!(
+            public.review_profiles,
+            [ReviewProfile {
+                name: "Google".into(),
+                url: "https://g.page/r/cairn/review".into()
+            }]
         );
     }
 

@@ -3,8 +3,9 @@
 //! `cargo test` execute the very same statements against the very same migrations.
 
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::nps::{Category, NpsCounts};
 
 /// A row of the `sites` table.
@@ -72,6 +73,69 @@ pub enum Recorded<T> {
     Replayed(T),
 }
 
+/// A value bound to a numbered SQL parameter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Param {
+    /// A `TEXT` value.
+    Text(String),
+    /// An `INTEGER` value; D1 carries it as a JavaScript number, so it must stay within
+    /// ±2^53.
+    Integer(i64),
+    /// `NULL`.
+    Null,
+}
+
+impl From<&str> for Param {
+    fn from(value: &str) -> Self {
+        Param::Text(value.to_owned())
+    }
+}
+
+impl From<i64> for Param {
+    fn from(value: i64) -> Self {
+        Param::Integer(value)
+    }
+}
+
+impl From<Option<&str>> for Param {
+    fn from(value: Option<&str>) -> Self {
+        value.map_or(Param::Null, Param::from)
+    }
+}
+
+/// One SQL statement and its parameters, `params[0]` bound to `?1`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Statement {
+    /// One of the statements of this crate's `sql` modules.
+    pub sql: &'static str,
+    /// The values of `?1`, `?2`, …
+    pub params: Vec<Param>,
+}
+
+impl Statement {
+    /// Shorthand for building a statement.
+    pub fn new(sql: &'static str, params: Vec<Param>) -> Statement {
+        Statement { sql, params }
+    }
+}
+
+/// A result row: column name to value, as both D1 and SQLite can produce it.
+pub type Row = serde_json::Map<String, serde_json::Value>;
+
+/// Reads a row into the type the caller expects; a mismatch is a storage bug.
+pub fn decode<T: DeserializeOwned>(row: Row) -> Result<T> {
+    serde_json::from_value(serde_json::Value::Object(row))
+        .map_err(|error| Error::Storage(format!("unexpected row shape: {error}")))
+}
+
+/// The rows of the statement at `index` of a batch's results.
+pub fn rows_of<T: DeserializeOwned>(results: &mut [Vec<Row>], index: usize) -> Result<Vec<T>> {
+    let rows = results
+        .get_mut(index)
+        .ok_or_else(|| Error::Storage("a batch returned too few results".into()))?;
+    std::mem::take(rows).into_iter().map(decode).collect()
+}
+
 /// What the request handlers need from storage. Futures need not be `Send`: Workers run
 /// one request per isolate thread, and D1's futures are not `Send`.
 #[allow(async_fn_in_trait)]
@@ -96,6 +160,11 @@ pub trait Store {
 
     /// Counts answers created in `[from_ms, to_ms)`, in SQL.
     async fn nps_counts(&self, site_id: &str, from_ms: i64, to_ms: i64) -> Result<NpsCounts>;
+
+    /// Runs the statements in order as one transaction, in one round trip, and returns each
+    /// statement's rows. The review, Q&A and ledger queries are written once, in this
+    /// crate, over this one method.
+    async fn batch(&self, statements: &[Statement]) -> Result<Vec<Vec<Row>>>;
 }
 
 /// The statements both adapters run. Parameters are numbered and documented per query.

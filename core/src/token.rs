@@ -1,8 +1,9 @@
 //! The `customer-token`: a brand's server vouches that a visitor is one of its customers.
 //!
 //! Format: `v1.<payload>.<signature>`, both parts base64url without padding. The payload
-//! is JSON `{"sub": customer id, "exp": expiry in Unix seconds}`; the signature is
-//! HMAC-SHA256 over `v1.<payload>` keyed with the site's customer-token secret.
+//! is JSON `{"sub": customer id, "exp": expiry in Unix seconds, "orders": [{"id": order id,
+//! "products": [product ids]}]}` (`orders` optional); the signature is HMAC-SHA256 over
+//! `v1.<payload>` keyed with the site's customer-token secret.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -17,6 +18,8 @@ const VERSION: &str = "v1";
 const MAX_TOKEN_CHARS: usize = 2_048;
 /// Longest customer id kept.
 const MAX_CUSTOMER_ID_CHARS: usize = 128;
+/// Longest order id kept with a verified review.
+const MAX_ORDER_ID_CHARS: usize = 128;
 
 /// What a valid token says.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -25,6 +28,29 @@ pub struct CustomerClaims {
     pub sub: String,
     /// Expiry, Unix seconds.
     pub exp: i64,
+    /// Orders the brand vouches this customer placed: what makes a review a verified purchase.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub orders: Vec<OrderClaim>,
+}
+
+/// One order named in a customer token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderClaim {
+    /// The brand's order id.
+    pub id: String,
+    /// Ids of the products in the order, as used in `product="…"` attributes.
+    #[serde(default)]
+    pub products: Vec<String>,
+}
+
+impl CustomerClaims {
+    /// The id of an order of this customer that contains `product`, if any.
+    pub fn order_for(&self, product: &str) -> Option<&str> {
+        self.orders
+            .iter()
+            .find(|order| order.products.iter().any(|bought| bought == product))
+            .map(|order| order.id.as_str())
+    }
 }
 
 type HmacSha256 = Hmac<Sha256>;
@@ -70,7 +96,10 @@ pub fn verify(token: &str, secret: &[u8], now_seconds: i64) -> Result<CustomerCl
         serde_json::from_slice(&payload).map_err(|_| Error::InvalidCustomerToken)?;
     let sub_ok =
         !claims.sub.trim().is_empty() && claims.sub.chars().count() <= MAX_CUSTOMER_ID_CHARS;
-    if !sub_ok {
+    let orders_ok = claims.orders.iter().all(|order| {
+        !order.id.trim().is_empty() && order.id.chars().count() <= MAX_ORDER_ID_CHARS
+    });
+    if !sub_ok || !orders_ok {
         return Err(Error::InvalidCustomerToken);
     }
     if claims.exp <= now_seconds {
@@ -89,7 +118,30 @@ mod tests {
         CustomerClaims {
             sub: "customer-42".into(),
             exp,
+            orders: vec![OrderClaim {
+                id: "A-1001".into(),
+                products: vec!["tent-2p".into(), "stove".into()],
+            }],
         }
+    }
+
+    #[test]
+    fn a_token_names_the_order_that_contains_a_product() {
+        let token = sign(&claims(1_000), SECRET);
+        let verified = verify(&token, SECRET, 0).expect("valid token");
+        assert_eq!(verified.order_for("stove"), Some("A-1001"));
+        assert_eq!(verified.order_for("sleeping-bag"), None);
+    }
+
+    #[test]
+    fn tokens_without_orders_still_verify() {
+        let bare = CustomerClaims {
+            sub: "customer-7".into(),
+            exp: 1_000,
+            orders: Vec::new(),
+        };
+        let token = sign(&bare, SECRET);
+        assert_eq!(verify(&token, SECRET, 0), Ok(bare));
     }
 
     #[test]

@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::locale::Locale;
 use crate::nps::Category;
-use crate::site::PromoterLinks;
+use crate::review::{ReviewSort, ReviewStatus};
+use crate::site::{PromoterLinks, ReviewProfile};
 use crate::theme::Theme;
 use std::collections::BTreeMap;
 
@@ -117,6 +118,8 @@ pub struct PublicSiteConfig {
     pub theme: Theme,
     /// Whether to show the discreet "Powered by Portevoix" line.
     pub show_branding: bool,
+    /// The brand's profiles on external review sites, offered to happy customers.
+    pub review_profiles: Vec<ReviewProfile>,
     /// Turnstile's public site key when answers must prove a person sent them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turnstile_site_key: Option<String>,
@@ -131,4 +134,213 @@ pub struct ThemeReport {
     pub theme: Theme,
     /// One sentence per colour pair below WCAG 2.2 AA; empty when all pass.
     pub contrast_warnings: Vec<String>,
+}
+
+/// `POST /v1/sites/{site}/products/{product}/reviews`: a visitor's review of a product.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewSubmission {
+    /// 1 to 5 stars.
+    pub rating: u8,
+    /// Up to 120 characters.
+    pub title: String,
+    /// 10 to 5,000 characters, shown as text.
+    pub text: String,
+    /// The name shown with the review, up to 60 characters.
+    pub author_name: String,
+    /// Kept only with `email_consent`, so the brand can follow up privately.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// The visitor ticked "the brand may contact me about this review".
+    #[serde(default)]
+    pub email_consent: bool,
+    /// Random first-party id the widget keeps for an anonymous visitor.
+    pub visitor_id: String,
+    /// Chosen by the client once per review; retries reuse it.
+    pub idempotency_key: String,
+    /// The page the review was written on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_url: Option<String>,
+    /// The language the visitor wrote in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<Locale>,
+    /// Signed by the brand's server; an order of this product makes a verified purchase.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_token: Option<String>,
+    /// The hidden honeypot field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub website: Option<String>,
+    /// Milliseconds between the form being shown and first sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub elapsed_ms: Option<u64>,
+    /// Cloudflare Turnstile's proof of a person, when the site turned the check on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub turnstile_token: Option<String>,
+}
+
+/// The answer to a stored (or replayed) review.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewCreated {
+    /// Id of the stored review; the same on every retry.
+    pub id: String,
+    /// `pending` until the brand publishes it, `published` when the site auto-publishes
+    /// verified purchases.
+    pub status: ReviewStatus,
+    /// Whether the customer token named an order of this product.
+    pub verified: bool,
+}
+
+/// The brand's public answer under a review.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BrandReply {
+    /// As written by the brand, shown as text.
+    pub text: String,
+    /// Unix ms.
+    pub created_at: i64,
+}
+
+/// A published review as every visitor sees it: no email, no customer or visitor id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicReview {
+    /// Review id, for the helpful vote.
+    pub id: String,
+    /// 1 to 5 stars.
+    pub rating: u8,
+    /// As written, shown as text.
+    pub title: String,
+    /// As written, shown as text.
+    pub text: String,
+    /// As written, shown as text.
+    pub author_name: String,
+    /// Written by a customer whose token named an order of the product.
+    pub verified: bool,
+    /// Unix ms.
+    pub created_at: i64,
+    /// "Helpful" votes.
+    pub helpful_count: u64,
+    /// The brand's answer, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply: Option<BrandReply>,
+}
+
+/// The product's published reviews summed up.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewSummary {
+    /// Published reviews.
+    pub count: u64,
+    /// Mean stars to one decimal; `null` without reviews.
+    pub average: Option<f64>,
+    /// Stars (`"1"` to `"5"`) to number of published reviews.
+    pub histogram: BTreeMap<u8, u64>,
+}
+
+/// `GET /v1/sites/{site}/products/{product}/reviews`: one page of published reviews.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewPage {
+    /// The product id.
+    pub product: String,
+    /// The order of this page.
+    pub sort: ReviewSort,
+    /// Over all published reviews, not just this page.
+    pub summary: ReviewSummary,
+    /// This page's reviews.
+    pub reviews: Vec<PublicReview>,
+    /// Pass as `cursor` for the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// `POST …/reviews/{id}/helpful`: a visitor finds a review helpful.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HelpfulVote {
+    /// Each visitor counts once per review.
+    pub visitor_id: String,
+}
+
+/// The answer to a helpful vote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HelpfulCounted {
+    /// Votes now.
+    pub helpful_count: u64,
+    /// False when this visitor had already voted: nothing changed.
+    pub counted: bool,
+}
+
+/// What the brand decides about a review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Decision {
+    /// Show it and count it.
+    Publish,
+    /// Hide it (and uncount it if it was published).
+    Reject,
+}
+
+/// `POST /v1/sites/{site}/reviews/{id}/moderation` (admin).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Moderation {
+    /// Publish or reject.
+    pub decision: Decision,
+    /// Required to reject, up to 500 characters; kept for the brand's records.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// `POST /v1/sites/{site}/reviews/{id}/reply` (admin): the brand's public answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReplySubmission {
+    /// 1 to 2,000 characters; replaces any earlier reply.
+    pub text: String,
+}
+
+/// A review as the brand sees it, with everything stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminReview {
+    /// Review id.
+    pub id: String,
+    /// The product reviewed.
+    pub product: String,
+    /// Moderation state.
+    pub status: ReviewStatus,
+    /// 1 to 5 stars.
+    pub rating: u8,
+    /// As written.
+    pub title: String,
+    /// As written.
+    pub text: String,
+    /// As written.
+    pub author_name: String,
+    /// Given with consent only.
+    pub email: Option<String>,
+    /// The brand's customer id from a verified token.
+    pub customer_id: Option<String>,
+    /// The token's order containing the product, which makes the purchase verified.
+    pub order_id: Option<String>,
+    /// Whether the purchase was verified.
+    pub verified: bool,
+    /// Why the brand rejected it.
+    pub rejection_reason: Option<String>,
+    /// The brand's public answer.
+    pub reply: Option<BrandReply>,
+    /// "Helpful" votes.
+    pub helpful_count: u64,
+    /// Page it was written on.
+    pub page_url: Option<String>,
+    /// Language it was written in.
+    pub locale: Option<String>,
+    /// Unix ms.
+    pub created_at: i64,
+    /// When it was last published or rejected, Unix ms.
+    pub moderated_at: Option<i64>,
+}
+
+/// `GET /v1/sites/{site}/reviews` (admin): one page of the moderation queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminReviewPage {
+    /// Reviews in this state, oldest first, so the queue is worked in order.
+    pub reviews: Vec<AdminReview>,
+    /// Pass as `cursor` for the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
 }

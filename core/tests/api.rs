@@ -3,42 +3,14 @@
 
 mod support;
 
-use portevoix_core::api::{ApiRequest, ApiResponse, handle};
+use portevoix_core::api::{ApiResponse, handle};
 use portevoix_core::token::{CustomerClaims, sign};
-use portevoix_core::wire::{ErrorBody, NpsCreated, NpsSummary, PublicSiteConfig, ThemeReport};
+use portevoix_core::wire::{NpsCreated, NpsSummary, PublicSiteConfig, ThemeReport};
 use serde_json::{Value, json};
 use support::{
-    ADMIN_TOKEN, CUSTOMER_SECRET, FakeTurnstile, HUMAN_TOKEN, MemoryLimiter, ORIGIN, SITE,
-    SqliteStore,
+    ADMIN_TOKEN, CUSTOMER_SECRET, FakeTurnstile, HUMAN_TOKEN, MemoryLimiter, NOW_MS, ORIGIN,
+    SITE, SqliteStore, error_of, request, run,
 };
-
-const NOW_MS: i64 = 1_764_500_000_000; // 2025-11-30
-
-fn request<'a>(method: &'a str, path: &'a str, body: &'a [u8]) -> ApiRequest<'a> {
-    ApiRequest {
-        method,
-        path,
-        query: "",
-        origin: Some(ORIGIN),
-        authorization: None,
-        content_type: Some("application/json"),
-        client_address: Some("203.0.113.7"),
-        body,
-        now_ms: NOW_MS,
-    }
-}
-
-/// Limits high enough that only the rate-limit tests reach them.
-const GENEROUS: u32 = 1_000;
-
-fn run(store: &SqliteStore, request: &ApiRequest<'_>) -> ApiResponse {
-    pollster::block_on(handle(
-        request,
-        store,
-        &MemoryLimiter::new(GENEROUS),
-        &FakeTurnstile,
-    ))
-}
 
 fn post_nps(store: &SqliteStore, body: &Value) -> ApiResponse {
     let bytes = body.to_string().into_bytes();
@@ -54,11 +26,6 @@ fn answer(score: u8, key: &str) -> Value {
         "page_url": "https://cairn.example/tentes",
         "locale": "fr"
     })
-}
-
-fn error_of(response: &ApiResponse) -> (u16, String, Option<String>) {
-    let body: ErrorBody = serde_json::from_str(&response.body).expect("error body");
-    (response.status, body.error.code, body.error.field)
 }
 
 fn summary(store: &SqliteStore, query: &str, token: Option<&str>) -> ApiResponse {
@@ -513,6 +480,7 @@ fn a_valid_customer_token_links_the_answer_to_the_customer() {
     let claims = CustomerClaims {
         sub: "customer-42".into(),
         exp: NOW_MS / 1000 + 3600,
+        orders: Vec::new(),
     };
     let mut body = answer(9, "key-00000010");
     body["customer_token"] = Value::String(sign(&claims, CUSTOMER_SECRET.as_bytes()));
@@ -531,6 +499,7 @@ fn forged_and_expired_customer_tokens_are_refused() {
         &CustomerClaims {
             sub: "c".into(),
             exp: NOW_MS / 1000 + 60,
+            orders: Vec::new(),
         },
         b"wrong secret",
     );
@@ -538,6 +507,7 @@ fn forged_and_expired_customer_tokens_are_refused() {
         &CustomerClaims {
             sub: "c".into(),
             exp: NOW_MS / 1000 - 1,
+            orders: Vec::new(),
         },
         CUSTOMER_SECRET.as_bytes(),
     );

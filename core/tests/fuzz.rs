@@ -20,6 +20,7 @@ fn send(store: &SqliteStore, method: &str, path: &str, query: &str, body: &[u8])
         authorization: Some("Bearer not-the-token"),
         content_type: Some("application/json"),
         client_address: Some("203.0.113.9"),
+        if_none_match: None,
         body,
         now_ms: 1_764_500_000_000,
     };

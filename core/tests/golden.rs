@@ -8,10 +8,13 @@ use std::path::PathBuf;
 use portevoix_core::Error;
 use portevoix_core::locale::Locale;
 use portevoix_core::nps::Category;
-use portevoix_core::site::PromoterLinks;
+use portevoix_core::review::{ReviewSort, ReviewStatus};
+use portevoix_core::site::{PromoterLinks, ReviewProfile};
 use portevoix_core::theme::Theme;
 use portevoix_core::wire::{
-    ErrorBody, NpsCreated, NpsSubmission, NpsSummary, PublicSiteConfig, ThemeReport,
+    AdminReview, AdminReviewPage, BrandReply, Decision, ErrorBody, HelpfulCounted, HelpfulVote,
+    Moderation, NpsCreated, NpsSubmission, NpsSummary, PublicReview, PublicSiteConfig,
+    ReplySubmission, ReviewCreated, ReviewPage, ReviewSubmission, ReviewSummary, ThemeReport,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -93,6 +96,10 @@ fn public_site_config() {
                 referral: None,
             },
             theme: Theme::default(),
+            review_profiles: vec![ReviewProfile {
+                name: "Google".into(),
+                url: "https://g.page/r/cairn/review".into(),
+            }],
             show_branding: false,
             turnstile_site_key: None,
             copy: BTreeMap::from([("fr".to_owned(), french)]),
@@ -126,5 +133,139 @@ fn error_body() {
     check::<ErrorBody>(
         "error_body_internal",
         &Error::Storage("disk full".into()).body(),
+    );
+}
+
+#[test]
+fn review_submission() {
+    check(
+        "review_submission",
+        &ReviewSubmission {
+            rating: 5,
+            title: "Montée en 5 minutes".into(),
+            text: "Tente légère, solide sous la pluie.".into(),
+            author_name: "Camille".into(),
+            email: Some("camille@example.com".into()),
+            email_consent: true,
+            visitor_id: "0b6f1c1e-5d4a-4f7e-9a51-6c2d2b1f9e01".into(),
+            idempotency_key: "7d0c2a4e-3b1f-4c8d-9e2a-1f5b6c7d8e9f".into(),
+            page_url: Some("https://cairn.example/tentes/bivouac-2".into()),
+            locale: Locale::from_tag("fr"),
+            customer_token: None,
+            website: None,
+            elapsed_ms: Some(42_000),
+            turnstile_token: None,
+        },
+    );
+}
+
+#[test]
+fn review_created() {
+    check(
+        "review_created",
+        &ReviewCreated {
+            id: "5f0e8c3a9b7d4e21a6c3b2d1e0f9a8b7".into(),
+            status: ReviewStatus::Pending,
+            verified: true,
+        },
+    );
+}
+
+fn public_review() -> PublicReview {
+    PublicReview {
+        id: "5f0e8c3a9b7d4e21a6c3b2d1e0f9a8b7".into(),
+        rating: 5,
+        title: "Montée en 5 minutes".into(),
+        text: "Tente légère, solide sous la pluie.".into(),
+        author_name: "Camille".into(),
+        verified: true,
+        created_at: 1_764_500_000_000,
+        helpful_count: 3,
+        reply: Some(BrandReply {
+            text: "Merci Camille !".into(),
+            created_at: 1_764_600_000_000,
+        }),
+    }
+}
+
+#[test]
+fn review_page() {
+    check(
+        "review_page",
+        &ReviewPage {
+            product: "bivouac-2".into(),
+            sort: ReviewSort::Helpful,
+            summary: ReviewSummary {
+                count: 2,
+                average: Some(4.5),
+                histogram: BTreeMap::from([(1, 0), (2, 0), (3, 0), (4, 1), (5, 1)]),
+            },
+            reviews: vec![public_review()],
+            next_cursor: Some("NS4zLjE3NjQ1MDAwMDAwMDAuNWYwZQ".into()),
+        },
+    );
+}
+
+#[test]
+fn helpful() {
+    check(
+        "helpful_vote",
+        &HelpfulVote {
+            visitor_id: "0b6f1c1e-5d4a-4f7e-9a51-6c2d2b1f9e01".into(),
+        },
+    );
+    check(
+        "helpful_counted",
+        &HelpfulCounted {
+            helpful_count: 4,
+            counted: true,
+        },
+    );
+}
+
+#[test]
+fn moderation() {
+    check(
+        "moderation",
+        &Moderation {
+            decision: Decision::Reject,
+            reason: Some("Parle d’un autre produit".into()),
+        },
+    );
+    check(
+        "reply_submission",
+        &ReplySubmission {
+            text: "Merci Camille !".into(),
+        },
+    );
+}
+
+#[test]
+fn admin_review_page() {
+    check(
+        "admin_review_page",
+        &AdminReviewPage {
+            reviews: vec![AdminReview {
+                id: "5f0e8c3a9b7d4e21a6c3b2d1e0f9a8b7".into(),
+                product: "bivouac-2".into(),
+                status: ReviewStatus::Pending,
+                rating: 5,
+                title: "Montée en 5 minutes".into(),
+                text: "Tente légère, solide sous la pluie.".into(),
+                author_name: "Camille".into(),
+                email: Some("camille@example.com".into()),
+                customer_id: Some("c-42".into()),
+                order_id: Some("A-1001".into()),
+                verified: true,
+                rejection_reason: None,
+                reply: None,
+                helpful_count: 0,
+                page_url: Some("https://cairn.example/tentes/bivouac-2".into()),
+                locale: Some("fr".into()),
+                created_at: 1_764_500_000_000,
+                moderated_at: None,
+            }],
+            next_cursor: None,
+        },
     );
 }

@@ -1,7 +1,9 @@
 //! The D1 adapter of [`Store`]: binds the core's SQL statements and reads their rows.
 
 use portevoix_core::nps::NpsCounts;
-use portevoix_core::store::{NewNpsAnswer, Recorded, SiteRow, Store, StoredNps, sql};
+use portevoix_core::store::{
+    NewNpsAnswer, Param, Recorded, Row, SiteRow, Statement, Store, StoredNps, sql,
+};
 use portevoix_core::{Error, Result};
 use serde::Deserialize;
 use worker::D1Database;
@@ -32,6 +34,30 @@ fn optional_text(value: Option<&str>) -> JsValue {
 
 fn number(value: i64) -> JsValue {
     JsValue::from_f64(value as f64)
+}
+
+fn bound(param: &Param) -> JsValue {
+    match param {
+        Param::Text(value) => text(value),
+        Param::Integer(value) => number(*value),
+        Param::Null => JsValue::NULL,
+    }
+}
+
+/// D1 hands every number over as a JavaScript number; whole ones become integers again so
+/// that rows read the same as SQLite's.
+fn integral(row: Row) -> Row {
+    row.into_iter()
+        .map(|(name, value)| {
+            let value = match value.as_f64() {
+                Some(float) if float.fract() == 0.0 && float.abs() < 9_007_199_254_740_992.0 => {
+                    serde_json::Value::from(float as i64)
+                }
+                _ => value,
+            };
+            (name, value)
+        })
+        .collect()
 }
 
 #[derive(Deserialize)]
@@ -152,5 +178,31 @@ impl Store for D1Store {
             promoters: row.promoters,
             detractors: row.detractors,
         })
+    }
+
+    async fn batch(&self, statements: &[Statement]) -> Result<Vec<Vec<Row>>> {
+        let prepared = statements
+            .iter()
+            .map(|statement| {
+                let params: Vec<JsValue> = statement.params.iter().map(bound).collect();
+                self.database
+                    .prepare(statement.sql)
+                    .bind(&params)
+                    .map_err(storage)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        // D1 runs a batch as one transaction.
+        let results = self.database.batch(prepared).await.map_err(storage)?;
+        results
+            .iter()
+            .map(|result| {
+                Ok(result
+                    .results::<Row>()
+                    .map_err(storage)?
+                    .into_iter()
+                    .map(integral)
+                    .collect())
+            })
+            .collect()
     }
 }

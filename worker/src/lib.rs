@@ -19,11 +19,12 @@ async fn fetch(mut request: Request, env: Env, _context: Context) -> worker::Res
     let method = request.method();
     let url = request.url()?;
     let header = |name: &str| request.headers().get(name).ok().flatten();
-    let (origin, authorization, content_type, client_address) = (
+    let (origin, authorization, content_type, client_address, if_none_match) = (
         header("origin"),
         header("authorization"),
         header("content-type"),
         header("cf-connecting-ip"),
+        header("if-none-match"),
     );
     let body = if method == Method::Get || method == Method::Options || method == Method::Head {
         Vec::new()
@@ -38,6 +39,7 @@ async fn fetch(mut request: Request, env: Env, _context: Context) -> worker::Res
         authorization: authorization.as_deref(),
         content_type: content_type.as_deref(),
         client_address: client_address.as_deref(),
+        if_none_match: if_none_match.as_deref(),
         body: &body,
         now_ms: Date::now().as_millis() as i64,
     };

@@ -9,18 +9,59 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::Path;
 
+use portevoix_core::api::{ApiRequest, ApiResponse, handle};
 use portevoix_core::limits::{Limit, RateLimiter};
+use portevoix_core::wire::ErrorBody;
 use portevoix_core::nps::NpsCounts;
 use portevoix_core::site::hex_sha256;
 use portevoix_core::spam::HumanCheck;
-use portevoix_core::store::{NewNpsAnswer, Recorded, SiteRow, Store, StoredNps, sql};
+use portevoix_core::store::{
+    NewNpsAnswer, Param, Recorded, Row, SiteRow, Statement, Store, StoredNps, sql,
+};
 use portevoix_core::{Error, Result};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::types::{ToSqlOutput, Value as SqlValue, ValueRef};
+use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 
 pub const SITE: &str = "cairn";
 pub const ORIGIN: &str = "https://cairn.example";
 pub const ADMIN_TOKEN: &str = "admin-token-for-tests";
 pub const CUSTOMER_SECRET: &str = "customer-secret-for-tests";
+/// The time every test request is made at: 2025-11-30.
+pub const NOW_MS: i64 = 1_764_500_000_000;
+/// Limits high enough that only the rate-limit tests reach them.
+const GENEROUS: u32 = 1_000;
+
+/// A request from the test site's page, as a widget sends it.
+pub fn request<'a>(method: &'a str, path: &'a str, body: &'a [u8]) -> ApiRequest<'a> {
+    ApiRequest {
+        method,
+        path,
+        query: "",
+        origin: Some(ORIGIN),
+        authorization: None,
+        content_type: Some("application/json"),
+        client_address: Some("203.0.113.7"),
+        if_none_match: None,
+        body,
+        now_ms: NOW_MS,
+    }
+}
+
+/// Handles a request with generous rate limits and the fake Turnstile.
+pub fn run(store: &SqliteStore, request: &ApiRequest<'_>) -> ApiResponse {
+    pollster::block_on(handle(
+        request,
+        store,
+        &MemoryLimiter::new(GENEROUS),
+        &FakeTurnstile,
+    ))
+}
+
+/// Status, error code and field of an error answer.
+pub fn error_of(response: &ApiResponse) -> (u16, String, Option<String>) {
+    let body: ErrorBody = serde_json::from_str(&response.body).expect("error body");
+    (response.status, body.error.code, body.error.field)
+}
 
 /// Counts requests per limit and key in memory, allowing `max` of each.
 pub struct MemoryLimiter {
@@ -149,6 +190,58 @@ impl SqliteStore {
     }
 }
 
+fn bound(param: &Param) -> ToSqlOutput<'_> {
+    match param {
+        Param::Text(text) => ToSqlOutput::Borrowed(ValueRef::Text(text.as_bytes())),
+        Param::Integer(number) => ToSqlOutput::Owned(SqlValue::Integer(*number)),
+        Param::Null => ToSqlOutput::Owned(SqlValue::Null),
+    }
+}
+
+fn json_of(value: ValueRef<'_>) -> serde_json::Value {
+    match value {
+        ValueRef::Null => serde_json::Value::Null,
+        ValueRef::Integer(number) => number.into(),
+        ValueRef::Real(number) => number.into(),
+        ValueRef::Text(text) => String::from_utf8_lossy(text).into_owned().into(),
+        ValueRef::Blob(_) => serde_json::Value::Null,
+    }
+}
+
+impl SqliteStore {
+    /// Runs one statement and returns its rows as D1 would.
+    fn run_statement(&self, statement: &Statement) -> rusqlite::Result<Vec<Row>> {
+        let mut prepared = self.connection.prepare(statement.sql)?;
+        let names: Vec<String> = prepared
+            .column_names()
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        let mut rows = prepared.query(params_from_iter(statement.params.iter().map(bound)))?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            let mut map = Row::new();
+            for (index, name) in names.iter().enumerate() {
+                map.insert(name.clone(), json_of(row.get_ref(index)?));
+            }
+            out.push(map);
+        }
+        Ok(out)
+    }
+
+    /// Runs raw SQL, for seeding and inspecting tables in tests.
+    pub fn execute(&self, sql: &str) {
+        self.connection.execute_batch(sql).expect("test SQL runs");
+    }
+
+    /// The first column of the first row of `sql`, as an integer.
+    pub fn number(&self, sql: &str) -> i64 {
+        self.connection
+            .query_row(sql, [], |row| row.get(0))
+            .expect("test query runs")
+    }
+}
+
 fn stored(row: &rusqlite::Row<'_>) -> rusqlite::Result<(String, String)> {
     Ok((row.get(0)?, row.get(1)?))
 }
@@ -252,5 +345,16 @@ impl Store for SqliteStore {
                 })
             })
             .map_err(storage)
+    }
+
+    async fn batch(&self, statements: &[Statement]) -> Result<Vec<Vec<Row>>> {
+        let transaction = self.connection.unchecked_transaction().map_err(storage)?;
+        let results = statements
+            .iter()
+            .map(|statement| self.run_statement(statement))
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(storage)?;
+        transaction.commit().map_err(storage)?;
+        Ok(results)
     }
 }

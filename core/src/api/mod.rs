@@ -8,6 +8,8 @@
 //! rules, the visitor's rate limit, spam rules, customer token, Turnstile (when the site
 //! asks for it), copied comments; only then does it write.
 
+mod reviews;
+
 use serde::Serialize;
 
 use crate::error::{Error, Result};
@@ -60,6 +62,8 @@ pub struct ApiRequest<'a> {
     pub content_type: Option<&'a str>,
     /// The client's address (`CF-Connecting-IP`), only ever used hashed, as a rate-limit key.
     pub client_address: Option<&'a str>,
+    /// The `If-None-Match` header, to answer an unchanged cacheable read with 304.
+    pub if_none_match: Option<&'a str>,
     /// The raw body (empty for GET).
     pub body: &'a [u8],
     /// The time of the request, Unix milliseconds.
@@ -90,6 +94,39 @@ impl ApiResponse {
             body: serde_json::to_string(body).unwrap_or_default(),
             log: None,
         }
+    }
+
+    /// A non-JSON answer (HTML, JSON-LD) with its media type.
+    fn text(status: u16, content_type: &str, body: String) -> ApiResponse {
+        ApiResponse {
+            status,
+            headers: vec![
+                ("content-type", content_type.to_owned()),
+                ("cache-control", "no-store".to_owned()),
+            ],
+            body,
+            log: None,
+        }
+    }
+
+    /// Makes a read cacheable for `cache_control`, with an `ETag` of its body; answers
+    /// 304 with no body when the client already holds this very version.
+    fn cacheable(mut self, cache_control: &str, if_none_match: Option<&str>) -> ApiResponse {
+        let digest = crate::site::hex_sha256(self.body.as_bytes());
+        let etag = format!("\"{}\"", &digest[..32]);
+        self.set_header("cache-control", cache_control.to_owned());
+        let unchanged = if_none_match.is_some_and(|tags| {
+            tags.split(',')
+                .map(|tag| tag.trim().trim_start_matches("W/"))
+                .any(|tag| tag == etag || tag == "*")
+        });
+        self.set_header("etag", etag);
+        if unchanged {
+            self.status = 304;
+            self.body.clear();
+            self.headers.retain(|(name, _)| *name != "content-type");
+        }
+        self
     }
 
     /// The JSON error answer for `error`, with its cause kept for the logs if internal.
@@ -125,49 +162,89 @@ impl ApiResponse {
 /// Who may call a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Access {
-    /// Widgets on the site's allowed origins.
+    /// Widgets on the site's allowed origins, and brand servers for public reads.
     Public,
     /// The brand, with its admin token.
     Admin,
 }
 
-/// The routes under `/v1/sites/{site}/`.
+/// The routes under `/v1/sites/{site}/`, with their path parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Endpoint {
+enum Endpoint<'a> {
     Config,
     Nps,
     NpsSummary,
     ThemeReport,
+    /// `GET` lists published reviews, `POST` writes one.
+    ProductReviews(&'a str),
+    ProductReviewsJsonLd(&'a str),
+    ProductReviewsHtml(&'a str),
+    ReviewHelpful {
+        product: &'a str,
+        review: &'a str,
+    },
+    ReviewQueue,
+    ReviewModeration(&'a str),
+    ReviewReply(&'a str),
 }
 
-impl Endpoint {
-    fn parse(rest: &[&str]) -> Option<Endpoint> {
-        match rest {
+impl<'a> Endpoint<'a> {
+    fn parse(rest: &[&'a str]) -> Option<Endpoint<'a>> {
+        match *rest {
             ["config"] => Some(Endpoint::Config),
             ["nps"] => Some(Endpoint::Nps),
             ["nps", "summary"] => Some(Endpoint::NpsSummary),
             ["theme"] => Some(Endpoint::ThemeReport),
+            ["products", product, "reviews"] => Some(Endpoint::ProductReviews(product)),
+            ["products", product, "reviews.jsonld"] => {
+                Some(Endpoint::ProductReviewsJsonLd(product))
+            }
+            ["products", product, "reviews.html"] => Some(Endpoint::ProductReviewsHtml(product)),
+            ["products", product, "reviews", review, "helpful"] => {
+                Some(Endpoint::ReviewHelpful { product, review })
+            }
+            ["reviews"] => Some(Endpoint::ReviewQueue),
+            ["reviews", review, "moderation"] => Some(Endpoint::ReviewModeration(review)),
+            ["reviews", review, "reply"] => Some(Endpoint::ReviewReply(review)),
             _ => None,
         }
     }
 
-    fn method(self) -> &'static str {
+    fn methods(self) -> &'static [&'static str] {
         match self {
-            Endpoint::Config | Endpoint::NpsSummary | Endpoint::ThemeReport => "GET",
-            Endpoint::Nps => "POST",
+            Endpoint::Config
+            | Endpoint::NpsSummary
+            | Endpoint::ThemeReport
+            | Endpoint::ProductReviewsJsonLd(_)
+            | Endpoint::ProductReviewsHtml(_)
+            | Endpoint::ReviewQueue => &["GET"],
+            Endpoint::Nps
+            | Endpoint::ReviewHelpful { .. }
+            | Endpoint::ReviewModeration(_)
+            | Endpoint::ReviewReply(_) => &["POST"],
+            Endpoint::ProductReviews(_) => &["GET", "POST"],
         }
     }
 
     fn access(self) -> Access {
         match self {
-            Endpoint::Config | Endpoint::Nps => Access::Public,
-            Endpoint::NpsSummary | Endpoint::ThemeReport => Access::Admin,
+            Endpoint::Config
+            | Endpoint::Nps
+            | Endpoint::ProductReviews(_)
+            | Endpoint::ProductReviewsJsonLd(_)
+            | Endpoint::ProductReviewsHtml(_)
+            | Endpoint::ReviewHelpful { .. } => Access::Public,
+            Endpoint::NpsSummary
+            | Endpoint::ThemeReport
+            | Endpoint::ReviewQueue
+            | Endpoint::ReviewModeration(_)
+            | Endpoint::ReviewReply(_) => Access::Admin,
         }
     }
 }
 
 /// Splits `/v1/sites/{site}/...` into the site key and the endpoint.
-fn route(path: &str) -> Result<(&str, Endpoint)> {
+fn route(path: &str) -> Result<(&str, Endpoint<'_>)> {
     let segments: Vec<&str> = path.trim_end_matches('/').split('/').skip(1).collect();
     match segments.as_slice() {
         ["v1", "sites", site, rest @ ..] => {
@@ -220,7 +297,7 @@ async fn handle_inner<S: Store, L: RateLimiter, H: HumanCheck>(
 ) -> Result<ApiResponse> {
     let (site_key, endpoint) = route(request.path)?;
     let preflight = request.method == "OPTIONS";
-    if !preflight && request.method != endpoint.method() {
+    if !preflight && !endpoint.methods().contains(&request.method) {
         return Err(Error::MethodNotAllowed);
     }
     if request.body.len() > MAX_BODY_BYTES {
@@ -238,7 +315,8 @@ async fn handle_inner<S: Store, L: RateLimiter, H: HumanCheck>(
         return preflight_response(endpoint, origin_allowed.is_some(), request.origin);
     }
     let client = limits::client_key(&site.key, request.client_address);
-    if endpoint.method() == "POST" {
+    let writes = request.method == "POST";
+    if writes {
         within(limiter, Limit::ClientWrites, &client).await?;
         within(limiter, Limit::SiteWrites, &site.key).await?;
     } else {
@@ -249,15 +327,15 @@ async fn handle_inner<S: Store, L: RateLimiter, H: HumanCheck>(
             Some(origin) if origin_allowed.is_none() => {
                 return Err(Error::OriginNotAllowed(origin.to_owned()));
             }
-            None if endpoint.method() == "POST" => return Err(Error::OriginRequired),
+            None if writes => return Err(Error::OriginRequired),
             _ => {}
         }
     } else {
         require_admin(&site, request.authorization)?;
     }
 
-    match endpoint {
-        Endpoint::Config => {
+    match (endpoint, writes) {
+        (Endpoint::Config, _) => {
             let mut response = ApiResponse::json(200, &site.public_config());
             response.set_header(
                 "cache-control",
@@ -265,9 +343,29 @@ async fn handle_inner<S: Store, L: RateLimiter, H: HumanCheck>(
             );
             Ok(response)
         }
-        Endpoint::Nps => submit_nps(request, &site, store, limiter, human).await,
-        Endpoint::NpsSummary => nps_summary(request, &site, store).await,
-        Endpoint::ThemeReport => Ok(ApiResponse::json(
+        (Endpoint::Nps, _) => submit_nps(request, &site, store, limiter, human).await,
+        (Endpoint::NpsSummary, _) => nps_summary(request, &site, store).await,
+        (Endpoint::ProductReviews(product), true) => {
+            reviews::submit(request, &site, product, store, limiter, human).await
+        }
+        (Endpoint::ProductReviews(product), false) => {
+            reviews::list(request, &site, product, store).await
+        }
+        (Endpoint::ProductReviewsJsonLd(product), _) => {
+            reviews::json_ld(request, &site, product, store).await
+        }
+        (Endpoint::ProductReviewsHtml(product), _) => {
+            reviews::html(request, &site, product, store).await
+        }
+        (Endpoint::ReviewHelpful { product, review }, _) => {
+            reviews::helpful(request, &site, product, review, store, limiter).await
+        }
+        (Endpoint::ReviewQueue, _) => reviews::queue(request, &site, store).await,
+        (Endpoint::ReviewModeration(review), _) => {
+            reviews::moderate(request, &site, review, store).await
+        }
+        (Endpoint::ReviewReply(review), _) => reviews::reply(request, &site, review, store).await,
+        (Endpoint::ThemeReport, _) => Ok(ApiResponse::json(
             200,
             &ThemeReport {
                 contrast_warnings: site.config.theme.contrast_warnings(),
@@ -278,7 +376,7 @@ async fn handle_inner<S: Store, L: RateLimiter, H: HumanCheck>(
 }
 
 fn preflight_response(
-    endpoint: Endpoint,
+    endpoint: Endpoint<'_>,
     allowed: bool,
     origin: Option<&str>,
 ) -> Result<ApiResponse> {
@@ -293,7 +391,7 @@ fn preflight_response(
         headers: vec![
             (
                 "access-control-allow-methods",
-                format!("{}, OPTIONS", endpoint.method()),
+                format!("{}, OPTIONS", endpoint.methods().join(", ")),
             ),
             (
                 "access-control-allow-headers",
@@ -321,6 +419,7 @@ fn require_admin(site: &Site, authorization: Option<&str>) -> Result<()> {
     }
 }
 
+/// Refuses requests whose `Content-Type` is not JSON.
 fn require_json(content_type: Option<&str>) -> Result<()> {
     let essence = content_type
         .and_then(|value| value.split(';').next())
@@ -357,6 +456,8 @@ fn parse_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T> {
             Error::field(&backticked, format!("unknown field {backticked}"))
         } else if path == "score" {
             validate::score_error()
+        } else if path == "rating" {
+            crate::review::rating_error()
         } else {
             Error::field(&path, format!("{path}: {message}"))
         }
@@ -384,31 +485,29 @@ async fn submit_nps<S: Store, L: RateLimiter, H: HumanCheck>(
         comment.as_deref(),
         submission.elapsed_ms,
     )?;
-    let customer_id = match submission.customer_token.as_deref().map(str::trim) {
-        Some(token) if !token.is_empty() => Some(
-            token::verify(
-                token,
-                site.customer_token_secret(),
-                request.now_ms.div_euclid(1000),
-            )?
-            .sub,
-        ),
-        _ => None,
-    };
-    if let Some((_, secret)) = site.turnstile() {
-        let token = submission.turnstile_token.as_deref().unwrap_or_default();
-        let passes = !token.is_empty() && human.passes(secret, token, request.client_address).await;
-        if !passes {
-            // A Turnstile token is good once: the retry of an answer already stored
-            // carries a spent one, and must still get the first answer back.
-            return match store
-                .find_nps(&site.key, &submission.idempotency_key)
-                .await?
-            {
-                Some(stored) => Ok(ApiResponse::json(200, &NpsCreated::from(stored))),
-                None => Err(Error::HumanCheckFailed),
-            };
-        }
+    let customer_id = customer_claims(
+        submission.customer_token.as_deref(),
+        site,
+        request.now_ms,
+    )?
+    .map(|claims| claims.sub);
+    let human = human_passes(
+        site,
+        human,
+        submission.turnstile_token.as_deref(),
+        request.client_address,
+    )
+    .await;
+    if !human {
+        // A Turnstile token is good once: the retry of an answer already stored
+        // carries a spent one, and must still get the first answer back.
+        return match store
+            .find_nps(&site.key, &submission.idempotency_key)
+            .await?
+        {
+            Some(stored) => Ok(ApiResponse::json(200, &NpsCreated::from(stored))),
+            None => Err(Error::HumanCheckFailed),
+        };
     }
     let comment_hash = comment.as_deref().and_then(spam::comment_fingerprint);
     if let Some(hash) = &comment_hash {
@@ -437,6 +536,48 @@ async fn submit_nps<S: Store, L: RateLimiter, H: HumanCheck>(
         Recorded::Created(stored) => ApiResponse::json(201, &NpsCreated::from(stored)),
         Recorded::Replayed(stored) => ApiResponse::json(200, &NpsCreated::from(stored)),
     })
+}
+
+/// The query parameters, first value of each name winning.
+fn query_params(query: &str) -> std::collections::BTreeMap<String, String> {
+    let mut params = std::collections::BTreeMap::new();
+    for (name, value) in form_urlencoded::parse(query.as_bytes()) {
+        params
+            .entry(name.into_owned())
+            .or_insert_with(|| value.into_owned());
+    }
+    params
+}
+
+/// The verified customer token's claims, if the request carries one: a token that is
+/// present but forged or expired is refused, never ignored.
+fn customer_claims(
+    token: Option<&str>,
+    site: &Site,
+    now_ms: i64,
+) -> Result<Option<token::CustomerClaims>> {
+    match token.map(str::trim) {
+        Some(token) if !token.is_empty() => Ok(Some(token::verify(
+            token,
+            site.customer_token_secret(),
+            now_ms.div_euclid(1000),
+        )?)),
+        _ => Ok(None),
+    }
+}
+
+/// Whether the Turnstile check passes, or is off for this site.
+async fn human_passes<H: HumanCheck>(
+    site: &Site,
+    human: &H,
+    token: Option<&str>,
+    client_address: Option<&str>,
+) -> bool {
+    let Some((_, secret)) = site.turnstile() else {
+        return true;
+    };
+    let token = token.unwrap_or_default();
+    !token.is_empty() && human.passes(secret, token, client_address).await
 }
 
 async fn nps_summary<S: Store>(

@@ -1,0 +1,299 @@
+//! What search engines and script-less crawlers read: schema.org `Product` JSON-LD with
+//! `aggregateRating` and `review`, and a server-rendered HTML fragment of the same reviews
+//! that a brand's server can put into its page. The widget inserts the same JSON-LD, and
+//! takes over the fragment (see `data-portevoix-initial`) instead of drawing it twice.
+
+use serde_json::{Value, json};
+
+use crate::copy::{Copy, Text};
+use crate::review::STARS;
+use crate::wire::{PublicReview, ReviewPage};
+
+/// The `data-` attribute of the JSON-LD script, naming its product, so a widget finds the
+/// one a server already put in the page instead of adding a second.
+pub const JSON_LD_ATTRIBUTE: &str = "data-portevoix-jsonld";
+/// The `data-` attribute of the script carrying the fragment's [`ReviewPage`] as JSON.
+pub const INITIAL_ATTRIBUTE: &str = "data-portevoix-initial";
+
+/// `YYYY-MM-DD` (UTC) of a Unix-ms time, as schema.org dates are written.
+pub fn iso_day(ms: i64) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))
+        .ok()
+        .and_then(|moment| moment.format(&format).ok())
+        .unwrap_or_default()
+}
+
+/// Stars as text, e.g. `★★★★☆`, for places where no styling can be relied on.
+pub fn star_text(rating: u8) -> String {
+    STARS
+        .map(|star| if star <= rating { '★' } else { '☆' })
+        .collect()
+}
+
+fn review_json(review: &PublicReview) -> Value {
+    json!({
+        "@type": "Review",
+        "name": review.title,
+        "reviewBody": review.text,
+        "datePublished": iso_day(review.created_at),
+        "author": { "@type": "Person", "name": review.author_name },
+        "reviewRating": {
+            "@type": "Rating",
+            "ratingValue": review.rating,
+            "bestRating": 5,
+            "worstRating": 1
+        }
+    })
+}
+
+/// The schema.org `Product` for a page of reviews. `aggregateRating` is left out while
+/// there is no published review: search engines reject a rating of nothing.
+pub fn json_ld(page: &ReviewPage, product_name: Option<&str>) -> Value {
+    let name = product_name
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+        .unwrap_or(&page.product);
+    let mut product = json!({
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": name,
+        "sku": page.product,
+    });
+    if let (Some(average), Some(object)) = (page.summary.average, product.as_object_mut()) {
+        object.insert(
+            "aggregateRating".into(),
+            json!({
+                "@type": "AggregateRating",
+                "ratingValue": average,
+                "reviewCount": page.summary.count,
+                "bestRating": 5,
+                "worstRating": 1
+            }),
+        );
+        object.insert(
+            "review".into(),
+            Value::Array(page.reviews.iter().map(review_json).collect()),
+        );
+    }
+    product
+}
+
+/// JSON safe to put between `<script>` tags: `<`, `>`, `&` and the JavaScript line
+/// separators are escaped, so no text inside can close the script.
+pub fn script_json(value: &impl serde::Serialize) -> String {
+    serde_json::to_string(value)
+        .unwrap_or_default()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
+}
+
+/// Text made safe for HTML content and quoted attribute values.
+pub fn escape_html(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for character in text.chars() {
+        match character {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#39;"),
+            other => escaped.push(other),
+        }
+    }
+    escaped
+}
+
+/// An average as the language writes it: `4.3` in English, `4,3` in French.
+pub fn format_average(average: f64, copy: &Copy) -> String {
+    format!("{average:.1}").replace('.', &copy.text(Text::DecimalSeparator))
+}
+
+/// "12 reviews" / "1 review".
+pub fn count_text(count: u64, copy: &Copy) -> String {
+    let text = if count == 1 {
+        Text::ReviewCountOne
+    } else {
+        Text::ReviewCountOther
+    };
+    copy.text_with(text, &[("count", &count.to_string())])
+}
+
+/// The server-rendered fragment: heading, summary, the page's reviews with their brand
+/// replies, the JSON-LD, and the page as JSON for the widget to take over. Every text
+/// written by a visitor or the brand is escaped.
+pub fn html_fragment(page: &ReviewPage, product_name: Option<&str>, copy: &Copy) -> String {
+    let mut html = format!(
+        "<section class=\"pv-reviews\" lang=\"{lang}\" data-portevoix-reviews=\"{product}\">\
+         <script type=\"application/ld+json\" {JSON_LD_ATTRIBUTE}=\"{product}\">{json_ld}</script>\
+         <script type=\"application/json\" {INITIAL_ATTRIBUTE}>{initial}</script>\
+         <h2>{heading}</h2>",
+        lang = copy.locale().tag(),
+        product = escape_html(&page.product),
+        json_ld = script_json(&json_ld(page, product_name)),
+        initial = script_json(page),
+        heading = escape_html(&copy.text(Text::ReviewHeading)),
+    );
+    match page.summary.average {
+        Some(average) => html.push_str(&format!(
+            "<p class=\"pv-reviews-summary\"><span role=\"img\" aria-label=\"{label}\">{stars}</span> \
+             {average_text} · {count}</p>",
+            label = escape_html(&copy.text_with(
+                Text::ReviewAverage,
+                &[("average", &format_average(average, copy))]
+            )),
+            stars = star_text(average.round() as u8),
+            average_text = escape_html(&copy.text_with(
+                Text::ReviewAverage,
+                &[("average", &format_average(average, copy))]
+            )),
+            count = escape_html(&count_text(page.summary.count, copy)),
+        )),
+        None => html.push_str(&format!(
+            "<p class=\"pv-reviews-summary\">{}</p>",
+            escape_html(&copy.text(Text::ReviewNone))
+        )),
+    }
+    html.push_str("<ol class=\"pv-reviews-list\">");
+    for review in &page.reviews {
+        html.push_str(&format!(
+            "<li><article><p><span role=\"img\" aria-label=\"{label}\">{stars}</span> \
+             <strong>{title}</strong></p><p>{text}</p><p>{author} · \
+             <time datetime=\"{day}\">{day}</time>{verified}</p>",
+            label = escape_html(
+                &copy.text_with(Text::ReviewRated, &[("rating", &review.rating.to_string())])
+            ),
+            stars = star_text(review.rating),
+            title = escape_html(&review.title),
+            text = escape_html(&review.text),
+            author = escape_html(&review.author_name),
+            day = iso_day(review.created_at),
+            verified = if review.verified {
+                format!(" · {}", escape_html(&copy.text(Text::ReviewVerified)))
+            } else {
+                String::new()
+            },
+        ));
+        if let Some(reply) = &review.reply {
+            html.push_str(&format!(
+                "<blockquote><p><strong>{from}</strong></p><p>{text}</p></blockquote>",
+                from = escape_html(&copy.text(Text::ReviewReply)),
+                text = escape_html(&reply.text),
+            ));
+        }
+        html.push_str("</article></li>");
+    }
+    html.push_str("</ol></section>");
+    html
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::locale::Locale;
+    use crate::review::ReviewSort;
+    use crate::wire::{BrandReply, ReviewSummary};
+
+    const HOSTILE: &str = "<img src=x onerror=alert(1)></script><script>alert(2)</script>";
+
+    fn page(reviews: Vec<PublicReview>) -> ReviewPage {
+        let count = reviews.len() as u64;
+        let sum: u64 = reviews.iter().map(|review| u64::from(review.rating)).sum();
+        ReviewPage {
+            product: "tent-2p".into(),
+            sort: ReviewSort::Newest,
+            summary: ReviewSummary {
+                count,
+                average: (count > 0).then(|| sum as f64 / count as f64),
+                histogram: BTreeMap::new(),
+            },
+            reviews,
+            next_cursor: None,
+        }
+    }
+
+    fn review(rating: u8, text: &str) -> PublicReview {
+        PublicReview {
+            id: "0123456789abcdef0123456789abcdef".into(),
+            rating,
+            title: "Solide".into(),
+            text: text.into(),
+            author_name: "Camille".into(),
+            verified: true,
+            created_at: 1_764_500_000_000,
+            helpful_count: 0,
+            reply: Some(BrandReply {
+                text: "Merci Camille !".into(),
+                created_at: 1_764_600_000_000,
+            }),
+        }
+    }
+
+    #[test]
+    fn json_ld_is_a_schema_org_product_with_its_rating() {
+        let ld = json_ld(
+            &page(vec![review(5, "Parfait"), review(4, "Bien")]),
+            Some("Tente Cairn 2"),
+        );
+        assert_eq!(ld["@context"], "https://schema.org");
+        assert_eq!(ld["@type"], "Product");
+        assert_eq!(ld["name"], "Tente Cairn 2");
+        assert_eq!(ld["aggregateRating"]["@type"], "AggregateRating");
+        assert_eq!(ld["aggregateRating"]["ratingValue"], 4.5);
+        assert_eq!(ld["aggregateRating"]["reviewCount"], 2);
+        assert_eq!(ld["review"][0]["@type"], "Review");
+        assert_eq!(ld["review"][0]["reviewRating"]["ratingValue"], 5);
+        assert_eq!(ld["review"][0]["author"]["name"], "Camille");
+        assert_eq!(ld["review"][0]["datePublished"], "2025-11-30");
+    }
+
+    #[test]
+    fn a_product_without_reviews_claims_no_rating() {
+        let ld = json_ld(&page(Vec::new()), None);
+        assert_eq!(ld["name"], "tent-2p");
+        assert!(ld.get("aggregateRating").is_none());
+        assert!(ld.get("review").is_none());
+    }
+
+    #[test]
+    fn script_json_cannot_close_its_script() {
+        let escaped = script_json(&json!({ "text": HOSTILE }));
+        assert!(!escaped.contains('<'));
+        assert!(!escaped.contains('>'));
+        let back: Value = serde_json::from_str(&escaped).expect("still JSON");
+        assert_eq!(back["text"], HOSTILE);
+    }
+
+    #[test]
+    fn the_fragment_escapes_every_visitor_text() {
+        let copy = Copy::new(Locale::EN, "Cairn", &BTreeMap::new());
+        let mut hostile = review(1, HOSTILE);
+        hostile.title = HOSTILE.into();
+        hostile.author_name = HOSTILE.into();
+        let html = html_fragment(&page(vec![hostile]), Some(HOSTILE), &copy);
+        assert!(!html.contains("<img"));
+        assert!(!html.contains("<script>alert"));
+        assert_eq!(html.matches("<script").count(), 2, "only our two scripts");
+        assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"));
+    }
+
+    #[test]
+    fn the_fragment_speaks_the_language_it_is_asked_in() {
+        let french = Locale::from_tag("fr").expect("French is shipped");
+        let copy = Copy::new(french, "Cairn", &BTreeMap::new());
+        let html = html_fragment(
+            &page(vec![review(5, "Parfait"), review(4, "Bien")]),
+            None,
+            &copy,
+        );
+        assert!(html.contains("lang=\"fr\""));
+        assert!(html.contains("4,5"), "{html}");
+        assert!(html.contains("Achat vérifié"), "{html}");
+        assert!(html.contains("Merci Camille !"));
+    }
+}
