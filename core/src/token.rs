@@ -96,9 +96,10 @@ pub fn verify(token: &str, secret: &[u8], now_seconds: i64) -> Result<CustomerCl
         serde_json::from_slice(&payload).map_err(|_| Error::InvalidCustomerToken)?;
     let sub_ok =
         !claims.sub.trim().is_empty() && claims.sub.chars().count() <= MAX_CUSTOMER_ID_CHARS;
-    let orders_ok = claims.orders.iter().all(|order| {
-        !order.id.trim().is_empty() && order.id.chars().count() <= MAX_ORDER_ID_CHARS
-    });
+    let orders_ok = claims
+        .orders
+        .iter()
+        .all(|order| !order.id.trim().is_empty() && order.id.chars().count() <= MAX_ORDER_ID_CHARS);
     if !sub_ok || !orders_ok {
         return Err(Error::InvalidCustomerToken);
     }

@@ -8,8 +8,8 @@ use portevoix_core::token::{CustomerClaims, sign};
 use portevoix_core::wire::{NpsCreated, NpsSummary, PublicSiteConfig, ThemeReport};
 use serde_json::{Value, json};
 use support::{
-    ADMIN_TOKEN, CUSTOMER_SECRET, FakeTurnstile, HUMAN_TOKEN, MemoryLimiter, NOW_MS, ORIGIN,
-    SITE, SqliteStore, error_of, request, run,
+    ADMIN_TOKEN, CUSTOMER_SECRET, FakeTurnstile, HUMAN_TOKEN, MemoryLimiter, NOW_MS, ORIGIN, SITE,
+    SqliteStore, error_of, request, run,
 };
 
 fn post_nps(store: &SqliteStore, body: &Value) -> ApiResponse {

@@ -485,12 +485,8 @@ async fn submit_nps<S: Store, L: RateLimiter, H: HumanCheck>(
         comment.as_deref(),
         submission.elapsed_ms,
     )?;
-    let customer_id = customer_claims(
-        submission.customer_token.as_deref(),
-        site,
-        request.now_ms,
-    )?
-    .map(|claims| claims.sub);
+    let customer_id = customer_claims(submission.customer_token.as_deref(), site, request.now_ms)?
+        .map(|claims| claims.sub);
     let human = human_passes(
         site,
         human,

@@ -2,8 +2,8 @@
 //! servers fetch crawler markup; the brand moderates and replies.
 
 use super::{
-    ApiRequest, ApiResponse, customer_claims, human_passes, parse_body, query_params,
-    require_json, within,
+    ApiRequest, ApiResponse, customer_claims, human_passes, parse_body, query_params, require_json,
+    within,
 };
 use crate::copy::Copy;
 use crate::error::{Error, Result};
@@ -74,11 +74,7 @@ pub(super) async fn submit<S: Store, L: RateLimiter, H: HumanCheck>(
         Some(&body),
         submission.elapsed_ms,
     )?;
-    let claims = customer_claims(
-        submission.customer_token.as_deref(),
-        site,
-        request.now_ms,
-    )?;
+    let claims = customer_claims(submission.customer_token.as_deref(), site, request.now_ms)?;
     let human = human_passes(
         site,
         human,
@@ -315,7 +311,6 @@ pub(super) async fn reply<S: Store>(
     require_json(request.content_type)?;
     let reply: ReplySubmission = parse_body(request.body)?;
     let text = review::text_field("text", &reply.text, 1, review::MAX_REPLY_CHARS)?;
-    let review =
-        review_store::reply(store, &site.key, review_id, &text, request.now_ms).await?;
+    let review = review_store::reply(store, &site.key, review_id, &text, request.now_ms).await?;
     Ok(ApiResponse::json(200, &review))
 }

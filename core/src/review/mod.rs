@@ -261,8 +261,10 @@ pub fn product_id(value: &str) -> Result<()> {
 
 /// A review id from a URL: the lowercase hex ids the store makes.
 pub fn review_id(value: &str) -> Result<()> {
-    let valid =
-        value.len() == 32 && value.bytes().all(|byte| matches!(byte, b'0'..=b'9' | b'a'..=b'f'));
+    let valid = value.len() == 32
+        && value
+            .bytes()
+            .all(|byte| matches!(byte, b'0'..=b'9' | b'a'..=b'f'));
     if valid {
         Ok(())
     } else {
@@ -305,7 +307,10 @@ pub fn text_field(field: &str, value: &str, min: usize, max: usize) -> Result<St
             format!("{field} must be at most {max} characters"),
         ));
     }
-    if trimmed.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
+    if trimmed
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
+    {
         return Err(Error::field(
             field,
             format!("{field} must not contain control characters"),
@@ -404,7 +409,10 @@ mod tests {
     #[test]
     fn histogram_keys_are_the_stars() {
         let histogram = aggregate([1, 0, 2, 0, 7]).histogram();
-        assert_eq!(histogram.keys().copied().collect::<Vec<_>>(), [1, 2, 3, 4, 5]);
+        assert_eq!(
+            histogram.keys().copied().collect::<Vec<_>>(),
+            [1, 2, 3, 4, 5]
+        );
         assert_eq!(histogram[&5], 7);
         assert_eq!(histogram[&3], 2);
     }
@@ -480,7 +488,11 @@ mod tests {
 
     #[test]
     fn emails_follow_the_html_rule() {
-        for good in ["camille@cairn.example", "a.b+c@x.co", "  o'neil@mail.example  "] {
+        for good in [
+            "camille@cairn.example",
+            "a.b+c@x.co",
+            "  o'neil@mail.example  ",
+        ] {
             assert!(email(good).is_ok(), "{good}");
         }
         for bad in [

@@ -125,10 +125,8 @@ pub mod sql {
     }
 
     /// Newest first.
-    pub const PAGE_NEWEST: &str = published_page!(
-        "(created_at, id) < (?5, ?6)",
-        "created_at DESC, id DESC"
-    );
+    pub const PAGE_NEWEST: &str =
+        published_page!("(created_at, id) < (?5, ?6)", "created_at DESC, id DESC");
     /// Most helpful first, newest among equals.
     pub const PAGE_HELPFUL: &str = published_page!(
         "(helpful_count, created_at, id) < (?4, ?5, ?6)",

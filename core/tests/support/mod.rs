@@ -11,13 +11,13 @@ use std::path::Path;
 
 use portevoix_core::api::{ApiRequest, ApiResponse, handle};
 use portevoix_core::limits::{Limit, RateLimiter};
-use portevoix_core::wire::ErrorBody;
 use portevoix_core::nps::NpsCounts;
 use portevoix_core::site::hex_sha256;
 use portevoix_core::spam::HumanCheck;
 use portevoix_core::store::{
     NewNpsAnswer, Param, Recorded, Row, SiteRow, Statement, Store, StoredNps, sql,
 };
+use portevoix_core::wire::ErrorBody;
 use portevoix_core::{Error, Result};
 use rusqlite::types::{ToSqlOutput, Value as SqlValue, ValueRef};
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
