@@ -50,9 +50,13 @@ export async function startStack() {
     return response.json();
   }
 
-  /** A customer token signed with the site secret, as a brand's server makes it. */
-  function customerToken(sub, expiresInSeconds = 3600, signingSecret = customerSecret) {
-    const payload = Buffer.from(JSON.stringify({ sub, exp: Math.floor(Date.now() / 1000) + expiresInSeconds })).toString('base64url');
+  /**
+   * A customer token signed with the site secret, as a brand's server makes it; `orders`
+   * ([{ id, products }]) makes reviews of those products verified purchases.
+   */
+  function customerToken(sub, expiresInSeconds = 3600, signingSecret = customerSecret, orders = []) {
+    const claims = { sub, exp: Math.floor(Date.now() / 1000) + expiresInSeconds, orders };
+    const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
     const signature = createHmac('sha256', signingSecret).update(`v1.${payload}`).digest('base64url');
     return `v1.${payload}.${signature}`;
   }
@@ -62,7 +66,18 @@ export async function startStack() {
     rmSync(state, { recursive: true, force: true });
   }
 
-  return { site, sites, state, api, worker, demo, demoOrigin, adminToken, query, summary, customerToken, stop };
+  /** A request to an admin route, with the admin token. */
+  async function admin(path, { method = 'GET', body } = {}) {
+    const response = await fetch(`${api}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : null };
+  }
+
+  return { site, sites, state, api, worker, demo, demoOrigin, adminToken, query, summary, customerToken, admin, stop };
 }
 
 /** The Turnstile token the stand-in siteverify accepts. */
