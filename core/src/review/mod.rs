@@ -4,6 +4,7 @@
 //! Storage lives in [`store`] (the SQL and the triggers that keep the aggregate up to date
 //! on write), search-engine and crawler markup in [`markup`].
 
+pub mod form;
 pub mod markup;
 pub mod store;
 

@@ -1,0 +1,374 @@
+//! The state of one `<pv-review>` form, pure so that every transition and every field
+//! rule the visitor meets is tested natively. The widget only draws it and sends it.
+
+use crate::copy::Text;
+use crate::review::{self, ReviewStatus};
+
+/// The form's text inputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    /// The star radio group.
+    Rating,
+    /// The title input.
+    Title,
+    /// The review text.
+    Text,
+    /// The display name.
+    AuthorName,
+    /// The optional email.
+    Email,
+    /// The consent box that goes with the email.
+    Consent,
+}
+
+impl Field {
+    /// The `id` of the input in the widget, and the wire field the worker names in errors.
+    pub fn id(self) -> &'static str {
+        match self {
+            Field::Rating => "rating",
+            Field::Title => "title",
+            Field::Text => "text",
+            Field::AuthorName => "author_name",
+            Field::Email => "email",
+            Field::Consent => "email_consent",
+        }
+    }
+
+    /// The message shown under the field when its value breaks a rule.
+    pub fn problem(self) -> Text {
+        match self {
+            Field::Rating => Text::ReviewErrorRating,
+            Field::Title => Text::ReviewErrorTitle,
+            Field::Text => Text::ReviewErrorText,
+            Field::AuthorName => Text::ReviewErrorName,
+            Field::Email => Text::ReviewErrorEmail,
+            Field::Consent => Text::ReviewErrorConsent,
+        }
+    }
+
+    /// The field a worker error names, if it is one of the form's.
+    pub fn from_wire(name: &str) -> Option<Field> {
+        [
+            Field::Rating,
+            Field::Title,
+            Field::Text,
+            Field::AuthorName,
+            Field::Email,
+            Field::Consent,
+        ]
+        .into_iter()
+        .find(|field| field.id() == name)
+    }
+}
+
+/// Where the form is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Phase {
+    /// The visitor is writing.
+    Editing,
+    /// The review is on its way.
+    Sending,
+    /// The network failed; the review is saved and resent with the same key.
+    WaitingToRetry,
+    /// Stored, with the status the worker gave it.
+    Sent(ReviewStatus),
+}
+
+/// Why the worker refused the last attempt, in the visitor's terms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// A field broke a rule the widget could not check (or checked differently).
+    Field(Field),
+    /// This customer already reviewed this product.
+    AlreadyReviewed,
+    /// The customer token is forged or expired: the page must sign in again.
+    Token,
+    /// Anything else; the details went to the page's developer.
+    Other,
+}
+
+impl Refusal {
+    /// Reads a worker error's code and field.
+    pub fn from_error(code: &str, field: Option<&str>) -> Refusal {
+        match code {
+            "already_reviewed" => Refusal::AlreadyReviewed,
+            "invalid_customer_token" | "customer_token_expired" => Refusal::Token,
+            "invalid_field" => field
+                .and_then(Field::from_wire)
+                .map_or(Refusal::Other, Refusal::Field),
+            _ => Refusal::Other,
+        }
+    }
+}
+
+/// Everything the visitor and the network can do to the form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormAction {
+    /// Stars chosen.
+    PickRating(u8),
+    /// A text input changed.
+    Edit(Field, String),
+    /// The consent box changed.
+    Consent(bool),
+    /// Send pressed; `fresh_key` is used unless a retry key is pending.
+    Submit {
+        /// A new random idempotency key, used only for a first attempt.
+        fresh_key: String,
+    },
+    /// The worker stored the review (or had already).
+    Stored(ReviewStatus),
+    /// The worker refused it: nothing stored, the visitor may fix it.
+    Refused(Refusal),
+    /// The review may not have arrived: keep the key, retry.
+    NetworkFailed,
+}
+
+/// The review form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewForm {
+    /// Chosen stars.
+    pub rating: Option<u8>,
+    /// As typed.
+    pub title: String,
+    /// As typed.
+    pub text: String,
+    /// As typed.
+    pub author_name: String,
+    /// As typed.
+    pub email: String,
+    /// The consent box.
+    pub consent: bool,
+    /// Where the form is.
+    pub phase: Phase,
+    /// The key of the review in flight, kept across retries.
+    pub idempotency_key: Option<String>,
+    /// True once the visitor tried to send: problems are shown from then on, not while
+    /// they type their first word.
+    pub tried: bool,
+    /// The worker's last refusal.
+    pub refusal: Option<Refusal>,
+}
+
+impl Default for ReviewForm {
+    fn default() -> Self {
+        ReviewForm {
+            rating: None,
+            title: String::new(),
+            text: String::new(),
+            author_name: String::new(),
+            email: String::new(),
+            consent: false,
+            phase: Phase::Editing,
+            idempotency_key: None,
+            tried: false,
+            refusal: None,
+        }
+    }
+}
+
+impl ReviewForm {
+    /// The fields whose value the worker would refuse, in form order.
+    pub fn problems(&self) -> Vec<Field> {
+        let mut problems = Vec::new();
+        if self.rating.is_none_or(|rating| review::rating(rating).is_err()) {
+            problems.push(Field::Rating);
+        }
+        if review::text_field("title", &self.title, 1, review::MAX_TITLE_CHARS).is_err() {
+            problems.push(Field::Title);
+        }
+        let text = review::text_field(
+            "text",
+            &self.text,
+            review::MIN_TEXT_CHARS,
+            review::MAX_TEXT_CHARS,
+        );
+        if text.is_err() {
+            problems.push(Field::Text);
+        }
+        let name = review::text_field("author_name", &self.author_name, 1, review::MAX_NAME_CHARS);
+        if name.is_err() {
+            problems.push(Field::AuthorName);
+        }
+        if !self.email.trim().is_empty() {
+            if review::email(&self.email).is_err() {
+                problems.push(Field::Email);
+            }
+            if !self.consent {
+                problems.push(Field::Consent);
+            }
+        }
+        problems
+    }
+
+    /// The problem to show on `field` now, if any.
+    pub fn problem(&self, field: Field) -> Option<Text> {
+        let refused_here = self.refusal == Some(Refusal::Field(field));
+        let shown = self.tried && self.problems().contains(&field);
+        (shown || refused_here).then(|| field.problem())
+    }
+
+    /// True while sending or waiting to retry: inputs stay as sent.
+    pub fn locked(&self) -> bool {
+        matches!(self.phase, Phase::Sending | Phase::WaitingToRetry)
+    }
+
+    /// The email to send: only with consent, and never a blank one.
+    pub fn email_to_send(&self) -> Option<String> {
+        let email = self.email.trim();
+        (!email.is_empty()).then(|| email.to_owned())
+    }
+
+    /// The next state after `action`; actions that make no sense now change nothing.
+    pub fn apply(&self, action: FormAction) -> ReviewForm {
+        let mut next = self.clone();
+        match action {
+            FormAction::PickRating(rating) if !self.locked() && review::rating(rating).is_ok() => {
+                next.rating = Some(rating);
+                next.clear_refusal_of(Field::Rating);
+            }
+            FormAction::Edit(field, value) if !self.locked() => {
+                match field {
+                    Field::Title => next.title = value,
+                    Field::Text => next.text = value,
+                    Field::AuthorName => next.author_name = value,
+                    Field::Email => next.email = value,
+                    Field::Rating | Field::Consent => return next,
+                }
+                next.clear_refusal_of(field);
+            }
+            FormAction::Consent(consent) if !self.locked() => {
+                next.consent = consent;
+                next.clear_refusal_of(Field::Consent);
+            }
+            FormAction::Submit { fresh_key }
+                if matches!(self.phase, Phase::Editing | Phase::WaitingToRetry) =>
+            {
+                next.tried = true;
+                if self.phase == Phase::WaitingToRetry || self.problems().is_empty() {
+                    next.idempotency_key =
+                        Some(self.idempotency_key.clone().unwrap_or(fresh_key));
+                    next.phase = Phase::Sending;
+                    next.refusal = None;
+                }
+            }
+            FormAction::Stored(status) if self.locked() => {
+                next.phase = Phase::Sent(status);
+                next.idempotency_key = None;
+            }
+            FormAction::Refused(refusal) if self.locked() => {
+                next.phase = Phase::Editing;
+                next.idempotency_key = None;
+                next.refusal = Some(refusal);
+            }
+            FormAction::NetworkFailed if self.phase == Phase::Sending => {
+                next.phase = Phase::WaitingToRetry;
+            }
+            _ => {}
+        }
+        next
+    }
+
+    fn clear_refusal_of(&mut self, field: Field) {
+        if self.refusal == Some(Refusal::Field(field)) {
+            self.refusal = None;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn filled() -> ReviewForm {
+        [
+            FormAction::PickRating(5),
+            FormAction::Edit(Field::Title, "Solide".into()),
+            FormAction::Edit(Field::Text, "Montée en cinq minutes.".into()),
+            FormAction::Edit(Field::AuthorName, "Camille".into()),
+        ]
+        .into_iter()
+        .fold(ReviewForm::default(), |form, action| form.apply(action))
+    }
+
+    fn submit(form: &ReviewForm) -> ReviewForm {
+        form.apply(FormAction::Submit {
+            fresh_key: "key-00000001".into(),
+        })
+    }
+
+    #[test]
+    fn problems_are_shown_only_after_a_first_try() {
+        let empty = ReviewForm::default();
+        assert_eq!(empty.problem(Field::Rating), None);
+        let tried = submit(&empty);
+        assert_eq!(tried.phase, Phase::Editing, "nothing is sent");
+        assert_eq!(
+            tried.problems(),
+            [Field::Rating, Field::Title, Field::Text, Field::AuthorName]
+        );
+        assert_eq!(tried.problem(Field::Text), Some(Text::ReviewErrorText));
+    }
+
+    #[test]
+    fn a_complete_form_is_sent_once_with_one_key() {
+        let sending = submit(&filled());
+        assert_eq!(sending.phase, Phase::Sending);
+        assert!(sending.locked());
+        let ignored = sending.apply(FormAction::Edit(Field::Title, "Changed".into()));
+        assert_eq!(ignored.title, "Solide", "a review in flight cannot change");
+        let waiting = sending.apply(FormAction::NetworkFailed);
+        let retried = waiting.apply(FormAction::Submit {
+            fresh_key: "another-key".into(),
+        });
+        assert_eq!(retried.idempotency_key.as_deref(), Some("key-00000001"));
+        let sent = retried.apply(FormAction::Stored(ReviewStatus::Pending));
+        assert_eq!(sent.phase, Phase::Sent(ReviewStatus::Pending));
+    }
+
+    #[test]
+    fn an_email_needs_consent_and_a_valid_address() {
+        let mut form = filled().apply(FormAction::Edit(Field::Email, "camille@".into()));
+        assert_eq!(form.problems(), [Field::Email, Field::Consent]);
+        form = form
+            .apply(FormAction::Edit(Field::Email, "camille@cairn.example".into()))
+            .apply(FormAction::Consent(true));
+        assert!(form.problems().is_empty());
+        assert_eq!(
+            form.email_to_send().as_deref(),
+            Some("camille@cairn.example")
+        );
+        let blank = filled().apply(FormAction::Edit(Field::Email, "  ".into()));
+        assert!(blank.problems().is_empty());
+        assert_eq!(blank.email_to_send(), None);
+    }
+
+    #[test]
+    fn a_refusal_points_at_its_field_until_it_is_edited() {
+        let refused = submit(&filled()).apply(FormAction::Refused(Refusal::from_error(
+            "invalid_field",
+            Some("title"),
+        )));
+        assert_eq!(refused.phase, Phase::Editing);
+        assert_eq!(refused.idempotency_key, None, "a fixed review is a new one");
+        assert_eq!(refused.problem(Field::Title), Some(Text::ReviewErrorTitle));
+        let edited = refused.apply(FormAction::Edit(Field::Title, "Très solide".into()));
+        assert_eq!(edited.problem(Field::Title), None);
+    }
+
+    #[test]
+    fn worker_codes_become_visitor_refusals() {
+        assert_eq!(
+            Refusal::from_error("already_reviewed", None),
+            Refusal::AlreadyReviewed
+        );
+        assert_eq!(
+            Refusal::from_error("customer_token_expired", None),
+            Refusal::Token
+        );
+        assert_eq!(
+            Refusal::from_error("invalid_field", Some("email_consent")),
+            Refusal::Field(Field::Consent)
+        );
+        assert_eq!(Refusal::from_error("spam_suspected", None), Refusal::Other);
+    }
+}
