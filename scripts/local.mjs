@@ -63,6 +63,27 @@ export async function startWorker({ port, state, quiet = false, vars = {} }) {
   return { origin, stop };
 }
 
+/**
+ * Fills each `{{REVIEWS_HTML:site:product:name}}` with the worker's server-rendered review
+ * fragment, as a brand's server does so that crawlers without JavaScript see the reviews
+ * and their JSON-LD. Without an answer the placeholder is dropped: the widget draws alone.
+ */
+async function includeReviews(html, worker) {
+  const placeholders = [...html.matchAll(/\{\{REVIEWS_HTML:([a-z0-9-]+):([A-Za-z0-9._-]+):([^}]*)\}\}/g)];
+  for (const [placeholder, site, product, name] of placeholders) {
+    let fragment = '';
+    try {
+      const url = `${worker}/v1/sites/${site}/products/${product}/reviews.html?limit=5&name=${encodeURIComponent(name)}`;
+      const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      if (response.ok) fragment = await response.text();
+    } catch {
+      fragment = '';
+    }
+    html = html.replace(placeholder, () => fragment);
+  }
+  return html;
+}
+
 const contentTypes = {
   '.html': 'text/html; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
@@ -103,10 +124,13 @@ export function startDemoSite({ port = 0, workerOrigin = '' } = {}) {
       let body = await readFile(file);
       if (type.startsWith('text/html')) {
         const hashes = JSON.parse(await readFile(join(assetsDir, 'integrity.json'), 'utf8'));
-        body = body
-          .toString('utf8')
-          .replaceAll('{{WORKER_ORIGIN}}', worker)
-          .replaceAll('{{LOADER_INTEGRITY}}', hashes['/portevoix.js']);
+        body = await includeReviews(
+          body
+            .toString('utf8')
+            .replaceAll('{{WORKER_ORIGIN}}', worker)
+            .replaceAll('{{LOADER_INTEGRITY}}', hashes['/portevoix.js']),
+          worker,
+        );
       }
       response.writeHead(200, {
         'content-type': type,

@@ -31,7 +31,7 @@ afterEach(async () => {
 /** Waits for the first widget's pv:ready; on failure, says what the page showed and logged. */
 async function ready(page, log) {
   try {
-    await page.locator('#event-log li', { hasText: 'pv:ready' }).first().waitFor({ timeout: 15_000 });
+    await page.locator('#event-log li', { hasText: 'pv:ready {"widget":"nps"' }).first().waitFor({ timeout: 15_000 });
   } catch (error) {
     const shown = await page.evaluate(() => [
       document.querySelector('pv-nps')?.shadowRoot?.innerHTML?.slice(0, 300) ?? '(no shadow root)',
@@ -290,7 +290,7 @@ describe('<pv-nps> on the demo site', () => {
     await spa.getByRole('button', { name: 'Envoyer' }).click();
     await spa.getByRole('heading', { name: 'Merci !' }).waitFor();
     sent.detractors++;
-    assert.equal((await eventsOf(page, 'pv:ready')).length, 3, 'one per mount');
+    assert.equal((await eventsOf(page, 'pv:ready')).filter((event) => event.widget === 'nps').length, 3, 'one per mount');
   });
 
   test('styles do not leak into or out of the widget', async () => {

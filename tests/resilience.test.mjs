@@ -39,7 +39,7 @@ async function newVisitor() {
 
 async function openDemo(page) {
   await page.goto(`${stack.demoOrigin}/`);
-  await page.locator('#event-log li', { hasText: 'pv:ready' }).first().waitFor();
+  await page.locator('#event-log li', { hasText: 'pv:ready {"widget":"nps"' }).first().waitFor();
 }
 
 /** The visitor id the widgets gave this browser (made at its first answer). */

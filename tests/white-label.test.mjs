@@ -44,7 +44,7 @@ async function visit(path, options = {}) {
     }).observe({ type: 'layout-shift', buffered: true });
   });
   await page.goto(`${stack.demoOrigin}${path}`);
-  await page.locator('#event-log li', { hasText: 'pv:ready' }).first().waitFor();
+  await page.locator('#event-log li', { hasText: 'pv:ready {"widget":"nps"' }).first().waitFor();
   return page;
 }
 
@@ -190,7 +190,7 @@ describe('host-page citizenship', () => {
     await page.evaluate(() => {
       for (let index = 0; index < 3; index++) document.querySelector('main').append(document.createElement('pv-nps'));
     });
-    await page.locator('#event-log li', { hasText: 'pv:ready' }).nth(3).waitFor();
+    await page.locator('#event-log li', { hasText: 'pv:ready {"widget":"nps"' }).nth(3).waitFor();
     const wasmFetches = await page.evaluate(() =>
       performance.getEntriesByType('resource').filter((entry) => entry.name.endsWith('.wasm')).length);
     assert.equal(wasmFetches, 1);

@@ -2,7 +2,7 @@
 // loads the widgets' WebAssembly (one instance for the whole page) only when the first
 // element is connected. Served by the worker as /portevoix.js; the build fills in the
 // hashed module names. Also the page's small JS API: window.Portevoix.
-const TAGS = ['pv-nps'];
+const TAGS = ['pv-nps', 'pv-review'];
 const base = new URL('.', import.meta.url).href;
 const script = [...document.querySelectorAll('script[data-site]')].find((s) => s.src === import.meta.url);
 const defaultSite = script ? script.dataset.site : '';
@@ -21,7 +21,7 @@ const reserve = new CSSStyleSheet();
 reserve.replaceSync(':host{display:block;min-height:var(--pv-min-height,18rem)}');
 
 class PortevoixElement extends HTMLElement {
-  static observedAttributes = ['site', 'lang', 'question', 'customer-token'];
+  static observedAttributes = ['site', 'lang', 'question', 'customer-token', 'product', 'product-name'];
 
   constructor() {
     super();

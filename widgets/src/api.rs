@@ -23,6 +23,8 @@ pub enum CallError {
         code: String,
         /// The worker's message, for the page's developer.
         message: String,
+        /// The field at fault, when the worker named one.
+        field: Option<String>,
     },
 }
 
@@ -41,6 +43,26 @@ impl CallError {
             CallError::Network(message) | CallError::Refused { message, .. } => message,
         }
     }
+}
+
+/// Tells the page's developer what went wrong: a console warning and a `pv:error` event
+/// from the element.
+pub fn report(host: &web_sys::HtmlElement, widget: &str, site: &str, error: &CallError) {
+    web_sys::console::warn_1(&JsValue::from_str(&format!(
+        "portevoix <pv-{widget}>: {} ({})",
+        error.message(),
+        error.code()
+    )));
+    crate::host::emit(
+        host,
+        "pv:error",
+        &[
+            ("widget", widget.into()),
+            ("site", site.into()),
+            ("code", error.code().into()),
+            ("message", error.message().into()),
+        ],
+    );
 }
 
 fn js_message(value: JsValue) -> String {
@@ -94,6 +116,7 @@ pub async fn call(method: &str, url: &str, json_body: Option<&str>) -> Result<St
                 code: detail
                     .as_ref()
                     .map_or_else(|| format!("http_{status}"), |body| body.error.code.clone()),
+                field: detail.as_ref().and_then(|body| body.error.field.clone()),
                 message: detail.map_or(text, |body| body.error.message),
             })
         }

@@ -164,6 +164,62 @@ pub fn format_number(value: usize, locale: Locale) -> String {
     String::from(js_sys::Number::from(value as f64).to_locale_string(locale.tag()))
 }
 
+/// A Unix-ms date written the way `locale` writes dates (`30 nov. 2026` in French).
+pub fn format_date(ms: i64, locale: Locale) -> String {
+    let options = js_sys::Object::new();
+    for (key, value) in [("year", "numeric"), ("month", "short"), ("day", "numeric")] {
+        let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
+    }
+    String::from(
+        js_sys::Date::new(&JsValue::from_f64(ms as f64))
+            .to_locale_date_string(locale.tag(), &options),
+    )
+}
+
+/// A decimal written the way `locale` writes it (`4,5` in French), one decimal.
+pub fn format_decimal(value: f64, locale: Locale) -> String {
+    let options = js_sys::Object::new();
+    for key in ["minimumFractionDigits", "maximumFractionDigits"] {
+        let _ = js_sys::Reflect::set(&options, &key.into(), &1.into());
+    }
+    js_sys::Intl::NumberFormat::new(&js_sys::Array::of1(&locale.tag().into()), &options)
+        .format()
+        .call1(&JsValue::NULL, &JsValue::from_f64(value))
+        .ok()
+        .and_then(|text| text.as_string())
+        .unwrap_or_else(|| format!("{value:.1}"))
+}
+
+const HELPFUL_KEY: &str = "portevoix.helpful";
+/// Votes remembered per browser; the worker counts each visitor once anyway.
+const MAX_REMEMBERED_VOTES: usize = 200;
+
+/// Review ids this browser found helpful, so the button shows as pressed after a reload.
+pub fn helpful_votes() -> Vec<String> {
+    web_sys::window()
+        .and_then(|window| window.local_storage().ok().flatten())
+        .and_then(|storage| storage.get_item(HELPFUL_KEY).ok().flatten())
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_default()
+}
+
+/// Remembers a helpful vote.
+pub fn remember_helpful_vote(review_id: &str) {
+    let mut votes = helpful_votes();
+    if votes.iter().any(|voted| voted == review_id) {
+        return;
+    }
+    votes.push(review_id.to_owned());
+    let excess = votes.len().saturating_sub(MAX_REMEMBERED_VOTES);
+    votes.drain(..excess);
+    if let (Some(storage), Ok(text)) = (
+        web_sys::window().and_then(|window| window.local_storage().ok().flatten()),
+        serde_json::to_string(&votes),
+    ) {
+        let _ = storage.set_item(HELPFUL_KEY, &text);
+    }
+}
+
 fn host_is_dark(mode: ColorMode) -> bool {
     let window = web_sys::window();
     let html = window

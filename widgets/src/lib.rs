@@ -9,20 +9,28 @@ mod api;
 mod host;
 mod nps;
 mod outbox;
+mod review;
 mod style;
 mod turnstile;
 
 use wasm_bindgen::prelude::*;
 use web_sys::{HtmlElement, ShadowRoot};
-use yew::AppHandle;
+use yew::{AppHandle, AttrValue};
 
 use crate::nps::{NpsProps, NpsWidget};
+use crate::review::{ReviewProps, ReviewWidget};
+
+/// The Yew app behind one element, by widget.
+enum App {
+    Nps(AppHandle<NpsWidget>),
+    Review(AppHandle<ReviewWidget>),
+}
 
 /// One mounted widget, held by its custom element so that attribute changes and removal
 /// reach the Yew app.
 #[wasm_bindgen]
 pub struct Widget {
-    app: Option<AppHandle<NpsWidget>>,
+    app: Option<App>,
     host: HtmlElement,
     root: ShadowRoot,
     api_base: String,
@@ -30,18 +38,38 @@ pub struct Widget {
 }
 
 impl Widget {
-    fn props(&self) -> NpsProps {
-        let attribute = |name: &str| host::attribute(&self.host, name).map(Into::into);
+    fn attribute(&self, name: &str) -> Option<AttrValue> {
+        host::attribute(&self.host, name).map(Into::into)
+    }
+
+    fn site(&self) -> AttrValue {
+        host::attribute(&self.host, "site")
+            .unwrap_or_else(|| self.default_site.clone())
+            .into()
+    }
+
+    fn nps_props(&self) -> NpsProps {
         NpsProps {
             host: self.host.clone(),
             root: self.root.clone(),
             api_base: self.api_base.clone().into(),
-            site: host::attribute(&self.host, "site")
-                .unwrap_or_else(|| self.default_site.clone())
-                .into(),
-            question: attribute("question"),
-            lang: attribute("lang"),
-            customer_token: attribute("customer-token"),
+            site: self.site(),
+            question: self.attribute("question"),
+            lang: self.attribute("lang"),
+            customer_token: self.attribute("customer-token"),
+        }
+    }
+
+    fn review_props(&self) -> ReviewProps {
+        ReviewProps {
+            host: self.host.clone(),
+            root: self.root.clone(),
+            api_base: self.api_base.clone().into(),
+            site: self.site(),
+            product: self.attribute("product"),
+            product_name: self.attribute("product-name"),
+            lang: self.attribute("lang"),
+            customer_token: self.attribute("customer-token"),
         }
     }
 }
@@ -50,18 +78,27 @@ impl Widget {
 impl Widget {
     /// Re-reads the element's attributes and re-renders.
     pub fn update(&mut self) {
-        let props = self.props();
-        if let Some(app) = self.app.as_mut() {
-            app.update(props);
+        let (nps, review) = (self.nps_props(), self.review_props());
+        match self.app.as_mut() {
+            Some(App::Nps(app)) => app.update(nps),
+            Some(App::Review(app)) => app.update(review),
+            None => {}
         }
     }
 
     /// Moves keyboard focus into the widget: the chosen answer, else its first control.
     pub fn focus(&self) {
-        let target = [".scale input:checked", ".scale input", ".thanks h2"]
-            .into_iter()
-            .find_map(|selector| self.root.query_selector(selector).ok().flatten())
-            .and_then(|element| element.dyn_into::<HtmlElement>().ok());
+        let target = [
+            ".scale input:checked",
+            ".scale input",
+            ".thanks h2",
+            ".thanks h3",
+            ".stars-input input",
+            "button.write",
+        ]
+        .into_iter()
+        .find_map(|selector| self.root.query_selector(selector).ok().flatten())
+        .and_then(|element| element.dyn_into::<HtmlElement>().ok());
         if let Some(target) = target {
             let _ = target.focus();
         }
@@ -70,8 +107,10 @@ impl Widget {
     /// Unmounts the Yew app and empties the shadow root; the element may be connected
     /// again later, which mounts a fresh widget.
     pub fn unmount(&mut self) {
-        if let Some(app) = self.app.take() {
-            app.destroy();
+        match self.app.take() {
+            Some(App::Nps(app)) => app.destroy(),
+            Some(App::Review(app)) => app.destroy(),
+            None => {}
         }
         self.root.set_inner_html("");
     }
@@ -87,7 +126,7 @@ pub fn mount(
     default_site: String,
 ) -> Result<Widget, JsError> {
     let tag = host.local_name();
-    if tag != "pv-nps" {
+    if tag != "pv-nps" && tag != "pv-review" {
         return Err(JsError::new(&format!(
             "portevoix: no widget is named <{tag}>"
         )));
@@ -107,8 +146,16 @@ pub fn mount(
         api_base,
         default_site,
     };
-    let props = widget.props();
-    widget.app = Some(yew::Renderer::<NpsWidget>::with_root_and_props(container, props).render());
+    widget.app = Some(if tag == "pv-review" {
+        App::Review(
+            yew::Renderer::<ReviewWidget>::with_root_and_props(container, widget.review_props())
+                .render(),
+        )
+    } else {
+        App::Nps(
+            yew::Renderer::<NpsWidget>::with_root_and_props(container, widget.nps_props()).render(),
+        )
+    });
     // Writes an earlier page could not deliver go out now.
     outbox::deliver_now();
     Ok(widget)

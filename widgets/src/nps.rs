@@ -10,7 +10,6 @@ use portevoix_core::theme::ColorMode;
 use portevoix_core::validate::{MAX_COMMENT_CHARS, clip_page_url};
 use portevoix_core::wire::{NpsCreated, NpsSubmission, PublicSiteConfig};
 use wasm_bindgen::JsCast;
-use wasm_bindgen::JsValue;
 use web_sys::{HtmlElement, HtmlInputElement, HtmlTextAreaElement, ShadowRoot};
 use yew::platform::spawn_local;
 use yew::prelude::*;
@@ -56,24 +55,6 @@ enum Loaded {
     Waiting,
     Ready(Rc<PublicSiteConfig>),
     Failed,
-}
-
-fn emit_error(host: &HtmlElement, site: &str, error: &CallError) {
-    web_sys::console::warn_1(&JsValue::from_str(&format!(
-        "portevoix <pv-nps>: {} ({})",
-        error.message(),
-        error.code()
-    )));
-    host::emit(
-        host,
-        "pv:error",
-        &[
-            ("widget", "nps".into()),
-            ("site", site.into()),
-            ("code", error.code().into()),
-            ("message", error.message().into()),
-        ],
-    );
 }
 
 /// What a form-filling robot typed into the hidden honeypot field, if anything.
@@ -135,21 +116,23 @@ fn send(
                 let error = CallError::Refused {
                     code: "unreadable_answer".into(),
                     message: error.to_string(),
+                    field: None,
                 };
-                emit_error(&props.host, &props.site, &error);
+                api::report(&props.host, "nps", &props.site, &error);
                 dispatch.dispatch(FormAction::Refused(error.message().to_owned()));
             }
         },
         Delivery::Waiting => {
-            emit_error(
+            api::report(
                 &props.host,
+                "nps",
                 &props.site,
                 &CallError::Network("saved; will retry".into()),
             );
             dispatch.dispatch(FormAction::NetworkFailed);
         }
         Delivery::Refused(error) => {
-            emit_error(&props.host, &props.site, &error);
+            api::report(&props.host, "nps", &props.site, &error);
             dispatch.dispatch(FormAction::Refused(error.message().to_owned()));
         }
     });
@@ -180,7 +163,7 @@ pub fn nps_widget(props: &NpsProps) -> Html {
                         loaded.set(Loaded::Ready(config));
                     }
                     Err(error) => {
-                        emit_error(&props.host, &props.site, &error);
+                        api::report(&props.host, "nps", &props.site, &error);
                         loaded.set(Loaded::Failed);
                     }
                 }
@@ -457,6 +440,9 @@ fn thanks(copy: &Copy, config: &PublicSiteConfig, category: Category, heading: &
                 <ul class="links">
                     { for links.into_iter().map(|(href, label)| html! { <li><a {href} part="link">{ label }</a></li> }) }
                 </ul>
+            }
+            if category == Category::Promoter && !config.review_profiles.is_empty() {
+                { crate::review::review_hub(copy, config) }
             }
         </div>
     }

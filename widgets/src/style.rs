@@ -4,7 +4,8 @@
 //! The site's theme sets `--pv-*-light`, `--pv-*-dark` and
 //! `--pv-*-default` on `:host`; the host page may override `--pv-accent`, `--pv-on-accent`,
 //! `--pv-text`, `--pv-background`, `--pv-font`, `--pv-radius` and `--pv-spacing` on the
-//! element itself. Inner parts are exposed with `part=` names for `::part()`.
+//! element itself. Inner parts are exposed with `part=` names for `::part()`. Widths come
+//! from SVG attributes, never `style=`, so a CSP without `'unsafe-inline'` holds.
 
 /// Shared by every widget on the page through one constructed stylesheet.
 pub const CSS: &str = r#"
@@ -70,6 +71,57 @@ border:1px solid var(--pv-a);color:var(--pv-t);text-decoration:none;font-weight:
 .loading{min-height:15rem}
 .human-check{margin-top:var(--pv-s)}
 .human-check:empty{display:none}
+.heading{font-size:1.25em;margin:0 0 calc(var(--pv-s)*.75)}
+.summary{display:grid;grid-template-columns:minmax(8rem,auto) 1fr;gap:var(--pv-s);align-items:center}
+.average{margin:0;display:flex;flex-direction:column;gap:.2em}
+.average-value{font-size:2.2em;font-weight:700;line-height:1}
+.stars .on{color:var(--pv-a)}
+.stars .off{color:color-mix(in srgb,var(--pv-t) 30%,transparent)}
+.histogram{list-style:none;margin:0;padding:0;display:grid;gap:.25em}
+.bar-row{display:grid;grid-template-columns:2.5em 1fr 2.5em;gap:.5em;align-items:center;font-size:.9em}
+.bar{width:100%;height:.5em;display:block}
+.bar .track{fill:color-mix(in srgb,var(--pv-t) 12%,transparent)}
+.bar .fill{fill:var(--pv-a)}
+.bar-count{text-align:end;font-variant-numeric:tabular-nums}
+.none{margin:0}
+.toolbar{display:flex;gap:.5em;align-items:center;margin:var(--pv-s) 0 0;flex-wrap:wrap}
+select,input[type=text],input[type=email]{font:inherit;color:var(--pv-t);background:var(--pv-bg);
+border:1px solid color-mix(in srgb,var(--pv-t) 45%,transparent);border-radius:calc(var(--pv-r)/2);min-height:2.75rem;padding:0 calc(var(--pv-s)*.6)}
+input[type=text],input[type=email]{width:100%;display:block}
+input:focus-visible,select:focus-visible{outline:3px solid var(--pv-a);outline-offset:2px}
+input[aria-invalid=true]{border-color:var(--pv-err)}
+.list{list-style:none;margin:var(--pv-s) 0 0;padding:0}
+.review{border-top:1px solid color-mix(in srgb,var(--pv-t) 15%,transparent);padding:var(--pv-s) 0}
+.review .rating{margin:0}
+.review .title{font-size:1.05em;margin:.25em 0}
+.meta{font-size:.85em;margin:0 0 .5em}
+.verified{font-weight:600;border:1px solid var(--pv-a);border-radius:1em;padding:0 .6em;margin-inline-start:.5em;white-space:nowrap}
+.review .text{margin:0 0 .5em;white-space:pre-line;overflow-wrap:anywhere}
+.reply{margin:.5em 0;padding:.5em .8em;border-inline-start:3px solid var(--pv-a);background:color-mix(in srgb,var(--pv-t) 5%,var(--pv-bg))}
+.reply p{margin:0}
+.reply-from{font-weight:600}
+button.secondary{background:transparent;color:var(--pv-t);border-color:color-mix(in srgb,var(--pv-t) 45%,transparent)}
+button.helpful{min-height:2.25rem;font-size:.85em;font-weight:400}
+button.helpful[aria-pressed=true]{border-color:var(--pv-a);opacity:1}
+.writer{margin-top:var(--pv-s)}
+.review-form .field{margin-top:calc(var(--pv-s)*.75)}
+.review-form label{display:block;font-weight:600;margin-bottom:.25em}
+.consent{display:grid;grid-template-columns:auto 1fr;gap:.5em;align-items:start}
+.review-form .consent label{font-weight:400;margin:0}
+.consent input{width:1.25rem;height:1.25rem;margin:.15em 0 0}
+.consent .problem{grid-column:1/-1}
+.problem{color:var(--pv-err);font-size:.85em;margin:.25em 0 0;font-weight:600}
+.stars-input{display:flex;gap:.25em;flex-wrap:wrap}
+.stars-input legend{font-weight:600;margin-bottom:.25em;padding:0}
+.star{position:relative;display:block}
+.star input{position:absolute;inset:0;width:100%;height:100%;margin:0;opacity:0;cursor:pointer}
+.star span{display:flex;align-items:center;justify-content:center;width:2.75rem;height:2.75rem;font-size:1.6em;
+color:color-mix(in srgb,var(--pv-t) 35%,transparent)}
+.stars-input:has(.star:nth-of-type(1) input:checked) .star:nth-of-type(-n+1) span,.stars-input:has(.star:nth-of-type(2) input:checked) .star:nth-of-type(-n+2) span,.stars-input:has(.star:nth-of-type(3) input:checked) .star:nth-of-type(-n+3) span,.stars-input:has(.star:nth-of-type(4) input:checked) .star:nth-of-type(-n+4) span,.stars-input:has(.star:nth-of-type(5) input:checked) .star:nth-of-type(-n+5) span{color:var(--pv-a)}
+.star input:focus-visible+span{outline:3px solid var(--pv-a);outline-offset:2px;border-radius:4px}
+.hub{margin-top:var(--pv-s)}
+.thanks h3{font-size:1.1em;margin:0 0 calc(var(--pv-s)*.5)}
+.thanks h3:focus{outline:none}
 .hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
 @media (prefers-reduced-motion:no-preference){.score span,button,.links a{transition:background-color .15s,color .15s,border-color .15s}}
 "#;

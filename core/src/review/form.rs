@@ -170,7 +170,10 @@ impl ReviewForm {
     /// The fields whose value the worker would refuse, in form order.
     pub fn problems(&self) -> Vec<Field> {
         let mut problems = Vec::new();
-        if self.rating.is_none_or(|rating| review::rating(rating).is_err()) {
+        if self
+            .rating
+            .is_none_or(|rating| review::rating(rating).is_err())
+        {
             problems.push(Field::Rating);
         }
         if review::text_field("title", &self.title, 1, review::MAX_TITLE_CHARS).is_err() {
@@ -245,8 +248,7 @@ impl ReviewForm {
             {
                 next.tried = true;
                 if self.phase == Phase::WaitingToRetry || self.problems().is_empty() {
-                    next.idempotency_key =
-                        Some(self.idempotency_key.clone().unwrap_or(fresh_key));
+                    next.idempotency_key = Some(self.idempotency_key.clone().unwrap_or(fresh_key));
                     next.phase = Phase::Sending;
                     next.refusal = None;
                 }
@@ -330,7 +332,10 @@ mod tests {
         let mut form = filled().apply(FormAction::Edit(Field::Email, "camille@".into()));
         assert_eq!(form.problems(), [Field::Email, Field::Consent]);
         form = form
-            .apply(FormAction::Edit(Field::Email, "camille@cairn.example".into()))
+            .apply(FormAction::Edit(
+                Field::Email,
+                "camille@cairn.example".into(),
+            ))
             .apply(FormAction::Consent(true));
         assert!(form.problems().is_empty());
         assert_eq!(

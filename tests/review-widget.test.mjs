@@ -1,0 +1,216 @@
+// <pv-review> in headless Chromium on the demo product page (strict CSP, the worker's
+// server-rendered fragment inside the element): a visitor writes a review by keyboard,
+// the brand publishes it, the page shows it with the right aggregate and JSON-LD;
+// hostile text stays text; helpful votes count once; more reviews load page by page.
+import assert from 'node:assert/strict';
+import { after, afterEach, before, describe, test } from 'node:test';
+import { launchBrowser, openPage } from './browser.mjs';
+import { newId, startStack } from './support.mjs';
+
+let stack;
+let browser;
+let current;
+
+before(async () => {
+  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
+});
+after(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+afterEach(async () => {
+  const problems = current?.problems() ?? [];
+  await current?.context.close();
+  current = undefined;
+  assert.deepEqual(problems, [], 'the page logged errors');
+});
+
+const review = (overrides = {}) => {
+  const idempotency_key = newId();
+  return {
+    rating: 5,
+    title: 'Parfaite en bivouac',
+    text: `Sèche après une nuit d'orage à 2 000 m (${idempotency_key}).`,
+    author_name: 'Dominique',
+    visitor_id: newId(),
+    idempotency_key,
+    elapsed_ms: 30000,
+    ...overrides,
+  };
+};
+
+/** Writes and publishes a review through the API, as other visitors and the brand would. */
+async function published(product, overrides = {}) {
+  const response = await fetch(`${stack.api}/products/${product}/reviews`, {
+    method: 'POST',
+    headers: { origin: stack.demoOrigin, 'content-type': 'application/json' },
+    body: JSON.stringify(review(overrides)),
+  });
+  assert.equal(response.status, 201, await response.clone().text());
+  const { id } = await response.json();
+  const decision = await stack.admin(`/reviews/${id}/moderation`, { method: 'POST', body: { decision: 'publish' } });
+  assert.equal(decision.status, 200);
+  return id;
+}
+
+/** Opens the demo page and waits for the review widget's pv:ready. */
+async function visit(path = '/') {
+  current = await openPage(browser);
+  const { page } = current;
+  current.listRequests = [];
+  page.on('request', (request) => {
+    if (/\/products\/[^/]+\/reviews\?/.test(request.url())) current?.listRequests.push(request.url());
+  });
+  let dialogs = 0;
+  page.on('dialog', async (dialog) => {
+    dialogs++;
+    await dialog.dismiss();
+  });
+  current.dialogs = () => dialogs;
+  await page.goto(`${stack.demoOrigin}${path}`);
+  await reviewReady(page);
+  return page;
+}
+
+async function reviewReady(page, product = 'bivouac-2') {
+  await page
+    .locator('#event-log li', { hasText: `pv:ready {"widget":"review","site":"cairn","product":"${product}"}` })
+    .first()
+    .waitFor({ timeout: 15_000 });
+}
+
+/** Adds a <pv-review> for `product` to the page, as a brand's template would. */
+async function addWidget(page, product) {
+  await page.evaluate((product) => {
+    const element = document.createElement('pv-review');
+    element.setAttribute('product', product);
+    element.id = `reviews-${product}`;
+    document.querySelector('main').append(element);
+  }, product);
+  await reviewReady(page, product);
+  return page.locator(`#reviews-${product}`);
+}
+
+const jsonLdOf = (page, product) =>
+  page.evaluate(
+    (product) =>
+      [...document.querySelectorAll(`script[type="application/ld+json"][data-portevoix-jsonld="${product}"]`)].map((script) =>
+        JSON.parse(script.textContent),
+      ),
+    product,
+  );
+
+describe('<pv-review> on the demo product page', () => {
+  test('a review written by keyboard is published by the brand and counted after reload', async () => {
+    await published('bivouac-2', { rating: 5 });
+    await published('bivouac-2', { rating: 3, author_name: 'Alex' });
+    const page = await visit();
+    const widget = page.locator('pv-review');
+    assert.deepEqual(current.listRequests, [], 'the server-rendered reviews were taken over, not fetched again');
+    assert.equal(await widget.locator('.count').textContent(), '2 avis');
+
+    await widget.getByRole('button', { name: 'Écrire un avis' }).focus();
+    await page.keyboard.press('Enter');
+    // Focus is on the first star; the radio group moves with the arrow keys.
+    await page.keyboard.press('Space');
+    for (let step = 0; step < 3; step++) await page.keyboard.press('ArrowRight');
+    assert.equal(await widget.getByRole('radio', { name: '4 étoiles sur 5' }).isChecked(), true);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Légère et vite montée');
+    await page.keyboard.press('Tab');
+    const text = `Montée en cinq minutes sous la pluie, rien de mouillé au réveil (${newId()}).`;
+    await page.keyboard.type(text);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Camille');
+    await page.keyboard.press('Tab'); // email, left empty
+    await page.keyboard.press('Tab'); // consent, left unticked
+    await page.keyboard.press('Tab');
+    assert.equal(await widget.getByRole('button', { name: 'Envoyer mon avis' }).evaluate((button) => button.getRootNode().activeElement === button), true);
+    await page.waitForTimeout(2_100); // people take seconds to write; robots do not
+    await page.keyboard.press('Enter');
+
+    const thanks = widget.getByRole('heading', { name: 'Merci ! Votre avis apparaîtra après modération.' });
+    await thanks.waitFor();
+    assert.equal(await thanks.evaluate((heading) => heading.getRootNode().activeElement === heading), true, 'focus moves to the thanks');
+    assert.equal(await widget.getByRole('link', { name: 'Donnez votre avis sur Trustpilot' }).getAttribute('href'), 'https://www.trustpilot.com/evaluate/cairn.example');
+    assert.equal(await widget.locator('.review').count(), 2, 'not shown before moderation');
+
+    const queue = await stack.admin('/reviews?status=pending');
+    const mine = queue.body.reviews.find((pending) => pending.text === text);
+    assert.ok(mine, 'the review waits in the moderation queue');
+    assert.equal(mine.rating, 4);
+    assert.equal(mine.author_name, 'Camille');
+    assert.equal(mine.email, null);
+    await stack.admin(`/reviews/${mine.id}/moderation`, { method: 'POST', body: { decision: 'publish' } });
+
+    await page.reload();
+    await reviewReady(page);
+    await widget.locator('.review .text', { hasText: text }).waitFor();
+    assert.equal(await widget.locator('.average-value').textContent(), '4,0');
+    assert.equal(await widget.locator('.count').textContent(), '3 avis');
+    const histogram = await widget.locator('.bar-row').evaluateAll((rows) => rows.map((row) => [row.dataset.stars, row.dataset.count]));
+    assert.deepEqual(histogram, [['5', '1'], ['4', '1'], ['3', '1'], ['2', '0'], ['1', '0']]);
+
+    const jsonLd = await jsonLdOf(page, 'bivouac-2');
+    assert.equal(jsonLd.length, 1, 'one JSON-LD per product, server-written or not');
+    assert.equal(jsonLd[0]['@type'], 'Product');
+    assert.equal(jsonLd[0].name, 'Tente Bivouac 2');
+    assert.equal(jsonLd[0].aggregateRating.ratingValue, 4);
+    assert.equal(jsonLd[0].aggregateRating.reviewCount, 3);
+    assert.equal(jsonLd[0].review.length, 3);
+
+    // What a crawler without JavaScript gets: the same reviews in the page's HTML.
+    const served = await (await fetch(`${stack.demoOrigin}/`)).text();
+    assert.ok(served.includes(text.replaceAll("'", '&#39;')));
+    assert.ok(served.includes('"reviewCount":3'));
+  });
+
+  test('a hostile review shows as literal text and runs nothing', async () => {
+    const hostile = '<img src=x onerror=alert(1)>';
+    await published('hostile-tent', { text: hostile, title: '<script>alert(2)</script>' });
+    const page = await visit();
+    const widget = await addWidget(page, 'hostile-tent');
+    await widget.locator('.review .text').waitFor();
+    assert.equal(await widget.locator('.review .text').textContent(), hostile);
+    assert.equal(await widget.locator('.review .title').textContent(), '<script>alert(2)</script>');
+    assert.equal(await widget.evaluate((element) => element.shadowRoot.querySelectorAll('img, script').length), 0);
+    await page.waitForTimeout(300);
+    assert.equal(current.dialogs(), 0, 'no script ran');
+    const [jsonLd] = await jsonLdOf(page, 'hostile-tent');
+    assert.equal(jsonLd.review[0].reviewBody, hostile);
+  });
+
+  test('verified purchases are badged, helpful counts once, and more reviews load on demand', async () => {
+    const product = 'lantern-300';
+    const token = stack.customerToken('customer-3', 600, undefined, [{ id: 'A-3003', products: [product] }]);
+    const verifiedId = await published(product, { customer_token: token, rating: 4, author_name: 'Sacha' });
+    for (let index = 0; index < 6; index++) await published(product, { rating: (index % 5) + 1 });
+    const page = await visit();
+    const widget = await addWidget(page, product);
+    assert.equal(await widget.locator('.review').count(), 5, 'the first page');
+    await widget.getByRole('button', { name: 'Voir plus d’avis' }).click();
+    await page.waitForFunction((product) => document.querySelector(`#reviews-${product}`).shadowRoot.querySelectorAll('.review').length === 7, product);
+    assert.equal(await widget.getByRole('button', { name: 'Voir plus d’avis' }).count(), 0, 'no more pages');
+
+    const verified = widget.locator(`.review[data-id="${verifiedId}"]`);
+    await verified.getByText('Achat vérifié').waitFor();
+    await verified.getByRole('button', { name: 'Utile (0)' }).click();
+    await verified.getByRole('button', { name: 'Utile (1)' }).waitFor();
+    assert.equal(await verified.getByRole('button', { name: 'Utile (1)' }).getAttribute('aria-pressed'), 'true');
+
+    await widget.getByLabel('Trier par').selectOption('helpful');
+    await page.waitForFunction(
+      ([product, id]) => document.querySelector(`#reviews-${product}`).shadowRoot.querySelector('.review')?.dataset.id === id,
+      [product, verifiedId],
+    );
+    await page.reload();
+    await reviewReady(page);
+    const again = await addWidget(page, product);
+    await again.getByLabel('Trier par').selectOption('helpful');
+    const button = again.locator(`.review[data-id="${verifiedId}"]`).getByRole('button', { name: 'Utile (1)' });
+    await button.waitFor();
+    assert.equal(await button.isDisabled(), true, 'this browser already voted');
+    const votes = stack.query(`SELECT COUNT(*) AS n FROM review_votes WHERE review_id = '${verifiedId}'`);
+    assert.equal(votes[0].n, 1);
+  });
+});

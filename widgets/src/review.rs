@@ -1,0 +1,1026 @@
+//! `<pv-review product="SKU">`: a product's published reviews (summary, histogram, sorted
+//! and paged list, helpful votes, brand replies), the form to write one, the invitation
+//! to the brand's external review profiles, and the schema.org JSON-LD in the host page.
+//! The form's rules are [`portevoix_core::review::form::ReviewForm`].
+
+use std::collections::HashSet;
+use std::rc::Rc;
+
+use portevoix_core::copy::{Copy, Text};
+use portevoix_core::locale::Locale;
+use portevoix_core::review::form::{Field, FormAction, Phase, Refusal, ReviewForm};
+use portevoix_core::review::markup::{self, INITIAL_ATTRIBUTE, JSON_LD_ATTRIBUTE};
+use portevoix_core::review::{self, ReviewSort, ReviewStatus, STARS};
+use portevoix_core::theme::ColorMode;
+use portevoix_core::validate::clip_page_url;
+use portevoix_core::wire::{
+    HelpfulCounted, HelpfulVote, PublicReview, PublicSiteConfig, ReviewCreated, ReviewPage,
+    ReviewSubmission, ReviewSummary,
+};
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlElement, HtmlInputElement, HtmlSelectElement, ShadowRoot};
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+use crate::api::{self, CallError};
+use crate::host;
+use crate::outbox::{self, Delivery};
+use crate::turnstile::Challenge;
+
+/// Reviews fetched per page.
+const PAGE_SIZE: u32 = 5;
+
+/// The element's attributes.
+#[derive(Properties, Clone, PartialEq)]
+pub struct ReviewProps {
+    /// The custom element, which events are dispatched from.
+    pub host: HtmlElement,
+    /// The element's shadow root, which styles are adopted into.
+    pub root: ShadowRoot,
+    /// The worker's origin with a trailing slash.
+    pub api_base: AttrValue,
+    /// The `data-site` key (or the element's own `site` attribute).
+    pub site: AttrValue,
+    /// The product id, as the brand's catalogue names it.
+    pub product: Option<AttrValue>,
+    /// The product's name, for search engines.
+    pub product_name: Option<AttrValue>,
+    /// `fr` or `en`; otherwise the page's language.
+    pub lang: Option<AttrValue>,
+    /// Signed by the brand's server to name a known customer and their orders.
+    pub customer_token: Option<AttrValue>,
+}
+
+struct FormState(ReviewForm);
+
+impl Reducible for FormState {
+    type Action = FormAction;
+
+    fn reduce(self: Rc<Self>, action: FormAction) -> Rc<Self> {
+        Rc::new(FormState(self.0.apply(action)))
+    }
+}
+
+/// The published reviews shown so far.
+#[derive(Clone, PartialEq)]
+enum Listing {
+    Loading,
+    Ready {
+        summary: ReviewSummary,
+        reviews: Vec<PublicReview>,
+        next_cursor: Option<String>,
+        loading_more: bool,
+    },
+    Failed,
+}
+
+impl Listing {
+    fn from_page(page: ReviewPage) -> Listing {
+        Listing::Ready {
+            summary: page.summary,
+            reviews: page.reviews,
+            next_cursor: page.next_cursor,
+            loading_more: false,
+        }
+    }
+}
+
+fn product_of(props: &ReviewProps) -> Option<String> {
+    props
+        .product
+        .as_ref()
+        .map(|product| product.to_string())
+        .filter(|product| review::product_id(product).is_ok())
+}
+
+fn reviews_url(props: &ReviewProps, product: &str) -> String {
+    format!(
+        "{}v1/sites/{}/products/{product}/reviews",
+        props.api_base, props.site
+    )
+}
+
+async fn fetch_page(
+    props: &ReviewProps,
+    product: &str,
+    sort: ReviewSort,
+    cursor: Option<&str>,
+) -> Result<ReviewPage, CallError> {
+    let mut url = format!(
+        "{}?sort={}&limit={PAGE_SIZE}",
+        reviews_url(props, product),
+        sort.as_str()
+    );
+    if let Some(cursor) = cursor {
+        url.push_str("&cursor=");
+        url.push_str(cursor);
+    }
+    let body = api::call("GET", &url, None).await?;
+    serde_json::from_str(&body)
+        .map_err(|error| CallError::Network(format!("unreadable reviews: {error}")))
+}
+
+/// The first page a brand's server already put in the element (the `reviews.html`
+/// fragment), so the widget takes it over instead of fetching it again.
+fn server_rendered_page(host: &HtmlElement, product: &str) -> Option<ReviewPage> {
+    let script = host
+        .query_selector(&format!("script[{INITIAL_ATTRIBUTE}]"))
+        .ok()
+        .flatten()?;
+    let page: ReviewPage = serde_json::from_str(&script.text_content()?).ok()?;
+    (page.product == product && page.sort == ReviewSort::Newest).then_some(page)
+}
+
+/// Puts the product's JSON-LD in the host page: into the script a server already wrote
+/// for this product if there is one, else into a new one in `<head>`.
+fn publish_json_ld(
+    product: &str,
+    product_name: Option<&str>,
+    summary: &ReviewSummary,
+    reviews: &[PublicReview],
+) {
+    let Some(document) = web_sys::window().and_then(|window| window.document()) else {
+        return;
+    };
+    let page = ReviewPage {
+        product: product.to_owned(),
+        sort: ReviewSort::Newest,
+        summary: summary.clone(),
+        reviews: reviews.to_vec(),
+        next_cursor: None,
+    };
+    let json = markup::script_json(&markup::json_ld(&page, product_name));
+    let selector =
+        format!("script[type=\"application/ld+json\"][{JSON_LD_ATTRIBUTE}=\"{product}\"]");
+    let script = match document.query_selector(&selector).ok().flatten() {
+        Some(existing) => existing,
+        None => {
+            let Ok(created) = document.create_element("script") else {
+                return;
+            };
+            let _ = created.set_attribute("type", "application/ld+json");
+            let _ = created.set_attribute(JSON_LD_ATTRIBUTE, product);
+            if let Some(head) = document.head() {
+                let _ = head.append_child(&created);
+            }
+            created
+        }
+    };
+    if script.text_content().as_deref() != Some(json.as_str()) {
+        script.set_text_content(Some(&json));
+    }
+}
+
+fn honeypot_value(root: &ShadowRoot) -> Option<String> {
+    root.query_selector("input[name=website]")
+        .ok()
+        .flatten()
+        .and_then(|element| element.dyn_into::<HtmlInputElement>().ok())
+        .map(|input| input.value())
+        .filter(|value| !value.is_empty())
+}
+
+/// The review the form holds, as the worker takes it.
+fn submission(
+    props: &ReviewProps,
+    form: &ReviewForm,
+    locale: Locale,
+    shown_at: f64,
+    turnstile_token: Option<String>,
+) -> Option<ReviewSubmission> {
+    let email = form.email_to_send();
+    Some(ReviewSubmission {
+        rating: form.rating?,
+        title: form.title.clone(),
+        text: form.text.clone(),
+        author_name: form.author_name.clone(),
+        email_consent: email.is_some() && form.consent,
+        email,
+        visitor_id: host::visitor_id(),
+        idempotency_key: form.idempotency_key.clone()?,
+        page_url: host::page_href().and_then(|href| clip_page_url(&href)),
+        locale: Some(locale),
+        customer_token: props.customer_token.as_ref().map(|token| token.to_string()),
+        website: honeypot_value(&props.root),
+        elapsed_ms: Some((js_sys::Date::now() - shown_at).max(0.0) as u64),
+        turnstile_token,
+    })
+}
+
+/// Hands the review to the outbox and reports what becomes of it.
+fn send(
+    props: ReviewProps,
+    product: String,
+    submission: ReviewSubmission,
+    dispatch: UseReducerDispatcher<FormState>,
+    on_published: Callback<()>,
+) {
+    let (rating, idempotency_key) = (submission.rating, submission.idempotency_key.clone());
+    let Ok(body) = serde_json::to_string(&submission) else {
+        return;
+    };
+    let url = reviews_url(&props, &product);
+    let listener = Callback::from(move |delivery: Delivery| match delivery {
+        Delivery::Stored(text) => match serde_json::from_str::<ReviewCreated>(&text) {
+            Ok(created) => {
+                dispatch.dispatch(FormAction::Stored(created.status));
+                if created.status == ReviewStatus::Published {
+                    on_published.emit(());
+                }
+                host::emit(
+                    &props.host,
+                    "pv:submit",
+                    &[
+                        ("widget", "review".into()),
+                        ("site", props.site.as_str().into()),
+                        ("product", product.as_str().into()),
+                        ("id", created.id.as_str().into()),
+                        ("rating", rating.into()),
+                        ("status", created.status.as_str().into()),
+                        ("verified", created.verified.into()),
+                    ],
+                );
+            }
+            Err(error) => {
+                let error = CallError::Refused {
+                    code: "unreadable_answer".into(),
+                    message: error.to_string(),
+                    field: None,
+                };
+                api::report(&props.host, "review", &props.site, &error);
+                dispatch.dispatch(FormAction::Refused(Refusal::Other));
+            }
+        },
+        Delivery::Waiting => {
+            api::report(
+                &props.host,
+                "review",
+                &props.site,
+                &CallError::Network("saved; will retry".into()),
+            );
+            dispatch.dispatch(FormAction::NetworkFailed);
+        }
+        Delivery::Refused(error) => {
+            api::report(&props.host, "review", &props.site, &error);
+            let refusal = match &error {
+                CallError::Refused { code, field, .. } => {
+                    Refusal::from_error(code, field.as_deref())
+                }
+                CallError::Network(_) => Refusal::Other,
+            };
+            dispatch.dispatch(FormAction::Refused(refusal));
+        }
+    });
+    outbox::send(&idempotency_key, &url, &body, listener);
+}
+
+fn focus(node: &NodeRef) {
+    if let Some(element) = node.cast::<HtmlElement>() {
+        let _ = element.focus();
+    }
+}
+
+/// The `<pv-review>` widget.
+#[function_component(ReviewWidget)]
+pub fn review_widget(props: &ReviewProps) -> Html {
+    let config = use_state(|| None::<Result<Rc<PublicSiteConfig>, ()>>);
+    let listing = use_state(|| Listing::Loading);
+    let sort = use_state(ReviewSort::default);
+    let reload = use_state(|| 0_u32);
+    let writing = use_state(|| false);
+    let form = use_reducer(|| FormState(ReviewForm::default()));
+    let voted = use_state(|| {
+        host::helpful_votes()
+            .into_iter()
+            .collect::<HashSet<String>>()
+    });
+    let shown_at = use_state(js_sys::Date::now);
+    let turnstile_box = use_node_ref();
+    let turnstile_token = use_state(|| None::<String>);
+    let challenge = use_mut_ref(|| None::<Challenge>);
+    let write_button = use_node_ref();
+    let form_start = use_node_ref();
+    let thanks_heading = use_node_ref();
+    let product = product_of(props);
+
+    {
+        let config = config.clone();
+        let props = props.clone();
+        use_effect_with((props.api_base.clone(), props.site.clone()), move |_| {
+            host::adopt_styles(&props.root, None);
+            spawn_local(async move {
+                match api::site_config_with_retries(&props.api_base, &props.site).await {
+                    Ok(loaded) => {
+                        host::adopt_styles(&props.root, Some((&props.site, &loaded.theme)));
+                        host::warn_about_contrast_once(&props.site, &loaded.theme);
+                        config.set(Some(Ok(loaded)));
+                    }
+                    Err(error) => {
+                        api::report(&props.host, "review", &props.site, &error);
+                        config.set(Some(Err(())));
+                    }
+                }
+            });
+        });
+    }
+    {
+        let listing = listing.clone();
+        let props = props.clone();
+        let product = product.clone();
+        use_effect_with(
+            (
+                product.clone(),
+                *sort,
+                *reload,
+                props.api_base.clone(),
+                props.site.clone(),
+            ),
+            move |(_, sort, reload, _, _)| {
+                let Some(product) = product else {
+                    api::report(
+                        &props.host,
+                        "review",
+                        &props.site,
+                        &CallError::Refused {
+                            code: "invalid_field".into(),
+                            message: "<pv-review> needs a product=\"…\" attribute of A-Z, a-z, 0-9, '-', '_' and '.'".into(),
+                            field: Some("product".into()),
+                        },
+                    );
+                    listing.set(Listing::Failed);
+                    return;
+                };
+                let first_look = *sort == ReviewSort::Newest && *reload == 0;
+                if let Some(page) =
+                    server_rendered_page(&props.host, &product).filter(|_| first_look)
+                {
+                    listing.set(Listing::from_page(page));
+                    return;
+                }
+                let sort = *sort;
+                spawn_local(async move {
+                    match fetch_page(&props, &product, sort, None).await {
+                        Ok(page) => listing.set(Listing::from_page(page)),
+                        Err(error) => {
+                            api::report(&props.host, "review", &props.site, &error);
+                            listing.set(Listing::Failed);
+                        }
+                    }
+                });
+            },
+        );
+    }
+    {
+        let product = product.clone();
+        let product_name = props.product_name.clone();
+        use_effect_with((*listing).clone(), move |listing| {
+            if let (
+                Listing::Ready {
+                    summary, reviews, ..
+                },
+                Some(product),
+            ) = (listing, product)
+            {
+                publish_json_ld(&product, product_name.as_deref(), summary, reviews);
+            }
+        });
+    }
+
+    let site_config = match &*config {
+        Some(Ok(config)) => Some(config.clone()),
+        _ => None,
+    };
+    let locale = host::locale(
+        &props.host,
+        site_config
+            .as_ref()
+            .map_or(Locale::EN, |config| config.default_locale),
+    );
+    let dark = host::use_dark_mode(
+        site_config
+            .as_ref()
+            .map_or(ColorMode::Light, |config| config.theme.mode),
+    );
+    let ready = site_config.is_some() && matches!(*listing, Listing::Ready { .. });
+    {
+        let props = props.clone();
+        let product = product.clone().unwrap_or_default();
+        use_effect_with(ready, move |ready| {
+            if *ready {
+                host::emit(
+                    &props.host,
+                    "pv:ready",
+                    &[
+                        ("widget", "review".into()),
+                        ("site", props.site.as_str().into()),
+                        ("product", product.as_str().into()),
+                    ],
+                );
+            }
+        });
+    }
+    let turnstile_site_key = site_config
+        .as_ref()
+        .and_then(|config| config.turnstile_site_key.clone())
+        .filter(|_| *writing);
+    {
+        let container = turnstile_box.clone();
+        let token = turnstile_token.clone();
+        let challenge = challenge.clone();
+        use_effect_with(turnstile_site_key.clone(), move |site_key| {
+            if let (Some(site_key), Some(element)) =
+                (site_key.clone(), container.cast::<web_sys::Element>())
+            {
+                let on_token = Callback::from(move |value: Option<String>| token.set(value));
+                let challenge = challenge.clone();
+                spawn_local(async move {
+                    *challenge.borrow_mut() =
+                        Challenge::render(element, site_key, locale.tag(), on_token).await;
+                });
+            }
+            move || drop(challenge.borrow_mut().take())
+        });
+    }
+    {
+        let challenge = challenge.clone();
+        let token = turnstile_token.clone();
+        use_effect_with(form.0.refusal.clone(), move |refusal| {
+            if refusal.is_some()
+                && let Some(challenge) = challenge.borrow().as_ref()
+            {
+                token.set(None);
+                challenge.reset();
+            }
+        });
+    }
+    {
+        let props = props.clone();
+        let form = form.clone();
+        let token = (*turnstile_token).clone();
+        let product = product.clone();
+        let shown_at = *shown_at;
+        let reload = reload.clone();
+        use_effect_with(
+            (form.0.phase.clone(), form.0.idempotency_key.clone()),
+            move |(phase, _)| {
+                if *phase == Phase::Sending
+                    && let Some(product) = product
+                {
+                    let on_published = Callback::from(move |()| reload.set(*reload + 1));
+                    if let Some(submission) = submission(&props, &form.0, locale, shown_at, token) {
+                        send(props, product, submission, form.dispatcher(), on_published);
+                    }
+                }
+            },
+        );
+    }
+    {
+        let thanks_heading = thanks_heading.clone();
+        use_effect_with(form.0.phase.clone(), move |phase| {
+            if matches!(phase, Phase::Sent(_)) {
+                focus(&thanks_heading);
+            }
+        });
+    }
+    {
+        let form_start = form_start.clone();
+        use_effect_with(*writing, move |writing| {
+            if *writing {
+                focus(&form_start);
+            }
+        });
+    }
+
+    let Some(config) = site_config else {
+        let failed = matches!(*config, Some(Err(())));
+        let message =
+            failed.then(|| Copy::new(locale, "", &Default::default()).text(Text::ReviewLoadError));
+        return html! {
+            <section class="card loading" part="card" lang={locale.tag()} aria-busy={message.is_none().to_string()}>
+                if let Some(message) = message {
+                    <p role="alert">{ message }</p>
+                }
+            </section>
+        };
+    };
+    let copy = Copy::new(locale, &config.brand_name, &config.copy);
+
+    let on_sort = {
+        let sort = sort.clone();
+        let listing = listing.clone();
+        Callback::from(move |event: Event| {
+            let select: HtmlSelectElement = event.target_unchecked_into();
+            if let Ok(chosen) = ReviewSort::parse(&select.value()) {
+                listing.set(Listing::Loading);
+                sort.set(chosen);
+            }
+        })
+    };
+    let on_more = {
+        let listing = listing.clone();
+        let props = props.clone();
+        let product = product.clone();
+        let sort = *sort;
+        Callback::from(move |_: MouseEvent| {
+            let Listing::Ready {
+                summary,
+                reviews,
+                next_cursor: Some(cursor),
+                ..
+            } = (*listing).clone()
+            else {
+                return;
+            };
+            let Some(product) = product.clone() else {
+                return;
+            };
+            listing.set(Listing::Ready {
+                summary: summary.clone(),
+                reviews: reviews.clone(),
+                next_cursor: Some(cursor.clone()),
+                loading_more: true,
+            });
+            let listing = listing.clone();
+            let props = props.clone();
+            spawn_local(async move {
+                match fetch_page(&props, &product, sort, Some(&cursor)).await {
+                    Ok(page) => {
+                        let mut shown = reviews;
+                        shown.extend(page.reviews);
+                        listing.set(Listing::Ready {
+                            summary: page.summary,
+                            reviews: shown,
+                            next_cursor: page.next_cursor,
+                            loading_more: false,
+                        });
+                    }
+                    Err(error) => {
+                        api::report(&props.host, "review", &props.site, &error);
+                        listing.set(Listing::Ready {
+                            summary,
+                            reviews,
+                            next_cursor: Some(cursor),
+                            loading_more: false,
+                        });
+                    }
+                }
+            });
+        })
+    };
+    let on_helpful = {
+        let listing = listing.clone();
+        let voted = voted.clone();
+        let props = props.clone();
+        let product = product.clone();
+        Callback::from(move |review_id: String| {
+            let Some(product) = product.clone() else {
+                return;
+            };
+            let listing = listing.clone();
+            let voted = voted.clone();
+            let props = props.clone();
+            spawn_local(async move {
+                let url = format!("{}/{review_id}/helpful", reviews_url(&props, &product));
+                let vote = HelpfulVote {
+                    visitor_id: host::visitor_id(),
+                };
+                let Ok(body) = serde_json::to_string(&vote) else {
+                    return;
+                };
+                match api::call("POST", &url, Some(&body)).await {
+                    Ok(text) => {
+                        let Ok(counted) = serde_json::from_str::<HelpfulCounted>(&text) else {
+                            return;
+                        };
+                        host::remember_helpful_vote(&review_id);
+                        let mut now_voted = (*voted).clone();
+                        now_voted.insert(review_id.clone());
+                        voted.set(now_voted);
+                        if let Listing::Ready {
+                            summary,
+                            mut reviews,
+                            next_cursor,
+                            loading_more,
+                        } = (*listing).clone()
+                        {
+                            for shown in reviews.iter_mut().filter(|shown| shown.id == review_id) {
+                                shown.helpful_count = counted.helpful_count;
+                            }
+                            listing.set(Listing::Ready {
+                                summary,
+                                reviews,
+                                next_cursor,
+                                loading_more,
+                            });
+                        }
+                    }
+                    Err(error) => api::report(&props.host, "review", &props.site, &error),
+                }
+            });
+        })
+    };
+    let on_write = {
+        let writing = writing.clone();
+        let shown_at = shown_at.clone();
+        Callback::from(move |_: MouseEvent| {
+            shown_at.set(js_sys::Date::now());
+            writing.set(true);
+        })
+    };
+    let on_cancel = {
+        let writing = writing.clone();
+        let write_button = write_button.clone();
+        Callback::from(move |_: MouseEvent| {
+            writing.set(false);
+            focus(&write_button);
+        })
+    };
+
+    let writer = if let Phase::Sent(status) = form.0.phase {
+        thanks(
+            &copy,
+            &config,
+            status,
+            form.0.rating.unwrap_or_default(),
+            &thanks_heading,
+        )
+    } else if *writing {
+        let human_check = turnstile_site_key
+            .is_some()
+            .then(|| (turnstile_box.clone(), turnstile_token.is_some()));
+        review_form(&copy, &form, human_check, &form_start, on_cancel)
+    } else {
+        html! {
+            <button type="button" class="write" part="write" ref={write_button.clone()} onclick={on_write}>
+                { copy.text(Text::ReviewWrite) }
+            </button>
+        }
+    };
+
+    html! {
+        <section class="card reviews" part="card" lang={locale.tag()} data-mode={if dark { "dark" } else { "light" }}>
+            <h2 class="heading" part="heading">{ copy.text(Text::ReviewHeading) }</h2>
+            { listing_view(&copy, &listing, *sort, &voted, on_sort, on_more, on_helpful) }
+            <div class="writer">{ writer }</div>
+            if config.show_branding {
+                <p class="credit" part="credit">{ copy.text(Text::PoweredBy) }</p>
+            }
+        </section>
+    }
+}
+
+fn star_row(rating: u8) -> Html {
+    html! {
+        <span class="stars" aria-hidden="true">
+            { for STARS.map(|star| html! { <span class={if star <= rating { "on" } else { "off" }}>{ "★" }</span> }) }
+        </span>
+    }
+}
+
+fn summary_view(copy: &Copy, summary: &ReviewSummary) -> Html {
+    let Some(average) = summary.average else {
+        return html! { <p class="none">{ copy.text(Text::ReviewNone) }</p> };
+    };
+    let average_text = host::format_decimal(average, copy.locale());
+    let count_text = markup::count_text(summary.count, copy).replace(
+        &summary.count.to_string(),
+        &host::format_number(summary.count as usize, copy.locale()),
+    );
+    let rows = STARS.rev().map(|stars| {
+        let count = summary.histogram.get(&stars).copied().unwrap_or_default();
+        let percent = review::percent(count, summary.count);
+        let label = copy.text_with(
+            Text::ReviewHistogramRow,
+            &[
+                ("stars", &stars.to_string()),
+                ("count", &count.to_string()),
+                ("percent", &percent.to_string()),
+            ],
+        );
+        html! {
+            <li class="bar-row" aria-label={label} data-stars={stars.to_string()} data-count={count.to_string()}>
+                <span aria-hidden="true">{ format!("{stars} ★") }</span>
+                <svg class="bar" viewBox="0 0 100 8" preserveAspectRatio="none" aria-hidden="true">
+                    <rect class="track" width="100" height="8" rx="4" />
+                    <rect class="fill" width={percent.to_string()} height="8" rx="4" />
+                </svg>
+                <span aria-hidden="true" class="bar-count">{ count }</span>
+            </li>
+        }
+    });
+    html! {
+        <div class="summary" part="summary">
+            <p class="average">
+                <span class="average-value" data-average={average.to_string()}>{ average_text.clone() }</span>
+                <span role="img" aria-label={copy.text_with(Text::ReviewAverage, &[("average", &average_text)])}>
+                    { star_row(average.round() as u8) }
+                </span>
+                <span class="count" data-count={summary.count.to_string()}>{ count_text }</span>
+            </p>
+            <ul class="histogram" part="histogram">{ for rows }</ul>
+        </div>
+    }
+}
+
+fn listing_view(
+    copy: &Copy,
+    listing: &Listing,
+    sort: ReviewSort,
+    voted: &HashSet<String>,
+    on_sort: Callback<Event>,
+    on_more: Callback<MouseEvent>,
+    on_helpful: Callback<String>,
+) -> Html {
+    let (summary, reviews, next_cursor, loading_more) = match listing {
+        Listing::Loading => return html! { <div class="list-loading" aria-busy="true"></div> },
+        Listing::Failed => {
+            return html! { <p class="alert" role="alert">{ copy.text(Text::ReviewLoadError) }</p> };
+        }
+        Listing::Ready {
+            summary,
+            reviews,
+            next_cursor,
+            loading_more,
+        } => (summary, reviews, next_cursor, *loading_more),
+    };
+    let sort_label = |option: ReviewSort| match option {
+        ReviewSort::Newest => Text::ReviewSortNewest,
+        ReviewSort::Helpful => Text::ReviewSortHelpful,
+        ReviewSort::RatingHigh => Text::ReviewSortRatingHigh,
+        ReviewSort::RatingLow => Text::ReviewSortRatingLow,
+    };
+    let items = reviews.iter().map(|shown| {
+        let voted_here = voted.contains(&shown.id);
+        let onclick = {
+            let on_helpful = on_helpful.clone();
+            let id = shown.id.clone();
+            Callback::from(move |_: MouseEvent| on_helpful.emit(id.clone()))
+        };
+        let rated = copy.text_with(Text::ReviewRated, &[("rating", &shown.rating.to_string())]);
+        html! {
+            <li key={shown.id.clone()}>
+                <article class="review" part="review" data-id={shown.id.clone()} data-rating={shown.rating.to_string()}>
+                    <p class="rating" role="img" aria-label={rated}>{ star_row(shown.rating) }</p>
+                    <h3 class="title">{ shown.title.clone() }</h3>
+                    <p class="meta">
+                        <span class="author">{ shown.author_name.clone() }</span>
+                        { " · " }
+                        <time datetime={markup::iso_day(shown.created_at)}>{ host::format_date(shown.created_at, copy.locale()) }</time>
+                        if shown.verified {
+                            <span class="verified" part="verified">{ copy.text(Text::ReviewVerified) }</span>
+                        }
+                    </p>
+                    <p class="text">{ shown.text.clone() }</p>
+                    if let Some(reply) = &shown.reply {
+                        <blockquote class="reply" part="reply">
+                            <p class="reply-from">{ copy.text(Text::ReviewReply) }</p>
+                            <p>{ reply.text.clone() }</p>
+                        </blockquote>
+                    }
+                    <button type="button" class="helpful secondary" part="helpful" aria-pressed={voted_here.to_string()}
+                        disabled={voted_here} {onclick}>
+                        { copy.text_with(Text::ReviewHelpful, &[("count", &shown.helpful_count.to_string())]) }
+                    </button>
+                </article>
+            </li>
+        }
+    });
+    html! {
+        <>
+            { summary_view(copy, summary) }
+            if summary.count > 1 {
+                <div class="toolbar">
+                    <label for="pv-sort">{ copy.text(Text::ReviewSortLabel) }</label>
+                    <select id="pv-sort" part="sort" onchange={on_sort}>
+                        { for ReviewSort::ALL.map(|option| html! {
+                            <option value={option.as_str()} selected={option == sort}>{ copy.text(sort_label(option)) }</option>
+                        }) }
+                    </select>
+                </div>
+            }
+            <ol class="list" part="list" aria-busy={loading_more.to_string()}>{ for items }</ol>
+            if next_cursor.is_some() {
+                <button type="button" class="more secondary" part="more" disabled={loading_more} onclick={on_more}>
+                    { copy.text(Text::ReviewMore) }
+                </button>
+            }
+        </>
+    }
+}
+
+fn field_problem(copy: &Copy, form: &ReviewForm, field: Field) -> Option<String> {
+    let text = form.problem(field)?;
+    Some(
+        copy.text_with(
+            text,
+            &[
+                ("min", &review::MIN_TEXT_CHARS.to_string()),
+                (
+                    "max",
+                    &match field {
+                        Field::Title => review::MAX_TITLE_CHARS,
+                        Field::AuthorName => review::MAX_NAME_CHARS,
+                        _ => review::MAX_TEXT_CHARS,
+                    }
+                    .to_string(),
+                ),
+            ],
+        ),
+    )
+}
+
+/// One labelled text input with its problem, wired for screen readers.
+fn text_input(
+    copy: &Copy,
+    form: &UseReducerHandle<FormState>,
+    field: Field,
+    label: Text,
+    kind: &'static str,
+    autocomplete: &'static str,
+) -> Html {
+    let state = &form.0;
+    let id = format!("pv-{}", field.id());
+    let problem = field_problem(copy, state, field);
+    let problem_id = format!("{id}-problem");
+    let value = match field {
+        Field::Title => state.title.clone(),
+        Field::AuthorName => state.author_name.clone(),
+        Field::Email => state.email.clone(),
+        _ => String::new(),
+    };
+    let oninput = {
+        let form = form.clone();
+        Callback::from(move |event: InputEvent| {
+            let input: HtmlInputElement = event.target_unchecked_into();
+            form.dispatch(FormAction::Edit(field, input.value()));
+        })
+    };
+    html! {
+        <div class="field">
+            <label for={id.clone()}>{ copy.text(label) }</label>
+            <input id={id} type={kind} part="input" {value} {oninput} autocomplete={autocomplete}
+                disabled={state.locked()} aria-invalid={problem.is_some().to_string()}
+                aria-describedby={problem.as_ref().map(|_| problem_id.clone())} />
+            if let Some(problem) = problem {
+                <p class="problem" id={problem_id}>{ problem }</p>
+            }
+        </div>
+    }
+}
+
+fn review_form(
+    copy: &Copy,
+    form: &UseReducerHandle<FormState>,
+    human_check: Option<(NodeRef, bool)>,
+    form_start: &NodeRef,
+    on_cancel: Callback<MouseEvent>,
+) -> Html {
+    let state = &form.0;
+    let onsubmit = {
+        let form = form.clone();
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            form.dispatch(FormAction::Submit {
+                fresh_key: host::random_id(),
+            });
+        })
+    };
+    let stars = STARS.map(|stars| {
+        let onchange = {
+            let form = form.clone();
+            Callback::from(move |_: Event| form.dispatch(FormAction::PickRating(stars)))
+        };
+        let label = copy.text_with(Text::ReviewFormStar, &[("stars", &stars.to_string())]);
+        let first = if stars == 1 {
+            form_start.clone()
+        } else {
+            NodeRef::default()
+        };
+        html! {
+            <label class="star" part="star">
+                <input type="radio" name="rating" value={stars.to_string()} aria-label={label}
+                    ref={first} checked={state.rating == Some(stars)} disabled={state.locked()} {onchange} />
+                <span aria-hidden="true">{ "★" }</span>
+            </label>
+        }
+    });
+    let rating_problem = field_problem(copy, state, Field::Rating);
+    let text_problem = field_problem(copy, state, Field::Text);
+    let on_text = {
+        let form = form.clone();
+        Callback::from(move |event: InputEvent| {
+            let textarea: web_sys::HtmlTextAreaElement = event.target_unchecked_into();
+            form.dispatch(FormAction::Edit(Field::Text, textarea.value()));
+        })
+    };
+    let on_consent = {
+        let form = form.clone();
+        Callback::from(move |event: Event| {
+            let input: HtmlInputElement = event.target_unchecked_into();
+            form.dispatch(FormAction::Consent(input.checked()));
+        })
+    };
+    let consent_problem = field_problem(copy, state, Field::Consent);
+    let count = host::format_number(state.text.trim().chars().count(), copy.locale());
+    let max = host::format_number(review::MAX_TEXT_CHARS, copy.locale());
+    let alert = match (&state.phase, &state.refusal) {
+        (Phase::WaitingToRetry, _) => Some(copy.text(Text::NetworkError)),
+        (_, Some(Refusal::AlreadyReviewed)) => Some(copy.text(Text::ReviewErrorAlready)),
+        (_, Some(Refusal::Token)) => Some(copy.text(Text::ReviewErrorToken)),
+        (_, Some(Refusal::Other)) => Some(copy.text(Text::Refused)),
+        _ => None,
+    };
+    let human_ok = human_check.as_ref().is_none_or(|(_, has_token)| *has_token);
+    let human_box = human_check.map(|(container, _)| container);
+    let button_label = match state.phase {
+        Phase::Sending => copy.text(Text::Sending),
+        Phase::WaitingToRetry => copy.text(Text::Retry),
+        _ => copy.text(Text::ReviewFormSubmit),
+    };
+    html! {
+        <form class="review-form" part="form" {onsubmit} novalidate=true>
+            <div class="hp" aria-hidden="true">
+                <label>{ "Website" }<input type="text" name="website" tabindex="-1" autocomplete="off" /></label>
+            </div>
+            <fieldset class="stars-input" aria-describedby={rating_problem.as_ref().map(|_| "pv-rating-problem")}>
+                <legend>{ copy.text(Text::ReviewFormRating) }</legend>
+                { for stars }
+            </fieldset>
+            if let Some(problem) = rating_problem {
+                <p class="problem" id="pv-rating-problem">{ problem }</p>
+            }
+            { text_input(copy, form, Field::Title, Text::ReviewFormTitle, "text", "off") }
+            <div class="field">
+                <label for="pv-text">{ copy.text(Text::ReviewFormText) }</label>
+                <textarea id="pv-text" part="comment" value={state.text.clone()} oninput={on_text}
+                    disabled={state.locked()} aria-invalid={text_problem.is_some().to_string()}
+                    aria-describedby={if text_problem.is_some() { "pv-text-count pv-text-problem" } else { "pv-text-count" }} />
+                <p id="pv-text-count" class="count">{ copy.text_with(Text::CharacterCount, &[("count", &count), ("max", &max)]) }</p>
+                if let Some(problem) = text_problem {
+                    <p class="problem" id="pv-text-problem">{ problem }</p>
+                }
+            </div>
+            { text_input(copy, form, Field::AuthorName, Text::ReviewFormName, "text", "nickname") }
+            { text_input(copy, form, Field::Email, Text::ReviewFormEmail, "email", "email") }
+            <div class="field consent">
+                <input id="pv-consent" type="checkbox" checked={state.consent} onchange={on_consent}
+                    disabled={state.locked()} aria-invalid={consent_problem.is_some().to_string()}
+                    aria-describedby={consent_problem.as_ref().map(|_| "pv-consent-problem")} />
+                <label for="pv-consent">{ copy.text(Text::ReviewFormConsent) }</label>
+                if let Some(problem) = consent_problem {
+                    <p class="problem" id="pv-consent-problem">{ problem }</p>
+                }
+            </div>
+            if let Some(message) = alert {
+                <p class="alert" part="alert" role="alert">{ message }</p>
+            }
+            if let Some(container) = human_box {
+                <div class="human-check" part="human-check" ref={container}></div>
+            }
+            <div class="actions">
+                <button type="submit" part="submit" disabled={state.phase == Phase::Sending || !human_ok}>{ button_label }</button>
+                <button type="button" class="secondary" onclick={on_cancel} disabled={state.locked()}>{ copy.text(Text::ReviewFormCancel) }</button>
+            </div>
+        </form>
+    }
+}
+
+fn thanks(
+    copy: &Copy,
+    config: &PublicSiteConfig,
+    status: ReviewStatus,
+    rating: u8,
+    heading: &NodeRef,
+) -> Html {
+    let message = if status == ReviewStatus::Published {
+        Text::ReviewThanksPublished
+    } else {
+        Text::ReviewThanksPending
+    };
+    let hub = review::invites_to_review_hub(rating) && !config.review_profiles.is_empty();
+    html! {
+        <div class="thanks" part="thanks" data-status={status.as_str()}>
+            <h3 tabindex="-1" ref={heading.clone()}>{ copy.text(message) }</h3>
+            if hub {
+                { review_hub(copy, config) }
+            }
+        </div>
+    }
+}
+
+/// The invitation to post on the brand's external review profiles too; also shown to NPS
+/// promoters.
+pub fn review_hub(copy: &Copy, config: &PublicSiteConfig) -> Html {
+    html! {
+        <div class="hub" part="hub">
+            <p>{ copy.text(Text::ReviewHubInvite) }</p>
+            <ul class="links">
+                { for config.review_profiles.iter().map(|profile| html! {
+                    <li><a href={profile.url.clone()} part="link" target="_blank" rel="noopener noreferrer">
+                        { copy.text_with(Text::ReviewHubLink, &[("site", &profile.name)]) }
+                    </a></li>
+                }) }
+            </ul>
+        </div>
+    }
+}
