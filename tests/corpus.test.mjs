@@ -22,6 +22,9 @@ const fingerprint = () =>
   stack.query(
     `SELECT (SELECT COUNT(*) FROM nps_answers) AS answers,
             (SELECT group_concat(id || score || COALESCE(comment, ''), ',') FROM nps_answers) AS answer_rows,
+            (SELECT group_concat(id || status || rating || body || helpful_count || COALESCE(reply, ''), ',') FROM reviews) AS review_rows,
+            (SELECT COUNT(*) FROM review_votes) AS votes,
+            (SELECT group_concat(product_id || review_count || rating_sum, ',') FROM review_aggregates) AS aggregates,
             (SELECT group_concat(id || name || allowed_origins || admin_token_sha256 || config, ',') FROM sites) AS site_rows`,
   )[0];
 

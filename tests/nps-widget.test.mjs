@@ -82,7 +82,7 @@ describe('<pv-nps> on the demo site', () => {
     assert.equal(await widget(page).getByRole('radio').count(), 11);
   });
 
-  test('a promoter answers by mouse and is invited to review, share and refer', async () => {
+  test('a promoter answers by mouse and is invited to review, share, refer and post on review sites', async () => {
     const { page } = await visit();
     await radio(page, 10).click();
     await widget(page).getByLabel('Qu’appréciez-vous le plus ?').fill('Montée en 5 minutes, même sous la pluie.');
@@ -96,7 +96,10 @@ describe('<pv-nps> on the demo site', () => {
       ['Écrire un avis', `${stack.demoOrigin}/#avis`],
       ['Partager avec vos proches', `${stack.demoOrigin}/#partager`],
       ['Parrainer un ami', `${stack.demoOrigin}/#parrainage`],
+      ['Donnez votre avis sur Google', 'https://g.page/r/cairn-demo/review'],
+      ['Donnez votre avis sur Trustpilot', 'https://www.trustpilot.com/evaluate/cairn.example'],
     ]);
+    assert.ok(await widget(page).getByText('Partageriez-vous aussi votre expérience sur ces sites ?').isVisible());
     sent.promoters++;
 
     const [submitted] = await eventsOf(page, 'pv:submit');
