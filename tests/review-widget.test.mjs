@@ -3,10 +3,12 @@
 // the brand publishes it, the page shows it with the right aggregate and JSON-LD;
 // hostile text stays text; helpful votes count once; more reviews load page by page.
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { launchBrowser, openPage } from './browser.mjs';
 import { newId, startStack } from './support.mjs';
 
+const require = createRequire(import.meta.url);
 let stack;
 let browser;
 let current;
@@ -54,8 +56,8 @@ async function published(product, overrides = {}) {
 }
 
 /** Opens the demo page and waits for the review widget's pv:ready. */
-async function visit(path = '/') {
-  current = await openPage(browser);
+async function visit(path = '/', options = {}) {
+  current = await openPage(browser, options);
   const { page } = current;
   current.listRequests = [];
   page.on('request', (request) => {
@@ -212,5 +214,40 @@ describe('<pv-review> on the demo product page', () => {
     assert.equal(await button.isDisabled(), true, 'this browser already voted');
     const votes = stack.query(`SELECT COUNT(*) AS n FROM review_votes WHERE review_id = '${verifiedId}'`);
     assert.equal(votes[0].n, 1);
+  });
+
+  test('the widget has no WCAG 2.2 AA violation: list, form with problems, thanks', async () => {
+    await published('bivouac-2', { rating: 2, author_name: 'Lou' });
+    const page = await visit('/', { bypassCSP: true });
+    await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+    const audit = () =>
+      page.evaluate(async () => {
+        const result = await window.axe.run(
+          { include: [['pv-review']] },
+          { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+        );
+        return result.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target).join(', ')}`);
+      });
+    const widget = page.locator('pv-review');
+    assert.deepEqual(await audit(), []);
+    await widget.getByRole('button', { name: 'Écrire un avis' }).click();
+    await widget.getByRole('button', { name: 'Envoyer mon avis' }).click();
+    await widget.getByText('Choisissez une note de 1 à 5 étoiles.').waitFor();
+    assert.equal(await widget.getByLabel('Titre').getAttribute('aria-invalid'), 'true');
+    assert.deepEqual(await audit(), []);
+    await widget.getByRole('radio', { name: '5 étoiles sur 5' }).check();
+    await widget.getByLabel('Titre').fill('Très bien');
+    await widget.getByLabel('Votre avis', { exact: true }).fill(`Rien à redire après dix nuits (${newId()}).`);
+    await widget.getByLabel('Nom affiché avec votre avis').fill('Noa');
+    await widget.getByLabel('E-mail (jamais affiché)').fill('noa@cairn.example');
+    await widget.getByRole('button', { name: 'Envoyer mon avis' }).click();
+    await widget.getByText('Cochez la case pour que nous gardions votre e-mail, ou laissez-le vide.').waitFor();
+    await widget.getByLabel('Cairn peut me contacter par e-mail au sujet de mon avis.').check();
+    await page.waitForTimeout(2_100);
+    await widget.getByRole('button', { name: 'Envoyer mon avis' }).click();
+    await widget.getByRole('heading', { name: 'Merci ! Votre avis apparaîtra après modération.' }).waitFor();
+    assert.deepEqual(await audit(), []);
+    const [row] = stack.query("SELECT email FROM reviews WHERE author_name = 'Noa'");
+    assert.equal(row.email, 'noa@cairn.example');
   });
 });
