@@ -3,6 +3,7 @@
 //!
 //! - [`wire`]: the JSON bodies that cross the network (golden-tested).
 //! - [`nps`]: the NPS categories, the score maths and the survey form's state machine.
+//! - [`moderation`] and [`paging`]: the moderation states and keyset paging every list shares.
 //! - [`review`]: product reviews: rules, aggregate, paging, storage and crawler markup.
 //! - [`outbox`]: how widgets keep writes until the worker has answered them.
 //! - [`site`] and [`theme`]: a brand's site configuration, its look and its contrast.
@@ -20,8 +21,10 @@ pub mod copy;
 pub mod error;
 pub mod limits;
 pub mod locale;
+pub mod moderation;
 pub mod nps;
 pub mod outbox;
+pub mod paging;
 pub mod review;
 pub mod site;
 pub mod spam;

@@ -9,6 +9,10 @@ pub const MAX_BODY_BYTES: usize = 16 * 1024;
 pub const MAX_COMMENT_CHARS: usize = 2_000;
 /// Longest page URL kept with an answer.
 pub const MAX_PAGE_URL_CHARS: usize = 2_048;
+/// Longest email address (RFC 5321's path limit).
+pub const MAX_EMAIL_CHARS: usize = 254;
+/// Longest product id: SKUs and slugs are far shorter.
+pub const MAX_PRODUCT_ID_CHARS: usize = 64;
 
 /// A trimmed comment, `None` when blank.
 pub fn comment(raw: &str) -> Result<Option<String>> {
@@ -112,6 +116,98 @@ pub fn day_start_ms(param: &str, value: &str) -> Result<i64> {
     Ok(date.midnight().assume_utc().unix_timestamp() * 1000)
 }
 
+/// A product id, as used in `product="…"`: 1–64 characters of `A–Z a–z 0–9 - _ .`, the
+/// shape of SKUs and slugs, safe in URLs and cache keys.
+pub fn product_id(value: &str) -> Result<()> {
+    let valid = (1..=MAX_PRODUCT_ID_CHARS).contains(&value.len())
+        && value
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.'))
+        && value != "."
+        && value != "..";
+    if valid {
+        Ok(())
+    } else {
+        Err(Error::field(
+            "product",
+            format!(
+                "product must be 1 to {MAX_PRODUCT_ID_CHARS} characters of A-Z, a-z, 0-9, '-', '_' and '.'"
+            ),
+        ))
+    }
+}
+
+/// An id from a URL, as the store makes them (32 lowercase hex characters); anything else
+/// names nothing, so it is answered with `unknown`.
+pub fn stored_id(value: &str, unknown: Error) -> Result<()> {
+    let valid = value.len() == 32
+        && value
+            .bytes()
+            .all(|byte| matches!(byte, b'0'..=b'9' | b'a'..=b'f'));
+    if valid { Ok(()) } else { Err(unknown) }
+}
+
+/// Trimmed text of `min..=max` characters (counted as characters, not bytes), kept as given
+/// otherwise: it is rendered as text, never as HTML.
+pub fn text(field: &str, value: &str, min: usize, max: usize) -> Result<String> {
+    let trimmed = value.trim();
+    let length = trimmed.chars().count();
+    if length < min.max(1) {
+        return Err(Error::field(
+            field,
+            if min <= 1 {
+                format!("{field} is required")
+            } else {
+                format!("{field} must be at least {min} characters")
+            },
+        ));
+    }
+    if length > max {
+        return Err(Error::field(
+            field,
+            format!("{field} must be at most {max} characters"),
+        ));
+    }
+    if trimmed
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
+    {
+        return Err(Error::field(
+            field,
+            format!("{field} must not contain control characters"),
+        ));
+    }
+    Ok(trimmed.to_owned())
+}
+
+/// An email address as HTML's `type=email` accepts it (WHATWG's "valid email address"),
+/// so the widget and the worker agree with the browser.
+pub fn email(value: &str) -> Result<String> {
+    let invalid = || Error::field("email", "email must be a valid email address");
+    let value = value.trim();
+    if value.chars().count() > MAX_EMAIL_CHARS {
+        return Err(invalid());
+    }
+    let (local, domain) = value.rsplit_once('@').ok_or_else(invalid)?;
+    let local_ok = !local.is_empty()
+        && local
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || b".!#$%&'*+/=?^_`{|}~-".contains(&byte));
+    let labels_ok = domain.split('.').all(|label| {
+        (1..=63).contains(&label.len())
+            && label
+                .bytes()
+                .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-')
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+    });
+    if local_ok && labels_ok && domain.contains('.') {
+        Ok(value.to_owned())
+    } else {
+        Err(invalid())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -197,5 +293,60 @@ mod tests {
         assert!(day_start_ms("from", "-2026-01-01").is_err());
         assert!(day_start_ms("from", "+2026-01-01").is_err());
         assert!(day_start_ms("from", "12026-01-01").is_err());
+    }
+
+    #[test]
+    fn product_ids_look_like_skus() {
+        for good in ["tent-2p", "SKU_001.blue", "a"] {
+            assert!(product_id(good).is_ok(), "{good}");
+        }
+        for bad in ["", "..", "a/b", "tente légère", "<script>", &"a".repeat(65)] {
+            assert!(product_id(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn stored_ids_are_lowercase_hex() {
+        assert!(stored_id("0123456789abcdef0123456789abcdef", Error::NotFound).is_ok());
+        assert_eq!(stored_id("x' OR 1", Error::NotFound), Err(Error::NotFound));
+        assert!(stored_id("0123456789ABCDEF0123456789ABCDEF", Error::NotFound).is_err());
+    }
+
+    #[test]
+    fn text_counts_characters_and_keeps_hostile_text() {
+        assert_eq!(
+            text("text", "  <img src=x onerror=alert(1)>  ", 10, 5_000).ok(),
+            Some("<img src=x onerror=alert(1)>".into())
+        );
+        assert!(text("text", "too short", 10, 5_000).is_err());
+        assert!(text("title", &"é".repeat(120), 1, 120).is_ok());
+        assert!(text("title", &"é".repeat(121), 1, 120).is_err());
+        assert!(text("title", "   ", 1, 120).is_err());
+        assert!(text("title", "bell\u{7}", 1, 120).is_err());
+        assert!(text("text", "line one\nline two", 10, 5_000).is_ok());
+    }
+
+    #[test]
+    fn emails_follow_the_html_rule() {
+        for good in [
+            "camille@cairn.example",
+            "a.b+c@x.co",
+            "  o'neil@mail.example  ",
+        ] {
+            assert!(email(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "",
+            "camille",
+            "camille@",
+            "@cairn.example",
+            "camille@cairn",
+            "camille@-cairn.example",
+            "cam ille@cairn.example",
+            "camille@cairn..example",
+            "<script>@x.example",
+        ] {
+            assert!(email(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -5,8 +5,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::locale::Locale;
+use crate::moderation::Status;
 use crate::nps::Category;
-use crate::review::{ReviewSort, ReviewStatus};
+use crate::review::ReviewSort;
 use crate::site::{PromoterLinks, ReviewProfile};
 use crate::theme::Theme;
 use std::collections::BTreeMap;
@@ -185,7 +186,7 @@ pub struct ReviewCreated {
     pub id: String,
     /// `pending` until the brand publishes it, `published` when the site auto-publishes
     /// verified purchases.
-    pub status: ReviewStatus,
+    pub status: Status,
     /// Whether the customer token named an order of this product.
     pub verified: bool,
 }
@@ -303,7 +304,7 @@ pub struct AdminReview {
     /// The product reviewed.
     pub product: String,
     /// Moderation state.
-    pub status: ReviewStatus,
+    pub status: Status,
     /// 1 to 5 stars.
     pub rating: u8,
     /// As written.

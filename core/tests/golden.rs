@@ -7,8 +7,9 @@ use std::path::PathBuf;
 
 use portevoix_core::Error;
 use portevoix_core::locale::Locale;
+use portevoix_core::moderation::Status;
 use portevoix_core::nps::Category;
-use portevoix_core::review::{ReviewSort, ReviewStatus};
+use portevoix_core::review::ReviewSort;
 use portevoix_core::site::{PromoterLinks, ReviewProfile};
 use portevoix_core::theme::Theme;
 use portevoix_core::wire::{
@@ -165,7 +166,7 @@ fn review_created() {
         "review_created",
         &ReviewCreated {
             id: "5f0e8c3a9b7d4e21a6c3b2d1e0f9a8b7".into(),
-            status: ReviewStatus::Pending,
+            status: Status::Pending,
             verified: true,
         },
     );
@@ -248,7 +249,7 @@ fn admin_review_page() {
             reviews: vec![AdminReview {
                 id: "5f0e8c3a9b7d4e21a6c3b2d1e0f9a8b7".into(),
                 product: "bivouac-2".into(),
-                status: ReviewStatus::Pending,
+                status: Status::Pending,
                 rating: 5,
                 title: "Montée en 5 minutes".into(),
                 text: "Tente légère, solide sous la pluie.".into(),

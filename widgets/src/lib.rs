@@ -6,6 +6,7 @@
 //! Built by `npm run build`; tried in a browser by `npm start`.
 
 mod api;
+mod hooks;
 mod host;
 mod nps;
 mod outbox;

@@ -11,13 +11,12 @@ use portevoix_core::validate::{MAX_COMMENT_CHARS, clip_page_url};
 use portevoix_core::wire::{NpsCreated, NpsSubmission, PublicSiteConfig};
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlInputElement, HtmlTextAreaElement, ShadowRoot};
-use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::api::{self, CallError};
+use crate::hooks::{SiteConfig, use_ready_event, use_site_config, use_turnstile};
 use crate::host;
 use crate::outbox::{self, Delivery};
-use crate::turnstile::Challenge;
 
 /// The element's attributes, read by the loader glue on connect and on every change.
 #[derive(Properties, Clone, PartialEq)]
@@ -48,13 +47,6 @@ impl Reducible for FormState {
     fn reduce(self: Rc<Self>, action: FormAction) -> Rc<Self> {
         Rc::new(FormState(self.0.apply(action)))
     }
-}
-
-#[derive(Clone, PartialEq)]
-enum Loaded {
-    Waiting,
-    Ready(Rc<PublicSiteConfig>),
-    Failed,
 }
 
 /// What a form-filling robot typed into the hidden honeypot field, if anything.
@@ -142,39 +134,18 @@ fn send(
 /// The `<pv-nps>` widget.
 #[function_component(NpsWidget)]
 pub fn nps_widget(props: &NpsProps) -> Html {
-    let loaded = use_state(|| Loaded::Waiting);
+    let loaded = use_site_config(
+        &props.host,
+        &props.root,
+        &props.api_base,
+        &props.site,
+        "nps",
+    );
     let form = use_reducer(FormState::default);
     let heading = use_node_ref();
     let shown_at = *use_state(js_sys::Date::now);
-    let turnstile_box = use_node_ref();
-    let turnstile_token = use_state(|| None::<String>);
-    let challenge = use_mut_ref(|| None::<Challenge>);
 
-    {
-        let loaded = loaded.clone();
-        let props = props.clone();
-        use_effect_with((props.api_base.clone(), props.site.clone()), move |_| {
-            host::adopt_styles(&props.root, None);
-            spawn_local(async move {
-                match api::site_config_with_retries(&props.api_base, &props.site).await {
-                    Ok(config) => {
-                        host::adopt_styles(&props.root, Some((&props.site, &config.theme)));
-                        host::warn_about_contrast_once(&props.site, &config.theme);
-                        loaded.set(Loaded::Ready(config));
-                    }
-                    Err(error) => {
-                        api::report(&props.host, "nps", &props.site, &error);
-                        loaded.set(Loaded::Failed);
-                    }
-                }
-            });
-        });
-    }
-
-    let config = match &*loaded {
-        Loaded::Ready(config) => Some(config.clone()),
-        Loaded::Waiting | Loaded::Failed => None,
-    };
+    let config = loaded.ready();
     let locale = host::locale(
         &props.host,
         config
@@ -186,59 +157,19 @@ pub fn nps_widget(props: &NpsProps) -> Html {
             .as_ref()
             .map_or(ColorMode::Light, |config| config.theme.mode),
     );
-    {
-        let props = props.clone();
-        use_effect_with(config.is_some(), move |ready| {
-            if *ready {
-                host::emit(
-                    &props.host,
-                    "pv:ready",
-                    &[
-                        ("widget", "nps".into()),
-                        ("site", props.site.as_str().into()),
-                    ],
-                );
-            }
-        });
-    }
+    use_ready_event(
+        &props.host,
+        config.is_some(),
+        vec![("widget", "nps".into()), ("site", props.site.to_string())],
+    );
     let turnstile_site_key = config
         .as_ref()
         .and_then(|config| config.turnstile_site_key.clone());
-    {
-        let container = turnstile_box.clone();
-        let token = turnstile_token.clone();
-        let challenge = challenge.clone();
-        use_effect_with(turnstile_site_key.clone(), move |site_key| {
-            if let (Some(site_key), Some(element)) =
-                (site_key.clone(), container.cast::<web_sys::Element>())
-            {
-                let on_token = Callback::from(move |value: Option<String>| token.set(value));
-                let challenge = challenge.clone();
-                spawn_local(async move {
-                    *challenge.borrow_mut() =
-                        Challenge::render(element, site_key, locale.tag(), on_token).await;
-                });
-            }
-            move || drop(challenge.borrow_mut().take())
-        });
-    }
-    {
-        // A refused answer may have spent its Turnstile token: ask for a fresh one.
-        let challenge = challenge.clone();
-        let token = turnstile_token.clone();
-        use_effect_with(form.0.refusal.clone(), move |refusal| {
-            if refusal.is_some()
-                && let Some(challenge) = challenge.borrow().as_ref()
-            {
-                token.set(None);
-                challenge.reset();
-            }
-        });
-    }
+    let human = use_turnstile(turnstile_site_key.clone(), locale, form.0.refusal.clone());
     {
         let props = props.clone();
         let form = form.clone();
-        let token = (*turnstile_token).clone();
+        let token = human.token.clone();
         use_effect_with(
             (form.0.phase.clone(), form.0.idempotency_key.clone()),
             move |(phase, _)| {
@@ -267,7 +198,7 @@ pub fn nps_widget(props: &NpsProps) -> Html {
     }
 
     let Some(config) = config else {
-        let message = (*loaded == Loaded::Failed)
+        let message = (loaded == SiteConfig::Failed)
             .then(|| Copy::new(locale, "", &Default::default()).text(Text::LoadError));
         return html! {
             <section class="card loading" part="card" lang={locale.tag()} aria-busy={message.is_none().to_string()}>
@@ -284,7 +215,7 @@ pub fn nps_widget(props: &NpsProps) -> Html {
         _ => {
             let human_check = turnstile_site_key
                 .is_some()
-                .then(|| (turnstile_box.clone(), turnstile_token.is_some()));
+                .then(|| (human.container.clone(), human.token.is_some()));
             survey(props, &copy, &form, human_check)
         }
     };

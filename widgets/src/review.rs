@@ -8,11 +8,12 @@ use std::rc::Rc;
 
 use portevoix_core::copy::{Copy, Text};
 use portevoix_core::locale::Locale;
+use portevoix_core::moderation::Status;
 use portevoix_core::review::form::{Field, FormAction, Phase, Refusal, ReviewForm};
 use portevoix_core::review::markup::{self, INITIAL_ATTRIBUTE, JSON_LD_ATTRIBUTE};
-use portevoix_core::review::{self, ReviewSort, ReviewStatus, STARS};
+use portevoix_core::review::{self, ReviewSort, STARS};
 use portevoix_core::theme::ColorMode;
-use portevoix_core::validate::clip_page_url;
+use portevoix_core::validate::{self, clip_page_url};
 use portevoix_core::wire::{
     HelpfulCounted, HelpfulVote, PublicReview, PublicSiteConfig, ReviewCreated, ReviewPage,
     ReviewSubmission, ReviewSummary,
@@ -23,9 +24,9 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::api::{self, CallError};
+use crate::hooks::{SiteConfig, use_ready_event, use_site_config, use_turnstile};
 use crate::host;
 use crate::outbox::{self, Delivery};
-use crate::turnstile::Challenge;
 
 /// Reviews fetched per page.
 const PAGE_SIZE: u32 = 5;
@@ -90,7 +91,7 @@ fn product_of(props: &ReviewProps) -> Option<String> {
         .product
         .as_ref()
         .map(|product| product.to_string())
-        .filter(|product| review::product_id(product).is_ok())
+        .filter(|product| validate::product_id(product).is_ok())
 }
 
 fn reviews_url(props: &ReviewProps, product: &str) -> String {
@@ -224,7 +225,7 @@ fn send(
         Delivery::Stored(text) => match serde_json::from_str::<ReviewCreated>(&text) {
             Ok(created) => {
                 dispatch.dispatch(FormAction::Stored(created.status));
-                if created.status == ReviewStatus::Published {
+                if created.status == Status::Published {
                     on_published.emit(());
                 }
                 host::emit(
@@ -283,7 +284,13 @@ fn focus(node: &NodeRef) {
 /// The `<pv-review>` widget.
 #[function_component(ReviewWidget)]
 pub fn review_widget(props: &ReviewProps) -> Html {
-    let config = use_state(|| None::<Result<Rc<PublicSiteConfig>, ()>>);
+    let loaded = use_site_config(
+        &props.host,
+        &props.root,
+        &props.api_base,
+        &props.site,
+        "review",
+    );
     let listing = use_state(|| Listing::Loading);
     let sort = use_state(ReviewSort::default);
     let reload = use_state(|| 0_u32);
@@ -295,34 +302,11 @@ pub fn review_widget(props: &ReviewProps) -> Html {
             .collect::<HashSet<String>>()
     });
     let shown_at = use_state(js_sys::Date::now);
-    let turnstile_box = use_node_ref();
-    let turnstile_token = use_state(|| None::<String>);
-    let challenge = use_mut_ref(|| None::<Challenge>);
     let write_button = use_node_ref();
     let form_start = use_node_ref();
     let thanks_heading = use_node_ref();
     let product = product_of(props);
 
-    {
-        let config = config.clone();
-        let props = props.clone();
-        use_effect_with((props.api_base.clone(), props.site.clone()), move |_| {
-            host::adopt_styles(&props.root, None);
-            spawn_local(async move {
-                match api::site_config_with_retries(&props.api_base, &props.site).await {
-                    Ok(loaded) => {
-                        host::adopt_styles(&props.root, Some((&props.site, &loaded.theme)));
-                        host::warn_about_contrast_once(&props.site, &loaded.theme);
-                        config.set(Some(Ok(loaded)));
-                    }
-                    Err(error) => {
-                        api::report(&props.host, "review", &props.site, &error);
-                        config.set(Some(Err(())));
-                    }
-                }
-            });
-        });
-    }
     {
         let listing = listing.clone();
         let props = props.clone();
@@ -386,10 +370,7 @@ pub fn review_widget(props: &ReviewProps) -> Html {
         });
     }
 
-    let site_config = match &*config {
-        Some(Ok(config)) => Some(config.clone()),
-        _ => None,
-    };
+    let site_config = loaded.ready();
     let locale = host::locale(
         &props.host,
         site_config
@@ -402,61 +383,24 @@ pub fn review_widget(props: &ReviewProps) -> Html {
             .map_or(ColorMode::Light, |config| config.theme.mode),
     );
     let ready = site_config.is_some() && matches!(*listing, Listing::Ready { .. });
-    {
-        let props = props.clone();
-        let product = product.clone().unwrap_or_default();
-        use_effect_with(ready, move |ready| {
-            if *ready {
-                host::emit(
-                    &props.host,
-                    "pv:ready",
-                    &[
-                        ("widget", "review".into()),
-                        ("site", props.site.as_str().into()),
-                        ("product", product.as_str().into()),
-                    ],
-                );
-            }
-        });
-    }
+    use_ready_event(
+        &props.host,
+        ready,
+        vec![
+            ("widget", "review".into()),
+            ("site", props.site.to_string()),
+            ("product", product.clone().unwrap_or_default()),
+        ],
+    );
     let turnstile_site_key = site_config
         .as_ref()
         .and_then(|config| config.turnstile_site_key.clone())
         .filter(|_| *writing);
-    {
-        let container = turnstile_box.clone();
-        let token = turnstile_token.clone();
-        let challenge = challenge.clone();
-        use_effect_with(turnstile_site_key.clone(), move |site_key| {
-            if let (Some(site_key), Some(element)) =
-                (site_key.clone(), container.cast::<web_sys::Element>())
-            {
-                let on_token = Callback::from(move |value: Option<String>| token.set(value));
-                let challenge = challenge.clone();
-                spawn_local(async move {
-                    *challenge.borrow_mut() =
-                        Challenge::render(element, site_key, locale.tag(), on_token).await;
-                });
-            }
-            move || drop(challenge.borrow_mut().take())
-        });
-    }
-    {
-        let challenge = challenge.clone();
-        let token = turnstile_token.clone();
-        use_effect_with(form.0.refusal.clone(), move |refusal| {
-            if refusal.is_some()
-                && let Some(challenge) = challenge.borrow().as_ref()
-            {
-                token.set(None);
-                challenge.reset();
-            }
-        });
-    }
+    let human = use_turnstile(turnstile_site_key.clone(), locale, form.0.refusal.clone());
     {
         let props = props.clone();
         let form = form.clone();
-        let token = (*turnstile_token).clone();
+        let token = human.token.clone();
         let product = product.clone();
         let shown_at = *shown_at;
         let reload = reload.clone();
@@ -492,7 +436,7 @@ pub fn review_widget(props: &ReviewProps) -> Html {
     }
 
     let Some(config) = site_config else {
-        let failed = matches!(*config, Some(Err(())));
+        let failed = loaded == SiteConfig::Failed;
         let message =
             failed.then(|| Copy::new(locale, "", &Default::default()).text(Text::ReviewLoadError));
         return html! {
@@ -647,7 +591,7 @@ pub fn review_widget(props: &ReviewProps) -> Html {
     } else if *writing {
         let human_check = turnstile_site_key
             .is_some()
-            .then(|| (turnstile_box.clone(), turnstile_token.is_some()));
+            .then(|| (human.container.clone(), human.token.is_some()));
         review_form(&copy, &form, human_check, &form_start, on_cancel)
     } else {
         html! {
@@ -988,11 +932,11 @@ fn review_form(
 fn thanks(
     copy: &Copy,
     config: &PublicSiteConfig,
-    status: ReviewStatus,
+    status: Status,
     rating: u8,
     heading: &NodeRef,
 ) -> Html {
-    let message = if status == ReviewStatus::Published {
+    let message = if status == Status::Published {
         Text::ReviewThanksPublished
     } else {
         Text::ReviewThanksPending

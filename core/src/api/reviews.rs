@@ -9,8 +9,10 @@ use crate::copy::Copy;
 use crate::error::{Error, Result};
 use crate::limits::{Limit, RateLimiter};
 use crate::locale::Locale;
+use crate::moderation::Status;
+use crate::paging::{self, Cursor};
 use crate::review::store::{self as review_store, NewReview};
-use crate::review::{self, Cursor, ReviewSort, ReviewStatus, markup};
+use crate::review::{self, ReviewSort, markup};
 use crate::site::Site;
 use crate::spam::{self, HumanCheck};
 use crate::store::{Recorded, Store};
@@ -35,18 +37,18 @@ pub(super) async fn submit<S: Store, L: RateLimiter, H: HumanCheck>(
     limiter: &L,
     human: &H,
 ) -> Result<ApiResponse> {
-    review::product_id(product)?;
+    validate::product_id(product)?;
     require_json(request.content_type)?;
     let submission: ReviewSubmission = parse_body(request.body)?;
     let rating = review::rating(submission.rating)?;
-    let title = review::text_field("title", &submission.title, 1, review::MAX_TITLE_CHARS)?;
-    let body = review::text_field(
+    let title = validate::text("title", &submission.title, 1, review::MAX_TITLE_CHARS)?;
+    let body = validate::text(
         "text",
         &submission.text,
         review::MIN_TEXT_CHARS,
         review::MAX_TEXT_CHARS,
     )?;
-    let author_name = review::text_field(
+    let author_name = validate::text(
         "author_name",
         &submission.author_name,
         1,
@@ -60,7 +62,7 @@ pub(super) async fn submit<S: Store, L: RateLimiter, H: HumanCheck>(
                     "email_consent must be true for an email to be kept",
                 ));
             }
-            Some(review::email(email)?)
+            Some(validate::email(email)?)
         }
         _ => None,
     };
@@ -102,7 +104,7 @@ pub(super) async fn submit<S: Store, L: RateLimiter, H: HumanCheck>(
         .as_ref()
         .and_then(|claims| claims.order_for(product))
         .map(str::to_owned);
-    let status = ReviewStatus::of_new_review(
+    let status = Status::of_new(
         order_id.is_some(),
         site.config.reviews.auto_publish_verified,
     );
@@ -130,9 +132,10 @@ pub(super) async fn submit<S: Store, L: RateLimiter, H: HumanCheck>(
     })
 }
 
-/// The sort, cursor and page size of a list request.
-fn paging(
+/// The sort, cursor (of `cursor_keys` sort keys) and page size of a list request.
+fn list_params(
     params: &std::collections::BTreeMap<String, String>,
+    cursor_keys: usize,
 ) -> Result<(ReviewSort, Option<Cursor>, u32)> {
     let sort = params
         .get("sort")
@@ -141,9 +144,9 @@ fn paging(
         .unwrap_or_default();
     let cursor = params
         .get("cursor")
-        .map(|value| Cursor::decode(value))
+        .map(|value| Cursor::decode(value, cursor_keys))
         .transpose()?;
-    let limit = review::page_size(params.get("limit").map(String::as_str))?;
+    let limit = paging::page_size(params.get("limit").map(String::as_str))?;
     Ok((sort, cursor, limit))
 }
 
@@ -154,8 +157,8 @@ pub(super) async fn list<S: Store>(
     product: &str,
     store: &S,
 ) -> Result<ApiResponse> {
-    review::product_id(product)?;
-    let (sort, cursor, limit) = paging(&query_params(request.query))?;
+    validate::product_id(product)?;
+    let (sort, cursor, limit) = list_params(&query_params(request.query), 3)?;
     let page = review_store::page(store, &site.key, product, sort, cursor.as_ref(), limit).await?;
     Ok(ApiResponse::json(200, &page).cacheable(LIST_CACHE, request.if_none_match))
 }
@@ -179,7 +182,7 @@ pub(super) async fn json_ld<S: Store>(
     product: &str,
     store: &S,
 ) -> Result<ApiResponse> {
-    review::product_id(product)?;
+    validate::product_id(product)?;
     let params = query_params(request.query);
     let name = product_name(&params)?;
     let page = review_store::page(
@@ -188,7 +191,7 @@ pub(super) async fn json_ld<S: Store>(
         product,
         ReviewSort::Newest,
         None,
-        review::DEFAULT_PAGE_SIZE,
+        paging::DEFAULT_PAGE_SIZE,
     )
     .await?;
     let body = markup::script_json(&markup::json_ld(&page, name.as_deref()));
@@ -206,10 +209,10 @@ pub(super) async fn html<S: Store>(
     product: &str,
     store: &S,
 ) -> Result<ApiResponse> {
-    review::product_id(product)?;
+    validate::product_id(product)?;
     let params = query_params(request.query);
     let name = product_name(&params)?;
-    let (sort, cursor, limit) = paging(&params)?;
+    let (sort, cursor, limit) = list_params(&params, 3)?;
     let locale = params
         .get("lang")
         .and_then(|tag| Locale::negotiate([tag.as_str()]))
@@ -230,8 +233,8 @@ pub(super) async fn helpful<S: Store, L: RateLimiter>(
     store: &S,
     limiter: &L,
 ) -> Result<ApiResponse> {
-    review::product_id(product)?;
-    review::review_id(review_id)?;
+    validate::product_id(product)?;
+    validate::stored_id(review_id, Error::UnknownReview)?;
     require_json(request.content_type)?;
     let vote: HelpfulVote = parse_body(request.body)?;
     validate::opaque_id("visitor_id", &vote.visitor_id)?;
@@ -258,10 +261,10 @@ pub(super) async fn queue<S: Store>(
     let params = query_params(request.query);
     let status = params
         .get("status")
-        .map(|value| ReviewStatus::parse("status", value))
+        .map(|value| Status::parse("status", value))
         .transpose()?
-        .unwrap_or(ReviewStatus::Pending);
-    let (_, cursor, limit) = paging(&params)?;
+        .unwrap_or(Status::Pending);
+    let (_, cursor, limit) = list_params(&params, 1)?;
     let page = review_store::queue(store, &site.key, status, cursor.as_ref(), limit).await?;
     Ok(ApiResponse::json(200, &page))
 }
@@ -273,19 +276,19 @@ pub(super) async fn moderate<S: Store>(
     review_id: &str,
     store: &S,
 ) -> Result<ApiResponse> {
-    review::review_id(review_id)?;
+    validate::stored_id(review_id, Error::UnknownReview)?;
     require_json(request.content_type)?;
     let moderation: Moderation = parse_body(request.body)?;
     let (status, reason) = match moderation.decision {
-        Decision::Publish => (ReviewStatus::Published, None),
+        Decision::Publish => (Status::Published, None),
         Decision::Reject => {
-            let reason = review::text_field(
+            let reason = validate::text(
                 "reason",
                 moderation.reason.as_deref().unwrap_or_default(),
                 1,
                 review::MAX_REASON_CHARS,
             )?;
-            (ReviewStatus::Rejected, Some(reason))
+            (Status::Rejected, Some(reason))
         }
     };
     let review = review_store::moderate(
@@ -307,10 +310,10 @@ pub(super) async fn reply<S: Store>(
     review_id: &str,
     store: &S,
 ) -> Result<ApiResponse> {
-    review::review_id(review_id)?;
+    validate::stored_id(review_id, Error::UnknownReview)?;
     require_json(request.content_type)?;
     let reply: ReplySubmission = parse_body(request.body)?;
-    let text = review::text_field("text", &reply.text, 1, review::MAX_REPLY_CHARS)?;
+    let text = validate::text("text", &reply.text, 1, review::MAX_REPLY_CHARS)?;
     let review = review_store::reply(store, &site.key, review_id, &text, request.now_ms).await?;
     Ok(ApiResponse::json(200, &review))
 }

@@ -2,7 +2,9 @@
 //! rule the visitor meets is tested natively. The widget only draws it and sends it.
 
 use crate::copy::Text;
-use crate::review::{self, ReviewStatus};
+use crate::moderation::Status;
+use crate::review;
+use crate::validate;
 
 /// The form's text inputs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,7 +73,7 @@ pub enum Phase {
     /// The network failed; the review is saved and resent with the same key.
     WaitingToRetry,
     /// Stored, with the status the worker gave it.
-    Sent(ReviewStatus),
+    Sent(Status),
 }
 
 /// Why the worker refused the last attempt, in the visitor's terms.
@@ -116,7 +118,7 @@ pub enum FormAction {
         fresh_key: String,
     },
     /// The worker stored the review (or had already).
-    Stored(ReviewStatus),
+    Stored(Status),
     /// The worker refused it: nothing stored, the visitor may fix it.
     Refused(Refusal),
     /// The review may not have arrived: keep the key, retry.
@@ -176,10 +178,10 @@ impl ReviewForm {
         {
             problems.push(Field::Rating);
         }
-        if review::text_field("title", &self.title, 1, review::MAX_TITLE_CHARS).is_err() {
+        if validate::text("title", &self.title, 1, review::MAX_TITLE_CHARS).is_err() {
             problems.push(Field::Title);
         }
-        let text = review::text_field(
+        let text = validate::text(
             "text",
             &self.text,
             review::MIN_TEXT_CHARS,
@@ -188,12 +190,12 @@ impl ReviewForm {
         if text.is_err() {
             problems.push(Field::Text);
         }
-        let name = review::text_field("author_name", &self.author_name, 1, review::MAX_NAME_CHARS);
+        let name = validate::text("author_name", &self.author_name, 1, review::MAX_NAME_CHARS);
         if name.is_err() {
             problems.push(Field::AuthorName);
         }
         if !self.email.trim().is_empty() {
-            if review::email(&self.email).is_err() {
+            if validate::email(&self.email).is_err() {
                 problems.push(Field::Email);
             }
             if !self.consent {
@@ -323,8 +325,8 @@ mod tests {
             fresh_key: "another-key".into(),
         });
         assert_eq!(retried.idempotency_key.as_deref(), Some("key-00000001"));
-        let sent = retried.apply(FormAction::Stored(ReviewStatus::Pending));
-        assert_eq!(sent.phase, Phase::Sent(ReviewStatus::Pending));
+        let sent = retried.apply(FormAction::Stored(Status::Pending));
+        assert_eq!(sent.phase, Phase::Sent(Status::Pending));
     }
 
     #[test]

@@ -5,15 +5,14 @@
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
-use crate::review::{Aggregate, Cursor, ReviewSort, ReviewStatus};
+use crate::moderation::Status;
+use crate::paging::{self, Cursor, FOREVER};
+use crate::review::{Aggregate, ReviewSort};
 use crate::store::{Param, Recorded, Statement, Store, rows_of};
 use crate::wire::{
     AdminReview, AdminReviewPage, BrandReply, HelpfulCounted, PublicReview, ReviewCreated,
     ReviewPage, ReviewSummary,
 };
-
-/// "No end": the largest integer a D1 binding (a JavaScript number) holds exactly.
-const FOREVER: i64 = 9_007_199_254_740_991;
 
 /// A validated review, ready to store.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,7 +40,7 @@ pub struct NewReview {
     /// Only with consent.
     pub email: Option<String>,
     /// Pending, or published for auto-published verified purchases.
-    pub status: ReviewStatus,
+    pub status: Status,
     /// Fingerprint of the text for duplicate detection.
     pub body_hash: Option<String>,
     /// Page it was written on.
@@ -179,7 +178,7 @@ pub mod sql {
 #[derive(Deserialize)]
 struct CreatedRow {
     id: String,
-    status: ReviewStatus,
+    status: Status,
     verified: u8,
 }
 
@@ -234,7 +233,7 @@ impl From<PublicRow> for PublicReview {
 struct AdminRow {
     id: String,
     product_id: String,
-    status: ReviewStatus,
+    status: Status,
     rating: u8,
     title: String,
     body: String,
@@ -385,9 +384,9 @@ pub async fn page<S: Store>(
     };
     let (rating, helpful_count, created_at, id) = match after {
         Some(cursor) => (
-            i64::from(cursor.rating),
-            cursor.helpful_count,
-            cursor.created_at,
+            cursor.key(0),
+            cursor.key(1),
+            cursor.key(2),
             cursor.id.as_str(),
         ),
         None => {
@@ -413,20 +412,14 @@ pub async fn page<S: Store>(
         .pop()
         .unwrap_or_default();
     let mut rows = rows_of::<PublicRow>(&mut results, 1)?;
-    let next_cursor = if rows.len() > limit as usize {
-        rows.truncate(limit as usize);
-        rows.last().map(|last| {
-            Cursor {
-                rating: last.rating,
-                helpful_count: i64::try_from(last.helpful_count).unwrap_or(FOREVER),
-                created_at: last.created_at,
-                id: last.id.clone(),
-            }
-            .encode()
-        })
-    } else {
-        None
-    };
+    let next_cursor = paging::cut(&mut rows, limit, |last| Cursor {
+        keys: vec![
+            i64::from(last.rating),
+            i64::try_from(last.helpful_count).unwrap_or(FOREVER),
+            last.created_at,
+        ],
+        id: last.id.clone(),
+    });
     Ok(ReviewPage {
         product: product_id.to_owned(),
         sort,
@@ -479,11 +472,11 @@ pub async fn vote_helpful<S: Store>(
 pub async fn queue<S: Store>(
     store: &S,
     site_id: &str,
-    status: ReviewStatus,
+    status: Status,
     after: Option<&Cursor>,
     limit: u32,
 ) -> Result<AdminReviewPage> {
-    let (created_at, id) = after.map_or((-1, ""), |cursor| (cursor.created_at, &cursor.id));
+    let (created_at, id) = after.map_or((-1, ""), |cursor| (cursor.key(0), cursor.id.as_str()));
     let statement = Statement::new(
         sql::QUEUE,
         vec![
@@ -496,20 +489,10 @@ pub async fn queue<S: Store>(
     );
     let mut results = store.batch(&[statement]).await?;
     let mut rows = rows_of::<AdminRow>(&mut results, 0)?;
-    let next_cursor = if rows.len() > limit as usize {
-        rows.truncate(limit as usize);
-        rows.last().map(|last| {
-            Cursor {
-                rating: last.rating,
-                helpful_count: 0,
-                created_at: last.created_at,
-                id: last.id.clone(),
-            }
-            .encode()
-        })
-    } else {
-        None
-    };
+    let next_cursor = paging::cut(&mut rows, limit, |last| Cursor {
+        keys: vec![last.created_at],
+        id: last.id.clone(),
+    });
     Ok(AdminReviewPage {
         reviews: rows.into_iter().map(Into::into).collect(),
         next_cursor,
@@ -521,7 +504,7 @@ pub async fn moderate<S: Store>(
     store: &S,
     site_id: &str,
     review_id: &str,
-    status: ReviewStatus,
+    status: Status,
     reason: Option<&str>,
     now_ms: i64,
 ) -> Result<AdminReview> {

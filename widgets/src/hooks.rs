@@ -1,0 +1,140 @@
+//! The hooks every widget shares: its site's configuration (with the theme adopted into
+//! its shadow root), the `pv:ready` event, and the Turnstile challenge of its form.
+
+use std::rc::Rc;
+
+use portevoix_core::locale::Locale;
+use portevoix_core::wire::PublicSiteConfig;
+use web_sys::{HtmlElement, ShadowRoot};
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+use crate::api;
+use crate::host;
+use crate::turnstile::Challenge;
+
+/// Where a widget stands with its site's configuration.
+#[derive(Clone, PartialEq)]
+pub enum SiteConfig {
+    /// Still fetching (with retries).
+    Waiting,
+    /// Fetched; the theme is applied.
+    Ready(Rc<PublicSiteConfig>),
+    /// Given up: the widget says it is unavailable.
+    Failed,
+}
+
+impl SiteConfig {
+    /// The configuration, once fetched.
+    pub fn ready(&self) -> Option<Rc<PublicSiteConfig>> {
+        match self {
+            SiteConfig::Ready(config) => Some(config.clone()),
+            SiteConfig::Waiting | SiteConfig::Failed => None,
+        }
+    }
+}
+
+/// Fetches the site's configuration (once per page and site, shared by every widget),
+/// adopts the widget stylesheet and the site's theme into `root`, and reports a failure
+/// as `pv:error` from `host`.
+#[hook]
+pub fn use_site_config(
+    host: &HtmlElement,
+    root: &ShadowRoot,
+    api_base: &AttrValue,
+    site: &AttrValue,
+    widget: &'static str,
+) -> SiteConfig {
+    let state = use_state(|| SiteConfig::Waiting);
+    {
+        let state = state.clone();
+        let (host, root) = (host.clone(), root.clone());
+        use_effect_with((api_base.clone(), site.clone()), move |(api_base, site)| {
+            host::adopt_styles(&root, None);
+            let (api_base, site) = (api_base.clone(), site.clone());
+            spawn_local(async move {
+                match api::site_config_with_retries(&api_base, &site).await {
+                    Ok(config) => {
+                        host::adopt_styles(&root, Some((&site, &config.theme)));
+                        host::warn_about_contrast_once(&site, &config.theme);
+                        state.set(SiteConfig::Ready(config));
+                    }
+                    Err(error) => {
+                        api::report(&host, widget, &site, &error);
+                        state.set(SiteConfig::Failed);
+                    }
+                }
+            });
+        });
+    }
+    (*state).clone()
+}
+
+/// Dispatches `pv:ready` with `detail` each time `ready` becomes true.
+#[hook]
+pub fn use_ready_event(host: &HtmlElement, ready: bool, detail: Vec<(&'static str, String)>) {
+    let host = host.clone();
+    use_effect_with(ready, move |ready| {
+        if *ready {
+            let detail: Vec<(&str, wasm_bindgen::JsValue)> = detail
+                .iter()
+                .map(|(name, value)| (*name, value.as_str().into()))
+                .collect();
+            host::emit(&host, "pv:ready", &detail);
+        }
+    });
+}
+
+/// A form's Turnstile challenge, for sites that ask for one.
+pub struct HumanCheck {
+    /// Where the challenge is drawn; put it in the form while `site_key` is set.
+    pub container: NodeRef,
+    /// The token the challenge gave, once the visitor passed it.
+    pub token: Option<String>,
+}
+
+/// Renders the Turnstile challenge into a container while `site_key` is set, and asks for
+/// a fresh token whenever `refusal` becomes `Some` (a refused answer may have spent it).
+#[hook]
+pub fn use_turnstile<R: PartialEq + Clone + 'static>(
+    site_key: Option<String>,
+    locale: Locale,
+    refusal: Option<R>,
+) -> HumanCheck {
+    let container = use_node_ref();
+    let token = use_state(|| None::<String>);
+    let challenge = use_mut_ref(|| None::<Challenge>);
+    {
+        let container = container.clone();
+        let token = token.clone();
+        let challenge = challenge.clone();
+        use_effect_with(site_key, move |site_key| {
+            if let (Some(site_key), Some(element)) =
+                (site_key.clone(), container.cast::<web_sys::Element>())
+            {
+                let on_token = Callback::from(move |value: Option<String>| token.set(value));
+                let challenge = challenge.clone();
+                spawn_local(async move {
+                    *challenge.borrow_mut() =
+                        Challenge::render(element, site_key, locale.tag(), on_token).await;
+                });
+            }
+            move || drop(challenge.borrow_mut().take())
+        });
+    }
+    {
+        let token = token.clone();
+        use_effect_with(refusal, move |refusal| {
+            if refusal.is_some()
+                && let Some(challenge) = challenge.borrow().as_ref()
+            {
+                token.set(None);
+                challenge.reset();
+            }
+        });
+    }
+    HumanCheck {
+        container,
+        token: (*token).clone(),
+    }
+}
