@@ -72,6 +72,17 @@ pub enum Error {
     /// for public routes).
     #[error("no such review")]
     UnknownReview,
+    /// The question named in the path does not exist on this site (or is not published,
+    /// for public routes).
+    #[error("no such question")]
+    UnknownQuestion,
+    /// The answer named in the path does not exist on this site (or is not published, for
+    /// public routes).
+    #[error("no such answer")]
+    UnknownAnswer,
+    /// The site takes answers from known customers only.
+    #[error("this site takes answers from known customers only: a customer token is required")]
+    CustomerTokenRequired,
     /// This customer has already reviewed this product.
     #[error("this customer has already reviewed this product")]
     AlreadyReviewed,
@@ -103,8 +114,15 @@ impl Error {
         match self {
             Error::InvalidJson(_) | Error::InvalidQuery { .. } => 400,
             Error::Unauthorized | Error::InvalidCustomerToken | Error::CustomerTokenExpired => 401,
-            Error::OriginNotAllowed(_) | Error::OriginRequired | Error::HumanCheckFailed => 403,
-            Error::NotFound | Error::UnknownSite | Error::UnknownReview => 404,
+            Error::OriginNotAllowed(_)
+            | Error::OriginRequired
+            | Error::HumanCheckFailed
+            | Error::CustomerTokenRequired => 403,
+            Error::NotFound
+            | Error::UnknownSite
+            | Error::UnknownReview
+            | Error::UnknownQuestion
+            | Error::UnknownAnswer => 404,
             Error::MethodNotAllowed => 405,
             Error::AlreadyReviewed => 409,
             Error::PayloadTooLarge { .. } => 413,
@@ -134,6 +152,9 @@ impl Error {
             Error::SpamSuspected => "spam_suspected",
             Error::HumanCheckFailed => "human_check_failed",
             Error::UnknownReview => "unknown_review",
+            Error::UnknownQuestion => "unknown_question",
+            Error::UnknownAnswer => "unknown_answer",
+            Error::CustomerTokenRequired => "customer_token_required",
             Error::AlreadyReviewed => "already_reviewed",
             Error::RateLimited { .. } => "rate_limited",
             Error::BrokenSiteConfig(_) | Error::Storage(_) => "internal",

@@ -4,6 +4,7 @@
 //! - [`wire`]: the JSON bodies that cross the network (golden-tested).
 //! - [`nps`]: the NPS categories, the score maths and the survey form's state machine.
 //! - [`moderation`] and [`paging`]: the moderation states and keyset paging every list shares.
+//! - [`qa`]: ask-a-customer questions and answers: badges, moderation, search, storage.
 //! - [`review`]: product reviews: rules, aggregate, paging, storage and crawler markup.
 //! - [`outbox`]: how widgets keep writes until the worker has answered them.
 //! - [`site`] and [`theme`]: a brand's site configuration, its look and its contrast.
@@ -25,6 +26,7 @@ pub mod moderation;
 pub mod nps;
 pub mod outbox;
 pub mod paging;
+pub mod qa;
 pub mod review;
 pub mod site;
 pub mod spam;

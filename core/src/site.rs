@@ -80,6 +80,8 @@ pub struct SiteConfig {
     pub review_profiles: Vec<ReviewProfile>,
     /// Moderation rules for reviews.
     pub reviews: ReviewSettings,
+    /// How the site runs its Q&A.
+    pub qa: crate::qa::QaSettings,
     /// Cloudflare Turnstile's public site key; with the secret stored beside the site,
     /// public answers must carry a Turnstile token.
     pub turnstile_site_key: Option<String>,
@@ -100,6 +102,7 @@ impl Default for SiteConfig {
             theme: Theme::default(),
             review_profiles: Vec::new(),
             reviews: ReviewSettings::default(),
+            qa: crate::qa::QaSettings::default(),
             turnstile_site_key: None,
             show_branding: false,
             copy: BTreeMap::new(),
@@ -196,6 +199,7 @@ impl Site {
             promoter_links: self.config.promoter_links.clone(),
             theme: self.config.theme.clone(),
             review_profiles: self.config.review_profiles.clone(),
+            anonymous_answers: self.config.qa.allow_anonymous_answers,
             turnstile_site_key: self.turnstile().map(|(site_key, _)| site_key.to_owned()),
             show_branding: self.config.show_branding,
             copy: self.config.copy.clone(),

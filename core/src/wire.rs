@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::locale::Locale;
 use crate::moderation::Status;
 use crate::nps::Category;
+use crate::qa::Badge;
 use crate::review::ReviewSort;
 use crate::site::{PromoterLinks, ReviewProfile};
 use crate::theme::Theme;
@@ -121,6 +122,8 @@ pub struct PublicSiteConfig {
     pub show_branding: bool,
     /// The brand's profiles on external review sites, offered to happy customers.
     pub review_profiles: Vec<ReviewProfile>,
+    /// Whether visitors without a customer token may answer questions.
+    pub anonymous_answers: bool,
     /// Turnstile's public site key when answers must prove a person sent them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turnstile_site_key: Option<String>,
@@ -344,4 +347,235 @@ pub struct AdminReviewPage {
     pub reviews: Vec<AdminReview>,
     /// Pass as `cursor` for the next page; `null` on the last page.
     pub next_cursor: Option<String>,
+}
+
+/// `POST /v1/sites/{site}/products/{product}/questions`: a prospect's question.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuestionSubmission {
+    /// 10 to 1,000 characters, shown as text.
+    pub text: String,
+    /// The name shown with the question, up to 60 characters.
+    pub author_name: String,
+    /// Kept only with `email_consent`, to tell the asker when it is answered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// The visitor ticked "tell me by email when my question is answered".
+    #[serde(default)]
+    pub email_consent: bool,
+    /// Random first-party id the widget keeps for an anonymous visitor.
+    pub visitor_id: String,
+    /// Chosen by the client once per question; retries reuse it.
+    pub idempotency_key: String,
+    /// The page the question was asked on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_url: Option<String>,
+    /// The language the visitor wrote in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<Locale>,
+    /// Signed by the brand's server: links the question to a known customer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_token: Option<String>,
+    /// The hidden honeypot field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub website: Option<String>,
+    /// Milliseconds between the form being shown and first sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub elapsed_ms: Option<u64>,
+    /// Cloudflare Turnstile's proof of a person, when the site turned the check on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub turnstile_token: Option<String>,
+}
+
+/// `POST …/questions/{id}/answers`: an answer, from a visitor (public route) or from the
+/// brand (admin route, where only `text` and `idempotency_key` count).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnswerSubmission {
+    /// 2 to 3,000 characters, shown as text.
+    pub text: String,
+    /// The name shown with the answer, up to 60 characters; the brand's name for the brand.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author_name: Option<String>,
+    /// Random first-party id of the answering visitor; absent for the brand.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visitor_id: Option<String>,
+    /// Chosen by the client once per answer; retries reuse it.
+    pub idempotency_key: String,
+    /// Signed by the brand's server: makes a customer's (or a buyer's) answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_token: Option<String>,
+    /// The hidden honeypot field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub website: Option<String>,
+    /// Milliseconds between the form being shown and first sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub elapsed_ms: Option<u64>,
+    /// Cloudflare Turnstile's proof of a person, when the site turned the check on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub turnstile_token: Option<String>,
+}
+
+/// The answer to a stored (or replayed) question or answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Posted {
+    /// Id of the stored question or answer; the same on every retry.
+    pub id: String,
+    /// `pending` until the brand publishes it, or `published`.
+    pub status: Status,
+    /// For answers: who wrote it, as shown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub badge: Option<Badge>,
+}
+
+/// A published answer as every visitor sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicAnswer {
+    /// Answer id, for the helpful vote.
+    pub id: String,
+    /// As written, shown as text.
+    pub text: String,
+    /// As written, shown as text.
+    pub author_name: String,
+    /// Who wrote it.
+    pub badge: Badge,
+    /// Unix ms.
+    pub created_at: i64,
+    /// "Helpful" votes.
+    pub helpful_count: u64,
+}
+
+/// A published question with its published answers, most helpful first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicQuestion {
+    /// Question id, to answer it.
+    pub id: String,
+    /// As written, shown as text.
+    pub text: String,
+    /// As written, shown as text.
+    pub author_name: String,
+    /// Unix ms.
+    pub created_at: i64,
+    /// Helpful votes on all its answers: the list's order.
+    pub helpful_total: u64,
+    /// Published answers, most helpful first, then oldest first.
+    pub answers: Vec<PublicAnswer>,
+}
+
+/// `GET /v1/sites/{site}/products/{product}/questions`: one page of published questions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuestionPage {
+    /// The product id.
+    pub product: String,
+    /// The search this page answers, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub q: Option<String>,
+    /// This page's questions, most helpful first.
+    pub questions: Vec<PublicQuestion>,
+    /// Pass as `cursor` for the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// A question as the brand sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminQuestion {
+    /// Question id.
+    pub id: String,
+    /// The product asked about.
+    pub product: String,
+    /// Moderation state.
+    pub status: Status,
+    /// As written.
+    pub text: String,
+    /// As written.
+    pub author_name: String,
+    /// Given with consent to be told of answers.
+    pub email: Option<String>,
+    /// The brand's customer id, when a token came with the question.
+    pub customer_id: Option<String>,
+    /// Published answers.
+    pub answer_count: u64,
+    /// Why the brand rejected it.
+    pub rejection_reason: Option<String>,
+    /// Page it was asked on.
+    pub page_url: Option<String>,
+    /// Language it was asked in.
+    pub locale: Option<String>,
+    /// Unix ms.
+    pub created_at: i64,
+    /// When last published or rejected, Unix ms.
+    pub moderated_at: Option<i64>,
+}
+
+/// `GET /v1/sites/{site}/questions` (admin).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminQuestionPage {
+    /// Questions in the asked state, oldest first.
+    pub questions: Vec<AdminQuestion>,
+    /// Pass as `cursor` for the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// An answer as the brand sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminAnswer {
+    /// Answer id.
+    pub id: String,
+    /// The question it answers.
+    pub question_id: String,
+    /// The question's text, for context in the queue.
+    pub question: String,
+    /// The product asked about.
+    pub product: String,
+    /// Moderation state.
+    pub status: Status,
+    /// As written.
+    pub text: String,
+    /// As written.
+    pub author_name: String,
+    /// Who wrote it.
+    pub badge: Badge,
+    /// The brand's customer id, for customers' answers.
+    pub customer_id: Option<String>,
+    /// Why the brand rejected it.
+    pub rejection_reason: Option<String>,
+    /// "Helpful" votes.
+    pub helpful_count: u64,
+    /// Unix ms.
+    pub created_at: i64,
+    /// When last published or rejected, Unix ms.
+    pub moderated_at: Option<i64>,
+}
+
+/// `GET /v1/sites/{site}/answers` (admin).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminAnswerPage {
+    /// Answers in the asked state, oldest first.
+    pub answers: Vec<AdminAnswer>,
+    /// Pass as `cursor` for the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// One of the customers who answered most: an advocate selling alongside the brand.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TopAnswerer {
+    /// The brand's customer id.
+    pub customer_id: String,
+    /// The name they answer under (their latest).
+    pub author_name: String,
+    /// Published answers.
+    pub answers: u64,
+    /// Of those, answers about a product they bought.
+    pub as_buyer: u64,
+    /// Helpful votes on their published answers.
+    pub helpful_votes: u64,
+    /// Their latest published answer, Unix ms.
+    pub last_answer_at: i64,
+}
+
+/// `GET /v1/sites/{site}/answerers` (admin): the customers who answered most.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TopAnswerers {
+    /// Most published answers first, then most helpful.
+    pub answerers: Vec<TopAnswerer>,
 }

@@ -9,13 +9,16 @@ use portevoix_core::Error;
 use portevoix_core::locale::Locale;
 use portevoix_core::moderation::Status;
 use portevoix_core::nps::Category;
+use portevoix_core::qa::Badge;
 use portevoix_core::review::ReviewSort;
 use portevoix_core::site::{PromoterLinks, ReviewProfile};
 use portevoix_core::theme::Theme;
 use portevoix_core::wire::{
-    AdminReview, AdminReviewPage, BrandReply, Decision, ErrorBody, HelpfulCounted, HelpfulVote,
-    Moderation, NpsCreated, NpsSubmission, NpsSummary, PublicReview, PublicSiteConfig,
-    ReplySubmission, ReviewCreated, ReviewPage, ReviewSubmission, ReviewSummary, ThemeReport,
+    AdminAnswer, AdminAnswerPage, AdminQuestion, AdminQuestionPage, AdminReview, AdminReviewPage,
+    AnswerSubmission, BrandReply, Decision, ErrorBody, HelpfulCounted, HelpfulVote, Moderation,
+    NpsCreated, NpsSubmission, NpsSummary, Posted, PublicAnswer, PublicQuestion, PublicReview,
+    PublicSiteConfig, QuestionPage, QuestionSubmission, ReplySubmission, ReviewCreated, ReviewPage,
+    ReviewSubmission, ReviewSummary, ThemeReport, TopAnswerer, TopAnswerers,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -101,6 +104,7 @@ fn public_site_config() {
                 name: "Google".into(),
                 url: "https://g.page/r/cairn/review".into(),
             }],
+            anonymous_answers: false,
             show_branding: false,
             turnstile_site_key: None,
             copy: BTreeMap::from([("fr".to_owned(), french)]),
@@ -267,6 +271,138 @@ fn admin_review_page() {
                 moderated_at: None,
             }],
             next_cursor: None,
+        },
+    );
+}
+
+#[test]
+fn question_submission() {
+    check(
+        "question_submission",
+        &QuestionSubmission {
+            text: "Tient-elle un vent de 80 km/h ?".into(),
+            author_name: "Alex".into(),
+            email: Some("alex@example.com".into()),
+            email_consent: true,
+            visitor_id: "0b6f1c1e-5d4a-4f7e-9a51-6c2d2b1f9e01".into(),
+            idempotency_key: "7d0c2a4e-3b1f-4c8d-9e2a-1f5b6c7d8e9f".into(),
+            page_url: Some("https://cairn.example/tentes/bivouac-2".into()),
+            locale: Locale::from_tag("fr"),
+            customer_token: None,
+            website: None,
+            elapsed_ms: Some(12_000),
+            turnstile_token: None,
+        },
+    );
+}
+
+#[test]
+fn answer_submission_and_posted() {
+    check(
+        "answer_submission",
+        &AnswerSubmission {
+            text: "Oui, testée au col du Galibier.".into(),
+            author_name: Some("Camille".into()),
+            visitor_id: Some("0b6f1c1e-5d4a-4f7e-9a51-6c2d2b1f9e02".into()),
+            idempotency_key: "7d0c2a4e-3b1f-4c8d-9e2a-1f5b6c7d8e90".into(),
+            customer_token: Some("v1.eyJzdWIiOiJjLTQyIiwiZXhwIjoxfQ.c2ln".into()),
+            website: None,
+            elapsed_ms: Some(9_000),
+            turnstile_token: None,
+        },
+    );
+    check(
+        "posted",
+        &Posted {
+            id: "5f0e8c3a9b7d4e21a6c3b2d1e0f9a8b7".into(),
+            status: Status::Published,
+            badge: Some(Badge::VerifiedBuyer),
+        },
+    );
+}
+
+#[test]
+fn question_page() {
+    check(
+        "question_page",
+        &QuestionPage {
+            product: "bivouac-2".into(),
+            q: Some("vent".into()),
+            questions: vec![PublicQuestion {
+                id: "6a1f8c3a9b7d4e21a6c3b2d1e0f9a8b7".into(),
+                text: "Tient-elle un vent de 80 km/h ?".into(),
+                author_name: "Alex".into(),
+                created_at: 1_764_500_000_000,
+                helpful_total: 4,
+                answers: vec![PublicAnswer {
+                    id: "7b2f8c3a9b7d4e21a6c3b2d1e0f9a8b7".into(),
+                    text: "Oui, testée au col du Galibier.".into(),
+                    author_name: "Camille".into(),
+                    badge: Badge::VerifiedBuyer,
+                    created_at: 1_764_600_000_000,
+                    helpful_count: 4,
+                }],
+            }],
+            next_cursor: None,
+        },
+    );
+}
+
+#[test]
+fn admin_qa_pages() {
+    check(
+        "admin_question_page",
+        &AdminQuestionPage {
+            questions: vec![AdminQuestion {
+                id: "6a1f8c3a9b7d4e21a6c3b2d1e0f9a8b7".into(),
+                product: "bivouac-2".into(),
+                status: Status::Pending,
+                text: "Tient-elle un vent de 80 km/h ?".into(),
+                author_name: "Alex".into(),
+                email: Some("alex@example.com".into()),
+                customer_id: None,
+                answer_count: 0,
+                rejection_reason: None,
+                page_url: None,
+                locale: Some("fr".into()),
+                created_at: 1_764_500_000_000,
+                moderated_at: None,
+            }],
+            next_cursor: None,
+        },
+    );
+    check(
+        "admin_answer_page",
+        &AdminAnswerPage {
+            answers: vec![AdminAnswer {
+                id: "7b2f8c3a9b7d4e21a6c3b2d1e0f9a8b7".into(),
+                question_id: "6a1f8c3a9b7d4e21a6c3b2d1e0f9a8b7".into(),
+                question: "Tient-elle un vent de 80 km/h ?".into(),
+                product: "bivouac-2".into(),
+                status: Status::Pending,
+                text: "Je crois que oui.".into(),
+                author_name: "Dominique".into(),
+                badge: Badge::Anonymous,
+                customer_id: None,
+                rejection_reason: None,
+                helpful_count: 0,
+                created_at: 1_764_600_000_000,
+                moderated_at: None,
+            }],
+            next_cursor: None,
+        },
+    );
+    check(
+        "top_answerers",
+        &TopAnswerers {
+            answerers: vec![TopAnswerer {
+                customer_id: "c-42".into(),
+                author_name: "Camille".into(),
+                answers: 12,
+                as_buyer: 9,
+                helpful_votes: 31,
+                last_answer_at: 1_764_600_000_000,
+            }],
         },
     );
 }

@@ -96,3 +96,25 @@ BEGIN
     UPDATE questions SET helpful_total = helpful_total + 1
     WHERE id = (SELECT question_id FROM answers WHERE id = NEW.answer_id);
 END;
+
+-- Mail the worker owes someone, recorded here and delivered by a sender (none ships yet:
+-- nothing pretends to send mail). A consenting asker is owed one mail when their question
+-- gets its first published answer.
+CREATE TABLE mail_outbox (
+    id INTEGER PRIMARY KEY,
+    site_id TEXT NOT NULL REFERENCES sites (id),
+    recipient TEXT NOT NULL,
+    template TEXT NOT NULL,
+    subject_id TEXT NOT NULL,                     -- what the mail is about, e.g. a question id
+    created_at INTEGER NOT NULL,
+    sent_at INTEGER,
+    UNIQUE (template, subject_id)
+) STRICT;
+
+CREATE TRIGGER questions_answered_mail AFTER UPDATE OF answer_count ON questions
+WHEN NEW.answer_count > 0 AND OLD.answer_count = 0 AND NEW.email IS NOT NULL
+BEGIN
+    INSERT OR IGNORE INTO mail_outbox (site_id, recipient, template, subject_id, created_at)
+    VALUES (NEW.site_id, NEW.email, 'question_answered', NEW.id,
+        COALESCE(NEW.moderated_at, NEW.created_at));
+END;

@@ -8,6 +8,7 @@
 //! rules, the visitor's rate limit, spam rules, customer token, Turnstile (when the site
 //! asks for it), copied comments; only then does it write.
 
+mod qa;
 mod reviews;
 
 use serde::Serialize;
@@ -186,6 +187,22 @@ enum Endpoint<'a> {
     ReviewQueue,
     ReviewModeration(&'a str),
     ReviewReply(&'a str),
+    /// `GET` lists published questions, `POST` asks one.
+    ProductQuestions(&'a str),
+    QuestionAnswers {
+        product: &'a str,
+        question: &'a str,
+    },
+    AnswerHelpful {
+        product: &'a str,
+        answer: &'a str,
+    },
+    QuestionQueue,
+    QuestionModeration(&'a str),
+    BrandAnswer(&'a str),
+    AnswerQueue,
+    AnswerModeration(&'a str),
+    TopAnswerers,
 }
 
 impl<'a> Endpoint<'a> {
@@ -206,6 +223,19 @@ impl<'a> Endpoint<'a> {
             ["reviews"] => Some(Endpoint::ReviewQueue),
             ["reviews", review, "moderation"] => Some(Endpoint::ReviewModeration(review)),
             ["reviews", review, "reply"] => Some(Endpoint::ReviewReply(review)),
+            ["products", product, "questions"] => Some(Endpoint::ProductQuestions(product)),
+            ["products", product, "questions", question, "answers"] => {
+                Some(Endpoint::QuestionAnswers { product, question })
+            }
+            ["products", product, "answers", answer, "helpful"] => {
+                Some(Endpoint::AnswerHelpful { product, answer })
+            }
+            ["questions"] => Some(Endpoint::QuestionQueue),
+            ["questions", question, "moderation"] => Some(Endpoint::QuestionModeration(question)),
+            ["questions", question, "answers"] => Some(Endpoint::BrandAnswer(question)),
+            ["answers"] => Some(Endpoint::AnswerQueue),
+            ["answers", answer, "moderation"] => Some(Endpoint::AnswerModeration(answer)),
+            ["answerers"] => Some(Endpoint::TopAnswerers),
             _ => None,
         }
     }
@@ -217,12 +247,20 @@ impl<'a> Endpoint<'a> {
             | Endpoint::ThemeReport
             | Endpoint::ProductReviewsJsonLd(_)
             | Endpoint::ProductReviewsHtml(_)
-            | Endpoint::ReviewQueue => &["GET"],
+            | Endpoint::ReviewQueue
+            | Endpoint::QuestionQueue
+            | Endpoint::AnswerQueue
+            | Endpoint::TopAnswerers => &["GET"],
             Endpoint::Nps
             | Endpoint::ReviewHelpful { .. }
             | Endpoint::ReviewModeration(_)
-            | Endpoint::ReviewReply(_) => &["POST"],
-            Endpoint::ProductReviews(_) => &["GET", "POST"],
+            | Endpoint::ReviewReply(_)
+            | Endpoint::QuestionAnswers { .. }
+            | Endpoint::AnswerHelpful { .. }
+            | Endpoint::QuestionModeration(_)
+            | Endpoint::BrandAnswer(_)
+            | Endpoint::AnswerModeration(_) => &["POST"],
+            Endpoint::ProductReviews(_) | Endpoint::ProductQuestions(_) => &["GET", "POST"],
         }
     }
 
@@ -233,12 +271,21 @@ impl<'a> Endpoint<'a> {
             | Endpoint::ProductReviews(_)
             | Endpoint::ProductReviewsJsonLd(_)
             | Endpoint::ProductReviewsHtml(_)
-            | Endpoint::ReviewHelpful { .. } => Access::Public,
+            | Endpoint::ReviewHelpful { .. }
+            | Endpoint::ProductQuestions(_)
+            | Endpoint::QuestionAnswers { .. }
+            | Endpoint::AnswerHelpful { .. } => Access::Public,
             Endpoint::NpsSummary
             | Endpoint::ThemeReport
             | Endpoint::ReviewQueue
             | Endpoint::ReviewModeration(_)
-            | Endpoint::ReviewReply(_) => Access::Admin,
+            | Endpoint::ReviewReply(_)
+            | Endpoint::QuestionQueue
+            | Endpoint::QuestionModeration(_)
+            | Endpoint::BrandAnswer(_)
+            | Endpoint::AnswerQueue
+            | Endpoint::AnswerModeration(_)
+            | Endpoint::TopAnswerers => Access::Admin,
         }
     }
 }
@@ -365,6 +412,30 @@ async fn handle_inner<S: Store, L: RateLimiter, H: HumanCheck>(
             reviews::moderate(request, &site, review, store).await
         }
         (Endpoint::ReviewReply(review), _) => reviews::reply(request, &site, review, store).await,
+        (Endpoint::ProductQuestions(product), true) => {
+            qa::ask(request, &site, product, store, limiter, human).await
+        }
+        (Endpoint::ProductQuestions(product), false) => {
+            qa::list(request, &site, product, store).await
+        }
+        (Endpoint::QuestionAnswers { product, question }, _) => {
+            qa::answer(request, &site, product, question, store, limiter, human).await
+        }
+        (Endpoint::AnswerHelpful { product, answer }, _) => {
+            qa::helpful(request, &site, product, answer, store, limiter).await
+        }
+        (Endpoint::QuestionQueue, _) => qa::question_queue(request, &site, store).await,
+        (Endpoint::QuestionModeration(question), _) => {
+            qa::moderate_question(request, &site, question, store).await
+        }
+        (Endpoint::BrandAnswer(question), _) => {
+            qa::brand_answer(request, &site, question, store).await
+        }
+        (Endpoint::AnswerQueue, _) => qa::answer_queue(request, &site, store).await,
+        (Endpoint::AnswerModeration(answer), _) => {
+            qa::moderate_answer(request, &site, answer, store).await
+        }
+        (Endpoint::TopAnswerers, _) => qa::answerers(request, &site, store).await,
         (Endpoint::ThemeReport, _) => Ok(ApiResponse::json(
             200,
             &ThemeReport {
@@ -560,6 +631,42 @@ fn customer_claims(
         )?)),
         _ => Ok(None),
     }
+}
+
+/// The status and reason of a moderation body (`{"decision", "reason"}`): a rejection
+/// must say why.
+fn moderation_decision(
+    request: &ApiRequest<'_>,
+) -> Result<(crate::moderation::Status, Option<String>)> {
+    use crate::moderation::Status;
+    use crate::wire::{Decision, Moderation};
+    require_json(request.content_type)?;
+    let moderation: Moderation = parse_body(request.body)?;
+    Ok(match moderation.decision {
+        Decision::Publish => (Status::Published, None),
+        Decision::Reject => {
+            let reason = validate::text(
+                "reason",
+                moderation.reason.as_deref().unwrap_or_default(),
+                1,
+                crate::review::MAX_REASON_CHARS,
+            )?;
+            (Status::Rejected, Some(reason))
+        }
+    })
+}
+
+/// The `status`, cursor (one sort key: creation time) and page size of an admin list.
+fn queue_params(
+    request: &ApiRequest<'_>,
+) -> Result<(Option<String>, Option<crate::paging::Cursor>, u32)> {
+    let mut params = query_params(request.query);
+    let cursor = params
+        .get("cursor")
+        .map(|value| crate::paging::Cursor::decode(value, 1))
+        .transpose()?;
+    let limit = crate::paging::page_size(params.get("limit").map(String::as_str))?;
+    Ok((params.remove("status"), cursor, limit))
 }
 
 /// Whether the Turnstile check passes, or is off for this site.

@@ -2,8 +2,8 @@
 //! servers fetch crawler markup; the brand moderates and replies.
 
 use super::{
-    ApiRequest, ApiResponse, customer_claims, human_passes, parse_body, query_params, require_json,
-    within,
+    ApiRequest, ApiResponse, customer_claims, human_passes, moderation_decision, parse_body,
+    query_params, queue_params, require_json, within,
 };
 use crate::copy::Copy;
 use crate::error::{Error, Result};
@@ -17,7 +17,7 @@ use crate::site::Site;
 use crate::spam::{self, HumanCheck};
 use crate::store::{Recorded, Store};
 use crate::validate;
-use crate::wire::{Decision, HelpfulVote, Moderation, ReplySubmission, ReviewSubmission};
+use crate::wire::{HelpfulVote, ReplySubmission, ReviewSubmission};
 
 /// Browsers revalidate the review list on every read (a moderated review shows at once);
 /// an unchanged list costs a 304.
@@ -258,13 +258,11 @@ pub(super) async fn queue<S: Store>(
     site: &Site,
     store: &S,
 ) -> Result<ApiResponse> {
-    let params = query_params(request.query);
-    let status = params
-        .get("status")
-        .map(|value| Status::parse("status", value))
+    let (status, cursor, limit) = queue_params(request)?;
+    let status = status
+        .map(|value| Status::parse("status", value.as_str()))
         .transpose()?
         .unwrap_or(Status::Pending);
-    let (_, cursor, limit) = list_params(&params, 1)?;
     let page = review_store::queue(store, &site.key, status, cursor.as_ref(), limit).await?;
     Ok(ApiResponse::json(200, &page))
 }
@@ -277,20 +275,7 @@ pub(super) async fn moderate<S: Store>(
     store: &S,
 ) -> Result<ApiResponse> {
     validate::stored_id(review_id, Error::UnknownReview)?;
-    require_json(request.content_type)?;
-    let moderation: Moderation = parse_body(request.body)?;
-    let (status, reason) = match moderation.decision {
-        Decision::Publish => (Status::Published, None),
-        Decision::Reject => {
-            let reason = validate::text(
-                "reason",
-                moderation.reason.as_deref().unwrap_or_default(),
-                1,
-                review::MAX_REASON_CHARS,
-            )?;
-            (Status::Rejected, Some(reason))
-        }
-    };
+    let (status, reason) = moderation_decision(request)?;
     let review = review_store::moderate(
         store,
         &site.key,

@@ -1,0 +1,206 @@
+//! Ask-a-customer Q&A: a prospect asks about a product, customers who bought it (and the
+//! brand) answer. This module holds the rules: who gets which badge, what is published at
+//! once, how questions are searched. Storage is in [`store`], search-engine markup in
+//! [`markup`].
+
+pub mod markup;
+pub mod store;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::moderation::Status;
+use crate::token::CustomerClaims;
+
+/// Shortest question: fewer characters cannot ask anything a customer could answer.
+pub const MIN_QUESTION_CHARS: usize = 10;
+/// Longest question, in characters.
+pub const MAX_QUESTION_CHARS: usize = 1_000;
+/// Shortest answer ("Oui." is an answer).
+pub const MIN_ANSWER_CHARS: usize = 2;
+/// Longest answer, in characters.
+pub const MAX_ANSWER_CHARS: usize = 3_000;
+/// Longest search text.
+pub const MAX_SEARCH_CHARS: usize = 100;
+/// Words of a search that must all appear; more are ignored.
+pub const MAX_SEARCH_WORDS: usize = 3;
+/// Top answerers listed at most.
+pub const MAX_TOP_ANSWERERS: u32 = 100;
+
+/// Who wrote an answer, as shown next to it: what makes an answer worth trusting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Badge {
+    /// A customer whose token names an order of this product: "customer who bought this".
+    VerifiedBuyer,
+    /// A customer known by their token, who did not buy this product.
+    Customer,
+    /// The brand, through its admin token.
+    Brand,
+    /// A visitor nobody vouches for, on sites that allow them.
+    Anonymous,
+}
+
+impl Badge {
+    /// The value stored in the `badge` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Badge::VerifiedBuyer => "verified_buyer",
+            Badge::Customer => "customer",
+            Badge::Brand => "brand",
+            Badge::Anonymous => "anonymous",
+        }
+    }
+
+    /// The badge of a visitor's answer about `product`, from their verified token if any.
+    pub fn of_visitor(claims: Option<&CustomerClaims>, product: &str) -> Badge {
+        match claims {
+            Some(claims) if claims.order_for(product).is_some() => Badge::VerifiedBuyer,
+            Some(_) => Badge::Customer,
+            None => Badge::Anonymous,
+        }
+    }
+}
+
+/// How a site runs its Q&A.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct QaSettings {
+    /// Publish questions at once instead of queueing them for moderation.
+    pub publish_questions_at_once: bool,
+    /// Publish answers of known customers at once (anonymous ones always wait).
+    pub publish_customer_answers_at_once: bool,
+    /// Take answers from visitors without a customer token (badged "anonymous").
+    pub allow_anonymous_answers: bool,
+}
+
+impl Default for QaSettings {
+    fn default() -> Self {
+        QaSettings {
+            publish_questions_at_once: false,
+            publish_customer_answers_at_once: true,
+            allow_anonymous_answers: false,
+        }
+    }
+}
+
+impl QaSettings {
+    /// The status a new question starts in.
+    pub fn question_status(&self) -> Status {
+        Status::of_new(true, self.publish_questions_at_once)
+    }
+
+    /// The status of a new answer with `badge`, or the refusal of an anonymous answer on a
+    /// site that takes none.
+    pub fn answer_status(&self, badge: Badge) -> Result<Status> {
+        match badge {
+            Badge::Brand => Ok(Status::Published),
+            Badge::VerifiedBuyer | Badge::Customer => {
+                Ok(Status::of_new(true, self.publish_customer_answers_at_once))
+            }
+            Badge::Anonymous if self.allow_anonymous_answers => Ok(Status::Pending),
+            Badge::Anonymous => Err(Error::CustomerTokenRequired),
+        }
+    }
+}
+
+/// The words a question search must all find, lowercased: at most
+/// [`MAX_SEARCH_WORDS`], each of two characters or more.
+pub fn search_words(query: Option<&str>) -> Result<Vec<String>> {
+    let Some(query) = query else {
+        return Ok(Vec::new());
+    };
+    if query.chars().count() > MAX_SEARCH_CHARS {
+        return Err(Error::InvalidQuery {
+            param: "q".to_owned(),
+            message: format!("q must be at most {MAX_SEARCH_CHARS} characters"),
+        });
+    }
+    Ok(query
+        .split(|character: char| !character.is_alphanumeric())
+        .filter(|word| word.chars().count() >= 2)
+        .map(str::to_lowercase)
+        .take(MAX_SEARCH_WORDS)
+        .collect())
+}
+
+/// Whether `text` contains every search word, as the widget filters questions already
+/// shown while the visitor types (the worker searches the rest).
+pub fn matches_search(text: &str, words: &[String]) -> bool {
+    let text = text.to_lowercase();
+    words.iter().all(|word| text.contains(word.as_str()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::token::OrderClaim;
+
+    fn claims(products: &[&str]) -> CustomerClaims {
+        CustomerClaims {
+            sub: "c-1".into(),
+            exp: 1,
+            orders: vec![OrderClaim {
+                id: "A-1".into(),
+                products: products.iter().map(|&product| product.to_owned()).collect(),
+            }],
+        }
+    }
+
+    #[test]
+    fn badges_follow_the_token_and_its_orders() {
+        assert_eq!(
+            Badge::of_visitor(Some(&claims(&["tent"])), "tent"),
+            Badge::VerifiedBuyer
+        );
+        assert_eq!(
+            Badge::of_visitor(Some(&claims(&["stove"])), "tent"),
+            Badge::Customer
+        );
+        assert_eq!(Badge::of_visitor(None, "tent"), Badge::Anonymous);
+    }
+
+    #[test]
+    fn anonymous_answers_need_the_site_to_allow_them_and_always_wait() {
+        let closed = QaSettings::default();
+        assert_eq!(
+            closed.answer_status(Badge::Anonymous),
+            Err(Error::CustomerTokenRequired)
+        );
+        let open = QaSettings {
+            allow_anonymous_answers: true,
+            ..QaSettings::default()
+        };
+        assert_eq!(open.answer_status(Badge::Anonymous), Ok(Status::Pending));
+    }
+
+    #[test]
+    fn customers_and_the_brand_are_published_as_the_site_says() {
+        let default = QaSettings::default();
+        assert_eq!(default.answer_status(Badge::Brand), Ok(Status::Published));
+        assert_eq!(
+            default.answer_status(Badge::VerifiedBuyer),
+            Ok(Status::Published)
+        );
+        assert_eq!(default.question_status(), Status::Pending);
+        let strict = QaSettings {
+            publish_customer_answers_at_once: false,
+            ..QaSettings::default()
+        };
+        assert_eq!(strict.answer_status(Badge::Customer), Ok(Status::Pending));
+        assert_eq!(strict.answer_status(Badge::Brand), Ok(Status::Published));
+    }
+
+    #[test]
+    fn searches_keep_up_to_three_real_words() {
+        assert_eq!(
+            search_words(Some("La tente, est-elle étanche ? pluie")),
+            Ok(vec!["la".into(), "tente".into(), "est".into()])
+        );
+        assert_eq!(search_words(Some("a ?")), Ok(Vec::new()));
+        assert!(search_words(Some(&"x".repeat(101))).is_err());
+        let words = search_words(Some("ÉTANCHE pluie")).expect("words");
+        assert!(matches_search("Est-elle étanche sous la pluie ?", &words));
+        assert!(!matches_search("Est-elle étanche ?", &words));
+    }
+}
