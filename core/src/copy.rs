@@ -108,8 +108,8 @@ pub enum Text {
     ReviewFormEmail,
     /// Consent box for keeping the email.
     ReviewFormConsent,
-    /// Closes the form.
-    ReviewFormCancel,
+    /// Closes a form without sending it.
+    Cancel,
     /// Sends the review.
     ReviewFormSubmit,
     /// No star chosen.
@@ -138,6 +138,74 @@ pub enum Text {
     ReviewHubLink,
     /// The reviews cannot be loaded.
     ReviewLoadError,
+    /// Heading of the Q&A widget.
+    QaHeading,
+    /// Label of the search box.
+    QaSearchLabel,
+    /// No question matches the search.
+    QaSearchNone,
+    /// Shown before the first published question.
+    QaNone,
+    /// Answer count when there is exactly one.
+    QaAnswerCountOne,
+    /// Answer count otherwise.
+    QaAnswerCountOther,
+    /// Who asked, with the date.
+    QaAskedBy,
+    /// Badge of an answer by a buyer of the product.
+    QaBadgeVerifiedBuyer,
+    /// Badge of an answer by another customer.
+    QaBadgeCustomer,
+    /// Badge of the brand's answer.
+    QaBadgeBrand,
+    /// Badge of an answer nobody vouches for.
+    QaBadgeAnonymous,
+    /// A published question without answers.
+    QaNoAnswer,
+    /// Opens the answer form of a question.
+    QaAnswer,
+    /// Loads the next page.
+    QaMore,
+    /// Opens the question form.
+    QaAsk,
+    /// Question field label.
+    QaFormQuestion,
+    /// Answer field label.
+    QaFormAnswer,
+    /// Display-name field label.
+    QaFormName,
+    /// Email field label.
+    QaFormEmail,
+    /// Consent box for the answer notification.
+    QaFormConsent,
+    /// Sends the question.
+    QaFormSubmitQuestion,
+    /// Sends the answer.
+    QaFormSubmitAnswer,
+    /// Text too short or too long.
+    QaErrorText,
+    /// Missing or too long name.
+    QaErrorName,
+    /// Malformed email.
+    QaErrorEmail,
+    /// Email given without consent.
+    QaErrorConsent,
+    /// The customer token was refused.
+    QaErrorToken,
+    /// Only known customers may answer.
+    QaErrorTokenRequired,
+    /// The question is no longer open.
+    QaErrorGone,
+    /// The questions cannot be loaded.
+    QaErrorLoad,
+    /// After asking, when moderation follows.
+    QaThanksQuestionPending,
+    /// After asking, when published at once.
+    QaThanksQuestionPublished,
+    /// After answering, when moderation follows.
+    QaThanksAnswerPending,
+    /// After answering, when published at once.
+    QaThanksAnswerPublished,
 }
 
 impl Text {
@@ -193,7 +261,7 @@ impl Text {
             Text::ReviewFormName => "review.form.name",
             Text::ReviewFormEmail => "review.form.email",
             Text::ReviewFormConsent => "review.form.consent",
-            Text::ReviewFormCancel => "review.form.cancel",
+            Text::Cancel => "cancel",
             Text::ReviewFormSubmit => "review.form.submit",
             Text::ReviewErrorRating => "review.error.rating",
             Text::ReviewErrorTitle => "review.error.title",
@@ -208,6 +276,40 @@ impl Text {
             Text::ReviewHubInvite => "review.hub.invite",
             Text::ReviewHubLink => "review.hub.link",
             Text::ReviewLoadError => "review.error.load",
+            Text::QaHeading => "qa.heading",
+            Text::QaSearchLabel => "qa.search.label",
+            Text::QaSearchNone => "qa.search.none",
+            Text::QaNone => "qa.none",
+            Text::QaAnswerCountOne => "qa.answer_count.one",
+            Text::QaAnswerCountOther => "qa.answer_count.other",
+            Text::QaAskedBy => "qa.asked_by",
+            Text::QaBadgeVerifiedBuyer => "qa.badge.verified_buyer",
+            Text::QaBadgeCustomer => "qa.badge.customer",
+            Text::QaBadgeBrand => "qa.badge.brand",
+            Text::QaBadgeAnonymous => "qa.badge.anonymous",
+            Text::QaNoAnswer => "qa.no_answer",
+            Text::QaAnswer => "qa.answer",
+            Text::QaMore => "qa.more",
+            Text::QaAsk => "qa.ask",
+            Text::QaFormQuestion => "qa.form.question",
+            Text::QaFormAnswer => "qa.form.answer",
+            Text::QaFormName => "qa.form.name",
+            Text::QaFormEmail => "qa.form.email",
+            Text::QaFormConsent => "qa.form.consent",
+            Text::QaFormSubmitQuestion => "qa.form.submit_question",
+            Text::QaFormSubmitAnswer => "qa.form.submit_answer",
+            Text::QaErrorText => "qa.error.text",
+            Text::QaErrorName => "qa.error.name",
+            Text::QaErrorEmail => "qa.error.email",
+            Text::QaErrorConsent => "qa.error.consent",
+            Text::QaErrorToken => "qa.error.token",
+            Text::QaErrorTokenRequired => "qa.error.token_required",
+            Text::QaErrorGone => "qa.error.gone",
+            Text::QaErrorLoad => "qa.error.load",
+            Text::QaThanksQuestionPending => "qa.thanks.question_pending",
+            Text::QaThanksQuestionPublished => "qa.thanks.question_published",
+            Text::QaThanksAnswerPending => "qa.thanks.answer_pending",
+            Text::QaThanksAnswerPublished => "qa.thanks.answer_published",
         }
     }
 
@@ -262,7 +364,7 @@ impl Text {
         Text::ReviewFormName,
         Text::ReviewFormEmail,
         Text::ReviewFormConsent,
-        Text::ReviewFormCancel,
+        Text::Cancel,
         Text::ReviewFormSubmit,
         Text::ReviewErrorRating,
         Text::ReviewErrorTitle,
@@ -277,6 +379,40 @@ impl Text {
         Text::ReviewHubInvite,
         Text::ReviewHubLink,
         Text::ReviewLoadError,
+        Text::QaHeading,
+        Text::QaSearchLabel,
+        Text::QaSearchNone,
+        Text::QaNone,
+        Text::QaAnswerCountOne,
+        Text::QaAnswerCountOther,
+        Text::QaAskedBy,
+        Text::QaBadgeVerifiedBuyer,
+        Text::QaBadgeCustomer,
+        Text::QaBadgeBrand,
+        Text::QaBadgeAnonymous,
+        Text::QaNoAnswer,
+        Text::QaAnswer,
+        Text::QaMore,
+        Text::QaAsk,
+        Text::QaFormQuestion,
+        Text::QaFormAnswer,
+        Text::QaFormName,
+        Text::QaFormEmail,
+        Text::QaFormConsent,
+        Text::QaFormSubmitQuestion,
+        Text::QaFormSubmitAnswer,
+        Text::QaErrorText,
+        Text::QaErrorName,
+        Text::QaErrorEmail,
+        Text::QaErrorConsent,
+        Text::QaErrorToken,
+        Text::QaErrorTokenRequired,
+        Text::QaErrorGone,
+        Text::QaErrorLoad,
+        Text::QaThanksQuestionPending,
+        Text::QaThanksQuestionPublished,
+        Text::QaThanksAnswerPending,
+        Text::QaThanksAnswerPublished,
     ];
 
     /// The comment prompt that fits a category.

@@ -3,6 +3,7 @@
 //!
 //! - [`wire`]: the JSON bodies that cross the network (golden-tested).
 //! - [`nps`]: the NPS categories, the score maths and the survey form's state machine.
+//! - [`form`]: the life of a widget form and the refusals it shows.
 //! - [`moderation`] and [`paging`]: the moderation states and keyset paging every list shares.
 //! - [`qa`]: ask-a-customer questions and answers: badges, moderation, search, storage.
 //! - [`review`]: product reviews: rules, aggregate, paging, storage and crawler markup.
@@ -20,6 +21,7 @@
 pub mod api;
 pub mod copy;
 pub mod error;
+pub mod form;
 pub mod limits;
 pub mod locale;
 pub mod moderation;

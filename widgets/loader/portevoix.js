@@ -2,7 +2,7 @@
 // loads the widgets' WebAssembly (one instance for the whole page) only when the first
 // element is connected. Served by the worker as /portevoix.js; the build fills in the
 // hashed module names. Also the page's small JS API: window.Portevoix.
-const TAGS = ['pv-nps', 'pv-review'];
+const TAGS = ['pv-nps', 'pv-review', 'pv-qa'];
 const base = new URL('.', import.meta.url).href;
 const script = [...document.querySelectorAll('script[data-site]')].find((s) => s.src === import.meta.url);
 const defaultSite = script ? script.dataset.site : '';

@@ -10,6 +10,7 @@ mod hooks;
 mod host;
 mod nps;
 mod outbox;
+mod qa;
 mod review;
 mod style;
 mod turnstile;
@@ -19,12 +20,14 @@ use web_sys::{HtmlElement, ShadowRoot};
 use yew::{AppHandle, AttrValue};
 
 use crate::nps::{NpsProps, NpsWidget};
+use crate::qa::{QaProps, QaWidget};
 use crate::review::{ReviewProps, ReviewWidget};
 
 /// The Yew app behind one element, by widget.
 enum App {
     Nps(AppHandle<NpsWidget>),
     Review(AppHandle<ReviewWidget>),
+    Qa(AppHandle<QaWidget>),
 }
 
 /// One mounted widget, held by its custom element so that attribute changes and removal
@@ -61,6 +64,19 @@ impl Widget {
         }
     }
 
+    fn qa_props(&self) -> QaProps {
+        QaProps {
+            host: self.host.clone(),
+            root: self.root.clone(),
+            api_base: self.api_base.clone().into(),
+            site: self.site(),
+            product: self.attribute("product"),
+            product_name: self.attribute("product-name"),
+            lang: self.attribute("lang"),
+            customer_token: self.attribute("customer-token"),
+        }
+    }
+
     fn review_props(&self) -> ReviewProps {
         ReviewProps {
             host: self.host.clone(),
@@ -79,10 +95,25 @@ impl Widget {
 impl Widget {
     /// Re-reads the element's attributes and re-renders.
     pub fn update(&mut self) {
-        let (nps, review) = (self.nps_props(), self.review_props());
-        match self.app.as_mut() {
-            Some(App::Nps(app)) => app.update(nps),
-            Some(App::Review(app)) => app.update(review),
+        match &self.app {
+            Some(App::Nps(_)) => {
+                let props = self.nps_props();
+                if let Some(App::Nps(app)) = self.app.as_mut() {
+                    app.update(props);
+                }
+            }
+            Some(App::Review(_)) => {
+                let props = self.review_props();
+                if let Some(App::Review(app)) = self.app.as_mut() {
+                    app.update(props);
+                }
+            }
+            Some(App::Qa(_)) => {
+                let props = self.qa_props();
+                if let Some(App::Qa(app)) = self.app.as_mut() {
+                    app.update(props);
+                }
+            }
             None => {}
         }
     }
@@ -95,6 +126,7 @@ impl Widget {
             ".thanks h2",
             ".thanks h3",
             ".stars-input input",
+            "#pv-search",
             "button.write",
         ]
         .into_iter()
@@ -111,6 +143,7 @@ impl Widget {
         match self.app.take() {
             Some(App::Nps(app)) => app.destroy(),
             Some(App::Review(app)) => app.destroy(),
+            Some(App::Qa(app)) => app.destroy(),
             None => {}
         }
         self.root.set_inner_html("");
@@ -127,7 +160,7 @@ pub fn mount(
     default_site: String,
 ) -> Result<Widget, JsError> {
     let tag = host.local_name();
-    if tag != "pv-nps" && tag != "pv-review" {
+    if !["pv-nps", "pv-review", "pv-qa"].contains(&tag.as_str()) {
         return Err(JsError::new(&format!(
             "portevoix: no widget is named <{tag}>"
         )));
@@ -151,6 +184,10 @@ pub fn mount(
         App::Review(
             yew::Renderer::<ReviewWidget>::with_root_and_props(container, widget.review_props())
                 .render(),
+        )
+    } else if tag == "pv-qa" {
+        App::Qa(
+            yew::Renderer::<QaWidget>::with_root_and_props(container, widget.qa_props()).render(),
         )
     } else {
         App::Nps(

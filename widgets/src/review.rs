@@ -7,9 +7,10 @@ use std::collections::HashSet;
 use std::rc::Rc;
 
 use portevoix_core::copy::{Copy, Text};
+use portevoix_core::form::{Phase, Refusal};
 use portevoix_core::locale::Locale;
 use portevoix_core::moderation::Status;
-use portevoix_core::review::form::{Field, FormAction, Phase, Refusal, ReviewForm};
+use portevoix_core::review::form::{Field, FormAction, ReviewForm};
 use portevoix_core::review::markup::{self, INITIAL_ATTRIBUTE, JSON_LD_ATTRIBUTE};
 use portevoix_core::review::{self, ReviewSort, STARS};
 use portevoix_core::theme::ColorMode;
@@ -871,7 +872,9 @@ fn review_form(
         (Phase::WaitingToRetry, _) => Some(copy.text(Text::NetworkError)),
         (_, Some(Refusal::AlreadyReviewed)) => Some(copy.text(Text::ReviewErrorAlready)),
         (_, Some(Refusal::Token)) => Some(copy.text(Text::ReviewErrorToken)),
-        (_, Some(Refusal::Other)) => Some(copy.text(Text::Refused)),
+        (_, Some(Refusal::Other | Refusal::TokenRequired | Refusal::Gone)) => {
+            Some(copy.text(Text::Refused))
+        }
         _ => None,
     };
     let human_ok = human_check.as_ref().is_none_or(|(_, has_token)| *has_token);
@@ -923,7 +926,7 @@ fn review_form(
             }
             <div class="actions">
                 <button type="submit" part="submit" disabled={state.phase == Phase::Sending || !human_ok}>{ button_label }</button>
-                <button type="button" class="secondary" onclick={on_cancel} disabled={state.locked()}>{ copy.text(Text::ReviewFormCancel) }</button>
+                <button type="button" class="secondary" onclick={on_cancel} disabled={state.locked()}>{ copy.text(Text::Cancel) }</button>
             </div>
         </form>
     }

@@ -122,6 +122,23 @@ color:color-mix(in srgb,var(--pv-t) 35%,transparent)}
 .hub{margin-top:var(--pv-s)}
 .thanks h3{font-size:1.1em;margin:0 0 calc(var(--pv-s)*.5)}
 .thanks h3:focus{outline:none}
+.search{margin:0 0 var(--pv-s)}
+.search label{display:block;font-weight:600;margin-bottom:.25em}
+input[type=search]{font:inherit;color:var(--pv-t);background:var(--pv-bg);width:100%;display:block;
+border:1px solid color-mix(in srgb,var(--pv-t) 45%,transparent);border-radius:calc(var(--pv-r)/2);min-height:2.75rem;padding:0 calc(var(--pv-s)*.6)}
+.question{border-top:1px solid color-mix(in srgb,var(--pv-t) 15%,transparent);padding:var(--pv-s) 0 calc(var(--pv-s)*.5)}
+.question-text{font-size:1.05em;margin:0 0 .25em;overflow-wrap:anywhere}
+.answers{list-style:none;margin:.5em 0 0;padding:0 0 0 calc(var(--pv-s)*.9);border-inline-start:3px solid color-mix(in srgb,var(--pv-t) 15%,transparent)}
+.answer{margin:0 0 calc(var(--pv-s)*.75)}
+.answer .text{margin:0 0 .25em;white-space:pre-line;overflow-wrap:anywhere}
+.badge{font-weight:600;border:1px solid var(--pv-a);border-radius:1em;padding:0 .6em;margin-inline-start:.5em;white-space:nowrap}
+.answer[data-badge=brand] .badge{background:var(--pv-a);color:var(--pv-oa)}
+.no-answer{font-style:italic;margin:.25em 0}
+.answer-button{margin:0 0 var(--pv-s)}
+.qa-form{margin:0 0 var(--pv-s)}
+.qa-form .field{margin-top:calc(var(--pv-s)*.75)}
+.qa-form label{display:block;font-weight:600;margin-bottom:.25em}
+.qa-form .consent label{font-weight:400;margin:0}
 .hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
 @media (prefers-reduced-motion:no-preference){.score span,button,.links a{transition:background-color .15s,color .15s,border-color .15s}}
 "#;

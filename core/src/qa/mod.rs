@@ -3,6 +3,7 @@
 //! once, how questions are searched. Storage is in [`store`], search-engine markup in
 //! [`markup`].
 
+pub mod form;
 pub mod markup;
 pub mod store;
 

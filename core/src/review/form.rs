@@ -2,6 +2,7 @@
 //! rule the visitor meets is tested natively. The widget only draws it and sends it.
 
 use crate::copy::Text;
+use crate::form::{Phase, Refusal};
 use crate::moderation::Status;
 use crate::review;
 use crate::validate;
@@ -45,60 +46,6 @@ impl Field {
             Field::AuthorName => Text::ReviewErrorName,
             Field::Email => Text::ReviewErrorEmail,
             Field::Consent => Text::ReviewErrorConsent,
-        }
-    }
-
-    /// The field a worker error names, if it is one of the form's.
-    pub fn from_wire(name: &str) -> Option<Field> {
-        [
-            Field::Rating,
-            Field::Title,
-            Field::Text,
-            Field::AuthorName,
-            Field::Email,
-            Field::Consent,
-        ]
-        .into_iter()
-        .find(|field| field.id() == name)
-    }
-}
-
-/// Where the form is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Phase {
-    /// The visitor is writing.
-    Editing,
-    /// The review is on its way.
-    Sending,
-    /// The network failed; the review is saved and resent with the same key.
-    WaitingToRetry,
-    /// Stored, with the status the worker gave it.
-    Sent(Status),
-}
-
-/// Why the worker refused the last attempt, in the visitor's terms.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Refusal {
-    /// A field broke a rule the widget could not check (or checked differently).
-    Field(Field),
-    /// This customer already reviewed this product.
-    AlreadyReviewed,
-    /// The customer token is forged or expired: the page must sign in again.
-    Token,
-    /// Anything else; the details went to the page's developer.
-    Other,
-}
-
-impl Refusal {
-    /// Reads a worker error's code and field.
-    pub fn from_error(code: &str, field: Option<&str>) -> Refusal {
-        match code {
-            "already_reviewed" => Refusal::AlreadyReviewed,
-            "invalid_customer_token" | "customer_token_expired" => Refusal::Token,
-            "invalid_field" => field
-                .and_then(Field::from_wire)
-                .map_or(Refusal::Other, Refusal::Field),
-            _ => Refusal::Other,
         }
     }
 }
@@ -207,7 +154,10 @@ impl ReviewForm {
 
     /// The problem to show on `field` now, if any.
     pub fn problem(&self, field: Field) -> Option<Text> {
-        let refused_here = self.refusal == Some(Refusal::Field(field));
+        let refused_here = self
+            .refusal
+            .as_ref()
+            .is_some_and(|refusal| refusal.names(field.id()));
         let shown = self.tried && self.problems().contains(&field);
         (shown || refused_here).then(|| field.problem())
     }
@@ -273,7 +223,11 @@ impl ReviewForm {
     }
 
     fn clear_refusal_of(&mut self, field: Field) {
-        if self.refusal == Some(Refusal::Field(field)) {
+        if self
+            .refusal
+            .as_ref()
+            .is_some_and(|refusal| refusal.names(field.id()))
+        {
             self.refusal = None;
         }
     }
@@ -360,22 +314,5 @@ mod tests {
         assert_eq!(refused.problem(Field::Title), Some(Text::ReviewErrorTitle));
         let edited = refused.apply(FormAction::Edit(Field::Title, "Très solide".into()));
         assert_eq!(edited.problem(Field::Title), None);
-    }
-
-    #[test]
-    fn worker_codes_become_visitor_refusals() {
-        assert_eq!(
-            Refusal::from_error("already_reviewed", None),
-            Refusal::AlreadyReviewed
-        );
-        assert_eq!(
-            Refusal::from_error("customer_token_expired", None),
-            Refusal::Token
-        );
-        assert_eq!(
-            Refusal::from_error("invalid_field", Some("email_consent")),
-            Refusal::Field(Field::Consent)
-        );
-        assert_eq!(Refusal::from_error("spam_suspected", None), Refusal::Other);
     }
 }

@@ -1,0 +1,956 @@
+//! `<pv-qa product="SKU">`: a product's published questions with their answers (most
+//! helpful first, badged by who wrote them), a search box that narrows the list as the
+//! visitor types (before they ask the same question again), the form to ask, and for
+//! customers (or anyone, where the site allows) the form to answer. Also the schema.org
+//! `Question` JSON-LD in the host page. The forms' rules are
+//! [`portevoix_core::qa::form::QaForm`].
+
+use std::collections::HashSet;
+use std::rc::Rc;
+
+use portevoix_core::copy::{Copy, Text};
+use portevoix_core::form::{Phase, Refusal};
+use portevoix_core::locale::Locale;
+use portevoix_core::moderation::Status;
+use portevoix_core::qa::form::{Field, FormAction, Kind, QaForm};
+use portevoix_core::qa::markup::{self, JSON_LD_ATTRIBUTE};
+use portevoix_core::qa::{self, Badge};
+use portevoix_core::review::markup::{iso_day, script_json};
+use portevoix_core::theme::ColorMode;
+use portevoix_core::validate::{self, clip_page_url};
+use portevoix_core::wire::{
+    AnswerSubmission, HelpfulCounted, HelpfulVote, Posted, PublicQuestion, QuestionPage,
+    QuestionSubmission,
+};
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlElement, HtmlInputElement, ShadowRoot};
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+use crate::api::{self, CallError};
+use crate::hooks::{SiteConfig, use_ready_event, use_site_config, use_turnstile};
+use crate::host;
+use crate::outbox::{self, Delivery};
+
+/// Questions fetched per page.
+const PAGE_SIZE: u32 = 5;
+/// How long typing must pause before the worker is asked for more matches.
+const SEARCH_PAUSE_MS: u64 = 250;
+
+/// The element's attributes.
+#[derive(Properties, Clone, PartialEq)]
+pub struct QaProps {
+    /// The custom element, which events are dispatched from.
+    pub host: HtmlElement,
+    /// The element's shadow root, which styles are adopted into.
+    pub root: ShadowRoot,
+    /// The worker's origin with a trailing slash.
+    pub api_base: AttrValue,
+    /// The `data-site` key (or the element's own `site` attribute).
+    pub site: AttrValue,
+    /// The product id, as the brand's catalogue names it.
+    pub product: Option<AttrValue>,
+    /// The product's name, for search engines.
+    pub product_name: Option<AttrValue>,
+    /// `fr` or `en`; otherwise the page's language.
+    pub lang: Option<AttrValue>,
+    /// Signed by the brand's server: lets a customer answer, badged by their orders.
+    pub customer_token: Option<AttrValue>,
+}
+
+struct FormState(QaForm);
+
+impl Reducible for FormState {
+    type Action = FormAction;
+
+    fn reduce(self: Rc<Self>, action: FormAction) -> Rc<Self> {
+        Rc::new(FormState(self.0.apply(action)))
+    }
+}
+
+/// The published questions shown so far.
+#[derive(Clone, PartialEq)]
+enum Listing {
+    Loading,
+    Ready {
+        questions: Vec<PublicQuestion>,
+        next_cursor: Option<String>,
+        loading_more: bool,
+    },
+    Failed,
+}
+
+/// Which form is open.
+#[derive(Clone, PartialEq)]
+enum Writing {
+    Nothing,
+    Question,
+    Answer(String),
+}
+
+fn product_of(props: &QaProps) -> Option<String> {
+    props
+        .product
+        .as_ref()
+        .map(|product| product.to_string())
+        .filter(|product| validate::product_id(product).is_ok())
+}
+
+fn questions_url(props: &QaProps, product: &str) -> String {
+    format!(
+        "{}v1/sites/{}/products/{product}/questions",
+        props.api_base, props.site
+    )
+}
+
+async fn fetch_page(
+    props: &QaProps,
+    product: &str,
+    query: &str,
+    cursor: Option<&str>,
+) -> Result<QuestionPage, CallError> {
+    let mut url = format!("{}?limit={PAGE_SIZE}", questions_url(props, product));
+    if !query.trim().is_empty() {
+        url.push_str("&q=");
+        url.push_str(&String::from(js_sys::encode_uri_component(query)));
+    }
+    if let Some(cursor) = cursor {
+        url.push_str("&cursor=");
+        url.push_str(cursor);
+    }
+    let body = api::call("GET", &url, None).await?;
+    serde_json::from_str(&body)
+        .map_err(|error| CallError::Network(format!("unreadable questions: {error}")))
+}
+
+/// Keeps the product's Q&A JSON-LD in the host page in step with what is shown.
+fn publish_json_ld(product: &str, product_name: Option<&str>, questions: &[PublicQuestion]) {
+    let Some(document) = web_sys::window().and_then(|window| window.document()) else {
+        return;
+    };
+    let page = QuestionPage {
+        product: product.to_owned(),
+        q: None,
+        questions: questions.to_vec(),
+        next_cursor: None,
+    };
+    let json = script_json(&markup::json_ld(&page, product_name));
+    let selector =
+        format!("script[type=\"application/ld+json\"][{JSON_LD_ATTRIBUTE}=\"{product}\"]");
+    let script = match document.query_selector(&selector).ok().flatten() {
+        Some(existing) => existing,
+        None => {
+            let Ok(created) = document.create_element("script") else {
+                return;
+            };
+            let _ = created.set_attribute("type", "application/ld+json");
+            let _ = created.set_attribute(JSON_LD_ATTRIBUTE, product);
+            if let Some(head) = document.head() {
+                let _ = head.append_child(&created);
+            }
+            created
+        }
+    };
+    if script.text_content().as_deref() != Some(json.as_str()) {
+        script.set_text_content(Some(&json));
+    }
+}
+
+fn honeypot_value(root: &ShadowRoot) -> Option<String> {
+    root.query_selector("input[name=website]")
+        .ok()
+        .flatten()
+        .and_then(|element| element.dyn_into::<HtmlInputElement>().ok())
+        .map(|input| input.value())
+        .filter(|value| !value.is_empty())
+}
+
+/// What the form sends, and where.
+struct Outgoing {
+    url: String,
+    body: String,
+    key: String,
+    question_id: Option<String>,
+}
+
+fn outgoing(
+    props: &QaProps,
+    product: &str,
+    writing: &Writing,
+    form: &QaForm,
+    locale: Locale,
+    shown_at: f64,
+    turnstile_token: Option<String>,
+) -> Option<Outgoing> {
+    let key = form.idempotency_key.clone()?;
+    let customer_token = props.customer_token.as_ref().map(|token| token.to_string());
+    let website = honeypot_value(&props.root);
+    let elapsed_ms = Some((js_sys::Date::now() - shown_at).max(0.0) as u64);
+    let (url, body, question_id) = match writing {
+        Writing::Question => {
+            let email = form.email_to_send();
+            let submission = QuestionSubmission {
+                text: form.text.clone(),
+                author_name: form.author_name.clone(),
+                email_consent: email.is_some() && form.consent,
+                email,
+                visitor_id: host::visitor_id(),
+                idempotency_key: key.clone(),
+                page_url: host::page_href().and_then(|href| clip_page_url(&href)),
+                locale: Some(locale),
+                customer_token,
+                website,
+                elapsed_ms,
+                turnstile_token,
+            };
+            (
+                questions_url(props, product),
+                serde_json::to_string(&submission).ok()?,
+                None,
+            )
+        }
+        Writing::Answer(question_id) => {
+            let submission = AnswerSubmission {
+                text: form.text.clone(),
+                author_name: Some(form.author_name.clone()),
+                visitor_id: Some(host::visitor_id()),
+                idempotency_key: key.clone(),
+                customer_token,
+                website,
+                elapsed_ms,
+                turnstile_token,
+            };
+            (
+                format!("{}/{question_id}/answers", questions_url(props, product)),
+                serde_json::to_string(&submission).ok()?,
+                Some(question_id.clone()),
+            )
+        }
+        Writing::Nothing => return None,
+    };
+    Some(Outgoing {
+        url,
+        body,
+        key,
+        question_id,
+    })
+}
+
+/// Hands the post to the outbox and reports what becomes of it.
+fn send(
+    props: QaProps,
+    product: String,
+    outgoing: Outgoing,
+    dispatch: UseReducerDispatcher<FormState>,
+    on_published: Callback<()>,
+) {
+    let kind = if outgoing.question_id.is_some() {
+        "answer"
+    } else {
+        "question"
+    };
+    let listener = Callback::from(move |delivery: Delivery| match delivery {
+        Delivery::Stored(text) => match serde_json::from_str::<Posted>(&text) {
+            Ok(posted) => {
+                dispatch.dispatch(FormAction::Stored(posted.status));
+                if posted.status == Status::Published {
+                    on_published.emit(());
+                }
+                host::emit(
+                    &props.host,
+                    "pv:submit",
+                    &[
+                        ("widget", "qa".into()),
+                        ("site", props.site.as_str().into()),
+                        ("product", product.as_str().into()),
+                        ("kind", kind.into()),
+                        ("id", posted.id.as_str().into()),
+                        ("status", posted.status.as_str().into()),
+                        (
+                            "badge",
+                            posted.badge.map(Badge::as_str).unwrap_or_default().into(),
+                        ),
+                    ],
+                );
+            }
+            Err(error) => {
+                let error = CallError::Refused {
+                    code: "unreadable_answer".into(),
+                    message: error.to_string(),
+                    field: None,
+                };
+                api::report(&props.host, "qa", &props.site, &error);
+                dispatch.dispatch(FormAction::Refused(Refusal::Other));
+            }
+        },
+        Delivery::Waiting => {
+            api::report(
+                &props.host,
+                "qa",
+                &props.site,
+                &CallError::Network("saved; will retry".into()),
+            );
+            dispatch.dispatch(FormAction::NetworkFailed);
+        }
+        Delivery::Refused(error) => {
+            api::report(&props.host, "qa", &props.site, &error);
+            let refusal = match &error {
+                CallError::Refused { code, field, .. } => {
+                    Refusal::from_error(code, field.as_deref())
+                }
+                CallError::Network(_) => Refusal::Other,
+            };
+            dispatch.dispatch(FormAction::Refused(refusal));
+        }
+    });
+    outbox::send(&outgoing.key, &outgoing.url, &outgoing.body, listener);
+}
+
+fn focus_selector(root: &ShadowRoot, selector: &str) {
+    if let Some(element) = root
+        .query_selector(selector)
+        .ok()
+        .flatten()
+        .and_then(|element| element.dyn_into::<HtmlElement>().ok())
+    {
+        let _ = element.focus();
+    }
+}
+
+/// The `<pv-qa>` widget.
+#[function_component(QaWidget)]
+pub fn qa_widget(props: &QaProps) -> Html {
+    let loaded = use_site_config(&props.host, &props.root, &props.api_base, &props.site, "qa");
+    let listing = use_state(|| Listing::Loading);
+    let search = use_state(String::new);
+    let query = use_state(String::new);
+    let latest_search = use_mut_ref(String::new);
+    let reload = use_state(|| 0_u32);
+    let writing = use_state(|| Writing::Nothing);
+    let form = use_reducer(|| FormState(QaForm::new(Kind::Question, "")));
+    let voted = use_state(|| {
+        host::helpful_votes()
+            .into_iter()
+            .collect::<HashSet<String>>()
+    });
+    let shown_at = use_state(js_sys::Date::now);
+    let return_focus = use_mut_ref(|| None::<String>);
+    let product = product_of(props);
+
+    {
+        let listing = listing.clone();
+        let props = props.clone();
+        let product = product.clone();
+        use_effect_with(
+            (
+                product.clone(),
+                (*query).clone(),
+                *reload,
+                props.api_base.clone(),
+                props.site.clone(),
+            ),
+            move |(_, query, _, _, _)| {
+                let Some(product) = product else {
+                    api::report(
+                        &props.host,
+                        "qa",
+                        &props.site,
+                        &CallError::Refused {
+                            code: "invalid_field".into(),
+                            message: "<pv-qa> needs a product=\"…\" attribute of A-Z, a-z, 0-9, '-', '_' and '.'".into(),
+                            field: Some("product".into()),
+                        },
+                    );
+                    listing.set(Listing::Failed);
+                    return;
+                };
+                let query = query.clone();
+                spawn_local(async move {
+                    match fetch_page(&props, &product, &query, None).await {
+                        Ok(page) => listing.set(Listing::Ready {
+                            questions: page.questions,
+                            next_cursor: page.next_cursor,
+                            loading_more: false,
+                        }),
+                        Err(error) => {
+                            api::report(&props.host, "qa", &props.site, &error);
+                            listing.set(Listing::Failed);
+                        }
+                    }
+                });
+            },
+        );
+    }
+    {
+        // The search goes to the worker once typing pauses; meanwhile the list shown is
+        // filtered at once on every key.
+        let query = query.clone();
+        let latest_search = latest_search.clone();
+        use_effect_with((*search).clone(), move |search| {
+            *latest_search.borrow_mut() = search.clone();
+            let search = search.clone();
+            spawn_local(async move {
+                yew::platform::time::sleep(std::time::Duration::from_millis(SEARCH_PAUSE_MS)).await;
+                if *latest_search.borrow() == search && *query != search {
+                    query.set(search);
+                }
+            });
+        });
+    }
+    {
+        let product = product.clone();
+        let product_name = props.product_name.clone();
+        let unsearched = query.trim().is_empty();
+        use_effect_with(
+            ((*listing).clone(), unsearched),
+            move |(listing, unsearched)| {
+                if let (Listing::Ready { questions, .. }, Some(product), true) =
+                    (listing, product, unsearched)
+                {
+                    publish_json_ld(&product, product_name.as_deref(), questions);
+                }
+            },
+        );
+    }
+
+    let site_config = loaded.ready();
+    let locale = host::locale(
+        &props.host,
+        site_config
+            .as_ref()
+            .map_or(Locale::EN, |config| config.default_locale),
+    );
+    let dark = host::use_dark_mode(
+        site_config
+            .as_ref()
+            .map_or(ColorMode::Light, |config| config.theme.mode),
+    );
+    let ready = site_config.is_some() && matches!(*listing, Listing::Ready { .. });
+    use_ready_event(
+        &props.host,
+        ready,
+        vec![
+            ("widget", "qa".into()),
+            ("site", props.site.to_string()),
+            ("product", product.clone().unwrap_or_default()),
+        ],
+    );
+    let turnstile_site_key = site_config
+        .as_ref()
+        .and_then(|config| config.turnstile_site_key.clone())
+        .filter(|_| *writing != Writing::Nothing);
+    let human = use_turnstile(turnstile_site_key.clone(), locale, form.0.refusal.clone());
+    {
+        let props = props.clone();
+        let form = form.clone();
+        let token = human.token.clone();
+        let product = product.clone();
+        let writing = (*writing).clone();
+        let shown_at = *shown_at;
+        let reload = reload.clone();
+        use_effect_with(
+            (form.0.phase.clone(), form.0.idempotency_key.clone()),
+            move |(phase, _)| {
+                if *phase == Phase::Sending
+                    && let Some(product) = product
+                    && let Some(outgoing) =
+                        outgoing(&props, &product, &writing, &form.0, locale, shown_at, token)
+                {
+                    let on_published = Callback::from(move |()| reload.set(*reload + 1));
+                    send(props, product, outgoing, form.dispatcher(), on_published);
+                }
+            },
+        );
+    }
+    {
+        let root = props.root.clone();
+        let return_focus = return_focus.clone();
+        use_effect_with(
+            ((*writing).clone(), form.0.phase.clone()),
+            move |(writing, phase)| {
+                if matches!(phase, Phase::Sent(_)) {
+                    focus_selector(&root, ".thanks h3");
+                } else if *writing != Writing::Nothing {
+                    focus_selector(&root, "#pv-qa-text");
+                } else if let Some(selector) = return_focus.borrow_mut().take() {
+                    focus_selector(&root, &selector);
+                }
+            },
+        );
+    }
+
+    let Some(config) = site_config else {
+        let failed = loaded == SiteConfig::Failed;
+        let message =
+            failed.then(|| Copy::new(locale, "", &Default::default()).text(Text::QaErrorLoad));
+        return html! {
+            <section class="card loading" part="card" lang={locale.tag()} aria-busy={message.is_none().to_string()}>
+                if let Some(message) = message {
+                    <p role="alert">{ message }</p>
+                }
+            </section>
+        };
+    };
+    let copy = Copy::new(locale, &config.brand_name, &config.copy);
+    let can_answer = props.customer_token.is_some() || config.anonymous_answers;
+
+    let on_search = {
+        let search = search.clone();
+        Callback::from(move |event: InputEvent| {
+            let input: HtmlInputElement = event.target_unchecked_into();
+            search.set(input.value());
+        })
+    };
+    let open = {
+        let writing = writing.clone();
+        let form = form.clone();
+        let shown_at = shown_at.clone();
+        let search = search.clone();
+        let return_focus = return_focus.clone();
+        Callback::from(move |target: Writing| {
+            let (kind, text, opener) = match &target {
+                Writing::Answer(id) => (
+                    Kind::Answer,
+                    String::new(),
+                    format!("article[data-id=\"{id}\"] .answer-button"),
+                ),
+                _ => (Kind::Question, (*search).clone(), "button.write".to_owned()),
+            };
+            *return_focus.borrow_mut() = Some(opener);
+            form.dispatch(FormAction::Start(kind, text));
+            shown_at.set(js_sys::Date::now());
+            writing.set(target);
+        })
+    };
+    let on_cancel = {
+        let writing = writing.clone();
+        Callback::from(move |_: MouseEvent| writing.set(Writing::Nothing))
+    };
+    let on_more = {
+        let listing = listing.clone();
+        let props = props.clone();
+        let product = product.clone();
+        let query = (*query).clone();
+        Callback::from(move |_: MouseEvent| {
+            let Listing::Ready {
+                questions,
+                next_cursor: Some(cursor),
+                ..
+            } = (*listing).clone()
+            else {
+                return;
+            };
+            let Some(product) = product.clone() else {
+                return;
+            };
+            listing.set(Listing::Ready {
+                questions: questions.clone(),
+                next_cursor: Some(cursor.clone()),
+                loading_more: true,
+            });
+            let (listing, props, query) = (listing.clone(), props.clone(), query.clone());
+            spawn_local(async move {
+                match fetch_page(&props, &product, &query, Some(&cursor)).await {
+                    Ok(page) => {
+                        let mut shown = questions;
+                        shown.extend(page.questions);
+                        listing.set(Listing::Ready {
+                            questions: shown,
+                            next_cursor: page.next_cursor,
+                            loading_more: false,
+                        });
+                    }
+                    Err(error) => {
+                        api::report(&props.host, "qa", &props.site, &error);
+                        listing.set(Listing::Ready {
+                            questions,
+                            next_cursor: Some(cursor),
+                            loading_more: false,
+                        });
+                    }
+                }
+            });
+        })
+    };
+    let on_helpful = {
+        let listing = listing.clone();
+        let voted = voted.clone();
+        let props = props.clone();
+        let product = product.clone();
+        Callback::from(move |answer_id: String| {
+            let Some(product) = product.clone() else {
+                return;
+            };
+            let (listing, voted, props) = (listing.clone(), voted.clone(), props.clone());
+            spawn_local(async move {
+                let url = format!(
+                    "{}v1/sites/{}/products/{product}/answers/{answer_id}/helpful",
+                    props.api_base, props.site
+                );
+                let Ok(body) = serde_json::to_string(&HelpfulVote {
+                    visitor_id: host::visitor_id(),
+                }) else {
+                    return;
+                };
+                match api::call("POST", &url, Some(&body)).await {
+                    Ok(text) => {
+                        let Ok(counted) = serde_json::from_str::<HelpfulCounted>(&text) else {
+                            return;
+                        };
+                        host::remember_helpful_vote(&answer_id);
+                        let mut now_voted = (*voted).clone();
+                        now_voted.insert(answer_id.clone());
+                        voted.set(now_voted);
+                        if let Listing::Ready {
+                            mut questions,
+                            next_cursor,
+                            loading_more,
+                        } = (*listing).clone()
+                        {
+                            for answer in questions
+                                .iter_mut()
+                                .flat_map(|question| question.answers.iter_mut())
+                                .filter(|answer| answer.id == answer_id)
+                            {
+                                answer.helpful_count = counted.helpful_count;
+                            }
+                            listing.set(Listing::Ready {
+                                questions,
+                                next_cursor,
+                                loading_more,
+                            });
+                        }
+                    }
+                    Err(error) => api::report(&props.host, "qa", &props.site, &error),
+                }
+            });
+        })
+    };
+
+    let words = qa::search_words(Some(search.as_str())).unwrap_or_default();
+    let form_view = |kind_writing: &Writing| -> Html {
+        if *writing != *kind_writing {
+            return Html::default();
+        }
+        if let Phase::Sent(status) = form.0.phase {
+            return thanks(&copy, form.0.kind, status);
+        }
+        let human_check = turnstile_site_key
+            .is_some()
+            .then(|| (human.container.clone(), human.token.is_some()));
+        qa_form(&copy, &form, human_check, on_cancel.clone())
+    };
+
+    let list = match &*listing {
+        Listing::Loading => html! { <div class="list-loading" aria-busy="true"></div> },
+        Listing::Failed => {
+            html! { <p class="alert" role="alert">{ copy.text(Text::QaErrorLoad) }</p> }
+        }
+        Listing::Ready {
+            questions,
+            next_cursor,
+            loading_more,
+        } => {
+            let shown: Vec<&PublicQuestion> = questions
+                .iter()
+                .filter(|question| {
+                    let answers = question.answers.iter().map(|answer| answer.text.as_str());
+                    let all = std::iter::once(question.text.as_str())
+                        .chain(answers)
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    qa::matches_search(&all, &words)
+                })
+                .collect();
+            let empty_message = if questions.is_empty() && words.is_empty() {
+                Some(copy.text(Text::QaNone))
+            } else if shown.is_empty() {
+                Some(copy.text(Text::QaSearchNone))
+            } else {
+                None
+            };
+            html! {
+                <>
+                    if let Some(message) = empty_message {
+                        <p class="none" role="status">{ message }</p>
+                    }
+                    <ol class="list questions" part="list" aria-busy={loading_more.to_string()}>
+                        { for shown.into_iter().map(|question| {
+                            let answer_target = Writing::Answer(question.id.clone());
+                            let open_answer = {
+                                let open = open.clone();
+                                let target = answer_target.clone();
+                                Callback::from(move |_: MouseEvent| open.emit(target.clone()))
+                            };
+                            let answering = *writing == answer_target;
+                            html! {
+                                <li key={question.id.clone()}>
+                                    { question_view(&copy, question, &voted, on_helpful.clone()) }
+                                    if answering {
+                                        { form_view(&answer_target) }
+                                    } else if can_answer {
+                                        <button type="button" class="answer-button secondary" part="answer-button" onclick={open_answer}>
+                                            { copy.text(Text::QaAnswer) }
+                                        </button>
+                                    }
+                                </li>
+                            }
+                        }) }
+                    </ol>
+                    if next_cursor.is_some() {
+                        <button type="button" class="more secondary" part="more" disabled={*loading_more} onclick={on_more}>
+                            { copy.text(Text::QaMore) }
+                        </button>
+                    }
+                </>
+            }
+        }
+    };
+    let open_question = {
+        let open = open.clone();
+        Callback::from(move |_: MouseEvent| open.emit(Writing::Question))
+    };
+    html! {
+        <section class="card qa" part="card" lang={locale.tag()} data-mode={if dark { "dark" } else { "light" }}>
+            <h2 class="heading" part="heading">{ copy.text(Text::QaHeading) }</h2>
+            <div class="search" role="search">
+                <label for="pv-search">{ copy.text(Text::QaSearchLabel) }</label>
+                <input id="pv-search" type="search" part="search" autocomplete="off" value={(*search).clone()} oninput={on_search} />
+            </div>
+            { list }
+            <div class="writer">
+                if *writing == Writing::Question {
+                    { form_view(&Writing::Question) }
+                } else {
+                    <button type="button" class="write" part="write" onclick={open_question}>{ copy.text(Text::QaAsk) }</button>
+                }
+            </div>
+            if config.show_branding {
+                <p class="credit" part="credit">{ copy.text(Text::PoweredBy) }</p>
+            }
+        </section>
+    }
+}
+
+fn badge_text(copy: &Copy, badge: Badge) -> String {
+    copy.text(match badge {
+        Badge::VerifiedBuyer => Text::QaBadgeVerifiedBuyer,
+        Badge::Customer => Text::QaBadgeCustomer,
+        Badge::Brand => Text::QaBadgeBrand,
+        Badge::Anonymous => Text::QaBadgeAnonymous,
+    })
+}
+
+fn question_view(
+    copy: &Copy,
+    question: &PublicQuestion,
+    voted: &HashSet<String>,
+    on_helpful: Callback<String>,
+) -> Html {
+    let count = question.answers.len();
+    let count_text = copy.text_with(
+        if count == 1 {
+            Text::QaAnswerCountOne
+        } else {
+            Text::QaAnswerCountOther
+        },
+        &[("count", &host::format_number(count, copy.locale()))],
+    );
+    html! {
+        <article class="question" part="question" data-id={question.id.clone()}>
+            <h3 class="question-text">{ question.text.clone() }</h3>
+            <p class="meta">
+                { copy.text_with(Text::QaAskedBy, &[("name", &question.author_name)]) }
+                { " · " }
+                <time datetime={iso_day(question.created_at)}>{ host::format_date(question.created_at, copy.locale()) }</time>
+                { " · " }
+                <span class="answer-count">{ count_text }</span>
+            </p>
+            if question.answers.is_empty() {
+                <p class="no-answer">{ copy.text(Text::QaNoAnswer) }</p>
+            } else {
+                <ul class="answers">
+                    { for question.answers.iter().map(|answer| {
+                        let voted_here = voted.contains(&answer.id);
+                        let onclick = {
+                            let on_helpful = on_helpful.clone();
+                            let id = answer.id.clone();
+                            Callback::from(move |_: MouseEvent| on_helpful.emit(id.clone()))
+                        };
+                        html! {
+                            <li class="answer" part="answer" key={answer.id.clone()} data-id={answer.id.clone()} data-badge={answer.badge.as_str()}>
+                                <p class="text">{ answer.text.clone() }</p>
+                                <p class="meta">
+                                    <span class="author">{ answer.author_name.clone() }</span>
+                                    <span class="badge" part="badge">{ badge_text(copy, answer.badge) }</span>
+                                    { " · " }
+                                    <time datetime={iso_day(answer.created_at)}>{ host::format_date(answer.created_at, copy.locale()) }</time>
+                                </p>
+                                <button type="button" class="helpful secondary" part="helpful" aria-pressed={voted_here.to_string()}
+                                    disabled={voted_here} {onclick}>
+                                    { copy.text_with(Text::ReviewHelpful, &[("count", &answer.helpful_count.to_string())]) }
+                                </button>
+                            </li>
+                        }
+                    }) }
+                </ul>
+            }
+        </article>
+    }
+}
+
+fn field_problem(copy: &Copy, form: &QaForm, field: Field) -> Option<String> {
+    let text = form.problem(field)?;
+    let (min, max) = match field {
+        Field::Text => form.kind.text_limits(),
+        _ => (1, portevoix_core::review::MAX_NAME_CHARS),
+    };
+    Some(copy.text_with(
+        text,
+        &[("min", &min.to_string()), ("max", &max.to_string())],
+    ))
+}
+
+fn qa_form(
+    copy: &Copy,
+    form: &UseReducerHandle<FormState>,
+    human_check: Option<(NodeRef, bool)>,
+    on_cancel: Callback<MouseEvent>,
+) -> Html {
+    let state = &form.0;
+    let onsubmit = {
+        let form = form.clone();
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            form.dispatch(FormAction::Submit {
+                fresh_key: host::random_id(),
+            });
+        })
+    };
+    let edit = |field: Field| {
+        let form = form.clone();
+        Callback::from(move |event: InputEvent| {
+            let value = event
+                .target()
+                .and_then(|target| {
+                    target
+                        .dyn_ref::<web_sys::HtmlTextAreaElement>()
+                        .map(|textarea| textarea.value())
+                        .or_else(|| {
+                            target
+                                .dyn_ref::<HtmlInputElement>()
+                                .map(|input| input.value())
+                        })
+                })
+                .unwrap_or_default();
+            form.dispatch(FormAction::Edit(field, value));
+        })
+    };
+    let on_consent = {
+        let form = form.clone();
+        Callback::from(move |event: Event| {
+            let input: HtmlInputElement = event.target_unchecked_into();
+            form.dispatch(FormAction::Consent(input.checked()));
+        })
+    };
+    let question = state.kind == Kind::Question;
+    let text_problem = field_problem(copy, state, Field::Text);
+    let name_problem = field_problem(copy, state, Field::AuthorName);
+    let email_problem = field_problem(copy, state, Field::Email);
+    let consent_problem = field_problem(copy, state, Field::Consent);
+    let (_, max) = state.kind.text_limits();
+    let count = host::format_number(state.text.trim().chars().count(), copy.locale());
+    let alert = match (&state.phase, &state.refusal) {
+        (Phase::WaitingToRetry, _) => Some(copy.text(Text::NetworkError)),
+        (_, Some(Refusal::Token)) => Some(copy.text(Text::QaErrorToken)),
+        (_, Some(Refusal::TokenRequired)) => Some(copy.text(Text::QaErrorTokenRequired)),
+        (_, Some(Refusal::Gone)) => Some(copy.text(Text::QaErrorGone)),
+        (_, Some(Refusal::Other | Refusal::AlreadyReviewed)) => Some(copy.text(Text::Refused)),
+        _ => None,
+    };
+    let human_ok = human_check.as_ref().is_none_or(|(_, has_token)| *has_token);
+    let human_box = human_check.map(|(container, _)| container);
+    let submit_label = match (&state.phase, question) {
+        (Phase::Sending, _) => copy.text(Text::Sending),
+        (Phase::WaitingToRetry, _) => copy.text(Text::Retry),
+        (_, true) => copy.text(Text::QaFormSubmitQuestion),
+        (_, false) => copy.text(Text::QaFormSubmitAnswer),
+    };
+    let described =
+        |problem: &Option<String>, id: &str| problem.as_ref().map(|_| format!("{id}-problem"));
+    html! {
+        <form class="qa-form" part="form" {onsubmit} novalidate=true>
+            <div class="hp" aria-hidden="true">
+                <label>{ "Website" }<input type="text" name="website" tabindex="-1" autocomplete="off" /></label>
+            </div>
+            <div class="field">
+                <label for="pv-qa-text">{ copy.text(if question { Text::QaFormQuestion } else { Text::QaFormAnswer }) }</label>
+                <textarea id="pv-qa-text" part="comment" value={state.text.clone()} oninput={edit(Field::Text)}
+                    disabled={state.locked()} aria-invalid={text_problem.is_some().to_string()}
+                    aria-describedby={match described(&text_problem, "pv-qa-text") {
+                        Some(problem) => format!("pv-qa-count {problem}"),
+                        None => "pv-qa-count".to_owned(),
+                    }} />
+                <p id="pv-qa-count" class="count">
+                    { copy.text_with(Text::CharacterCount, &[("count", &count), ("max", &host::format_number(max, copy.locale()))]) }
+                </p>
+                if let Some(problem) = text_problem.clone() {
+                    <p class="problem" id="pv-qa-text-problem">{ problem }</p>
+                }
+            </div>
+            <div class="field">
+                <label for="pv-qa-name">{ copy.text(Text::QaFormName) }</label>
+                <input id="pv-qa-name" type="text" part="input" autocomplete="nickname" value={state.author_name.clone()}
+                    oninput={edit(Field::AuthorName)} disabled={state.locked()}
+                    aria-invalid={name_problem.is_some().to_string()} aria-describedby={described(&name_problem, "pv-qa-name")} />
+                if let Some(problem) = name_problem.clone() {
+                    <p class="problem" id="pv-qa-name-problem">{ problem }</p>
+                }
+            </div>
+            if question {
+                <div class="field">
+                    <label for="pv-qa-email">{ copy.text(Text::QaFormEmail) }</label>
+                    <input id="pv-qa-email" type="email" part="input" autocomplete="email" value={state.email.clone()}
+                        oninput={edit(Field::Email)} disabled={state.locked()}
+                        aria-invalid={email_problem.is_some().to_string()} aria-describedby={described(&email_problem, "pv-qa-email")} />
+                    if let Some(problem) = email_problem.clone() {
+                        <p class="problem" id="pv-qa-email-problem">{ problem }</p>
+                    }
+                </div>
+                <div class="field consent">
+                    <input id="pv-qa-consent" type="checkbox" checked={state.consent} onchange={on_consent}
+                        disabled={state.locked()} aria-invalid={consent_problem.is_some().to_string()}
+                        aria-describedby={described(&consent_problem, "pv-qa-consent")} />
+                    <label for="pv-qa-consent">{ copy.text(Text::QaFormConsent) }</label>
+                    if let Some(problem) = consent_problem.clone() {
+                        <p class="problem" id="pv-qa-consent-problem">{ problem }</p>
+                    }
+                </div>
+            }
+            if let Some(message) = alert {
+                <p class="alert" part="alert" role="alert">{ message }</p>
+            }
+            if let Some(container) = human_box {
+                <div class="human-check" part="human-check" ref={container}></div>
+            }
+            <div class="actions">
+                <button type="submit" part="submit" disabled={state.phase == Phase::Sending || !human_ok}>{ submit_label }</button>
+                <button type="button" class="secondary" onclick={on_cancel} disabled={state.locked()}>{ copy.text(Text::Cancel) }</button>
+            </div>
+        </form>
+    }
+}
+
+fn thanks(copy: &Copy, kind: Kind, status: Status) -> Html {
+    let text = match (kind, status) {
+        (Kind::Question, Status::Published) => Text::QaThanksQuestionPublished,
+        (Kind::Question, _) => Text::QaThanksQuestionPending,
+        (Kind::Answer, Status::Published) => Text::QaThanksAnswerPublished,
+        (Kind::Answer, _) => Text::QaThanksAnswerPending,
+    };
+    html! {
+        <div class="thanks" part="thanks" data-status={status.as_str()}>
+            <h3 tabindex="-1">{ copy.text(text) }</h3>
+        </div>
+    }
+}
