@@ -2,6 +2,7 @@
 // folder (migrated and seeded with the demo sites), the worker on workerd through
 // wrangler, and the demo brand site served from its own origin.
 import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { extname, join, normalize } from 'node:path';
@@ -84,6 +85,18 @@ async function includeReviews(html, worker) {
   return html;
 }
 
+/** The demo customer, Camille, who bought the Bivouac 2 tent (order DEMO-1001). */
+export function demoCustomerToken(secret, ttlSeconds = 3600) {
+  const claims = {
+    sub: 'demo-camille',
+    exp: Math.floor(Date.now() / 1000) + ttlSeconds,
+    orders: [{ id: 'DEMO-1001', products: ['bivouac-2'] }],
+  };
+  const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
+  const signature = createHmac('sha256', secret).update(`v1.${payload}`).digest('base64url');
+  return `v1.${payload}.${signature}`;
+}
+
 const contentTypes = {
   '.html': 'text/html; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
@@ -97,8 +110,9 @@ const contentTypes = {
  * own origin, the loader tag pointing at the worker, and a strict Content-Security-Policy.
  * The worker's origin can be given later, once the worker is up.
  */
-export function startDemoSite({ port = 0, workerOrigin = '' } = {}) {
+export function startDemoSite({ port = 0, workerOrigin = '', customerSecret = '' } = {}) {
   let worker = workerOrigin;
+  let secret = customerSecret;
   const policy = () =>
     [
       "default-src 'self'",
@@ -114,6 +128,15 @@ export function startDemoSite({ port = 0, workerOrigin = '' } = {}) {
     ].join('; ');
   const server = createServer(async (request, response) => {
     const path = new URL(request.url, 'http://demo').pathname;
+    if (path === '/demo/customer-token') {
+      // What a brand's server does for a signed-in customer: vouch for them and their
+      // orders with a short-lived token signed with the site's customer-token secret.
+      const status = secret ? 200 : 503;
+      const body = secret ? { token: demoCustomerToken(secret) } : { error: 'no customer secret' };
+      response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      response.end(JSON.stringify(body));
+      return;
+    }
     const file = normalize(join(demoDir, path.endsWith('/') ? `${path}index.html` : path));
     const type = contentTypes[extname(file)];
     if (!file.startsWith(demoDir + '/') || !type) {
@@ -149,6 +172,7 @@ export function startDemoSite({ port = 0, workerOrigin = '' } = {}) {
       resolve({
         origin: `http://127.0.0.1:${server.address().port}`,
         setWorkerOrigin: (origin) => (worker = origin),
+        setCustomerSecret: (value) => (secret = value),
         stop: () => new Promise((done) => server.close(done)),
       }),
     );

@@ -31,6 +31,7 @@ export async function startStack() {
       vars: { TURNSTILE_VERIFY_URL: siteverify.url },
     });
     demo.setWorkerOrigin(worker.origin);
+    demo.setCustomerSecret(customerSecret);
   } catch (error) {
     await Promise.all([demo.stop(), siteverify.stop()]);
     rmSync(state, { recursive: true, force: true });

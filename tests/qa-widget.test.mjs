@@ -1,0 +1,160 @@
+// <pv-qa> in headless Chromium on the demo product page: a prospect searches, then asks
+// by keyboard; the brand publishes; a customer signed in through the demo's brand server
+// answers from a second browser context; badges show, and answers reorder by helpfulness
+// after a vote and a reload; the page carries the Question JSON-LD; axe finds nothing.
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { after, afterEach, before, describe, test } from 'node:test';
+import { launchBrowser, openPage } from './browser.mjs';
+import { newId, startStack } from './support.mjs';
+
+const require = createRequire(import.meta.url);
+let stack;
+let browser;
+const opened = [];
+
+before(async () => {
+  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
+});
+after(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+afterEach(async () => {
+  const problems = opened.flatMap((visitor) => visitor.problems());
+  await Promise.all(opened.splice(0).map((visitor) => visitor.context.close()));
+  assert.deepEqual(problems, [], 'a page logged errors');
+});
+
+/** A published question about the demo tent, asked through the API by another prospect. */
+async function publishedQuestion(text) {
+  const response = await fetch(`${stack.api}/products/bivouac-2/questions`, {
+    method: 'POST',
+    headers: { origin: stack.demoOrigin, 'content-type': 'application/json' },
+    body: JSON.stringify({ text, author_name: 'Lou', visitor_id: newId(), idempotency_key: newId(), elapsed_ms: 9000 }),
+  });
+  assert.equal(response.status, 201);
+  const { id } = await response.json();
+  await stack.admin(`/questions/${id}/moderation`, { method: 'POST', body: { decision: 'publish' } });
+  return id;
+}
+
+async function visit(options = {}) {
+  const visitor = await openPage(browser, options);
+  opened.push(visitor);
+  await visitor.page.goto(`${stack.demoOrigin}/`);
+  await qaReady(visitor.page);
+  return visitor.page;
+}
+
+const qaReady = (page) =>
+  page.locator('#event-log li', { hasText: 'pv:ready {"widget":"qa"' }).first().waitFor({ timeout: 15_000 });
+
+const visibleQuestions = (page) =>
+  page.locator('pv-qa').locator('article.question').evaluateAll((articles) => articles.map((article) => article.querySelector('h3').textContent));
+
+describe('<pv-qa> on the demo product page', () => {
+  test('search narrows the list; a question asked by keyboard is answered by a customer and reordered by helpfulness', async () => {
+    await publishedQuestion('Reste-t-elle sèche sous un gros orage ?');
+    await publishedQuestion('Le tapis de sol est-il inclus ?');
+    const prospect = await visit();
+    const qa = prospect.locator('pv-qa');
+    assert.equal((await visibleQuestions(prospect)).length, 2);
+
+    // The search narrows the list as the visitor types.
+    await qa.getByLabel('Rechercher dans les questions').focus();
+    await prospect.keyboard.type('orage');
+    await prospect.waitForFunction(() => document.querySelector('pv-qa').shadowRoot.querySelectorAll('article.question').length === 1);
+    assert.deepEqual(await visibleQuestions(prospect), ['Reste-t-elle sèche sous un gros orage ?']);
+    await prospect.keyboard.press('Control+A');
+    await prospect.keyboard.type('vent fort');
+    await qa.getByText('Aucune question ne correspond : posez la vôtre.').waitFor();
+
+    // Nothing matches: ask it, keyboard only. The search starts the question.
+    await qa.getByRole('button', { name: 'Poser une question' }).focus();
+    await prospect.keyboard.press('Enter');
+    const question = `${'vent fort'} : tient-elle en crête à 80 km/h ? (${newId().slice(0, 8)})`;
+    await prospect.keyboard.press('Control+A');
+    await prospect.keyboard.type(question);
+    await prospect.keyboard.press('Tab');
+    await prospect.keyboard.type('Alex');
+    await prospect.keyboard.press('Tab'); // email, left empty
+    await prospect.keyboard.press('Tab'); // consent, left unticked
+    await prospect.keyboard.press('Tab');
+    await prospect.waitForTimeout(2_100); // people take seconds to write
+    await prospect.keyboard.press('Enter');
+    await qa.getByRole('heading', { name: 'Merci ! Votre question apparaîtra après vérification.' }).waitFor();
+
+    const pending = await stack.admin('/questions?status=pending');
+    const asked = pending.body.questions.find((listed) => listed.text === question);
+    assert.ok(asked, 'the question waits for moderation');
+    await stack.admin(`/questions/${asked.id}/moderation`, { method: 'POST', body: { decision: 'publish' } });
+    const brand = await stack.admin(`/questions/${asked.id}/answers`, {
+      method: 'POST',
+      body: { text: 'Oui : arceaux DAC et haubans renforcés.', idempotency_key: newId() },
+    });
+    assert.equal(brand.status, 201);
+
+    // A customer, signed in by the brand's server, answers from another browser.
+    const customer = await visit();
+    const customerQa = customer.locator('pv-qa');
+    assert.equal(await customerQa.locator(`article[data-id="${asked.id}"]`).count(), 1);
+    assert.equal(await customerQa.locator('.answer-button').count(), 0, 'visitors cannot answer on this site');
+    await customer.getByRole('button', { name: 'Se connecter (cliente de démo)' }).click();
+    const answerButton = customerQa.locator('li', { has: customer.locator(`article[data-id="${asked.id}"]`) }).getByRole('button', { name: 'Répondre' });
+    await answerButton.click();
+    await customer.keyboard.type('Testée au col du Galibier par 90 km/h : aucun souci.');
+    await customer.keyboard.press('Tab');
+    await customer.keyboard.type('Camille');
+    await customer.waitForTimeout(2_100);
+    await customerQa.getByRole('button', { name: 'Envoyer ma réponse' }).click();
+    await customerQa.getByRole('heading', { name: 'Merci ! Votre réponse est publiée.' }).waitFor();
+
+    await prospect.reload();
+    await qaReady(prospect);
+    const article = qa.locator(`article[data-id="${asked.id}"]`);
+    await article.locator('.answer').nth(1).waitFor();
+    const badges = () => article.locator('.answer').evaluateAll((answers) => answers.map((answer) => answer.querySelector('.badge').textContent));
+    assert.deepEqual(await badges(), ['Réponse de Cairn', 'Client ayant acheté ce produit'], 'equal votes: oldest first');
+    await article.locator('.answer[data-badge="verified_buyer"]').getByRole('button', { name: 'Utile (0)' }).click();
+    await article.locator('.answer[data-badge="verified_buyer"]').getByRole('button', { name: 'Utile (1)' }).waitFor();
+    await prospect.reload();
+    await qaReady(prospect);
+    await article.locator('.answer').nth(1).waitFor();
+    assert.deepEqual(await badges(), ['Client ayant acheté ce produit', 'Réponse de Cairn'], 'most helpful first');
+
+    const jsonLd = await prospect.evaluate(() =>
+      [...document.querySelectorAll('script[type="application/ld+json"][data-portevoix-qa-jsonld="bivouac-2"]')].map((script) => JSON.parse(script.textContent)),
+    );
+    assert.equal(jsonLd.length, 1);
+    const marked = jsonLd[0]['@graph'].find((entry) => entry.text === question);
+    assert.equal(marked['@type'], 'Question');
+    assert.equal(marked.answerCount, 2);
+    assert.equal(marked.suggestedAnswer[0].upvoteCount, 1);
+  });
+
+  test('hostile questions show as text, and the widget has no WCAG 2.2 AA violation with its form open', async () => {
+    await publishedQuestion('<img src=x onerror=alert(1)> est-ce étanche ?');
+    const page = await visit({ bypassCSP: true });
+    let dialogs = 0;
+    page.on('dialog', async (dialog) => {
+      dialogs++;
+      await dialog.dismiss();
+    });
+    const qa = page.locator('pv-qa');
+    await qa.getByText('<img src=x onerror=alert(1)> est-ce étanche ?').waitFor();
+    assert.equal(await qa.evaluate((element) => element.shadowRoot.querySelectorAll('img').length), 0);
+    await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+    const audit = () =>
+      page.evaluate(async () => {
+        const result = await window.axe.run({ include: [['pv-qa']] }, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] });
+        return result.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target).join(', ')}`);
+      });
+    assert.deepEqual(await audit(), []);
+    await qa.getByRole('button', { name: 'Poser une question' }).click();
+    await qa.getByRole('button', { name: 'Envoyer ma question' }).click();
+    await qa.getByText('Écrivez entre 10 et 1000 caractères.').waitFor();
+    assert.deepEqual(await audit(), []);
+    assert.equal(dialogs, 0);
+  });
+});
