@@ -25,6 +25,10 @@ const fingerprint = () =>
             (SELECT group_concat(id || status || rating || body || helpful_count || COALESCE(reply, ''), ',') FROM reviews) AS review_rows,
             (SELECT COUNT(*) FROM review_votes) AS votes,
             (SELECT group_concat(product_id || review_count || rating_sum, ',') FROM review_aggregates) AS aggregates,
+            (SELECT group_concat(id || status || body || answer_count || helpful_total, ',') FROM questions) AS question_rows,
+            (SELECT group_concat(id || status || body || badge || helpful_count, ',') FROM answers) AS answer_rows_qa,
+            (SELECT COUNT(*) FROM answer_votes) AS answer_votes,
+            (SELECT COUNT(*) FROM mail_outbox) AS mails,
             (SELECT group_concat(id || name || allowed_origins || admin_token_sha256 || config, ',') FROM sites) AS site_rows`,
   )[0];
 
