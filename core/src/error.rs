@@ -80,6 +80,9 @@ pub enum Error {
     /// public routes).
     #[error("no such answer")]
     UnknownAnswer,
+    /// No share link has this code.
+    #[error("no such share link")]
+    UnknownShare,
     /// The site takes answers from known customers only.
     #[error("this site takes answers from known customers only: a customer token is required")]
     CustomerTokenRequired,
@@ -122,7 +125,8 @@ impl Error {
             | Error::UnknownSite
             | Error::UnknownReview
             | Error::UnknownQuestion
-            | Error::UnknownAnswer => 404,
+            | Error::UnknownAnswer
+            | Error::UnknownShare => 404,
             Error::MethodNotAllowed => 405,
             Error::AlreadyReviewed => 409,
             Error::PayloadTooLarge { .. } => 413,
@@ -155,6 +159,7 @@ impl Error {
             Error::UnknownQuestion => "unknown_question",
             Error::UnknownAnswer => "unknown_answer",
             Error::CustomerTokenRequired => "customer_token_required",
+            Error::UnknownShare => "unknown_share",
             Error::AlreadyReviewed => "already_reviewed",
             Error::RateLimited { .. } => "rate_limited",
             Error::BrokenSiteConfig(_) | Error::Storage(_) => "internal",

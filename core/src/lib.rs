@@ -6,6 +6,8 @@
 //! - [`form`]: the life of a widget form and the refusals it shows.
 //! - [`moderation`] and [`paging`]: the moderation states and keyset paging every list shares.
 //! - [`qa`]: ask-a-customer questions and answers: badges, moderation, search, storage.
+//! - [`share`], [`rewards`], [`ladder`] and [`advocacy`]: share links and visits, the
+//!   points ledger and its rules, the advocate ladder.
 //! - [`review`]: product reviews: rules, aggregate, paging, storage and crawler markup.
 //! - [`outbox`]: how widgets keep writes until the worker has answered them.
 //! - [`site`] and [`theme`]: a brand's site configuration, its look and its contrast.
@@ -18,10 +20,12 @@
 //! - [`api`]: the worker's request handling, written against [`store::Store`] and
 //!   [`limits::RateLimiter`].
 
+pub mod advocacy;
 pub mod api;
 pub mod copy;
 pub mod error;
 pub mod form;
+pub mod ladder;
 pub mod limits;
 pub mod locale;
 pub mod moderation;
@@ -30,6 +34,8 @@ pub mod outbox;
 pub mod paging;
 pub mod qa;
 pub mod review;
+pub mod rewards;
+pub mod share;
 pub mod site;
 pub mod spam;
 pub mod store;

@@ -82,6 +82,8 @@ pub struct SiteConfig {
     pub reviews: ReviewSettings,
     /// How the site runs its Q&A.
     pub qa: crate::qa::QaSettings,
+    /// What the site rewards with points.
+    pub rewards: crate::rewards::RewardRules,
     /// Cloudflare Turnstile's public site key; with the secret stored beside the site,
     /// public answers must carry a Turnstile token.
     pub turnstile_site_key: Option<String>,
@@ -103,6 +105,7 @@ impl Default for SiteConfig {
             review_profiles: Vec::new(),
             reviews: ReviewSettings::default(),
             qa: crate::qa::QaSettings::default(),
+            rewards: crate::rewards::RewardRules::default(),
             turnstile_site_key: None,
             show_branding: false,
             copy: BTreeMap::new(),
@@ -200,6 +203,7 @@ impl Site {
             theme: self.config.theme.clone(),
             review_profiles: self.config.review_profiles.clone(),
             anonymous_answers: self.config.qa.allow_anonymous_answers,
+            rewards: self.config.rewards.clone(),
             turnstile_site_key: self.turnstile().map(|(site_key, _)| site_key.to_owned()),
             show_branding: self.config.show_branding,
             copy: self.config.copy.clone(),

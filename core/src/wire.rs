@@ -4,11 +4,13 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::ladder::Activity;
 use crate::locale::Locale;
 use crate::moderation::Status;
 use crate::nps::Category;
 use crate::qa::Badge;
 use crate::review::ReviewSort;
+use crate::rewards::{Reason, RewardRules};
 use crate::site::{PromoterLinks, ReviewProfile};
 use crate::theme::Theme;
 use std::collections::BTreeMap;
@@ -124,6 +126,8 @@ pub struct PublicSiteConfig {
     pub review_profiles: Vec<ReviewProfile>,
     /// Whether visitors without a customer token may answer questions.
     pub anonymous_answers: bool,
+    /// What the site rewards, shown by the share widget.
+    pub rewards: RewardRules,
     /// Turnstile's public site key when answers must prove a person sent them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turnstile_site_key: Option<String>,
@@ -578,4 +582,159 @@ pub struct TopAnswerer {
 pub struct TopAnswerers {
     /// Most published answers first, then most helpful.
     pub answerers: Vec<TopAnswerer>,
+}
+
+/// `POST /v1/sites/{site}/shares`: a visitor wants their personal link to a page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShareRequest {
+    /// The page to share, on one of the site's allowed origins.
+    pub url: String,
+    /// The sharing browser's first-party id: its own visits never earn it points.
+    pub visitor_id: String,
+    /// Signed by the brand's server: the link (and its points) belongs to the customer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_token: Option<String>,
+}
+
+/// The sharer's personal link; the same for the same sharer and page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShareCreated {
+    /// The link's code.
+    pub code: String,
+    /// `WORKER-ORIGIN/s/{code}`, which redirects to the page.
+    pub link: String,
+    /// Points each counted visit earns the sharer.
+    pub points_per_visit: u32,
+}
+
+/// `POST /v1/sites/{site}/shares/{code}/visits`: the landing page reports a visit through
+/// a link (the loader does, when the page's URL carries `pv_share`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VisitReport {
+    /// The visiting browser's first-party id.
+    pub visitor_id: String,
+}
+
+/// Why a visit did or did not earn the sharer points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VisitOutcome {
+    /// A new visitor today: counted.
+    Counted,
+    /// The sharer opened their own link.
+    OwnLink,
+    /// A robot or link previewer.
+    Bot,
+    /// This visitor was already counted today for this link.
+    AlreadyCounted,
+    /// The link reached its daily cap of counted visits.
+    DailyCap,
+}
+
+/// The answer to a visit report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitCounted {
+    /// Whether the visit counts for the sharer.
+    pub counted: bool,
+    /// Why.
+    pub outcome: VisitOutcome,
+    /// Points it earned the sharer (0 when the reward caps are reached).
+    pub points: i64,
+}
+
+/// One line of the ledger.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LedgerEntry {
+    /// Credited (positive) or debited (negative).
+    pub points: i64,
+    /// Why.
+    pub reason: Reason,
+    /// The event it is for: a link code, a review or answer id, …
+    pub source: String,
+    /// An adjustment's reason, as the brand wrote it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Unix ms.
+    pub created_at: i64,
+}
+
+/// Whose balance a statement is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountKind {
+    /// A customer known by their token.
+    Customer,
+    /// An anonymous browser; its points move to the customer once they identify.
+    Visitor,
+}
+
+/// `GET /v1/sites/{site}/me/points`: the balance and latest entries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PointsStatement {
+    /// Whose.
+    pub account: AccountKind,
+    /// The sum over the whole ledger of the account.
+    pub balance: i64,
+    /// The latest entries, newest first.
+    pub entries: Vec<LedgerEntry>,
+}
+
+/// One advocate on the leaderboard.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Advocate {
+    /// The brand's customer id.
+    pub customer_id: String,
+    /// 1 to 6 on the ladder of collaboration.
+    pub level: u8,
+    /// The advocacy score the list is sorted by.
+    pub score: u64,
+    /// Their points balance.
+    pub points: i64,
+    /// What they did.
+    pub activity: Activity,
+}
+
+/// `GET /v1/sites/{site}/advocates?level=…` (admin): the brand's list of customers to
+/// mobilise.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdvocateList {
+    /// Customers per level, `"1"` to `"6"`, over all known customers.
+    pub levels: BTreeMap<u8, u64>,
+    /// Highest score first, filtered by `level` when asked.
+    pub advocates: Vec<Advocate>,
+}
+
+/// `POST /v1/sites/{site}/points/adjust` (admin): credit or debit a customer by hand.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PointsAdjustment {
+    /// The brand's customer id.
+    pub customer_id: String,
+    /// Positive to credit, negative to debit; never zero.
+    pub points: i64,
+    /// Why, kept in the ledger; 1 to 200 characters.
+    pub reason: String,
+    /// Chosen once per adjustment; retries reuse it.
+    pub idempotency_key: String,
+}
+
+/// The answer to an adjustment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Adjusted {
+    /// The customer's balance after it.
+    pub balance: i64,
+    /// The entry written (or written by an earlier request with the same key).
+    pub entry: LedgerEntry,
+}
+
+/// `POST /v1/sites/{site}/panel` (admin): invite a customer into the private panel, or not.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PanelChange {
+    /// The brand's customer id.
+    pub customer_id: String,
+    /// In the panel or not.
+    pub member: bool,
 }

@@ -21,6 +21,8 @@ fn send(store: &SqliteStore, method: &str, path: &str, query: &str, body: &[u8])
         content_type: Some("application/json"),
         client_address: Some("203.0.113.9"),
         if_none_match: None,
+        user_agent: Some("Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0"),
+        base_url: "https://portevoix.test",
         body,
         now_ms: 1_764_500_000_000,
     };

@@ -6,19 +6,23 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use portevoix_core::Error;
+use portevoix_core::ladder::Activity;
 use portevoix_core::locale::Locale;
 use portevoix_core::moderation::Status;
 use portevoix_core::nps::Category;
 use portevoix_core::qa::Badge;
 use portevoix_core::review::ReviewSort;
+use portevoix_core::rewards::{Reason, RewardRules};
 use portevoix_core::site::{PromoterLinks, ReviewProfile};
 use portevoix_core::theme::Theme;
 use portevoix_core::wire::{
-    AdminAnswer, AdminAnswerPage, AdminQuestion, AdminQuestionPage, AdminReview, AdminReviewPage,
-    AnswerSubmission, BrandReply, Decision, ErrorBody, HelpfulCounted, HelpfulVote, Moderation,
-    NpsCreated, NpsSubmission, NpsSummary, Posted, PublicAnswer, PublicQuestion, PublicReview,
-    PublicSiteConfig, QuestionPage, QuestionSubmission, ReplySubmission, ReviewCreated, ReviewPage,
-    ReviewSubmission, ReviewSummary, ThemeReport, TopAnswerer, TopAnswerers,
+    AccountKind, Adjusted, AdminAnswer, AdminAnswerPage, AdminQuestion, AdminQuestionPage,
+    AdminReview, AdminReviewPage, Advocate, AdvocateList, AnswerSubmission, BrandReply, Decision,
+    ErrorBody, HelpfulCounted, HelpfulVote, LedgerEntry, Moderation, NpsCreated, NpsSubmission,
+    NpsSummary, PanelChange, PointsAdjustment, PointsStatement, Posted, PublicAnswer,
+    PublicQuestion, PublicReview, PublicSiteConfig, QuestionPage, QuestionSubmission,
+    ReplySubmission, ReviewCreated, ReviewPage, ReviewSubmission, ReviewSummary, ShareCreated,
+    ShareRequest, ThemeReport, TopAnswerer, TopAnswerers, VisitCounted, VisitOutcome, VisitReport,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -105,6 +109,10 @@ fn public_site_config() {
                 url: "https://g.page/r/cairn/review".into(),
             }],
             anonymous_answers: false,
+            rewards: RewardRules {
+                points_per_visit: 50,
+                ..RewardRules::default()
+            },
             show_branding: false,
             turnstile_site_key: None,
             copy: BTreeMap::from([("fr".to_owned(), french)]),
@@ -403,6 +411,116 @@ fn admin_qa_pages() {
                 helpful_votes: 31,
                 last_answer_at: 1_764_600_000_000,
             }],
+        },
+    );
+}
+
+#[test]
+fn shares_and_visits() {
+    check(
+        "share_request",
+        &ShareRequest {
+            url: "https://cairn.example/tentes/bivouac-2".into(),
+            visitor_id: "0b6f1c1e-5d4a-4f7e-9a51-6c2d2b1f9e01".into(),
+            customer_token: None,
+        },
+    );
+    check(
+        "share_created",
+        &ShareCreated {
+            code: "0a1b2c3d4e5f".into(),
+            link: "https://portevoix.example/s/0a1b2c3d4e5f".into(),
+            points_per_visit: 50,
+        },
+    );
+    check(
+        "visit_report",
+        &VisitReport {
+            visitor_id: "0b6f1c1e-5d4a-4f7e-9a51-6c2d2b1f9e02".into(),
+        },
+    );
+    check(
+        "visit_counted",
+        &VisitCounted {
+            counted: true,
+            outcome: VisitOutcome::Counted,
+            points: 50,
+        },
+    );
+}
+
+fn entry() -> LedgerEntry {
+    LedgerEntry {
+        points: 50,
+        reason: Reason::Visit,
+        source: "0a1b2c3d4e5f".into(),
+        note: None,
+        created_at: 1_764_500_000_000,
+    }
+}
+
+#[test]
+fn points() {
+    check(
+        "points_statement",
+        &PointsStatement {
+            account: AccountKind::Customer,
+            balance: 150,
+            entries: vec![entry()],
+        },
+    );
+    check(
+        "points_adjustment",
+        &PointsAdjustment {
+            customer_id: "c-42".into(),
+            points: -20,
+            reason: "Bon d’achat utilisé".into(),
+            idempotency_key: "7d0c2a4e-3b1f-4c8d-9e2a-1f5b6c7d8e9f".into(),
+        },
+    );
+    check(
+        "adjusted",
+        &Adjusted {
+            balance: 130,
+            entry: LedgerEntry {
+                points: -20,
+                reason: Reason::Adjustment,
+                source: "admin".into(),
+                note: Some("Bon d’achat utilisé".into()),
+                created_at: 1_764_600_000_000,
+            },
+        },
+    );
+}
+
+#[test]
+fn advocates() {
+    check(
+        "advocate_list",
+        &AdvocateList {
+            levels: BTreeMap::from([(1, 12), (2, 30), (3, 8), (4, 3), (5, 2), (6, 1)]),
+            advocates: vec![Advocate {
+                customer_id: "c-42".into(),
+                level: 5,
+                score: 61,
+                points: 150,
+                activity: Activity {
+                    nps_answers: 1,
+                    promoter_answers: 1,
+                    published_reviews: 1,
+                    published_answers: 2,
+                    helpful_votes: 4,
+                    share_visits: 3,
+                    panel: false,
+                },
+            }],
+        },
+    );
+    check(
+        "panel_change",
+        &PanelChange {
+            customer_id: "c-42".into(),
+            member: true,
         },
     );
 }

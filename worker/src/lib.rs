@@ -19,13 +19,15 @@ async fn fetch(mut request: Request, env: Env, _context: Context) -> worker::Res
     let method = request.method();
     let url = request.url()?;
     let header = |name: &str| request.headers().get(name).ok().flatten();
-    let (origin, authorization, content_type, client_address, if_none_match) = (
+    let (origin, authorization, content_type, client_address, if_none_match, user_agent) = (
         header("origin"),
         header("authorization"),
         header("content-type"),
         header("cf-connecting-ip"),
         header("if-none-match"),
+        header("user-agent"),
     );
+    let base_url = url.origin().ascii_serialization();
     let body = if method == Method::Get || method == Method::Options || method == Method::Head {
         Vec::new()
     } else {
@@ -40,6 +42,8 @@ async fn fetch(mut request: Request, env: Env, _context: Context) -> worker::Res
         content_type: content_type.as_deref(),
         client_address: client_address.as_deref(),
         if_none_match: if_none_match.as_deref(),
+        user_agent: user_agent.as_deref(),
+        base_url: &base_url,
         body: &body,
         now_ms: Date::now().as_millis() as i64,
     };

@@ -8,6 +8,7 @@
 //! rules, the visitor's rate limit, spam rules, customer token, Turnstile (when the site
 //! asks for it), copied comments; only then does it write.
 
+mod advocacy;
 mod qa;
 mod reviews;
 
@@ -65,6 +66,10 @@ pub struct ApiRequest<'a> {
     pub client_address: Option<&'a str>,
     /// The `If-None-Match` header, to answer an unchanged cacheable read with 304.
     pub if_none_match: Option<&'a str>,
+    /// The `User-Agent` header: robots and link previewers earn no sharer points.
+    pub user_agent: Option<&'a str>,
+    /// The worker's own origin, e.g. `https://portevoix.example`, for the links it hands out.
+    pub base_url: &'a str,
     /// The raw body (empty for GET).
     pub body: &'a [u8],
     /// The time of the request, Unix milliseconds.
@@ -203,6 +208,12 @@ enum Endpoint<'a> {
     AnswerQueue,
     AnswerModeration(&'a str),
     TopAnswerers,
+    Shares,
+    ShareVisits(&'a str),
+    MyPoints,
+    Advocates,
+    PointsAdjust,
+    Panel,
 }
 
 impl<'a> Endpoint<'a> {
@@ -236,6 +247,12 @@ impl<'a> Endpoint<'a> {
             ["answers"] => Some(Endpoint::AnswerQueue),
             ["answers", answer, "moderation"] => Some(Endpoint::AnswerModeration(answer)),
             ["answerers"] => Some(Endpoint::TopAnswerers),
+            ["shares"] => Some(Endpoint::Shares),
+            ["shares", code, "visits"] => Some(Endpoint::ShareVisits(code)),
+            ["me", "points"] => Some(Endpoint::MyPoints),
+            ["advocates"] => Some(Endpoint::Advocates),
+            ["points", "adjust"] => Some(Endpoint::PointsAdjust),
+            ["panel"] => Some(Endpoint::Panel),
             _ => None,
         }
     }
@@ -250,7 +267,9 @@ impl<'a> Endpoint<'a> {
             | Endpoint::ReviewQueue
             | Endpoint::QuestionQueue
             | Endpoint::AnswerQueue
-            | Endpoint::TopAnswerers => &["GET"],
+            | Endpoint::TopAnswerers
+            | Endpoint::MyPoints
+            | Endpoint::Advocates => &["GET"],
             Endpoint::Nps
             | Endpoint::ReviewHelpful { .. }
             | Endpoint::ReviewModeration(_)
@@ -259,7 +278,11 @@ impl<'a> Endpoint<'a> {
             | Endpoint::AnswerHelpful { .. }
             | Endpoint::QuestionModeration(_)
             | Endpoint::BrandAnswer(_)
-            | Endpoint::AnswerModeration(_) => &["POST"],
+            | Endpoint::AnswerModeration(_)
+            | Endpoint::Shares
+            | Endpoint::ShareVisits(_)
+            | Endpoint::PointsAdjust
+            | Endpoint::Panel => &["POST"],
             Endpoint::ProductReviews(_) | Endpoint::ProductQuestions(_) => &["GET", "POST"],
         }
     }
@@ -274,7 +297,10 @@ impl<'a> Endpoint<'a> {
             | Endpoint::ReviewHelpful { .. }
             | Endpoint::ProductQuestions(_)
             | Endpoint::QuestionAnswers { .. }
-            | Endpoint::AnswerHelpful { .. } => Access::Public,
+            | Endpoint::AnswerHelpful { .. }
+            | Endpoint::Shares
+            | Endpoint::ShareVisits(_)
+            | Endpoint::MyPoints => Access::Public,
             Endpoint::NpsSummary
             | Endpoint::ThemeReport
             | Endpoint::ReviewQueue
@@ -285,7 +311,10 @@ impl<'a> Endpoint<'a> {
             | Endpoint::BrandAnswer(_)
             | Endpoint::AnswerQueue
             | Endpoint::AnswerModeration(_)
-            | Endpoint::TopAnswerers => Access::Admin,
+            | Endpoint::TopAnswerers
+            | Endpoint::Advocates
+            | Endpoint::PointsAdjust
+            | Endpoint::Panel => Access::Admin,
         }
     }
 }
@@ -310,7 +339,10 @@ pub async fn handle<S: Store, L: RateLimiter, H: HumanCheck>(
     human: &H,
 ) -> ApiResponse {
     let mut cors = None;
-    let outcome = handle_inner(request, store, limiter, human, &mut cors).await;
+    let outcome = match request.path.strip_prefix("/s/") {
+        Some(code) => short_link(request, code, store, limiter).await,
+        None => handle_inner(request, store, limiter, human, &mut cors).await,
+    };
     let mut response = outcome.unwrap_or_else(|error| ApiResponse::error(&error));
     if let Some(origin) = cors {
         response.set_header("access-control-allow-origin", origin);
@@ -322,6 +354,22 @@ pub async fn handle<S: Store, L: RateLimiter, H: HumanCheck>(
         response.set_header(name, value.to_owned());
     }
     response
+}
+
+/// `GET /s/{code}`, under the client address's read limit.
+async fn short_link<S: Store, L: RateLimiter>(
+    request: &ApiRequest<'_>,
+    code: &str,
+    store: &S,
+    limiter: &L,
+) -> Result<ApiResponse> {
+    within(
+        limiter,
+        Limit::ClientReads,
+        &limits::client_key("short-links", request.client_address),
+    )
+    .await?;
+    advocacy::follow(request, code, store).await
 }
 
 /// Refuses the request when `key` is over `limit`.
@@ -436,6 +484,14 @@ async fn handle_inner<S: Store, L: RateLimiter, H: HumanCheck>(
             qa::moderate_answer(request, &site, answer, store).await
         }
         (Endpoint::TopAnswerers, _) => qa::answerers(request, &site, store).await,
+        (Endpoint::Shares, _) => advocacy::share(request, &site, store, limiter).await,
+        (Endpoint::ShareVisits(code), _) => {
+            advocacy::visit(request, &site, code, store, limiter).await
+        }
+        (Endpoint::MyPoints, _) => advocacy::my_points(request, &site, store).await,
+        (Endpoint::Advocates, _) => advocacy::advocates(request, &site, store).await,
+        (Endpoint::PointsAdjust, _) => advocacy::adjust(request, &site, store).await,
+        (Endpoint::Panel, _) => advocacy::panel(request, &site, store).await,
         (Endpoint::ThemeReport, _) => Ok(ApiResponse::json(
             200,
             &ThemeReport {
@@ -586,6 +642,7 @@ async fn submit_nps<S: Store, L: RateLimiter, H: HumanCheck>(
             return Err(Error::SpamSuspected);
         }
     }
+    let author = crate::rewards::Account::of(customer_id.as_deref(), &submission.visitor_id);
     let answer = NewNpsAnswer {
         site_id: site.key.clone(),
         idempotency_key: submission.idempotency_key,
@@ -599,10 +656,22 @@ async fn submit_nps<S: Store, L: RateLimiter, H: HumanCheck>(
         locale: submission.locale.map(|locale| locale.tag().to_owned()),
         created_at: request.now_ms,
     };
-    Ok(match store.record_nps(&answer).await? {
-        Recorded::Created(stored) => ApiResponse::json(201, &NpsCreated::from(stored)),
-        Recorded::Replayed(stored) => ApiResponse::json(200, &NpsCreated::from(stored)),
-    })
+    let (status, stored) = match store.record_nps(&answer).await? {
+        Recorded::Created(stored) => (201, stored),
+        Recorded::Replayed(stored) => (200, stored),
+    };
+    // Paid on replays too: a reward lost to a failure after the write is paid on the retry,
+    // and its key makes sure it is paid once.
+    advocacy::reward(
+        store,
+        site,
+        &author,
+        crate::rewards::Reason::Nps,
+        &stored.id,
+        request.now_ms,
+    )
+    .await?;
+    Ok(ApiResponse::json(status, &NpsCreated::from(stored)))
 }
 
 /// The query parameters, first value of each name winning.

@@ -1,6 +1,7 @@
 //! The Q&A routes: a prospect asks and searches, customers (and, where allowed, anonymous
 //! visitors) answer and vote; the brand answers, moderates and sees its top answerers.
 
+use super::advocacy::reward;
 use super::{
     ApiRequest, ApiResponse, customer_claims, human_passes, moderation_decision, parse_body,
     query_params, queue_params, require_json, within,
@@ -12,6 +13,7 @@ use crate::paging::{self, Cursor};
 use crate::qa::store::{self as qa_store, NewAnswer, NewQuestion, QuestionFilter};
 use crate::qa::{self, Badge};
 use crate::review;
+use crate::rewards::{Account, Reason};
 use crate::site::Site;
 use crate::spam::{self, HumanCheck};
 use crate::store::{Recorded, Store};
@@ -200,20 +202,37 @@ pub(super) async fn answer<S: Store, L: RateLimiter, H: HumanCheck>(
             None => Err(Error::HumanCheckFailed),
         };
     }
+    let customer_id = claims.map(|claims| claims.sub);
+    let author = Account::of(customer_id.as_deref(), &visitor_id);
     let answer = NewAnswer {
         site_id: site.key.clone(),
         question_id: question_id.to_owned(),
         product_id: Some(product.to_owned()),
         idempotency_key: submission.idempotency_key,
         visitor_id: Some(visitor_id),
-        customer_id: claims.map(|claims| claims.sub),
+        customer_id,
         author_name,
         body,
         badge,
         status,
         created_at: request.now_ms,
     };
-    Ok(recorded(qa_store::record_answer(store, &answer).await?))
+    let outcome = qa_store::record_answer(store, &answer).await?;
+    let posted = match &outcome {
+        Recorded::Created(posted) | Recorded::Replayed(posted) => posted,
+    };
+    if posted.status == Status::Published {
+        reward(
+            store,
+            site,
+            &author,
+            Reason::Answer,
+            &posted.id,
+            request.now_ms,
+        )
+        .await?;
+    }
+    Ok(recorded(outcome))
 }
 
 /// `POST /v1/sites/{site}/questions/{id}/answers` (admin): the brand's answer, published
@@ -357,6 +376,19 @@ pub(super) async fn moderate_answer<S: Store>(
         request.now_ms,
     )
     .await?;
+    if status == Status::Published
+        && let Some(author) = qa_store::author(store, &site.key, answer_id).await?
+    {
+        reward(
+            store,
+            site,
+            &author,
+            Reason::Answer,
+            answer_id,
+            request.now_ms,
+        )
+        .await?;
+    }
     Ok(ApiResponse::json(200, &answer))
 }
 

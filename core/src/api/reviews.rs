@@ -1,6 +1,7 @@
 //! The review routes: a visitor writes and reads reviews and votes them helpful; brand
 //! servers fetch crawler markup; the brand moderates and replies.
 
+use super::advocacy::reward;
 use super::{
     ApiRequest, ApiResponse, customer_claims, human_passes, moderation_decision, parse_body,
     query_params, queue_params, require_json, within,
@@ -13,6 +14,7 @@ use crate::moderation::Status;
 use crate::paging::{self, Cursor};
 use crate::review::store::{self as review_store, NewReview};
 use crate::review::{self, ReviewSort, markup};
+use crate::rewards::{Account, Reason};
 use crate::site::Site;
 use crate::spam::{self, HumanCheck};
 use crate::store::{Recorded, Store};
@@ -108,12 +110,14 @@ pub(super) async fn submit<S: Store, L: RateLimiter, H: HumanCheck>(
         order_id.is_some(),
         site.config.reviews.auto_publish_verified,
     );
+    let customer_id = claims.map(|claims| claims.sub);
+    let author = Account::of(customer_id.as_deref(), &submission.visitor_id);
     let review = NewReview {
         site_id: site.key.clone(),
         product_id: product.to_owned(),
         idempotency_key: submission.idempotency_key,
         visitor_id: submission.visitor_id,
-        customer_id: claims.map(|claims| claims.sub),
+        customer_id,
         order_id,
         rating,
         title,
@@ -126,10 +130,22 @@ pub(super) async fn submit<S: Store, L: RateLimiter, H: HumanCheck>(
         locale: submission.locale.map(|locale| locale.tag().to_owned()),
         created_at: request.now_ms,
     };
-    Ok(match review_store::record(store, &review).await? {
-        Recorded::Created(created) => ApiResponse::json(201, &created),
-        Recorded::Replayed(created) => ApiResponse::json(200, &created),
-    })
+    let (status, created) = match review_store::record(store, &review).await? {
+        Recorded::Created(created) => (201, created),
+        Recorded::Replayed(created) => (200, created),
+    };
+    if created.status == Status::Published {
+        reward(
+            store,
+            site,
+            &author,
+            Reason::Review,
+            &created.id,
+            request.now_ms,
+        )
+        .await?;
+    }
+    Ok(ApiResponse::json(status, &created))
 }
 
 /// The sort, cursor (of `cursor_keys` sort keys) and page size of a list request.
@@ -285,6 +301,19 @@ pub(super) async fn moderate<S: Store>(
         request.now_ms,
     )
     .await?;
+    if status == Status::Published
+        && let Some(author) = review_store::author(store, &site.key, review_id).await?
+    {
+        reward(
+            store,
+            site,
+            &author,
+            Reason::Review,
+            review_id,
+            request.now_ms,
+        )
+        .await?;
+    }
     Ok(ApiResponse::json(200, &review))
 }
 

@@ -7,6 +7,7 @@ use crate::error::{Error, Result};
 use crate::moderation::Status;
 use crate::paging::{self, Cursor, FOREVER};
 use crate::qa::{Badge, MAX_SEARCH_WORDS};
+use crate::rewards::Account;
 use crate::store::{Param, Recorded, Statement, Store, rows_of};
 use crate::wire::{
     AdminAnswer, AdminAnswerPage, AdminQuestion, AdminQuestionPage, HelpfulCounted, Posted,
@@ -215,6 +216,10 @@ pub mod sql {
          WHERE a.site_id = ?1 AND a.id = ?2"
     );
 
+    /// `?1` site, `?2` answer: who wrote it (neither for the brand).
+    pub const AUTHOR: &str =
+        "SELECT customer_id, visitor_id FROM answers WHERE site_id = ?1 AND id = ?2";
+
     /// `?1` site, `?2` at most. SQLite takes the bare `author_name` from the row holding
     /// `MAX(created_at)`: each customer's latest name.
     pub const TOP_ANSWERERS: &str = "SELECT customer_id, author_name, COUNT(*) AS answers, \
@@ -334,6 +339,12 @@ impl From<AdminAnswerRow> for AdminAnswer {
             moderated_at: row.moderated_at,
         }
     }
+}
+
+#[derive(Deserialize)]
+struct AuthorRow {
+    customer_id: Option<String>,
+    visitor_id: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -722,4 +733,22 @@ pub async fn top_answerers<S: Store>(store: &S, site_id: &str, limit: u32) -> Re
     Ok(TopAnswerers {
         answerers: rows_of::<TopAnswerer>(&mut results, 0)?,
     })
+}
+
+/// The account an answer's rewards go to: its customer, else its visitor; none for the
+/// brand's own answers.
+pub async fn author<S: Store>(
+    store: &S,
+    site_id: &str,
+    answer_id: &str,
+) -> Result<Option<Account>> {
+    let statement = Statement::new(sql::AUTHOR, vec![site_id.into(), answer_id.into()]);
+    let mut results = store.batch(&[statement]).await?;
+    Ok(rows_of::<AuthorRow>(&mut results, 0)?
+        .pop()
+        .and_then(|row| match (row.customer_id, row.visitor_id) {
+            (Some(customer), _) => Some(Account::Customer(customer)),
+            (None, Some(visitor)) => Some(Account::Visitor(visitor)),
+            (None, None) => None,
+        }))
 }

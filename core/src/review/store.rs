@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::moderation::Status;
 use crate::paging::{self, Cursor, FOREVER};
 use crate::review::{Aggregate, ReviewSort};
+use crate::rewards::Account;
 use crate::store::{Param, Recorded, Statement, Store, rows_of};
 use crate::wire::{
     AdminReview, AdminReviewPage, BrandReply, HelpfulCounted, PublicReview, ReviewCreated,
@@ -168,6 +169,10 @@ pub mod sql {
         admin_columns!()
     );
 
+    /// `?1` site, `?2` review: who wrote it.
+    pub const AUTHOR: &str =
+        "SELECT customer_id, visitor_id FROM reviews WHERE site_id = ?1 AND id = ?2";
+
     /// `?1` site, `?2` review, `?3` reply text, `?4` now.
     pub const REPLY: &str = concat!(
         "UPDATE reviews SET reply = ?3, reply_at = ?4 WHERE site_id = ?1 AND id = ?2 RETURNING ",
@@ -274,6 +279,12 @@ impl From<AdminRow> for AdminReview {
             moderated_at: row.moderated_at,
         }
     }
+}
+
+#[derive(Deserialize)]
+struct AuthorRow {
+    customer_id: Option<String>,
+    visitor_id: String,
 }
 
 #[derive(Deserialize)]
@@ -547,4 +558,17 @@ async fn single_admin_row<S: Store>(store: &S, statement: Statement) -> Result<A
         .pop()
         .map(Into::into)
         .ok_or(Error::UnknownReview)
+}
+
+/// The account a review's rewards go to: its customer, else its visitor.
+pub async fn author<S: Store>(
+    store: &S,
+    site_id: &str,
+    review_id: &str,
+) -> Result<Option<Account>> {
+    let statement = Statement::new(sql::AUTHOR, vec![site_id.into(), review_id.into()]);
+    let mut results = store.batch(&[statement]).await?;
+    Ok(rows_of::<AuthorRow>(&mut results, 0)?
+        .pop()
+        .map(|row| Account::of(row.customer_id.as_deref(), &row.visitor_id)))
 }

@@ -42,6 +42,8 @@ pub fn request<'a>(method: &'a str, path: &'a str, body: &'a [u8]) -> ApiRequest
         content_type: Some("application/json"),
         client_address: Some("203.0.113.7"),
         if_none_match: None,
+        user_agent: Some("Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0"),
+        base_url: "https://portevoix.test",
         body,
         now_ms: NOW_MS,
     }
