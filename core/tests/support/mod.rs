@@ -236,6 +236,11 @@ impl SqliteStore {
         self.connection.execute_batch(sql).expect("test SQL runs");
     }
 
+    /// Runs raw SQL and says whether SQLite accepted it, for tests of what it refuses.
+    pub fn try_execute(&self, sql: &str) -> bool {
+        self.connection.execute_batch(sql).is_ok()
+    }
+
     /// The first column of the first row of `sql`, as an integer.
     pub fn number(&self, sql: &str) -> i64 {
         self.connection
