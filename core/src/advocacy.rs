@@ -109,15 +109,20 @@ pub mod sql {
     pub const LEAVE_PANEL: &str =
         "DELETE FROM panel_members WHERE site_id = ?1 AND customer_id = ?2";
 
-    /// `?1` site: every known customer with what they did and their balance.
-    pub const ADVOCATES: &str = "WITH people AS ( \
+    /// `?1` site: every known customer with what they did and their balance. D1 allows
+    /// few terms per compound SELECT, so the people are gathered three sources at a time.
+    pub const ADVOCATES: &str = "WITH contributors AS ( \
         SELECT customer_id FROM nps_answers WHERE site_id = ?1 AND customer_id IS NOT NULL \
         UNION SELECT customer_id FROM reviews WHERE site_id = ?1 AND customer_id IS NOT NULL \
-        UNION SELECT customer_id FROM answers WHERE site_id = ?1 AND customer_id IS NOT NULL \
-        UNION SELECT customer_id FROM questions WHERE site_id = ?1 AND customer_id IS NOT NULL \
-        UNION SELECT substr(sharer, 10) FROM share_links WHERE site_id = ?1 AND sharer LIKE 'customer:%' \
-        UNION SELECT substr(account, 10) FROM ledger WHERE site_id = ?1 AND account LIKE 'customer:%' \
-        UNION SELECT customer_id FROM panel_members WHERE site_id = ?1) \
+        UNION SELECT customer_id FROM answers WHERE site_id = ?1 AND customer_id IS NOT NULL), \
+        askers_and_sharers AS ( \
+        SELECT customer_id FROM questions WHERE site_id = ?1 AND customer_id IS NOT NULL \
+        UNION SELECT substr(sharer, 10) FROM share_links WHERE site_id = ?1 AND sharer LIKE 'customer:%'), \
+        members AS ( \
+        SELECT substr(account, 10) AS customer_id FROM ledger WHERE site_id = ?1 AND account LIKE 'customer:%' \
+        UNION SELECT customer_id FROM panel_members WHERE site_id = ?1), \
+        people AS (SELECT customer_id FROM contributors UNION SELECT customer_id FROM askers_and_sharers \
+        UNION SELECT customer_id FROM members) \
         SELECT p.customer_id, \
         (SELECT COUNT(*) FROM nps_answers n WHERE n.site_id = ?1 AND n.customer_id = p.customer_id) AS nps_answers, \
         (SELECT COUNT(*) FROM nps_answers n WHERE n.site_id = ?1 AND n.customer_id = p.customer_id AND n.score >= 9) AS promoter_answers, \

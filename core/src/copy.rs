@@ -206,6 +206,46 @@ pub enum Text {
     QaThanksAnswerPending,
     /// After answering, when published at once.
     QaThanksAnswerPublished,
+    /// Heading of the share widget.
+    ShareHeading,
+    /// The reward on offer.
+    ShareOffer,
+    /// Makes the link and opens the share sheet or the options.
+    ShareButton,
+    /// Label of the personal link.
+    ShareLinkLabel,
+    /// Copies the link.
+    ShareCopy,
+    /// Said once the link is copied.
+    ShareCopied,
+    /// Email channel.
+    ShareChannelEmail,
+    /// SMS channel.
+    ShareChannelSms,
+    /// Names the list of channels.
+    ShareChannelsLabel,
+    /// The message sent with the link.
+    ShareMessage,
+    /// The link could not be made.
+    ShareError,
+    /// The visitor's balance.
+    PointsBalance,
+    /// Opens the history.
+    PointsHistory,
+    /// Ledger reason.
+    PointsReasonVisit,
+    /// Ledger reason.
+    PointsReasonShare,
+    /// Ledger reason.
+    PointsReasonReview,
+    /// Ledger reason.
+    PointsReasonAnswer,
+    /// Ledger reason.
+    PointsReasonNps,
+    /// Ledger reason.
+    PointsReasonAdjustment,
+    /// Ledger reason.
+    PointsReasonTransfer,
 }
 
 impl Text {
@@ -310,6 +350,26 @@ impl Text {
             Text::QaThanksQuestionPublished => "qa.thanks.question_published",
             Text::QaThanksAnswerPending => "qa.thanks.answer_pending",
             Text::QaThanksAnswerPublished => "qa.thanks.answer_published",
+            Text::ShareHeading => "share.heading",
+            Text::ShareOffer => "share.offer",
+            Text::ShareButton => "share.button",
+            Text::ShareLinkLabel => "share.link_label",
+            Text::ShareCopy => "share.copy",
+            Text::ShareCopied => "share.copied",
+            Text::ShareChannelEmail => "share.channel.email",
+            Text::ShareChannelSms => "share.channel.sms",
+            Text::ShareChannelsLabel => "share.channel.label",
+            Text::ShareMessage => "share.message",
+            Text::ShareError => "share.error",
+            Text::PointsBalance => "points.balance",
+            Text::PointsHistory => "points.history",
+            Text::PointsReasonVisit => "points.reason.visit",
+            Text::PointsReasonShare => "points.reason.share",
+            Text::PointsReasonReview => "points.reason.review",
+            Text::PointsReasonAnswer => "points.reason.answer",
+            Text::PointsReasonNps => "points.reason.nps",
+            Text::PointsReasonAdjustment => "points.reason.adjustment",
+            Text::PointsReasonTransfer => "points.reason.transfer",
         }
     }
 
@@ -413,6 +473,26 @@ impl Text {
         Text::QaThanksQuestionPublished,
         Text::QaThanksAnswerPending,
         Text::QaThanksAnswerPublished,
+        Text::ShareHeading,
+        Text::ShareOffer,
+        Text::ShareButton,
+        Text::ShareLinkLabel,
+        Text::ShareCopy,
+        Text::ShareCopied,
+        Text::ShareChannelEmail,
+        Text::ShareChannelSms,
+        Text::ShareChannelsLabel,
+        Text::ShareMessage,
+        Text::ShareError,
+        Text::PointsBalance,
+        Text::PointsHistory,
+        Text::PointsReasonVisit,
+        Text::PointsReasonShare,
+        Text::PointsReasonReview,
+        Text::PointsReasonAnswer,
+        Text::PointsReasonNps,
+        Text::PointsReasonAdjustment,
+        Text::PointsReasonTransfer,
     ];
 
     /// The comment prompt that fits a category.

@@ -58,12 +58,12 @@ pub fn shareable_url(site: &Site, url: &str) -> Result<String> {
         )
     };
     let url = url.trim();
-    if url.chars().count() > MAX_URL_CHARS
-        || url
-            .chars()
-            .any(|character| character.is_whitespace() || character.is_control())
-        || url.contains('\\')
-    {
+    // Only what RFC 3986 allows, as a browser's `location.href` has it: anything else
+    // (spaces, quotes, angle brackets, backslashes, raw Unicode) is refused.
+    let well_formed = url
+        .bytes()
+        .all(|byte| byte.is_ascii_graphic() && !b"<>\"{}|\\^`".contains(&byte));
+    if url.len() > MAX_URL_CHARS || !well_formed {
         return Err(invalid());
     }
     let (scheme, rest) = url.split_once("://").ok_or_else(invalid)?;
@@ -99,6 +99,100 @@ pub fn landing_url(url: &str, code: &str) -> String {
         landing.push_str(fragment);
     }
     landing
+}
+
+/// The places a link can be shared to without a native share sheet. Plain intent URLs:
+/// no third-party script, no tracker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Channel {
+    /// The visitor's mail app.
+    Email,
+    /// The phone's messages app.
+    Sms,
+    /// WhatsApp.
+    WhatsApp,
+    /// X (Twitter).
+    X,
+    /// Facebook.
+    Facebook,
+    /// LinkedIn.
+    LinkedIn,
+}
+
+impl Channel {
+    /// Every channel, in the order the widget shows them.
+    pub const ALL: [Channel; 6] = [
+        Channel::Email,
+        Channel::Sms,
+        Channel::WhatsApp,
+        Channel::X,
+        Channel::Facebook,
+        Channel::LinkedIn,
+    ];
+
+    /// A stable name, for `data-` attributes and analytics.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Email => "email",
+            Channel::Sms => "sms",
+            Channel::WhatsApp => "whatsapp",
+            Channel::X => "x",
+            Channel::Facebook => "facebook",
+            Channel::LinkedIn => "linkedin",
+        }
+    }
+
+    /// The URL that opens this channel with `text` and `link` ready to send; `subject`
+    /// is the email's subject.
+    pub fn intent(self, link: &str, text: &str, subject: &str) -> String {
+        let encode = |value: &str| {
+            percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC)
+                .to_string()
+        };
+        let message = format!("{text} {link}");
+        match self {
+            Channel::Email => format!(
+                "mailto:?subject={}&body={}",
+                encode(subject),
+                encode(&format!("{text}\n\n{link}"))
+            ),
+            Channel::Sms => format!("sms:?&body={}", encode(&message)),
+            Channel::WhatsApp => format!("https://wa.me/?text={}", encode(&message)),
+            Channel::X => format!(
+                "https://x.com/intent/post?text={}&url={}",
+                encode(text),
+                encode(link)
+            ),
+            Channel::Facebook => {
+                format!(
+                    "https://www.facebook.com/sharer/sharer.php?u={}",
+                    encode(link)
+                )
+            }
+            Channel::LinkedIn => format!(
+                "https://www.linkedin.com/sharing/share-offsite/?url={}",
+                encode(link)
+            ),
+        }
+    }
+}
+
+/// The page a widget shares when its element names none: the current page without the
+/// share marker and fragment.
+pub fn page_to_share(href: &str) -> String {
+    let without_fragment = href.split('#').next().unwrap_or_default();
+    let Some((path, query)) = without_fragment.split_once('?') else {
+        return without_fragment.to_owned();
+    };
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|pair| !pair.is_empty() && pair.split('=').next() != Some(MARKER_PARAM))
+        .collect();
+    if kept.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{}", kept.join("&"))
+    }
 }
 
 /// A link code as the store makes them: 12 lowercase hex characters.
@@ -164,6 +258,8 @@ mod tests {
             "javascript:alert(1)",
             "https://cairn.example:444/",
             "https://cairn.example/ spaced",
+            "https://cairn.example/<script>",
+            "https://cairn.example/\"onmouseover=",
             "",
         ] {
             assert!(shareable_url(&site, bad).is_err(), "{bad}");
@@ -199,6 +295,38 @@ mod tests {
         }
         let person = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1";
         assert!(!is_bot(Some(person)));
+    }
+
+    #[test]
+    fn intents_carry_the_link_encoded_and_no_script() {
+        let link = "https://portevoix.example/s/0a1b2c3d4e5f";
+        let whatsapp = Channel::WhatsApp.intent(link, "Regarde ça & dis-moi", "Cairn");
+        assert_eq!(
+            whatsapp,
+            "https://wa.me/?text=Regarde%20%C3%A7a%20%26%20dis%2Dmoi%20https%3A%2F%2Fportevoix%2Eexample%2Fs%2F0a1b2c3d4e5f"
+        );
+        let email = Channel::Email.intent(link, "Regarde", "Cairn");
+        assert!(email.starts_with("mailto:?subject=Cairn&body=Regarde%0A%0Ahttps%3A"));
+        for channel in Channel::ALL {
+            let intent = channel.intent(link, "<script>", "x");
+            assert!(!intent.contains('<'), "{intent}");
+        }
+    }
+
+    #[test]
+    fn the_shared_page_drops_the_marker_and_fragment() {
+        assert_eq!(
+            page_to_share("https://cairn.example/t?pv_share=0a1b2c3d4e5f&x=1#avis"),
+            "https://cairn.example/t?x=1"
+        );
+        assert_eq!(
+            page_to_share("https://cairn.example/t?pv_share=0a1b2c3d4e5f"),
+            "https://cairn.example/t"
+        );
+        assert_eq!(
+            page_to_share("https://cairn.example/"),
+            "https://cairn.example/"
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 // loads the widgets' WebAssembly (one instance for the whole page) only when the first
 // element is connected. Served by the worker as /portevoix.js; the build fills in the
 // hashed module names. Also the page's small JS API: window.Portevoix.
-const TAGS = ['pv-nps', 'pv-review', 'pv-qa'];
+const TAGS = ['pv-nps', 'pv-review', 'pv-qa', 'pv-share'];
 const base = new URL('.', import.meta.url).href;
 const script = [...document.querySelectorAll('script[data-site]')].find((s) => s.src === import.meta.url);
 const defaultSite = script ? script.dataset.site : '';
@@ -21,7 +21,7 @@ const reserve = new CSSStyleSheet();
 reserve.replaceSync(':host{display:block;min-height:var(--pv-min-height,18rem)}');
 
 class PortevoixElement extends HTMLElement {
-  static observedAttributes = ['site', 'lang', 'question', 'customer-token', 'product', 'product-name'];
+  static observedAttributes = ['site', 'lang', 'question', 'customer-token', 'product', 'product-name', 'url', 'text'];
 
   constructor() {
     super();
@@ -87,3 +87,30 @@ window.Portevoix = {
     return true;
   },
 };
+
+// A visit through a share link (WORKER/s/{code} redirects here with pv_share): report it
+// with this browser's visitor id, the one the widgets use, so the worker can tell a
+// friend from the sharer; then take the marker out of the address bar.
+const shared = new URL(location.href);
+const code = shared.searchParams.get('pv_share');
+if (defaultSite && /^[0-9a-f]{12}$/.test(code || '')) {
+  let visitor;
+  try {
+    visitor = localStorage.getItem('portevoix.visitor');
+    if (!/^[\w-]{8,128}$/.test(visitor || '')) localStorage.setItem('portevoix.visitor', (visitor = crypto.randomUUID()));
+  } catch {
+    visitor = crypto.randomUUID();
+  }
+  fetch(`${base}v1/sites/${defaultSite}/shares/${code}/visits`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ visitor_id: visitor }),
+    credentials: 'omit',
+    keepalive: true,
+  })
+    .then((response) => response.json())
+    .then((detail) => document.dispatchEvent(new CustomEvent('pv:visit', { detail: { code, ...detail } })))
+    .catch(() => {});
+  shared.searchParams.delete('pv_share');
+  history.replaceState(history.state, '', shared);
+}

@@ -76,6 +76,17 @@ fn js_message(value: JsValue) -> String {
 /// Calls the worker and returns the body of a 2xx answer. Credentials are never sent: the
 /// worker identifies visitors by the ids in the body, not by cookies.
 pub async fn call(method: &str, url: &str, json_body: Option<&str>) -> Result<String, CallError> {
+    call_with_authorization(method, url, json_body, None).await
+}
+
+/// [`call`] with an `Authorization` header, e.g. `Customer <token>` for the routes that
+/// answer a known customer.
+pub async fn call_with_authorization(
+    method: &str,
+    url: &str,
+    json_body: Option<&str>,
+    authorization: Option<&str>,
+) -> Result<String, CallError> {
     let init = RequestInit::new();
     init.set_method(method);
     init.set_mode(RequestMode::Cors);
@@ -89,6 +100,12 @@ pub async fn call(method: &str, url: &str, json_body: Option<&str>) -> Result<St
         request
             .headers()
             .set("content-type", "application/json")
+            .map_err(|error| CallError::Network(js_message(error)))?;
+    }
+    if let Some(authorization) = authorization {
+        request
+            .headers()
+            .set("authorization", authorization)
             .map_err(|error| CallError::Network(js_message(error)))?;
     }
     let window = web_sys::window().ok_or_else(|| CallError::Network("no window".into()))?;

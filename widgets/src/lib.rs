@@ -12,6 +12,7 @@ mod nps;
 mod outbox;
 mod qa;
 mod review;
+mod share;
 mod style;
 mod turnstile;
 
@@ -22,12 +23,14 @@ use yew::{AppHandle, AttrValue};
 use crate::nps::{NpsProps, NpsWidget};
 use crate::qa::{QaProps, QaWidget};
 use crate::review::{ReviewProps, ReviewWidget};
+use crate::share::{ShareProps, ShareWidget};
 
 /// The Yew app behind one element, by widget.
 enum App {
     Nps(AppHandle<NpsWidget>),
     Review(AppHandle<ReviewWidget>),
     Qa(AppHandle<QaWidget>),
+    Share(AppHandle<ShareWidget>),
 }
 
 /// One mounted widget, held by its custom element so that attribute changes and removal
@@ -77,6 +80,19 @@ impl Widget {
         }
     }
 
+    fn share_props(&self) -> ShareProps {
+        ShareProps {
+            host: self.host.clone(),
+            root: self.root.clone(),
+            api_base: self.api_base.clone().into(),
+            site: self.site(),
+            url: self.attribute("url"),
+            text: self.attribute("text"),
+            lang: self.attribute("lang"),
+            customer_token: self.attribute("customer-token"),
+        }
+    }
+
     fn review_props(&self) -> ReviewProps {
         ReviewProps {
             host: self.host.clone(),
@@ -114,6 +130,12 @@ impl Widget {
                     app.update(props);
                 }
             }
+            Some(App::Share(_)) => {
+                let props = self.share_props();
+                if let Some(App::Share(app)) = self.app.as_mut() {
+                    app.update(props);
+                }
+            }
             None => {}
         }
     }
@@ -127,6 +149,7 @@ impl Widget {
             ".thanks h3",
             ".stars-input input",
             "#pv-search",
+            "button.share-now",
             "button.write",
         ]
         .into_iter()
@@ -144,6 +167,7 @@ impl Widget {
             Some(App::Nps(app)) => app.destroy(),
             Some(App::Review(app)) => app.destroy(),
             Some(App::Qa(app)) => app.destroy(),
+            Some(App::Share(app)) => app.destroy(),
             None => {}
         }
         self.root.set_inner_html("");
@@ -160,7 +184,7 @@ pub fn mount(
     default_site: String,
 ) -> Result<Widget, JsError> {
     let tag = host.local_name();
-    if !["pv-nps", "pv-review", "pv-qa"].contains(&tag.as_str()) {
+    if !["pv-nps", "pv-review", "pv-qa", "pv-share"].contains(&tag.as_str()) {
         return Err(JsError::new(&format!(
             "portevoix: no widget is named <{tag}>"
         )));
@@ -183,6 +207,11 @@ pub fn mount(
     widget.app = Some(if tag == "pv-review" {
         App::Review(
             yew::Renderer::<ReviewWidget>::with_root_and_props(container, widget.review_props())
+                .render(),
+        )
+    } else if tag == "pv-share" {
+        App::Share(
+            yew::Renderer::<ShareWidget>::with_root_and_props(container, widget.share_props())
                 .render(),
         )
     } else if tag == "pv-qa" {

@@ -139,6 +139,18 @@ border:1px solid color-mix(in srgb,var(--pv-t) 45%,transparent);border-radius:ca
 .qa-form .field{margin-top:calc(var(--pv-s)*.75)}
 .qa-form label{display:block;font-weight:600;margin-bottom:.25em}
 .qa-form .consent label{font-weight:400;margin:0}
+.offer{margin:0 0 var(--pv-s);font-weight:600}
+.share-options{margin-top:var(--pv-s)}
+.link-row label{display:block;font-weight:600;margin-bottom:.25em}
+.link-line{display:flex;gap:calc(var(--pv-s)*.5);flex-wrap:wrap}
+.link-line input{flex:1 1 14rem;width:auto}
+.copied{min-height:1.45em;margin:.25em 0 0;font-size:.9em}
+.channels-label{margin:calc(var(--pv-s)*.5) 0 .35em;font-weight:600}
+.points{margin-top:var(--pv-s);border-top:1px solid color-mix(in srgb,var(--pv-t) 15%,transparent);padding-top:calc(var(--pv-s)*.75)}
+.balance{margin:0 0 .35em;font-weight:700;font-size:1.1em}
+details summary{cursor:pointer;min-height:2rem}
+.history{margin:.5em 0 0;padding-inline-start:1.25em;font-size:.9em}
+.entry-points{font-variant-numeric:tabular-nums;font-weight:600}
 .hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
 @media (prefers-reduced-motion:no-preference){.score span,button,.links a{transition:background-color .15s,color .15s,border-color .15s}}
 "#;
