@@ -22,13 +22,14 @@ export async function launchBrowser() {
 /**
  * A new page whose console errors and page errors are collected; `problems()` returns
  * them, minus those matching `allowed` (for tests that cut the network on purpose).
- * Motion is reduced by default so that no colour is caught mid-transition.
+ * Motion is reduced by default so that no colour is caught mid-transition. `userAgent`
+ * stands in for a person's browser where headless Chromium's own would be taken for a robot.
  */
 export async function openPage(
   browser,
-  { bypassCSP = false, locale = 'fr-FR', reducedMotion = 'reduce', viewport = { width: 1000, height: 900 } } = {},
+  { bypassCSP = false, locale = 'fr-FR', reducedMotion = 'reduce', viewport = { width: 1000, height: 900 }, userAgent } = {},
 ) {
-  const context = await browser.newContext({ bypassCSP, locale, reducedMotion, viewport });
+  const context = await browser.newContext({ bypassCSP, locale, reducedMotion, viewport, userAgent });
   const page = await context.newPage();
   const seen = [];
   page.on('console', (message) => {

@@ -1,0 +1,78 @@
+// <pv-share> in headless Chromium on the demo page: a visitor shares by copy-link (the
+// clipboard read back), a friend opens the link in another browser and lands on the
+// page, and the sharer sees their balance go up after a reload.
+import assert from 'node:assert/strict';
+import { after, afterEach, before, describe, test } from 'node:test';
+import { launchBrowser, openPage } from './browser.mjs';
+import { startStack } from './support.mjs';
+
+// Headless Chromium says "HeadlessChrome", which the worker rightly takes for a robot.
+const PERSON = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36';
+let stack;
+let browser;
+const opened = [];
+
+before(async () => {
+  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
+});
+after(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+afterEach(async () => {
+  const problems = opened.flatMap((visitor) => visitor.problems());
+  await Promise.all(opened.splice(0).map((visitor) => visitor.context.close()));
+  assert.deepEqual(problems, [], 'a page logged errors');
+});
+
+async function visitor() {
+  const opened_ = await openPage(browser, { userAgent: PERSON });
+  opened.push(opened_);
+  return opened_;
+}
+
+const shareReady = (page) =>
+  page.locator('#event-log li', { hasText: 'pv:ready {"widget":"share"' }).first().waitFor({ timeout: 15_000 });
+
+describe('<pv-share> on the demo page', () => {
+  test('a link copied by one visitor and opened by a friend raises the sharer\u2019s balance', async () => {
+    const sharer = await visitor();
+    await sharer.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.demoOrigin });
+    const page = sharer.page;
+    await page.goto(`${stack.demoOrigin}/`);
+    await shareReady(page);
+    const widget = page.locator('pv-share');
+    await widget.getByText('Gagnez 50 points pour chaque ami qui visite grâce à votre lien.').waitFor();
+    assert.equal(await widget.locator('.balance').count(), 0, 'no points yet');
+
+    await widget.getByRole('button', { name: 'Partager' }).click();
+    await widget.getByRole('button', { name: 'Copier le lien' }).click();
+    await widget.getByRole('status').getByText('Lien copié !').waitFor();
+    const link = await page.evaluate(() => navigator.clipboard.readText());
+    assert.match(link, new RegExp(`^${stack.worker.origin}/s/[0-9a-f]{12}$`));
+    assert.equal(await widget.getByLabel('Votre lien personnel').inputValue(), link);
+    const whatsapp = await widget.locator('a[data-channel="whatsapp"]').getAttribute('href');
+    assert.ok(whatsapp.startsWith('https://wa.me/?text=') && whatsapp.includes(encodeURIComponent(link).replaceAll('.', '%2E').replaceAll('-', '%2D')));
+
+    // The sharer opening their own link earns nothing.
+    const ownReported = page.waitForResponse((response) => response.url().includes('/visits'));
+    await page.goto(link);
+    assert.equal((await (await ownReported).json()).outcome, 'own_link');
+
+    const friend = await visitor();
+    const visitReported = friend.page.waitForResponse((response) => response.url().includes('/visits'));
+    await friend.page.goto(link);
+    const report = await (await visitReported).json();
+    assert.deepEqual(report, { counted: true, outcome: 'counted', points: 50 });
+    assert.equal(new URL(friend.page.url()).searchParams.get('pv_share'), null, 'the marker leaves the address bar');
+    assert.equal(new URL(friend.page.url()).origin, stack.demoOrigin);
+
+    await page.reload();
+    await shareReady(page);
+    await widget.locator('.balance[data-balance="55"]').waitFor();
+    assert.equal(await widget.locator('.balance').textContent(), 'Vos points : 55');
+    await widget.getByText('Historique').click();
+    const reasons = await widget.locator('.history li').evaluateAll((items) => items.map((item) => item.dataset.reason));
+    assert.deepEqual(reasons, ['visit', 'share']);
+  });
+});
