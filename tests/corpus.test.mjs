@@ -29,6 +29,11 @@ const fingerprint = () =>
             (SELECT group_concat(id || status || body || badge || helpful_count, ',') FROM answers) AS answer_rows_qa,
             (SELECT COUNT(*) FROM answer_votes) AS answer_votes,
             (SELECT COUNT(*) FROM mail_outbox) AS mails,
+            (SELECT group_concat(code || sharer || url || clicks, ',') FROM share_links) AS links,
+            (SELECT COUNT(*) FROM share_visits) AS visits,
+            (SELECT group_concat(account || points || reason, ',') FROM ledger) AS ledger_rows,
+            (SELECT COUNT(*) FROM identities) AS identities,
+            (SELECT COUNT(*) FROM panel_members) AS panel,
             (SELECT group_concat(id || name || allowed_origins || admin_token_sha256 || config, ',') FROM sites) AS site_rows`,
   )[0];
 
