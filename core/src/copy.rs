@@ -246,6 +246,52 @@ pub enum Text {
     PointsReasonAdjustment,
     /// Ledger reason.
     PointsReasonTransfer,
+    /// Ledger reason.
+    PointsReasonReferral,
+    /// Ledger reason.
+    PointsReasonReferred,
+    /// Heading of the referral widget.
+    ReferralHeading,
+    /// What both sides get.
+    ReferralPitch,
+    /// Name field label.
+    ReferralName,
+    /// Email field label.
+    ReferralEmail,
+    /// Consent box.
+    ReferralConsent,
+    /// Makes the code.
+    ReferralJoin,
+    /// The code, to type at checkout.
+    ReferralCode,
+    /// Copies the code.
+    ReferralCopyCode,
+    /// Invitation box label.
+    ReferralInviteLabel,
+    /// Personal message label.
+    ReferralMessage,
+    /// Sends the invitations.
+    ReferralInviteSend,
+    /// Said once invitations are handed over.
+    ReferralInvited,
+    /// The advocate's funnel.
+    ReferralStats,
+    /// Shown to a friend landing through a link.
+    ReferralFriendOffer,
+    /// Shown to a friend when the brand offers nothing.
+    ReferralFriendNoOffer,
+    /// Missing name.
+    ReferralErrorName,
+    /// Malformed email.
+    ReferralErrorEmail,
+    /// Consent not given.
+    ReferralErrorConsent,
+    /// Bad invitation box.
+    ReferralErrorInvites,
+    /// Daily invitations used up.
+    ReferralErrorLimit,
+    /// Anything else went wrong.
+    ReferralError,
 }
 
 impl Text {
@@ -370,6 +416,29 @@ impl Text {
             Text::PointsReasonNps => "points.reason.nps",
             Text::PointsReasonAdjustment => "points.reason.adjustment",
             Text::PointsReasonTransfer => "points.reason.transfer",
+            Text::PointsReasonReferral => "points.reason.referral",
+            Text::PointsReasonReferred => "points.reason.referred",
+            Text::ReferralHeading => "referral.heading",
+            Text::ReferralPitch => "referral.pitch",
+            Text::ReferralName => "referral.name",
+            Text::ReferralEmail => "referral.email",
+            Text::ReferralConsent => "referral.consent",
+            Text::ReferralJoin => "referral.join",
+            Text::ReferralCode => "referral.code",
+            Text::ReferralCopyCode => "referral.copy_code",
+            Text::ReferralInviteLabel => "referral.invite.label",
+            Text::ReferralMessage => "referral.invite.message",
+            Text::ReferralInviteSend => "referral.invite.send",
+            Text::ReferralInvited => "referral.invite.done",
+            Text::ReferralStats => "referral.stats",
+            Text::ReferralFriendOffer => "referral.friend.offer",
+            Text::ReferralFriendNoOffer => "referral.friend.no_offer",
+            Text::ReferralErrorName => "referral.error.name",
+            Text::ReferralErrorEmail => "referral.error.email",
+            Text::ReferralErrorConsent => "referral.error.consent",
+            Text::ReferralErrorInvites => "referral.error.invites",
+            Text::ReferralErrorLimit => "referral.error.limit",
+            Text::ReferralError => "referral.error.other",
         }
     }
 
@@ -493,6 +562,29 @@ impl Text {
         Text::PointsReasonNps,
         Text::PointsReasonAdjustment,
         Text::PointsReasonTransfer,
+        Text::PointsReasonReferral,
+        Text::PointsReasonReferred,
+        Text::ReferralHeading,
+        Text::ReferralPitch,
+        Text::ReferralName,
+        Text::ReferralEmail,
+        Text::ReferralConsent,
+        Text::ReferralJoin,
+        Text::ReferralCode,
+        Text::ReferralCopyCode,
+        Text::ReferralInviteLabel,
+        Text::ReferralMessage,
+        Text::ReferralInviteSend,
+        Text::ReferralInvited,
+        Text::ReferralStats,
+        Text::ReferralFriendOffer,
+        Text::ReferralFriendNoOffer,
+        Text::ReferralErrorName,
+        Text::ReferralErrorEmail,
+        Text::ReferralErrorConsent,
+        Text::ReferralErrorInvites,
+        Text::ReferralErrorLimit,
+        Text::ReferralError,
     ];
 
     /// The comment prompt that fits a category.

@@ -80,6 +80,15 @@ pub enum Error {
     /// public routes).
     #[error("no such answer")]
     UnknownAnswer,
+    /// No referral has this code on this site.
+    #[error("no such referral code")]
+    UnknownReferral,
+    /// A server-to-server call's signature is missing or does not match the body.
+    #[error("the Portevoix-Signature header is missing or does not match the body")]
+    InvalidSignature,
+    /// A server-to-server call's signature is too old (or too far in the future).
+    #[error("the signature's timestamp is outside the 5-minute window")]
+    StaleSignature,
     /// No share link has this code.
     #[error("no such share link")]
     UnknownShare,
@@ -116,7 +125,11 @@ impl Error {
     pub fn status(&self) -> u16 {
         match self {
             Error::InvalidJson(_) | Error::InvalidQuery { .. } => 400,
-            Error::Unauthorized | Error::InvalidCustomerToken | Error::CustomerTokenExpired => 401,
+            Error::Unauthorized
+            | Error::InvalidCustomerToken
+            | Error::CustomerTokenExpired
+            | Error::InvalidSignature
+            | Error::StaleSignature => 401,
             Error::OriginNotAllowed(_)
             | Error::OriginRequired
             | Error::HumanCheckFailed
@@ -126,7 +139,8 @@ impl Error {
             | Error::UnknownReview
             | Error::UnknownQuestion
             | Error::UnknownAnswer
-            | Error::UnknownShare => 404,
+            | Error::UnknownShare
+            | Error::UnknownReferral => 404,
             Error::MethodNotAllowed => 405,
             Error::AlreadyReviewed => 409,
             Error::PayloadTooLarge { .. } => 413,
@@ -160,6 +174,9 @@ impl Error {
             Error::UnknownAnswer => "unknown_answer",
             Error::CustomerTokenRequired => "customer_token_required",
             Error::UnknownShare => "unknown_share",
+            Error::UnknownReferral => "unknown_referral",
+            Error::InvalidSignature => "invalid_signature",
+            Error::StaleSignature => "stale_signature",
             Error::AlreadyReviewed => "already_reviewed",
             Error::RateLimited { .. } => "rate_limited",
             Error::BrokenSiteConfig(_) | Error::Storage(_) => "internal",

@@ -8,6 +8,8 @@
 //! - [`qa`]: ask-a-customer questions and answers: badges, moderation, search, storage.
 //! - [`share`], [`rewards`], [`ladder`] and [`advocacy`]: share links and visits, the
 //!   points ledger and its rules, the advocate ladder.
+//! - [`referral`] and [`mail`]: referral codes, signed conversions and their fraud rules,
+//!   and the mail handed to a sender.
 //! - [`review`]: product reviews: rules, aggregate, paging, storage and crawler markup.
 //! - [`outbox`]: how widgets keep writes until the worker has answered them.
 //! - [`site`] and [`theme`]: a brand's site configuration, its look and its contrast.
@@ -28,11 +30,13 @@ pub mod form;
 pub mod ladder;
 pub mod limits;
 pub mod locale;
+pub mod mail;
 pub mod moderation;
 pub mod nps;
 pub mod outbox;
 pub mod paging;
 pub mod qa;
+pub mod referral;
 pub mod review;
 pub mod rewards;
 pub mod share;

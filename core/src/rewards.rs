@@ -21,6 +21,10 @@ pub enum Reason {
     Adjustment,
     /// Points moved from a visitor id to the customer it turned out to be.
     Transfer,
+    /// A friend the advocate referred placed their first order.
+    Referral,
+    /// The friend's welcome reward for ordering through a referral.
+    Referred,
 }
 
 impl Reason {
@@ -34,6 +38,8 @@ impl Reason {
             Reason::Nps => "nps",
             Reason::Adjustment => "adjustment",
             Reason::Transfer => "transfer",
+            Reason::Referral => "referral",
+            Reason::Referred => "referred",
         }
     }
 }
@@ -97,7 +103,7 @@ impl RewardRules {
             Reason::Review => self.points_per_review,
             Reason::Answer => self.points_per_answer,
             Reason::Nps => self.points_per_nps_answer,
-            Reason::Adjustment | Reason::Transfer => 0,
+            Reason::Adjustment | Reason::Transfer | Reason::Referral | Reason::Referred => 0,
         }
     }
 
@@ -109,7 +115,7 @@ impl RewardRules {
             Reason::Review => self.daily_caps.review,
             Reason::Answer => self.daily_caps.answer,
             Reason::Nps => self.daily_caps.nps,
-            Reason::Adjustment | Reason::Transfer => None,
+            Reason::Adjustment | Reason::Transfer | Reason::Referral | Reason::Referred => None,
         }
     }
 }
@@ -121,6 +127,9 @@ pub enum Account {
     Customer(String),
     /// The widget's first-party visitor id.
     Visitor(String),
+    /// A referred buyer the brand reported without a customer id: the SHA-256 of their
+    /// email.
+    Buyer(String),
 }
 
 impl Account {
@@ -137,6 +146,7 @@ impl Account {
         match self {
             Account::Customer(id) => format!("customer:{id}"),
             Account::Visitor(id) => format!("visitor:{id}"),
+            Account::Buyer(email_sha256) => format!("buyer:{email_sha256}"),
         }
     }
 }

@@ -84,6 +84,11 @@ pub fn shareable_url(site: &Site, url: &str) -> Result<String> {
 /// The page to send a link's visitor to: the shared URL with [`MARKER_PARAM`] added to its
 /// query, before any fragment.
 pub fn landing_url(url: &str, code: &str) -> String {
+    landing_url_with(url, MARKER_PARAM, code)
+}
+
+/// `url` with `param=value` added to its query, before any fragment.
+pub fn landing_url_with(url: &str, param: &str, value: &str) -> String {
     let (before_fragment, fragment) = match url.split_once('#') {
         Some((before, fragment)) => (before, Some(fragment)),
         None => (url, None),
@@ -93,7 +98,7 @@ pub fn landing_url(url: &str, code: &str) -> String {
     } else {
         '?'
     };
-    let mut landing = format!("{before_fragment}{separator}{MARKER_PARAM}={code}");
+    let mut landing = format!("{before_fragment}{separator}{param}={value}");
     if let Some(fragment) = fragment {
         landing.push('#');
         landing.push_str(fragment);

@@ -84,6 +84,8 @@ pub struct SiteConfig {
     pub qa: crate::qa::QaSettings,
     /// What the site rewards with points.
     pub rewards: crate::rewards::RewardRules,
+    /// How the site runs its referral programme.
+    pub referral: crate::referral::ReferralSettings,
     /// Cloudflare Turnstile's public site key; with the secret stored beside the site,
     /// public answers must carry a Turnstile token.
     pub turnstile_site_key: Option<String>,
@@ -106,6 +108,7 @@ impl Default for SiteConfig {
             reviews: ReviewSettings::default(),
             qa: crate::qa::QaSettings::default(),
             rewards: crate::rewards::RewardRules::default(),
+            referral: crate::referral::ReferralSettings::default(),
             turnstile_site_key: None,
             show_branding: false,
             copy: BTreeMap::new(),

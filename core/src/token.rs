@@ -31,6 +31,12 @@ pub struct CustomerClaims {
     /// Orders the brand vouches this customer placed: what makes a review a verified purchase.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub orders: Vec<OrderClaim>,
+    /// The customer's name, so the referral form need not ask for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The customer's email, so the referral form need not ask for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
 }
 
 /// One order named in a customer token.
@@ -123,6 +129,8 @@ mod tests {
                 id: "A-1001".into(),
                 products: vec!["tent-2p".into(), "stove".into()],
             }],
+            name: None,
+            email: None,
         }
     }
 
@@ -140,6 +148,8 @@ mod tests {
             sub: "customer-7".into(),
             exp: 1_000,
             orders: Vec::new(),
+            name: None,
+            email: None,
         };
         let token = sign(&bare, SECRET);
         assert_eq!(verify(&token, SECRET, 0), Ok(bare));

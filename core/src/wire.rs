@@ -9,6 +9,7 @@ use crate::locale::Locale;
 use crate::moderation::Status;
 use crate::nps::Category;
 use crate::qa::Badge;
+use crate::referral::ConversionOutcome;
 use crate::review::ReviewSort;
 use crate::rewards::{Reason, RewardRules};
 use crate::site::{PromoterLinks, ReviewProfile};
@@ -737,4 +738,187 @@ pub struct PanelChange {
     pub customer_id: String,
     /// In the panel or not.
     pub member: bool,
+}
+
+/// `POST /v1/sites/{site}/referrals`: an advocate asks for their referral code and link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReferralRequest {
+    /// The advocate's browser.
+    pub visitor_id: String,
+    /// Their name, shown to friends by its first word; taken from the customer token when
+    /// it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Their email, to refuse self-referrals; taken from the customer token when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// The advocate agreed to the programme's terms and to their email being kept.
+    #[serde(default)]
+    pub consent: bool,
+    /// Signed by the brand's server: the code and its rewards belong to the customer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_token: Option<String>,
+}
+
+/// A code's funnel, as its advocate sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReferralStats {
+    /// Friends invited by email.
+    pub invited: u64,
+    /// Visits through the link.
+    pub visited: u64,
+    /// Friends who ordered.
+    pub converted: u64,
+    /// Points earned by it.
+    pub rewards: i64,
+}
+
+/// An advocate's referral: code, link, what friends get, and how it is doing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReferralCard {
+    /// The code a friend can also type at checkout.
+    pub code: String,
+    /// `WORKER-ORIGIN/r/{code}`, which lands on the brand's site.
+    pub link: String,
+    /// What the friend is offered.
+    pub friend_offer: Option<String>,
+    /// Points the advocate earns per friend's first order.
+    pub advocate_points: u32,
+    /// Points the friend earns.
+    pub friend_points: u32,
+    /// Unix ms after which the code credits nothing.
+    pub expires_at: i64,
+    /// How it is doing.
+    pub stats: ReferralStats,
+}
+
+/// `POST /v1/sites/{site}/referrals/{code}/invitations`: invite friends by email.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InvitationRequest {
+    /// The advocate's browser: only the code's own advocate may invite with it.
+    pub visitor_id: String,
+    /// 1 to 5 addresses.
+    pub emails: Vec<String>,
+    /// A personal word added to the invitation, up to 500 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Signed by the brand's server, for a customer's code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_token: Option<String>,
+}
+
+/// The answer to invitations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationsSent {
+    /// New invitations handed to the mail sender.
+    pub invited: u32,
+    /// Friends already invited with this code: not mailed again.
+    pub already_invited: u32,
+    /// Invitations left today.
+    pub left_today: u32,
+}
+
+/// `GET /v1/sites/{site}/referrals/{code}/offer`: what a landing friend is offered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FriendOffer {
+    /// The code, normalised.
+    pub code: String,
+    /// "thanks to Camille".
+    pub advocate_first_name: String,
+    /// The offer, from the site's configuration.
+    pub offer: Option<String>,
+    /// Points the friend earns with their first order.
+    pub friend_points: u32,
+    /// Days the code is remembered for on this browser.
+    pub attribution_days: u32,
+}
+
+/// `POST /v1/sites/{site}/conversions`: the brand's server reports an order made with a
+/// referral code, signed with `Portevoix-Signature`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConversionReport {
+    /// The brand's order id: the same order twice is credited once.
+    pub order_id: String,
+    /// The code used (from the link or typed at checkout).
+    pub referral_code: String,
+    /// SHA-256 of the buyer's trimmed, lowercased email, in lowercase hex.
+    pub buyer_email_sha256: String,
+    /// The buyer's customer id, when they have an account; their points go there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buyer_customer_id: Option<String>,
+    /// The order's amount, in cents.
+    pub amount_cents: u64,
+    /// ISO 4217 code, e.g. `EUR`.
+    pub currency: String,
+}
+
+/// The answer to a conversion report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConversionRecorded {
+    /// The order.
+    pub order_id: String,
+    /// Credited, or why not.
+    pub outcome: ConversionOutcome,
+    /// Whether both sides were rewarded.
+    pub credited: bool,
+    /// Points to the advocate.
+    pub advocate_points: i64,
+    /// Points to the friend.
+    pub friend_points: i64,
+    /// True when this order had been reported before: nothing new was recorded.
+    pub replayed: bool,
+}
+
+/// The site's referral funnel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Funnel {
+    /// Referral codes made.
+    pub links: u64,
+    /// Friends invited by email.
+    pub invited: u64,
+    /// Visits through referral links.
+    pub visited: u64,
+    /// Credited orders.
+    pub converted: u64,
+    /// Orders reported but not credited (self-referral, used-up or expired code, …).
+    pub refused: u64,
+    /// Revenue of credited orders, in cents.
+    pub revenue_cents: i64,
+    /// Points paid to both sides.
+    pub rewards: i64,
+}
+
+/// One code in the brand's list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReferralLine {
+    /// The code.
+    pub code: String,
+    /// The advocate's ledger account.
+    pub advocate: String,
+    /// As given.
+    pub advocate_name: String,
+    /// Unix ms.
+    pub created_at: i64,
+    /// Unix ms.
+    pub expires_at: i64,
+    /// Friends invited.
+    pub invited: u64,
+    /// Visits through the link.
+    pub visited: u64,
+    /// Credited orders.
+    pub converted: u64,
+    /// Their revenue, in cents.
+    pub revenue_cents: i64,
+}
+
+/// `GET /v1/sites/{site}/referrals` (admin): the referral funnel and the codes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReferralFunnel {
+    /// Over every code of the site.
+    pub totals: Funnel,
+    /// The codes, most converting first.
+    pub referrals: Vec<ReferralLine>,
 }

@@ -24,6 +24,8 @@ fn token(customer: &str) -> String {
                 id: "A-1".into(),
                 products: vec!["tent-2p".into()],
             }],
+            name: None,
+            email: None,
         },
         CUSTOMER_SECRET.as_bytes(),
     )

@@ -4,6 +4,7 @@
 mod support;
 
 use portevoix_core::api::{ApiResponse, handle};
+use portevoix_core::mail::OutboxMailer;
 use portevoix_core::token::{CustomerClaims, sign};
 use portevoix_core::wire::{NpsCreated, NpsSummary, PublicSiteConfig, ThemeReport};
 use serde_json::{Value, json};
@@ -306,6 +307,7 @@ fn a_visitor_over_the_limit_is_told_when_to_retry_and_nothing_is_stored() {
             &store,
             &limiter,
             &FakeTurnstile,
+            &OutboxMailer::new(&store),
         ));
         statuses.push(response.status);
         last = Some(response);
@@ -324,7 +326,14 @@ fn each_client_address_is_counted_apart() {
     let config = |address: &'static str| {
         let mut request = request("GET", "/v1/sites/cairn/config", b"");
         request.client_address = Some(address);
-        pollster::block_on(handle(&request, &store, &limiter, &FakeTurnstile)).status
+        pollster::block_on(handle(
+            &request,
+            &store,
+            &limiter,
+            &FakeTurnstile,
+            &OutboxMailer::new(&store),
+        ))
+        .status
     };
     assert_eq!(
         [
@@ -481,6 +490,8 @@ fn a_valid_customer_token_links_the_answer_to_the_customer() {
         sub: "customer-42".into(),
         exp: NOW_MS / 1000 + 3600,
         orders: Vec::new(),
+        name: None,
+        email: None,
     };
     let mut body = answer(9, "key-00000010");
     body["customer_token"] = Value::String(sign(&claims, CUSTOMER_SECRET.as_bytes()));
@@ -500,6 +511,8 @@ fn forged_and_expired_customer_tokens_are_refused() {
             sub: "c".into(),
             exp: NOW_MS / 1000 + 60,
             orders: Vec::new(),
+            name: None,
+            email: None,
         },
         b"wrong secret",
     );
@@ -508,6 +521,8 @@ fn forged_and_expired_customer_tokens_are_refused() {
             sub: "c".into(),
             exp: NOW_MS / 1000 - 1,
             orders: Vec::new(),
+            name: None,
+            email: None,
         },
         CUSTOMER_SECRET.as_bytes(),
     );

@@ -6,6 +6,7 @@
 mod support;
 
 use portevoix_core::api::{ApiRequest, ApiResponse, handle};
+use portevoix_core::mail::OutboxMailer;
 use portevoix_core::token;
 use proptest::prelude::*;
 use serde_json::{Map, Value};
@@ -21,6 +22,7 @@ fn send(store: &SqliteStore, method: &str, path: &str, query: &str, body: &[u8])
         content_type: Some("application/json"),
         client_address: Some("203.0.113.9"),
         if_none_match: None,
+        signature: None,
         user_agent: Some("Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0"),
         base_url: "https://portevoix.test",
         body,
@@ -31,6 +33,7 @@ fn send(store: &SqliteStore, method: &str, path: &str, query: &str, body: &[u8])
         store,
         &MemoryLimiter::new(u32::MAX),
         &FakeTurnstile,
+        &OutboxMailer::new(store),
     ))
 }
 

@@ -48,6 +48,8 @@ fn token(customer: &str, products: &[&str]) -> String {
                 id: "A-1".into(),
                 products: products.iter().map(|&product| product.to_owned()).collect(),
             }],
+            name: None,
+            email: None,
         },
         CUSTOMER_SECRET.as_bytes(),
     )
@@ -527,6 +529,8 @@ fn every_invalid_field_is_refused_with_its_name_and_nothing_is_stored() {
             sub: "c-1".into(),
             exp: NOW_MS / 1000 + 600,
             orders: Vec::new(),
+            name: None,
+            email: None,
         },
         b"not the site secret",
     );

@@ -87,6 +87,8 @@ fn token(products: &[&str], exp: i64, secret: &str) -> String {
                 id: "A-1001".into(),
                 products: products.iter().map(|&product| product.to_owned()).collect(),
             }],
+            name: None,
+            email: None,
         },
         secret.as_bytes(),
     )

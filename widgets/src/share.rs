@@ -117,7 +117,8 @@ async fn copy_to_clipboard(text: &str) -> bool {
     JsFuture::from(clipboard.write_text(text)).await.is_ok()
 }
 
-fn reason_text(copy: &Copy, reason: Reason) -> String {
+/// How a ledger line reads to the visitor.
+pub fn reason_text(copy: &Copy, reason: Reason) -> String {
     copy.text(match reason {
         Reason::Visit => Text::PointsReasonVisit,
         Reason::Share => Text::PointsReasonShare,
@@ -126,6 +127,8 @@ fn reason_text(copy: &Copy, reason: Reason) -> String {
         Reason::Nps => Text::PointsReasonNps,
         Reason::Adjustment => Text::PointsReasonAdjustment,
         Reason::Transfer => Text::PointsReasonTransfer,
+        Reason::Referral => Text::PointsReasonReferral,
+        Reason::Referred => Text::PointsReasonReferred,
     })
 }
 

@@ -11,6 +11,7 @@ mod turnstile;
 use futures_util::StreamExt;
 use portevoix_core::Error;
 use portevoix_core::api::{self, ApiRequest, ApiResponse};
+use portevoix_core::mail::OutboxMailer;
 use portevoix_core::validate::MAX_BODY_BYTES;
 use worker::{Context, Date, Env, Headers, Method, Request, Response, console_error, event};
 
@@ -19,13 +20,16 @@ async fn fetch(mut request: Request, env: Env, _context: Context) -> worker::Res
     let method = request.method();
     let url = request.url()?;
     let header = |name: &str| request.headers().get(name).ok().flatten();
-    let (origin, authorization, content_type, client_address, if_none_match, user_agent) = (
+    let (origin, authorization, content_type, client_address) = (
         header("origin"),
         header("authorization"),
         header("content-type"),
         header("cf-connecting-ip"),
+    );
+    let (if_none_match, user_agent, signature) = (
         header("if-none-match"),
         header("user-agent"),
+        header("portevoix-signature"),
     );
     let base_url = url.origin().ascii_serialization();
     let body = if method == Method::Get || method == Method::Options || method == Method::Head {
@@ -43,6 +47,7 @@ async fn fetch(mut request: Request, env: Env, _context: Context) -> worker::Res
         client_address: client_address.as_deref(),
         if_none_match: if_none_match.as_deref(),
         user_agent: user_agent.as_deref(),
+        signature: signature.as_deref(),
         base_url: &base_url,
         body: &body,
         now_ms: Date::now().as_millis() as i64,
@@ -52,7 +57,9 @@ async fn fetch(mut request: Request, env: Env, _context: Context) -> worker::Res
             let store = d1::D1Store::new(database);
             let limiter = limits::WorkersLimiter::new(&env);
             let human = turnstile::Turnstile::new(&env);
-            api::handle(&api_request, &store, &limiter, &human).await
+            // Mail goes to the D1 outbox until a sending service is plugged in here.
+            let mailer = OutboxMailer::new(&store);
+            api::handle(&api_request, &store, &limiter, &human, &mailer).await
         }
         Err(error) => ApiResponse::error(&Error::Storage(format!("D1 binding DB: {error}"))),
     };

@@ -10,12 +10,14 @@
 
 mod advocacy;
 mod qa;
+mod referrals;
 mod reviews;
 
 use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::limits::{self, Limit, RETRY_AFTER_SECONDS, RateLimiter};
+use crate::mail::Mailer;
 use crate::nps::Category;
 use crate::site::Site;
 use crate::spam::{self, HumanCheck};
@@ -70,6 +72,8 @@ pub struct ApiRequest<'a> {
     pub user_agent: Option<&'a str>,
     /// The worker's own origin, e.g. `https://portevoix.example`, for the links it hands out.
     pub base_url: &'a str,
+    /// The `Portevoix-Signature` header of a brand server's call.
+    pub signature: Option<&'a str>,
     /// The raw body (empty for GET).
     pub body: &'a [u8],
     /// The time of the request, Unix milliseconds.
@@ -172,6 +176,8 @@ enum Access {
     Public,
     /// The brand, with its admin token.
     Admin,
+    /// The brand's server, with a signature of the body (checked by the route).
+    Signed,
 }
 
 /// The routes under `/v1/sites/{site}/`, with their path parameters.
@@ -214,6 +220,13 @@ enum Endpoint<'a> {
     Advocates,
     PointsAdjust,
     Panel,
+    /// `POST` makes an advocate's code, `GET` is the brand's funnel.
+    Referrals,
+    MyReferral,
+    ReferralOffer(&'a str),
+    ReferralInvitations(&'a str),
+    ReferralVisits(&'a str),
+    Conversions,
 }
 
 impl<'a> Endpoint<'a> {
@@ -253,6 +266,12 @@ impl<'a> Endpoint<'a> {
             ["advocates"] => Some(Endpoint::Advocates),
             ["points", "adjust"] => Some(Endpoint::PointsAdjust),
             ["panel"] => Some(Endpoint::Panel),
+            ["referrals"] => Some(Endpoint::Referrals),
+            ["referrals", "mine"] => Some(Endpoint::MyReferral),
+            ["referrals", code, "offer"] => Some(Endpoint::ReferralOffer(code)),
+            ["referrals", code, "invitations"] => Some(Endpoint::ReferralInvitations(code)),
+            ["referrals", code, "visits"] => Some(Endpoint::ReferralVisits(code)),
+            ["conversions"] => Some(Endpoint::Conversions),
             _ => None,
         }
     }
@@ -269,7 +288,9 @@ impl<'a> Endpoint<'a> {
             | Endpoint::AnswerQueue
             | Endpoint::TopAnswerers
             | Endpoint::MyPoints
-            | Endpoint::Advocates => &["GET"],
+            | Endpoint::Advocates
+            | Endpoint::MyReferral
+            | Endpoint::ReferralOffer(_) => &["GET"],
             Endpoint::Nps
             | Endpoint::ReviewHelpful { .. }
             | Endpoint::ReviewModeration(_)
@@ -282,13 +303,20 @@ impl<'a> Endpoint<'a> {
             | Endpoint::Shares
             | Endpoint::ShareVisits(_)
             | Endpoint::PointsAdjust
-            | Endpoint::Panel => &["POST"],
-            Endpoint::ProductReviews(_) | Endpoint::ProductQuestions(_) => &["GET", "POST"],
+            | Endpoint::Panel
+            | Endpoint::ReferralInvitations(_)
+            | Endpoint::ReferralVisits(_)
+            | Endpoint::Conversions => &["POST"],
+            Endpoint::ProductReviews(_) | Endpoint::ProductQuestions(_) | Endpoint::Referrals => {
+                &["GET", "POST"]
+            }
         }
     }
 
-    fn access(self) -> Access {
+    fn access(self, writes: bool) -> Access {
         match self {
+            Endpoint::Referrals if writes => Access::Public,
+            Endpoint::Conversions => Access::Signed,
             Endpoint::Config
             | Endpoint::Nps
             | Endpoint::ProductReviews(_)
@@ -300,7 +328,11 @@ impl<'a> Endpoint<'a> {
             | Endpoint::AnswerHelpful { .. }
             | Endpoint::Shares
             | Endpoint::ShareVisits(_)
-            | Endpoint::MyPoints => Access::Public,
+            | Endpoint::MyPoints
+            | Endpoint::MyReferral
+            | Endpoint::ReferralOffer(_)
+            | Endpoint::ReferralInvitations(_)
+            | Endpoint::ReferralVisits(_) => Access::Public,
             Endpoint::NpsSummary
             | Endpoint::ThemeReport
             | Endpoint::ReviewQueue
@@ -314,7 +346,8 @@ impl<'a> Endpoint<'a> {
             | Endpoint::TopAnswerers
             | Endpoint::Advocates
             | Endpoint::PointsAdjust
-            | Endpoint::Panel => Access::Admin,
+            | Endpoint::Panel
+            | Endpoint::Referrals => Access::Admin,
         }
     }
 }
@@ -332,16 +365,20 @@ fn route(path: &str) -> Result<(&str, Endpoint<'_>)> {
 }
 
 /// Answers one request. Never panics on input; every failure is an error response.
-pub async fn handle<S: Store, L: RateLimiter, H: HumanCheck>(
+pub async fn handle<S: Store, L: RateLimiter, H: HumanCheck, M: Mailer>(
     request: &ApiRequest<'_>,
     store: &S,
     limiter: &L,
     human: &H,
+    mailer: &M,
 ) -> ApiResponse {
     let mut cors = None;
-    let outcome = match request.path.strip_prefix("/s/") {
-        Some(code) => short_link(request, code, store, limiter).await,
-        None => handle_inner(request, store, limiter, human, &mut cors).await,
+    let outcome = if let Some(code) = request.path.strip_prefix("/s/") {
+        short_link(request, code, store, limiter, false).await
+    } else if let Some(code) = request.path.strip_prefix("/r/") {
+        short_link(request, code, store, limiter, true).await
+    } else {
+        handle_inner(request, store, limiter, human, mailer, &mut cors).await
     };
     let mut response = outcome.unwrap_or_else(|error| ApiResponse::error(&error));
     if let Some(origin) = cors {
@@ -356,12 +393,14 @@ pub async fn handle<S: Store, L: RateLimiter, H: HumanCheck>(
     response
 }
 
-/// `GET /s/{code}`, under the client address's read limit.
+/// `GET /s/{code}` (a share link) or `GET /r/{code}` (a referral link), under the client
+/// address's read limit.
 async fn short_link<S: Store, L: RateLimiter>(
     request: &ApiRequest<'_>,
     code: &str,
     store: &S,
     limiter: &L,
+    referral: bool,
 ) -> Result<ApiResponse> {
     within(
         limiter,
@@ -369,7 +408,11 @@ async fn short_link<S: Store, L: RateLimiter>(
         &limits::client_key("short-links", request.client_address),
     )
     .await?;
-    advocacy::follow(request, code, store).await
+    if referral {
+        referrals::follow(request, code, store).await
+    } else {
+        advocacy::follow(request, code, store).await
+    }
 }
 
 /// Refuses the request when `key` is over `limit`.
@@ -383,11 +426,12 @@ async fn within<L: RateLimiter>(limiter: &L, limit: Limit, key: &str) -> Result<
     }
 }
 
-async fn handle_inner<S: Store, L: RateLimiter, H: HumanCheck>(
+async fn handle_inner<S: Store, L: RateLimiter, H: HumanCheck, M: Mailer>(
     request: &ApiRequest<'_>,
     store: &S,
     limiter: &L,
     human: &H,
+    mailer: &M,
     cors: &mut Option<String>,
 ) -> Result<ApiResponse> {
     let (site_key, endpoint) = route(request.path)?;
@@ -417,16 +461,16 @@ async fn handle_inner<S: Store, L: RateLimiter, H: HumanCheck>(
     } else {
         within(limiter, Limit::ClientReads, &client).await?;
     }
-    if endpoint.access() == Access::Public {
-        match request.origin {
+    match endpoint.access(writes) {
+        Access::Public => match request.origin {
             Some(origin) if origin_allowed.is_none() => {
                 return Err(Error::OriginNotAllowed(origin.to_owned()));
             }
             None if writes => return Err(Error::OriginRequired),
             _ => {}
-        }
-    } else {
-        require_admin(&site, request.authorization)?;
+        },
+        Access::Admin => require_admin(&site, request.authorization)?,
+        Access::Signed => {}
     }
 
     match (endpoint, writes) {
@@ -492,6 +536,17 @@ async fn handle_inner<S: Store, L: RateLimiter, H: HumanCheck>(
         (Endpoint::Advocates, _) => advocacy::advocates(request, &site, store).await,
         (Endpoint::PointsAdjust, _) => advocacy::adjust(request, &site, store).await,
         (Endpoint::Panel, _) => advocacy::panel(request, &site, store).await,
+        (Endpoint::Referrals, true) => referrals::create(request, &site, store, limiter).await,
+        (Endpoint::Referrals, false) => referrals::funnel(&site, store).await,
+        (Endpoint::MyReferral, _) => referrals::mine(request, &site, store).await,
+        (Endpoint::ReferralOffer(code), _) => referrals::offer(&site, code, store).await,
+        (Endpoint::ReferralInvitations(code), _) => {
+            referrals::invite(request, &site, code, store, limiter, mailer).await
+        }
+        (Endpoint::ReferralVisits(code), _) => {
+            referrals::visit(request, &site, code, store, limiter).await
+        }
+        (Endpoint::Conversions, _) => referrals::convert(request, &site, store).await,
         (Endpoint::ThemeReport, _) => Ok(ApiResponse::json(
             200,
             &ThemeReport {

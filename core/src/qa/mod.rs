@@ -145,6 +145,8 @@ mod tests {
                 id: "A-1".into(),
                 products: products.iter().map(|&product| product.to_owned()).collect(),
             }],
+            name: None,
+            email: None,
         }
     }
 

@@ -11,6 +11,7 @@ use std::path::Path;
 
 use portevoix_core::api::{ApiRequest, ApiResponse, handle};
 use portevoix_core::limits::{Limit, RateLimiter};
+use portevoix_core::mail::OutboxMailer;
 use portevoix_core::nps::NpsCounts;
 use portevoix_core::site::hex_sha256;
 use portevoix_core::spam::HumanCheck;
@@ -42,6 +43,7 @@ pub fn request<'a>(method: &'a str, path: &'a str, body: &'a [u8]) -> ApiRequest
         content_type: Some("application/json"),
         client_address: Some("203.0.113.7"),
         if_none_match: None,
+        signature: None,
         user_agent: Some("Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0"),
         base_url: "https://portevoix.test",
         body,
@@ -56,6 +58,7 @@ pub fn run(store: &SqliteStore, request: &ApiRequest<'_>) -> ApiResponse {
         store,
         &MemoryLimiter::new(GENEROUS),
         &FakeTurnstile,
+        &OutboxMailer::new(store),
     ))
 }
 

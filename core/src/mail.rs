@@ -1,0 +1,70 @@
+//! Mail the worker sends on someone's behalf (referral invitations, "your question was
+//! answered"), handed to a [`Mailer`]. The one that ships writes each mail to the
+//! `mail_outbox` table, where a sending service (or the demo site's outbox page) picks it
+//! up: nothing here pretends to have sent anything.
+
+use crate::error::Result;
+use crate::store::{Statement, Store};
+
+/// One mail, ready to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mail {
+    /// The site it is sent for.
+    pub site_id: String,
+    /// The address it goes to.
+    pub recipient: String,
+    /// What kind of mail, e.g. `referral_invitation`.
+    pub template: &'static str,
+    /// What it is about; one mail per template and subject.
+    pub subject_id: String,
+    /// The subject line.
+    pub subject: String,
+    /// The text.
+    pub body: String,
+    /// Unix ms.
+    pub created_at: i64,
+}
+
+/// Hands mails over for delivery.
+#[allow(async_fn_in_trait)]
+pub trait Mailer {
+    /// Takes `mail` for delivery; the same template and subject twice is taken once.
+    async fn send(&self, mail: &Mail) -> Result<()>;
+}
+
+/// `?1` site, `?2` recipient, `?3` template, `?4` subject id, `?5` subject, `?6` body,
+/// `?7` created at.
+pub const INSERT_OUTBOX: &str = "INSERT INTO mail_outbox (site_id, recipient, template, \
+    subject_id, subject, body, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
+    ON CONFLICT DO NOTHING";
+
+/// The [`Mailer`] that ships: the `mail_outbox` table of the store.
+pub struct OutboxMailer<'a, S: Store> {
+    store: &'a S,
+}
+
+impl<'a, S: Store> OutboxMailer<'a, S> {
+    /// A mailer writing to `store`'s outbox.
+    pub fn new(store: &'a S) -> Self {
+        OutboxMailer { store }
+    }
+}
+
+impl<S: Store> Mailer for OutboxMailer<'_, S> {
+    async fn send(&self, mail: &Mail) -> Result<()> {
+        let statement = Statement::new(
+            INSERT_OUTBOX,
+            vec![
+                mail.site_id.as_str().into(),
+                mail.recipient.as_str().into(),
+                mail.template.into(),
+                mail.subject_id.as_str().into(),
+                mail.subject.as_str().into(),
+                mail.body.as_str().into(),
+                mail.created_at.into(),
+            ],
+        );
+        self.store.batch(&[statement]).await?;
+        Ok(())
+    }
+}

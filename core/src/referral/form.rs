@@ -1,0 +1,121 @@
+//! The `<pv-referral>` forms, pure so that their rules are tested natively: joining the
+//! programme (name, email, consent) and inviting friends (up to five addresses).
+
+use crate::copy::Text;
+use crate::referral::MAX_INVITES_PER_REQUEST;
+use crate::review::MAX_NAME_CHARS;
+use crate::validate;
+
+/// Joining the programme. A customer token carrying a name and email fills those in.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct JoinForm {
+    /// As typed.
+    pub name: String,
+    /// As typed.
+    pub email: String,
+    /// The consent box.
+    pub consent: bool,
+    /// True once the visitor tried to send.
+    pub tried: bool,
+}
+
+impl JoinForm {
+    /// What to fix before sending, each with its message; `known` when the customer token
+    /// already gives the name and email.
+    pub fn problems(&self, known: bool) -> Vec<(&'static str, Text)> {
+        let mut problems = Vec::new();
+        if !known && validate::text("name", &self.name, 1, MAX_NAME_CHARS).is_err() {
+            problems.push(("name", Text::ReferralErrorName));
+        }
+        if !known && validate::email(&self.email).is_err() {
+            problems.push(("email", Text::ReferralErrorEmail));
+        }
+        if !self.consent {
+            problems.push(("consent", Text::ReferralErrorConsent));
+        }
+        problems
+    }
+
+    /// The message to show under `field` now, if any.
+    pub fn problem(&self, field: &str, known: bool) -> Option<Text> {
+        self.tried
+            .then(|| self.problems(known))
+            .and_then(|problems| problems.into_iter().find(|(named, _)| *named == field))
+            .map(|(_, text)| text)
+    }
+}
+
+/// The addresses typed into the invitation box: one per line, or separated by commas,
+/// semicolons or spaces.
+pub fn invitation_addresses(text: &str) -> Vec<String> {
+    text.split(|character: char| character.is_whitespace() || character == ',' || character == ';')
+        .map(str::trim)
+        .filter(|address| !address.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// What is wrong with the invitation box, if anything.
+pub fn invitation_problem(text: &str) -> Option<Text> {
+    let addresses = invitation_addresses(text);
+    if addresses.is_empty() || addresses.len() > MAX_INVITES_PER_REQUEST {
+        return Some(Text::ReferralErrorInvites);
+    }
+    addresses
+        .iter()
+        .any(|address| validate::email(address).is_err())
+        .then_some(Text::ReferralErrorInvites)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn joining_needs_a_name_an_email_and_consent_unless_the_token_gives_them() {
+        let mut form = JoinForm::default();
+        assert_eq!(
+            form.problem("name", false),
+            None,
+            "nothing shown before a try"
+        );
+        form.tried = true;
+        assert_eq!(
+            form.problems(false)
+                .iter()
+                .map(|(field, _)| *field)
+                .collect::<Vec<_>>(),
+            ["name", "email", "consent"]
+        );
+        assert_eq!(
+            form.problems(true)
+                .iter()
+                .map(|(field, _)| *field)
+                .collect::<Vec<_>>(),
+            ["consent"]
+        );
+        form.name = "Camille".into();
+        form.email = "camille@cairn.example".into();
+        form.consent = true;
+        assert!(form.problems(false).is_empty());
+    }
+
+    #[test]
+    fn invitations_take_up_to_five_valid_addresses_however_separated() {
+        assert_eq!(
+            invitation_addresses("a@x.example\nb@x.example, c@x.example;d@x.example  "),
+            ["a@x.example", "b@x.example", "c@x.example", "d@x.example"]
+        );
+        assert_eq!(invitation_problem("a@x.example b@x.example"), None);
+        assert_eq!(invitation_problem(""), Some(Text::ReferralErrorInvites));
+        assert_eq!(
+            invitation_problem("a@x.example oops"),
+            Some(Text::ReferralErrorInvites)
+        );
+        let six = (0..6)
+            .map(|index| format!("f{index}@x.example"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert_eq!(invitation_problem(&six), Some(Text::ReferralErrorInvites));
+    }
+}
