@@ -207,6 +207,7 @@ impl Site {
             review_profiles: self.config.review_profiles.clone(),
             anonymous_answers: self.config.qa.allow_anonymous_answers,
             rewards: self.config.rewards.clone(),
+            referral: self.config.referral.clone(),
             turnstile_site_key: self.turnstile().map(|(site_key, _)| site_key.to_owned()),
             show_branding: self.config.show_branding,
             copy: self.config.copy.clone(),

@@ -129,6 +129,8 @@ pub struct PublicSiteConfig {
     pub anonymous_answers: bool,
     /// What the site rewards, shown by the share widget.
     pub rewards: RewardRules,
+    /// The referral programme, shown by the referral widget.
+    pub referral: crate::referral::ReferralSettings,
     /// Turnstile's public site key when answers must prove a person sent them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turnstile_site_key: Option<String>,

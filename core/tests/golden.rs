@@ -11,18 +11,21 @@ use portevoix_core::locale::Locale;
 use portevoix_core::moderation::Status;
 use portevoix_core::nps::Category;
 use portevoix_core::qa::Badge;
+use portevoix_core::referral::{ConversionOutcome, ReferralSettings};
 use portevoix_core::review::ReviewSort;
 use portevoix_core::rewards::{Reason, RewardRules};
 use portevoix_core::site::{PromoterLinks, ReviewProfile};
 use portevoix_core::theme::Theme;
 use portevoix_core::wire::{
     AccountKind, Adjusted, AdminAnswer, AdminAnswerPage, AdminQuestion, AdminQuestionPage,
-    AdminReview, AdminReviewPage, Advocate, AdvocateList, AnswerSubmission, BrandReply, Decision,
-    ErrorBody, HelpfulCounted, HelpfulVote, LedgerEntry, Moderation, NpsCreated, NpsSubmission,
-    NpsSummary, PanelChange, PointsAdjustment, PointsStatement, Posted, PublicAnswer,
-    PublicQuestion, PublicReview, PublicSiteConfig, QuestionPage, QuestionSubmission,
-    ReplySubmission, ReviewCreated, ReviewPage, ReviewSubmission, ReviewSummary, ShareCreated,
-    ShareRequest, ThemeReport, TopAnswerer, TopAnswerers, VisitCounted, VisitOutcome, VisitReport,
+    AdminReview, AdminReviewPage, Advocate, AdvocateList, AnswerSubmission, BrandReply,
+    ConversionRecorded, ConversionReport, Decision, ErrorBody, FriendOffer, Funnel, HelpfulCounted,
+    HelpfulVote, InvitationRequest, InvitationsSent, LedgerEntry, Moderation, NpsCreated,
+    NpsSubmission, NpsSummary, PanelChange, PointsAdjustment, PointsStatement, Posted,
+    PublicAnswer, PublicQuestion, PublicReview, PublicSiteConfig, QuestionPage, QuestionSubmission,
+    ReferralCard, ReferralFunnel, ReferralLine, ReferralRequest, ReferralStats, ReplySubmission,
+    ReviewCreated, ReviewPage, ReviewSubmission, ReviewSummary, ShareCreated, ShareRequest,
+    ThemeReport, TopAnswerer, TopAnswerers, VisitCounted, VisitOutcome, VisitReport,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -112,6 +115,11 @@ fn public_site_config() {
             rewards: RewardRules {
                 points_per_visit: 50,
                 ..RewardRules::default()
+            },
+            referral: ReferralSettings {
+                advocate_points: 500,
+                friend_offer: Some("10 € de remise sur votre première commande".into()),
+                ..ReferralSettings::default()
             },
             show_branding: false,
             turnstile_site_key: None,
@@ -521,6 +529,112 @@ fn advocates() {
         &PanelChange {
             customer_id: "c-42".into(),
             member: true,
+        },
+    );
+}
+
+#[test]
+fn referrals() {
+    check(
+        "referral_request",
+        &ReferralRequest {
+            visitor_id: "0b6f1c1e-5d4a-4f7e-9a51-6c2d2b1f9e01".into(),
+            name: Some("Camille Martin".into()),
+            email: Some("camille@example.com".into()),
+            consent: true,
+            customer_token: None,
+        },
+    );
+    check(
+        "referral_card",
+        &ReferralCard {
+            code: "3F9A0C21B7".into(),
+            link: "https://portevoix.example/r/3F9A0C21B7".into(),
+            friend_offer: Some("10 € de remise sur votre première commande".into()),
+            advocate_points: 500,
+            friend_points: 200,
+            expires_at: 1_796_036_000_000,
+            stats: ReferralStats {
+                invited: 3,
+                visited: 2,
+                converted: 1,
+                rewards: 500,
+            },
+        },
+    );
+    check(
+        "invitation_request",
+        &InvitationRequest {
+            visitor_id: "0b6f1c1e-5d4a-4f7e-9a51-6c2d2b1f9e01".into(),
+            emails: vec!["dominique@example.com".into()],
+            message: Some("Tu vas adorer !".into()),
+            customer_token: None,
+        },
+    );
+    check(
+        "invitations_sent",
+        &InvitationsSent {
+            invited: 1,
+            already_invited: 0,
+            left_today: 19,
+        },
+    );
+    check(
+        "friend_offer",
+        &FriendOffer {
+            code: "3F9A0C21B7".into(),
+            advocate_first_name: "Camille".into(),
+            offer: Some("10 € de remise sur votre première commande".into()),
+            friend_points: 200,
+            attribution_days: 30,
+        },
+    );
+    check(
+        "conversion_report",
+        &ConversionReport {
+            order_id: "A-1001".into(),
+            referral_code: "3F9A0C21B7".into(),
+            buyer_email_sha256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+                .into(),
+            buyer_customer_id: None,
+            amount_cents: 18_900,
+            currency: "EUR".into(),
+        },
+    );
+    check(
+        "conversion_recorded",
+        &ConversionRecorded {
+            order_id: "A-1001".into(),
+            outcome: ConversionOutcome::Credited,
+            credited: true,
+            advocate_points: 500,
+            friend_points: 200,
+            replayed: false,
+        },
+    );
+    check(
+        "referral_funnel",
+        &ReferralFunnel {
+            totals: Funnel {
+                links: 12,
+                invited: 30,
+                visited: 41,
+                converted: 5,
+                refused: 1,
+                revenue_cents: 94_500,
+                rewards: 3_500,
+            },
+            referrals: vec![ReferralLine {
+                code: "3F9A0C21B7".into(),
+                advocate: "customer:c-42".into(),
+                advocate_name: "Camille Martin".into(),
+                created_at: 1_764_500_000_000,
+                expires_at: 1_796_036_000_000,
+                invited: 3,
+                visited: 2,
+                converted: 1,
+                revenue_cents: 18_900,
+            }],
         },
     );
 }

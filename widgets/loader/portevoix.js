@@ -2,7 +2,7 @@
 // loads the widgets' WebAssembly (one instance for the whole page) only when the first
 // element is connected. Served by the worker as /portevoix.js; the build fills in the
 // hashed module names. Also the page's small JS API: window.Portevoix.
-const TAGS = ['pv-nps', 'pv-review', 'pv-qa', 'pv-share'];
+const TAGS = ['pv-nps', 'pv-review', 'pv-qa', 'pv-share', 'pv-referral'];
 const base = new URL('.', import.meta.url).href;
 const script = [...document.querySelectorAll('script[data-site]')].find((s) => s.src === import.meta.url);
 const defaultSite = script ? script.dataset.site : '';
@@ -88,20 +88,27 @@ window.Portevoix = {
   },
 };
 
-// A visit through a share link (WORKER/s/{code} redirects here with pv_share): report it
-// with this browser's visitor id, the one the widgets use, so the worker can tell a
-// friend from the sharer; then take the marker out of the address bar.
-const shared = new URL(location.href);
-const code = shared.searchParams.get('pv_share');
-if (defaultSite && /^[0-9a-f]{12}$/.test(code || '')) {
+// A visit through a share link (WORKER/s/{code} lands here with pv_share) or a referral
+// link (WORKER/r/{code}, pv_ref): report it with this browser's visitor id, the one the
+// widgets use, so the worker can tell a friend from the sharer; keep a referral code for
+// <pv-referral>'s friend offer; then take the marker out of the address bar.
+const landed = new URL(location.href);
+const marks = [
+  ['pv_share', 'shares', /^[0-9a-f]{12}$/],
+  ['pv_ref', 'referrals', /^[0-9A-Fa-f]{10}$/],
+];
+for (const [param, route, shape] of marks) {
+  const code = landed.searchParams.get(param);
+  if (!defaultSite || !shape.test(code || '')) continue;
   let visitor;
   try {
     visitor = localStorage.getItem('portevoix.visitor');
     if (!/^[\w-]{8,128}$/.test(visitor || '')) localStorage.setItem('portevoix.visitor', (visitor = crypto.randomUUID()));
+    if (param === 'pv_ref') localStorage.setItem('portevoix.referral', JSON.stringify({ code: code.toUpperCase(), at: Date.now() }));
   } catch {
-    visitor = crypto.randomUUID();
+    visitor ||= crypto.randomUUID();
   }
-  fetch(`${base}v1/sites/${defaultSite}/shares/${code}/visits`, {
+  fetch(`${base}v1/sites/${defaultSite}/${route}/${code}/visits`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ visitor_id: visitor }),
@@ -109,8 +116,8 @@ if (defaultSite && /^[0-9a-f]{12}$/.test(code || '')) {
     keepalive: true,
   })
     .then((response) => response.json())
-    .then((detail) => document.dispatchEvent(new CustomEvent('pv:visit', { detail: { code, ...detail } })))
+    .then((detail) => document.dispatchEvent(new CustomEvent('pv:visit', { detail: { code, via: route, ...detail } })))
     .catch(() => {});
-  shared.searchParams.delete('pv_share');
-  history.replaceState(history.state, '', shared);
+  landed.searchParams.delete(param);
+  history.replaceState(history.state, '', landed);
 }

@@ -11,6 +11,7 @@ mod host;
 mod nps;
 mod outbox;
 mod qa;
+mod referral;
 mod review;
 mod share;
 mod style;
@@ -22,6 +23,7 @@ use yew::{AppHandle, AttrValue};
 
 use crate::nps::{NpsProps, NpsWidget};
 use crate::qa::{QaProps, QaWidget};
+use crate::referral::{ReferralProps, ReferralWidget};
 use crate::review::{ReviewProps, ReviewWidget};
 use crate::share::{ShareProps, ShareWidget};
 
@@ -31,6 +33,7 @@ enum App {
     Review(AppHandle<ReviewWidget>),
     Qa(AppHandle<QaWidget>),
     Share(AppHandle<ShareWidget>),
+    Referral(AppHandle<ReferralWidget>),
 }
 
 /// One mounted widget, held by its custom element so that attribute changes and removal
@@ -93,6 +96,17 @@ impl Widget {
         }
     }
 
+    fn referral_props(&self) -> ReferralProps {
+        ReferralProps {
+            host: self.host.clone(),
+            root: self.root.clone(),
+            api_base: self.api_base.clone().into(),
+            site: self.site(),
+            lang: self.attribute("lang"),
+            customer_token: self.attribute("customer-token"),
+        }
+    }
+
     fn review_props(&self) -> ReviewProps {
         ReviewProps {
             host: self.host.clone(),
@@ -127,6 +141,12 @@ impl Widget {
             Some(App::Qa(_)) => {
                 let props = self.qa_props();
                 if let Some(App::Qa(app)) = self.app.as_mut() {
+                    app.update(props);
+                }
+            }
+            Some(App::Referral(_)) => {
+                let props = self.referral_props();
+                if let Some(App::Referral(app)) = self.app.as_mut() {
                     app.update(props);
                 }
             }
@@ -168,6 +188,7 @@ impl Widget {
             Some(App::Review(app)) => app.destroy(),
             Some(App::Qa(app)) => app.destroy(),
             Some(App::Share(app)) => app.destroy(),
+            Some(App::Referral(app)) => app.destroy(),
             None => {}
         }
         self.root.set_inner_html("");
@@ -184,7 +205,7 @@ pub fn mount(
     default_site: String,
 ) -> Result<Widget, JsError> {
     let tag = host.local_name();
-    if !["pv-nps", "pv-review", "pv-qa", "pv-share"].contains(&tag.as_str()) {
+    if !["pv-nps", "pv-review", "pv-qa", "pv-share", "pv-referral"].contains(&tag.as_str()) {
         return Err(JsError::new(&format!(
             "portevoix: no widget is named <{tag}>"
         )));
@@ -208,6 +229,14 @@ pub fn mount(
         App::Review(
             yew::Renderer::<ReviewWidget>::with_root_and_props(container, widget.review_props())
                 .render(),
+        )
+    } else if tag == "pv-referral" {
+        App::Referral(
+            yew::Renderer::<ReferralWidget>::with_root_and_props(
+                container,
+                widget.referral_props(),
+            )
+            .render(),
         )
     } else if tag == "pv-share" {
         App::Share(

@@ -151,6 +151,14 @@ border:1px solid color-mix(in srgb,var(--pv-t) 45%,transparent);border-radius:ca
 details summary{cursor:pointer;min-height:2rem}
 .history{margin:.5em 0 0;padding-inline-start:1.25em;font-size:.9em}
 .entry-points{font-variant-numeric:tabular-nums;font-weight:600}
+.friend-offer{margin:0 0 var(--pv-s);padding:calc(var(--pv-s)*.6) calc(var(--pv-s)*.8);border-radius:calc(var(--pv-r)/2);border:2px solid var(--pv-a);font-weight:600}
+.referral-card .code{font-weight:700;font-variant-numeric:tabular-nums;letter-spacing:.05em}
+.code-line{display:flex;align-items:center;gap:.5em;flex-wrap:wrap;margin:.5em 0 0}
+.invite{margin-top:calc(var(--pv-s)*.5)}
+.invite label,.join label{display:block;font-weight:600;margin-bottom:.25em}
+.join .consent label{font-weight:400;margin:0}
+.stats{margin:var(--pv-s) 0 0;font-size:.9em}
+.notice{margin:.5em 0 0;font-weight:600}
 .hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
 @media (prefers-reduced-motion:no-preference){.score span,button,.links a{transition:background-color .15s,color .15s,border-color .15s}}
 "#;

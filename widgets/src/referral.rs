@@ -1,0 +1,521 @@
+//! `<pv-referral>`: for an advocate, their referral link and code (made once, from their
+//! name and email with consent, or from their customer token), invitations to up to five
+//! friends by email, and how their referrals are doing; for a friend who landed through a
+//! link, the offer made to them ("10 € off your first order, thanks to Camille"). The
+//! forms' rules are [`portevoix_core::referral::form`].
+
+use portevoix_core::copy::{Copy, Text};
+use portevoix_core::locale::Locale;
+use portevoix_core::referral::form::{JoinForm, invitation_addresses, invitation_problem};
+use portevoix_core::theme::ColorMode;
+use portevoix_core::token;
+use portevoix_core::wire::{
+    FriendOffer, InvitationRequest, InvitationsSent, ReferralCard, ReferralRequest,
+};
+use serde::Deserialize;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{HtmlElement, HtmlInputElement, HtmlTextAreaElement, ShadowRoot};
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+use crate::api::{self, CallError};
+use crate::hooks::{SiteConfig, use_ready_event, use_site_config};
+use crate::host;
+
+/// Where the loader keeps the code a friend landed with.
+const LANDED_KEY: &str = "portevoix.referral";
+const DAY_MS: f64 = 86_400_000.0;
+
+/// The element's attributes.
+#[derive(Properties, Clone, PartialEq)]
+pub struct ReferralProps {
+    /// The custom element, which events are dispatched from.
+    pub host: HtmlElement,
+    /// The element's shadow root, which styles are adopted into.
+    pub root: ShadowRoot,
+    /// The worker's origin with a trailing slash.
+    pub api_base: AttrValue,
+    /// The `data-site` key (or the element's own `site` attribute).
+    pub site: AttrValue,
+    /// `fr` or `en`; otherwise the page's language.
+    pub lang: Option<AttrValue>,
+    /// Signed by the brand's server: the advocate is this customer (with their name and
+    /// email when the token carries them).
+    pub customer_token: Option<AttrValue>,
+}
+
+/// The code a friend landed with, as the loader stored it.
+#[derive(Deserialize)]
+struct Landed {
+    code: String,
+    at: f64,
+}
+
+fn landed() -> Option<Landed> {
+    let storage = web_sys::window()?.local_storage().ok()??;
+    serde_json::from_str(&storage.get_item(LANDED_KEY).ok()??).ok()
+}
+
+fn authorization(props: &ReferralProps) -> Option<String> {
+    props
+        .customer_token
+        .as_ref()
+        .map(|token| format!("Customer {token}"))
+}
+
+fn url(props: &ReferralProps, rest: &str) -> String {
+    format!("{}v1/sites/{}/referrals{rest}", props.api_base, props.site)
+}
+
+async fn fetch_card(props: &ReferralProps) -> Result<Option<ReferralCard>, CallError> {
+    let address = url(props, &format!("/mine?visitor_id={}", host::visitor_id()));
+    match api::call_with_authorization("GET", &address, None, authorization(props).as_deref()).await
+    {
+        Ok(text) => serde_json::from_str(&text)
+            .map(Some)
+            .map_err(|error| CallError::Network(format!("unreadable referral: {error}"))),
+        Err(CallError::Refused { code, .. }) if code == "unknown_referral" => Ok(None),
+        Err(error) => Err(error),
+    }
+}
+
+async fn fetch_offer(props: &ReferralProps, code: &str) -> Result<FriendOffer, CallError> {
+    let text = api::call("GET", &url(props, &format!("/{code}/offer")), None).await?;
+    serde_json::from_str(&text)
+        .map_err(|error| CallError::Network(format!("unreadable offer: {error}")))
+}
+
+async fn copy_to_clipboard(text: &str) -> bool {
+    let Some(clipboard) = web_sys::window().map(|window| window.navigator().clipboard()) else {
+        return false;
+    };
+    JsFuture::from(clipboard.write_text(text)).await.is_ok()
+}
+
+/// What a failed call means to the visitor.
+fn failure_text(error: &CallError) -> Text {
+    match error {
+        CallError::Refused { code, .. } if code == "rate_limited" => Text::ReferralErrorLimit,
+        CallError::Refused {
+            field: Some(field), ..
+        } if field == "emails" => Text::ReferralErrorInvites,
+        CallError::Refused {
+            field: Some(field), ..
+        } if field == "email" => Text::ReferralErrorEmail,
+        CallError::Refused {
+            field: Some(field), ..
+        } if field == "name" => Text::ReferralErrorName,
+        _ => Text::ReferralError,
+    }
+}
+
+/// The `<pv-referral>` widget.
+#[function_component(ReferralWidget)]
+pub fn referral_widget(props: &ReferralProps) -> Html {
+    let loaded = use_site_config(
+        &props.host,
+        &props.root,
+        &props.api_base,
+        &props.site,
+        "referral",
+    );
+    let card = use_state(|| None::<Option<ReferralCard>>);
+    let friend = use_state(|| None::<FriendOffer>);
+    let join = use_state(JoinForm::default);
+    let invites = use_state(String::new);
+    let message = use_state(String::new);
+    let invite_tried = use_state(|| false);
+    let busy = use_state(|| false);
+    let notice = use_state(|| None::<String>);
+    let failure = use_state(|| None::<Text>);
+    let copied = use_state(|| false);
+
+    {
+        let (card, friend, props) = (card.clone(), friend.clone(), props.clone());
+        use_effect_with(
+            (props.site.clone(), props.customer_token.clone()),
+            move |_| {
+                spawn_local(async move {
+                    let mine = match fetch_card(&props).await {
+                        Ok(mine) => mine,
+                        Err(error) => {
+                            api::report(&props.host, "referral", &props.site, &error);
+                            None
+                        }
+                    };
+                    let own_code = mine.as_ref().map(|mine| mine.code.clone());
+                    card.set(Some(mine));
+                    if let Some(landed) =
+                        landed().filter(|landed| Some(&landed.code) != own_code.as_ref())
+                        && let Ok(offer) = fetch_offer(&props, &landed.code).await
+                        && js_sys::Date::now() - landed.at
+                            <= f64::from(offer.attribution_days) * DAY_MS
+                    {
+                        friend.set(Some(offer));
+                    }
+                });
+            },
+        );
+    }
+    let config = loaded.ready();
+    let locale = host::locale(
+        &props.host,
+        config
+            .as_ref()
+            .map_or(Locale::EN, |config| config.default_locale),
+    );
+    let dark = host::use_dark_mode(
+        config
+            .as_ref()
+            .map_or(ColorMode::Light, |config| config.theme.mode),
+    );
+    use_ready_event(
+        &props.host,
+        config.is_some() && card.is_some(),
+        vec![
+            ("widget", "referral".into()),
+            ("site", props.site.to_string()),
+        ],
+    );
+
+    let (Some(config), Some(mine)) = (config, (*card).clone()) else {
+        let failed = loaded == SiteConfig::Failed;
+        let text =
+            failed.then(|| Copy::new(locale, "", &Default::default()).text(Text::ReferralError));
+        return html! {
+            <section class="card loading" part="card" lang={locale.tag()} aria-busy={text.is_none().to_string()}>
+                if let Some(text) = text {
+                    <p role="alert">{ text }</p>
+                }
+            </section>
+        };
+    };
+    let copy = Copy::new(locale, &config.brand_name, &config.copy);
+    let token_claims = props
+        .customer_token
+        .as_deref()
+        .and_then(token::unverified_claims);
+    let known = token_claims
+        .as_ref()
+        .is_some_and(|claims| claims.name.is_some() && claims.email.is_some());
+
+    let friend_banner = (*friend).clone().map(|offer| {
+        let text = match &offer.offer {
+            Some(deal) => copy.text_with(
+                Text::ReferralFriendOffer,
+                &[("offer", deal), ("name", &offer.advocate_first_name)],
+            ),
+            None => copy.text_with(
+                Text::ReferralFriendNoOffer,
+                &[("name", &offer.advocate_first_name)],
+            ),
+        };
+        html! { <p class="friend-offer" part="friend-offer" role="status">{ text }</p> }
+    });
+
+    let on_join = {
+        let (join, busy, failure, card, props) = (
+            join.clone(),
+            busy.clone(),
+            failure.clone(),
+            card.clone(),
+            props.clone(),
+        );
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            let mut tried = (*join).clone();
+            tried.tried = true;
+            join.set(tried.clone());
+            if !tried.problems(known).is_empty() {
+                return;
+            }
+            let (busy, failure, card, props) =
+                (busy.clone(), failure.clone(), card.clone(), props.clone());
+            busy.set(true);
+            spawn_local(async move {
+                let request = ReferralRequest {
+                    visitor_id: host::visitor_id(),
+                    name: (!known).then(|| tried.name.trim().to_owned()),
+                    email: (!known).then(|| tried.email.trim().to_owned()),
+                    consent: tried.consent,
+                    customer_token: props.customer_token.as_ref().map(|token| token.to_string()),
+                };
+                let outcome = match serde_json::to_string(&request) {
+                    Ok(body) => api::call("POST", &url(&props, ""), Some(&body)).await,
+                    Err(error) => Err(CallError::Network(error.to_string())),
+                };
+                busy.set(false);
+                match outcome.and_then(|text| {
+                    serde_json::from_str::<ReferralCard>(&text)
+                        .map_err(|error| CallError::Network(error.to_string()))
+                }) {
+                    Ok(made) => {
+                        host::emit(
+                            &props.host,
+                            "pv:submit",
+                            &[
+                                ("widget", "referral".into()),
+                                ("site", props.site.as_str().into()),
+                                ("code", made.code.as_str().into()),
+                            ],
+                        );
+                        failure.set(None);
+                        card.set(Some(Some(made)));
+                    }
+                    Err(error) => {
+                        api::report(&props.host, "referral", &props.site, &error);
+                        failure.set(Some(failure_text(&error)));
+                    }
+                }
+            });
+        })
+    };
+
+    let body = match mine {
+        None => {
+            let edit = |apply: fn(&mut JoinForm, String)| {
+                let join = join.clone();
+                Callback::from(move |event: InputEvent| {
+                    let input: HtmlInputElement = event.target_unchecked_into();
+                    let mut next = (*join).clone();
+                    apply(&mut next, input.value());
+                    join.set(next);
+                })
+            };
+            let on_consent = {
+                let join = join.clone();
+                Callback::from(move |event: Event| {
+                    let input: HtmlInputElement = event.target_unchecked_into();
+                    let mut next = (*join).clone();
+                    next.consent = input.checked();
+                    join.set(next);
+                })
+            };
+            let problem = |field: &str| join.problem(field, known).map(|text| copy.text(text));
+            let (name_problem, email_problem, consent_problem) =
+                (problem("name"), problem("email"), problem("consent"));
+            html! {
+                <form class="join" part="form" onsubmit={on_join} novalidate=true>
+                    if !known {
+                        <div class="field">
+                            <label for="pv-ref-name">{ copy.text(Text::ReferralName) }</label>
+                            <input id="pv-ref-name" type="text" part="input" autocomplete="name" value={join.name.clone()}
+                                oninput={edit(|form, value| form.name = value)} aria-invalid={name_problem.is_some().to_string()}
+                                aria-describedby={name_problem.as_ref().map(|_| "pv-ref-name-problem")} />
+                            if let Some(problem) = name_problem {
+                                <p class="problem" id="pv-ref-name-problem">{ problem }</p>
+                            }
+                        </div>
+                        <div class="field">
+                            <label for="pv-ref-email">{ copy.text(Text::ReferralEmail) }</label>
+                            <input id="pv-ref-email" type="email" part="input" autocomplete="email" value={join.email.clone()}
+                                oninput={edit(|form, value| form.email = value)} aria-invalid={email_problem.is_some().to_string()}
+                                aria-describedby={email_problem.as_ref().map(|_| "pv-ref-email-problem")} />
+                            if let Some(problem) = email_problem {
+                                <p class="problem" id="pv-ref-email-problem">{ problem }</p>
+                            }
+                        </div>
+                    }
+                    <div class="field consent">
+                        <input id="pv-ref-consent" type="checkbox" checked={join.consent} onchange={on_consent}
+                            aria-invalid={consent_problem.is_some().to_string()}
+                            aria-describedby={consent_problem.as_ref().map(|_| "pv-ref-consent-problem")} />
+                        <label for="pv-ref-consent">{ copy.text(Text::ReferralConsent) }</label>
+                        if let Some(problem) = consent_problem {
+                            <p class="problem" id="pv-ref-consent-problem">{ problem }</p>
+                        }
+                    </div>
+                    <div class="actions">
+                        <button type="submit" part="submit" disabled={*busy}>{ copy.text(Text::ReferralJoin) }</button>
+                    </div>
+                </form>
+            }
+        }
+        Some(mine) => {
+            let copy_value = |value: String| {
+                let copied = copied.clone();
+                Callback::from(move |_: MouseEvent| {
+                    let (copied, value) = (copied.clone(), value.clone());
+                    spawn_local(async move { copied.set(copy_to_clipboard(&value).await) });
+                })
+            };
+            let on_invite = {
+                let (invites, message, tried, busy, notice, failure, card, props) = (
+                    invites.clone(),
+                    message.clone(),
+                    invite_tried.clone(),
+                    busy.clone(),
+                    notice.clone(),
+                    failure.clone(),
+                    card.clone(),
+                    props.clone(),
+                );
+                let code = mine.code.clone();
+                let copy = copy.clone();
+                Callback::from(move |event: SubmitEvent| {
+                    event.prevent_default();
+                    tried.set(true);
+                    if invitation_problem(&invites).is_some() {
+                        return;
+                    }
+                    let request = InvitationRequest {
+                        visitor_id: host::visitor_id(),
+                        emails: invitation_addresses(&invites),
+                        message: Some((*message).clone()).filter(|text| !text.trim().is_empty()),
+                        customer_token: props
+                            .customer_token
+                            .as_ref()
+                            .map(|token| token.to_string()),
+                    };
+                    let (invites, tried, busy, notice, failure, card, props, code, copy) = (
+                        invites.clone(),
+                        tried.clone(),
+                        busy.clone(),
+                        notice.clone(),
+                        failure.clone(),
+                        card.clone(),
+                        props.clone(),
+                        code.clone(),
+                        copy.clone(),
+                    );
+                    busy.set(true);
+                    spawn_local(async move {
+                        let outcome = match serde_json::to_string(&request) {
+                            Ok(body) => {
+                                api::call(
+                                    "POST",
+                                    &url(&props, &format!("/{code}/invitations")),
+                                    Some(&body),
+                                )
+                                .await
+                            }
+                            Err(error) => Err(CallError::Network(error.to_string())),
+                        };
+                        busy.set(false);
+                        match outcome.and_then(|text| {
+                            serde_json::from_str::<InvitationsSent>(&text)
+                                .map_err(|error| CallError::Network(error.to_string()))
+                        }) {
+                            Ok(sent) => {
+                                failure.set(None);
+                                invites.set(String::new());
+                                tried.set(false);
+                                notice.set(Some(copy.text_with(
+                                    Text::ReferralInvited,
+                                    &[("count", &sent.invited.to_string())],
+                                )));
+                                if let Ok(refreshed) = fetch_card(&props).await {
+                                    card.set(Some(refreshed));
+                                }
+                            }
+                            Err(error) => {
+                                api::report(&props.host, "referral", &props.site, &error);
+                                failure.set(Some(failure_text(&error)));
+                            }
+                        }
+                    });
+                })
+            };
+            let on_invites = {
+                let invites = invites.clone();
+                Callback::from(move |event: InputEvent| {
+                    let area: HtmlTextAreaElement = event.target_unchecked_into();
+                    invites.set(area.value());
+                })
+            };
+            let on_message = {
+                let message = message.clone();
+                Callback::from(move |event: InputEvent| {
+                    let input: HtmlInputElement = event.target_unchecked_into();
+                    message.set(input.value());
+                })
+            };
+            let invite_problem = (*invite_tried)
+                .then(|| invitation_problem(&invites))
+                .flatten()
+                .map(|text| copy.text(text));
+            let stats = mine.stats;
+            html! {
+                <div class="referral-card" part="referral-card" data-code={mine.code.clone()}>
+                    <div class="field link-row">
+                        <label for="pv-ref-link">{ copy.text(Text::ShareLinkLabel) }</label>
+                        <div class="link-line">
+                            <input id="pv-ref-link" type="text" part="input" readonly=true value={mine.link.clone()} />
+                            <button type="button" class="copy" onclick={copy_value(mine.link.clone())}>{ copy.text(Text::ShareCopy) }</button>
+                        </div>
+                    </div>
+                    <p class="code-line">
+                        <span class="code">{ copy.text_with(Text::ReferralCode, &[("code", &mine.code)]) }</span>
+                        { " " }
+                        <button type="button" class="secondary" onclick={copy_value(mine.code.clone())}>{ copy.text(Text::ReferralCopyCode) }</button>
+                    </p>
+                    <p class="copied" role="status">{ if *copied { copy.text(Text::ShareCopied) } else { String::new() } }</p>
+                    <form class="invite" part="form" onsubmit={on_invite} novalidate=true>
+                        <div class="field">
+                            <label for="pv-ref-invites">{ copy.text(Text::ReferralInviteLabel) }</label>
+                            <textarea id="pv-ref-invites" part="comment" value={(*invites).clone()} oninput={on_invites}
+                                aria-invalid={invite_problem.is_some().to_string()}
+                                aria-describedby={invite_problem.as_ref().map(|_| "pv-ref-invites-problem")} />
+                            if let Some(problem) = invite_problem {
+                                <p class="problem" id="pv-ref-invites-problem">{ problem }</p>
+                            }
+                        </div>
+                        <div class="field">
+                            <label for="pv-ref-message">{ copy.text(Text::ReferralMessage) }</label>
+                            <input id="pv-ref-message" type="text" part="input" value={(*message).clone()} oninput={on_message} />
+                        </div>
+                        <div class="actions">
+                            <button type="submit" part="submit" disabled={*busy}>{ copy.text(Text::ReferralInviteSend) }</button>
+                        </div>
+                    </form>
+                    if let Some(text) = (*notice).clone() {
+                        <p class="notice" role="status">{ text }</p>
+                    }
+                    <p class="stats" part="stats" data-converted={stats.converted.to_string()}>
+                        { copy.text_with(Text::ReferralStats, &[
+                            ("invited", &stats.invited.to_string()),
+                            ("visited", &stats.visited.to_string()),
+                            ("converted", &stats.converted.to_string()),
+                            ("rewards", &stats.rewards.to_string()),
+                        ]) }
+                    </p>
+                </div>
+            }
+        }
+    };
+    let settings = &config.referral;
+    let pitch = settings
+        .friend_offer
+        .as_ref()
+        .filter(|_| settings.advocate_points > 0)
+        .map(|offer| {
+            copy.text_with(
+                Text::ReferralPitch,
+                &[
+                    ("offer", offer),
+                    (
+                        "points",
+                        &host::format_number(settings.advocate_points as usize, locale),
+                    ),
+                ],
+            )
+        });
+    html! {
+        <section class="card referral" part="card" lang={locale.tag()} data-mode={if dark { "dark" } else { "light" }}>
+            <h2 class="heading" part="heading">{ copy.text(Text::ReferralHeading) }</h2>
+            if let Some(banner) = friend_banner {
+                { banner }
+            }
+            if let Some(pitch) = pitch {
+                <p class="offer" part="offer">{ pitch }</p>
+            }
+            { body }
+            if let Some(text) = *failure {
+                <p class="alert" part="alert" role="alert">{ copy.text(text) }</p>
+            }
+            if config.show_branding {
+                <p class="credit" part="credit">{ copy.text(Text::PoweredBy) }</p>
+            }
+        </section>
+    }
+}
