@@ -78,7 +78,7 @@ export async function startStack() {
     return { status: response.status, body: text ? JSON.parse(text) : null };
   }
 
-  return { site, sites, state, api, worker, demo, demoOrigin, adminToken, query, summary, customerToken, admin, stop };
+  return { site, sites, state, api, worker, demo, demoOrigin, adminToken, customerSecret, query, summary, customerToken, admin, stop };
 }
 
 /** The Turnstile token the stand-in siteverify accepts. */
