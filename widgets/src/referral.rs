@@ -69,14 +69,14 @@ fn url(props: &ReferralProps, rest: &str) -> String {
 
 async fn fetch_card(props: &ReferralProps) -> Result<Option<ReferralCard>, CallError> {
     let address = url(props, &format!("/mine?visitor_id={}", host::visitor_id()));
-    match api::call_with_authorization("GET", &address, None, authorization(props).as_deref()).await
-    {
-        Ok(text) => serde_json::from_str(&text)
-            .map(Some)
-            .map_err(|error| CallError::Network(format!("unreadable referral: {error}"))),
-        Err(CallError::Refused { code, .. }) if code == "unknown_referral" => Ok(None),
-        Err(error) => Err(error),
+    let text = api::call_with_authorization("GET", &address, None, authorization(props).as_deref())
+        .await?;
+    if text.is_empty() {
+        return Ok(None);
     }
+    serde_json::from_str(&text)
+        .map(Some)
+        .map_err(|error| CallError::Network(format!("unreadable referral: {error}")))
 }
 
 async fn fetch_offer(props: &ReferralProps, code: &str) -> Result<FriendOffer, CallError> {

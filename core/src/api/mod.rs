@@ -106,6 +106,16 @@ impl ApiResponse {
         }
     }
 
+    /// An answer with nothing to say: 204.
+    fn no_content() -> ApiResponse {
+        ApiResponse {
+            status: 204,
+            headers: vec![("cache-control", "no-store".to_owned())],
+            body: String::new(),
+            log: None,
+        }
+    }
+
     /// A non-JSON answer (HTML, JSON-LD) with its media type.
     fn text(status: u16, content_type: &str, body: String) -> ApiResponse {
         ApiResponse {

@@ -142,7 +142,7 @@ pub(super) async fn create<S: Store, L: RateLimiter>(
 }
 
 /// `GET /v1/sites/{site}/referrals/mine?visitor_id=…`, with `Authorization: Customer
-/// <token>` for a customer: their card, if they made a code.
+/// <token>` for a customer: their card, or 204 if they have not made a code.
 pub(super) async fn mine<S: Store>(
     request: &ApiRequest<'_>,
     site: &Site,
@@ -162,13 +162,14 @@ pub(super) async fn mine<S: Store>(
         .and_then(|value| value.strip_prefix("Customer "));
     let claims = customer_claims(token, site, request.now_ms)?;
     let account = advocate(store, site, claims.as_ref(), visitor_id, request.now_ms).await?;
-    let referral = referral_store::referral_of(store, &site.key, &account)
-        .await?
-        .ok_or(Error::UnknownReferral)?;
-    Ok(ApiResponse::json(
-        200,
-        &card(request, site, store, &referral).await?,
-    ))
+    // No code yet is an ordinary state, not an error: 204, so pages log nothing.
+    match referral_store::referral_of(store, &site.key, &account).await? {
+        Some(referral) => Ok(ApiResponse::json(
+            200,
+            &card(request, site, store, &referral).await?,
+        )),
+        None => Ok(ApiResponse::no_content()),
+    }
 }
 
 /// Only the code's advocate may use it to invite: their browser, or their customer token.

@@ -1,0 +1,118 @@
+// <pv-referral> in headless Chromium on the demo page: an advocate joins and gets their
+// link, a friend lands through it in another browser and sees the offer, and a signed
+// conversion from the brand's server credits both, which the advocate sees after reload.
+import assert from 'node:assert/strict';
+import { createHash, createHmac } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { after, afterEach, before, describe, test } from 'node:test';
+import { launchBrowser, openPage } from './browser.mjs';
+import { startStack } from './support.mjs';
+
+const require = createRequire(import.meta.url);
+const PERSON = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36';
+let stack;
+let browser;
+const opened = [];
+
+before(async () => {
+  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
+});
+after(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+afterEach(async () => {
+  const problems = opened.flatMap((visitor) => visitor.problems());
+  await Promise.all(opened.splice(0).map((visitor) => visitor.context.close()));
+  assert.deepEqual(problems, [], 'a page logged errors');
+});
+
+async function visitor(options = {}) {
+  const page = await openPage(browser, { userAgent: PERSON, ...options });
+  opened.push(page);
+  return page;
+}
+
+const referralReady = (page) =>
+  page.locator('#event-log li', { hasText: 'pv:ready {"widget":"referral"' }).first().waitFor({ timeout: 15_000 });
+
+function signedConversion(body) {
+  const raw = JSON.stringify(body);
+  const at = Math.floor(Date.now() / 1000);
+  const signature = createHmac('sha256', stack.customerSecret).update(`${at}.${raw}`).digest('hex');
+  return fetch(`${stack.worker.origin}/v1/sites/${stack.site}/conversions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'portevoix-signature': `t=${at},v1=${signature}` },
+    body: raw,
+  });
+}
+
+describe('<pv-referral> on the demo page', () => {
+  test('an advocate\u2019s link brings a friend who sees the offer; a signed order credits both', async () => {
+    const advocate = await visitor();
+    await advocate.page.goto(`${stack.demoOrigin}/`);
+    await referralReady(advocate.page);
+    const widget = advocate.page.locator('pv-referral');
+    await widget.getByText('Vos amis profitent de 10 € de remise sur votre première commande').waitFor();
+    await widget.getByRole('button', { name: 'Obtenir mon lien de parrainage' }).click();
+    await widget.getByText('Cochez la case pour rejoindre le programme.').waitFor();
+    await widget.getByLabel('Votre nom').fill('Camille Martin');
+    await widget.getByLabel('Votre e-mail').fill('camille@cairn.example');
+    await widget.getByLabel(/J’accepte le programme de parrainage/).check();
+    await widget.getByRole('button', { name: 'Obtenir mon lien de parrainage' }).click();
+    const linkField = widget.getByLabel('Votre lien personnel');
+    await linkField.waitFor();
+    const link = await linkField.inputValue();
+    const code = await widget.locator('.referral-card').getAttribute('data-code');
+    assert.equal(link, `${stack.worker.origin}/r/${code}`);
+
+    await widget.getByLabel(/Invitez jusqu’à 5 amis/).fill('dominique@x.example\nlou@x.example');
+    await widget.getByRole('button', { name: 'Envoyer les invitations' }).click();
+    await widget.getByText('Invitations envoyées : 2.').waitFor();
+
+    const friend = await visitor();
+    await friend.page.goto(link);
+    await referralReady(friend.page);
+    await friend.page
+      .locator('pv-referral')
+      .getByText('10 € de remise sur votre première commande, grâce à Camille.')
+      .waitFor();
+    assert.equal(new URL(friend.page.url()).searchParams.get('pv_ref'), null);
+    const kept = await friend.page.evaluate(() => JSON.parse(localStorage.getItem('portevoix.referral')));
+    assert.equal(kept.code, code, 'the code is remembered first-party');
+
+    const response = await signedConversion({
+      order_id: 'DEMO-ORDER-1',
+      referral_code: code,
+      buyer_email_sha256: createHash('sha256').update('dominique@x.example').digest('hex'),
+      buyer_customer_id: 'dominique',
+      amount_cents: 34900,
+      currency: 'EUR',
+    });
+    assert.equal(response.status, 201);
+    assert.equal((await response.json()).credited, true);
+
+    await advocate.page.reload();
+    await referralReady(advocate.page);
+    await widget.locator('.stats[data-converted="1"]').waitFor();
+    assert.match(await widget.locator('.stats').textContent(), /Invités : 2 · Visites : 1 · Commandes : 1 · Points gagnés : 500/);
+    const sharerId = await advocate.page.evaluate(() => localStorage.getItem('portevoix.visitor'));
+    const points = stack.query(`SELECT SUM(points) AS points FROM ledger WHERE account IN ('visitor:${sharerId}', 'customer:dominique')`)[0].points;
+    assert.equal(points, 700, 'both sides, once');
+  });
+
+  test('the join form has no WCAG 2.2 AA violation, with its problems shown', async () => {
+    const page = (await visitor({ bypassCSP: true })).page;
+    await page.goto(`${stack.demoOrigin}/`);
+    await referralReady(page);
+    await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+    const widget = page.locator('pv-referral');
+    await widget.getByRole('button', { name: 'Obtenir mon lien de parrainage' }).click();
+    await widget.getByText('Indiquez votre nom.').waitFor();
+    const violations = await page.evaluate(async () => {
+      const result = await window.axe.run({ include: [['pv-referral']] }, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] });
+      return result.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target).join(', ')}`);
+    });
+    assert.deepEqual(violations, []);
+  });
+});
