@@ -34,6 +34,10 @@ const fingerprint = () =>
             (SELECT group_concat(account || points || reason, ',') FROM ledger) AS ledger_rows,
             (SELECT COUNT(*) FROM identities) AS identities,
             (SELECT COUNT(*) FROM panel_members) AS panel,
+            (SELECT group_concat(code || advocate || conversions, ',') FROM referrals) AS referrals,
+            (SELECT COUNT(*) FROM referral_invitations) AS invitations,
+            (SELECT COUNT(*) FROM referral_visits) AS referral_visits,
+            (SELECT COUNT(*) FROM conversions) AS conversions,
             (SELECT group_concat(id || name || allowed_origins || admin_token_sha256 || config, ',') FROM sites) AS site_rows`,
   )[0];
 
