@@ -110,9 +110,10 @@ const contentTypes = {
  * own origin, the loader tag pointing at the worker, and a strict Content-Security-Policy.
  * The worker's origin can be given later, once the worker is up.
  */
-export function startDemoSite({ port = 0, workerOrigin = '', customerSecret = '' } = {}) {
+export function startDemoSite({ port = 0, workerOrigin = '', customerSecret = '', adminToken = '' } = {}) {
   let worker = workerOrigin;
   let secret = customerSecret;
+  let admin = adminToken;
   const policy = () =>
     [
       "default-src 'self'",
@@ -128,6 +129,24 @@ export function startDemoSite({ port = 0, workerOrigin = '', customerSecret = ''
     ].join('; ');
   const server = createServer(async (request, response) => {
     const path = new URL(request.url, 'http://demo').pathname;
+    if (path === '/demo/outbox') {
+      // The mail the worker recorded for the demo site, read with its admin token (which
+      // never reaches the browser): no mail is really sent on a local run.
+      let status = 503;
+      let body = { error: 'the demo server does not know the worker yet' };
+      if (admin && worker) {
+        try {
+          const answer = await fetch(`${worker}/v1/sites/cairn/mail`, { headers: { authorization: `Bearer ${admin}` } });
+          status = answer.status;
+          body = await answer.json();
+        } catch (error) {
+          body = { error: String(error) };
+        }
+      }
+      response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      response.end(JSON.stringify(body));
+      return;
+    }
     if (path === '/demo/customer-token') {
       // What a brand's server does for a signed-in customer: vouch for them and their
       // orders with a short-lived token signed with the site's customer-token secret.
@@ -173,6 +192,7 @@ export function startDemoSite({ port = 0, workerOrigin = '', customerSecret = ''
         origin: `http://127.0.0.1:${server.address().port}`,
         setWorkerOrigin: (origin) => (worker = origin),
         setCustomerSecret: (value) => (secret = value),
+        setAdminToken: (value) => (admin = value),
         stop: () => new Promise((done) => server.close(done)),
       }),
     );

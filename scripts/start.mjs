@@ -28,7 +28,7 @@ const customerSecret = kept('customer-token-secret');
 const demoOrigin = `http://127.0.0.1:${demoPort}`;
 const sites = await prepareDatabase({ state, demoOrigin, adminToken, customerSecret });
 const worker = await startWorker({ port: workerPort, state });
-const demo = await startDemoSite({ port: demoPort, workerOrigin: worker.origin, customerSecret });
+const demo = await startDemoSite({ port: demoPort, workerOrigin: worker.origin, customerSecret, adminToken });
 
 say('ready');
 console.log(`

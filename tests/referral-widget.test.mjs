@@ -69,6 +69,12 @@ describe('<pv-referral> on the demo page', () => {
     await widget.getByLabel(/Invitez jusqu’à 5 amis/).fill('dominique@x.example\nlou@x.example');
     await widget.getByRole('button', { name: 'Envoyer les invitations' }).click();
     await widget.getByText('Invitations envoyées : 2.').waitFor();
+    // No mail is sent on a local run: the demo's outbox page shows what waits for a sender.
+    const outbox = await advocate.context.newPage();
+    await outbox.goto(`${stack.demoOrigin}/outbox.html`);
+    await outbox.getByText('2 e-mail(s) en attente d’envoi.').waitFor();
+    assert.match(await outbox.locator('#outbox li').first().textContent(), new RegExp(`À (dominique|lou)@x\\.example[\\s\\S]*${link.replaceAll('.', '\\.')}`));
+    await outbox.close();
 
     const friend = await visitor();
     await friend.page.goto(link);

@@ -32,6 +32,7 @@ export async function startStack() {
     });
     demo.setWorkerOrigin(worker.origin);
     demo.setCustomerSecret(customerSecret);
+    demo.setAdminToken(adminToken);
   } catch (error) {
     await Promise.all([demo.stop(), siteverify.stop()]);
     rmSync(state, { recursive: true, force: true });

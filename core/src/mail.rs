@@ -4,7 +4,8 @@
 //! up: nothing here pretends to have sent anything.
 
 use crate::error::Result;
-use crate::store::{Statement, Store};
+use crate::store::{Statement, Store, rows_of};
+use crate::wire::OutboxMail;
 
 /// One mail, ready to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,4 +68,15 @@ impl<S: Store> Mailer for OutboxMailer<'_, S> {
         self.store.batch(&[statement]).await?;
         Ok(())
     }
+}
+
+/// `?1` site, `?2` at most: the latest mails, newest first.
+pub const LATEST: &str = "SELECT id, recipient, template, subject, body, created_at, sent_at \
+    FROM mail_outbox WHERE site_id = ?1 ORDER BY id DESC LIMIT ?2";
+
+/// The site's latest mails in the outbox, for the brand (and the demo) to see.
+pub async fn latest<S: Store>(store: &S, site_id: &str, limit: u32) -> Result<Vec<OutboxMail>> {
+    let statement = Statement::new(LATEST, vec![site_id.into(), i64::from(limit).into()]);
+    let mut results = store.batch(&[statement]).await?;
+    rows_of(&mut results, 0)
 }

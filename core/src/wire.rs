@@ -924,3 +924,29 @@ pub struct ReferralFunnel {
     /// The codes, most converting first.
     pub referrals: Vec<ReferralLine>,
 }
+
+/// One mail in the outbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxMail {
+    /// Its number in the outbox.
+    pub id: i64,
+    /// The address it goes to.
+    pub recipient: String,
+    /// What kind of mail.
+    pub template: String,
+    /// The subject line (none for mails recorded before subjects were kept).
+    pub subject: Option<String>,
+    /// The text.
+    pub body: Option<String>,
+    /// Unix ms.
+    pub created_at: i64,
+    /// When a sender delivered it; none while it waits.
+    pub sent_at: Option<i64>,
+}
+
+/// `GET /v1/sites/{site}/mail` (admin): the latest mails, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outbox {
+    /// Newest first.
+    pub mails: Vec<OutboxMail>,
+}

@@ -8,7 +8,8 @@ use portevoix_core::api::ApiResponse;
 use portevoix_core::referral::{email_sha256, sign};
 use portevoix_core::token::{CustomerClaims, sign as sign_token};
 use portevoix_core::wire::{
-    ConversionRecorded, FriendOffer, InvitationsSent, PointsStatement, ReferralCard, ReferralFunnel,
+    ConversionRecorded, FriendOffer, InvitationsSent, Outbox, PointsStatement, ReferralCard,
+    ReferralFunnel,
 };
 use serde_json::{Value, json};
 use support::{ADMIN_TOKEN, CUSTOMER_SECRET, NOW_MS, SqliteStore, error_of, request, run};
@@ -365,6 +366,27 @@ fn invitations_are_mailed_through_the_outbox_within_the_daily_allowance() {
         "only the advocate invites with their code"
     );
     assert_eq!(store.number("SELECT COUNT(*) FROM mail_outbox"), 5);
+
+    let authorization = format!("Bearer {ADMIN_TOKEN}");
+    let mut outbox = request("GET", "/v1/sites/cairn/mail", b"");
+    outbox.origin = None;
+    assert_eq!(error_of(&run(&store, &outbox)).1, "unauthorized");
+    outbox.authorization = Some(&authorization);
+    let listed: Outbox = serde_json::from_str(&run(&store, &outbox).body).expect("outbox");
+    assert_eq!(listed.mails.len(), 5);
+    assert_eq!(listed.mails[0].recipient, "e@x.example", "newest first");
+    assert_eq!(listed.mails[0].template, "referral_invitation");
+    assert!(
+        listed.mails[0]
+            .body
+            .as_deref()
+            .unwrap_or_default()
+            .contains(&card.link)
+    );
+    assert_eq!(
+        listed.mails[0].sent_at, None,
+        "nothing pretends to have sent it"
+    );
 }
 
 #[test]

@@ -330,3 +330,50 @@ impl Reducible for ChangeCount {
         std::rc::Rc::new(ChangeCount(self.0.wrapping_add(1)))
     }
 }
+
+/// Puts JSON-LD for search engines into the host page: into the script already marked
+/// `attribute="key"` (a server may have written it) or a new one in `<head>`, rewritten
+/// only when it changed.
+pub fn put_json_ld(attribute: &str, key: &str, json: &str) {
+    let Some(document) = web_sys::window().and_then(|window| window.document()) else {
+        return;
+    };
+    let selector = format!("script[type=\"application/ld+json\"][{attribute}=\"{key}\"]");
+    let script = match document.query_selector(&selector).ok().flatten() {
+        Some(existing) => existing,
+        None => {
+            let Ok(created) = document.create_element("script") else {
+                return;
+            };
+            let _ = created.set_attribute("type", "application/ld+json");
+            let _ = created.set_attribute(attribute, key);
+            if let Some(head) = document.head() {
+                let _ = head.append_child(&created);
+            }
+            created
+        }
+    };
+    if script.text_content().as_deref() != Some(json) {
+        script.set_text_content(Some(json));
+    }
+}
+
+/// What a form-filling robot typed into a form's hidden honeypot field, if anything.
+pub fn honeypot_value(root: &ShadowRoot) -> Option<String> {
+    root.query_selector("input[name=website]")
+        .ok()
+        .flatten()
+        .and_then(|element| element.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .map(|input| input.value())
+        .filter(|value| !value.is_empty())
+}
+
+/// Copies `text` to the clipboard; false when the browser refuses.
+pub async fn copy_to_clipboard(text: &str) -> bool {
+    let Some(clipboard) = web_sys::window().map(|window| window.navigator().clipboard()) else {
+        return false;
+    };
+    wasm_bindgen_futures::JsFuture::from(clipboard.write_text(text))
+        .await
+        .is_ok()
+}

@@ -9,8 +9,7 @@ use portevoix_core::nps::{Category, FormAction, NpsForm, Phase, SCORES};
 use portevoix_core::theme::ColorMode;
 use portevoix_core::validate::{MAX_COMMENT_CHARS, clip_page_url};
 use portevoix_core::wire::{NpsCreated, NpsSubmission, PublicSiteConfig};
-use wasm_bindgen::JsCast;
-use web_sys::{HtmlElement, HtmlInputElement, HtmlTextAreaElement, ShadowRoot};
+use web_sys::{HtmlElement, HtmlTextAreaElement, ShadowRoot};
 use yew::prelude::*;
 
 use crate::api::{self, CallError};
@@ -49,16 +48,6 @@ impl Reducible for FormState {
     }
 }
 
-/// What a form-filling robot typed into the hidden honeypot field, if anything.
-fn honeypot_value(root: &ShadowRoot) -> Option<String> {
-    root.query_selector("input[name=website]")
-        .ok()
-        .flatten()
-        .and_then(|element| element.dyn_into::<HtmlInputElement>().ok())
-        .map(|input| input.value())
-        .filter(|value| !value.is_empty())
-}
-
 /// Hands the answer held by `form` to the outbox, and reports what becomes of it to the
 /// reducer and the page.
 fn send(
@@ -80,7 +69,7 @@ fn send(
         page_url: host::page_href().and_then(|href| clip_page_url(&href)),
         locale: Some(locale),
         customer_token: props.customer_token.as_ref().map(|token| token.to_string()),
-        website: honeypot_value(&props.root),
+        website: host::honeypot_value(&props.root),
         elapsed_ms: Some((js_sys::Date::now() - shown_at).max(0.0) as u64),
         turnstile_token,
     };

@@ -123,48 +123,6 @@ async fn fetch_page(
         .map_err(|error| CallError::Network(format!("unreadable questions: {error}")))
 }
 
-/// Keeps the product's Q&A JSON-LD in the host page in step with what is shown.
-fn publish_json_ld(product: &str, product_name: Option<&str>, questions: &[PublicQuestion]) {
-    let Some(document) = web_sys::window().and_then(|window| window.document()) else {
-        return;
-    };
-    let page = QuestionPage {
-        product: product.to_owned(),
-        q: None,
-        questions: questions.to_vec(),
-        next_cursor: None,
-    };
-    let json = script_json(&markup::json_ld(&page, product_name));
-    let selector =
-        format!("script[type=\"application/ld+json\"][{JSON_LD_ATTRIBUTE}=\"{product}\"]");
-    let script = match document.query_selector(&selector).ok().flatten() {
-        Some(existing) => existing,
-        None => {
-            let Ok(created) = document.create_element("script") else {
-                return;
-            };
-            let _ = created.set_attribute("type", "application/ld+json");
-            let _ = created.set_attribute(JSON_LD_ATTRIBUTE, product);
-            if let Some(head) = document.head() {
-                let _ = head.append_child(&created);
-            }
-            created
-        }
-    };
-    if script.text_content().as_deref() != Some(json.as_str()) {
-        script.set_text_content(Some(&json));
-    }
-}
-
-fn honeypot_value(root: &ShadowRoot) -> Option<String> {
-    root.query_selector("input[name=website]")
-        .ok()
-        .flatten()
-        .and_then(|element| element.dyn_into::<HtmlInputElement>().ok())
-        .map(|input| input.value())
-        .filter(|value| !value.is_empty())
-}
-
 /// What the form sends, and where.
 struct Outgoing {
     url: String,
@@ -184,7 +142,7 @@ fn outgoing(
 ) -> Option<Outgoing> {
     let key = form.idempotency_key.clone()?;
     let customer_token = props.customer_token.as_ref().map(|token| token.to_string());
-    let website = honeypot_value(&props.root);
+    let website = host::honeypot_value(&props.root);
     let elapsed_ms = Some((js_sys::Date::now() - shown_at).max(0.0) as u64);
     let (url, body, question_id) = match writing {
         Writing::Question => {
@@ -407,7 +365,14 @@ pub fn qa_widget(props: &QaProps) -> Html {
                 if let (Listing::Ready { questions, .. }, Some(product), true) =
                     (listing, product, unsearched)
                 {
-                    publish_json_ld(&product, product_name.as_deref(), questions);
+                    let page = QuestionPage {
+                        product: product.clone(),
+                        q: None,
+                        questions: questions.clone(),
+                        next_cursor: None,
+                    };
+                    let json = script_json(&markup::json_ld(&page, product_name.as_deref()));
+                    host::put_json_ld(JSON_LD_ATTRIBUTE, &product, &json);
                 }
             },
         );

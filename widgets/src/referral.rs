@@ -13,7 +13,6 @@ use portevoix_core::wire::{
     FriendOffer, InvitationRequest, InvitationsSent, ReferralCard, ReferralRequest,
 };
 use serde::Deserialize;
-use wasm_bindgen_futures::JsFuture;
 use web_sys::{HtmlElement, HtmlInputElement, HtmlTextAreaElement, ShadowRoot};
 use yew::platform::spawn_local;
 use yew::prelude::*;
@@ -83,13 +82,6 @@ async fn fetch_offer(props: &ReferralProps, code: &str) -> Result<FriendOffer, C
     let text = api::call("GET", &url(props, &format!("/{code}/offer")), None).await?;
     serde_json::from_str(&text)
         .map_err(|error| CallError::Network(format!("unreadable offer: {error}")))
-}
-
-async fn copy_to_clipboard(text: &str) -> bool {
-    let Some(clipboard) = web_sys::window().map(|window| window.navigator().clipboard()) else {
-        return false;
-    };
-    JsFuture::from(clipboard.write_text(text)).await.is_ok()
 }
 
 /// What a failed call means to the visitor.
@@ -336,7 +328,7 @@ pub fn referral_widget(props: &ReferralProps) -> Html {
                 let copied = copied.clone();
                 Callback::from(move |_: MouseEvent| {
                     let (copied, value) = (copied.clone(), value.clone());
-                    spawn_local(async move { copied.set(copy_to_clipboard(&value).await) });
+                    spawn_local(async move { copied.set(host::copy_to_clipboard(&value).await) });
                 })
             };
             let on_invite = {

@@ -19,7 +19,6 @@ use portevoix_core::wire::{
     HelpfulCounted, HelpfulVote, PublicReview, PublicSiteConfig, ReviewCreated, ReviewPage,
     ReviewSubmission, ReviewSummary,
 };
-use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlInputElement, HtmlSelectElement, ShadowRoot};
 use yew::platform::spawn_local;
 use yew::prelude::*;
@@ -133,55 +132,6 @@ fn server_rendered_page(host: &HtmlElement, product: &str) -> Option<ReviewPage>
     (page.product == product && page.sort == ReviewSort::Newest).then_some(page)
 }
 
-/// Puts the product's JSON-LD in the host page: into the script a server already wrote
-/// for this product if there is one, else into a new one in `<head>`.
-fn publish_json_ld(
-    product: &str,
-    product_name: Option<&str>,
-    summary: &ReviewSummary,
-    reviews: &[PublicReview],
-) {
-    let Some(document) = web_sys::window().and_then(|window| window.document()) else {
-        return;
-    };
-    let page = ReviewPage {
-        product: product.to_owned(),
-        sort: ReviewSort::Newest,
-        summary: summary.clone(),
-        reviews: reviews.to_vec(),
-        next_cursor: None,
-    };
-    let json = markup::script_json(&markup::json_ld(&page, product_name));
-    let selector =
-        format!("script[type=\"application/ld+json\"][{JSON_LD_ATTRIBUTE}=\"{product}\"]");
-    let script = match document.query_selector(&selector).ok().flatten() {
-        Some(existing) => existing,
-        None => {
-            let Ok(created) = document.create_element("script") else {
-                return;
-            };
-            let _ = created.set_attribute("type", "application/ld+json");
-            let _ = created.set_attribute(JSON_LD_ATTRIBUTE, product);
-            if let Some(head) = document.head() {
-                let _ = head.append_child(&created);
-            }
-            created
-        }
-    };
-    if script.text_content().as_deref() != Some(json.as_str()) {
-        script.set_text_content(Some(&json));
-    }
-}
-
-fn honeypot_value(root: &ShadowRoot) -> Option<String> {
-    root.query_selector("input[name=website]")
-        .ok()
-        .flatten()
-        .and_then(|element| element.dyn_into::<HtmlInputElement>().ok())
-        .map(|input| input.value())
-        .filter(|value| !value.is_empty())
-}
-
 /// The review the form holds, as the worker takes it.
 fn submission(
     props: &ReviewProps,
@@ -203,7 +153,7 @@ fn submission(
         page_url: host::page_href().and_then(|href| clip_page_url(&href)),
         locale: Some(locale),
         customer_token: props.customer_token.as_ref().map(|token| token.to_string()),
-        website: honeypot_value(&props.root),
+        website: host::honeypot_value(&props.root),
         elapsed_ms: Some((js_sys::Date::now() - shown_at).max(0.0) as u64),
         turnstile_token,
     })
@@ -366,7 +316,15 @@ pub fn review_widget(props: &ReviewProps) -> Html {
                 Some(product),
             ) = (listing, product)
             {
-                publish_json_ld(&product, product_name.as_deref(), summary, reviews);
+                let page = ReviewPage {
+                    product: product.clone(),
+                    sort: ReviewSort::Newest,
+                    summary: summary.clone(),
+                    reviews: reviews.clone(),
+                    next_cursor: None,
+                };
+                let json = markup::script_json(&markup::json_ld(&page, product_name.as_deref()));
+                host::put_json_ld(JSON_LD_ATTRIBUTE, &product, &json);
             }
         });
     }

@@ -110,13 +110,6 @@ async fn share_natively(link: &str, text: &str) {
     let _ = JsFuture::from(navigator.share_with_data(&data)).await;
 }
 
-async fn copy_to_clipboard(text: &str) -> bool {
-    let Some(clipboard) = web_sys::window().map(|window| window.navigator().clipboard()) else {
-        return false;
-    };
-    JsFuture::from(clipboard.write_text(text)).await.is_ok()
-}
-
 /// How a ledger line reads to the visitor.
 pub fn reason_text(copy: &Copy, reason: Reason) -> String {
     copy.text(match reason {
@@ -246,7 +239,7 @@ pub fn share_widget(props: &ShareProps) -> Html {
             if let LinkState::Ready(created) = &*link {
                 let (copied, text) = (copied.clone(), created.link.clone());
                 spawn_local(async move {
-                    copied.set(copy_to_clipboard(&text).await);
+                    copied.set(host::copy_to_clipboard(&text).await);
                 });
             }
         })

@@ -31,6 +31,8 @@ const PREFLIGHT_MAX_AGE_SECONDS: u32 = 7_200;
 /// How long the public site configuration may be cached by browsers and CDNs.
 const CONFIG_MAX_AGE_SECONDS: u32 = 60;
 const DAY_MS: i64 = 86_400_000;
+/// Mails listed by the outbox route.
+const OUTBOX_MAILS: u32 = 100;
 /// "No end date": the largest integer a JavaScript number (and so a D1 binding) holds exactly.
 const FOREVER_MS: i64 = 9_007_199_254_740_991;
 
@@ -237,6 +239,7 @@ enum Endpoint<'a> {
     ReferralInvitations(&'a str),
     ReferralVisits(&'a str),
     Conversions,
+    Mail,
 }
 
 impl<'a> Endpoint<'a> {
@@ -282,6 +285,7 @@ impl<'a> Endpoint<'a> {
             ["referrals", code, "invitations"] => Some(Endpoint::ReferralInvitations(code)),
             ["referrals", code, "visits"] => Some(Endpoint::ReferralVisits(code)),
             ["conversions"] => Some(Endpoint::Conversions),
+            ["mail"] => Some(Endpoint::Mail),
             _ => None,
         }
     }
@@ -300,7 +304,8 @@ impl<'a> Endpoint<'a> {
             | Endpoint::MyPoints
             | Endpoint::Advocates
             | Endpoint::MyReferral
-            | Endpoint::ReferralOffer(_) => &["GET"],
+            | Endpoint::ReferralOffer(_)
+            | Endpoint::Mail => &["GET"],
             Endpoint::Nps
             | Endpoint::ReviewHelpful { .. }
             | Endpoint::ReviewModeration(_)
@@ -357,7 +362,8 @@ impl<'a> Endpoint<'a> {
             | Endpoint::Advocates
             | Endpoint::PointsAdjust
             | Endpoint::Panel
-            | Endpoint::Referrals => Access::Admin,
+            | Endpoint::Referrals
+            | Endpoint::Mail => Access::Admin,
         }
     }
 }
@@ -557,6 +563,12 @@ async fn handle_inner<S: Store, L: RateLimiter, H: HumanCheck, M: Mailer>(
             referrals::visit(request, &site, code, store, limiter).await
         }
         (Endpoint::Conversions, _) => referrals::convert(request, &site, store).await,
+        (Endpoint::Mail, _) => Ok(ApiResponse::json(
+            200,
+            &crate::wire::Outbox {
+                mails: crate::mail::latest(store, &site.key, OUTBOX_MAILS).await?,
+            },
+        )),
         (Endpoint::ThemeReport, _) => Ok(ApiResponse::json(
             200,
             &ThemeReport {
