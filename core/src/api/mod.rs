@@ -1,12 +1,17 @@
 //! The worker's request handling, independent of the Workers runtime: the worker turns a
 //! `worker::Request` into an [`ApiRequest`], calls [`handle`] with its D1 store, rate-limit
-//! bindings and Turnstile client, and turns the [`ApiResponse`] back. Tests call
+//! bindings, Turnstile client and mailer, and turns the [`ApiResponse`] back. Tests call
 //! [`handle`] with a SQLite store and in-memory stand-ins.
 //!
-//! Every public route checks, in order: route and method, body size, site, rate limits
-//! of the client address and the site, origin (CORS), content type, JSON shape, field
-//! rules, the visitor's rate limit, spam rules, customer token, Turnstile (when the site
-//! asks for it), copied comments; only then does it write.
+//! Every route under `/v1/sites/{site}/` checks, in order: route and method, body size,
+//! site, rate limits of the client address and the site, then who may call it: the site's
+//! allowed origins (CORS) for public routes, the admin token for admin routes, the body's
+//! signature for the brand server's conversions. Public writes then check content type,
+//! JSON shape, field rules, the visitor's rate limit, spam rules, customer token,
+//! Turnstile (when the site asks for it) and copied text; only then do they write. The
+//! short links `/s/{code}` and `/r/{code}` only redirect, under the client's read limit.
+//! Routes are grouped by widget in the private modules `reviews`, `qa`, `advocacy`
+//! (share, points, advocates) and `referrals`.
 
 mod advocacy;
 mod qa;
