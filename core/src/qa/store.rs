@@ -107,11 +107,11 @@ pub mod sql {
             concat!(
                 " AND (",
                 $n,
-                " = '' OR instr(lower(questions.body), ",
+                " = '' OR instr(questions.search_text, ",
                 $n,
                 ") > 0 \
                  OR EXISTS (SELECT 1 FROM answers WHERE answers.question_id = questions.id \
-                 AND answers.status = 'published' AND instr(lower(answers.body), ",
+                 AND answers.status = 'published' AND instr(answers.search_text, ",
                 $n,
                 ") > 0))"
             )
@@ -120,11 +120,13 @@ pub mod sql {
 
     /// `?1` site, `?2` product, `?3` idempotency key, `?4` visitor, `?5` customer, `?6` body,
     /// `?7` author name, `?8` email, `?9` status, `?10` body hash, `?11` page url, `?12`
-    /// locale, `?13` created at. Returns nothing if the key was used.
+    /// locale, `?13` created at, `?14` the body lowercased for search. Returns nothing if
+    /// the key was used.
     pub const INSERT_QUESTION: &str = "INSERT INTO questions (id, site_id, product_id, \
         idempotency_key, visitor_id, customer_id, body, author_name, email, status, body_hash, \
-        page_url, locale, created_at) VALUES (lower(hex(randomblob(16))), ?1, ?2, ?3, ?4, ?5, \
-        ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) ON CONFLICT DO NOTHING RETURNING id, status";
+        page_url, locale, created_at, search_text) VALUES (lower(hex(randomblob(16))), ?1, ?2, \
+        ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) ON CONFLICT DO NOTHING \
+        RETURNING id, status";
 
     /// `?1` site, `?2` idempotency key.
     pub const QUESTION_BY_KEY: &str =
@@ -155,10 +157,12 @@ pub mod sql {
 
     /// `?1` site, `?2` question, `?3` idempotency key, `?4` visitor, `?5` customer, `?6`
     /// author name, `?7` body, `?8` badge, `?9` status, `?10` created at, `?11` product
-    /// (empty: any). Stores only under a published question of that product.
+    /// (empty: any), `?12` the body lowercased for search. Stores only under a published
+    /// question of that product.
     pub const INSERT_ANSWER: &str = "INSERT INTO answers (id, site_id, question_id, \
-        idempotency_key, visitor_id, customer_id, author_name, body, badge, status, created_at) \
-        SELECT lower(hex(randomblob(16))), ?1, id, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10 FROM questions \
+        idempotency_key, visitor_id, customer_id, author_name, body, badge, status, created_at, \
+        search_text) \
+        SELECT lower(hex(randomblob(16))), ?1, id, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?12 FROM questions \
         WHERE site_id = ?1 AND id = ?2 AND status = 'published' AND (?11 = '' OR product_id = ?11) \
         ON CONFLICT DO NOTHING RETURNING id, status, badge";
 
@@ -402,6 +406,7 @@ pub async fn record_question<S: Store>(
             question.page_url.as_deref().into(),
             question.locale.as_deref().into(),
             question.created_at.into(),
+            question.body.to_lowercase().as_str().into(),
         ],
     );
     let earlier = Statement::new(
@@ -437,6 +442,7 @@ pub async fn record_answer<S: Store>(store: &S, answer: &NewAnswer) -> Result<Re
             answer.status.as_str().into(),
             answer.created_at.into(),
             answer.product_id.as_deref().unwrap_or_default().into(),
+            answer.body.to_lowercase().as_str().into(),
         ],
     );
     let earlier = Statement::new(
