@@ -5,7 +5,10 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
+use serde::de::DeserializeOwned;
+
 use crate::error::{Error, Result};
+use crate::store::{Param, Statement, Store, rows_of};
 
 /// Rows per page when the request does not say.
 pub const DEFAULT_PAGE_SIZE: u32 = 10;
@@ -96,6 +99,31 @@ pub fn cut<T>(rows: &mut Vec<T>, limit: u32, cursor_of: impl Fn(&T) -> Cursor) -
     }
     rows.truncate(limit);
     rows.last().map(|last| cursor_of(last).encode())
+}
+
+/// Runs an admin list read oldest first: `sql` takes the `filters` parameters, then the
+/// cursor's creation time and id (`(created_at, id) > (…, …)`), then the row limit.
+/// Returns the page and the cursor after it.
+pub async fn oldest_first<S: Store, T: DeserializeOwned>(
+    store: &S,
+    sql: &'static str,
+    mut filters: Vec<Param>,
+    after: Option<&Cursor>,
+    limit: u32,
+    created_at_and_id: impl Fn(&T) -> (i64, String),
+) -> Result<(Vec<T>, Option<String>)> {
+    let (created_at, id) = after.map_or((-1, ""), |cursor| (cursor.key(0), cursor.id.as_str()));
+    filters.extend([created_at.into(), id.into(), (i64::from(limit) + 1).into()]);
+    let mut results = store.batch(&[Statement::new(sql, filters)]).await?;
+    let mut rows = rows_of::<T>(&mut results, 0)?;
+    let next_cursor = cut(&mut rows, limit, |last| {
+        let (created_at, id) = created_at_and_id(last);
+        Cursor {
+            keys: vec![created_at],
+            id,
+        }
+    });
+    Ok((rows, next_cursor))
 }
 
 #[cfg(test)]

@@ -730,3 +730,36 @@ fn crawler_markup_is_cacheable_json_ld_and_escaped_html() {
     request_html.query = "lang=en";
     assert!(run(&store, &request_html).body.contains("Customer reviews"));
 }
+
+#[test]
+fn the_moderation_queue_pages_oldest_first() {
+    let store = SqliteStore::new();
+    for index in 0..5 {
+        store.execute(&format!(
+            "INSERT INTO reviews (id, site_id, product_id, idempotency_key, visitor_id, rating, \
+             title, body, author_name, status, created_at) VALUES ('{index:032x}', 'cairn', \
+             'tent-2p', 'queue-{index}', 'v', 4, 't', 'body text', 'n', 'pending', {})",
+            1_000 + index / 2
+        ));
+    }
+    let mut seen = Vec::new();
+    let mut query = "limit=2".to_owned();
+    loop {
+        let response = admin_get(&store, "/v1/sites/cairn/reviews", &query, Some(ADMIN_TOKEN));
+        let page: AdminReviewPage = serde_json::from_str(&response.body).expect("queue");
+        seen.extend(
+            page.reviews
+                .into_iter()
+                .map(|review| (review.created_at, review.id)),
+        );
+        match page.next_cursor {
+            Some(cursor) => query = format!("limit=2&cursor={cursor}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 5);
+    assert!(
+        seen.windows(2).all(|pair| pair[0] < pair[1]),
+        "oldest first, each once"
+    );
+}

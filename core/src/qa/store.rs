@@ -618,24 +618,19 @@ pub async fn question_queue<S: Store>(
         QuestionFilter::Status(status) => (status, 0),
         QuestionFilter::Unanswered => (Status::Published, 1),
     };
-    let (created_at, id) = after.map_or((-1, ""), |cursor| (cursor.key(0), cursor.id.as_str()));
-    let statement = Statement::new(
+    let (rows, next_cursor) = paging::oldest_first(
+        store,
         sql::QUESTION_QUEUE,
         vec![
             site_id.into(),
             status.as_str().into(),
             Param::Integer(unanswered),
-            created_at.into(),
-            id.into(),
-            (i64::from(limit) + 1).into(),
         ],
-    );
-    let mut results = store.batch(&[statement]).await?;
-    let mut rows = rows_of::<AdminQuestionRow>(&mut results, 0)?;
-    let next_cursor = paging::cut(&mut rows, limit, |last| Cursor {
-        keys: vec![last.created_at],
-        id: last.id.clone(),
-    });
+        after,
+        limit,
+        |row: &AdminQuestionRow| (row.created_at, row.id.clone()),
+    )
+    .await?;
     Ok(AdminQuestionPage {
         questions: rows.into_iter().map(Into::into).collect(),
         next_cursor,
@@ -650,23 +645,15 @@ pub async fn answer_queue<S: Store>(
     after: Option<&Cursor>,
     limit: u32,
 ) -> Result<AdminAnswerPage> {
-    let (created_at, id) = after.map_or((-1, ""), |cursor| (cursor.key(0), cursor.id.as_str()));
-    let statement = Statement::new(
+    let (rows, next_cursor) = paging::oldest_first(
+        store,
         sql::ANSWER_QUEUE,
-        vec![
-            site_id.into(),
-            status.as_str().into(),
-            created_at.into(),
-            id.into(),
-            (i64::from(limit) + 1).into(),
-        ],
-    );
-    let mut results = store.batch(&[statement]).await?;
-    let mut rows = rows_of::<AdminAnswerRow>(&mut results, 0)?;
-    let next_cursor = paging::cut(&mut rows, limit, |last| Cursor {
-        keys: vec![last.created_at],
-        id: last.id.clone(),
-    });
+        vec![site_id.into(), status.as_str().into()],
+        after,
+        limit,
+        |row: &AdminAnswerRow| (row.created_at, row.id.clone()),
+    )
+    .await?;
     Ok(AdminAnswerPage {
         answers: rows.into_iter().map(Into::into).collect(),
         next_cursor,

@@ -487,23 +487,15 @@ pub async fn queue<S: Store>(
     after: Option<&Cursor>,
     limit: u32,
 ) -> Result<AdminReviewPage> {
-    let (created_at, id) = after.map_or((-1, ""), |cursor| (cursor.key(0), cursor.id.as_str()));
-    let statement = Statement::new(
+    let (rows, next_cursor) = paging::oldest_first(
+        store,
         sql::QUEUE,
-        vec![
-            site_id.into(),
-            status.as_str().into(),
-            created_at.into(),
-            id.into(),
-            (i64::from(limit) + 1).into(),
-        ],
-    );
-    let mut results = store.batch(&[statement]).await?;
-    let mut rows = rows_of::<AdminRow>(&mut results, 0)?;
-    let next_cursor = paging::cut(&mut rows, limit, |last| Cursor {
-        keys: vec![last.created_at],
-        id: last.id.clone(),
-    });
+        vec![site_id.into(), status.as_str().into()],
+        after,
+        limit,
+        |row: &AdminRow| (row.created_at, row.id.clone()),
+    )
+    .await?;
     Ok(AdminReviewPage {
         reviews: rows.into_iter().map(Into::into).collect(),
         next_cursor,
