@@ -4,12 +4,13 @@
 //! pay (NPS answers, published reviews and answers).
 
 use super::{
-    ApiRequest, ApiResponse, customer_claims, parse_body, query_params, require_json, within,
+    ApiRequest, ApiResponse, customer_claims, customer_of, parse_body, query_params, require_json,
+    visitor_param, within_visitor,
 };
 use crate::advocacy::{self, Credit};
 use crate::error::{Error, Result};
 use crate::ladder;
-use crate::limits::{Limit, RateLimiter};
+use crate::limits::RateLimiter;
 use crate::rewards::{Account, Reason};
 use crate::share;
 use crate::site::Site;
@@ -67,12 +68,7 @@ pub(super) async fn share<S: Store, L: RateLimiter>(
     let share_request: ShareRequest = parse_body(request.body)?;
     let url = share::shareable_url(site, &share_request.url)?;
     validate::opaque_id("visitor_id", &share_request.visitor_id)?;
-    within(
-        limiter,
-        Limit::VisitorWrites,
-        &format!("{}:{}", site.key, share_request.visitor_id),
-    )
-    .await?;
+    within_visitor(limiter, site, &share_request.visitor_id).await?;
     let claims = customer_claims(
         share_request.customer_token.as_deref(),
         site,
@@ -161,12 +157,7 @@ pub(super) async fn visit<S: Store, L: RateLimiter>(
     require_json(request.content_type)?;
     let report: VisitReport = parse_body(request.body)?;
     validate::opaque_id("visitor_id", &report.visitor_id)?;
-    within(
-        limiter,
-        Limit::VisitorWrites,
-        &format!("{}:{}", site.key, report.visitor_id),
-    )
-    .await?;
+    within_visitor(limiter, site, &report.visitor_id).await?;
     let link = advocacy::link(store, code)
         .await?
         .filter(|link| link.site_id == site.key)
@@ -232,24 +223,11 @@ pub(super) async fn my_points<S: Store>(
     site: &Site,
     store: &S,
 ) -> Result<ApiResponse> {
-    let params = query_params(request.query);
-    let visitor_id = params
-        .get("visitor_id")
-        .ok_or_else(|| Error::InvalidQuery {
-            param: "visitor_id".to_owned(),
-            message: "visitor_id is required".to_owned(),
-        })?;
-    validate::opaque_id("visitor_id", visitor_id).map_err(|_| Error::InvalidQuery {
-        param: "visitor_id".to_owned(),
-        message: "visitor_id must be 8 to 128 characters of A-Z, a-z, 0-9, '-' and '_'".to_owned(),
-    })?;
-    let token = request
-        .authorization
-        .and_then(|value| value.strip_prefix("Customer "));
-    let claims = customer_claims(token, site, request.now_ms)?;
+    let visitor_id = visitor_param(request)?;
+    let claims = customer_of(request, site)?;
     let (kind, account) = match &claims {
         Some(claims) => {
-            advocacy::identify(store, &site.key, visitor_id, &claims.sub, request.now_ms).await?;
+            advocacy::identify(store, &site.key, &visitor_id, &claims.sub, request.now_ms).await?;
             (AccountKind::Customer, Account::Customer(claims.sub.clone()))
         }
         None => (AccountKind::Visitor, Account::Visitor(visitor_id.clone())),

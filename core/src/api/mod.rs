@@ -436,6 +436,38 @@ async fn short_link<S: Store, L: RateLimiter>(
     }
 }
 
+/// Refuses the request when this visitor of this site is over the write limit.
+async fn within_visitor<L: RateLimiter>(limiter: &L, site: &Site, visitor_id: &str) -> Result<()> {
+    within(
+        limiter,
+        Limit::VisitorWrites,
+        &format!("{}:{visitor_id}", site.key),
+    )
+    .await
+}
+
+/// The `visitor_id` query parameter of the reads that answer one browser.
+fn visitor_param(request: &ApiRequest<'_>) -> Result<String> {
+    let visitor_id = query_params(request.query)
+        .remove("visitor_id")
+        .unwrap_or_default();
+    validate::opaque_id("visitor_id", &visitor_id).map_err(|_| Error::InvalidQuery {
+        param: "visitor_id".to_owned(),
+        message: "visitor_id is required: 8 to 128 characters of A-Z, a-z, 0-9, '-' and '_'"
+            .to_owned(),
+    })?;
+    Ok(visitor_id)
+}
+
+/// The customer a public read is sent for, with `Authorization: Customer <token>`; a
+/// token that is present but forged or expired is refused.
+fn customer_of(request: &ApiRequest<'_>, site: &Site) -> Result<Option<token::CustomerClaims>> {
+    let token = request
+        .authorization
+        .and_then(|value| value.strip_prefix("Customer "));
+    customer_claims(token, site, request.now_ms)
+}
+
 /// Refuses the request when `key` is over `limit`.
 async fn within<L: RateLimiter>(limiter: &L, limit: Limit, key: &str) -> Result<()> {
     if limiter.allow(limit, key).await {
@@ -686,8 +718,7 @@ async fn submit_nps<S: Store, L: RateLimiter, H: HumanCheck>(
     let comment = validate::comment(submission.comment.as_deref().unwrap_or_default())?;
     validate::opaque_id("visitor_id", &submission.visitor_id)?;
     validate::opaque_id("idempotency_key", &submission.idempotency_key)?;
-    let visitor_key = format!("{}:{}", site.key, submission.visitor_id);
-    within(limiter, Limit::VisitorWrites, &visitor_key).await?;
+    within_visitor(limiter, site, &submission.visitor_id).await?;
     let page_url = validate::page_url(submission.page_url.as_deref())?;
     spam::check_human(
         submission.website.as_deref(),

@@ -4,10 +4,10 @@
 use super::advocacy::reward;
 use super::{
     ApiRequest, ApiResponse, customer_claims, human_passes, moderation_decision, parse_body,
-    query_params, queue_params, require_json, within,
+    query_params, queue_params, require_json, within_visitor,
 };
 use crate::error::{Error, Result};
-use crate::limits::{Limit, RateLimiter};
+use crate::limits::RateLimiter;
 use crate::moderation::Status;
 use crate::paging::{self, Cursor};
 use crate::qa::store::{self as qa_store, NewAnswer, NewQuestion, QuestionFilter};
@@ -70,12 +70,7 @@ pub(super) async fn ask<S: Store, L: RateLimiter, H: HumanCheck>(
     let email = consented_email(submission.email.as_deref(), submission.email_consent)?;
     validate::opaque_id("visitor_id", &submission.visitor_id)?;
     validate::opaque_id("idempotency_key", &submission.idempotency_key)?;
-    within(
-        limiter,
-        Limit::VisitorWrites,
-        &format!("{}:{}", site.key, submission.visitor_id),
-    )
-    .await?;
+    within_visitor(limiter, site, &submission.visitor_id).await?;
     let page_url = validate::page_url(submission.page_url.as_deref())?;
     spam::check_human(
         submission.website.as_deref(),
@@ -173,12 +168,7 @@ pub(super) async fn answer<S: Store, L: RateLimiter, H: HumanCheck>(
         .ok_or_else(|| Error::field("visitor_id", "visitor_id is required"))?;
     validate::opaque_id("visitor_id", &visitor_id)?;
     validate::opaque_id("idempotency_key", &submission.idempotency_key)?;
-    within(
-        limiter,
-        Limit::VisitorWrites,
-        &format!("{}:{visitor_id}", site.key),
-    )
-    .await?;
+    within_visitor(limiter, site, &visitor_id).await?;
     spam::check_human(
         submission.website.as_deref(),
         Some(&body),
@@ -283,12 +273,7 @@ pub(super) async fn helpful<S: Store, L: RateLimiter>(
     require_json(request.content_type)?;
     let vote: HelpfulVote = parse_body(request.body)?;
     validate::opaque_id("visitor_id", &vote.visitor_id)?;
-    within(
-        limiter,
-        Limit::VisitorWrites,
-        &format!("{}:{}", site.key, vote.visitor_id),
-    )
-    .await?;
+    within_visitor(limiter, site, &vote.visitor_id).await?;
     let counted = qa_store::vote_helpful(
         store,
         &site.key,

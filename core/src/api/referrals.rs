@@ -3,11 +3,12 @@
 //! conversions that reward both sides, and the brand's funnel.
 
 use super::{
-    ApiRequest, ApiResponse, customer_claims, parse_body, query_params, require_json, within,
+    ApiRequest, ApiResponse, customer_claims, customer_of, parse_body, require_json, visitor_param,
+    within_visitor,
 };
 use crate::advocacy::{self, Credit};
 use crate::error::{Error, Result};
-use crate::limits::{Limit, RateLimiter};
+use crate::limits::RateLimiter;
 use crate::mail::{Mail, Mailer};
 use crate::referral::store::{self as referral_store, NewConversion, NewReferral, Referral};
 use crate::referral::{self, ConversionOutcome, MAX_INVITES_PER_REQUEST};
@@ -83,12 +84,7 @@ pub(super) async fn create<S: Store, L: RateLimiter>(
     require_json(request.content_type)?;
     let body: ReferralRequest = parse_body(request.body)?;
     validate::opaque_id("visitor_id", &body.visitor_id)?;
-    within(
-        limiter,
-        Limit::VisitorWrites,
-        &format!("{}:{}", site.key, body.visitor_id),
-    )
-    .await?;
+    within_visitor(limiter, site, &body.visitor_id).await?;
     let claims = customer_claims(body.customer_token.as_deref(), site, request.now_ms)?;
     let name = body
         .name
@@ -148,20 +144,9 @@ pub(super) async fn mine<S: Store>(
     site: &Site,
     store: &S,
 ) -> Result<ApiResponse> {
-    let params = query_params(request.query);
-    let visitor_id = params
-        .get("visitor_id")
-        .map(String::as_str)
-        .unwrap_or_default();
-    validate::opaque_id("visitor_id", visitor_id).map_err(|_| Error::InvalidQuery {
-        param: "visitor_id".to_owned(),
-        message: "visitor_id must be 8 to 128 characters of A-Z, a-z, 0-9, '-' and '_'".to_owned(),
-    })?;
-    let token = request
-        .authorization
-        .and_then(|value| value.strip_prefix("Customer "));
-    let claims = customer_claims(token, site, request.now_ms)?;
-    let account = advocate(store, site, claims.as_ref(), visitor_id, request.now_ms).await?;
+    let visitor_id = visitor_param(request)?;
+    let claims = customer_of(request, site)?;
+    let account = advocate(store, site, claims.as_ref(), &visitor_id, request.now_ms).await?;
     // No code yet is an ordinary state, not an error: 204, so pages log nothing.
     match referral_store::referral_of(store, &site.key, &account).await? {
         Some(referral) => Ok(ApiResponse::json(
@@ -218,12 +203,7 @@ pub(super) async fn invite<S: Store, L: RateLimiter, M: Mailer>(
         )?),
         _ => None,
     };
-    within(
-        limiter,
-        Limit::VisitorWrites,
-        &format!("{}:{}", site.key, body.visitor_id),
-    )
-    .await?;
+    within_visitor(limiter, site, &body.visitor_id).await?;
     let claims = customer_claims(body.customer_token.as_deref(), site, request.now_ms)?;
     let referral = referral_store::by_code(store, &site.key, &code)
         .await?
@@ -318,12 +298,7 @@ pub(super) async fn visit<S: Store, L: RateLimiter>(
     require_json(request.content_type)?;
     let report: VisitReport = parse_body(request.body)?;
     validate::opaque_id("visitor_id", &report.visitor_id)?;
-    within(
-        limiter,
-        Limit::VisitorWrites,
-        &format!("{}:{}", site.key, report.visitor_id),
-    )
-    .await?;
+    within_visitor(limiter, site, &report.visitor_id).await?;
     let referral = referral_store::by_code(store, &site.key, &code)
         .await?
         .ok_or(Error::UnknownReferral)?;

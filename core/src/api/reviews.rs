@@ -4,11 +4,11 @@
 use super::advocacy::reward;
 use super::{
     ApiRequest, ApiResponse, customer_claims, human_passes, moderation_decision, parse_body,
-    query_params, queue_params, require_json, within,
+    query_params, queue_params, require_json, within_visitor,
 };
 use crate::copy::Copy;
 use crate::error::{Error, Result};
-use crate::limits::{Limit, RateLimiter};
+use crate::limits::RateLimiter;
 use crate::locale::Locale;
 use crate::moderation::Status;
 use crate::paging::{self, Cursor};
@@ -70,8 +70,7 @@ pub(super) async fn submit<S: Store, L: RateLimiter, H: HumanCheck>(
     };
     validate::opaque_id("visitor_id", &submission.visitor_id)?;
     validate::opaque_id("idempotency_key", &submission.idempotency_key)?;
-    let visitor_key = format!("{}:{}", site.key, submission.visitor_id);
-    within(limiter, Limit::VisitorWrites, &visitor_key).await?;
+    within_visitor(limiter, site, &submission.visitor_id).await?;
     let page_url = validate::page_url(submission.page_url.as_deref())?;
     spam::check_human(
         submission.website.as_deref(),
@@ -254,8 +253,7 @@ pub(super) async fn helpful<S: Store, L: RateLimiter>(
     require_json(request.content_type)?;
     let vote: HelpfulVote = parse_body(request.body)?;
     validate::opaque_id("visitor_id", &vote.visitor_id)?;
-    let visitor_key = format!("{}:{}", site.key, vote.visitor_id);
-    within(limiter, Limit::VisitorWrites, &visitor_key).await?;
+    within_visitor(limiter, site, &vote.visitor_id).await?;
     let counted = review_store::vote_helpful(
         store,
         &site.key,
