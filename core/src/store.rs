@@ -192,10 +192,11 @@ pub mod sql {
         WHERE site_id = ?1 AND comment_hash = ?2 AND created_at >= ?3 AND visitor_id != ?4) \
         AS seen";
 
-    /// `?1` site, `?2` from (ms, inclusive), `?3` to (ms, exclusive). Served by the
-    /// covering index `nps_answers_site_time`, so it never reads the table's rows.
-    pub const COUNT_NPS: &str = "SELECT COUNT(*) AS total, \
-        COALESCE(SUM(score >= 9), 0) AS promoters, \
-        COALESCE(SUM(score <= 6), 0) AS detractors \
-        FROM nps_answers WHERE site_id = ?1 AND created_at >= ?2 AND created_at < ?3";
+    /// `?1` site, `?2` from (ms, inclusive), `?3` to (ms, exclusive), both starts of UTC
+    /// days. Reads the per-day counts the `nps_days_count` trigger keeps (one row a day),
+    /// so its cost follows the range's length, never the number of answers.
+    pub const COUNT_NPS: &str = "SELECT COALESCE(SUM(total), 0) AS total, \
+        COALESCE(SUM(promoters), 0) AS promoters, \
+        COALESCE(SUM(detractors), 0) AS detractors \
+        FROM nps_days WHERE site_id = ?1 AND day_ms >= ?2 AND day_ms < ?3";
 }

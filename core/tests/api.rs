@@ -599,6 +599,33 @@ fn summary_counts_categories_in_the_date_range() {
 }
 
 #[test]
+fn answers_stored_before_the_daily_counts_existed_are_counted() {
+    let store = SqliteStore::before_migration("0009");
+    let nov_30 = 1_764_460_800_000; // 2025-11-30T00:00:00Z
+    for (index, score) in [10, 7, 3].into_iter().enumerate() {
+        store.insert_answer(
+            score,
+            nov_30 + index as i64 * 86_400_000,
+            &format!("old-{index}"),
+        );
+    }
+    store.apply_migrations_from("0009");
+    store.insert_answer(9, nov_30, "new");
+
+    let all: NpsSummary =
+        serde_json::from_str(&summary(&store, "", Some(ADMIN_TOKEN)).body).expect("summary");
+    assert_eq!(
+        (all.total, all.promoters, all.passives, all.detractors),
+        (4, 2, 1, 1)
+    );
+    let first_day: NpsSummary = serde_json::from_str(
+        &summary(&store, "from=2025-11-30&to=2025-11-30", Some(ADMIN_TOKEN)).body,
+    )
+    .expect("summary");
+    assert_eq!(first_day.total, 2);
+}
+
+#[test]
 fn summary_of_an_empty_range_has_no_nps() {
     let store = SqliteStore::new();
     let body: NpsSummary = serde_json::from_str(

@@ -115,20 +115,19 @@ fn storage(error: rusqlite::Error) -> Error {
 impl SqliteStore {
     /// A fresh in-memory database with every migration applied and the test site seeded.
     pub fn new() -> SqliteStore {
-        let connection = Connection::open_in_memory().expect("in-memory SQLite");
-        let migrations = Path::new(env!("CARGO_MANIFEST_DIR")).join("../worker/migrations");
-        let mut files: Vec<_> = std::fs::read_dir(&migrations)
-            .expect("migrations folder")
-            .map(|entry| entry.expect("migration entry").path())
-            .collect();
-        files.sort();
-        for file in files {
-            let migration = std::fs::read_to_string(&file).expect("migration file");
-            connection
-                .execute_batch(&migration)
-                .expect("migration applies");
-        }
-        connection
+        // "~" sorts after every numbered migration file.
+        SqliteStore::before_migration("~")
+    }
+
+    /// A database whose schema stops before the migration file named `first_left_out`
+    /// (with the test site seeded), for testing what that migration does to stored rows.
+    pub fn before_migration(first_left_out: &str) -> SqliteStore {
+        let store = SqliteStore {
+            connection: Connection::open_in_memory().expect("in-memory SQLite"),
+        };
+        store.apply_migrations(|name| name < first_left_out);
+        store
+            .connection
             .execute(
                 "INSERT INTO sites (id, name, allowed_origins, admin_token_sha256, \
                  customer_token_secret, config, created_at) VALUES (?1, 'Cairn', ?2, ?3, ?4, ?5, 0)",
@@ -141,7 +140,32 @@ impl SqliteStore {
                 ],
             )
             .expect("seed site");
-        SqliteStore { connection }
+        store
+    }
+
+    /// Applies the migrations from the file named `first` on, as a deployment would.
+    pub fn apply_migrations_from(&self, first: &str) {
+        self.apply_migrations(|name| name >= first);
+    }
+
+    fn apply_migrations(&self, wanted: impl Fn(&str) -> bool) {
+        let migrations = Path::new(env!("CARGO_MANIFEST_DIR")).join("../worker/migrations");
+        let mut files: Vec<_> = std::fs::read_dir(&migrations)
+            .expect("migrations folder")
+            .map(|entry| entry.expect("migration entry").path())
+            .filter(|path| {
+                path.file_name()
+                    .and_then(|name| name.to_str())
+                    .is_some_and(&wanted)
+            })
+            .collect();
+        files.sort();
+        for file in files {
+            let migration = std::fs::read_to_string(&file).expect("migration file");
+            self.connection
+                .execute_batch(&migration)
+                .expect("migration applies");
+        }
     }
 
     /// Turns Turnstile on for the test site.
