@@ -242,6 +242,7 @@ pub struct ReviewSummary {
     /// Mean stars to one decimal; `null` without reviews.
     pub average: Option<f64>,
     /// Stars (`"1"` to `"5"`) to number of published reviews.
+    #[serde(deserialize_with = "number_keys::deserialize")]
     pub histogram: BTreeMap<u8, u64>,
 }
 
@@ -704,6 +705,7 @@ pub struct Advocate {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AdvocateList {
     /// Customers per level, `"1"` to `"6"`, over all known customers.
+    #[serde(deserialize_with = "number_keys::deserialize")]
     pub levels: BTreeMap<u8, u64>,
     /// Highest score first, filtered by `level` when asked.
     pub advocates: Vec<Advocate>,
@@ -949,4 +951,27 @@ pub struct OutboxMail {
 pub struct Outbox {
     /// Newest first.
     pub mails: Vec<OutboxMail>,
+}
+
+/// Maps keyed by small numbers, which JSON writes as strings (`{"5": 12}`). serde_json
+/// reads such keys back as numbers by itself; the widgets' deserializer (JS values through
+/// serde-wasm-bindgen) does not, so the keys are read as text and parsed here, for both.
+mod number_keys {
+    use std::collections::BTreeMap;
+
+    use serde::de::Error;
+    use serde::{Deserialize, Deserializer};
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<BTreeMap<u8, u64>, D::Error> {
+        BTreeMap::<String, u64>::deserialize(deserializer)?
+            .into_iter()
+            .map(|(key, count)| {
+                key.parse()
+                    .map(|number| (number, count))
+                    .map_err(|_| D::Error::custom(format!("{key:?} is not a number from 0 to 255")))
+            })
+            .collect()
+    }
 }

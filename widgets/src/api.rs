@@ -12,6 +12,8 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Request, RequestCredentials, RequestInit, RequestMode, Response};
 
+use crate::json;
+
 /// How a call to the worker ended, from the widget's point of view.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CallError {
@@ -128,7 +130,7 @@ pub async fn call_with_authorization(
             "too many requests; retrying later".into(),
         )),
         400..=499 => {
-            let detail = serde_json::from_str::<ErrorBody>(&text).ok();
+            let detail = json::from_str::<ErrorBody>(&text).ok();
             Err(CallError::Refused {
                 code: detail
                     .as_ref()
@@ -159,7 +161,7 @@ pub async fn site_config(api_base: &str, site: &str) -> Result<Rc<PublicSiteConf
                 let url = url.clone();
                 async move {
                     let body = call("GET", &url, None).await?;
-                    serde_json::from_str::<PublicSiteConfig>(&body)
+                    json::from_str::<PublicSiteConfig>(&body)
                         .map(Rc::new)
                         .map_err(|error| {
                             CallError::Network(format!("unreadable site configuration: {error}"))

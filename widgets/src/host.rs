@@ -14,6 +14,8 @@ use web_sys::{
 };
 use yew::prelude::*;
 
+use crate::json;
+
 const VISITOR_ID_KEY: &str = "portevoix.visitor";
 
 thread_local! {
@@ -187,7 +189,21 @@ pub fn format_decimal(value: f64, locale: Locale) -> String {
         .call1(&JsValue::NULL, &JsValue::from_f64(value))
         .ok()
         .and_then(|text| text.as_string())
-        .unwrap_or_else(|| format!("{value:.1}"))
+        .unwrap_or_else(|| {
+            js_sys::Number::from(value)
+                .to_fixed(1)
+                .map(String::from)
+                .unwrap_or_default()
+        })
+}
+
+/// A number as JavaScript writes it (`4.5`, `4`), by the browser: Rust's float formatting
+/// would add kilobytes to the widgets for the same text.
+pub fn number_text(value: f64) -> String {
+    js_sys::Number::from(value)
+        .to_string(10)
+        .map(String::from)
+        .unwrap_or_default()
 }
 
 const HELPFUL_KEY: &str = "portevoix.helpful";
@@ -199,7 +215,7 @@ pub fn helpful_votes() -> Vec<String> {
     web_sys::window()
         .and_then(|window| window.local_storage().ok().flatten())
         .and_then(|storage| storage.get_item(HELPFUL_KEY).ok().flatten())
-        .and_then(|text| serde_json::from_str(&text).ok())
+        .and_then(|text| json::from_str(&text).ok())
         .unwrap_or_default()
 }
 
@@ -214,7 +230,7 @@ pub fn remember_helpful_vote(review_id: &str) {
     votes.drain(..excess);
     if let (Some(storage), Ok(text)) = (
         web_sys::window().and_then(|window| window.local_storage().ok().flatten()),
-        serde_json::to_string(&votes),
+        json::to_string(&votes),
     ) {
         let _ = storage.set_item(HELPFUL_KEY, &text);
     }

@@ -8,6 +8,7 @@
 mod api;
 mod hooks;
 mod host;
+mod json;
 mod nps;
 mod outbox;
 mod qa;

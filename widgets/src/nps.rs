@@ -15,6 +15,7 @@ use yew::prelude::*;
 use crate::api::{self, CallError};
 use crate::hooks::{SiteConfig, use_ready_event, use_site_config, use_turnstile};
 use crate::host;
+use crate::json;
 use crate::outbox::{self, Delivery};
 
 /// The element's attributes, read by the loader glue on connect and on every change.
@@ -73,12 +74,12 @@ fn send(
         elapsed_ms: Some((js_sys::Date::now() - shown_at).max(0.0) as u64),
         turnstile_token,
     };
-    let Ok(body) = serde_json::to_string(&submission) else {
+    let Ok(body) = json::to_string(&submission) else {
         return;
     };
     let url = format!("{}v1/sites/{}/nps", props.api_base, props.site);
     let listener = Callback::from(move |delivery: Delivery| match delivery {
-        Delivery::Stored(text) => match serde_json::from_str::<NpsCreated>(&text) {
+        Delivery::Stored(text) => match json::from_str::<NpsCreated>(&text) {
             Ok(created) => {
                 dispatch.dispatch(FormAction::Stored(created.category));
                 host::emit(

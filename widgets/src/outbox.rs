@@ -13,6 +13,7 @@ use yew::platform::spawn_local;
 use yew::platform::time::sleep;
 
 use crate::api::{self, CallError};
+use crate::json;
 
 const STORAGE_KEY: &str = "portevoix.outbox";
 
@@ -48,11 +49,14 @@ fn load() -> Outbox {
     let saved = storage()
         .and_then(|storage| storage.get_item(STORAGE_KEY).ok().flatten())
         .or_else(|| IN_MEMORY.with(|memory| memory.borrow().clone()));
-    Outbox::from_json(saved.as_deref())
+    // Unreadable storage counts as empty rather than breaking widgets.
+    saved
+        .and_then(|text| json::from_str(&text).ok())
+        .unwrap_or_default()
 }
 
 fn save(outbox: &Outbox) {
-    let json = outbox.to_json();
+    let json = json::to_string(outbox).unwrap_or_default();
     let stored = storage().is_some_and(|storage| storage.set_item(STORAGE_KEY, &json).is_ok());
     IN_MEMORY.with(|memory| *memory.borrow_mut() = (!stored).then_some(json));
 }

@@ -30,6 +30,7 @@ use yew::prelude::*;
 use crate::api::{self, CallError};
 use crate::hooks::{SiteConfig, use_ready_event, use_site_config, use_turnstile};
 use crate::host;
+use crate::json;
 use crate::outbox::{self, Delivery};
 
 /// Questions fetched per page.
@@ -119,7 +120,7 @@ async fn fetch_page(
         url.push_str(cursor);
     }
     let body = api::call("GET", &url, None).await?;
-    serde_json::from_str(&body)
+    json::from_str(&body)
         .map_err(|error| CallError::Network(format!("unreadable questions: {error}")))
 }
 
@@ -163,7 +164,7 @@ fn outgoing(
             };
             (
                 questions_url(props, product),
-                serde_json::to_string(&submission).ok()?,
+                json::to_string(&submission).ok()?,
                 None,
             )
         }
@@ -180,7 +181,7 @@ fn outgoing(
             };
             (
                 format!("{}/{question_id}/answers", questions_url(props, product)),
-                serde_json::to_string(&submission).ok()?,
+                json::to_string(&submission).ok()?,
                 Some(question_id.clone()),
             )
         }
@@ -208,7 +209,7 @@ fn send(
         "question"
     };
     let listener = Callback::from(move |delivery: Delivery| match delivery {
-        Delivery::Stored(text) => match serde_json::from_str::<Posted>(&text) {
+        Delivery::Stored(text) => match json::from_str::<Posted>(&text) {
             Ok(posted) => {
                 dispatch.dispatch(FormAction::Stored(posted.status));
                 if posted.status == Status::Published {
@@ -552,14 +553,14 @@ pub fn qa_widget(props: &QaProps) -> Html {
                     "{}v1/sites/{}/products/{product}/answers/{answer_id}/helpful",
                     props.api_base, props.site
                 );
-                let Ok(body) = serde_json::to_string(&HelpfulVote {
+                let Ok(body) = json::to_string(&HelpfulVote {
                     visitor_id: host::visitor_id(),
                 }) else {
                     return;
                 };
                 match api::call("POST", &url, Some(&body)).await {
                     Ok(text) => {
-                        let Ok(counted) = serde_json::from_str::<HelpfulCounted>(&text) else {
+                        let Ok(counted) = json::from_str::<HelpfulCounted>(&text) else {
                             return;
                         };
                         host::remember_helpful_vote(&answer_id);

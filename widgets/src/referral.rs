@@ -8,7 +8,7 @@ use portevoix_core::copy::{Copy, Text};
 use portevoix_core::locale::Locale;
 use portevoix_core::referral::form::{JoinForm, invitation_addresses, invitation_problem};
 use portevoix_core::theme::ColorMode;
-use portevoix_core::token;
+use portevoix_core::token::{self, CustomerClaims};
 use portevoix_core::wire::{
     FriendOffer, InvitationRequest, InvitationsSent, ReferralCard, ReferralRequest,
 };
@@ -20,6 +20,7 @@ use yew::prelude::*;
 use crate::api::{self, CallError};
 use crate::hooks::{SiteConfig, use_ready_event, use_site_config};
 use crate::host;
+use crate::json;
 
 /// Where the loader keeps the code a friend landed with.
 const LANDED_KEY: &str = "portevoix.referral";
@@ -52,7 +53,7 @@ struct Landed {
 
 fn landed() -> Option<Landed> {
     let storage = web_sys::window()?.local_storage().ok()??;
-    serde_json::from_str(&storage.get_item(LANDED_KEY).ok()??).ok()
+    json::from_str(&storage.get_item(LANDED_KEY).ok()??).ok()
 }
 
 fn authorization(props: &ReferralProps) -> Option<String> {
@@ -73,15 +74,14 @@ async fn fetch_card(props: &ReferralProps) -> Result<Option<ReferralCard>, CallE
     if text.is_empty() {
         return Ok(None);
     }
-    serde_json::from_str(&text)
+    json::from_str(&text)
         .map(Some)
         .map_err(|error| CallError::Network(format!("unreadable referral: {error}")))
 }
 
 async fn fetch_offer(props: &ReferralProps, code: &str) -> Result<FriendOffer, CallError> {
     let text = api::call("GET", &url(props, &format!("/{code}/offer")), None).await?;
-    serde_json::from_str(&text)
-        .map_err(|error| CallError::Network(format!("unreadable offer: {error}")))
+    json::from_str(&text).map_err(|error| CallError::Network(format!("unreadable offer: {error}")))
 }
 
 /// What a failed call means to the visitor.
@@ -186,7 +186,8 @@ pub fn referral_widget(props: &ReferralProps) -> Html {
     let token_claims = props
         .customer_token
         .as_deref()
-        .and_then(token::unverified_claims);
+        .and_then(token::unverified_claims_json)
+        .and_then(|claims| json::from_str::<CustomerClaims>(&claims).ok());
     let known = token_claims
         .as_ref()
         .is_some_and(|claims| claims.name.is_some() && claims.email.is_some());
@@ -232,13 +233,13 @@ pub fn referral_widget(props: &ReferralProps) -> Html {
                     consent: tried.consent,
                     customer_token: props.customer_token.as_ref().map(|token| token.to_string()),
                 };
-                let outcome = match serde_json::to_string(&request) {
+                let outcome = match json::to_string(&request) {
                     Ok(body) => api::call("POST", &url(&props, ""), Some(&body)).await,
                     Err(error) => Err(CallError::Network(error.to_string())),
                 };
                 busy.set(false);
                 match outcome.and_then(|text| {
-                    serde_json::from_str::<ReferralCard>(&text)
+                    json::from_str::<ReferralCard>(&text)
                         .map_err(|error| CallError::Network(error.to_string()))
                 }) {
                     Ok(made) => {
@@ -372,7 +373,7 @@ pub fn referral_widget(props: &ReferralProps) -> Html {
                     );
                     busy.set(true);
                     spawn_local(async move {
-                        let outcome = match serde_json::to_string(&request) {
+                        let outcome = match json::to_string(&request) {
                             Ok(body) => {
                                 api::call(
                                     "POST",
@@ -385,7 +386,7 @@ pub fn referral_widget(props: &ReferralProps) -> Html {
                         };
                         busy.set(false);
                         match outcome.and_then(|text| {
-                            serde_json::from_str::<InvitationsSent>(&text)
+                            json::from_str::<InvitationsSent>(&text)
                                 .map_err(|error| CallError::Network(error.to_string()))
                         }) {
                             Ok(sent) => {

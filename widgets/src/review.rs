@@ -26,6 +26,7 @@ use yew::prelude::*;
 use crate::api::{self, CallError};
 use crate::hooks::{SiteConfig, use_ready_event, use_site_config, use_turnstile};
 use crate::host;
+use crate::json;
 use crate::outbox::{self, Delivery};
 
 /// Reviews fetched per page.
@@ -117,7 +118,7 @@ async fn fetch_page(
         url.push_str(cursor);
     }
     let body = api::call("GET", &url, None).await?;
-    serde_json::from_str(&body)
+    json::from_str(&body)
         .map_err(|error| CallError::Network(format!("unreadable reviews: {error}")))
 }
 
@@ -128,7 +129,7 @@ fn server_rendered_page(host: &HtmlElement, product: &str) -> Option<ReviewPage>
         .query_selector(&format!("script[{INITIAL_ATTRIBUTE}]"))
         .ok()
         .flatten()?;
-    let page: ReviewPage = serde_json::from_str(&script.text_content()?).ok()?;
+    let page: ReviewPage = json::from_str(&script.text_content()?).ok()?;
     (page.product == product && page.sort == ReviewSort::Newest).then_some(page)
 }
 
@@ -168,12 +169,12 @@ fn send(
     on_published: Callback<()>,
 ) {
     let (rating, idempotency_key) = (submission.rating, submission.idempotency_key.clone());
-    let Ok(body) = serde_json::to_string(&submission) else {
+    let Ok(body) = json::to_string(&submission) else {
         return;
     };
     let url = reviews_url(&props, &product);
     let listener = Callback::from(move |delivery: Delivery| match delivery {
-        Delivery::Stored(text) => match serde_json::from_str::<ReviewCreated>(&text) {
+        Delivery::Stored(text) => match json::from_str::<ReviewCreated>(&text) {
             Ok(created) => {
                 dispatch.dispatch(FormAction::Stored(created.status));
                 if created.status == Status::Published {
@@ -487,12 +488,12 @@ pub fn review_widget(props: &ReviewProps) -> Html {
                 let vote = HelpfulVote {
                     visitor_id: host::visitor_id(),
                 };
-                let Ok(body) = serde_json::to_string(&vote) else {
+                let Ok(body) = json::to_string(&vote) else {
                     return;
                 };
                 match api::call("POST", &url, Some(&body)).await {
                     Ok(text) => {
-                        let Ok(counted) = serde_json::from_str::<HelpfulCounted>(&text) else {
+                        let Ok(counted) = json::from_str::<HelpfulCounted>(&text) else {
                             return;
                         };
                         host::remember_helpful_vote(&review_id);
@@ -614,7 +615,7 @@ fn summary_view(copy: &Copy, summary: &ReviewSummary) -> Html {
     html! {
         <div class="summary" part="summary">
             <p class="average">
-                <span class="average-value" data-average={average.to_string()}>{ average_text.clone() }</span>
+                <span class="average-value" data-average={host::number_text(average)}>{ average_text.clone() }</span>
                 <span role="img" aria-label={copy.text_with(Text::ReviewAverage, &[("average", &average_text)])}>
                     { star_row(average.round() as u8) }
                 </span>

@@ -20,6 +20,7 @@ use yew::prelude::*;
 use crate::api::{self, CallError};
 use crate::hooks::{SiteConfig, use_ready_event, use_site_config};
 use crate::host;
+use crate::json;
 
 /// The element's attributes.
 #[derive(Properties, Clone, PartialEq)]
@@ -66,12 +67,10 @@ async fn make_link(props: &ShareProps) -> Result<ShareCreated, CallError> {
         visitor_id: host::visitor_id(),
         customer_token: props.customer_token.as_ref().map(|token| token.to_string()),
     };
-    let body =
-        serde_json::to_string(&request).map_err(|error| CallError::Network(error.to_string()))?;
+    let body = json::to_string(&request).map_err(|error| CallError::Network(error.to_string()))?;
     let url = format!("{}v1/sites/{}/shares", props.api_base, props.site);
     let text = api::call("POST", &url, Some(&body)).await?;
-    serde_json::from_str(&text)
-        .map_err(|error| CallError::Network(format!("unreadable link: {error}")))
+    json::from_str(&text).map_err(|error| CallError::Network(format!("unreadable link: {error}")))
 }
 
 async fn fetch_points(props: &ShareProps) -> Result<PointsStatement, CallError> {
@@ -86,8 +85,7 @@ async fn fetch_points(props: &ShareProps) -> Result<PointsStatement, CallError> 
         .as_ref()
         .map(|token| format!("Customer {token}"));
     let text = api::call_with_authorization("GET", &url, None, authorization.as_deref()).await?;
-    serde_json::from_str(&text)
-        .map_err(|error| CallError::Network(format!("unreadable points: {error}")))
+    json::from_str(&text).map_err(|error| CallError::Network(format!("unreadable points: {error}")))
 }
 
 /// Whether the browser has a native share sheet.

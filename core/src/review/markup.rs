@@ -15,12 +15,19 @@ pub const JSON_LD_ATTRIBUTE: &str = "data-portevoix-jsonld";
 /// The `data-` attribute of the script carrying the fragment's [`ReviewPage`] as JSON.
 pub const INITIAL_ATTRIBUTE: &str = "data-portevoix-initial";
 
-/// `YYYY-MM-DD` (UTC) of a Unix-ms time, as schema.org dates are written.
+/// `YYYY-MM-DD` (UTC) of a Unix-ms time, as schema.org dates are written. Written out by
+/// hand rather than through `time`'s formatter, which would add kilobytes to the widgets.
 pub fn iso_day(ms: i64) -> String {
-    let format = time::macros::format_description!("[year]-[month]-[day]");
     time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))
-        .ok()
-        .and_then(|moment| moment.format(&format).ok())
+        .map(|moment| {
+            let date = moment.date();
+            format!(
+                "{:04}-{:02}-{:02}",
+                date.year(),
+                u8::from(date.month()),
+                date.day()
+            )
+        })
         .unwrap_or_default()
 }
 
@@ -250,6 +257,15 @@ mod tests {
         assert_eq!(ld["review"][0]["reviewRating"]["ratingValue"], 5);
         assert_eq!(ld["review"][0]["author"]["name"], "Camille");
         assert_eq!(ld["review"][0]["datePublished"], "2025-11-30");
+    }
+
+    #[test]
+    fn days_are_utc_calendar_dates() {
+        assert_eq!(iso_day(0), "1970-01-01");
+        assert_eq!(iso_day(-1), "1969-12-31");
+        assert_eq!(iso_day(951_782_400_000), "2000-02-29");
+        assert_eq!(iso_day(1_767_225_599_999), "2025-12-31");
+        assert_eq!(iso_day(i64::MAX), "", "out of the calendar's range");
     }
 
     #[test]
