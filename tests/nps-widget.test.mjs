@@ -191,6 +191,7 @@ describe('<pv-nps> on the demo site', () => {
       document.querySelector('main').append(element);
     });
     const human = page.locator('#human');
+    await human.scrollIntoViewIfNeeded();
     await human.getByRole('radio', { name: '9', exact: true }).click();
     const send = human.getByRole('button', { name: 'Envoyer' });
     assert.equal(await send.isDisabled(), true, 'no token yet');
@@ -273,6 +274,7 @@ describe('<pv-nps> on the demo site', () => {
       document.querySelector('main').append(element);
     });
     const spa = page.locator('#spa');
+    await spa.scrollIntoViewIfNeeded();
     await spa.getByRole('radio', { name: '5', exact: true }).waitFor();
     assert.equal(await spa.locator('legend').textContent(), 'How likely are you to recommend Cairn to a friend or colleague?');
 

@@ -47,8 +47,10 @@ async function visit(options = {}) {
   return visitor.page;
 }
 
-const qaReady = (page) =>
-  page.locator('#event-log li', { hasText: 'pv:ready {"widget":"qa"' }).first().waitFor({ timeout: 15_000 });
+const qaReady = async (page) => {
+  await page.locator('pv-qa').scrollIntoViewIfNeeded();
+  await page.locator('#event-log li', { hasText: 'pv:ready {"widget":"qa"' }).first().waitFor({ timeout: 15_000 });
+};
 
 const visibleQuestions = (page) =>
   page.locator('pv-qa').locator('article.question').evaluateAll((articles) => articles.map((article) => article.querySelector('h3').textContent));

@@ -33,8 +33,10 @@ async function visitor(options = {}) {
   return page;
 }
 
-const referralReady = (page) =>
-  page.locator('#event-log li', { hasText: 'pv:ready {"widget":"referral"' }).first().waitFor({ timeout: 15_000 });
+const referralReady = async (page) => {
+  await page.locator('pv-referral').scrollIntoViewIfNeeded();
+  await page.locator('#event-log li', { hasText: 'pv:ready {"widget":"referral"' }).first().waitFor({ timeout: 15_000 });
+};
 
 function signedConversion(body) {
   const raw = JSON.stringify(body);

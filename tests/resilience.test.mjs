@@ -84,6 +84,7 @@ describe('nothing lost', () => {
       const widgets = page.locator('pv-nps.fault');
       for (let index = 0; index < 20; index++) {
         const widget = widgets.nth(index);
+        await widget.scrollIntoViewIfNeeded();
         await widget.getByRole('radio', { name: String(index % 11), exact: true }).click();
         await widget.getByRole('button', { name: 'Send' }).click();
       }

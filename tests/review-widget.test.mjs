@@ -75,6 +75,7 @@ async function visit(path = '/', options = {}) {
 }
 
 async function reviewReady(page, product = 'bivouac-2') {
+  await page.locator(`pv-review[product="${product}"]`).first().scrollIntoViewIfNeeded();
   await page
     .locator('#event-log li', { hasText: `pv:ready {"widget":"review","site":"cairn","product":"${product}"}` })
     .first()

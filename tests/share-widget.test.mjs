@@ -31,8 +31,10 @@ async function visitor() {
   return opened_;
 }
 
-const shareReady = (page) =>
-  page.locator('#event-log li', { hasText: 'pv:ready {"widget":"share"' }).first().waitFor({ timeout: 15_000 });
+const shareReady = async (page) => {
+  await page.locator('pv-share').scrollIntoViewIfNeeded();
+  await page.locator('#event-log li', { hasText: 'pv:ready {"widget":"share"' }).first().waitFor({ timeout: 15_000 });
+};
 
 describe('<pv-share> on the demo page', () => {
   test('a link copied by one visitor and opened by a friend raises the sharer\u2019s balance', async () => {

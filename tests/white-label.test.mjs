@@ -190,6 +190,7 @@ describe('host-page citizenship', () => {
     await page.evaluate(() => {
       for (let index = 0; index < 3; index++) document.querySelector('main').append(document.createElement('pv-nps'));
     });
+    for (let index = 1; index <= 3; index++) await page.locator('pv-nps').nth(index).scrollIntoViewIfNeeded();
     await page.locator('#event-log li', { hasText: 'pv:ready {"widget":"nps"' }).nth(3).waitFor();
     const wasmFetches = await page.evaluate(() =>
       performance.getEntriesByType('resource').filter((entry) => entry.name.endsWith('.wasm')).length);

@@ -1,7 +1,9 @@
 // Portevoix loader: defines the pv-* custom elements at once, reserves their space, and
-// loads the widgets' WebAssembly (one instance for the whole page) only when the first
-// element is connected. Served by the worker as /portevoix.js; the build fills in the
-// hashed module names. Also the page's small JS API: window.Portevoix.
+// draws each widget only when it comes near the viewport; the first one to do so fetches
+// the widgets' WebAssembly (streamed, one instance for the whole page). A page whose
+// widgets are all below the fold pays nothing until the visitor scrolls. Served by the
+// worker as /portevoix.js; the build fills in the hashed module names. Also the page's
+// small JS API: window.Portevoix.
 const TAGS = ['pv-nps', 'pv-review', 'pv-qa', 'pv-share', 'pv-referral'];
 const base = new URL('.', import.meta.url).href;
 const script = [...document.querySelectorAll('script[data-site]')].find((s) => s.src === import.meta.url);
@@ -20,6 +22,18 @@ const load = () =>
 const reserve = new CSSStyleSheet();
 reserve.replaceSync(':host{display:block;min-height:var(--pv-min-height,18rem)}');
 
+// Half a screen ahead, so that a scrolling visitor finds the widget already drawn.
+const near = new IntersectionObserver(
+  (entries) => {
+    for (const { isIntersecting, target } of entries) {
+      if (!isIntersecting) continue;
+      near.unobserve(target);
+      target.pvMount();
+    }
+  },
+  { rootMargin: '50% 0px' },
+);
+
 class PortevoixElement extends HTMLElement {
   static observedAttributes = ['site', 'lang', 'question', 'customer-token', 'product', 'product-name', 'url', 'text'];
 
@@ -31,7 +45,13 @@ class PortevoixElement extends HTMLElement {
   connectedCallback() {
     const root = this.shadowRoot || this.attachShadow({ mode: 'open' });
     if (!root.adoptedStyleSheets.length) root.adoptedStyleSheets = [reserve];
-    const generation = (this.pvGeneration = (this.pvGeneration || 0) + 1);
+    this.pvGeneration = (this.pvGeneration || 0) + 1;
+    near.observe(this);
+  }
+
+  pvMount() {
+    const root = this.shadowRoot;
+    const generation = this.pvGeneration;
     load()
       .then((glue) => {
         if (this.isConnected && generation === this.pvGeneration && !this.pvWidget) {
@@ -51,6 +71,7 @@ class PortevoixElement extends HTMLElement {
   }
 
   disconnectedCallback() {
+    near.unobserve(this);
     this.pvGeneration++;
     this.pvReady = false;
     this.pvWidget?.unmount();
