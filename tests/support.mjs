@@ -10,7 +10,12 @@ import { freePort } from '../scripts/lib.mjs';
 import { prepareDatabase, startDemoSite, startWorker } from '../scripts/local.mjs';
 import { d1Query, secret } from '../scripts/sites.mjs';
 
-export async function startStack() {
+/**
+ * `beforeWorker(target)` runs once the database is ready and before the worker starts, for
+ * bulk seeding with `d1Query(sql, target)` (a second process writing to the local D1 while
+ * the worker has it open can bring the worker down).
+ */
+export async function startStack({ beforeWorker } = {}) {
   const state = mkdtempSync(join(tmpdir(), 'portevoix-test-'));
   // The demo site takes any free port first: workerd opens ports of its own at random.
   const demo = await startDemoSite();
@@ -24,6 +29,7 @@ export async function startStack() {
   try {
     sites = await prepareDatabase({ state, demoOrigin, adminToken, customerSecret, quiet: true });
     if (!sites.includes(site)) throw new Error(`the demo sites lack ${site}`);
+    await beforeWorker?.({ state });
     worker = await startWorker({
       port: await freePort(),
       state,

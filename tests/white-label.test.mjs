@@ -144,6 +144,7 @@ describe('languages', () => {
       element.id = 'no-lang';
       document.querySelector('main').append(element);
     });
+    await page.locator('#no-lang').scrollIntoViewIfNeeded();
     await page.locator('#no-lang').getByText('Extremely likely', { exact: false }).waitFor();
   });
 });

@@ -1,5 +1,7 @@
 -- wrk script for `npm run bench`. PV_MODE=post sends NPS answers, each from a fresh
--- visitor with a fresh idempotency key; PV_MODE=get sends GETs. PV_ORIGIN is the page
+-- visitor with a fresh idempotency key; PV_MODE=get sends GETs. PV_SPREAD=1 sends each
+-- request from a random client address (CF-Connecting-IP, which Cloudflare's edge sets
+-- and local workerd takes as given), as from many visitors. PV_ORIGIN is the page
 -- origin to send, PV_AUTHORIZATION an optional Authorization header. Prints one line,
 -- PV_RESULT {json}, with the answers counted by status and the latency percentiles.
 local threads = {}
@@ -23,16 +25,26 @@ local function id()
     math.random(0, 0x7fffffff), math.random(0, 0x7fffffff))
 end
 
+local function address()
+  return string.format("10.%d.%d.%d", math.random(0, 255), math.random(0, 255), math.random(0, 255))
+end
+
 function request()
+  -- wrk.format takes these headers instead of wrk.headers, not in addition.
+  local headers = {}
+  for name, value in pairs(wrk.headers) do
+    headers[name] = value
+  end
+  if os.getenv("PV_SPREAD") == "1" then
+    headers["cf-connecting-ip"] = address()
+  end
   if os.getenv("PV_MODE") ~= "post" then
-    return wrk.format("GET")
+    return wrk.format("GET", nil, headers)
   end
   counter = counter + 1
   local body = string.format('{"score":%d,"visitor_id":"%s","idempotency_key":"%s"}', counter % 11, id(), id())
-  return wrk.format("POST", nil, {
-    ["content-type"] = "application/json",
-    ["origin"] = os.getenv("PV_ORIGIN"),
-  }, body)
+  headers["content-type"] = "application/json"
+  return wrk.format("POST", nil, headers, body)
 end
 
 function response(status, headers, body)

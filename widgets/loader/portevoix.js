@@ -22,6 +22,26 @@ const load = () =>
 const reserve = new CSSStyleSheet();
 reserve.replaceSync(':host{display:block;min-height:var(--pv-min-height,18rem)}');
 
+// Each widget mounts (and first draws) in a task of its own, so that several widgets
+// coming into view together never hold the main thread in one long task.
+let mounting = Promise.resolve();
+const inOwnTask = (work) => {
+  const done = mounting.then(
+    () =>
+      new Promise((resolve, reject) =>
+        setTimeout(() => {
+          try {
+            resolve(work());
+          } catch (error) {
+            reject(error);
+          }
+        }),
+      ),
+  );
+  mounting = done.catch(() => {});
+  return done;
+};
+
 // Half a screen ahead, so that a scrolling visitor finds the widget already drawn.
 const near = new IntersectionObserver(
   (entries) => {
@@ -53,11 +73,13 @@ class PortevoixElement extends HTMLElement {
     const root = this.shadowRoot;
     const generation = this.pvGeneration;
     load()
-      .then((glue) => {
-        if (this.isConnected && generation === this.pvGeneration && !this.pvWidget) {
-          this.pvWidget = glue.mount(this, root, base, defaultSite);
-        }
-      })
+      .then((glue) =>
+        inOwnTask(() => {
+          if (this.isConnected && generation === this.pvGeneration && !this.pvWidget) {
+            this.pvWidget = glue.mount(this, root, base, defaultSite);
+          }
+        }),
+      )
       .catch((error) => {
         wasm = undefined;
         this.dispatchEvent(
