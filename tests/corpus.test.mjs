@@ -21,6 +21,8 @@ after(async () => {
 const fingerprint = () =>
   stack.query(
     `SELECT (SELECT COUNT(*) FROM nps_answers) AS answers,
+            (SELECT group_concat(id || COALESCE(handled_at, ''), ',') FROM nps_answers) AS handled,
+            (SELECT group_concat(day_ms || total || promoters || detractors, ',') FROM nps_days) AS days,
             (SELECT group_concat(id || score || COALESCE(comment, ''), ',') FROM nps_answers) AS answer_rows,
             (SELECT group_concat(id || status || rating || body || helpful_count || COALESCE(reply, ''), ',') FROM reviews) AS review_rows,
             (SELECT COUNT(*) FROM review_votes) AS votes,
@@ -46,6 +48,7 @@ function fill(text) {
     .replaceAll('{site}', stack.site)
     .replaceAll('{origin}', stack.demoOrigin)
     .replaceAll('{token}', stack.adminToken)
+    .replaceAll('{worker}', stack.worker.origin)
     // A fresh visitor per request, so that no case is merely rate limited.
     .replaceAll('visitor-corpus-0001', `visitor-${randomUUID()}`);
 }

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::wire::{AdminAnswer, AdminQuestion, AdminReview};
 
 /// Where a contribution stands in moderation. Only published ones are shown and counted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -48,6 +49,67 @@ impl Status {
             Status::Pending
         }
     }
+}
+
+/// One item of the console's single moderation queue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QueueItem {
+    /// A review waiting for the brand.
+    Review(AdminReview),
+    /// A question waiting for the brand.
+    Question(AdminQuestion),
+    /// An answer waiting for the brand.
+    Answer(AdminAnswer),
+}
+
+impl QueueItem {
+    /// Unix ms.
+    pub fn created_at(&self) -> i64 {
+        match self {
+            QueueItem::Review(review) => review.created_at,
+            QueueItem::Question(question) => question.created_at,
+            QueueItem::Answer(answer) => answer.created_at,
+        }
+    }
+
+    /// The id, unique within its kind.
+    pub fn id(&self) -> &str {
+        match self {
+            QueueItem::Review(review) => &review.id,
+            QueueItem::Question(question) => &question.id,
+            QueueItem::Answer(answer) => &answer.id,
+        }
+    }
+
+    /// The admin route of its moderation, under the site's path.
+    pub fn moderation_route(&self) -> String {
+        match self {
+            QueueItem::Review(review) => format!("reviews/{}/moderation", review.id),
+            QueueItem::Question(question) => format!("questions/{}/moderation", question.id),
+            QueueItem::Answer(answer) => format!("answers/{}/moderation", answer.id),
+        }
+    }
+}
+
+/// The three pending queues as one, oldest first, so that what waited longest is worked
+/// first whatever its kind.
+pub fn one_queue(
+    reviews: Vec<AdminReview>,
+    questions: Vec<AdminQuestion>,
+    answers: Vec<AdminAnswer>,
+) -> Vec<QueueItem> {
+    let mut items: Vec<QueueItem> = reviews
+        .into_iter()
+        .map(QueueItem::Review)
+        .chain(questions.into_iter().map(QueueItem::Question))
+        .chain(answers.into_iter().map(QueueItem::Answer))
+        .collect();
+    items.sort_by(|a, b| {
+        a.created_at()
+            .cmp(&b.created_at())
+            .then_with(|| a.id().cmp(b.id()))
+    });
+    items
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use subtle::ConstantTimeEq;
 
 use crate::error::{Error, Result};
 use crate::locale::Locale;
+use crate::session::SessionKey;
 use crate::store::SiteRow;
 use crate::theme::Theme;
 use crate::wire::PublicSiteConfig;
@@ -178,6 +179,16 @@ impl Site {
             .as_bytes()
             .ct_eq(self.admin_token_sha256.as_bytes())
             .into()
+    }
+
+    /// What signs this site's console sessions: its HMAC secret, bound to its key and to
+    /// the current admin token.
+    pub fn session_key(&self) -> SessionKey<'_> {
+        SessionKey {
+            secret: self.customer_token_secret.as_bytes(),
+            site: &self.key,
+            admin_token_sha256: &self.admin_token_sha256,
+        }
     }
 
     /// The secret brand servers sign customer tokens with.

@@ -105,6 +105,94 @@ pub struct NpsSummary {
     pub nps: Option<f64>,
 }
 
+/// `GET /v1/sites/{site}/nps/report` (admin): what the console's NPS page shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NpsReport {
+    /// The score and its split over the range (and page).
+    pub summary: NpsSummary,
+    /// The page the figures are limited to, if any.
+    pub page: Option<String>,
+    /// Week by week, oldest first; weeks without answers are left out.
+    pub weeks: Vec<NpsWeek>,
+    /// The pages answers in the range came from, most answers first, for the page filter.
+    pub pages: Vec<NpsPage>,
+}
+
+/// One Monday-to-Sunday UTC week of answers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NpsWeek {
+    /// Its Monday, `YYYY-MM-DD`.
+    pub week: String,
+    /// Answers that week.
+    pub total: u64,
+    /// Scoring 9 or 10.
+    pub promoters: u64,
+    /// Scoring 7 or 8.
+    pub passives: u64,
+    /// Scoring 0 to 6.
+    pub detractors: u64,
+    /// The week's NPS, one decimal.
+    pub nps: Option<f64>,
+}
+
+/// A page answers came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NpsPage {
+    /// The page's URL as the widget reported it.
+    pub page_url: String,
+    /// Answers given there in the range.
+    pub total: u64,
+}
+
+/// An answer with a comment, as the console lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NpsComment {
+    /// The answer's id, for marking it handled.
+    pub id: String,
+    /// 0 to 10.
+    pub score: u8,
+    /// From the score.
+    pub category: Category,
+    /// As the visitor wrote it; show as text only.
+    pub comment: String,
+    /// Where it was given.
+    pub page_url: Option<String>,
+    /// The widget's language.
+    pub locale: Option<String>,
+    /// Unix ms.
+    pub created_at: i64,
+    /// When someone at the brand marked it handled, Unix ms.
+    pub handled_at: Option<i64>,
+}
+
+/// `GET /v1/sites/{site}/nps/comments` (admin): one page of comments, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NpsCommentPage {
+    /// This page.
+    pub comments: Vec<NpsComment>,
+    /// Pass as `cursor` for the next page; `null` on the last.
+    pub next_cursor: Option<String>,
+}
+
+/// `POST /v1/sites/{site}/console/session`: the console's sign-in, once per session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignIn {
+    /// The site's admin token; exchanged for a session cookie, never kept by the console.
+    pub token: String,
+}
+
+/// `GET`/`POST /v1/sites/{site}/console/session`: the signed-in console's session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsoleSession {
+    /// The site signed in to.
+    pub site: String,
+    /// The brand's name, for the console's header.
+    pub brand_name: String,
+    /// When the session ends, Unix seconds; sign in again after.
+    pub expires_at: i64,
+}
+
 /// `GET /v1/sites/{site}/config`: what a widget needs to draw itself for a site. Secrets,
 /// allowed origins and tokens never appear here.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -19,6 +19,7 @@ fn send(store: &SqliteStore, method: &str, path: &str, query: &str, body: &[u8])
         query,
         origin: Some(ORIGIN),
         authorization: Some("Bearer not-the-token"),
+        cookie: Some("pv_console=1.forged"),
         content_type: Some("application/json"),
         client_address: Some("203.0.113.9"),
         if_none_match: None,

@@ -19,13 +19,14 @@ use portevoix_core::theme::Theme;
 use portevoix_core::wire::{
     AccountKind, Adjusted, AdminAnswer, AdminAnswerPage, AdminQuestion, AdminQuestionPage,
     AdminReview, AdminReviewPage, Advocate, AdvocateList, AnswerSubmission, BrandReply,
-    ConversionRecorded, ConversionReport, Decision, ErrorBody, FriendOffer, Funnel, HelpfulCounted,
-    HelpfulVote, InvitationRequest, InvitationsSent, LedgerEntry, Moderation, NpsCreated,
-    NpsSubmission, NpsSummary, PanelChange, PointsAdjustment, PointsStatement, Posted,
-    PublicAnswer, PublicQuestion, PublicReview, PublicSiteConfig, QuestionPage, QuestionSubmission,
-    ReferralCard, ReferralFunnel, ReferralLine, ReferralRequest, ReferralStats, ReplySubmission,
-    ReviewCreated, ReviewPage, ReviewSubmission, ReviewSummary, ShareCreated, ShareRequest,
-    ThemeReport, TopAnswerer, TopAnswerers, VisitCounted, VisitOutcome, VisitReport,
+    ConsoleSession, ConversionRecorded, ConversionReport, Decision, ErrorBody, FriendOffer, Funnel,
+    HelpfulCounted, HelpfulVote, InvitationRequest, InvitationsSent, LedgerEntry, Moderation,
+    NpsComment, NpsCommentPage, NpsCreated, NpsPage, NpsReport, NpsSubmission, NpsSummary, NpsWeek,
+    PanelChange, PointsAdjustment, PointsStatement, Posted, PublicAnswer, PublicQuestion,
+    PublicReview, PublicSiteConfig, QuestionPage, QuestionSubmission, ReferralCard, ReferralFunnel,
+    ReferralLine, ReferralRequest, ReferralStats, ReplySubmission, ReviewCreated, ReviewPage,
+    ReviewSubmission, ReviewSummary, ShareCreated, ShareRequest, SignIn, ThemeReport, TopAnswerer,
+    TopAnswerers, VisitCounted, VisitOutcome, VisitReport,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -87,6 +88,75 @@ fn nps_summary() {
             passives: 2,
             detractors: 2,
             nps: Some(25.0),
+        },
+    );
+}
+
+#[test]
+fn nps_report() {
+    check(
+        "nps_report",
+        &NpsReport {
+            summary: NpsSummary {
+                from: None,
+                to: None,
+                total: 6,
+                promoters: 3,
+                passives: 1,
+                detractors: 2,
+                nps: Some(16.7),
+            },
+            page: Some("https://www.cairn.example/".into()),
+            weeks: vec![NpsWeek {
+                week: "2026-11-23".into(),
+                total: 6,
+                promoters: 3,
+                passives: 1,
+                detractors: 2,
+                nps: Some(16.7),
+            }],
+            pages: vec![NpsPage {
+                page_url: "https://www.cairn.example/".into(),
+                total: 6,
+            }],
+        },
+    );
+}
+
+#[test]
+fn nps_comment_page() {
+    check(
+        "nps_comment_page",
+        &NpsCommentPage {
+            comments: vec![NpsComment {
+                id: "9f3c2a7e5b1d4c6f8a0e2b4d6f8a0c2e".into(),
+                score: 2,
+                category: Category::Detractor,
+                comment: "Livrée avec un arceau cassé".into(),
+                page_url: Some("https://www.cairn.example/".into()),
+                locale: Some("fr".into()),
+                created_at: 1_764_500_000_000,
+                handled_at: None,
+            }],
+            next_cursor: Some("MTc2NDUwMDAwMDAwMC45ZjNj".into()),
+        },
+    );
+}
+
+#[test]
+fn console_session() {
+    check(
+        "sign_in",
+        &SignIn {
+            token: "the-site-admin-token".into(),
+        },
+    );
+    check(
+        "console_session",
+        &ConsoleSession {
+            site: "cairn".into(),
+            brand_name: "Cairn".into(),
+            expires_at: 1_764_507_200,
         },
     );
 }

@@ -26,10 +26,11 @@ async fn fetch(mut request: Request, env: Env, _context: Context) -> worker::Res
         header("content-type"),
         header("cf-connecting-ip"),
     );
-    let (if_none_match, user_agent, signature) = (
+    let (if_none_match, user_agent, signature, cookie) = (
         header("if-none-match"),
         header("user-agent"),
         header("portevoix-signature"),
+        header("cookie"),
     );
     let base_url = url.origin().ascii_serialization();
     let body = if method == Method::Get || method == Method::Options || method == Method::Head {
@@ -43,6 +44,7 @@ async fn fetch(mut request: Request, env: Env, _context: Context) -> worker::Res
         query: url.query().unwrap_or_default(),
         origin: origin.as_deref(),
         authorization: authorization.as_deref(),
+        cookie: cookie.as_deref(),
         content_type: content_type.as_deref(),
         client_address: client_address.as_deref(),
         if_none_match: if_none_match.as_deref(),

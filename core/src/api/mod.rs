@@ -14,6 +14,7 @@
 //! (share, points, advocates) and `referrals`.
 
 mod advocacy;
+mod console;
 mod qa;
 mod referrals;
 mod reviews;
@@ -24,6 +25,7 @@ use crate::error::{Error, Result};
 use crate::limits::{self, Limit, RETRY_AFTER_SECONDS, RateLimiter};
 use crate::mail::Mailer;
 use crate::nps::Category;
+use crate::session;
 use crate::site::Site;
 use crate::spam::{self, HumanCheck};
 use crate::store::{NewNpsAnswer, Recorded, Store};
@@ -69,6 +71,8 @@ pub struct ApiRequest<'a> {
     pub origin: Option<&'a str>,
     /// The `Authorization` header.
     pub authorization: Option<&'a str>,
+    /// The `Cookie` header: the brand console's session.
+    pub cookie: Option<&'a str>,
     /// The `Content-Type` header.
     pub content_type: Option<&'a str>,
     /// The client's address (`CF-Connecting-IP`), only ever used hashed, as a rate-limit key.
@@ -195,6 +199,8 @@ enum Access {
     Admin,
     /// The brand's server, with a signature of the body (checked by the route).
     Signed,
+    /// The brand console signing in, from the worker's own origin (checked by the route).
+    SignIn,
 }
 
 /// The routes under `/v1/sites/{site}/`, with their path parameters.
@@ -203,6 +209,12 @@ enum Endpoint<'a> {
     Config,
     Nps,
     NpsSummary,
+    NpsReport,
+    NpsComments,
+    NpsHandled(&'a str),
+    /// `POST` signs the console in, `GET` tells its session.
+    ConsoleSession,
+    ConsoleSignOut,
     ThemeReport,
     /// `GET` lists published reviews, `POST` writes one.
     ProductReviews(&'a str),
@@ -253,6 +265,11 @@ impl<'a> Endpoint<'a> {
             ["config"] => Some(Endpoint::Config),
             ["nps"] => Some(Endpoint::Nps),
             ["nps", "summary"] => Some(Endpoint::NpsSummary),
+            ["nps", "report"] => Some(Endpoint::NpsReport),
+            ["nps", "comments"] => Some(Endpoint::NpsComments),
+            ["nps", answer, "handled"] => Some(Endpoint::NpsHandled(answer)),
+            ["console", "session"] => Some(Endpoint::ConsoleSession),
+            ["console", "sign-out"] => Some(Endpoint::ConsoleSignOut),
             ["theme"] => Some(Endpoint::ThemeReport),
             ["products", product, "reviews"] => Some(Endpoint::ProductReviews(product)),
             ["products", product, "reviews.jsonld"] => {
@@ -299,6 +316,8 @@ impl<'a> Endpoint<'a> {
         match self {
             Endpoint::Config
             | Endpoint::NpsSummary
+            | Endpoint::NpsReport
+            | Endpoint::NpsComments
             | Endpoint::ThemeReport
             | Endpoint::ProductReviewsJsonLd(_)
             | Endpoint::ProductReviewsHtml(_)
@@ -312,6 +331,8 @@ impl<'a> Endpoint<'a> {
             | Endpoint::ReferralOffer(_)
             | Endpoint::Mail => &["GET"],
             Endpoint::Nps
+            | Endpoint::NpsHandled(_)
+            | Endpoint::ConsoleSignOut
             | Endpoint::ReviewHelpful { .. }
             | Endpoint::ReviewModeration(_)
             | Endpoint::ReviewReply(_)
@@ -327,15 +348,17 @@ impl<'a> Endpoint<'a> {
             | Endpoint::ReferralInvitations(_)
             | Endpoint::ReferralVisits(_)
             | Endpoint::Conversions => &["POST"],
-            Endpoint::ProductReviews(_) | Endpoint::ProductQuestions(_) | Endpoint::Referrals => {
-                &["GET", "POST"]
-            }
+            Endpoint::ProductReviews(_)
+            | Endpoint::ProductQuestions(_)
+            | Endpoint::Referrals
+            | Endpoint::ConsoleSession => &["GET", "POST"],
         }
     }
 
     fn access(self, writes: bool) -> Access {
         match self {
             Endpoint::Referrals if writes => Access::Public,
+            Endpoint::ConsoleSession if writes => Access::SignIn,
             Endpoint::Conversions => Access::Signed,
             Endpoint::Config
             | Endpoint::Nps
@@ -354,6 +377,11 @@ impl<'a> Endpoint<'a> {
             | Endpoint::ReferralInvitations(_)
             | Endpoint::ReferralVisits(_) => Access::Public,
             Endpoint::NpsSummary
+            | Endpoint::NpsReport
+            | Endpoint::NpsComments
+            | Endpoint::NpsHandled(_)
+            | Endpoint::ConsoleSession
+            | Endpoint::ConsoleSignOut
             | Endpoint::ThemeReport
             | Endpoint::ReviewQueue
             | Endpoint::ReviewModeration(_)
@@ -522,8 +550,8 @@ async fn handle_inner<S: Store, L: RateLimiter, H: HumanCheck, M: Mailer>(
             None if writes => return Err(Error::OriginRequired),
             _ => {}
         },
-        Access::Admin => require_admin(&site, request.authorization)?,
-        Access::Signed => {}
+        Access::Admin => require_admin(&site, request, writes)?,
+        Access::Signed | Access::SignIn => {}
     }
 
     match (endpoint, writes) {
@@ -537,6 +565,14 @@ async fn handle_inner<S: Store, L: RateLimiter, H: HumanCheck, M: Mailer>(
         }
         (Endpoint::Nps, _) => submit_nps(request, &site, store, limiter, human).await,
         (Endpoint::NpsSummary, _) => nps_summary(request, &site, store).await,
+        (Endpoint::NpsReport, _) => console::nps_report(request, &site, store).await,
+        (Endpoint::NpsComments, _) => console::nps_comments(request, &site, store).await,
+        (Endpoint::NpsHandled(answer), _) => {
+            console::nps_handled(request, &site, answer, store).await
+        }
+        (Endpoint::ConsoleSession, true) => console::sign_in(request, &site),
+        (Endpoint::ConsoleSession, false) => console::current(request, &site),
+        (Endpoint::ConsoleSignOut, _) => Ok(console::sign_out(&site)),
         (Endpoint::ProductReviews(product), true) => {
             reviews::submit(request, &site, product, store, limiter, human).await
         }
@@ -648,16 +684,30 @@ fn preflight_response(
     })
 }
 
-fn require_admin(site: &Site, authorization: Option<&str>) -> Result<()> {
-    let token = authorization
-        .and_then(|value| value.strip_prefix("Bearer "))
-        .map(str::trim)
-        .ok_or(Error::Unauthorized)?;
-    if site.admin_token_matches(token) {
-        Ok(())
-    } else {
-        Err(Error::Unauthorized)
+/// The brand: a brand server with `Authorization: Bearer <admin token>`, or the console
+/// with its session cookie. A cookie is only taken from the console's own origin (a
+/// request from another page, even of the same site, is refused), so that no other page
+/// can act with a signed-in marketer's session.
+fn require_admin(site: &Site, request: &ApiRequest<'_>, writes: bool) -> Result<()> {
+    if let Some(authorization) = request.authorization {
+        let token = authorization
+            .strip_prefix("Bearer ")
+            .map(str::trim)
+            .ok_or(Error::Unauthorized)?;
+        return if site.admin_token_matches(token) {
+            Ok(())
+        } else {
+            Err(Error::Unauthorized)
+        };
     }
+    let session = session::from_cookie_header(request.cookie).ok_or(Error::Unauthorized)?;
+    site.session_key()
+        .verify(session, request.now_ms.div_euclid(1000))
+        .ok_or(Error::Unauthorized)?;
+    if writes || request.origin.is_some() {
+        console::require_own_origin(request)?;
+    }
+    Ok(())
 }
 
 /// Refuses requests whose `Content-Type` is not JSON.
@@ -870,31 +920,50 @@ async fn nps_summary<S: Store>(
     site: &Site,
     store: &S,
 ) -> Result<ApiResponse> {
-    let mut from = None;
-    let mut to = None;
-    for (name, value) in form_urlencoded::parse(request.query.as_bytes()) {
-        match name.as_ref() {
-            "from" => from = Some(value.into_owned()),
-            "to" => to = Some(value.into_owned()),
-            _ => {}
+    let range = DateRange::of(request)?;
+    let counts = store
+        .nps_counts(&site.key, range.from_ms, range.to_ms)
+        .await?;
+    Ok(ApiResponse::json(
+        200,
+        &counts.summary(range.from, range.to),
+    ))
+}
+
+/// The `from` and `to` query parameters of the NPS reads: whole UTC days, inclusive.
+struct DateRange {
+    from: Option<String>,
+    to: Option<String>,
+    from_ms: i64,
+    to_ms: i64,
+}
+
+impl DateRange {
+    fn of(request: &ApiRequest<'_>) -> Result<DateRange> {
+        let mut params = query_params(request.query);
+        let from = params.remove("from");
+        let to = params.remove("to");
+        let from_ms = from
+            .as_deref()
+            .map(|day| validate::day_start_ms("from", day))
+            .transpose()?
+            .unwrap_or(0);
+        let to_ms = to
+            .as_deref()
+            .map(|day| validate::day_start_ms("to", day).map(|start| start + DAY_MS))
+            .transpose()?
+            .unwrap_or(FOREVER_MS);
+        if from_ms >= to_ms {
+            return Err(Error::InvalidQuery {
+                param: "from".to_owned(),
+                message: "from must be on or before to".to_owned(),
+            });
         }
+        Ok(DateRange {
+            from,
+            to,
+            from_ms,
+            to_ms,
+        })
     }
-    let from_ms = from
-        .as_deref()
-        .map(|day| validate::day_start_ms("from", day))
-        .transpose()?
-        .unwrap_or(0);
-    let to_ms = to
-        .as_deref()
-        .map(|day| validate::day_start_ms("to", day).map(|start| start + DAY_MS))
-        .transpose()?
-        .unwrap_or(FOREVER_MS);
-    if from_ms >= to_ms {
-        return Err(Error::InvalidQuery {
-            param: "from".to_owned(),
-            message: "from must be on or before to".to_owned(),
-        });
-    }
-    let counts = store.nps_counts(&site.key, from_ms, to_ms).await?;
-    Ok(ApiResponse::json(200, &counts.summary(from, to)))
 }

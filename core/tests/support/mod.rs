@@ -40,6 +40,7 @@ pub fn request<'a>(method: &'a str, path: &'a str, body: &'a [u8]) -> ApiRequest
         query: "",
         origin: Some(ORIGIN),
         authorization: None,
+        cookie: None,
         content_type: Some("application/json"),
         client_address: Some("203.0.113.7"),
         if_none_match: None,
@@ -216,6 +217,54 @@ impl SqliteStore {
                 params![key, SITE, score, portevoix_core::nps::Category::of(score).as_str(), created_at],
             )
             .expect("insert answer");
+    }
+
+    /// Stores an answer with a comment; its id is the two hex digits `id` repeated.
+    pub fn insert_commented_answer(
+        &self,
+        id: &str,
+        score: u8,
+        created_at: i64,
+        comment: &str,
+        page_url: Option<&str>,
+    ) {
+        self.connection
+            .execute(
+                "INSERT INTO nps_answers (id, site_id, idempotency_key, visitor_id, score, category, \
+                 comment, page_url, created_at) VALUES (?1, ?2, ?1, 'visitor-1', ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    id.repeat(16),
+                    SITE,
+                    score,
+                    portevoix_core::nps::Category::of(score).as_str(),
+                    comment,
+                    page_url,
+                    created_at
+                ],
+            )
+            .expect("insert commented answer");
+    }
+
+    /// Adds another site with the same secrets as the test site.
+    pub fn add_site(&self, key: &str) {
+        self.connection
+            .execute(
+                "INSERT INTO sites (id, name, allowed_origins, admin_token_sha256, customer_token_secret, \
+                 config, created_at) SELECT ?1, name, allowed_origins, admin_token_sha256, \
+                 customer_token_secret, config, created_at FROM sites WHERE id = ?2",
+                params![key, SITE],
+            )
+            .expect("add site");
+    }
+
+    /// Gives the test site a new admin token, as an operator rotating it would.
+    pub fn replace_admin_token(&self, token: &str) {
+        self.connection
+            .execute(
+                "UPDATE sites SET admin_token_sha256 = ?1 WHERE id = ?2",
+                params![hex_sha256(token.as_bytes()), SITE],
+            )
+            .expect("replace admin token");
     }
 }
 
