@@ -67,6 +67,12 @@ async function buildWidgets() {
       '  Cache-Control: public, max-age=300',
       '/integrity.json',
       '  Cache-Control: public, max-age=300',
+      // The console holds a signed-in marketer's session: never framed, nothing but
+      // its own files, always revalidated.
+      '/console',
+      '  Cache-Control: no-cache',
+      "  Content-Security-Policy: default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+      '  X-Frame-Options: DENY',
       '/w/*',
       '  Cache-Control: public, max-age=31536000, immutable',
       '/*',
@@ -79,6 +85,52 @@ async function buildWidgets() {
     ].join('\n'),
   );
   say(`widgets: ${wasmName} (${wasm.length} bytes), ${glueName} (${glue.length} bytes)`);
+}
+
+/**
+ * The brand console: its Wasm, a small entry module that starts it, its stylesheet and
+ * icon, all under hashed names, and `console.html` (served as /console) naming them.
+ */
+async function buildConsole() {
+  say('building the brand console (Rust → Wasm)');
+  await run('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', '-p', 'portevoix-console']);
+  const outDir = join(root, 'target', 'console-bindgen');
+  rmSync(outDir, { recursive: true, force: true });
+  await run(cargoBin('wasm-bindgen'), [
+    '--target', 'web', '--no-typescript', '--out-dir', outDir,
+    join(wasmTarget, 'portevoix_console.wasm'),
+  ]);
+  const optimized = join(outDir, 'optimized.wasm');
+  await run(bin('wasm-opt'), ['-Oz', ...wasmFeatures, join(outDir, 'portevoix_console_bg.wasm'), '-o', optimized]);
+  const wasm = readFileSync(optimized);
+  const wasmName = `w/console-${shortHash(wasm)}.wasm`;
+  writeFileSync(join(assetsDir, wasmName), wasm);
+
+  const entry = join(outDir, 'entry.js');
+  writeFileSync(
+    entry,
+    `import init from './portevoix_console.js';\ninit({ module_or_path: new URL('/${wasmName}', location.origin) });\n`,
+  );
+  const bundled = join(outDir, 'console.min.js');
+  await run(bin('esbuild'), [entry, '--bundle', '--minify', '--format=esm', `--outfile=${bundled}`, '--log-level=warning']);
+  const script = readFileSync(bundled);
+  const scriptName = `w/console-${shortHash(script)}.js`;
+  writeFileSync(join(assetsDir, scriptName), script);
+
+  const css = readFileSync(join(root, 'console', 'console.css'));
+  const cssName = `w/console-${shortHash(css)}.css`;
+  writeFileSync(join(assetsDir, cssName), css);
+
+  const icon = readFileSync(join(root, 'console', 'favicon.svg'));
+  const iconName = `w/console-${shortHash(icon)}.svg`;
+  writeFileSync(join(assetsDir, iconName), icon);
+
+  const page = readFileSync(join(root, 'console', 'index.html'), 'utf8')
+    .replace('__CONSOLE_JS__', scriptName)
+    .replace('__CONSOLE_CSS__', cssName)
+    .replace('__CONSOLE_ICON__', iconName);
+  writeFileSync(join(assetsDir, 'console.html'), page);
+  say(`console: ${wasmName} (${wasm.length} bytes)`);
 }
 
 async function buildWorker() {
@@ -96,6 +148,7 @@ async function buildWorker() {
 
 export async function build() {
   await buildWidgets();
+  await buildConsole();
   await buildWorker();
 }
 

@@ -35,6 +35,7 @@ console.log(`
   Demo brand site   ${demo.origin}/            (site cairn)
   Second theme      ${demo.origin}/nuit.html   (site cairn-nuit, with a dark/light switch)
   Worker (API)      ${worker.origin}/v1/sites/cairn/config
+  Brand console     ${worker.origin}/console?site=cairn   (sign in with the admin token)
   Sites             ${sites.join(', ')}, all with this admin token:
   Admin token       ${adminToken}
 

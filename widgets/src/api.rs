@@ -12,7 +12,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Request, RequestCredentials, RequestInit, RequestMode, Response};
 
-use crate::json;
+use portevoix_web as json;
 
 /// How a call to the worker ended, from the widget's point of view.
 #[derive(Debug, Clone, PartialEq)]

@@ -14,7 +14,7 @@ use web_sys::{
 };
 use yew::prelude::*;
 
-use crate::json;
+use portevoix_web as json;
 
 const VISITOR_ID_KEY: &str = "portevoix.visitor";
 
@@ -201,7 +201,7 @@ pub fn format_decimal(value: f64, locale: Locale) -> String {
 /// would add kilobytes to the widgets for the same text.
 pub fn number_text(value: f64) -> String {
     js_sys::Number::from(value)
-        .to_string(10)
+        .to_string_with_radix(10)
         .map(String::from)
         .unwrap_or_default()
 }

@@ -8,7 +8,6 @@
 mod api;
 mod hooks;
 mod host;
-mod json;
 mod nps;
 mod outbox;
 mod qa;

@@ -15,8 +15,8 @@ use yew::prelude::*;
 use crate::api::{self, CallError};
 use crate::hooks::{SiteConfig, use_ready_event, use_site_config, use_turnstile};
 use crate::host;
-use crate::json;
 use crate::outbox::{self, Delivery};
+use portevoix_web as json;
 
 /// The element's attributes, read by the loader glue on connect and on every change.
 #[derive(Properties, Clone, PartialEq)]

@@ -13,7 +13,7 @@ use yew::platform::spawn_local;
 use yew::platform::time::sleep;
 
 use crate::api::{self, CallError};
-use crate::json;
+use portevoix_web as json;
 
 const STORAGE_KEY: &str = "portevoix.outbox";
 

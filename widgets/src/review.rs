@@ -26,8 +26,8 @@ use yew::prelude::*;
 use crate::api::{self, CallError};
 use crate::hooks::{SiteConfig, use_ready_event, use_site_config, use_turnstile};
 use crate::host;
-use crate::json;
 use crate::outbox::{self, Delivery};
+use portevoix_web as json;
 
 /// Reviews fetched per page.
 const PAGE_SIZE: u32 = 5;

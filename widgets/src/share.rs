@@ -20,7 +20,7 @@ use yew::prelude::*;
 use crate::api::{self, CallError};
 use crate::hooks::{SiteConfig, use_ready_event, use_site_config};
 use crate::host;
-use crate::json;
+use portevoix_web as json;
 
 /// The element's attributes.
 #[derive(Properties, Clone, PartialEq)]

@@ -1,5 +1,6 @@
-//! JSON through the browser's own parser: `JSON.parse` and `JSON.stringify` do the text,
-//! serde only maps JS values to Rust types. Far smaller Wasm than a Rust JSON parser.
+//! JSON through the browser's own parser, for the widgets and the console:
+//! `JSON.parse` and `JSON.stringify` do the text, serde only maps JS values to Rust
+//! types. Far smaller Wasm than a Rust JSON parser.
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;

@@ -1,0 +1,240 @@
+//! The Portevoix brand console: one page, served by the worker at `/console`, where a
+//! marketer signs in with the site's admin token (exchanged at once for a short-lived
+//! HttpOnly session cookie; the token is never stored), sees the site's NPS and works
+//! the moderation queue.
+//!
+//! Built by `npm run build`; tried in a browser by `npm start` (the console link on the
+//! demo page).
+
+mod api;
+mod moderation;
+mod nps;
+
+use portevoix_core::wire::{ConsoleSession, SignIn};
+use wasm_bindgen::prelude::*;
+use web_sys::HtmlInputElement;
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+use crate::api::ApiError;
+use crate::moderation::ModerationPage;
+use crate::nps::NpsPage;
+
+/// Where the console remembers the last site signed in to (the key only, never a token).
+const SITE_KEY_STORAGE: &str = "portevoix.console.site";
+
+/// Draws the console into the page's `<main id="console">`.
+#[wasm_bindgen(start)]
+pub fn start() {
+    let root = web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|document| document.get_element_by_id("console"));
+    if let Some(root) = root {
+        yew::Renderer::<Console>::with_root(root).render();
+    }
+}
+
+/// The site key from `?site=`, else the one last signed in to.
+fn initial_site() -> String {
+    let window = web_sys::window();
+    let from_url = window
+        .as_ref()
+        .and_then(|window| window.location().search().ok())
+        .and_then(|search| web_sys::UrlSearchParams::new_with_str(&search).ok())
+        .and_then(|params| params.get("site"));
+    from_url
+        .or_else(|| {
+            window
+                .and_then(|window| window.local_storage().ok().flatten())
+                .and_then(|storage| storage.get_item(SITE_KEY_STORAGE).ok().flatten())
+        })
+        .unwrap_or_default()
+}
+
+fn remember_site(site: &str) {
+    if let Some(storage) =
+        web_sys::window().and_then(|window| window.local_storage().ok().flatten())
+    {
+        let _ = storage.set_item(SITE_KEY_STORAGE, site);
+    }
+}
+
+/// Where the console is in its sign-in.
+#[derive(Debug, Clone, PartialEq)]
+enum Auth {
+    /// Asking the worker whether this browser holds a session.
+    Checking,
+    /// No session: the sign-in form, with why if a session just ended.
+    SignedOut(Option<String>),
+    /// Signed in to a site.
+    SignedIn(ConsoleSession),
+}
+
+/// The console's pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    Nps,
+    Moderation,
+}
+
+#[function_component(Console)]
+fn console() -> Html {
+    let site = use_state(initial_site);
+    let auth = use_state(|| Auth::Checking);
+    let tab = use_state(|| Tab::Nps);
+
+    {
+        let auth = auth.clone();
+        let site = (*site).clone();
+        use_effect_with((), move |_| {
+            if site.is_empty() {
+                auth.set(Auth::SignedOut(None));
+            } else {
+                spawn_local(async move {
+                    let path = api::site_path(&site, "console/session");
+                    auth.set(match api::get::<ConsoleSession>(&path).await {
+                        Ok(session) => Auth::SignedIn(session),
+                        Err(_) => Auth::SignedOut(None),
+                    });
+                });
+            }
+        });
+    }
+
+    let on_signed_in = {
+        let auth = auth.clone();
+        let site = site.clone();
+        Callback::from(move |session: ConsoleSession| {
+            remember_site(&session.site);
+            site.set(session.site.clone());
+            auth.set(Auth::SignedIn(session));
+        })
+    };
+    let on_signed_out = {
+        let auth = auth.clone();
+        Callback::from(move |reason: Option<String>| auth.set(Auth::SignedOut(reason)))
+    };
+
+    match &*auth {
+        Auth::Checking => html! { <p class="checking" aria-live="polite">{ "Loading…" }</p> },
+        Auth::SignedOut(reason) => html! {
+            <SignInForm site={(*site).clone()} reason={reason.clone()} on_signed_in={on_signed_in} />
+        },
+        Auth::SignedIn(session) => {
+            let sign_out = {
+                let site = session.site.clone();
+                let on_signed_out = on_signed_out.clone();
+                Callback::from(move |_: MouseEvent| {
+                    let site = site.clone();
+                    let on_signed_out = on_signed_out.clone();
+                    spawn_local(async move {
+                        let _ = api::post_empty(&api::site_path(&site, "console/sign-out")).await;
+                        on_signed_out.emit(None);
+                    });
+                })
+            };
+            let on_session_ended = {
+                let on_signed_out = on_signed_out.clone();
+                Callback::from(move |_: ()| {
+                    on_signed_out.emit(Some(ApiError::SignedOut.to_string()))
+                })
+            };
+            let tab_button = |which: Tab, label: &str| {
+                let tab = tab.clone();
+                html! {
+                    <button type="button" class="tab" aria-current={(*tab == which).then_some("page")}
+                        onclick={move |_: MouseEvent| tab.set(which)}>{ label.to_owned() }</button>
+                }
+            };
+            html! {
+                <>
+                    <header class="bar">
+                        <h1>{ format!("{} · Portevoix console", session.brand_name) }</h1>
+                        <nav aria-label="Console">
+                            { tab_button(Tab::Nps, "NPS") }
+                            { tab_button(Tab::Moderation, "Moderation") }
+                        </nav>
+                        <button type="button" class="quiet" onclick={sign_out}>{ "Sign out" }</button>
+                    </header>
+                    if *tab == Tab::Nps {
+                        <NpsPage site={session.site.clone()} on_session_ended={on_session_ended} />
+                    } else {
+                        <ModerationPage site={session.site.clone()} on_session_ended={on_session_ended} />
+                    }
+                </>
+            }
+        }
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct SignInProps {
+    site: String,
+    reason: Option<String>,
+    on_signed_in: Callback<ConsoleSession>,
+}
+
+/// The site key and admin token, sent once; the token leaves memory with the form.
+#[function_component(SignInForm)]
+fn sign_in_form(props: &SignInProps) -> Html {
+    let site_input = use_node_ref();
+    let token_input = use_node_ref();
+    let problem = use_state(|| props.reason.clone());
+    let sending = use_state(|| false);
+
+    let onsubmit = {
+        let (site_input, token_input) = (site_input.clone(), token_input.clone());
+        let (problem, sending) = (problem.clone(), sending.clone());
+        let on_signed_in = props.on_signed_in.clone();
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            let (Some(site_field), Some(token_field)) = (
+                site_input.cast::<HtmlInputElement>(),
+                token_input.cast::<HtmlInputElement>(),
+            ) else {
+                return;
+            };
+            let site = site_field.value().trim().to_owned();
+            let token = token_field.value();
+            if site.is_empty() || token.trim().is_empty() {
+                problem.set(Some("Enter the site key and its admin token.".into()));
+                return;
+            }
+            let (problem, sending, on_signed_in) =
+                (problem.clone(), sending.clone(), on_signed_in.clone());
+            sending.set(true);
+            spawn_local(async move {
+                let path = api::site_path(&site, "console/session");
+                let outcome = api::post::<_, ConsoleSession>(&path, &SignIn { token }).await;
+                sending.set(false);
+                match outcome {
+                    Ok(session) => {
+                        token_field.set_value("");
+                        on_signed_in.emit(session);
+                    }
+                    Err(ApiError::SignedOut) => {
+                        problem.set(Some("This admin token does not open this site.".into()));
+                    }
+                    Err(error) => problem.set(Some(error.to_string())),
+                }
+            });
+        })
+    };
+
+    html! {
+        <form class="sign-in" {onsubmit} aria-labelledby="sign-in-title">
+            <h1 id="sign-in-title">{ "Portevoix console" }</h1>
+            <label for="site">{ "Site key" }</label>
+            <input id="site" name="site" ref={site_input} value={props.site.clone()}
+                autocomplete="username" required=true spellcheck="false" />
+            <label for="token">{ "Admin token" }</label>
+            <input id="token" name="token" type="password" ref={token_input}
+                autocomplete="current-password" required=true />
+            <p class="hint">{ "The token is exchanged for a session of two hours and is never stored." }</p>
+            if let Some(problem) = &*problem {
+                <p role="alert" class="problem">{ problem.clone() }</p>
+            }
+            <button type="submit" disabled={*sending}>{ if *sending { "Signing in…" } else { "Sign in" } }</button>
+        </form>
+    }
+}

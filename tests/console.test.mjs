@@ -1,0 +1,239 @@
+// The brand console at WORKER/console, in Chromium against workerd and D1: signing in with
+// the admin token (kept nowhere but in a strict session cookie), the NPS of answers this
+// test sends through the public API, its weeks and split, and detractors' comments marked
+// handled.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, afterEach, before, describe, test } from 'node:test';
+import { launchBrowser, openPage } from './browser.mjs';
+import { startStack } from './support.mjs';
+
+let stack;
+let browser;
+const opened = [];
+
+before(async () => {
+  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
+  // Promoters 10, 9, 9; passive 8; detractors 6, 2: NPS = (3 − 2) / 6 = +16.7.
+  for (const [score, comment] of [[10, 'Tente parfaite'], [9, null], [9, null], [8, null], [6, 'Fermeture fragile'], [2, 'Livrée avec un arceau cassé']]) {
+    const response = await fetch(`${stack.api}/nps`, {
+      method: 'POST',
+      headers: { origin: stack.demoOrigin, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        score,
+        comment: comment ?? undefined,
+        visitor_id: `visitor-${randomUUID()}`,
+        idempotency_key: randomUUID(),
+        elapsed_ms: 9_000,
+        page_url: `${stack.demoOrigin}/`,
+      }),
+    });
+    assert.equal(response.status, 201, await response.text());
+  }
+});
+after(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+afterEach(async () => {
+  const problems = opened.flatMap((visitor) => visitor.problems([/status of 401/]));
+  await Promise.all(opened.splice(0).map((visitor) => visitor.context.close()));
+  assert.deepEqual(problems, [], 'the console logged errors');
+});
+
+async function openConsole() {
+  const marketer = await openPage(browser, { locale: 'en-GB' });
+  opened.push(marketer);
+  await marketer.page.goto(`${stack.worker.origin}/console?site=cairn`);
+  return marketer;
+}
+
+async function signIn(page, token = stack.adminToken) {
+  await page.getByLabel('Admin token').fill(token);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+describe('the brand console', () => {
+  test('signs in with the admin token and shows the NPS of the answers sent', async () => {
+    const { page, context } = await openConsole();
+    await signIn(page);
+    await page.getByRole('heading', { name: 'Cairn · Portevoix console' }).waitFor();
+    assert.equal(await page.locator('#nps-score').textContent(), '+16.7');
+    await page.getByText('6 answers').waitFor();
+    const split = await page.locator('svg.split').getAttribute('aria-label');
+    assert.equal(split, 'Promoters 50%, Passives 16%, Detractors 33%');
+    const chart = await page.getByRole('img', { name: /^week of \d{4}-\d{2}-\d{2}: \+16\.7 \(6 answers\)$/ });
+    assert.equal(await chart.count(), 1, 'one week drawn, with its score');
+
+    const cookies = await context.cookies(stack.worker.origin + '/v1/sites/cairn/');
+    const session = cookies.find((cookie) => cookie.name === 'pv_console');
+    assert.ok(session, 'a session cookie');
+    assert.equal(session.httpOnly, true);
+    assert.equal(session.secure, true);
+    assert.equal(session.sameSite, 'Strict');
+    assert.equal(session.path, '/v1/sites/cairn/');
+    assert.ok(session.expires * 1000 - Date.now() <= 2 * 3600 * 1000 + 60_000, 'short-lived');
+    const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie);
+    assert.ok(!stored.includes(stack.adminToken), 'the token is kept nowhere a script can read');
+
+    await page.reload();
+    await page.getByRole('heading', { name: 'Cairn · Portevoix console' }).waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Admin token').waitFor();
+    await page.reload();
+    await page.getByLabel('Admin token').waitFor();
+  });
+
+  test('lists detractors first and marks their comments handled', async () => {
+    const { page } = await openConsole();
+    await signIn(page);
+    const toHandle = page.locator('section', { has: page.getByRole('heading', { name: /^Detractors to handle/ }) });
+    await toHandle.getByText('Livrée avec un arceau cassé').waitFor();
+    assert.equal(await toHandle.locator('li').count(), 2);
+    const broken = toHandle.locator('li', { hasText: 'arceau cassé' });
+    await broken.getByRole('button', { name: 'Mark handled' }).click();
+    await page.getByRole('heading', { name: 'Detractors to handle (1)' }).waitFor();
+    const rows = stack.query("SELECT handled_at FROM nps_answers WHERE comment = 'Livrée avec un arceau cassé'");
+    assert.ok(rows[0].handled_at > 0, 'stored as handled');
+    const latest = page.locator('section', { has: page.getByRole('heading', { name: 'Latest comments' }) });
+    await latest.locator('li', { hasText: 'arceau cassé' }).getByText('handled').waitFor();
+  });
+
+  test('refuses a wrong token and keeps no session', async () => {
+    const { page, context } = await openConsole();
+    await signIn(page, 'not-the-admin-token');
+    await page.getByRole('alert').filter({ hasText: 'does not open this site' }).waitFor();
+    assert.deepEqual((await context.cookies()).filter((cookie) => cookie.name === 'pv_console'), []);
+  });
+
+  test('filters by page and date', async () => {
+    await asVisitor('nps', { score: 10, page_url: `${stack.demoOrigin}/nuit.html` });
+    const { page } = await openConsole();
+    await signIn(page);
+    await page.locator('#nps-score').waitFor();
+    await page.getByLabel('From', { exact: true }).fill('2000-01-01');
+    await page.getByLabel('To', { exact: true }).fill('2000-01-31');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.getByText('0 answers').waitFor();
+    assert.equal(await page.getByLabel('Page', { exact: true }).locator('option').count(), 1, 'no page in an empty range');
+    assert.equal(await page.locator('#nps-score').textContent(), '—');
+    await page.getByLabel('From', { exact: true }).fill('');
+    await page.getByLabel('To', { exact: true }).fill('');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.getByText('7 answers').waitFor();
+    await page.getByLabel('Page', { exact: true }).selectOption(`${stack.demoOrigin}/nuit.html`);
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.getByText('1 answer', { exact: true }).waitFor();
+    assert.equal(await page.locator('#nps-score').textContent(), '+100');
+    await page.getByLabel('Page', { exact: true }).selectOption(`${stack.demoOrigin}/`);
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.getByText('6 answers').waitFor();
+    assert.equal(await page.locator('#nps-score').textContent(), '+16.7');
+  });
+});
+
+/** Sends `body` to a public route as a visitor of the demo page would. */
+async function asVisitor(route, body) {
+  const response = await fetch(`${stack.api}/${route}`, {
+    method: 'POST',
+    headers: { origin: stack.demoOrigin, 'content-type': 'application/json' },
+    body: JSON.stringify({ visitor_id: `visitor-${randomUUID()}`, idempotency_key: randomUUID(), elapsed_ms: 30_000, ...body }),
+  });
+  const text = await response.text();
+  assert.equal(response.status, 201, text);
+  // Distinct creation times keep the queue's order certain.
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  return JSON.parse(text).id;
+}
+
+describe('moderation in the console', () => {
+  test('works the queue by keyboard, and the demo page shows what was published', async () => {
+    const kept = await asVisitor('products/bivouac-2/reviews', {
+      rating: 5,
+      title: 'Parfaite sous l’orage',
+      text: 'Aucune goutte après une nuit de pluie au lac Blanc.',
+      author_name: 'Lou',
+    });
+    const refused = await asVisitor('products/bivouac-2/reviews', {
+      rating: 1,
+      title: 'Bof',
+      text: 'Visitez mon blog de bons plans pour en savoir plus.',
+      author_name: 'Promo',
+    });
+    const question = await asVisitor('products/bivouac-2/questions', {
+      text: 'Le double toit est-il traité anti-UV ?',
+      author_name: 'Sam',
+    });
+
+    const { page } = await openConsole();
+    await signIn(page);
+    await page.getByRole('button', { name: 'Moderation' }).click();
+    await page.getByRole('heading', { name: 'Moderation (3)' }).waitFor();
+    const queue = page.locator('main.moderation');
+    await queue.focus();
+    assert.match(await page.locator('li[aria-current="true"]').textContent(), /Parfaite sous l’orage/);
+    await page.keyboard.press('p');
+    await page.getByRole('heading', { name: 'Moderation (2)' }).waitFor();
+
+    assert.match(await page.locator('li[aria-current="true"]').textContent(), /Visitez mon blog/);
+    await page.keyboard.press('r');
+    await page.getByLabel('Reason for rejecting').fill('Publicité');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Moderation (1)' }).waitFor();
+
+    await queue.focus();
+    await page.keyboard.press('a');
+    await page.getByLabel('Publish and answer as the brand').fill('Oui : la toile extérieure est traitée anti-UV (UPF 50).');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByText('Nothing waits for moderation.').waitFor();
+
+    const status = (table, id) => stack.query(`SELECT status, rejection_reason FROM ${table} WHERE id = '${id}'`)[0];
+    assert.deepEqual(status('reviews', kept), { status: 'published', rejection_reason: null });
+    assert.deepEqual(status('reviews', refused), { status: 'rejected', rejection_reason: 'Publicité' });
+    assert.equal(status('questions', question).status, 'published');
+    const answers = stack.query(`SELECT badge, status FROM answers WHERE question_id = '${question}'`);
+    assert.deepEqual(answers, [{ badge: 'brand', status: 'published' }]);
+
+    const visitor = await openPage(browser);
+    opened.push(visitor);
+    await visitor.page.goto(`${stack.demoOrigin}/`);
+    const reviews = visitor.page.locator('pv-review');
+    await reviews.scrollIntoViewIfNeeded();
+    await reviews.getByRole('heading', { name: 'Parfaite sous l’orage' }).waitFor();
+    assert.equal(await reviews.getByText('Visitez mon blog').count(), 0, 'the rejected review stays hidden');
+    const qa = visitor.page.locator('pv-qa');
+    await qa.scrollIntoViewIfNeeded();
+    await qa.getByText('Le double toit est-il traité anti-UV ?').waitFor();
+  });
+});
+
+describe('the console session over HTTP', () => {
+  test('the cookie has the right flags and opens only its own site', async () => {
+    const signIn = await fetch(`${stack.api}/console/session`, {
+      method: 'POST',
+      headers: { origin: stack.worker.origin, 'content-type': 'application/json' },
+      body: JSON.stringify({ token: stack.adminToken }),
+    });
+    assert.equal(signIn.status, 200);
+    const setCookie = signIn.headers.get('set-cookie');
+    for (const flag of ['HttpOnly', 'Secure', 'SameSite=Strict', 'Path=/v1/sites/cairn/', 'Max-Age=7200']) {
+      assert.ok(setCookie.includes(flag), `${setCookie} lacks ${flag}`);
+    }
+    const cookie = setCookie.split(';')[0];
+    const own = await fetch(`${stack.api}/nps/report`, { headers: { cookie } });
+    assert.equal(own.status, 200);
+    const other = await fetch(`${stack.worker.origin}/v1/sites/cairn-nuit/nps/report`, { headers: { cookie } });
+    assert.equal(other.status, 401, "another site's routes refuse it");
+    const fromBrandPage = await fetch(`${stack.api}/nps/report`, { headers: { cookie, origin: stack.demoOrigin } });
+    assert.equal(fromBrandPage.status, 403, 'a page of the brand cannot use it');
+  });
+
+  test('the console page is never framed and runs nothing but its own files', async () => {
+    const response = await fetch(`${stack.worker.origin}/console`);
+    assert.equal(response.status, 200);
+    const policy = response.headers.get('content-security-policy');
+    assert.match(policy, /frame-ancestors 'none'/);
+    assert.match(policy, /script-src 'self' 'wasm-unsafe-eval'/);
+    assert.equal(response.headers.get('x-frame-options'), 'DENY');
+  });
+});
