@@ -36,7 +36,8 @@ after(async () => {
   await stack?.stop();
 });
 afterEach(async () => {
-  const problems = opened.flatMap((visitor) => visitor.problems([/status of 401/]));
+  // 401 (signed out) and 422 (a refused change) are answers these tests ask for.
+  const problems = opened.flatMap((visitor) => visitor.problems([/status of 401/, /status of 422/]));
   await Promise.all(opened.splice(0).map((visitor) => visitor.context.close()));
   assert.deepEqual(problems, [], 'the console logged errors');
 });
@@ -204,6 +205,33 @@ describe('moderation in the console', () => {
     const qa = visitor.page.locator('pv-qa');
     await qa.scrollIntoViewIfNeeded();
     await qa.getByText('Le double toit est-il traité anti-UV ?').waitFor();
+  });
+});
+
+describe('settings in the console', () => {
+  test('a new accent colour shows in the preview, is saved, and the demo page wears it', async () => {
+    const { page } = await openConsole();
+    await signIn(page);
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const accent = page.getByLabel('Accent colour');
+    await accent.fill('red;} * {display:none');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByRole('alert').filter({ hasText: 'config.theme.accent' }).waitFor();
+
+    await accent.fill('#b3261e');
+    const chosen = page.getByRole('group', { name: 'Preview of the NPS widget' }).locator('.chosen');
+    assert.equal(await chosen.evaluate((span) => getComputedStyle(span).backgroundColor), 'rgb(179, 38, 30)');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    assert.equal(JSON.parse(stack.query("SELECT config FROM sites WHERE id = 'cairn'")[0].config).theme.accent, '#b3261e');
+
+    const visitor = await openPage(browser);
+    opened.push(visitor);
+    await visitor.page.goto(`${stack.demoOrigin}/`);
+    const nps = visitor.page.locator('pv-nps');
+    await nps.getByRole('radio', { name: '9', exact: true }).click();
+    const selected = nps.locator('.score input:checked + span');
+    assert.equal(await selected.evaluate((span) => getComputedStyle(span).backgroundColor), 'rgb(179, 38, 30)');
   });
 });
 

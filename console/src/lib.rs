@@ -1,7 +1,7 @@
 //! The Portevoix brand console: one page, served by the worker at `/console`, where a
 //! marketer signs in with the site's admin token (exchanged at once for a short-lived
-//! HttpOnly session cookie; the token is never stored), sees the site's NPS and works
-//! the moderation queue.
+//! HttpOnly session cookie; the token is never stored), sees the site's NPS, works the
+//! moderation queue and edits the site's settings.
 //!
 //! Built by `npm run build`; tried in a browser by `npm start` (the console link on the
 //! demo page).
@@ -9,6 +9,7 @@
 mod api;
 mod moderation;
 mod nps;
+mod settings;
 
 use portevoix_core::wire::{ConsoleSession, SignIn};
 use wasm_bindgen::prelude::*;
@@ -19,6 +20,7 @@ use yew::prelude::*;
 use crate::api::ApiError;
 use crate::moderation::ModerationPage;
 use crate::nps::NpsPage;
+use crate::settings::SettingsPage;
 
 /// Where the console remembers the last site signed in to (the key only, never a token).
 const SITE_KEY_STORAGE: &str = "portevoix.console.site";
@@ -75,6 +77,7 @@ enum Auth {
 enum Tab {
     Nps,
     Moderation,
+    Settings,
 }
 
 #[function_component(Console)]
@@ -153,13 +156,16 @@ fn console() -> Html {
                         <nav aria-label="Console">
                             { tab_button(Tab::Nps, "NPS") }
                             { tab_button(Tab::Moderation, "Moderation") }
+                            { tab_button(Tab::Settings, "Settings") }
                         </nav>
                         <button type="button" class="quiet" onclick={sign_out}>{ "Sign out" }</button>
                     </header>
-                    if *tab == Tab::Nps {
-                        <NpsPage site={session.site.clone()} on_session_ended={on_session_ended} />
-                    } else {
-                        <ModerationPage site={session.site.clone()} on_session_ended={on_session_ended} />
+                    {
+                        match *tab {
+                            Tab::Nps => html! { <NpsPage site={session.site.clone()} {on_session_ended} /> },
+                            Tab::Moderation => html! { <ModerationPage site={session.site.clone()} {on_session_ended} /> },
+                            Tab::Settings => html! { <SettingsPage site={session.site.clone()} {on_session_ended} /> },
+                        }
                     }
                 </>
             }

@@ -41,6 +41,7 @@ pub mod report;
 pub mod review;
 pub mod rewards;
 pub mod session;
+pub mod settings;
 pub mod share;
 pub mod site;
 pub mod spam;

@@ -208,13 +208,48 @@ impl Theme {
 /// `value` if it stays inside one CSS declaration (no `;`, braces, angle brackets,
 /// backslashes, comments or line breaks, and a sane length), else `fallback`.
 fn css_value_or(value: String, fallback: String) -> String {
-    let safe = !value.is_empty()
+    if is_css_value(&value) {
+        value
+    } else {
+        fallback
+    }
+}
+
+/// Whether `value` stays inside one CSS declaration: the same rule that sanitizes stored
+/// themes, used to refuse a theme before it is saved.
+pub fn is_css_value(value: &str) -> bool {
+    !value.is_empty()
         && value.len() <= 200
         && !value.contains("/*")
         && value.chars().all(|character| {
             character.is_ascii_alphanumeric() || " #%(),.-_'\"".contains(character)
-        });
-    if safe { value } else { fallback }
+        })
+}
+
+impl Theme {
+    /// The first value (by its settings path) that would not stay inside its CSS
+    /// declaration, if any.
+    pub fn unsafe_value(&self) -> Option<String> {
+        let palettes = [("theme", &self.light), ("theme.dark", &self.dark)];
+        palettes
+            .iter()
+            .flat_map(|(prefix, palette)| {
+                [
+                    ("accent", &palette.accent),
+                    ("on_accent", &palette.on_accent),
+                    ("text", &palette.text),
+                    ("background", &palette.background),
+                ]
+                .map(|(name, value)| (format!("{prefix}.{name}"), value))
+            })
+            .chain([
+                ("theme.font".to_owned(), &self.font),
+                ("theme.radius".to_owned(), &self.radius),
+                ("theme.spacing".to_owned(), &self.spacing),
+            ])
+            .find(|(_, value)| !is_css_value(value))
+            .map(|(path, _)| path)
+    }
 }
 
 /// An sRGB colour, for contrast checks.

@@ -403,3 +403,91 @@ fn the_three_pending_queues_make_one_oldest_first() {
     ));
     assert!(queue[1].moderation_route().starts_with("questions/"));
 }
+
+fn admin_request<'a>(
+    method: &'a str,
+    path: &'a str,
+    body: &'a [u8],
+    bearer: &'a str,
+) -> portevoix_core::api::ApiRequest<'a> {
+    let mut request = request(method, path, body);
+    request.origin = None;
+    request.authorization = Some(bearer);
+    request
+}
+
+#[test]
+fn settings_are_read_checked_in_full_and_saved() {
+    let store = SqliteStore::new();
+    let bearer = format!("Bearer {ADMIN_TOKEN}");
+    let read = run(
+        &store,
+        &admin_request("GET", "/v1/sites/cairn/settings", b"", &bearer),
+    );
+    assert_eq!(read.status, 200, "{}", read.body);
+    let mut settings: serde_json::Value = serde_json::from_str(&read.body).expect("settings");
+    assert_eq!(settings["allowed_origins"], serde_json::json!([ORIGIN]));
+
+    settings["config"]["brand_name"] = "Cairn Montagne".into();
+    settings["config"]["theme"]["accent"] = "#b3261e".into();
+    settings["allowed_origins"] = serde_json::json!([ORIGIN, "https://Shop.Cairn.example/"]);
+    let body = settings.to_string();
+    let saved = run(
+        &store,
+        &admin_request("POST", "/v1/sites/cairn/settings", body.as_bytes(), &bearer),
+    );
+    assert_eq!(saved.status, 200, "{}", saved.body);
+
+    let mut public = request("GET", "/v1/sites/cairn/config", b"");
+    public.origin = Some("https://shop.cairn.example");
+    let config = run(&store, &public);
+    assert_eq!(config.status, 200, "the new origin is allowed at once");
+    let config: serde_json::Value = serde_json::from_str(&config.body).expect("config");
+    assert_eq!(config["brand_name"], "Cairn Montagne");
+    assert_eq!(config["theme"]["accent"], "#b3261e");
+}
+
+#[test]
+fn broken_settings_are_refused_whole_and_change_nothing() {
+    let store = SqliteStore::new();
+    let bearer = format!("Bearer {ADMIN_TOKEN}");
+    let before = store
+        .number("SELECT length(config) + length(allowed_origins) FROM sites WHERE id = 'cairn'");
+    let good_config = r#"{"brand_name":"Cairn"}"#;
+    let cases = [
+        (format!(r#"{{"allowed_origins":"{ORIGIN}","config":{good_config}}}"#), 422, "invalid_field"),
+        (format!(r#"{{"config":{good_config}}}"#), 422, "invalid_field"),
+        (r#"{"allowed_origins":[]}"#.to_owned(), 422, "invalid_field"),
+        (format!(r#"{{"allowed_origins":[],"config":{good_config},"secret":1}}"#), 422, "invalid_field"),
+        (r#"{"allowed_origins":[],"config":{"brand_name":"Cairn","theme":{"accent":"red;}*{display:none"}}}"#.to_owned(), 422, "invalid_field"),
+        (r#"{"allowed_origins":["javascript:alert(1)"],"config":{"brand_name":"Cairn"}}"#.to_owned(), 422, "invalid_field"),
+        (r#"{"allowed_origins":[],"config":{"brand_name":"<script>alert(1)</script>","contact_url":"javascript:alert(1)"}}"#.to_owned(), 422, "invalid_field"),
+        (r#"{"allowed_origins":[],"config":{"brand_name":"Cairn","rewards":{"points_per_review":-5}}}"#.to_owned(), 422, "invalid_field"),
+        ("[".to_owned(), 400, "invalid_json"),
+        (format!(r#"{{"allowed_origins":[],"config":{{"brand_name":"{}"}}}}"#, "a".repeat(20_000)), 413, "payload_too_large"),
+    ];
+    for (body, status, code) in cases {
+        let response = run(
+            &store,
+            &admin_request("POST", "/v1/sites/cairn/settings", body.as_bytes(), &bearer),
+        );
+        assert_eq!(
+            (response.status, error_of(&response).1.as_str()),
+            (status, code),
+            "{body}"
+        );
+    }
+    let unknown_site = run(
+        &store,
+        &admin_request("POST", "/v1/sites/nowhere/settings", b"{}", &bearer),
+    );
+    assert_eq!(unknown_site.status, 404);
+    let wrong_token = run(
+        &store,
+        &admin_request("POST", "/v1/sites/cairn/settings", b"{}", "Bearer nope"),
+    );
+    assert_eq!(wrong_token.status, 401);
+    let after = store
+        .number("SELECT length(config) + length(allowed_origins) FROM sites WHERE id = 'cairn'");
+    assert_eq!(after, before, "nothing was saved");
+}

@@ -7,6 +7,7 @@ use crate::nps::Category;
 use crate::paging::{self, Cursor};
 use crate::report::{self, CommentQuery, Filter};
 use crate::session;
+use crate::settings::{self, SiteSettings};
 use crate::site::Site;
 use crate::store::Store;
 use crate::validate;
@@ -142,4 +143,29 @@ pub(super) async fn nps_handled<S: Store>(
     validate::stored_id(answer, Error::NotFound)?;
     let comment = report::mark_handled(store, &site.key, answer, request.now_ms).await?;
     Ok(ApiResponse::json(200, &comment))
+}
+
+/// `GET …/settings` (admin): the settings as stored.
+pub(super) fn settings(site: &Site) -> ApiResponse {
+    ApiResponse::json(
+        200,
+        &SiteSettings {
+            allowed_origins: site.allowed_origins.clone(),
+            config: site.config.clone(),
+        },
+    )
+}
+
+/// `POST …/settings` (admin): replaces the settings, all checked before any is saved.
+/// Widgets see the change when their cached configuration expires (a minute at most).
+pub(super) async fn save_settings<S: Store>(
+    request: &ApiRequest<'_>,
+    site: &Site,
+    store: &S,
+) -> Result<ApiResponse> {
+    require_json(request.content_type)?;
+    let proposed: SiteSettings = parse_body(request.body)?;
+    let checked = settings::validated(proposed)?;
+    settings::save(store, &site.key, &checked).await?;
+    Ok(ApiResponse::json(200, &checked))
 }

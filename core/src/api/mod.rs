@@ -215,6 +215,8 @@ enum Endpoint<'a> {
     /// `POST` signs the console in, `GET` tells its session.
     ConsoleSession,
     ConsoleSignOut,
+    /// `GET` reads the site's settings, `POST` replaces them (admin).
+    Settings,
     ThemeReport,
     /// `GET` lists published reviews, `POST` writes one.
     ProductReviews(&'a str),
@@ -270,6 +272,7 @@ impl<'a> Endpoint<'a> {
             ["nps", answer, "handled"] => Some(Endpoint::NpsHandled(answer)),
             ["console", "session"] => Some(Endpoint::ConsoleSession),
             ["console", "sign-out"] => Some(Endpoint::ConsoleSignOut),
+            ["settings"] => Some(Endpoint::Settings),
             ["theme"] => Some(Endpoint::ThemeReport),
             ["products", product, "reviews"] => Some(Endpoint::ProductReviews(product)),
             ["products", product, "reviews.jsonld"] => {
@@ -351,7 +354,8 @@ impl<'a> Endpoint<'a> {
             Endpoint::ProductReviews(_)
             | Endpoint::ProductQuestions(_)
             | Endpoint::Referrals
-            | Endpoint::ConsoleSession => &["GET", "POST"],
+            | Endpoint::ConsoleSession
+            | Endpoint::Settings => &["GET", "POST"],
         }
     }
 
@@ -382,6 +386,7 @@ impl<'a> Endpoint<'a> {
             | Endpoint::NpsHandled(_)
             | Endpoint::ConsoleSession
             | Endpoint::ConsoleSignOut
+            | Endpoint::Settings
             | Endpoint::ThemeReport
             | Endpoint::ReviewQueue
             | Endpoint::ReviewModeration(_)
@@ -573,6 +578,8 @@ async fn handle_inner<S: Store, L: RateLimiter, H: HumanCheck, M: Mailer>(
         (Endpoint::ConsoleSession, true) => console::sign_in(request, &site),
         (Endpoint::ConsoleSession, false) => console::current(request, &site),
         (Endpoint::ConsoleSignOut, _) => Ok(console::sign_out(&site)),
+        (Endpoint::Settings, false) => Ok(console::settings(&site)),
+        (Endpoint::Settings, true) => console::save_settings(request, &site, store).await,
         (Endpoint::ProductReviews(product), true) => {
             reviews::submit(request, &site, product, store, limiter, human).await
         }

@@ -1,0 +1,278 @@
+//! The console's settings page: brand name, allowed origins, theme (with a live preview
+//! of a widget in it), contact and review links, reward points and copy overrides. The
+//! worker checks everything before saving anything; its refusal names the field.
+
+use portevoix_core::settings::SiteSettings;
+use web_sys::{HtmlElement, HtmlInputElement, HtmlTextAreaElement};
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+use crate::api::{self, ApiError};
+
+#[derive(Properties, PartialEq)]
+pub struct SettingsProps {
+    /// The site signed in to.
+    pub site: String,
+    /// Called when the worker says the session is over.
+    pub on_session_ended: Callback<()>,
+}
+
+/// Where the page is with the worker.
+#[derive(Debug, Clone, PartialEq)]
+enum Status {
+    Idle,
+    Saving,
+    Saved,
+    Refused(String),
+}
+
+fn text_of(event: &InputEvent) -> String {
+    let target = event.target();
+    target
+        .clone()
+        .and_then(|target| wasm_bindgen::JsCast::dyn_into::<HtmlInputElement>(target).ok())
+        .map(|input| input.value())
+        .or_else(|| {
+            target
+                .and_then(|target| {
+                    wasm_bindgen::JsCast::dyn_into::<HtmlTextAreaElement>(target).ok()
+                })
+                .map(|area| area.value())
+        })
+        .unwrap_or_default()
+}
+
+#[function_component(SettingsPage)]
+pub fn settings_page(props: &SettingsProps) -> Html {
+    let draft = use_state(|| None::<Result<SiteSettings, ApiError>>);
+    let copy_text = use_state(String::new);
+    let status = use_state(|| Status::Idle);
+    let preview = use_node_ref();
+
+    {
+        let (draft, copy_text, on_session_ended) = (
+            draft.clone(),
+            copy_text.clone(),
+            props.on_session_ended.clone(),
+        );
+        use_effect_with(props.site.clone(), move |site| {
+            let site = site.clone();
+            spawn_local(async move {
+                let loaded = api::get::<SiteSettings>(&api::site_path(&site, "settings")).await;
+                if loaded == Err(ApiError::SignedOut) {
+                    on_session_ended.emit(());
+                }
+                if let Ok(settings) = &loaded {
+                    copy_text
+                        .set(portevoix_web::to_string(&settings.config.copy).unwrap_or_default());
+                }
+                draft.set(Some(loaded));
+            });
+        });
+    }
+
+    // The preview takes the draft's colours as CSS custom properties, set through the
+    // CSSOM (the console's policy forbids inline style attributes).
+    {
+        let preview = preview.clone();
+        let theme = match &*draft {
+            Some(Ok(settings)) => Some(settings.config.theme.clone()),
+            _ => None,
+        };
+        use_effect_with(theme, move |theme| {
+            if let (Some(theme), Some(element)) = (theme, preview.cast::<HtmlElement>()) {
+                let style = element.style();
+                for (name, value) in [
+                    ("--preview-accent", &theme.light.accent),
+                    ("--preview-on-accent", &theme.light.on_accent),
+                    ("--preview-text", &theme.light.text),
+                    ("--preview-background", &theme.light.background),
+                    ("--preview-radius", &theme.radius),
+                    ("--preview-font", &theme.font),
+                ] {
+                    let _ = style.set_property(name, value);
+                }
+            }
+        });
+    }
+
+    let Some(Ok(settings)) = (*draft).clone() else {
+        return match &*draft {
+            Some(Err(error)) => html! { <p role="alert" class="problem">{ error.to_string() }</p> },
+            _ => html! { <p aria-live="polite">{ "Loading…" }</p> },
+        };
+    };
+
+    // One field's edit: applies `change` to a copy of the draft.
+    let edit = |change: fn(&mut SiteSettings, String)| {
+        let draft = draft.clone();
+        let status = status.clone();
+        Callback::from(move |event: InputEvent| {
+            if let Some(Ok(mut settings)) = (*draft).clone() {
+                change(&mut settings, text_of(&event));
+                draft.set(Some(Ok(settings)));
+                status.set(Status::Idle);
+            }
+        })
+    };
+
+    let save = {
+        let (site, draft, copy_text, status, on_session_ended) = (
+            props.site.clone(),
+            draft.clone(),
+            copy_text.clone(),
+            status.clone(),
+            props.on_session_ended.clone(),
+        );
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            let Some(Ok(mut settings)) = (*draft).clone() else {
+                return;
+            };
+            match portevoix_web::from_str(&copy_text) {
+                Ok(copy) => settings.config.copy = copy,
+                Err(_) => {
+                    status.set(Status::Refused(
+                        "Copy overrides must be a JSON object: {\"fr\": {\"key\": \"text\"}}."
+                            .into(),
+                    ));
+                    return;
+                }
+            }
+            let (site, draft, status, on_session_ended) = (
+                site.clone(),
+                draft.clone(),
+                status.clone(),
+                on_session_ended.clone(),
+            );
+            status.set(Status::Saving);
+            spawn_local(async move {
+                match api::post::<_, SiteSettings>(&api::site_path(&site, "settings"), &settings)
+                    .await
+                {
+                    Ok(saved) => {
+                        draft.set(Some(Ok(saved)));
+                        status.set(Status::Saved);
+                    }
+                    Err(ApiError::SignedOut) => on_session_ended.emit(()),
+                    Err(error) => status.set(Status::Refused(error.to_string())),
+                }
+            });
+        })
+    };
+
+    let config = &settings.config;
+    let theme = &config.theme.light;
+    let rewards = &config.rewards;
+    let number = |value: u32| value.to_string();
+    html! {
+        <main class="settings">
+            <form onsubmit={save} aria-label="Site settings">
+                <fieldset>
+                    <legend>{ "Brand" }</legend>
+                    <div class="field">
+                        <label for="brand-name">{ "Brand name" }</label>
+                        <input id="brand-name" value={config.brand_name.clone()}
+                            oninput={edit(|settings, value| settings.config.brand_name = value)} />
+                    </div>
+                    <div class="field">
+                        <label for="origins">{ "Allowed origins (one per line)" }</label>
+                        <textarea id="origins" rows="3" value={settings.allowed_origins.join("\n")}
+                            oninput={edit(|settings, value| {
+                                settings.allowed_origins = value.lines().map(str::trim).filter(|line| !line.is_empty()).map(str::to_owned).collect();
+                            })} />
+                    </div>
+                    <div class="field">
+                        <label for="contact-url">{ "Contact page" }</label>
+                        <input id="contact-url" type="url" value={config.contact_url.clone().unwrap_or_default()}
+                            oninput={edit(|settings, value| settings.config.contact_url = Some(value).filter(|url| !url.is_empty()))} />
+                    </div>
+                    <div class="field">
+                        <label for="review-link">{ "Review page for promoters" }</label>
+                        <input id="review-link" type="url" value={config.promoter_links.review.clone().unwrap_or_default()}
+                            oninput={edit(|settings, value| settings.config.promoter_links.review = Some(value).filter(|url| !url.is_empty()))} />
+                    </div>
+                </fieldset>
+                <fieldset class="theme">
+                    <legend>{ "Theme (light)" }</legend>
+                    <div class="field">
+                        <label for="accent">{ "Accent colour" }</label>
+                        <input id="accent" value={theme.accent.clone()}
+                            oninput={edit(|settings, value| settings.config.theme.light.accent = value)} />
+                    </div>
+                    <div class="field">
+                        <label for="on-accent">{ "Text on the accent" }</label>
+                        <input id="on-accent" value={theme.on_accent.clone()}
+                            oninput={edit(|settings, value| settings.config.theme.light.on_accent = value)} />
+                    </div>
+                    <div class="field">
+                        <label for="text-colour">{ "Text colour" }</label>
+                        <input id="text-colour" value={theme.text.clone()}
+                            oninput={edit(|settings, value| settings.config.theme.light.text = value)} />
+                    </div>
+                    <div class="field">
+                        <label for="background">{ "Background" }</label>
+                        <input id="background" value={theme.background.clone()}
+                            oninput={edit(|settings, value| settings.config.theme.light.background = value)} />
+                    </div>
+                    <div class="field">
+                        <label for="radius">{ "Corner radius" }</label>
+                        <input id="radius" value={config.theme.radius.clone()}
+                            oninput={edit(|settings, value| settings.config.theme.radius = value)} />
+                    </div>
+                    <div class="preview" ref={preview} aria-label="Preview of the NPS widget" role="group">
+                        <p class="question">{ format!("How likely are you to recommend {}?", config.brand_name) }</p>
+                        <div class="scale" aria-hidden="true">
+                            { for (0..=10).map(|score| html! {
+                                <span class={classes!((score == 9).then_some("chosen"))}>{ score }</span>
+                            }) }
+                        </div>
+                        <span class="send" aria-hidden="true">{ "Send" }</span>
+                    </div>
+                </fieldset>
+                <fieldset>
+                    <legend>{ "Reward points" }</legend>
+                    <div class="field">
+                        <label for="points-review">{ "Per published review" }</label>
+                        <input id="points-review" inputmode="numeric" value={number(rewards.points_per_review)}
+                            oninput={edit(|settings, value| settings.config.rewards.points_per_review = value.trim().parse().unwrap_or(u32::MAX))} />
+                    </div>
+                    <div class="field">
+                        <label for="points-answer">{ "Per published answer" }</label>
+                        <input id="points-answer" inputmode="numeric" value={number(rewards.points_per_answer)}
+                            oninput={edit(|settings, value| settings.config.rewards.points_per_answer = value.trim().parse().unwrap_or(u32::MAX))} />
+                    </div>
+                    <div class="field">
+                        <label for="points-visit">{ "Per friend's visit" }</label>
+                        <input id="points-visit" inputmode="numeric" value={number(rewards.points_per_visit)}
+                            oninput={edit(|settings, value| settings.config.rewards.points_per_visit = value.trim().parse().unwrap_or(u32::MAX))} />
+                    </div>
+                </fieldset>
+                <fieldset>
+                    <legend>{ "Copy overrides" }</legend>
+                    <div class="field">
+                        <label for="copy">{ "Texts by language and key, as JSON" }</label>
+                        <textarea id="copy" rows="6" spellcheck="false" value={(*copy_text).clone()}
+                            oninput={
+                                let (copy_text, status) = (copy_text.clone(), status.clone());
+                                move |event: InputEvent| {
+                                    copy_text.set(text_of(&event));
+                                    status.set(Status::Idle);
+                                }
+                            } />
+                    </div>
+                </fieldset>
+                {
+                    match &*status {
+                        Status::Refused(message) => html! { <p role="alert" class="problem">{ message.clone() }</p> },
+                        Status::Saved => html! { <p role="status" class="saved">{ "Saved. Widgets show the change within a minute." }</p> },
+                        _ => html! {},
+                    }
+                }
+                <button type="submit" disabled={*status == Status::Saving}>
+                    { if *status == Status::Saving { "Saving…" } else { "Save settings" } }
+                </button>
+            </form>
+        </main>
+    }
+}

@@ -1,0 +1,335 @@
+//! The site settings a brand edits in the console (allowed origins and the whole
+//! configuration: name, theme, copy, review links, reward rules), checked in full before
+//! anything is saved: a refused change names its field and stores nothing, so a stored
+//! configuration is never half-broken. Stored themes are still sanitized on read.
+
+use serde::{Deserialize, Serialize};
+
+use crate::copy::Text;
+use crate::error::{Error, Result};
+use crate::site::{MAX_REVIEW_PROFILES, SiteConfig};
+use crate::store::{Statement, Store};
+use crate::validate;
+
+/// `?1` site, `?2` allowed origins (JSON array), `?3` config (JSON), `?4` brand name.
+const UPDATE: &str = "UPDATE sites SET allowed_origins = ?2, config = ?3, name = ?4 WHERE id = ?1";
+
+/// Most origins one site may allow: more suggests a shared key, which it should not be.
+pub const MAX_ORIGINS: usize = 20;
+/// Most points any single rule may give, against a typo costing the brand a fortune.
+pub const MAX_POINTS: u32 = 10_000;
+const MAX_BRAND_NAME_CHARS: usize = 80;
+const MAX_PROFILE_NAME_CHARS: usize = 40;
+const MAX_COPY_CHARS: usize = 500;
+
+/// `GET`/`POST /v1/sites/{site}/settings` (admin): what the brand may change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteSettings {
+    /// Page origins allowed to call the public routes, e.g. `https://www.cairn.example`.
+    pub allowed_origins: Vec<String>,
+    /// Everything else widgets are drawn and run with.
+    pub config: SiteConfig,
+}
+
+/// `scheme://host[:port]` with an http(s) scheme and nothing after, lowercased.
+pub fn origin(field: &str, value: &str) -> Result<String> {
+    let lowered = value.trim().trim_end_matches('/').to_ascii_lowercase();
+    let rest = lowered
+        .strip_prefix("https://")
+        .or_else(|| lowered.strip_prefix("http://"));
+    let valid = rest.is_some_and(|host| {
+        !host.is_empty()
+            && host.len() <= 253
+            && host
+                .chars()
+                .all(|character| character.is_ascii_alphanumeric() || "-.:[]".contains(character))
+    });
+    if valid {
+        Ok(lowered)
+    } else {
+        Err(Error::field(
+            field,
+            format!("{field} must be an origin such as https://www.example.com (no path)"),
+        ))
+    }
+}
+
+fn web_url(field: &str, value: &str) -> Result<()> {
+    match validate::page_url(Some(value)) {
+        Ok(Some(_)) => Ok(()),
+        _ => Err(Error::field(
+            field,
+            format!("{field} must be an http(s) URL of at most 2048 characters"),
+        )),
+    }
+}
+
+fn points(field: &str, value: u32) -> Result<()> {
+    if value <= MAX_POINTS {
+        Ok(())
+    } else {
+        Err(Error::field(
+            field,
+            format!("{field} must be at most {MAX_POINTS}"),
+        ))
+    }
+}
+
+/// A language tag as BCP 47 writes them, e.g. `fr`, `pt-BR`.
+fn language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let primary = parts.next().unwrap_or_default();
+    (2..=3).contains(&primary.len())
+        && primary
+            .chars()
+            .all(|character| character.is_ascii_lowercase())
+        && parts.all(|part| {
+            (2..=8).contains(&part.len())
+                && part
+                    .chars()
+                    .all(|character| character.is_ascii_alphanumeric())
+        })
+}
+
+/// Checks every field; returns the settings as they will be stored (origins normalized,
+/// texts trimmed).
+pub fn validated(mut settings: SiteSettings) -> Result<SiteSettings> {
+    if settings.allowed_origins.len() > MAX_ORIGINS {
+        return Err(Error::field(
+            "allowed_origins",
+            format!("allowed_origins holds at most {MAX_ORIGINS} origins"),
+        ));
+    }
+    let mut origins = Vec::new();
+    for (index, value) in settings.allowed_origins.iter().enumerate() {
+        let normalized = origin(&format!("allowed_origins[{index}]"), value)?;
+        if !origins.contains(&normalized) {
+            origins.push(normalized);
+        }
+    }
+    settings.allowed_origins = origins;
+
+    let config = &mut settings.config;
+    config.brand_name = validate::text(
+        "config.brand_name",
+        &config.brand_name,
+        1,
+        MAX_BRAND_NAME_CHARS,
+    )?;
+    if let Some(url) = &config.contact_url {
+        web_url("config.contact_url", url)?;
+    }
+    for (name, link) in [
+        ("review", &config.promoter_links.review),
+        ("share", &config.promoter_links.share),
+        ("referral", &config.promoter_links.referral),
+    ] {
+        if let Some(url) = link {
+            web_url(&format!("config.promoter_links.{name}"), url)?;
+        }
+    }
+    if config.review_profiles.len() > MAX_REVIEW_PROFILES {
+        return Err(Error::field(
+            "config.review_profiles",
+            format!("config.review_profiles holds at most {MAX_REVIEW_PROFILES} profiles"),
+        ));
+    }
+    for (index, profile) in config.review_profiles.iter_mut().enumerate() {
+        let field = format!("config.review_profiles[{index}]");
+        profile.name = validate::text(
+            &format!("{field}.name"),
+            &profile.name,
+            1,
+            MAX_PROFILE_NAME_CHARS,
+        )?;
+        web_url(&format!("{field}.url"), &profile.url)?;
+    }
+    if let Some(path) = config.theme.unsafe_value() {
+        let field = format!("config.{path}");
+        return Err(Error::field(
+            &field,
+            format!(
+                "{field} must be a plain CSS value (colours such as #1f5f4a or rgb(31, 95, 74))"
+            ),
+        ));
+    }
+    for (tag, overrides) in &mut config.copy {
+        if !language_tag(tag) {
+            return Err(Error::field(
+                "config.copy",
+                format!("config.copy: {tag:?} is not a language tag such as fr or pt-BR"),
+            ));
+        }
+        for (key, text) in overrides.iter_mut() {
+            let field = format!("config.copy.{tag}.{key}");
+            if !Text::ALL.iter().any(|known| known.key() == key) {
+                return Err(Error::field(
+                    &field,
+                    format!("{field} is not a text widgets show"),
+                ));
+            }
+            *text = validate::text(&field, text, 1, MAX_COPY_CHARS)?;
+        }
+    }
+    let rewards = &config.rewards;
+    for (name, value) in [
+        ("points_per_visit", rewards.points_per_visit),
+        ("points_per_share", rewards.points_per_share),
+        ("points_per_review", rewards.points_per_review),
+        ("points_per_answer", rewards.points_per_answer),
+        ("points_per_nps_answer", rewards.points_per_nps_answer),
+        ("visits_per_link_per_day", rewards.visits_per_link_per_day),
+    ] {
+        points(&format!("config.rewards.{name}"), value)?;
+    }
+    let caps = &rewards.daily_caps;
+    for (name, cap) in [
+        ("visit", caps.visit),
+        ("share", caps.share),
+        ("review", caps.review),
+        ("answer", caps.answer),
+        ("nps", caps.nps),
+    ] {
+        if let Some(cap) = cap {
+            points(&format!("config.rewards.daily_caps.{name}"), cap)?;
+        }
+    }
+    Ok(settings)
+}
+
+/// Saves settings that passed [`validated`].
+pub async fn save<S: Store>(store: &S, site_id: &str, settings: &SiteSettings) -> Result<()> {
+    let encoding = |error: serde_json::Error| Error::Storage(format!("settings as JSON: {error}"));
+    let origins = serde_json::to_string(&settings.allowed_origins).map_err(encoding)?;
+    let config = serde_json::to_string(&settings.config).map_err(encoding)?;
+    let statement = Statement::new(
+        UPDATE,
+        vec![
+            site_id.into(),
+            origins.as_str().into(),
+            config.as_str().into(),
+            settings.config.brand_name.as_str().into(),
+        ],
+    );
+    store.batch(&[statement]).await.map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings() -> SiteSettings {
+        let mut config = SiteConfig {
+            brand_name: "Cairn".into(),
+            ..SiteConfig::default()
+        };
+        config.theme.light.accent = "#b3261e".into();
+        SiteSettings {
+            allowed_origins: vec![
+                "https://WWW.Cairn.example/".into(),
+                "https://www.cairn.example".into(),
+            ],
+            config,
+        }
+    }
+
+    #[test]
+    fn good_settings_are_kept_with_origins_normalized() {
+        let kept = validated(settings()).expect("valid");
+        assert_eq!(kept.allowed_origins, ["https://www.cairn.example"]);
+        assert_eq!(kept.config.theme.light.accent, "#b3261e");
+    }
+
+    /// A field the case expects named, and how the case breaks the settings.
+    type Breakage = (&'static str, Box<dyn Fn(&mut SiteSettings)>);
+
+    #[test]
+    fn each_broken_field_is_named() {
+        let cases: Vec<Breakage> = vec![
+            (
+                "allowed_origins[0]",
+                Box::new(|s| s.allowed_origins[0] = "https://cairn.example/shop".into()),
+            ),
+            (
+                "allowed_origins[0]",
+                Box::new(|s| s.allowed_origins[0] = "javascript:alert(1)".into()),
+            ),
+            (
+                "allowed_origins",
+                Box::new(|s| s.allowed_origins = vec!["https://a.example".into(); 21]),
+            ),
+            (
+                "config.brand_name",
+                Box::new(|s| s.config.brand_name = " ".into()),
+            ),
+            (
+                "config.contact_url",
+                Box::new(|s| s.config.contact_url = Some("javascript:alert(1)".into())),
+            ),
+            (
+                "config.theme.accent",
+                Box::new(|s| s.config.theme.light.accent = "red;}*{display:none".into()),
+            ),
+            (
+                "config.theme.dark.text",
+                Box::new(|s| s.config.theme.dark.text = String::new()),
+            ),
+            (
+                "config.theme.font",
+                Box::new(|s| s.config.theme.font = "x</style><script>".into()),
+            ),
+            (
+                "config.copy",
+                Box::new(|s| {
+                    s.config.copy.insert("<b>".into(), Default::default());
+                }),
+            ),
+            (
+                "config.copy.fr.no.such.key",
+                Box::new(|s| {
+                    s.config
+                        .copy
+                        .entry("fr".into())
+                        .or_default()
+                        .insert("no.such.key".into(), "x".into());
+                }),
+            ),
+            (
+                "config.rewards.points_per_review",
+                Box::new(|s| s.config.rewards.points_per_review = 1_000_000),
+            ),
+            (
+                "config.review_profiles[0].url",
+                Box::new(|s| {
+                    s.config.review_profiles.push(crate::site::ReviewProfile {
+                        name: "Google".into(),
+                        url: "ftp://x".into(),
+                    });
+                }),
+            ),
+        ];
+        for (field, break_it) in cases {
+            let mut broken = settings();
+            break_it(&mut broken);
+            match validated(broken) {
+                Err(Error::InvalidField { field: named, .. }) => assert_eq!(named, field),
+                other => panic!("{field}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn known_copy_keys_in_any_language_tag_are_accepted() {
+        let mut with_copy = settings();
+        let key = Text::ALL[0].key().to_owned();
+        with_copy
+            .config
+            .copy
+            .entry("pt-BR".into())
+            .or_default()
+            .insert(key.clone(), "  Olá  ".into());
+        let kept = validated(with_copy).expect("valid");
+        assert_eq!(kept.config.copy["pt-BR"][&key], "Olá");
+    }
+}
