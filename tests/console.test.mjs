@@ -208,6 +208,33 @@ describe('moderation in the console', () => {
   });
 });
 
+describe('advocates in the console', () => {
+  test('shows the ladder and the leaderboard, an advocate’s history, and credits points by hand', async () => {
+    await stack.admin('/points/adjust', {
+      method: 'POST',
+      body: { customer_id: 'camille-console', points: 200, reason: 'Welcome gift', idempotency_key: randomUUID() },
+    });
+    const { page } = await openConsole();
+    await signIn(page);
+    await page.getByRole('button', { name: 'Advocates' }).click();
+    await page.getByRole('heading', { name: 'The ladder' }).waitFor();
+    const row = page.getByRole('row', { name: /camille-console/ });
+    assert.match(await row.textContent(), /1 · In contact.*200/);
+
+    await row.getByRole('button', { name: 'camille-console' }).click();
+    await page.getByRole('heading', { name: 'History of camille-console' }).waitFor();
+    await page.getByText('Balance: 200 points').waitFor();
+    await page.locator('.history').getByText(/Welcome gift/).waitFor();
+
+    await page.getByLabel('Points (negative to debit)').fill('-50');
+    await page.getByLabel('Reason', { exact: true }).fill('Bon d’achat utilisé');
+    await page.getByRole('button', { name: 'Credit' }).click();
+    await page.getByText('Balance: 150 points').waitFor();
+    const [{ balance }] = stack.query("SELECT SUM(points) AS balance FROM ledger WHERE account = 'customer:camille-console'");
+    assert.equal(balance, 150);
+  });
+});
+
 describe('settings in the console', () => {
   test('a new accent colour shows in the preview, is saved, and the demo page wears it', async () => {
     const { page } = await openConsole();

@@ -1,11 +1,12 @@
 //! The Portevoix brand console: one page, served by the worker at `/console`, where a
 //! marketer signs in with the site's admin token (exchanged at once for a short-lived
 //! HttpOnly session cookie; the token is never stored), sees the site's NPS, works the
-//! moderation queue and edits the site's settings.
+//! moderation queue, follows its advocates and edits the site's settings.
 //!
 //! Built by `npm run build`; tried in a browser by `npm start` (the console link on the
 //! demo page).
 
+mod advocates;
 mod api;
 mod moderation;
 mod nps;
@@ -17,6 +18,7 @@ use web_sys::HtmlInputElement;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
+use crate::advocates::AdvocatesPage;
 use crate::api::ApiError;
 use crate::moderation::ModerationPage;
 use crate::nps::NpsPage;
@@ -77,6 +79,7 @@ enum Auth {
 enum Tab {
     Nps,
     Moderation,
+    Advocates,
     Settings,
 }
 
@@ -156,6 +159,7 @@ fn console() -> Html {
                         <nav aria-label="Console">
                             { tab_button(Tab::Nps, "NPS") }
                             { tab_button(Tab::Moderation, "Moderation") }
+                            { tab_button(Tab::Advocates, "Advocates") }
                             { tab_button(Tab::Settings, "Settings") }
                         </nav>
                         <button type="button" class="quiet" onclick={sign_out}>{ "Sign out" }</button>
@@ -164,6 +168,7 @@ fn console() -> Html {
                         match *tab {
                             Tab::Nps => html! { <NpsPage site={session.site.clone()} {on_session_ended} /> },
                             Tab::Moderation => html! { <ModerationPage site={session.site.clone()} {on_session_ended} /> },
+                            Tab::Advocates => html! { <AdvocatesPage site={session.site.clone()} {on_session_ended} /> },
                             Tab::Settings => html! { <SettingsPage site={session.site.clone()} {on_session_ended} /> },
                         }
                     }

@@ -41,6 +41,18 @@ pub fn level(activity: &Activity) -> u8 {
     }
 }
 
+/// What a rung of the ladder means, for the brand's console.
+pub fn level_name(level: u8) -> &'static str {
+    match level {
+        6 => "Panel member",
+        5 => "Brings friends",
+        4 => "Helps prospects",
+        3 => "Reviewer",
+        2 => "Gave feedback",
+        _ => "In contact",
+    }
+}
+
 /// The advocacy score: each act weighted by the effort it takes and the reach it has, so
 /// that the leaderboard lists first the customers who do most for the brand.
 pub fn score(activity: &Activity) -> u64 {

@@ -799,6 +799,48 @@ pub struct AdvocateList {
     pub advocates: Vec<Advocate>,
 }
 
+/// What an event of an advocate's history is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EventKind {
+    /// A review they wrote.
+    Review,
+    /// An answer they gave a prospect.
+    Answer,
+    /// A link they shared.
+    Share,
+    /// Their referral code.
+    Referral,
+    /// A line of their points.
+    Points,
+}
+
+/// One thing an advocate did, or was credited for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdvocateEvent {
+    /// What it is.
+    pub kind: EventKind,
+    /// A line describing it (product, text, link, reason…); show as text only.
+    pub detail: String,
+    /// Where a review or answer stands in moderation.
+    pub status: Option<Status>,
+    /// Points credited (or debited) by a points line.
+    pub points: Option<i64>,
+    /// Unix ms.
+    pub at: i64,
+}
+
+/// `GET /v1/sites/{site}/advocates/{customer}/history` (admin).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdvocateHistory {
+    /// The brand's customer id.
+    pub customer_id: String,
+    /// Their points balance.
+    pub points: i64,
+    /// Newest first; at most 50 of each kind.
+    pub events: Vec<AdvocateEvent>,
+}
+
 /// `POST /v1/sites/{site}/points/adjust` (admin): credit or debit a customer by hand.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -6,7 +6,9 @@ mod support;
 
 use portevoix_core::api::ApiResponse;
 use portevoix_core::token::{CustomerClaims, OrderClaim, sign};
-use portevoix_core::wire::{Adjusted, AdvocateList, PointsStatement, ShareCreated, VisitCounted};
+use portevoix_core::wire::{
+    Adjusted, AdvocateHistory, AdvocateList, EventKind, PointsStatement, ShareCreated, VisitCounted,
+};
 use serde_json::{Value, json};
 use support::{ADMIN_TOKEN, CUSTOMER_SECRET, NOW_MS, ORIGIN, SqliteStore, error_of, request, run};
 
@@ -467,4 +469,65 @@ fn bad_share_and_visit_requests_are_refused_and_store_nothing() {
     );
     assert_eq!(store.number("SELECT COUNT(*) FROM share_links"), 0);
     assert_eq!(store.number("SELECT COUNT(*) FROM ledger"), 0);
+}
+
+#[test]
+fn an_advocates_history_lists_what_they_did_newest_first() {
+    let store = store();
+    for (points, note, key) in [
+        (200, "Welcome gift", "key-his-0001"),
+        (-50, "Voucher used", "key-his-0002"),
+    ] {
+        let body = json!({ "customer_id": "camille", "points": points, "reason": note, "idempotency_key": key });
+        assert_eq!(
+            admin(&store, "POST", "/v1/sites/cairn/points/adjust", "", &body).status,
+            200
+        );
+    }
+    let response = admin(
+        &store,
+        "GET",
+        "/v1/sites/cairn/advocates/camille/history",
+        "",
+        &json!(null),
+    );
+    assert_eq!(response.status, 200, "{}", response.body);
+    let history: AdvocateHistory = serde_json::from_str(&response.body).expect("history");
+    assert_eq!(history.points, 150);
+    let lines: Vec<(EventKind, Option<i64>)> = history
+        .events
+        .iter()
+        .map(|event| (event.kind, event.points))
+        .collect();
+    assert!(
+        lines.contains(&(EventKind::Points, Some(200)))
+            && lines.contains(&(EventKind::Points, Some(-50)))
+    );
+    assert!(
+        history
+            .events
+            .iter()
+            .any(|event| event.detail.contains("Welcome gift"))
+    );
+
+    let nobody: AdvocateHistory = serde_json::from_str(
+        &admin(
+            &store,
+            "GET",
+            "/v1/sites/cairn/advocates/%3Cscript%3E/history",
+            "",
+            &json!(null),
+        )
+        .body,
+    )
+    .expect("history");
+    assert_eq!((nobody.points, nobody.events.len()), (0, 0));
+    let overlong = format!("/v1/sites/cairn/advocates/{}/history", "a".repeat(200));
+    assert_eq!(
+        admin(&store, "GET", &overlong, "", &json!(null)).status,
+        422
+    );
+    let mut anonymous = request("GET", "/v1/sites/cairn/advocates/camille/history", b"");
+    anonymous.origin = None;
+    assert_eq!(run(&store, &anonymous).status, 401);
 }

@@ -18,15 +18,16 @@ use portevoix_core::site::{PromoterLinks, ReviewProfile};
 use portevoix_core::theme::Theme;
 use portevoix_core::wire::{
     AccountKind, Adjusted, AdminAnswer, AdminAnswerPage, AdminQuestion, AdminQuestionPage,
-    AdminReview, AdminReviewPage, Advocate, AdvocateList, AnswerSubmission, BrandReply,
-    ConsoleSession, ConversionRecorded, ConversionReport, Decision, ErrorBody, FriendOffer, Funnel,
-    HelpfulCounted, HelpfulVote, InvitationRequest, InvitationsSent, LedgerEntry, Moderation,
-    NpsComment, NpsCommentPage, NpsCreated, NpsPage, NpsReport, NpsSubmission, NpsSummary, NpsWeek,
-    PanelChange, PointsAdjustment, PointsStatement, Posted, PublicAnswer, PublicQuestion,
-    PublicReview, PublicSiteConfig, QuestionPage, QuestionSubmission, ReferralCard, ReferralFunnel,
-    ReferralLine, ReferralRequest, ReferralStats, ReplySubmission, ReviewCreated, ReviewPage,
-    ReviewSubmission, ReviewSummary, ShareCreated, ShareRequest, SignIn, ThemeReport, TopAnswerer,
-    TopAnswerers, VisitCounted, VisitOutcome, VisitReport,
+    AdminReview, AdminReviewPage, Advocate, AdvocateEvent, AdvocateHistory, AdvocateList,
+    AnswerSubmission, BrandReply, ConsoleSession, ConversionRecorded, ConversionReport, Decision,
+    ErrorBody, EventKind, FriendOffer, Funnel, HelpfulCounted, HelpfulVote, InvitationRequest,
+    InvitationsSent, LedgerEntry, Moderation, NpsComment, NpsCommentPage, NpsCreated, NpsPage,
+    NpsReport, NpsSubmission, NpsSummary, NpsWeek, PanelChange, PointsAdjustment, PointsStatement,
+    Posted, PublicAnswer, PublicQuestion, PublicReview, PublicSiteConfig, QuestionPage,
+    QuestionSubmission, ReferralCard, ReferralFunnel, ReferralLine, ReferralRequest, ReferralStats,
+    ReplySubmission, ReviewCreated, ReviewPage, ReviewSubmission, ReviewSummary, ShareCreated,
+    ShareRequest, SignIn, ThemeReport, TopAnswerer, TopAnswerers, VisitCounted, VisitOutcome,
+    VisitReport,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -157,6 +158,33 @@ fn console_session() {
             site: "cairn".into(),
             brand_name: "Cairn".into(),
             expires_at: 1_764_507_200,
+        },
+    );
+}
+
+#[test]
+fn advocate_history() {
+    check(
+        "advocate_history",
+        &AdvocateHistory {
+            customer_id: "camille".into(),
+            points: 150,
+            events: vec![
+                AdvocateEvent {
+                    kind: EventKind::Points,
+                    detail: "adjustment · Voucher used".into(),
+                    status: None,
+                    points: Some(-50),
+                    at: 1_764_500_100_000,
+                },
+                AdvocateEvent {
+                    kind: EventKind::Review,
+                    detail: "bivouac-2 · 5/5 · Parfaite".into(),
+                    status: Some(Status::Published),
+                    points: None,
+                    at: 1_764_500_000_000,
+                },
+            ],
         },
     );
 }

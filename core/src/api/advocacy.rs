@@ -348,3 +348,17 @@ pub(super) async fn panel<S: Store>(
     advocacy::set_panel(store, &site.key, &customer, change.member, request.now_ms).await?;
     Ok(ApiResponse::json(200, &change))
 }
+
+/// `GET …/advocates/{customer}/history` (admin): what one advocate did, newest first.
+pub(super) async fn history<S: Store>(
+    site: &Site,
+    customer: &str,
+    store: &S,
+) -> Result<ApiResponse> {
+    let customer = percent_encoding::percent_decode_str(customer)
+        .decode_utf8()
+        .map_err(|_| Error::NotFound)?;
+    let customer = customer_id(&customer)?;
+    let history = crate::history::history(store, &site.key, &customer).await?;
+    Ok(ApiResponse::json(200, &history))
+}

@@ -217,6 +217,7 @@ enum Endpoint<'a> {
     ConsoleSignOut,
     /// `GET` reads the site's settings, `POST` replaces them (admin).
     Settings,
+    AdvocateHistory(&'a str),
     ThemeReport,
     /// `GET` lists published reviews, `POST` writes one.
     ProductReviews(&'a str),
@@ -273,6 +274,7 @@ impl<'a> Endpoint<'a> {
             ["console", "session"] => Some(Endpoint::ConsoleSession),
             ["console", "sign-out"] => Some(Endpoint::ConsoleSignOut),
             ["settings"] => Some(Endpoint::Settings),
+            ["advocates", customer, "history"] => Some(Endpoint::AdvocateHistory(customer)),
             ["theme"] => Some(Endpoint::ThemeReport),
             ["products", product, "reviews"] => Some(Endpoint::ProductReviews(product)),
             ["products", product, "reviews.jsonld"] => {
@@ -321,6 +323,7 @@ impl<'a> Endpoint<'a> {
             | Endpoint::NpsSummary
             | Endpoint::NpsReport
             | Endpoint::NpsComments
+            | Endpoint::AdvocateHistory(_)
             | Endpoint::ThemeReport
             | Endpoint::ProductReviewsJsonLd(_)
             | Endpoint::ProductReviewsHtml(_)
@@ -387,6 +390,7 @@ impl<'a> Endpoint<'a> {
             | Endpoint::ConsoleSession
             | Endpoint::ConsoleSignOut
             | Endpoint::Settings
+            | Endpoint::AdvocateHistory(_)
             | Endpoint::ThemeReport
             | Endpoint::ReviewQueue
             | Endpoint::ReviewModeration(_)
@@ -580,6 +584,7 @@ async fn handle_inner<S: Store, L: RateLimiter, H: HumanCheck, M: Mailer>(
         (Endpoint::ConsoleSignOut, _) => Ok(console::sign_out(&site)),
         (Endpoint::Settings, false) => Ok(console::settings(&site)),
         (Endpoint::Settings, true) => console::save_settings(request, &site, store).await,
+        (Endpoint::AdvocateHistory(customer), _) => advocacy::history(&site, customer, store).await,
         (Endpoint::ProductReviews(product), true) => {
             reviews::submit(request, &site, product, store, limiter, human).await
         }
