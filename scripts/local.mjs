@@ -29,12 +29,16 @@ export async function prepareDatabase({ state, demoOrigin, adminToken, customerS
   return ids;
 }
 
-/** Starts `wrangler dev` on 127.0.0.1:`port`; resolves once the worker answers. */
+/**
+ * Starts `wrangler dev` on 127.0.0.1:`port`; resolves once the worker answers. Local
+ * workerd runs no cron by itself: `--test-scheduled` serves /__scheduled, which runs the
+ * worker's cron (the webhook outbox) when called, as `npm start` does every minute.
+ */
 export async function startWorker({ port, state, quiet = false, vars = {} }) {
   const varArgs = Object.entries(vars).flatMap(([name, value]) => ['--var', `${name}:${value}`]);
   const child = spawn(
     bin('wrangler'),
-    ['dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', state, '--show-interactive-dev-session=false', '--inspector-port', '0', ...varArgs],
+    ['dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', state, '--show-interactive-dev-session=false', '--inspector-port', '0', '--test-scheduled', ...varArgs],
     { cwd: workerDir, env: wranglerEnv, stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'inherit'], detached: true },
   );
   const origin = `http://127.0.0.1:${port}`;

@@ -29,6 +29,8 @@ const demoOrigin = `http://127.0.0.1:${demoPort}`;
 const sites = await prepareDatabase({ state, demoOrigin, adminToken, customerSecret });
 const worker = await startWorker({ port: workerPort, state });
 const demo = await startDemoSite({ port: demoPort, workerOrigin: worker.origin, customerSecret, adminToken });
+// Cloudflare runs the worker's cron every minute; locally, this does.
+const cron = setInterval(() => fetch(`${worker.origin}/__scheduled?cron=*+*+*+*+*`).catch(() => {}), 60_000);
 
 say('ready');
 console.log(`
@@ -50,6 +52,7 @@ async function stop() {
   if (stopping) return;
   stopping = true;
   say('stopping');
+  clearInterval(cron);
   await Promise.all([worker.stop(), demo.stop()]);
   process.exit(0);
 }

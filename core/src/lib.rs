@@ -50,6 +50,7 @@ pub mod store;
 pub mod theme;
 pub mod token;
 pub mod validate;
+pub mod webhooks;
 pub mod wire;
 
 pub use error::{Error, Result};

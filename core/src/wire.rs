@@ -841,6 +841,71 @@ pub struct AdvocateHistory {
     pub events: Vec<AdvocateEvent>,
 }
 
+/// `POST /v1/sites/{site}/webhooks` (admin): subscribe a URL to events.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookRequest {
+    /// Where deliveries are POSTed: https (or http to 127.0.0.1/localhost for tests).
+    pub url: String,
+    /// Event types, e.g. `nps.created`, `review.published`.
+    pub events: Vec<String>,
+}
+
+/// A webhook subscription.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookSubscription {
+    /// Its id, in the console's routes.
+    pub id: String,
+    /// Where deliveries go.
+    pub url: String,
+    /// The event types it receives.
+    pub events: Vec<String>,
+    /// False once deleted.
+    pub active: bool,
+    /// Unix ms.
+    pub created_at: i64,
+    /// `whsec_…`, to verify signatures: in the creation's answer only, never again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+}
+
+/// `GET /v1/sites/{site}/webhooks` (admin).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookList {
+    /// The active subscriptions, oldest first.
+    pub subscriptions: Vec<WebhookSubscription>,
+    /// The event types one may subscribe to.
+    pub events: Vec<String>,
+}
+
+/// One delivery in a subscription's log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookDelivery {
+    /// The `webhook-id` the receiver sees, the same on every retry.
+    pub id: String,
+    /// Its event type.
+    pub event_type: String,
+    /// Attempts so far.
+    pub attempts: i64,
+    /// HTTP status of the last attempt, if one answered.
+    pub last_status: Option<i64>,
+    /// Why the last attempt failed, if it did.
+    pub last_error: Option<String>,
+    /// When a 2xx came back, Unix ms.
+    pub delivered_at: Option<i64>,
+    /// When it is tried next; `null` once delivered or given up.
+    pub next_attempt_at: Option<i64>,
+    /// When it was queued, Unix ms.
+    pub created_at: i64,
+}
+
+/// `GET /v1/sites/{site}/webhooks/{id}/deliveries` (admin): newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookLog {
+    /// The latest deliveries.
+    pub deliveries: Vec<WebhookDelivery>,
+}
+
 /// `POST /v1/sites/{site}/points/adjust` (admin): credit or debit a customer by hand.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -27,7 +27,7 @@ use portevoix_core::wire::{
     QuestionSubmission, ReferralCard, ReferralFunnel, ReferralLine, ReferralRequest, ReferralStats,
     ReplySubmission, ReviewCreated, ReviewPage, ReviewSubmission, ReviewSummary, ShareCreated,
     ShareRequest, SignIn, ThemeReport, TopAnswerer, TopAnswerers, VisitCounted, VisitOutcome,
-    VisitReport,
+    VisitReport, WebhookDelivery, WebhookList, WebhookLog, WebhookRequest, WebhookSubscription,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -185,6 +185,51 @@ fn advocate_history() {
                     at: 1_764_500_000_000,
                 },
             ],
+        },
+    );
+}
+
+#[test]
+fn webhooks() {
+    check(
+        "webhook_request",
+        &WebhookRequest {
+            url: "https://hooks.cairn.example/portevoix".into(),
+            events: vec!["nps.created".into(), "review.published".into()],
+        },
+    );
+    let subscription = WebhookSubscription {
+        id: "5d2c7e1a9b3f4d6e8a0c2e4f6a8b0c2d".into(),
+        url: "https://hooks.cairn.example/portevoix".into(),
+        events: vec!["nps.created".into()],
+        active: true,
+        created_at: 1_764_500_000_000,
+        secret: Some("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".into()),
+    };
+    check("webhook_subscription", &subscription);
+    check(
+        "webhook_list",
+        &WebhookList {
+            subscriptions: vec![WebhookSubscription {
+                secret: None,
+                ..subscription
+            }],
+            events: vec!["nps.created".into(), "review.published".into()],
+        },
+    );
+    check(
+        "webhook_log",
+        &WebhookLog {
+            deliveries: vec![WebhookDelivery {
+                id: "9f3c2a7e5b1d4c6f8a0e2b4d6f8a0c2e".into(),
+                event_type: "nps.created".into(),
+                attempts: 2,
+                last_status: Some(204),
+                last_error: None,
+                delivered_at: Some(1_764_500_001_000),
+                next_attempt_at: None,
+                created_at: 1_764_500_000_000,
+            }],
         },
     );
 }

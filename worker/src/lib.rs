@@ -2,18 +2,24 @@
 //! D1 store, and back. Static files (the loader and the widgets' Wasm) are served by the
 //! Workers assets binding before this code runs; see `wrangler.toml`.
 //!
+//! A cron trigger drains the webhook outbox every minute.
+//!
 //! Run locally with `npm start`; deploy with `npm run deploy`.
 
 mod d1;
 mod limits;
 mod turnstile;
+mod webhooks;
 
 use futures_util::StreamExt;
 use portevoix_core::Error;
 use portevoix_core::api::{self, ApiRequest, ApiResponse};
 use portevoix_core::mail::OutboxMailer;
 use portevoix_core::validate::MAX_BODY_BYTES;
-use worker::{Context, Date, Env, Headers, Method, Request, Response, console_error, event};
+use worker::{
+    Context, Date, Env, Headers, Method, Request, Response, ScheduleContext, ScheduledEvent,
+    console_error, console_log, event,
+};
 
 #[event(fetch)]
 async fn fetch(mut request: Request, env: Env, _context: Context) -> worker::Result<Response> {
@@ -66,6 +72,30 @@ async fn fetch(mut request: Request, env: Env, _context: Context) -> worker::Res
         Err(error) => ApiResponse::error(&Error::Storage(format!("D1 binding DB: {error}"))),
     };
     into_worker_response(response)
+}
+
+/// The cron (every minute, see `wrangler.toml`): sends the webhook deliveries that are due.
+#[event(scheduled)]
+async fn scheduled(_event: ScheduledEvent, env: Env, _context: ScheduleContext) {
+    let database = match env.d1("DB") {
+        Ok(database) => database,
+        Err(error) => {
+            console_error!("portevoix webhooks: D1 binding DB: {error}");
+            return;
+        }
+    };
+    let store = d1::D1Store::new(database);
+    let now_ms = Date::now().as_millis() as i64;
+    match portevoix_core::webhooks::drain(&store, &webhooks::FetchSender, now_ms).await {
+        Ok(report) if report != Default::default() => console_log!(
+            "portevoix webhooks: {} delivered, {} to retry, {} given up",
+            report.delivered,
+            report.retrying,
+            report.given_up
+        ),
+        Ok(_) => {}
+        Err(error) => console_error!("portevoix webhooks: {error}"),
+    }
 }
 
 /// Keeps at most one byte more than any route accepts, so an oversized body is refused

@@ -18,6 +18,7 @@ mod console;
 mod qa;
 mod referrals;
 mod reviews;
+mod webhooks;
 
 use serde::Serialize;
 
@@ -218,6 +219,11 @@ enum Endpoint<'a> {
     /// `GET` reads the site's settings, `POST` replaces them (admin).
     Settings,
     AdvocateHistory(&'a str),
+    /// `GET` lists the site's webhook subscriptions, `POST` adds one.
+    Webhooks,
+    WebhookTest(&'a str),
+    WebhookDelete(&'a str),
+    WebhookDeliveries(&'a str),
     ThemeReport,
     /// `GET` lists published reviews, `POST` writes one.
     ProductReviews(&'a str),
@@ -275,6 +281,10 @@ impl<'a> Endpoint<'a> {
             ["console", "sign-out"] => Some(Endpoint::ConsoleSignOut),
             ["settings"] => Some(Endpoint::Settings),
             ["advocates", customer, "history"] => Some(Endpoint::AdvocateHistory(customer)),
+            ["webhooks"] => Some(Endpoint::Webhooks),
+            ["webhooks", id, "test"] => Some(Endpoint::WebhookTest(id)),
+            ["webhooks", id, "delete"] => Some(Endpoint::WebhookDelete(id)),
+            ["webhooks", id, "deliveries"] => Some(Endpoint::WebhookDeliveries(id)),
             ["theme"] => Some(Endpoint::ThemeReport),
             ["products", product, "reviews"] => Some(Endpoint::ProductReviews(product)),
             ["products", product, "reviews.jsonld"] => {
@@ -324,6 +334,7 @@ impl<'a> Endpoint<'a> {
             | Endpoint::NpsReport
             | Endpoint::NpsComments
             | Endpoint::AdvocateHistory(_)
+            | Endpoint::WebhookDeliveries(_)
             | Endpoint::ThemeReport
             | Endpoint::ProductReviewsJsonLd(_)
             | Endpoint::ProductReviewsHtml(_)
@@ -339,6 +350,8 @@ impl<'a> Endpoint<'a> {
             Endpoint::Nps
             | Endpoint::NpsHandled(_)
             | Endpoint::ConsoleSignOut
+            | Endpoint::WebhookTest(_)
+            | Endpoint::WebhookDelete(_)
             | Endpoint::ReviewHelpful { .. }
             | Endpoint::ReviewModeration(_)
             | Endpoint::ReviewReply(_)
@@ -358,7 +371,8 @@ impl<'a> Endpoint<'a> {
             | Endpoint::ProductQuestions(_)
             | Endpoint::Referrals
             | Endpoint::ConsoleSession
-            | Endpoint::Settings => &["GET", "POST"],
+            | Endpoint::Settings
+            | Endpoint::Webhooks => &["GET", "POST"],
         }
     }
 
@@ -391,6 +405,10 @@ impl<'a> Endpoint<'a> {
             | Endpoint::ConsoleSignOut
             | Endpoint::Settings
             | Endpoint::AdvocateHistory(_)
+            | Endpoint::Webhooks
+            | Endpoint::WebhookTest(_)
+            | Endpoint::WebhookDelete(_)
+            | Endpoint::WebhookDeliveries(_)
             | Endpoint::ThemeReport
             | Endpoint::ReviewQueue
             | Endpoint::ReviewModeration(_)
@@ -585,6 +603,11 @@ async fn handle_inner<S: Store, L: RateLimiter, H: HumanCheck, M: Mailer>(
         (Endpoint::Settings, false) => Ok(console::settings(&site)),
         (Endpoint::Settings, true) => console::save_settings(request, &site, store).await,
         (Endpoint::AdvocateHistory(customer), _) => advocacy::history(&site, customer, store).await,
+        (Endpoint::Webhooks, false) => webhooks::list(&site, store).await,
+        (Endpoint::Webhooks, true) => webhooks::create(request, &site, store).await,
+        (Endpoint::WebhookTest(id), _) => webhooks::test(request, &site, id, store).await,
+        (Endpoint::WebhookDelete(id), _) => webhooks::delete(&site, id, store).await,
+        (Endpoint::WebhookDeliveries(id), _) => webhooks::deliveries(&site, id, store).await,
         (Endpoint::ProductReviews(product), true) => {
             reviews::submit(request, &site, product, store, limiter, human).await
         }

@@ -1,0 +1,68 @@
+//! The webhook routes (admin): subscriptions, their test event and delivery log.
+
+use super::{ApiRequest, ApiResponse, parse_body, require_json};
+use crate::error::{Error, Result};
+use crate::site::Site;
+use crate::store::Store;
+use crate::validate;
+use crate::webhooks;
+use crate::wire::{WebhookList, WebhookLog, WebhookRequest};
+
+/// Deliveries shown in a subscription's log.
+const LOG_ENTRIES: u32 = 50;
+
+/// `GET …/webhooks`.
+pub(super) async fn list<S: Store>(site: &Site, store: &S) -> Result<ApiResponse> {
+    let subscriptions = webhooks::list(store, &site.key).await?;
+    let events = webhooks::EVENTS
+        .iter()
+        .map(|event| (*event).to_owned())
+        .collect();
+    Ok(ApiResponse::json(
+        200,
+        &WebhookList {
+            subscriptions,
+            events,
+        },
+    ))
+}
+
+/// `POST …/webhooks`: answers the subscription with its secret, shown this once.
+pub(super) async fn create<S: Store>(
+    request: &ApiRequest<'_>,
+    site: &Site,
+    store: &S,
+) -> Result<ApiResponse> {
+    require_json(request.content_type)?;
+    let asked: WebhookRequest = parse_body(request.body)?;
+    let url = webhooks::endpoint(&asked.url)?;
+    let events = webhooks::events(&asked.events)?;
+    let created = webhooks::create(store, &site.key, &url, &events, request.now_ms).await?;
+    Ok(ApiResponse::json(201, &created))
+}
+
+/// `POST …/webhooks/{id}/test`: queues a test event for the next cron run.
+pub(super) async fn test<S: Store>(
+    request: &ApiRequest<'_>,
+    site: &Site,
+    id: &str,
+    store: &S,
+) -> Result<ApiResponse> {
+    validate::stored_id(id, Error::NotFound)?;
+    webhooks::queue_test(store, &site.key, id, request.now_ms).await?;
+    Ok(ApiResponse::no_content())
+}
+
+/// `POST …/webhooks/{id}/delete`: stops the subscription; its log stays readable.
+pub(super) async fn delete<S: Store>(site: &Site, id: &str, store: &S) -> Result<ApiResponse> {
+    validate::stored_id(id, Error::NotFound)?;
+    webhooks::deactivate(store, &site.key, id).await?;
+    Ok(ApiResponse::no_content())
+}
+
+/// `GET …/webhooks/{id}/deliveries`.
+pub(super) async fn deliveries<S: Store>(site: &Site, id: &str, store: &S) -> Result<ApiResponse> {
+    validate::stored_id(id, Error::NotFound)?;
+    let deliveries = webhooks::log(store, &site.key, id, LOG_ENTRIES).await?;
+    Ok(ApiResponse::json(200, &WebhookLog { deliveries }))
+}

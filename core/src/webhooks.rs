@@ -1,0 +1,436 @@
+//! Webhooks: a brand subscribes a URL to events; each event is queued by a trigger in
+//! the transaction that made it (migration `0011_webhooks.sql`) and delivered from that
+//! durable outbox by the worker's cron, signed as the Standard Webhooks specification
+//! describes (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC>`),
+//! retried with growing delays until a 2xx answer or the last attempt.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use hmac::{Hmac, Mac};
+use serde::Deserialize;
+use sha2::Sha256;
+
+use crate::error::{Error, Result};
+use crate::store::{Param, Statement, Store, rows_of};
+use crate::wire::{WebhookDelivery, WebhookSubscription};
+
+/// The events a subscription may ask for.
+pub const EVENTS: [&str; 5] = [
+    "nps.created",
+    "review.published",
+    "question.answered",
+    "share.visited",
+    "referral.converted",
+];
+/// The event the console's "Send test event" queues.
+pub const TEST_EVENT: &str = "webhook.test";
+/// Delay before each retry, in ms: quick at first for a receiver that blipped, then
+/// spread over a day for one that is down. After the last, the delivery is given up.
+pub const RETRY_DELAYS_MS: [i64; 8] = [
+    1_000, 5_000, 30_000, 120_000, 600_000, 3_600_000, 21_600_000, 86_400_000,
+];
+/// Deliveries sent per cron run, so that one run stays well within its time.
+pub const BATCH: i64 = 25;
+/// Most subscriptions per site.
+pub const MAX_SUBSCRIPTIONS: usize = 10;
+const MAX_ERROR_CHARS: usize = 300;
+
+/// The statements, with their parameters documented.
+pub mod sql {
+    /// `?1` site, `?2` url, `?3` secret, `?4` events (JSON), `?5` now.
+    pub const CREATE: &str = "INSERT INTO webhook_subscriptions (id, site_id, url, secret, events, created_at) \
+        VALUES (lower(hex(randomblob(16))), ?1, ?2, ?3, ?4, ?5) \
+        RETURNING id, url, events, active, created_at";
+    /// `?1` site: its active subscriptions.
+    pub const LIST: &str = "SELECT id, url, events, active, created_at FROM webhook_subscriptions \
+        WHERE site_id = ?1 AND active = 1 ORDER BY created_at";
+    /// Random bytes for a new secret.
+    pub const RANDOM: &str = "SELECT lower(hex(randomblob(24))) AS hex";
+    /// `?1` site, `?2` subscription: stops it (its log is kept).
+    pub const DEACTIVATE: &str = "UPDATE webhook_subscriptions SET active = 0 \
+        WHERE site_id = ?1 AND id = ?2 AND active = 1 RETURNING id";
+    /// `?1` site, `?2` subscription, `?3` now: queues a test event.
+    pub const QUEUE_TEST: &str = "INSERT INTO webhook_deliveries \
+        (id, site_id, subscription_id, event_type, payload, next_attempt_at, created_at) \
+        SELECT lower(hex(randomblob(16))), site_id, id, 'webhook.test', \
+        json_object('type', 'webhook.test', \
+            'timestamp', strftime('%Y-%m-%dT%H:%M:%fZ', ?3 / 1000.0, 'unixepoch'), \
+            'data', json_object('message', 'A test event from the Portevoix console')), ?3, ?3 \
+        FROM webhook_subscriptions WHERE site_id = ?1 AND id = ?2 AND active = 1 RETURNING id";
+    /// `?1` site, `?2` subscription, `?3` how many: its latest deliveries.
+    pub const LOG: &str = "SELECT id, event_type, attempts, last_status, last_error, delivered_at, \
+        next_attempt_at, created_at FROM webhook_deliveries \
+        WHERE site_id = ?1 AND subscription_id = ?2 ORDER BY created_at DESC, id DESC LIMIT ?3";
+    /// `?1` now, `?2` how many: deliveries due, with where and how to send them.
+    pub const DUE: &str = "SELECT d.id, d.payload, d.attempts, d.created_at, s.url, s.secret \
+        FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.id = d.subscription_id \
+        WHERE d.next_attempt_at IS NOT NULL AND d.next_attempt_at <= ?1 \
+        ORDER BY d.next_attempt_at LIMIT ?2";
+    /// `?1` id, `?2` now, `?3` status: delivered.
+    pub const DELIVERED: &str = "UPDATE webhook_deliveries SET attempts = attempts + 1, \
+        delivered_at = ?2, next_attempt_at = NULL, last_status = ?3, last_error = NULL WHERE id = ?1";
+    /// `?1` id, `?2` next attempt (NULL: given up), `?3` status or NULL, `?4` error.
+    pub const FAILED: &str = "UPDATE webhook_deliveries SET attempts = attempts + 1, \
+        next_attempt_at = ?2, last_status = ?3, last_error = ?4 WHERE id = ?1";
+}
+
+/// Sends one delivery; the worker's is `fetch`, tests bring their own.
+#[allow(async_fn_in_trait)]
+pub trait Sender {
+    /// POSTs `body` to `url` with `headers`; the HTTP status, or why there was none.
+    async fn post(
+        &self,
+        url: &str,
+        headers: &[(&str, String)],
+        body: &str,
+    ) -> std::result::Result<u16, String>;
+}
+
+/// `whsec_` and 24 random bytes in base64, as Standard Webhooks writes secrets.
+pub fn secret_from_hex(hex: &str) -> Option<String> {
+    let bytes: Option<Vec<u8>> = (0..hex.len())
+        .step_by(2)
+        .map(|index| {
+            hex.get(index..index + 2)
+                .and_then(|pair| u8::from_str_radix(pair, 16).ok())
+        })
+        .collect();
+    Some(format!("whsec_{}", STANDARD.encode(bytes?)))
+}
+
+/// The `webhook-signature` value for a delivery: `v1,` and the base64 HMAC-SHA256 of
+/// `{id}.{timestamp}.{body}` keyed with the secret's decoded bytes.
+pub fn signature(secret: &str, id: &str, timestamp: i64, body: &str) -> Option<String> {
+    let key = STANDARD.decode(secret.strip_prefix("whsec_")?).ok()?;
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&key).ok()?;
+    mac.update(format!("{id}.{timestamp}.{body}").as_bytes());
+    Some(format!(
+        "v1,{}",
+        STANDARD.encode(mac.finalize().into_bytes())
+    ))
+}
+
+/// An https URL, or http to this machine (for a brand's local tests).
+pub fn endpoint(url: &str) -> Result<String> {
+    let url = url.trim();
+    let local = [
+        "http://127.0.0.1:",
+        "http://127.0.0.1/",
+        "http://localhost:",
+        "http://localhost/",
+    ];
+    let acceptable = (url.starts_with("https://")
+        || local.iter().any(|prefix| url.starts_with(prefix)))
+        && url.len() <= 2_048
+        && !url
+            .chars()
+            .any(|character| character.is_whitespace() || character.is_control());
+    if acceptable {
+        Ok(url.to_owned())
+    } else {
+        Err(Error::field(
+            "url",
+            "url must be an https URL of at most 2048 characters",
+        ))
+    }
+}
+
+/// The event types asked for, each known, without repeats.
+pub fn events(asked: &[String]) -> Result<Vec<String>> {
+    if asked.is_empty() {
+        return Err(Error::field(
+            "events",
+            "events must name at least one event",
+        ));
+    }
+    let mut events = Vec::new();
+    for event in asked {
+        if !EVENTS.contains(&event.as_str()) {
+            return Err(Error::field(
+                "events",
+                format!("events: {event:?} is not one of {}", EVENTS.join(", ")),
+            ));
+        }
+        if !events.contains(event) {
+            events.push(event.clone());
+        }
+    }
+    Ok(events)
+}
+
+#[derive(Debug, Deserialize)]
+struct SubscriptionRow {
+    id: String,
+    url: String,
+    events: String,
+    active: i64,
+    created_at: i64,
+}
+
+impl From<SubscriptionRow> for WebhookSubscription {
+    fn from(row: SubscriptionRow) -> WebhookSubscription {
+        WebhookSubscription {
+            id: row.id,
+            url: row.url,
+            events: serde_json::from_str(&row.events).unwrap_or_default(),
+            active: row.active == 1,
+            created_at: row.created_at,
+            secret: None,
+        }
+    }
+}
+
+/// The site's active subscriptions (secrets are never listed).
+pub async fn list<S: Store>(store: &S, site_id: &str) -> Result<Vec<WebhookSubscription>> {
+    let mut results = store
+        .batch(&[Statement::new(sql::LIST, vec![site_id.into()])])
+        .await?;
+    Ok(rows_of::<SubscriptionRow>(&mut results, 0)?
+        .into_iter()
+        .map(Into::into)
+        .collect())
+}
+
+#[derive(Debug, Deserialize)]
+struct RandomRow {
+    hex: String,
+}
+
+/// Subscribes `url` to `events`; the answer carries the secret, shown this once.
+pub async fn create<S: Store>(
+    store: &S,
+    site_id: &str,
+    url: &str,
+    events: &[String],
+    now_ms: i64,
+) -> Result<WebhookSubscription> {
+    if list(store, site_id).await?.len() >= MAX_SUBSCRIPTIONS {
+        return Err(Error::field(
+            "url",
+            format!("a site has at most {MAX_SUBSCRIPTIONS} webhook subscriptions"),
+        ));
+    }
+    let mut random = store
+        .batch(&[Statement::new(sql::RANDOM, Vec::new())])
+        .await?;
+    let secret = rows_of::<RandomRow>(&mut random, 0)?
+        .pop()
+        .and_then(|row| secret_from_hex(&row.hex))
+        .ok_or_else(|| Error::Storage("no random bytes for a webhook secret".into()))?;
+    let events_json =
+        serde_json::to_string(events).map_err(|error| Error::Storage(error.to_string()))?;
+    let statement = Statement::new(
+        sql::CREATE,
+        vec![
+            site_id.into(),
+            url.into(),
+            secret.as_str().into(),
+            events_json.as_str().into(),
+            now_ms.into(),
+        ],
+    );
+    let mut results = store.batch(&[statement]).await?;
+    let mut created: WebhookSubscription = rows_of::<SubscriptionRow>(&mut results, 0)?
+        .pop()
+        .ok_or_else(|| Error::Storage("the subscription was not stored".into()))?
+        .into();
+    created.secret = Some(secret);
+    Ok(created)
+}
+
+/// Runs a statement about one subscription; `NotFound` if it matched none.
+async fn about_one<S: Store>(store: &S, sql: &'static str, params: Vec<Param>) -> Result<()> {
+    let mut results = store.batch(&[Statement::new(sql, params)]).await?;
+    let rows: Vec<serde_json::Map<String, serde_json::Value>> = rows_of(&mut results, 0)?;
+    if rows.is_empty() {
+        Err(Error::NotFound)
+    } else {
+        Ok(())
+    }
+}
+
+/// Stops a subscription.
+pub async fn deactivate<S: Store>(store: &S, site_id: &str, id: &str) -> Result<()> {
+    about_one(store, sql::DEACTIVATE, vec![site_id.into(), id.into()]).await
+}
+
+/// Queues a test event for a subscription, sent by the next cron run.
+pub async fn queue_test<S: Store>(store: &S, site_id: &str, id: &str, now_ms: i64) -> Result<()> {
+    about_one(
+        store,
+        sql::QUEUE_TEST,
+        vec![site_id.into(), id.into(), now_ms.into()],
+    )
+    .await
+}
+
+#[derive(Debug, Deserialize)]
+struct LogRow {
+    id: String,
+    event_type: String,
+    attempts: i64,
+    last_status: Option<i64>,
+    last_error: Option<String>,
+    delivered_at: Option<i64>,
+    next_attempt_at: Option<i64>,
+    created_at: i64,
+}
+
+/// A subscription's latest deliveries, newest first.
+pub async fn log<S: Store>(
+    store: &S,
+    site_id: &str,
+    id: &str,
+    limit: u32,
+) -> Result<Vec<WebhookDelivery>> {
+    let statement = Statement::new(
+        sql::LOG,
+        vec![site_id.into(), id.into(), i64::from(limit).into()],
+    );
+    let mut results = store.batch(&[statement]).await?;
+    Ok(rows_of::<LogRow>(&mut results, 0)?
+        .into_iter()
+        .map(|row| WebhookDelivery {
+            id: row.id,
+            event_type: row.event_type,
+            attempts: row.attempts,
+            last_status: row.last_status,
+            last_error: row.last_error,
+            delivered_at: row.delivered_at,
+            next_attempt_at: row.next_attempt_at,
+            created_at: row.created_at,
+        })
+        .collect())
+}
+
+#[derive(Debug, Deserialize)]
+struct DueRow {
+    id: String,
+    payload: String,
+    attempts: i64,
+    url: String,
+    secret: String,
+}
+
+/// What one cron run did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DrainReport {
+    /// Answered 2xx.
+    pub delivered: u32,
+    /// Failed and left to retry.
+    pub retrying: u32,
+    /// Failed for the last time.
+    pub given_up: u32,
+}
+
+/// When a delivery that has now failed `attempts` times is tried next, if ever.
+pub fn next_attempt(attempts: i64, now_ms: i64) -> Option<i64> {
+    usize::try_from(attempts - 1)
+        .ok()
+        .and_then(|index| RETRY_DELAYS_MS.get(index))
+        .map(|delay| now_ms + delay)
+}
+
+/// Sends the deliveries due at `now_ms` (at most [`BATCH`]) and records each outcome.
+pub async fn drain<S: Store, D: Sender>(store: &S, sender: &D, now_ms: i64) -> Result<DrainReport> {
+    let mut results = store
+        .batch(&[Statement::new(sql::DUE, vec![now_ms.into(), BATCH.into()])])
+        .await?;
+    let mut report = DrainReport::default();
+    for due in rows_of::<DueRow>(&mut results, 0)? {
+        let timestamp = now_ms.div_euclid(1000);
+        let outcome = match signature(&due.secret, &due.id, timestamp, &due.payload) {
+            Some(signed) => {
+                let headers = [
+                    ("content-type", "application/json".to_owned()),
+                    ("webhook-id", due.id.clone()),
+                    ("webhook-timestamp", timestamp.to_string()),
+                    ("webhook-signature", signed),
+                ];
+                sender.post(&due.url, &headers, &due.payload).await
+            }
+            None => Err("the subscription's secret is unreadable".to_owned()),
+        };
+        let attempts = due.attempts + 1;
+        let statement = match outcome {
+            Ok(status) if (200..300).contains(&status) => {
+                report.delivered += 1;
+                Statement::new(
+                    sql::DELIVERED,
+                    vec![
+                        due.id.as_str().into(),
+                        now_ms.into(),
+                        i64::from(status).into(),
+                    ],
+                )
+            }
+            failed => {
+                let next = next_attempt(attempts, now_ms);
+                if next.is_some() {
+                    report.retrying += 1;
+                } else {
+                    report.given_up += 1;
+                }
+                let (status, error) = match failed {
+                    Ok(status) => (
+                        Param::Integer(i64::from(status)),
+                        format!("answered {status}"),
+                    ),
+                    Err(error) => (Param::Null, error.chars().take(MAX_ERROR_CHARS).collect()),
+                };
+                Statement::new(
+                    sql::FAILED,
+                    vec![
+                        due.id.as_str().into(),
+                        next.map_or(Param::Null, Param::Integer),
+                        status,
+                        error.as_str().into(),
+                    ],
+                )
+            }
+        };
+        store.batch(&[statement]).await?;
+    }
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signatures_follow_the_standard_webhooks_example() {
+        // The example of the Standard Webhooks specification's reference libraries.
+        let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+        let body = r#"{"test": 2432232314}"#;
+        assert_eq!(
+            signature(secret, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1_614_265_330, body).as_deref(),
+            Some("v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=")
+        );
+        assert_eq!(signature("not-a-secret", "id", 0, "{}"), None);
+    }
+
+    #[test]
+    fn retries_wait_longer_each_time_then_stop() {
+        assert_eq!(next_attempt(1, 0), Some(1_000));
+        assert_eq!(next_attempt(2, 0), Some(5_000));
+        assert_eq!(next_attempt(8, 0), Some(86_400_000));
+        assert_eq!(next_attempt(9, 0), None);
+    }
+
+    #[test]
+    fn endpoints_are_https_or_this_machine() {
+        assert!(endpoint("https://hooks.cairn.example/portevoix").is_ok());
+        assert!(endpoint("http://127.0.0.1:8080/hook").is_ok());
+        assert!(endpoint("http://hooks.cairn.example/").is_err());
+        assert!(endpoint("http://127.0.0.1.evil.example/").is_err());
+        assert!(endpoint("javascript:alert(1)").is_err());
+        assert!(
+            events(&["nps.created".into(), "nps.created".into()])
+                .is_ok_and(|events| events.len() == 1)
+        );
+        assert!(events(&["nps.deleted".into()]).is_err());
+        assert!(events(&[]).is_err());
+        assert_eq!(secret_from_hex("00ff").as_deref(), Some("whsec_AP8="));
+    }
+}

@@ -1,0 +1,241 @@
+//! Webhooks over the real SQL on SQLite: events queued by the triggers for the
+//! subscriptions that asked for them, and the outbox drained with a stand-in sender:
+//! delivered once, retried with backoff, given up after the last attempt.
+
+mod support;
+
+use std::cell::RefCell;
+
+use portevoix_core::webhooks::{self, DrainReport, Sender};
+use portevoix_core::wire::{WebhookLog, WebhookSubscription};
+use serde_json::json;
+use support::*;
+
+/// One delivery as the receiver got it: URL, headers, body.
+type Sent = (String, Vec<(String, String)>, String);
+
+/// Answers each delivery with the next status of its script (then 200), and keeps them.
+struct ScriptedSender {
+    statuses: RefCell<Vec<Result<u16, String>>>,
+    sent: RefCell<Vec<Sent>>,
+}
+
+impl ScriptedSender {
+    fn new(statuses: Vec<Result<u16, String>>) -> ScriptedSender {
+        ScriptedSender {
+            statuses: RefCell::new(statuses),
+            sent: RefCell::new(Vec::new()),
+        }
+    }
+}
+
+impl Sender for ScriptedSender {
+    async fn post(&self, url: &str, headers: &[(&str, String)], body: &str) -> Result<u16, String> {
+        let headers = headers
+            .iter()
+            .map(|(name, value)| ((*name).to_owned(), value.clone()))
+            .collect();
+        self.sent
+            .borrow_mut()
+            .push((url.to_owned(), headers, body.to_owned()));
+        let mut statuses = self.statuses.borrow_mut();
+        if statuses.is_empty() {
+            Ok(200)
+        } else {
+            statuses.remove(0)
+        }
+    }
+}
+
+fn admin(
+    store: &SqliteStore,
+    method: &str,
+    path: &str,
+    body: &serde_json::Value,
+) -> portevoix_core::api::ApiResponse {
+    let bytes = body.to_string().into_bytes();
+    let bearer = format!("Bearer {ADMIN_TOKEN}");
+    let mut request = request(method, path, if method == "GET" { b"" } else { &bytes });
+    request.origin = None;
+    request.authorization = Some(&bearer);
+    run(store, &request)
+}
+
+fn subscribe(store: &SqliteStore, events: &[&str]) -> WebhookSubscription {
+    let response = admin(
+        store,
+        "POST",
+        "/v1/sites/cairn/webhooks",
+        &json!({ "url": "https://hooks.cairn.example/portevoix", "events": events }),
+    );
+    assert_eq!(response.status, 201, "{}", response.body);
+    serde_json::from_str(&response.body).expect("subscription")
+}
+
+fn drain(store: &SqliteStore, sender: &ScriptedSender, now_ms: i64) -> DrainReport {
+    pollster::block_on(webhooks::drain(store, sender, now_ms)).expect("drain")
+}
+
+#[test]
+fn only_subscribed_events_of_active_subscriptions_are_queued() {
+    let store = SqliteStore::new();
+    let nps_only = subscribe(&store, &["nps.created"]);
+    subscribe(&store, &["review.published"]);
+    store.insert_answer(9, NOW_MS, "answer-1");
+    assert_eq!(store.number("SELECT COUNT(*) FROM webhook_deliveries"), 1);
+    assert_eq!(
+        store.number(&format!(
+            "SELECT COUNT(*) FROM webhook_deliveries WHERE subscription_id = '{}'",
+            nps_only.id
+        )),
+        1
+    );
+    let deleted = admin(
+        &store,
+        "POST",
+        &format!("/v1/sites/cairn/webhooks/{}/delete", nps_only.id),
+        &json!(null),
+    );
+    assert_eq!(deleted.status, 204);
+    store.insert_answer(3, NOW_MS, "answer-2");
+    assert_eq!(
+        store.number("SELECT COUNT(*) FROM webhook_deliveries"),
+        1,
+        "a deleted subscription gets nothing"
+    );
+}
+
+#[test]
+fn a_delivery_is_signed_retried_with_backoff_and_sent_once() {
+    let store = SqliteStore::new();
+    let subscription = subscribe(&store, &["nps.created"]);
+    let secret = subscription.secret.expect("the secret, once");
+    store.insert_answer(10, NOW_MS, "answer-1");
+
+    let sender = ScriptedSender::new(vec![Ok(500), Err("connection refused".into())]);
+    assert_eq!(
+        drain(&store, &sender, NOW_MS),
+        DrainReport {
+            delivered: 0,
+            retrying: 1,
+            given_up: 0
+        }
+    );
+    assert_eq!(
+        drain(&store, &sender, NOW_MS + 500),
+        DrainReport::default(),
+        "not due before its delay"
+    );
+    assert_eq!(
+        drain(&store, &sender, NOW_MS + 1_000),
+        DrainReport {
+            delivered: 0,
+            retrying: 1,
+            given_up: 0
+        }
+    );
+    assert_eq!(
+        drain(&store, &sender, NOW_MS + 6_000),
+        DrainReport {
+            delivered: 1,
+            retrying: 0,
+            given_up: 0
+        }
+    );
+    assert_eq!(
+        drain(&store, &sender, NOW_MS + 100_000_000),
+        DrainReport::default(),
+        "sent once"
+    );
+
+    let sent = sender.sent.borrow();
+    assert_eq!(sent.len(), 3);
+    let header = |index: usize, name: &str| {
+        sent[index]
+            .1
+            .iter()
+            .find(|(header, _)| header == name)
+            .map(|(_, value)| value.clone())
+            .expect("header")
+    };
+    assert_eq!(
+        header(0, "webhook-id"),
+        header(2, "webhook-id"),
+        "one id across retries"
+    );
+    let (id, timestamp) = (header(2, "webhook-id"), header(2, "webhook-timestamp"));
+    let expected = webhooks::signature(
+        &secret,
+        &id,
+        timestamp.parse().expect("seconds"),
+        &sent[2].2,
+    );
+    assert_eq!(Some(header(2, "webhook-signature")), expected);
+    let body: serde_json::Value = serde_json::from_str(&sent[2].2).expect("JSON body");
+    assert_eq!(
+        (body["type"].as_str(), body["data"]["score"].as_i64()),
+        (Some("nps.created"), Some(10))
+    );
+
+    let log: WebhookLog = serde_json::from_str(
+        &admin(
+            &store,
+            "GET",
+            &format!("/v1/sites/cairn/webhooks/{}/deliveries", subscription.id),
+            &json!(null),
+        )
+        .body,
+    )
+    .expect("log");
+    assert_eq!(
+        (log.deliveries[0].attempts, log.deliveries[0].last_status),
+        (3, Some(200))
+    );
+}
+
+#[test]
+fn a_receiver_down_for_good_is_given_up_after_the_last_attempt() {
+    let store = SqliteStore::new();
+    subscribe(&store, &["nps.created"]);
+    store.insert_answer(0, NOW_MS, "answer-1");
+    let sender = ScriptedSender::new(vec![Ok(503); 20]);
+    let mut now = NOW_MS;
+    let mut given_up = 0;
+    for _ in 0..12 {
+        given_up += drain(&store, &sender, now).given_up;
+        now += 100_000_000;
+    }
+    assert_eq!(given_up, 1);
+    assert_eq!(
+        sender.sent.borrow().len(),
+        webhooks::RETRY_DELAYS_MS.len() + 1
+    );
+    assert_eq!(store.number("SELECT COUNT(*) FROM webhook_deliveries WHERE next_attempt_at IS NULL AND delivered_at IS NULL"), 1);
+}
+
+#[test]
+fn webhook_routes_refuse_unknown_subscriptions_and_bad_ids() {
+    let store = SqliteStore::new();
+    for path in [
+        "/v1/sites/cairn/webhooks/ffffffffffffffffffffffffffffffff/test",
+        "/v1/sites/cairn/webhooks/ffffffffffffffffffffffffffffffff/delete",
+        "/v1/sites/cairn/webhooks/%27%20OR%201=1/test",
+    ] {
+        assert_eq!(
+            admin(&store, "POST", path, &json!(null)).status,
+            404,
+            "{path}"
+        );
+    }
+    assert_eq!(
+        admin(
+            &store,
+            "GET",
+            "/v1/sites/cairn/webhooks/ffffffffffffffffffffffffffffffff/deliveries",
+            &json!(null)
+        )
+        .status,
+        200,
+        "an unknown subscription has an empty log"
+    );
+}

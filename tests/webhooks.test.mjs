@@ -1,0 +1,141 @@
+// Webhooks end to end on workerd and D1: a receiver started here subscribes to every
+// event; the events happen through the public and admin API; the worker's cron (run
+// through wrangler's /__scheduled) delivers each exactly once, signed as Standard
+// Webhooks describes, although the receiver fails the first two deliveries it gets.
+import assert from 'node:assert/strict';
+import { createHmac, randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import { after, before, describe, test } from 'node:test';
+import { startStack } from './support.mjs';
+
+const PERSON = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';
+let stack;
+let receiver;
+const received = [];
+
+before(async () => {
+  stack = await startStack();
+  receiver = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => (body += chunk));
+    request.on('end', () => {
+      received.push({ headers: request.headers, body });
+      // A receiver that is down for its first two calls.
+      response.writeHead(received.length <= 2 ? 500 : 204).end();
+    });
+  });
+  await new Promise((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+});
+after(async () => {
+  receiver?.close();
+  await stack?.stop();
+});
+
+async function publicCall(path, body) {
+  const response = await fetch(`${stack.api}${path}`, {
+    method: 'POST',
+    headers: { origin: stack.demoOrigin, 'content-type': 'application/json', 'user-agent': PERSON },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  assert.ok(response.ok, `${path}: ${response.status} ${text}`);
+  return JSON.parse(text);
+}
+
+const runCron = async () => {
+  const response = await fetch(`${stack.worker.origin}/__scheduled?cron=*+*+*+*+*`);
+  assert.equal(response.status, 200);
+};
+
+function verified({ headers, body }, secret) {
+  const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
+  const signed = `${headers['webhook-id']}.${headers['webhook-timestamp']}.${body}`;
+  const expected = `v1,${createHmac('sha256', key).update(signed).digest('base64')}`;
+  return headers['webhook-signature'].split(' ').includes(expected);
+}
+
+describe('webhooks', () => {
+  test('every event reaches the receiver once, signed, after it failed the first two deliveries', async () => {
+    const { status, body: created } = await stack.admin('/webhooks', {
+      method: 'POST',
+      body: {
+        url: `http://127.0.0.1:${receiver.address().port}/portevoix`,
+        events: ['nps.created', 'review.published', 'question.answered', 'share.visited', 'referral.converted'],
+      },
+    });
+    assert.equal(status, 201);
+    assert.match(created.secret, /^whsec_[A-Za-z0-9+/]+=*$/);
+    const { body: listed } = await stack.admin('/webhooks');
+    assert.equal(listed.subscriptions[0].secret, undefined, 'the secret is shown once');
+
+    const visitor = () => `visitor-${randomUUID()}`;
+    await publicCall('/nps', { score: 10, comment: 'Parfait', visitor_id: visitor(), idempotency_key: randomUUID(), elapsed_ms: 9000 });
+    const review = await publicCall('/products/bivouac-2/reviews', {
+      rating: 5, title: 'Sèche', text: 'Aucune goutte après une nuit de pluie.', author_name: 'Lou',
+      visitor_id: visitor(), idempotency_key: randomUUID(), elapsed_ms: 30000,
+    });
+    await stack.admin(`/reviews/${review.id}/moderation`, { method: 'POST', body: { decision: 'publish' } });
+    const question = await publicCall('/products/bivouac-2/questions', {
+      text: 'Le double toit est-il traité anti-UV ?', author_name: 'Sam',
+      visitor_id: visitor(), idempotency_key: randomUUID(), elapsed_ms: 30000,
+    });
+    await stack.admin(`/questions/${question.id}/moderation`, { method: 'POST', body: { decision: 'publish' } });
+    await stack.admin(`/questions/${question.id}/answers`, { method: 'POST', body: { text: 'Oui, UPF 50.', idempotency_key: randomUUID() } });
+    const link = await publicCall('/shares', { url: `${stack.demoOrigin}/`, visitor_id: visitor() });
+    await publicCall(`/shares/${link.code}/visits`, { visitor_id: visitor() });
+    await stack.admin(`/webhooks/${created.id}/test`, { method: 'POST' });
+
+    const expected = ['nps.created', 'review.published', 'question.answered', 'share.visited', 'webhook.test'];
+    const accepted = () => received.slice(2);
+    const deadline = Date.now() + 60_000;
+    while (accepted().length < expected.length && Date.now() < deadline) {
+      await runCron();
+      await new Promise((resolve) => setTimeout(resolve, 1_200));
+    }
+    await runCron();
+
+    assert.equal(received.length, expected.length + 2, 'each event once, plus the two failed attempts');
+    assert.deepEqual(accepted().map(({ body }) => JSON.parse(body).type).sort(), [...expected].sort());
+    const ids = accepted().map(({ headers }) => headers['webhook-id']);
+    assert.equal(new Set(ids).size, expected.length, 'distinct webhook-ids');
+    for (const failed of received.slice(0, 2)) {
+      assert.ok(ids.includes(failed.headers['webhook-id']), 'a failed delivery is retried under the same id');
+    }
+    for (const delivery of received) assert.ok(verified(delivery, created.secret), 'a valid signature');
+    const nps = JSON.parse(accepted().find(({ body }) => JSON.parse(body).type === 'nps.created').body);
+    assert.equal(nps.data.score, 10);
+    assert.match(nps.timestamp, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+
+    const { body: log } = await stack.admin(`/webhooks/${created.id}/deliveries`);
+    assert.equal(log.deliveries.length, expected.length);
+    assert.ok(log.deliveries.every((delivery) => delivery.delivered_at && delivery.next_attempt_at === null));
+    assert.equal(log.deliveries.filter((delivery) => delivery.attempts === 2).length, 2);
+  });
+
+  test('subscriptions refuse bad input and other sites', async () => {
+    const post = (body, headers = {}) =>
+      fetch(`${stack.api}/webhooks`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${stack.adminToken}`, 'content-type': 'application/json', ...headers },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      });
+    const cases = [
+      [{ url: 'http://hooks.example/', events: ['nps.created'] }, 422],
+      [{ url: 'https://hooks.example/', events: ['nps.deleted'] }, 422],
+      [{ url: 'https://hooks.example/', events: [] }, 422],
+      [{ url: 'https://hooks.example/', events: 'nps.created' }, 422],
+      [{ url: 42, events: ['nps.created'] }, 422],
+      [{ events: ['nps.created'] }, 422],
+      [{ url: 'javascript:alert(1)', events: ['nps.created'] }, 422],
+      ['{"url":', 400],
+      [JSON.stringify({ url: `https://hooks.example/${'a'.repeat(20_000)}`, events: ['nps.created'] }), 413],
+    ];
+    for (const [body, status] of cases) {
+      const response = await post(body);
+      assert.equal(response.status, status, JSON.stringify(body).slice(0, 80));
+    }
+    assert.equal((await post({ url: 'https://hooks.example/', events: ['nps.created'] }, { authorization: 'Bearer nope' })).status, 401);
+    const otherSite = await fetch(`${stack.worker.origin}/v1/sites/cairn-nuit/webhooks`, { headers: { authorization: 'Bearer nope' } });
+    assert.equal(otherSite.status, 401);
+  });
+});
