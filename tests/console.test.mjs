@@ -4,6 +4,7 @@
 // handled.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { launchBrowser, openPage } from './browser.mjs';
 import { startStack } from './support.mjs';
@@ -259,6 +260,42 @@ describe('settings in the console', () => {
     await nps.getByRole('radio', { name: '9', exact: true }).click();
     const selected = nps.locator('.score input:checked + span');
     assert.equal(await selected.evaluate((span) => getComputedStyle(span).backgroundColor), 'rgb(179, 38, 30)');
+  });
+});
+
+describe('integrations in the console', () => {
+  test('subscribes a webhook, shows its secret once, sends a test event and logs its delivery', async () => {
+    const received = [];
+    const receiver = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk) => (body += chunk));
+      request.on('end', () => {
+        received.push(JSON.parse(body));
+        response.writeHead(204).end();
+      });
+    });
+    await new Promise((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const { page } = await openConsole();
+      await signIn(page);
+      await page.getByRole('button', { name: 'Integrations' }).click();
+      await page.getByLabel('Endpoint URL').fill(`http://127.0.0.1:${receiver.address().port}/hook`);
+      await page.getByRole('button', { name: 'Subscribe' }).click();
+      const secret = await page.locator('.secret code').textContent();
+      assert.match(secret, /^whsec_/);
+      await page.getByRole('button', { name: 'Send test event' }).click();
+      await page.getByRole('status').filter({ hasText: 'Test event queued' }).waitFor();
+      assert.equal((await fetch(`${stack.worker.origin}/__scheduled?cron=*+*+*+*+*`)).status, 200);
+      assert.deepEqual(received.map((event) => event.type), ['webhook.test']);
+      await page.getByRole('button', { name: 'Delivery log' }).click();
+      await page.getByRole('row', { name: /webhook\.test 1 204 delivered/ }).waitFor();
+      await page.reload();
+      await page.getByRole('button', { name: 'Integrations' }).click();
+      await page.getByRole('button', { name: 'Send test event' }).waitFor();
+      assert.equal(await page.locator('.secret').count(), 0, 'the secret is not shown again');
+    } finally {
+      receiver.close();
+    }
   });
 });
 

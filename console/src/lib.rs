@@ -1,13 +1,15 @@
 //! The Portevoix brand console: one page, served by the worker at `/console`, where a
 //! marketer signs in with the site's admin token (exchanged at once for a short-lived
 //! HttpOnly session cookie; the token is never stored), sees the site's NPS, works the
-//! moderation queue, follows its advocates and edits the site's settings.
+//! moderation queue, follows its advocates, manages webhooks and edits the site's
+//! settings.
 //!
 //! Built by `npm run build`; tried in a browser by `npm start` (the console link on the
 //! demo page).
 
 mod advocates;
 mod api;
+mod integrations;
 mod moderation;
 mod nps;
 mod settings;
@@ -20,6 +22,7 @@ use yew::prelude::*;
 
 use crate::advocates::AdvocatesPage;
 use crate::api::ApiError;
+use crate::integrations::IntegrationsPage;
 use crate::moderation::ModerationPage;
 use crate::nps::NpsPage;
 use crate::settings::SettingsPage;
@@ -80,6 +83,7 @@ enum Tab {
     Nps,
     Moderation,
     Advocates,
+    Integrations,
     Settings,
 }
 
@@ -160,6 +164,7 @@ fn console() -> Html {
                             { tab_button(Tab::Nps, "NPS") }
                             { tab_button(Tab::Moderation, "Moderation") }
                             { tab_button(Tab::Advocates, "Advocates") }
+                            { tab_button(Tab::Integrations, "Integrations") }
                             { tab_button(Tab::Settings, "Settings") }
                         </nav>
                         <button type="button" class="quiet" onclick={sign_out}>{ "Sign out" }</button>
@@ -169,6 +174,7 @@ fn console() -> Html {
                             Tab::Nps => html! { <NpsPage site={session.site.clone()} {on_session_ended} /> },
                             Tab::Moderation => html! { <ModerationPage site={session.site.clone()} {on_session_ended} /> },
                             Tab::Advocates => html! { <AdvocatesPage site={session.site.clone()} {on_session_ended} /> },
+                            Tab::Integrations => html! { <IntegrationsPage site={session.site.clone()} {on_session_ended} /> },
                             Tab::Settings => html! { <SettingsPage site={session.site.clone()} {on_session_ended} /> },
                         }
                     }

@@ -1,0 +1,252 @@
+//! The console's integrations page: webhook subscriptions (the secret shown once, at
+//! creation), a "Send test event" button and each subscription's delivery log.
+
+use portevoix_core::wire::{WebhookList, WebhookLog, WebhookRequest, WebhookSubscription};
+use web_sys::HtmlInputElement;
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+use crate::api::{self, ApiError};
+
+#[derive(Properties, PartialEq)]
+pub struct IntegrationsProps {
+    /// The site signed in to.
+    pub site: String,
+    /// Called when the worker says the session is over.
+    pub on_session_ended: Callback<()>,
+}
+
+#[function_component(IntegrationsPage)]
+pub fn integrations_page(props: &IntegrationsProps) -> Html {
+    let list = use_state(|| None::<Result<WebhookList, ApiError>>);
+    let created = use_state(|| None::<WebhookSubscription>);
+    let chosen = use_state(|| None::<String>);
+    let log = use_state(|| None::<Result<WebhookLog, ApiError>>);
+    let problem = use_state(|| None::<String>);
+    let notice = use_state(|| None::<String>);
+    let generation = use_state(|| 0_u32);
+    let url_input = use_node_ref();
+    let events_box = use_node_ref();
+
+    {
+        let (list, on_session_ended) = (list.clone(), props.on_session_ended.clone());
+        use_effect_with((props.site.clone(), *generation), move |(site, _)| {
+            let site = site.clone();
+            spawn_local(async move {
+                let loaded = api::get::<WebhookList>(&api::site_path(&site, "webhooks")).await;
+                if loaded == Err(ApiError::SignedOut) {
+                    on_session_ended.emit(());
+                }
+                list.set(Some(loaded));
+            });
+        });
+    }
+    {
+        let log = log.clone();
+        use_effect_with(
+            ((*chosen).clone(), props.site.clone(), *generation),
+            move |(chosen, site, _)| {
+                if let Some(id) = chosen.clone() {
+                    let site = site.clone();
+                    spawn_local(async move {
+                        log.set(Some(
+                            api::get::<WebhookLog>(&api::site_path(
+                                &site,
+                                &format!("webhooks/{id}/deliveries"),
+                            ))
+                            .await,
+                        ));
+                    });
+                }
+            },
+        );
+    }
+
+    let subscribe = {
+        let (site, created, problem, generation) = (
+            props.site.clone(),
+            created.clone(),
+            problem.clone(),
+            generation.clone(),
+        );
+        let (url_input, events_box) = (url_input.clone(), events_box.clone());
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            let url = url_input
+                .cast::<HtmlInputElement>()
+                .map(|input| input.value())
+                .unwrap_or_default();
+            let events: Vec<String> = events_box
+                .cast::<web_sys::Element>()
+                .and_then(|element| element.query_selector_all("input:checked").ok())
+                .map(|checked| {
+                    (0..checked.length())
+                        .filter_map(|index| checked.item(index))
+                        .filter_map(|node| {
+                            wasm_bindgen::JsCast::dyn_into::<HtmlInputElement>(node).ok()
+                        })
+                        .map(|input| input.value())
+                        .collect()
+                })
+                .unwrap_or_default();
+            let (site, created, problem, generation) = (
+                site.clone(),
+                created.clone(),
+                problem.clone(),
+                generation.clone(),
+            );
+            spawn_local(async move {
+                let asked = WebhookRequest { url, events };
+                match api::post::<_, WebhookSubscription>(
+                    &api::site_path(&site, "webhooks"),
+                    &asked,
+                )
+                .await
+                {
+                    Ok(subscription) => {
+                        problem.set(None);
+                        created.set(Some(subscription));
+                        generation.set(*generation + 1);
+                    }
+                    Err(error) => problem.set(Some(error.to_string())),
+                }
+            });
+        })
+    };
+
+    let action = |route: &'static str, done: &'static str| {
+        let (site, notice, problem, generation) = (
+            props.site.clone(),
+            notice.clone(),
+            problem.clone(),
+            generation.clone(),
+        );
+        Callback::from(move |id: String| {
+            let (site, notice, problem, generation) = (
+                site.clone(),
+                notice.clone(),
+                problem.clone(),
+                generation.clone(),
+            );
+            spawn_local(async move {
+                match api::post_empty(&api::site_path(&site, &format!("webhooks/{id}/{route}")))
+                    .await
+                {
+                    Ok(()) => {
+                        problem.set(None);
+                        notice.set(Some(done.to_owned()));
+                        generation.set(*generation + 1);
+                    }
+                    Err(error) => problem.set(Some(error.to_string())),
+                }
+            });
+        })
+    };
+    let send_test = action("test", "Test event queued: it is sent within a minute.");
+    let delete = action("delete", "Subscription deleted.");
+
+    let Some(Ok(webhooks)) = &*list else {
+        return match &*list {
+            Some(Err(error)) => html! { <p role="alert" class="problem">{ error.to_string() }</p> },
+            _ => html! { <p aria-live="polite">{ "Loading…" }</p> },
+        };
+    };
+
+    html! {
+        <main class="integrations">
+            <section aria-labelledby="webhooks-title">
+                <h2 id="webhooks-title">{ "Webhooks" }</h2>
+                <p class="hint">{ "Each event is POSTed to your URL, signed as Standard Webhooks describes, and retried for a day until your server answers 2xx." }</p>
+                if let Some(notice) = &*notice {
+                    <p role="status" class="saved">{ notice.clone() }</p>
+                }
+                if let Some(problem) = &*problem {
+                    <p role="alert" class="problem">{ problem.clone() }</p>
+                }
+                if webhooks.subscriptions.is_empty() {
+                    <p class="empty">{ "No subscription yet." }</p>
+                }
+                <ul class="subscriptions">
+                    { for webhooks.subscriptions.iter().map(|subscription| {
+                        let id = subscription.id.clone();
+                        let (send_test, delete, chosen) = (send_test.clone(), delete.clone(), chosen.clone());
+                        let (test_id, delete_id, log_id) = (id.clone(), id.clone(), id.clone());
+                        html! {
+                            <li aria-label={subscription.url.clone()}>
+                                <p class="url">{ subscription.url.clone() }</p>
+                                <p class="meta">{ subscription.events.join(", ") }</p>
+                                <div class="actions">
+                                    <button type="button" onclick={move |_: MouseEvent| send_test.emit(test_id.clone())}>{ "Send test event" }</button>
+                                    <button type="button" class="quiet" onclick={move |_: MouseEvent| chosen.set(Some(log_id.clone()))}>{ "Delivery log" }</button>
+                                    <button type="button" class="quiet" onclick={move |_: MouseEvent| delete.emit(delete_id.clone())}>{ "Delete" }</button>
+                                </div>
+                            </li>
+                        }
+                    }) }
+                </ul>
+                if let Some(subscription) = &*created {
+                    if let Some(secret) = &subscription.secret {
+                        <div class="secret" role="status">
+                            <p>{ format!("Subscribed {}. Its signing secret, shown only now:", subscription.url) }</p>
+                            <code>{ secret.clone() }</code>
+                        </div>
+                    }
+                }
+                <form class="subscribe" onsubmit={subscribe} aria-label="New webhook">
+                    <div class="field">
+                        <label for="webhook-url">{ "Endpoint URL" }</label>
+                        <input id="webhook-url" type="url" ref={url_input} required=true placeholder="https://" />
+                    </div>
+                    <fieldset ref={events_box}>
+                        <legend>{ "Events" }</legend>
+                        { for webhooks.events.iter().map(|event| html! {
+                            <label class="check"><input type="checkbox" value={event.clone()} checked=true />{ event.clone() }</label>
+                        }) }
+                    </fieldset>
+                    <button type="submit">{ "Subscribe" }</button>
+                </form>
+            </section>
+            if chosen.is_some() {
+                <section aria-labelledby="log-title">
+                    <h2 id="log-title">{ "Delivery log" }</h2>
+                    {
+                        match &*log {
+                            Some(Ok(log)) if log.deliveries.is_empty() => html! { <p class="empty">{ "Nothing sent yet." }</p> },
+                            Some(Ok(log)) => html! {
+                                <table>
+                                    <thead><tr><th scope="col">{ "Event" }</th><th scope="col">{ "Attempts" }</th><th scope="col">{ "Last answer" }</th><th scope="col">{ "State" }</th></tr></thead>
+                                    <tbody>
+                                        { for log.deliveries.iter().map(|delivery| {
+                                            let state = if delivery.delivered_at.is_some() {
+                                                "delivered"
+                                            } else if delivery.next_attempt_at.is_some() {
+                                                "retrying"
+                                            } else {
+                                                "given up"
+                                            };
+                                            let answer = delivery
+                                                .last_status
+                                                .map(|status| status.to_string())
+                                                .or_else(|| delivery.last_error.clone())
+                                                .unwrap_or_else(|| "—".to_owned());
+                                            html! {
+                                                <tr>
+                                                    <td>{ delivery.event_type.clone() }</td>
+                                                    <td>{ delivery.attempts }</td>
+                                                    <td>{ answer }</td>
+                                                    <td>{ state }</td>
+                                                </tr>
+                                            }
+                                        }) }
+                                    </tbody>
+                                </table>
+                            },
+                            Some(Err(error)) => html! { <p role="alert" class="problem">{ error.to_string() }</p> },
+                            None => html! { <p aria-live="polite">{ "Loading…" }</p> },
+                        }
+                    }
+                </section>
+            }
+        </main>
+    }
+}
