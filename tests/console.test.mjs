@@ -236,6 +236,30 @@ describe('advocates in the console', () => {
   });
 });
 
+describe('funnels in the console', () => {
+  test('shows this week’s shared link and its visit', async () => {
+    const PERSON = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';
+    const send = async (route, body) => {
+      const response = await fetch(`${stack.api}/${route}`, {
+        method: 'POST',
+        headers: { origin: stack.demoOrigin, 'content-type': 'application/json', 'user-agent': PERSON },
+        body: JSON.stringify(body),
+      });
+      assert.ok(response.ok, await response.clone().text());
+      return response.json();
+    };
+    const link = await send('shares', { url: `${stack.demoOrigin}/`, visitor_id: `visitor-${randomUUID()}` });
+    await send(`shares/${link.code}/visits`, { visitor_id: `visitor-${randomUUID()}` });
+    const { page } = await openConsole();
+    await signIn(page);
+    await page.getByRole('button', { name: 'Funnels' }).click();
+    const row = page.getByRole('row').nth(1);
+    await row.waitFor();
+    const cells = await row.getByRole('cell').allTextContents();
+    assert.deepEqual(cells.slice(0, 2), ['1', '1'], 'one link shared, one visit');
+  });
+});
+
 describe('settings in the console', () => {
   test('a new accent colour shows in the preview, is saved, and the demo page wears it', async () => {
     const { page } = await openConsole();

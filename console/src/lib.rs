@@ -1,14 +1,15 @@
 //! The Portevoix brand console: one page, served by the worker at `/console`, where a
 //! marketer signs in with the site's admin token (exchanged at once for a short-lived
 //! HttpOnly session cookie; the token is never stored), sees the site's NPS, works the
-//! moderation queue, follows its advocates, manages webhooks and edits the site's
-//! settings.
+//! moderation queue, follows its advocates and the share and referral funnels, manages
+//! webhooks and edits the site's settings.
 //!
 //! Built by `npm run build`; tried in a browser by `npm start` (the console link on the
 //! demo page).
 
 mod advocates;
 mod api;
+mod funnels;
 mod integrations;
 mod moderation;
 mod nps;
@@ -22,6 +23,7 @@ use yew::prelude::*;
 
 use crate::advocates::AdvocatesPage;
 use crate::api::ApiError;
+use crate::funnels::FunnelsPage;
 use crate::integrations::IntegrationsPage;
 use crate::moderation::ModerationPage;
 use crate::nps::NpsPage;
@@ -83,6 +85,7 @@ enum Tab {
     Nps,
     Moderation,
     Advocates,
+    Funnels,
     Integrations,
     Settings,
 }
@@ -164,6 +167,7 @@ fn console() -> Html {
                             { tab_button(Tab::Nps, "NPS") }
                             { tab_button(Tab::Moderation, "Moderation") }
                             { tab_button(Tab::Advocates, "Advocates") }
+                            { tab_button(Tab::Funnels, "Funnels") }
                             { tab_button(Tab::Integrations, "Integrations") }
                             { tab_button(Tab::Settings, "Settings") }
                         </nav>
@@ -174,6 +178,7 @@ fn console() -> Html {
                             Tab::Nps => html! { <NpsPage site={session.site.clone()} {on_session_ended} /> },
                             Tab::Moderation => html! { <ModerationPage site={session.site.clone()} {on_session_ended} /> },
                             Tab::Advocates => html! { <AdvocatesPage site={session.site.clone()} {on_session_ended} /> },
+                            Tab::Funnels => html! { <FunnelsPage site={session.site.clone()} {on_session_ended} /> },
                             Tab::Integrations => html! { <IntegrationsPage site={session.site.clone()} {on_session_ended} /> },
                             Tab::Settings => html! { <SettingsPage site={session.site.clone()} {on_session_ended} /> },
                         }

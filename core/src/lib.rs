@@ -27,6 +27,7 @@ pub mod api;
 pub mod copy;
 pub mod error;
 pub mod form;
+pub mod funnels;
 pub mod history;
 pub mod ladder;
 pub mod limits;

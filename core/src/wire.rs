@@ -906,6 +906,38 @@ pub struct WebhookLog {
     pub deliveries: Vec<WebhookDelivery>,
 }
 
+/// One week of the share and referral funnels.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FunnelWeek {
+    /// Its Monday, `YYYY-MM-DD` (UTC).
+    pub week: String,
+    /// Share links made.
+    pub links: u64,
+    /// Visits through share links (one per visitor and day).
+    pub link_visits: u64,
+    /// Points earned by sharing (links and friends' visits).
+    pub share_points: i64,
+    /// Referral codes made.
+    pub referral_codes: u64,
+    /// Invitations sent by mail.
+    pub invitations: u64,
+    /// Friends' visits through referral links.
+    pub referral_visits: u64,
+    /// Credited conversions (orders with a valid code).
+    pub conversions: u64,
+    /// Their revenue, in cents per currency.
+    pub revenue_cents: BTreeMap<String, i64>,
+    /// Points they earned advocates and friends.
+    pub referral_points: i64,
+}
+
+/// `GET /v1/sites/{site}/funnels?from=…&to=…` (admin): week by week, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Funnels {
+    /// Weeks with any activity.
+    pub weeks: Vec<FunnelWeek>,
+}
+
 /// `POST /v1/sites/{site}/points/adjust` (admin): credit or debit a customer by hand.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -20,14 +20,15 @@ use portevoix_core::wire::{
     AccountKind, Adjusted, AdminAnswer, AdminAnswerPage, AdminQuestion, AdminQuestionPage,
     AdminReview, AdminReviewPage, Advocate, AdvocateEvent, AdvocateHistory, AdvocateList,
     AnswerSubmission, BrandReply, ConsoleSession, ConversionRecorded, ConversionReport, Decision,
-    ErrorBody, EventKind, FriendOffer, Funnel, HelpfulCounted, HelpfulVote, InvitationRequest,
-    InvitationsSent, LedgerEntry, Moderation, NpsComment, NpsCommentPage, NpsCreated, NpsPage,
-    NpsReport, NpsSubmission, NpsSummary, NpsWeek, PanelChange, PointsAdjustment, PointsStatement,
-    Posted, PublicAnswer, PublicQuestion, PublicReview, PublicSiteConfig, QuestionPage,
-    QuestionSubmission, ReferralCard, ReferralFunnel, ReferralLine, ReferralRequest, ReferralStats,
-    ReplySubmission, ReviewCreated, ReviewPage, ReviewSubmission, ReviewSummary, ShareCreated,
-    ShareRequest, SignIn, ThemeReport, TopAnswerer, TopAnswerers, VisitCounted, VisitOutcome,
-    VisitReport, WebhookDelivery, WebhookList, WebhookLog, WebhookRequest, WebhookSubscription,
+    ErrorBody, EventKind, FriendOffer, Funnel, FunnelWeek, Funnels, HelpfulCounted, HelpfulVote,
+    InvitationRequest, InvitationsSent, LedgerEntry, Moderation, NpsComment, NpsCommentPage,
+    NpsCreated, NpsPage, NpsReport, NpsSubmission, NpsSummary, NpsWeek, PanelChange,
+    PointsAdjustment, PointsStatement, Posted, PublicAnswer, PublicQuestion, PublicReview,
+    PublicSiteConfig, QuestionPage, QuestionSubmission, ReferralCard, ReferralFunnel, ReferralLine,
+    ReferralRequest, ReferralStats, ReplySubmission, ReviewCreated, ReviewPage, ReviewSubmission,
+    ReviewSummary, ShareCreated, ShareRequest, SignIn, ThemeReport, TopAnswerer, TopAnswerers,
+    VisitCounted, VisitOutcome, VisitReport, WebhookDelivery, WebhookList, WebhookLog,
+    WebhookRequest, WebhookSubscription,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -229,6 +230,27 @@ fn webhooks() {
                 delivered_at: Some(1_764_500_001_000),
                 next_attempt_at: None,
                 created_at: 1_764_500_000_000,
+            }],
+        },
+    );
+}
+
+#[test]
+fn funnels() {
+    check(
+        "funnels",
+        &Funnels {
+            weeks: vec![FunnelWeek {
+                week: "2025-11-24".into(),
+                links: 3,
+                link_visits: 7,
+                share_points: 45,
+                referral_codes: 1,
+                invitations: 4,
+                referral_visits: 2,
+                conversions: 1,
+                revenue_cents: BTreeMap::from([("EUR".to_owned(), 18_900)]),
+                referral_points: 700,
             }],
         },
     );

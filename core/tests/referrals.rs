@@ -8,8 +8,8 @@ use portevoix_core::api::ApiResponse;
 use portevoix_core::referral::{email_sha256, sign};
 use portevoix_core::token::{CustomerClaims, sign as sign_token};
 use portevoix_core::wire::{
-    ConversionRecorded, FriendOffer, InvitationsSent, Outbox, PointsStatement, ReferralCard,
-    ReferralFunnel,
+    ConversionRecorded, FriendOffer, Funnels, InvitationsSent, Outbox, PointsStatement,
+    ReferralCard, ReferralFunnel,
 };
 use serde_json::{Value, json};
 use support::{ADMIN_TOKEN, CUSTOMER_SECRET, NOW_MS, SqliteStore, error_of, request, run};
@@ -455,4 +455,55 @@ fn the_brand_sees_the_funnel_and_the_advocate_their_points() {
         serde_json::from_str(&run(&store, &points).body).expect("points");
     assert_eq!(statement.balance, 500);
     assert_eq!(statement.entries[0].reason.as_str(), "referral");
+}
+
+#[test]
+fn the_weekly_funnels_count_codes_visits_conversions_revenue_and_points() {
+    let store = store();
+    let card = join(&store, ADVOCATE, "camille@cairn.example");
+    post(
+        &store,
+        &format!("/v1/sites/cairn/referrals/{}/visits", card.code),
+        &json!({ "visitor_id": "visitor-friend-1" }),
+    );
+    converted(&report(
+        &store,
+        &order(&card.code, "A-1", "f1@x.example"),
+        NOW_MS,
+        NOW_MS,
+    ));
+    converted(&report(
+        &store,
+        &order(&card.code, "A-2", "camille@cairn.example"),
+        NOW_MS,
+        NOW_MS,
+    ));
+    let authorization = format!("Bearer {ADMIN_TOKEN}");
+    let mut asked = request("GET", "/v1/sites/cairn/funnels", b"");
+    asked.origin = None;
+    asked.authorization = Some(&authorization);
+    let response = run(&store, &asked);
+    assert_eq!(response.status, 200, "{}", response.body);
+    let funnels: Funnels = serde_json::from_str(&response.body).expect("funnels");
+    let [week] = funnels.weeks.as_slice() else {
+        panic!("one week of activity: {:?}", funnels.weeks)
+    };
+    assert_eq!(week.week, "2025-11-24");
+    assert_eq!(
+        (
+            week.referral_codes,
+            week.referral_visits,
+            week.conversions,
+            week.referral_points
+        ),
+        (1, 1, 1, 700),
+        "the self-referral is not a conversion"
+    );
+    assert_eq!(week.revenue_cents.get("EUR"), Some(&18_900));
+
+    asked.query = "from=2020-01-01&to=2020-01-31";
+    let empty: Funnels = serde_json::from_str(&run(&store, &asked).body).expect("funnels");
+    assert!(empty.weeks.is_empty());
+    asked.query = "from=yesterday";
+    assert_eq!(run(&store, &asked).status, 400);
 }

@@ -169,3 +169,14 @@ pub(super) async fn save_settings<S: Store>(
     settings::save(store, &site.key, &checked).await?;
     Ok(ApiResponse::json(200, &checked))
 }
+
+/// `GET …/funnels?from&to` (admin): the share and referral funnels by week.
+pub(super) async fn funnels<S: Store>(
+    request: &ApiRequest<'_>,
+    site: &Site,
+    store: &S,
+) -> Result<ApiResponse> {
+    let range = DateRange::of(request)?;
+    let funnels = crate::funnels::funnels(store, &site.key, range.from_ms, range.to_ms).await?;
+    Ok(ApiResponse::json(200, &funnels))
+}

@@ -219,6 +219,7 @@ enum Endpoint<'a> {
     /// `GET` reads the site's settings, `POST` replaces them (admin).
     Settings,
     AdvocateHistory(&'a str),
+    Funnels,
     /// `GET` lists the site's webhook subscriptions, `POST` adds one.
     Webhooks,
     WebhookTest(&'a str),
@@ -281,6 +282,7 @@ impl<'a> Endpoint<'a> {
             ["console", "sign-out"] => Some(Endpoint::ConsoleSignOut),
             ["settings"] => Some(Endpoint::Settings),
             ["advocates", customer, "history"] => Some(Endpoint::AdvocateHistory(customer)),
+            ["funnels"] => Some(Endpoint::Funnels),
             ["webhooks"] => Some(Endpoint::Webhooks),
             ["webhooks", id, "test"] => Some(Endpoint::WebhookTest(id)),
             ["webhooks", id, "delete"] => Some(Endpoint::WebhookDelete(id)),
@@ -335,6 +337,7 @@ impl<'a> Endpoint<'a> {
             | Endpoint::NpsComments
             | Endpoint::AdvocateHistory(_)
             | Endpoint::WebhookDeliveries(_)
+            | Endpoint::Funnels
             | Endpoint::ThemeReport
             | Endpoint::ProductReviewsJsonLd(_)
             | Endpoint::ProductReviewsHtml(_)
@@ -409,6 +412,7 @@ impl<'a> Endpoint<'a> {
             | Endpoint::WebhookTest(_)
             | Endpoint::WebhookDelete(_)
             | Endpoint::WebhookDeliveries(_)
+            | Endpoint::Funnels
             | Endpoint::ThemeReport
             | Endpoint::ReviewQueue
             | Endpoint::ReviewModeration(_)
@@ -603,6 +607,7 @@ async fn handle_inner<S: Store, L: RateLimiter, H: HumanCheck, M: Mailer>(
         (Endpoint::Settings, false) => Ok(console::settings(&site)),
         (Endpoint::Settings, true) => console::save_settings(request, &site, store).await,
         (Endpoint::AdvocateHistory(customer), _) => advocacy::history(&site, customer, store).await,
+        (Endpoint::Funnels, _) => console::funnels(request, &site, store).await,
         (Endpoint::Webhooks, false) => webhooks::list(&site, store).await,
         (Endpoint::Webhooks, true) => webhooks::create(request, &site, store).await,
         (Endpoint::WebhookTest(id), _) => webhooks::test(request, &site, id, store).await,
