@@ -7,7 +7,7 @@ use web_sys::HtmlInputElement;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use crate::api::{self, ApiError};
+use crate::api::{self, ApiError, Loaded, use_admin_read};
 
 #[derive(Properties, PartialEq)]
 pub struct AdvocatesProps {
@@ -30,52 +30,28 @@ fn encode(text: &str) -> String {
 
 #[function_component(AdvocatesPage)]
 pub fn advocates_page(props: &AdvocatesProps) -> Html {
-    let list = use_state(|| None::<Result<AdvocateList, ApiError>>);
     let chosen = use_state(|| None::<String>);
-    let history = use_state(|| None::<Result<AdvocateHistory, ApiError>>);
     let generation = use_state(|| 0_u32);
     let problem = use_state(|| None::<String>);
     let (points_input, reason_input) = (use_node_ref(), use_node_ref());
-
-    {
-        let (list, on_session_ended) = (list.clone(), props.on_session_ended.clone());
-        use_effect_with((props.site.clone(), *generation), move |(site, _)| {
-            let site = site.clone();
-            spawn_local(async move {
-                let loaded = api::get::<AdvocateList>(&format!(
-                    "{}?limit=50",
-                    api::site_path(&site, "advocates")
-                ))
-                .await;
-                if loaded == Err(ApiError::SignedOut) {
-                    on_session_ended.emit(());
-                }
-                list.set(Some(loaded));
-            });
-        });
-    }
-    {
-        let (history, on_session_ended) = (history.clone(), props.on_session_ended.clone());
-        use_effect_with(
-            ((*chosen).clone(), props.site.clone(), *generation),
-            move |(chosen, site, _)| {
-                if let Some(customer) = chosen.clone() {
-                    let site = site.clone();
-                    spawn_local(async move {
-                        let path = api::site_path(
-                            &site,
-                            &format!("advocates/{}/history", encode(&customer)),
-                        );
-                        let loaded = api::get::<AdvocateHistory>(&path).await;
-                        if loaded == Err(ApiError::SignedOut) {
-                            on_session_ended.emit(());
-                        }
-                        history.set(Some(loaded));
-                    });
-                }
-            },
-        );
-    }
+    let list: Loaded<AdvocateList> = use_admin_read(
+        Some(format!(
+            "{}?limit=50",
+            api::site_path(&props.site, "advocates")
+        )),
+        *generation,
+        props.on_session_ended.clone(),
+    );
+    let history: Loaded<AdvocateHistory> = use_admin_read(
+        chosen.as_ref().map(|customer| {
+            api::site_path(
+                &props.site,
+                &format!("advocates/{}/history", encode(customer)),
+            )
+        }),
+        *generation,
+        props.on_session_ended.clone(),
+    );
 
     let credit = {
         let (site, chosen, generation, problem, on_session_ended) = (

@@ -4,9 +4,9 @@
 use portevoix_core::wire::ErrorBody;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{Request, RequestCredentials, RequestInit, Response};
+use web_sys::RequestCredentials;
+use yew::platform::spawn_local;
+use yew::prelude::*;
 
 /// Why a call failed, as the console tells the marketer.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,48 +34,21 @@ impl std::fmt::Display for ApiError {
     }
 }
 
-fn js_message(value: JsValue) -> String {
-    value
-        .dyn_ref::<js_sys::Error>()
-        .map(|error| String::from(error.message()))
-        .or_else(|| value.as_string())
-        .unwrap_or_else(|| "request failed".to_owned())
-}
-
 /// The path of a route of `site`, e.g. `/v1/sites/cairn/nps/report`.
 pub fn site_path(site: &str, route: &str) -> String {
     format!("/v1/sites/{site}/{route}")
 }
 
 async fn call(method: &str, path: &str, body: Option<String>) -> Result<String, ApiError> {
-    let init = RequestInit::new();
-    init.set_method(method);
-    init.set_credentials(RequestCredentials::SameOrigin);
-    if let Some(body) = &body {
-        init.set_body(&JsValue::from_str(body));
-    }
-    let request = Request::new_with_str_and_init(path, &init)
-        .map_err(|error| ApiError::Network(js_message(error)))?;
-    if body.is_some() {
-        request
-            .headers()
-            .set("content-type", "application/json")
-            .map_err(|error| ApiError::Network(js_message(error)))?;
-    }
-    let window = web_sys::window().ok_or_else(|| ApiError::Network("no window".into()))?;
-    let response: Response = JsFuture::from(window.fetch_with_request(&request))
-        .await
-        .map_err(|error| ApiError::Network(js_message(error)))?
-        .unchecked_into();
-    let status = response.status();
-    let text_promise = response
-        .text()
-        .map_err(|error| ApiError::Network(js_message(error)))?;
-    let text = JsFuture::from(text_promise)
-        .await
-        .map_err(|error| ApiError::Network(js_message(error)))?
-        .as_string()
-        .unwrap_or_default();
+    let (status, text) = portevoix_web::fetch_text(
+        method,
+        path,
+        body.as_deref(),
+        RequestCredentials::SameOrigin,
+        &[],
+    )
+    .await
+    .map_err(ApiError::Network)?;
     match status {
         200..=299 => Ok(text),
         401 => Err(ApiError::SignedOut),
@@ -108,4 +81,33 @@ pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Re
 /// `POST path` without a body, for actions whose answer is not needed.
 pub async fn post_empty(path: &str) -> Result<(), ApiError> {
     call("POST", path, None).await.map(|_| ())
+}
+
+/// What an admin read holds: nothing yet, or the worker's answer.
+pub type Loaded<T> = UseStateHandle<Option<Result<T, ApiError>>>;
+
+/// Reads `path` (when there is one) at first and again whenever it or `generation`
+/// changes; a read refused for want of a session calls `on_session_ended`.
+#[hook]
+pub fn use_admin_read<T: DeserializeOwned + 'static>(
+    path: Option<String>,
+    generation: u32,
+    on_session_ended: Callback<()>,
+) -> Loaded<T> {
+    let loaded = use_state(|| None);
+    {
+        let loaded = loaded.clone();
+        use_effect_with((path, generation), move |(path, _)| {
+            if let Some(path) = path.clone() {
+                spawn_local(async move {
+                    let answer = get::<T>(&path).await;
+                    if matches!(answer, Err(ApiError::SignedOut)) {
+                        on_session_ended.emit(());
+                    }
+                    loaded.set(Some(answer));
+                });
+            }
+        });
+    }
+    loaded
 }

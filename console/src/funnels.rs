@@ -1,10 +1,9 @@
 //! The console's funnels page: week by week, what sharing and referrals brought.
 
 use portevoix_core::wire::Funnels;
-use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use crate::api::{self, ApiError};
+use crate::api::{self, Loaded, use_admin_read};
 
 #[derive(Properties, PartialEq)]
 pub struct FunnelsProps {
@@ -28,20 +27,11 @@ fn revenue(cents: &std::collections::BTreeMap<String, i64>) -> String {
 
 #[function_component(FunnelsPage)]
 pub fn funnels_page(props: &FunnelsProps) -> Html {
-    let funnels = use_state(|| None::<Result<Funnels, ApiError>>);
-    {
-        let (funnels, on_session_ended) = (funnels.clone(), props.on_session_ended.clone());
-        use_effect_with(props.site.clone(), move |site| {
-            let site = site.clone();
-            spawn_local(async move {
-                let loaded = api::get::<Funnels>(&api::site_path(&site, "funnels")).await;
-                if loaded == Err(ApiError::SignedOut) {
-                    on_session_ended.emit(());
-                }
-                funnels.set(Some(loaded));
-            });
-        });
-    }
+    let funnels: Loaded<Funnels> = use_admin_read(
+        Some(api::site_path(&props.site, "funnels")),
+        0,
+        props.on_session_ended.clone(),
+    );
     let body = match &*funnels {
         None => html! { <p aria-live="polite">{ "Loading…" }</p> },
         Some(Err(error)) => html! { <p role="alert" class="problem">{ error.to_string() }</p> },

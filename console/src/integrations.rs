@@ -6,7 +6,7 @@ use web_sys::HtmlInputElement;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use crate::api::{self, ApiError};
+use crate::api::{self, Loaded, use_admin_read};
 
 #[derive(Properties, PartialEq)]
 pub struct IntegrationsProps {
@@ -18,49 +18,25 @@ pub struct IntegrationsProps {
 
 #[function_component(IntegrationsPage)]
 pub fn integrations_page(props: &IntegrationsProps) -> Html {
-    let list = use_state(|| None::<Result<WebhookList, ApiError>>);
     let created = use_state(|| None::<WebhookSubscription>);
     let chosen = use_state(|| None::<String>);
-    let log = use_state(|| None::<Result<WebhookLog, ApiError>>);
     let problem = use_state(|| None::<String>);
     let notice = use_state(|| None::<String>);
     let generation = use_state(|| 0_u32);
     let url_input = use_node_ref();
     let events_box = use_node_ref();
-
-    {
-        let (list, on_session_ended) = (list.clone(), props.on_session_ended.clone());
-        use_effect_with((props.site.clone(), *generation), move |(site, _)| {
-            let site = site.clone();
-            spawn_local(async move {
-                let loaded = api::get::<WebhookList>(&api::site_path(&site, "webhooks")).await;
-                if loaded == Err(ApiError::SignedOut) {
-                    on_session_ended.emit(());
-                }
-                list.set(Some(loaded));
-            });
-        });
-    }
-    {
-        let log = log.clone();
-        use_effect_with(
-            ((*chosen).clone(), props.site.clone(), *generation),
-            move |(chosen, site, _)| {
-                if let Some(id) = chosen.clone() {
-                    let site = site.clone();
-                    spawn_local(async move {
-                        log.set(Some(
-                            api::get::<WebhookLog>(&api::site_path(
-                                &site,
-                                &format!("webhooks/{id}/deliveries"),
-                            ))
-                            .await,
-                        ));
-                    });
-                }
-            },
-        );
-    }
+    let list: Loaded<WebhookList> = use_admin_read(
+        Some(api::site_path(&props.site, "webhooks")),
+        *generation,
+        props.on_session_ended.clone(),
+    );
+    let log: Loaded<WebhookLog> = use_admin_read(
+        chosen
+            .as_ref()
+            .map(|id| api::site_path(&props.site, &format!("webhooks/{id}/deliveries"))),
+        *generation,
+        props.on_session_ended.clone(),
+    );
 
     let subscribe = {
         let (site, created, problem, generation) = (

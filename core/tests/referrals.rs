@@ -409,27 +409,33 @@ fn landing_visits_count_once_and_never_for_the_advocate() {
     assert_eq!(card.stats.visited, 1);
 }
 
-#[test]
-fn the_brand_sees_the_funnel_and_the_advocate_their_points() {
-    let store = store();
-    let card = join(&store, ADVOCATE, "camille@cairn.example");
+/// An advocate's code brings a friend's visit and two orders: the friend's (credited) and
+/// the advocate's own (a self-referral).
+fn a_friend_visits_and_two_orders_are_reported(store: &SqliteStore) {
+    let card = join(store, ADVOCATE, "camille@cairn.example");
     post(
-        &store,
+        store,
         &format!("/v1/sites/cairn/referrals/{}/visits", card.code),
         &json!({ "visitor_id": "visitor-friend-1" }),
     );
     converted(&report(
-        &store,
+        store,
         &order(&card.code, "A-1", "f1@x.example"),
         NOW_MS,
         NOW_MS,
     ));
     converted(&report(
-        &store,
+        store,
         &order(&card.code, "A-2", "camille@cairn.example"),
         NOW_MS,
         NOW_MS,
     ));
+}
+
+#[test]
+fn the_brand_sees_the_funnel_and_the_advocate_their_points() {
+    let store = store();
+    a_friend_visits_and_two_orders_are_reported(&store);
     let authorization = format!("Bearer {ADMIN_TOKEN}");
     let mut funnel = request("GET", "/v1/sites/cairn/referrals", b"");
     funnel.origin = None;
@@ -460,24 +466,7 @@ fn the_brand_sees_the_funnel_and_the_advocate_their_points() {
 #[test]
 fn the_weekly_funnels_count_codes_visits_conversions_revenue_and_points() {
     let store = store();
-    let card = join(&store, ADVOCATE, "camille@cairn.example");
-    post(
-        &store,
-        &format!("/v1/sites/cairn/referrals/{}/visits", card.code),
-        &json!({ "visitor_id": "visitor-friend-1" }),
-    );
-    converted(&report(
-        &store,
-        &order(&card.code, "A-1", "f1@x.example"),
-        NOW_MS,
-        NOW_MS,
-    ));
-    converted(&report(
-        &store,
-        &order(&card.code, "A-2", "camille@cairn.example"),
-        NOW_MS,
-        NOW_MS,
-    ));
+    a_friend_visits_and_two_orders_are_reported(&store);
     let authorization = format!("Bearer {ADMIN_TOKEN}");
     let mut asked = request("GET", "/v1/sites/cairn/funnels", b"");
     asked.origin = None;

@@ -1,10 +1,12 @@
-//! JSON through the browser's own parser, for the widgets and the console:
-//! `JSON.parse` and `JSON.stringify` do the text, serde only maps JS values to Rust
-//! types. Far smaller Wasm than a Rust JSON parser.
+//! Browser plumbing shared by the widgets and the console: JSON through the browser's
+//! own parser (`JSON.parse` and `JSON.stringify` do the text, serde only maps JS values
+//! to Rust types: far smaller Wasm than a Rust JSON parser), and one `fetch` call.
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Request, RequestCredentials, RequestInit, RequestMode, Response};
 
 /// Why a JSON text could not become a value, or a value a text.
 pub struct JsonError(String);
@@ -39,4 +41,47 @@ pub fn to_string<T: Serialize>(value: &T) -> Result<String, JsonError> {
     js_sys::JSON::stringify(&value)
         .map(String::from)
         .map_err(js_error)
+}
+
+/// Why a `fetch` could not give an answer, as the browser said it.
+fn fetch_failure(value: JsValue) -> String {
+    value
+        .dyn_ref::<js_sys::Error>()
+        .map(|error| String::from(error.message()))
+        .or_else(|| value.as_string())
+        .unwrap_or_else(|| "request failed".to_owned())
+}
+
+/// Sends one request and reads its whole answer: the status and the body's text, or why
+/// no answer came. A body is sent as JSON.
+pub async fn fetch_text(
+    method: &str,
+    url: &str,
+    json_body: Option<&str>,
+    credentials: RequestCredentials,
+    headers: &[(&str, &str)],
+) -> Result<(u16, String), String> {
+    let init = RequestInit::new();
+    init.set_method(method);
+    init.set_mode(RequestMode::Cors);
+    init.set_credentials(credentials);
+    if let Some(body) = json_body {
+        init.set_body(&JsValue::from_str(body));
+    }
+    let request = Request::new_with_str_and_init(url, &init).map_err(fetch_failure)?;
+    let content_type = json_body.map(|_| ("content-type", "application/json"));
+    for (name, value) in content_type.iter().chain(headers) {
+        request.headers().set(name, value).map_err(fetch_failure)?;
+    }
+    let window = web_sys::window().ok_or_else(|| "no window".to_owned())?;
+    let response: Response = JsFuture::from(window.fetch_with_request(&request))
+        .await
+        .map_err(fetch_failure)?
+        .unchecked_into();
+    let text = JsFuture::from(response.text().map_err(fetch_failure)?)
+        .await
+        .map_err(fetch_failure)?
+        .as_string()
+        .unwrap_or_default();
+    Ok((response.status(), text))
 }

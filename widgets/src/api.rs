@@ -8,9 +8,8 @@ use std::rc::Rc;
 use futures::FutureExt;
 use futures::future::{LocalBoxFuture, Shared};
 use portevoix_core::wire::{ErrorBody, PublicSiteConfig};
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{Request, RequestCredentials, RequestInit, RequestMode, Response};
+use wasm_bindgen::JsValue;
+use web_sys::RequestCredentials;
 
 use portevoix_web as json;
 
@@ -67,14 +66,6 @@ pub fn report(host: &web_sys::HtmlElement, widget: &str, site: &str, error: &Cal
     );
 }
 
-fn js_message(value: JsValue) -> String {
-    value
-        .dyn_ref::<js_sys::Error>()
-        .map(|error| String::from(error.message()))
-        .or_else(|| value.as_string())
-        .unwrap_or_else(|| "request failed".to_owned())
-}
-
 /// Calls the worker and returns the body of a 2xx answer. Credentials are never sent: the
 /// worker identifies visitors by the ids in the body, not by cookies.
 pub async fn call(method: &str, url: &str, json_body: Option<&str>) -> Result<String, CallError> {
@@ -89,41 +80,16 @@ pub async fn call_with_authorization(
     json_body: Option<&str>,
     authorization: Option<&str>,
 ) -> Result<String, CallError> {
-    let init = RequestInit::new();
-    init.set_method(method);
-    init.set_mode(RequestMode::Cors);
-    init.set_credentials(RequestCredentials::Omit);
-    if let Some(body) = json_body {
-        init.set_body(&JsValue::from_str(body));
-    }
-    let request = Request::new_with_str_and_init(url, &init)
-        .map_err(|error| CallError::Network(js_message(error)))?;
-    if json_body.is_some() {
-        request
-            .headers()
-            .set("content-type", "application/json")
-            .map_err(|error| CallError::Network(js_message(error)))?;
-    }
-    if let Some(authorization) = authorization {
-        request
-            .headers()
-            .set("authorization", authorization)
-            .map_err(|error| CallError::Network(js_message(error)))?;
-    }
-    let window = web_sys::window().ok_or_else(|| CallError::Network("no window".into()))?;
-    let response: Response = JsFuture::from(window.fetch_with_request(&request))
-        .await
-        .map_err(|error| CallError::Network(js_message(error)))?
-        .unchecked_into();
-    let status = response.status();
-    let text_promise = response
-        .text()
-        .map_err(|error| CallError::Network(js_message(error)))?;
-    let text = JsFuture::from(text_promise)
-        .await
-        .map_err(|error| CallError::Network(js_message(error)))?
-        .as_string()
-        .unwrap_or_default();
+    let authorization = authorization.map(|value| ("authorization", value));
+    let (status, text) = portevoix_web::fetch_text(
+        method,
+        url,
+        json_body,
+        RequestCredentials::Omit,
+        authorization.as_slice(),
+    )
+    .await
+    .map_err(CallError::Network)?;
     match status {
         200..=299 => Ok(text),
         429 => Err(CallError::Network(
