@@ -4,6 +4,7 @@
 // handled.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { launchBrowser, openPage } from './browser.mjs';
@@ -257,6 +258,52 @@ describe('funnels in the console', () => {
     await row.waitFor();
     const cells = await row.getByRole('cell').allTextContents();
     assert.deepEqual(cells.slice(0, 2), ['1', '1'], 'one link shared, one visit');
+  });
+});
+
+describe('privacy requests in the console', () => {
+  test('finds a person by email, exports everything about them, erases it from every table and logs it', async () => {
+    const email = 'noemie.privee@example.org';
+    const visitor_id = `visitor-${randomUUID()}`;
+    const as = (extra) => ({ visitor_id, idempotency_key: randomUUID(), elapsed_ms: 30_000, ...extra });
+    await asVisitor('products/bivouac-2/reviews', as({
+      rating: 2, title: 'Trop lourde', text: 'Noémie trouve la tente trop lourde pour le GR20.',
+      author_name: 'Noémie Privée', email, email_consent: true,
+    }));
+    await asVisitor('products/bivouac-2/questions', as({
+      text: 'Noémie demande : existe-t-il une version ultralégère ?', author_name: 'Noémie Privée', email, email_consent: true,
+    }));
+    await asVisitor('nps', as({ score: 4, comment: 'Noémie attend mieux' }));
+
+    const { page } = await openConsole();
+    await signIn(page);
+    await page.getByRole('button', { name: 'Privacy' }).click();
+    await page.getByLabel('Their email address').fill(email.toUpperCase());
+    await page.getByRole('button', { name: 'Find', exact: true }).click();
+    await page.getByText(`Stored about ${email.toUpperCase()}:`).waitFor();
+    for (const line of ['reviews: 1 row', 'questions: 1 row', 'nps_answers: 1 row']) await page.getByText(line, { exact: true }).waitFor();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download everything (JSON)' }).click(),
+    ]);
+    const exported = JSON.parse(await readFile(await download.path(), 'utf8'));
+    assert.equal(exported.tables.nps_answers[0].comment, 'Noémie attend mieux');
+
+    await page.getByLabel('Erased by (your name)').fill('Léa, service client');
+    await page.getByRole('button', { name: 'Erase everything' }).click();
+    await page.getByRole('status').filter({ hasText: 'Erased:' }).waitFor();
+    await page.getByRole('row', { name: /Léa, service client/ }).waitFor();
+
+    const tables = stack
+      .query("SELECT name FROM sqlite_master WHERE type = 'table'")
+      .map(({ name }) => name)
+      .filter((name) => !['sites', 'erasures'].includes(name) && !name.startsWith('_cf') && !name.startsWith('sqlite'));
+    const everything = tables.map((name) => JSON.stringify(stack.query(`SELECT * FROM "${name}"`))).join('\n');
+    for (const trace of ['Noémie', 'noemie', visitor_id]) assert.ok(!everything.includes(trace), `${trace} is still stored`);
+
+    await page.getByLabel('Their email address').fill(email);
+    await page.getByRole('button', { name: 'Find', exact: true }).click();
+    await page.getByText(`Nothing is stored about ${email}.`).waitFor();
   });
 });
 

@@ -25,6 +25,7 @@ const fingerprint = () =>
             (SELECT group_concat(day_ms || total || promoters || detractors, ',') FROM nps_days) AS days,
             (SELECT group_concat(id || url || events || active, ',') FROM webhook_subscriptions) AS webhooks,
             (SELECT COUNT(*) FROM webhook_deliveries) AS deliveries,
+            (SELECT COUNT(*) FROM erasures) AS erasures,
             (SELECT group_concat(id || score || COALESCE(comment, ''), ',') FROM nps_answers) AS answer_rows,
             (SELECT group_concat(id || status || rating || body || helpful_count || COALESCE(reply, ''), ',') FROM reviews) AS review_rows,
             (SELECT COUNT(*) FROM review_votes) AS votes,

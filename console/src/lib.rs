@@ -2,7 +2,7 @@
 //! marketer signs in with the site's admin token (exchanged at once for a short-lived
 //! HttpOnly session cookie; the token is never stored), sees the site's NPS, works the
 //! moderation queue, follows its advocates and the share and referral funnels, manages
-//! webhooks and edits the site's settings.
+//! webhooks, answers privacy requests and edits the site's settings.
 //!
 //! Built by `npm run build`; tried in a browser by `npm start` (the console link on the
 //! demo page).
@@ -13,6 +13,7 @@ mod funnels;
 mod integrations;
 mod moderation;
 mod nps;
+mod privacy;
 mod settings;
 
 use portevoix_core::wire::{ConsoleSession, SignIn};
@@ -27,6 +28,7 @@ use crate::funnels::FunnelsPage;
 use crate::integrations::IntegrationsPage;
 use crate::moderation::ModerationPage;
 use crate::nps::NpsPage;
+use crate::privacy::PrivacyPage;
 use crate::settings::SettingsPage;
 
 /// Where the console remembers the last site signed in to (the key only, never a token).
@@ -87,6 +89,7 @@ enum Tab {
     Advocates,
     Funnels,
     Integrations,
+    Privacy,
     Settings,
 }
 
@@ -169,6 +172,7 @@ fn console() -> Html {
                             { tab_button(Tab::Advocates, "Advocates") }
                             { tab_button(Tab::Funnels, "Funnels") }
                             { tab_button(Tab::Integrations, "Integrations") }
+                            { tab_button(Tab::Privacy, "Privacy") }
                             { tab_button(Tab::Settings, "Settings") }
                         </nav>
                         <button type="button" class="quiet" onclick={sign_out}>{ "Sign out" }</button>
@@ -180,6 +184,7 @@ fn console() -> Html {
                             Tab::Advocates => html! { <AdvocatesPage site={session.site.clone()} {on_session_ended} /> },
                             Tab::Funnels => html! { <FunnelsPage site={session.site.clone()} {on_session_ended} /> },
                             Tab::Integrations => html! { <IntegrationsPage site={session.site.clone()} {on_session_ended} /> },
+                            Tab::Privacy => html! { <PrivacyPage site={session.site.clone()} {on_session_ended} /> },
                             Tab::Settings => html! { <SettingsPage site={session.site.clone()} {on_session_ended} /> },
                         }
                     }

@@ -37,6 +37,7 @@ pub mod moderation;
 pub mod nps;
 pub mod outbox;
 pub mod paging;
+pub mod privacy;
 pub mod qa;
 pub mod referral;
 pub mod report;

@@ -938,6 +938,59 @@ pub struct Funnels {
     pub weeks: Vec<FunnelWeek>,
 }
 
+/// `POST /v1/sites/{site}/privacy/export` (admin): whose data to gather.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrivacyRequest {
+    /// The person's email address.
+    pub email: String,
+}
+
+/// Everything stored about one person, as the export answers it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PersonData {
+    /// The SHA-256 of their (lowercased) address.
+    pub email_sha256: String,
+    /// The brand's customer ids found for them.
+    pub customer_ids: Vec<String>,
+    /// The browsers' visitor ids found for them.
+    pub visitor_ids: Vec<String>,
+    /// Their rows, by table, as stored; tables without any are left out.
+    pub tables: BTreeMap<String, Vec<serde_json::Map<String, serde_json::Value>>>,
+}
+
+/// `POST /v1/sites/{site}/privacy/erase` (admin).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErasureRequest {
+    /// The person's email address.
+    pub email: String,
+    /// Who at the brand carries the request out, for the log; 1 to 120 characters.
+    pub requested_by: String,
+}
+
+/// One erasure, as answered and logged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Erasure {
+    /// The log entry's id.
+    pub id: String,
+    /// Whose data, by the SHA-256 of their address.
+    pub email_sha256: String,
+    /// Who at the brand carried it out.
+    pub requested_by: String,
+    /// Rows changed or removed, by table.
+    pub rows: BTreeMap<String, u64>,
+    /// Unix ms.
+    pub created_at: i64,
+}
+
+/// `GET /v1/sites/{site}/privacy/erasures` (admin): the latest 100, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErasureLog {
+    /// The erasures.
+    pub erasures: Vec<Erasure>,
+}
+
 /// `POST /v1/sites/{site}/points/adjust` (admin): credit or debit a customer by hand.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

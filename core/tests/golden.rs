@@ -20,15 +20,15 @@ use portevoix_core::wire::{
     AccountKind, Adjusted, AdminAnswer, AdminAnswerPage, AdminQuestion, AdminQuestionPage,
     AdminReview, AdminReviewPage, Advocate, AdvocateEvent, AdvocateHistory, AdvocateList,
     AnswerSubmission, BrandReply, ConsoleSession, ConversionRecorded, ConversionReport, Decision,
-    ErrorBody, EventKind, FriendOffer, Funnel, FunnelWeek, Funnels, HelpfulCounted, HelpfulVote,
-    InvitationRequest, InvitationsSent, LedgerEntry, Moderation, NpsComment, NpsCommentPage,
-    NpsCreated, NpsPage, NpsReport, NpsSubmission, NpsSummary, NpsWeek, PanelChange,
-    PointsAdjustment, PointsStatement, Posted, PublicAnswer, PublicQuestion, PublicReview,
-    PublicSiteConfig, QuestionPage, QuestionSubmission, ReferralCard, ReferralFunnel, ReferralLine,
-    ReferralRequest, ReferralStats, ReplySubmission, ReviewCreated, ReviewPage, ReviewSubmission,
-    ReviewSummary, ShareCreated, ShareRequest, SignIn, ThemeReport, TopAnswerer, TopAnswerers,
-    VisitCounted, VisitOutcome, VisitReport, WebhookDelivery, WebhookList, WebhookLog,
-    WebhookRequest, WebhookSubscription,
+    Erasure, ErasureLog, ErasureRequest, ErrorBody, EventKind, FriendOffer, Funnel, FunnelWeek,
+    Funnels, HelpfulCounted, HelpfulVote, InvitationRequest, InvitationsSent, LedgerEntry,
+    Moderation, NpsComment, NpsCommentPage, NpsCreated, NpsPage, NpsReport, NpsSubmission,
+    NpsSummary, NpsWeek, PanelChange, PersonData, PointsAdjustment, PointsStatement, Posted,
+    PrivacyRequest, PublicAnswer, PublicQuestion, PublicReview, PublicSiteConfig, QuestionPage,
+    QuestionSubmission, ReferralCard, ReferralFunnel, ReferralLine, ReferralRequest, ReferralStats,
+    ReplySubmission, ReviewCreated, ReviewPage, ReviewSubmission, ReviewSummary, ShareCreated,
+    ShareRequest, SignIn, ThemeReport, TopAnswerer, TopAnswerers, VisitCounted, VisitOutcome,
+    VisitReport, WebhookDelivery, WebhookList, WebhookLog, WebhookRequest, WebhookSubscription,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -252,6 +252,49 @@ fn funnels() {
                 revenue_cents: BTreeMap::from([("EUR".to_owned(), 18_900)]),
                 referral_points: 700,
             }],
+        },
+    );
+}
+
+#[test]
+fn privacy() {
+    check(
+        "privacy_request",
+        &PrivacyRequest {
+            email: "camille@cairn.example".into(),
+        },
+    );
+    check(
+        "erasure_request",
+        &ErasureRequest {
+            email: "camille@cairn.example".into(),
+            requested_by: "Léa (service client)".into(),
+        },
+    );
+    let mut review = serde_json::Map::new();
+    review.insert("id".into(), "1111".into());
+    review.insert("author_name".into(), "Camille".into());
+    check(
+        "person_data",
+        &PersonData {
+            email_sha256: "5c4b…".into(),
+            customer_ids: vec!["cust-4242".into()],
+            visitor_ids: vec!["visitor-camille-0001".into()],
+            tables: BTreeMap::from([("reviews".to_owned(), vec![review])]),
+        },
+    );
+    let erasure = Erasure {
+        id: "7e1f0c2a9b3d4e5f6a7b8c9d0e1f2a3b".into(),
+        email_sha256: "5c4b…".into(),
+        requested_by: "Léa (service client)".into(),
+        rows: BTreeMap::from([("nps_answers".to_owned(), 1), ("reviews".to_owned(), 1)]),
+        created_at: 1_764_500_000_000,
+    };
+    check("erasure", &erasure);
+    check(
+        "erasure_log",
+        &ErasureLog {
+            erasures: vec![erasure],
         },
     );
 }

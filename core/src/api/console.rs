@@ -11,7 +11,7 @@ use crate::settings::{self, SiteSettings};
 use crate::site::Site;
 use crate::store::Store;
 use crate::validate;
-use crate::wire::{ConsoleSession, SignIn};
+use crate::wire::{ConsoleSession, ErasureLog, ErasureRequest, PrivacyRequest, SignIn};
 
 /// `POST …/console/session`: checks the admin token and opens a session cookie. Only
 /// the console page, served by this worker, may sign in: the request must come from the
@@ -179,4 +179,42 @@ pub(super) async fn funnels<S: Store>(
     let range = DateRange::of(request)?;
     let funnels = crate::funnels::funnels(store, &site.key, range.from_ms, range.to_ms).await?;
     Ok(ApiResponse::json(200, &funnels))
+}
+
+/// `POST …/privacy/export` (admin): everything stored about a person, found from their
+/// email address (sent in the body, never in a URL that logs keep).
+pub(super) async fn privacy_export<S: Store>(
+    request: &ApiRequest<'_>,
+    site: &Site,
+    store: &S,
+) -> Result<ApiResponse> {
+    require_json(request.content_type)?;
+    let asked: PrivacyRequest = parse_body(request.body)?;
+    let data = crate::privacy::export(store, &site.key, &asked.email).await?;
+    Ok(ApiResponse::json(200, &data))
+}
+
+/// `POST …/privacy/erase` (admin): erases a person and logs who did it.
+pub(super) async fn privacy_erase<S: Store>(
+    request: &ApiRequest<'_>,
+    site: &Site,
+    store: &S,
+) -> Result<ApiResponse> {
+    require_json(request.content_type)?;
+    let asked: ErasureRequest = parse_body(request.body)?;
+    let erasure = crate::privacy::erase(
+        store,
+        &site.key,
+        &asked.email,
+        &asked.requested_by,
+        request.now_ms,
+    )
+    .await?;
+    Ok(ApiResponse::json(200, &erasure))
+}
+
+/// `GET …/privacy/erasures` (admin): the erasure log.
+pub(super) async fn erasures<S: Store>(site: &Site, store: &S) -> Result<ApiResponse> {
+    let erasures = crate::privacy::erasures(store, &site.key).await?;
+    Ok(ApiResponse::json(200, &ErasureLog { erasures }))
 }

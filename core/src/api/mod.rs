@@ -220,6 +220,9 @@ enum Endpoint<'a> {
     Settings,
     AdvocateHistory(&'a str),
     Funnels,
+    PrivacyExport,
+    PrivacyErase,
+    Erasures,
     /// `GET` lists the site's webhook subscriptions, `POST` adds one.
     Webhooks,
     WebhookTest(&'a str),
@@ -283,6 +286,9 @@ impl<'a> Endpoint<'a> {
             ["settings"] => Some(Endpoint::Settings),
             ["advocates", customer, "history"] => Some(Endpoint::AdvocateHistory(customer)),
             ["funnels"] => Some(Endpoint::Funnels),
+            ["privacy", "export"] => Some(Endpoint::PrivacyExport),
+            ["privacy", "erase"] => Some(Endpoint::PrivacyErase),
+            ["privacy", "erasures"] => Some(Endpoint::Erasures),
             ["webhooks"] => Some(Endpoint::Webhooks),
             ["webhooks", id, "test"] => Some(Endpoint::WebhookTest(id)),
             ["webhooks", id, "delete"] => Some(Endpoint::WebhookDelete(id)),
@@ -338,6 +344,7 @@ impl<'a> Endpoint<'a> {
             | Endpoint::AdvocateHistory(_)
             | Endpoint::WebhookDeliveries(_)
             | Endpoint::Funnels
+            | Endpoint::Erasures
             | Endpoint::ThemeReport
             | Endpoint::ProductReviewsJsonLd(_)
             | Endpoint::ProductReviewsHtml(_)
@@ -355,6 +362,8 @@ impl<'a> Endpoint<'a> {
             | Endpoint::ConsoleSignOut
             | Endpoint::WebhookTest(_)
             | Endpoint::WebhookDelete(_)
+            | Endpoint::PrivacyExport
+            | Endpoint::PrivacyErase
             | Endpoint::ReviewHelpful { .. }
             | Endpoint::ReviewModeration(_)
             | Endpoint::ReviewReply(_)
@@ -413,6 +422,9 @@ impl<'a> Endpoint<'a> {
             | Endpoint::WebhookDelete(_)
             | Endpoint::WebhookDeliveries(_)
             | Endpoint::Funnels
+            | Endpoint::PrivacyExport
+            | Endpoint::PrivacyErase
+            | Endpoint::Erasures
             | Endpoint::ThemeReport
             | Endpoint::ReviewQueue
             | Endpoint::ReviewModeration(_)
@@ -608,6 +620,9 @@ async fn handle_inner<S: Store, L: RateLimiter, H: HumanCheck, M: Mailer>(
         (Endpoint::Settings, true) => console::save_settings(request, &site, store).await,
         (Endpoint::AdvocateHistory(customer), _) => advocacy::history(&site, customer, store).await,
         (Endpoint::Funnels, _) => console::funnels(request, &site, store).await,
+        (Endpoint::PrivacyExport, _) => console::privacy_export(request, &site, store).await,
+        (Endpoint::PrivacyErase, _) => console::privacy_erase(request, &site, store).await,
+        (Endpoint::Erasures, _) => console::erasures(&site, store).await,
         (Endpoint::Webhooks, false) => webhooks::list(&site, store).await,
         (Endpoint::Webhooks, true) => webhooks::create(request, &site, store).await,
         (Endpoint::WebhookTest(id), _) => webhooks::test(request, &site, id, store).await,

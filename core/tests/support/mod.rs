@@ -317,6 +317,34 @@ impl SqliteStore {
         self.connection.execute_batch(sql).is_ok()
     }
 
+    /// The first column of every row of `sql`, as text.
+    pub fn texts(&self, sql: &str) -> Vec<String> {
+        let mut statement = self.connection.prepare(sql).expect("test query prepares");
+        statement
+            .query_map([], |row| row.get::<_, String>(0))
+            .expect("test query runs")
+            .map(|text| text.expect("a text column"))
+            .collect()
+    }
+
+    /// Every row of `table`, every column written out, one row a line.
+    pub fn dump(&self, table: &str) -> String {
+        let mut statement = self
+            .connection
+            .prepare(&format!("SELECT * FROM {table}"))
+            .expect("table exists");
+        let columns = statement.column_count();
+        let mut rows = statement.query([]).expect("table reads");
+        let mut lines = Vec::new();
+        while let Some(row) = rows.next().expect("row reads") {
+            let values: Vec<String> = (0..columns)
+                .map(|index| json_of(row.get_ref(index).expect("column")).to_string())
+                .collect();
+            lines.push(format!("{table}: {}", values.join(" | ")));
+        }
+        lines.join("\n")
+    }
+
     /// The first column of the first row of `sql`, as an integer.
     pub fn number(&self, sql: &str) -> i64 {
         self.connection
