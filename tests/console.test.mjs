@@ -307,6 +307,22 @@ describe('privacy requests in the console', () => {
   });
 });
 
+describe('exports in the console', () => {
+  test('downloads a table as CSV with the session cookie', async () => {
+    const { page } = await openConsole();
+    await signIn(page);
+    await page.getByRole('button', { name: 'Exports' }).click();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'nps_answers.csv' }).click(),
+    ]);
+    assert.equal(download.suggestedFilename(), 'cairn-nps_answers.csv');
+    const csv = await readFile(await download.path(), 'utf8');
+    assert.match(csv.split('\r\n')[0], /^id,idempotency_key,visitor_id,/);
+    assert.ok(csv.includes('Livrée avec un arceau cassé'), 'the answers this suite sent');
+  });
+});
+
 describe('settings in the console', () => {
   test('a new accent colour shows in the preview, is saved, and the demo page wears it', async () => {
     const { page } = await openConsole();

@@ -2,13 +2,14 @@
 //! marketer signs in with the site's admin token (exchanged at once for a short-lived
 //! HttpOnly session cookie; the token is never stored), sees the site's NPS, works the
 //! moderation queue, follows its advocates and the share and referral funnels, manages
-//! webhooks, answers privacy requests and edits the site's settings.
+//! webhooks, exports tables, answers privacy requests and edits the site's settings.
 //!
 //! Built by `npm run build`; tried in a browser by `npm start` (the console link on the
 //! demo page).
 
 mod advocates;
 mod api;
+mod exports;
 mod funnels;
 mod integrations;
 mod moderation;
@@ -24,6 +25,7 @@ use yew::prelude::*;
 
 use crate::advocates::AdvocatesPage;
 use crate::api::ApiError;
+use crate::exports::ExportsPage;
 use crate::funnels::FunnelsPage;
 use crate::integrations::IntegrationsPage;
 use crate::moderation::ModerationPage;
@@ -89,6 +91,7 @@ enum Tab {
     Advocates,
     Funnels,
     Integrations,
+    Exports,
     Privacy,
     Settings,
 }
@@ -172,6 +175,7 @@ fn console() -> Html {
                             { tab_button(Tab::Advocates, "Advocates") }
                             { tab_button(Tab::Funnels, "Funnels") }
                             { tab_button(Tab::Integrations, "Integrations") }
+                            { tab_button(Tab::Exports, "Exports") }
                             { tab_button(Tab::Privacy, "Privacy") }
                             { tab_button(Tab::Settings, "Settings") }
                         </nav>
@@ -184,6 +188,7 @@ fn console() -> Html {
                             Tab::Advocates => html! { <AdvocatesPage site={session.site.clone()} {on_session_ended} /> },
                             Tab::Funnels => html! { <FunnelsPage site={session.site.clone()} {on_session_ended} /> },
                             Tab::Integrations => html! { <IntegrationsPage site={session.site.clone()} {on_session_ended} /> },
+                            Tab::Exports => html! { <ExportsPage site={session.site.clone()} /> },
                             Tab::Privacy => html! { <PrivacyPage site={session.site.clone()} {on_session_ended} /> },
                             Tab::Settings => html! { <SettingsPage site={session.site.clone()} {on_session_ended} /> },
                         }

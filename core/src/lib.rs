@@ -26,6 +26,7 @@ pub mod advocacy;
 pub mod api;
 pub mod copy;
 pub mod error;
+pub mod export;
 pub mod form;
 pub mod funnels;
 pub mod history;

@@ -14,6 +14,7 @@ mod webhooks;
 use futures_util::StreamExt;
 use portevoix_core::Error;
 use portevoix_core::api::{self, ApiRequest, ApiResponse};
+use portevoix_core::export::Export;
 use portevoix_core::mail::OutboxMailer;
 use portevoix_core::validate::MAX_BODY_BYTES;
 use worker::{
@@ -60,7 +61,7 @@ async fn fetch(mut request: Request, env: Env, _context: Context) -> worker::Res
         body: &body,
         now_ms: Date::now().as_millis() as i64,
     };
-    let response = match env.d1("DB") {
+    let mut response = match env.d1("DB") {
         Ok(database) => {
             let store = d1::D1Store::new(database);
             let limiter = limits::WorkersLimiter::new(&env);
@@ -71,7 +72,39 @@ async fn fetch(mut request: Request, env: Env, _context: Context) -> worker::Res
         }
         Err(error) => ApiResponse::error(&Error::Storage(format!("D1 binding DB: {error}"))),
     };
-    into_worker_response(response)
+    let export = response.export.take();
+    let body = match export {
+        Some(export) => Body::Streamed(export_stream(export, d1::D1Store::new(env.d1("DB")?))),
+        None => Body::Whole,
+    };
+    into_worker_response(response, body)
+}
+
+/// How a response's body is sent.
+enum Body<S> {
+    /// As `ApiResponse::body`.
+    Whole,
+    /// Chunk by chunk, as made.
+    Streamed(S),
+}
+
+/// A table export's chunks, each read from D1 when the client is ready for it. A failure
+/// midway ends the stream with an error, so the download fails rather than looking whole.
+fn export_stream(
+    export: Export,
+    store: d1::D1Store,
+) -> impl futures_util::Stream<Item = worker::Result<Vec<u8>>> + 'static {
+    futures_util::stream::unfold(Some((export, store)), |state| async move {
+        let (mut export, store) = state?;
+        match export.next_chunk(&store).await {
+            Ok(Some(chunk)) => Some((Ok(chunk.into_bytes()), Some((export, store)))),
+            Ok(None) => None,
+            Err(error) => {
+                console_error!("portevoix export: {error}");
+                Some((Err(worker::Error::RustError(error.to_string())), None))
+            }
+        }
+    })
 }
 
 /// The cron (every minute, see `wrangler.toml`): sends the webhook deliveries that are due.
@@ -116,7 +149,10 @@ async fn read_capped_body(request: &mut Request) -> worker::Result<Vec<u8>> {
     Ok(body)
 }
 
-fn into_worker_response(response: ApiResponse) -> worker::Result<Response> {
+fn into_worker_response<S>(response: ApiResponse, body: Body<S>) -> worker::Result<Response>
+where
+    S: futures_util::Stream<Item = worker::Result<Vec<u8>>> + 'static,
+{
     if let Some(detail) = &response.log {
         console_error!("portevoix: {detail}");
     }
@@ -124,10 +160,10 @@ fn into_worker_response(response: ApiResponse) -> worker::Result<Response> {
     for (name, value) in &response.headers {
         headers.set(name, value)?;
     }
-    let worker_response = if response.body.is_empty() {
-        Response::empty()?
-    } else {
-        Response::ok(response.body)?
+    let worker_response = match body {
+        Body::Streamed(chunks) => Response::from_stream(chunks)?,
+        Body::Whole if response.body.is_empty() => Response::empty()?,
+        Body::Whole => Response::ok(response.body)?,
     };
     Ok(worker_response
         .with_status(response.status)

@@ -142,6 +142,7 @@ pub(super) async fn follow<S: Store>(
         ],
         body: String::new(),
         log: None,
+        export: None,
     })
 }
 

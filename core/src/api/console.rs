@@ -218,3 +218,15 @@ pub(super) async fn erasures<S: Store>(site: &Site, store: &S) -> Result<ApiResp
     let erasures = crate::privacy::erasures(store, &site.key).await?;
     Ok(ApiResponse::json(200, &ErasureLog { erasures }))
 }
+
+/// `GET …/exports/{table}.csv` or `.json` (admin): the headers of a table's export; its
+/// body is made page by page by whoever sends it (the worker streams it).
+pub(super) fn export(site: &Site, file: &str) -> Result<ApiResponse> {
+    let export = crate::export::Export::of_file(&site.key, file)?;
+    let mut response = ApiResponse::no_content();
+    response.status = 200;
+    response.set_header("content-type", export.content_type().to_owned());
+    response.set_header("content-disposition", export.disposition());
+    response.export = Some(export);
+    Ok(response)
+}

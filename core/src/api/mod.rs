@@ -23,6 +23,7 @@ mod webhooks;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::export::Export;
 use crate::limits::{self, Limit, RETRY_AFTER_SECONDS, RateLimiter};
 use crate::mail::Mailer;
 use crate::nps::Category;
@@ -103,6 +104,9 @@ pub struct ApiResponse {
     pub body: String,
     /// Internal error details to log, never sent.
     pub log: Option<String>,
+    /// A table export: the body is made chunk by chunk, by the caller, after these
+    /// headers (the worker streams it; `body` stays empty).
+    pub export: Option<Export>,
 }
 
 impl ApiResponse {
@@ -115,6 +119,7 @@ impl ApiResponse {
             ],
             body: serde_json::to_string(body).unwrap_or_default(),
             log: None,
+            export: None,
         }
     }
 
@@ -125,6 +130,7 @@ impl ApiResponse {
             headers: vec![("cache-control", "no-store".to_owned())],
             body: String::new(),
             log: None,
+            export: None,
         }
     }
 
@@ -138,6 +144,7 @@ impl ApiResponse {
             ],
             body,
             log: None,
+            export: None,
         }
     }
 
@@ -220,6 +227,7 @@ enum Endpoint<'a> {
     Settings,
     AdvocateHistory(&'a str),
     Funnels,
+    Export(&'a str),
     PrivacyExport,
     PrivacyErase,
     Erasures,
@@ -286,6 +294,7 @@ impl<'a> Endpoint<'a> {
             ["settings"] => Some(Endpoint::Settings),
             ["advocates", customer, "history"] => Some(Endpoint::AdvocateHistory(customer)),
             ["funnels"] => Some(Endpoint::Funnels),
+            ["exports", file] => Some(Endpoint::Export(file)),
             ["privacy", "export"] => Some(Endpoint::PrivacyExport),
             ["privacy", "erase"] => Some(Endpoint::PrivacyErase),
             ["privacy", "erasures"] => Some(Endpoint::Erasures),
@@ -344,6 +353,7 @@ impl<'a> Endpoint<'a> {
             | Endpoint::AdvocateHistory(_)
             | Endpoint::WebhookDeliveries(_)
             | Endpoint::Funnels
+            | Endpoint::Export(_)
             | Endpoint::Erasures
             | Endpoint::ThemeReport
             | Endpoint::ProductReviewsJsonLd(_)
@@ -422,6 +432,7 @@ impl<'a> Endpoint<'a> {
             | Endpoint::WebhookDelete(_)
             | Endpoint::WebhookDeliveries(_)
             | Endpoint::Funnels
+            | Endpoint::Export(_)
             | Endpoint::PrivacyExport
             | Endpoint::PrivacyErase
             | Endpoint::Erasures
@@ -620,6 +631,7 @@ async fn handle_inner<S: Store, L: RateLimiter, H: HumanCheck, M: Mailer>(
         (Endpoint::Settings, true) => console::save_settings(request, &site, store).await,
         (Endpoint::AdvocateHistory(customer), _) => advocacy::history(&site, customer, store).await,
         (Endpoint::Funnels, _) => console::funnels(request, &site, store).await,
+        (Endpoint::Export(file), _) => console::export(&site, file),
         (Endpoint::PrivacyExport, _) => console::privacy_export(request, &site, store).await,
         (Endpoint::PrivacyErase, _) => console::privacy_erase(request, &site, store).await,
         (Endpoint::Erasures, _) => console::erasures(&site, store).await,
@@ -736,6 +748,7 @@ fn preflight_response(
         ],
         body: String::new(),
         log: None,
+        export: None,
     })
 }
 

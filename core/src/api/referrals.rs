@@ -495,5 +495,6 @@ pub(super) async fn follow<S: Store>(
         ],
         body: String::new(),
         log: None,
+        export: None,
     })
 }
