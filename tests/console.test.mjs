@@ -333,12 +333,17 @@ describe('settings in the console', () => {
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByRole('alert').filter({ hasText: 'config.theme.accent' }).waitFor();
 
+    const profiles = page.getByLabel('Profiles on review sites (one per line: Name | URL)');
+    assert.match(await profiles.inputValue(), /^Google \| https:\/\/g\.page\/r\/cairn-demo\/review/);
+    await profiles.fill('Google | https://g.page/r/cairn-demo/review\nTrustpilot | https://fr.trustpilot.example/review/cairn');
     await accent.fill('#b3261e');
     const chosen = page.getByRole('group', { name: 'Preview of the NPS widget' }).locator('.chosen');
     assert.equal(await chosen.evaluate((span) => getComputedStyle(span).backgroundColor), 'rgb(179, 38, 30)');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
-    assert.equal(JSON.parse(stack.query("SELECT config FROM sites WHERE id = 'cairn'")[0].config).theme.accent, '#b3261e');
+    const saved = JSON.parse(stack.query("SELECT config FROM sites WHERE id = 'cairn'")[0].config);
+    assert.equal(saved.theme.accent, '#b3261e');
+    assert.deepEqual(saved.review_profiles.map((profile) => profile.name), ['Google', 'Trustpilot']);
 
     const visitor = await openPage(browser);
     opened.push(visitor);

@@ -61,7 +61,7 @@ describe('exports', () => {
   test('exports refuse a missing or wrong token and unknown tables', async () => {
     assert.equal((await fetch(exportUrl('nps_answers.csv'))).status, 401);
     assert.equal((await fetch(exportUrl('nps_answers.csv'), { headers: { authorization: 'Bearer nope' } })).status, 401);
-    for (const file of ['sites.csv', 'webhook_subscriptions.json', 'nps_answers.xlsx']) {
+    for (const file of ['sites.csv', 'nps_days.json', 'nps_answers.xlsx']) {
       assert.equal((await fetch(exportUrl(file), { headers: auth() })).status, 404, file);
     }
     // The demo sites share one admin token; a console session is bound to its site.

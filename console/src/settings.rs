@@ -2,7 +2,7 @@
 //! of a widget in it), contact and review links, reward points and copy overrides. The
 //! worker checks everything before saving anything; its refusal names the field.
 
-use portevoix_core::settings::SiteSettings;
+use portevoix_core::settings::{SiteSettings, profiles_of, profiles_text};
 use web_sys::{HtmlElement, HtmlInputElement, HtmlTextAreaElement};
 use yew::platform::spawn_local;
 use yew::prelude::*;
@@ -188,6 +188,11 @@ pub fn settings_page(props: &SettingsProps) -> Html {
                             oninput={edit(|settings, value| settings.config.contact_url = Some(value).filter(|url| !url.is_empty()))} />
                     </div>
                     <div class="field">
+                        <label for="review-profiles">{ "Profiles on review sites (one per line: Name | URL)" }</label>
+                        <textarea id="review-profiles" rows="3" value={profiles_text(&config.review_profiles)}
+                            oninput={edit(|settings, value| settings.config.review_profiles = profiles_of(&value))} />
+                    </div>
+                    <div class="field">
                         <label for="review-link">{ "Review page for promoters" }</label>
                         <input id="review-link" type="url" value={config.promoter_links.review.clone().unwrap_or_default()}
                             oninput={edit(|settings, value| settings.config.promoter_links.review = Some(value).filter(|url| !url.is_empty()))} />
@@ -241,6 +246,16 @@ pub fn settings_page(props: &SettingsProps) -> Html {
                         <label for="points-answer">{ "Per published answer" }</label>
                         <input id="points-answer" inputmode="numeric" value={number(rewards.points_per_answer)}
                             oninput={edit(|settings, value| settings.config.rewards.points_per_answer = value.trim().parse().unwrap_or(u32::MAX))} />
+                    </div>
+                    <div class="field">
+                        <label for="points-share">{ "Per link shared" }</label>
+                        <input id="points-share" inputmode="numeric" value={number(rewards.points_per_share)}
+                            oninput={edit(|settings, value| settings.config.rewards.points_per_share = value.trim().parse().unwrap_or(u32::MAX))} />
+                    </div>
+                    <div class="field">
+                        <label for="points-nps">{ "Per NPS answer" }</label>
+                        <input id="points-nps" inputmode="numeric" value={number(rewards.points_per_nps_answer)}
+                            oninput={edit(|settings, value| settings.config.rewards.points_per_nps_answer = value.trim().parse().unwrap_or(u32::MAX))} />
                     </div>
                     <div class="field">
                         <label for="points-visit">{ "Per friend's visit" }</label>

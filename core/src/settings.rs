@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::copy::Text;
 use crate::error::{Error, Result};
-use crate::site::{MAX_REVIEW_PROFILES, SiteConfig};
+use crate::site::{MAX_REVIEW_PROFILES, ReviewProfile, SiteConfig};
 use crate::store::{Statement, Store};
 use crate::validate;
 
@@ -198,6 +198,30 @@ pub fn validated(mut settings: SiteSettings) -> Result<SiteSettings> {
     Ok(settings)
 }
 
+/// Review profiles as the console edits them: one `Name | URL` line each.
+pub fn profiles_text(profiles: &[ReviewProfile]) -> String {
+    profiles
+        .iter()
+        .map(|profile| format!("{} | {}", profile.name, profile.url))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Review profiles from `Name | URL` lines (blank lines skipped); [`validated`] checks
+/// each name and URL before anything is saved.
+pub fn profiles_of(text: &str) -> Vec<ReviewProfile> {
+    text.lines()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| {
+            let (name, url) = line.split_once('|').unwrap_or((line, ""));
+            ReviewProfile {
+                name: name.trim().to_owned(),
+                url: url.trim().to_owned(),
+            }
+        })
+        .collect()
+}
+
 /// Saves settings that passed [`validated`].
 pub async fn save<S: Store>(store: &S, site_id: &str, settings: &SiteSettings) -> Result<()> {
     let encoding = |error: serde_json::Error| Error::Storage(format!("settings as JSON: {error}"));
@@ -302,7 +326,7 @@ mod tests {
             (
                 "config.review_profiles[0].url",
                 Box::new(|s| {
-                    s.config.review_profiles.push(crate::site::ReviewProfile {
+                    s.config.review_profiles.push(ReviewProfile {
                         name: "Google".into(),
                         url: "ftp://x".into(),
                     });
@@ -317,6 +341,20 @@ mod tests {
                 other => panic!("{field}: {other:?}"),
             }
         }
+    }
+
+    #[test]
+    fn review_profiles_read_and_write_as_lines() {
+        let profiles = profiles_of(
+            "Google | https://g.example/cairn\n\n  Trustpilot|https://t.example/cairn  \nno url",
+        );
+        assert_eq!(profiles.len(), 3);
+        assert_eq!(
+            (profiles[1].name.as_str(), profiles[1].url.as_str()),
+            ("Trustpilot", "https://t.example/cairn")
+        );
+        assert_eq!(profiles[2].url, "", "left for the check to refuse");
+        assert_eq!(profiles_of(&profiles_text(&profiles[..2])), profiles[..2]);
     }
 
     #[test]

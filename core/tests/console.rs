@@ -491,3 +491,33 @@ fn broken_settings_are_refused_whole_and_change_nothing() {
         .number("SELECT length(config) + length(allowed_origins) FROM sites WHERE id = 'cairn'");
     assert_eq!(after, before, "nothing was saved");
 }
+
+#[test]
+fn an_admin_token_opens_its_own_site_only() {
+    let store = SqliteStore::new();
+    store.add_site("cairn-nuit");
+    store.execute(&format!(
+        "UPDATE sites SET admin_token_sha256 = '{}' WHERE id = 'cairn-nuit'",
+        portevoix_core::site::hex_sha256(b"the-night-token")
+    ));
+    let read = |site: &str, token: &str| {
+        let path = format!("/v1/sites/{site}/nps/report");
+        let bearer = format!("Bearer {token}");
+        let mut request = request("GET", &path, b"");
+        request.origin = None;
+        request.authorization = Some(&bearer);
+        run(&store, &request).status
+    };
+    assert_eq!(read("cairn", ADMIN_TOKEN), 200);
+    assert_eq!(read("cairn-nuit", "the-night-token"), 200);
+    assert_eq!(
+        read("cairn-nuit", ADMIN_TOKEN),
+        401,
+        "cairn's token on another site"
+    );
+    assert_eq!(
+        read("cairn", "the-night-token"),
+        401,
+        "another site's token on cairn"
+    );
+}

@@ -147,7 +147,7 @@ fn exports_need_the_admin_token_and_a_known_table() {
     );
     for missing in [
         "sites.csv",
-        "webhook_subscriptions.csv",
+        "nps_days.csv",
         "reviews.xlsx",
         "%2e%2e%2fsites.csv",
     ] {
@@ -156,5 +156,23 @@ fn exports_need_the_admin_token_and_a_known_table() {
             404,
             "{missing}"
         );
+    }
+}
+
+#[test]
+fn every_exportable_table_reads_and_never_shows_a_secret() {
+    let store = store_with_answers();
+    store.execute(
+        "INSERT INTO webhook_subscriptions (id, site_id, url, secret, events, created_at) \
+         VALUES ('abc', 'cairn', 'https://hooks.cairn.example/', 'whsec_c2VjcmV0', '[\"nps.created\"]', 0)",
+    );
+    for table in portevoix_core::export::TABLES.iter() {
+        let (csv, _, _) = drain(&store, &format!("{}.csv", table.name));
+        assert!(
+            csv.starts_with(table.columns[0]),
+            "{}: {csv:.80}",
+            table.name
+        );
+        assert!(!csv.contains("whsec_"), "{} shows a secret", table.name);
     }
 }
