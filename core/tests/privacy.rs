@@ -56,20 +56,6 @@ fn store_with_camille() -> SqliteStore {
     store
 }
 
-fn admin(
-    store: &SqliteStore,
-    method: &str,
-    path: &str,
-    body: &serde_json::Value,
-) -> portevoix_core::api::ApiResponse {
-    let bytes = body.to_string().into_bytes();
-    let bearer = format!("Bearer {ADMIN_TOKEN}");
-    let mut request = request(method, path, if method == "GET" { b"" } else { &bytes });
-    request.origin = None;
-    request.authorization = Some(&bearer);
-    run(store, &request)
-}
-
 /// Every table's every row as text (but the site and the erasure log), to look for any
 /// trace of Camille.
 fn all_rows(store: &SqliteStore) -> String {
@@ -87,7 +73,7 @@ fn all_rows(store: &SqliteStore) -> String {
 #[test]
 fn everything_about_a_person_is_exported_from_their_address() {
     let store = store_with_camille();
-    let response = admin(
+    let response = admin_call(
         &store,
         "POST",
         "/v1/sites/cairn/privacy/export",
@@ -131,10 +117,10 @@ fn everything_about_a_person_is_exported_from_their_address() {
 fn an_erasure_leaves_no_trace_keeps_the_figures_and_is_logged() {
     let store = store_with_camille();
     let before: NpsSummary = serde_json::from_str(
-        &admin(&store, "GET", "/v1/sites/cairn/nps/summary", &json!(null)).body,
+        &admin_call(&store, "GET", "/v1/sites/cairn/nps/summary", &json!(null)).body,
     )
     .expect("summary");
-    let response = admin(
+    let response = admin_call(
         &store,
         "POST",
         "/v1/sites/cairn/privacy/erase",
@@ -166,7 +152,7 @@ fn an_erasure_leaves_no_trace_keeps_the_figures_and_is_logged() {
     );
 
     let after: NpsSummary = serde_json::from_str(
-        &admin(&store, "GET", "/v1/sites/cairn/nps/summary", &json!(null)).body,
+        &admin_call(&store, "GET", "/v1/sites/cairn/nps/summary", &json!(null)).body,
     )
     .expect("summary");
     assert_eq!(
@@ -186,7 +172,7 @@ fn an_erasure_leaves_no_trace_keeps_the_figures_and_is_logged() {
     );
 
     let again: PersonData = serde_json::from_str(
-        &admin(
+        &admin_call(
             &store,
             "POST",
             "/v1/sites/cairn/privacy/export",
@@ -200,7 +186,7 @@ fn an_erasure_leaves_no_trace_keeps_the_figures_and_is_logged() {
         "nothing is found any more"
     );
     let log: ErasureLog = serde_json::from_str(
-        &admin(
+        &admin_call(
             &store,
             "GET",
             "/v1/sites/cairn/privacy/erasures",
@@ -250,7 +236,7 @@ fn privacy_requests_refuse_bad_input() {
         ),
     ] {
         assert_eq!(
-            admin(&store, "POST", path, &body).status,
+            admin_call(&store, "POST", path, &body).status,
             status,
             "{path} {body}"
         );

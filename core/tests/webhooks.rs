@@ -47,22 +47,8 @@ impl Sender for ScriptedSender {
     }
 }
 
-fn admin(
-    store: &SqliteStore,
-    method: &str,
-    path: &str,
-    body: &serde_json::Value,
-) -> portevoix_core::api::ApiResponse {
-    let bytes = body.to_string().into_bytes();
-    let bearer = format!("Bearer {ADMIN_TOKEN}");
-    let mut request = request(method, path, if method == "GET" { b"" } else { &bytes });
-    request.origin = None;
-    request.authorization = Some(&bearer);
-    run(store, &request)
-}
-
 fn subscribe(store: &SqliteStore, events: &[&str]) -> WebhookSubscription {
-    let response = admin(
+    let response = admin_call(
         store,
         "POST",
         "/v1/sites/cairn/webhooks",
@@ -90,7 +76,7 @@ fn only_subscribed_events_of_active_subscriptions_are_queued() {
         )),
         1
     );
-    let deleted = admin(
+    let deleted = admin_call(
         &store,
         "POST",
         &format!("/v1/sites/cairn/webhooks/{}/delete", nps_only.id),
@@ -178,7 +164,7 @@ fn a_delivery_is_signed_retried_with_backoff_and_sent_once() {
     );
 
     let log: WebhookLog = serde_json::from_str(
-        &admin(
+        &admin_call(
             &store,
             "GET",
             &format!("/v1/sites/cairn/webhooks/{}/deliveries", subscription.id),
@@ -222,13 +208,13 @@ fn webhook_routes_refuse_unknown_subscriptions_and_bad_ids() {
         "/v1/sites/cairn/webhooks/%27%20OR%201=1/test",
     ] {
         assert_eq!(
-            admin(&store, "POST", path, &json!(null)).status,
+            admin_call(&store, "POST", path, &json!(null)).status,
             404,
             "{path}"
         );
     }
     assert_eq!(
-        admin(
+        admin_call(
             &store,
             "GET",
             "/v1/sites/cairn/webhooks/ffffffffffffffffffffffffffffffff/deliveries",
