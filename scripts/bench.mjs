@@ -3,14 +3,14 @@
 // 127.0.0.1 and is bounded in count and time.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { startStack } from '../tests/support.mjs';
 import { d1Query } from './sites.mjs';
 import { launchBrowser } from '../tests/browser.mjs';
 import { build } from './build.mjs';
-import { assetsDir, root, say, workerDir } from './lib.mjs';
+import { assetsDir, builtFiles, root, say, workerDir } from './lib.mjs';
 import { setup } from './setup.mjs';
 
 const DURATION_S = 60;
@@ -33,15 +33,16 @@ function sizeRow(label, path) {
 }
 
 function sizes() {
-  const hashed = readdirSync(join(assetsDir, 'w'));
+  const widgets = builtFiles('portevoix');
   const rows = [
     sizeRow('loader `portevoix.js`', join(assetsDir, 'portevoix.js')),
-    sizeRow('widgets JS glue', join(assetsDir, 'w', hashed.find((name) => name.endsWith('.js')))),
-    sizeRow('widgets Wasm', join(assetsDir, 'w', hashed.find((name) => name.endsWith('.wasm')))),
+    sizeRow('widgets JS glue', widgets.js),
+    sizeRow('widgets Wasm', widgets.wasm),
   ];
   const total = rows.reduce((sum, row) => ({ raw: sum.raw + row.raw, gzip: sum.gzip + row.gzip, brotli: sum.brotli + row.brotli }), { raw: 0, gzip: 0, brotli: 0 });
   rows.push({ label: '**a page with any widgets pays (all five share one module)**', ...total });
   rows.push(sizeRow('worker Wasm (deployed, not downloaded by visitors)', join(workerDir, 'build', 'index_bg.wasm')));
+  rows.push(sizeRow('brand console Wasm (loaded by the brand’s marketers only)', builtFiles('console').wasm));
   return rows;
 }
 

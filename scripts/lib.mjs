@@ -1,6 +1,6 @@
 // Shared helpers of the npm scripts: paths, running commands loudly, reading versions.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,19 @@ export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const workerDir = join(root, 'worker');
 export const assetsDir = join(workerDir, 'assets');
 export const bin = (name) => join(root, 'node_modules', '.bin', name);
+
+/**
+ * The built files of `app` (`portevoix` for the widgets, `console` for the brand console)
+ * under assets/w/, by kind: `{ js, wasm, css }` (absolute paths, or undefined).
+ */
+export function builtFiles(app) {
+  const named = readdirSync(join(assetsDir, 'w')).filter((name) => name.startsWith(`${app}-`));
+  const of = (extension) => {
+    const name = named.find((file) => file.endsWith(extension));
+    return name && join(assetsDir, 'w', name);
+  };
+  return { js: of('.js'), wasm: of('.wasm'), css: of('.css') };
+}
 export const cargoBin = (name) => join(process.env.CARGO_HOME || join(process.env.HOME, '.cargo'), 'bin', name);
 
 export function say(message) {

@@ -2,21 +2,21 @@
 // visitor of the brand's pages, so the built files may not grow past it unnoticed. Sizes
 // are deterministic for a given build; times are measured by `npm run bench`, never here.
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { assetsDir, root } from '../scripts/lib.mjs';
+import { assetsDir, builtFiles, root } from '../scripts/lib.mjs';
 
 const budget = JSON.parse(readFileSync(join(root, 'size-budget.json'), 'utf8')).gzip_bytes;
 const gzipped = (path) => gzipSync(readFileSync(path), { level: 9 }).length;
 
 test('the built loader, glue and Wasm stay within the size budget', () => {
-  const hashed = readdirSync(join(assetsDir, 'w'));
+  const widgets = builtFiles('portevoix');
   const sizes = {
     loader: gzipped(join(assetsDir, 'portevoix.js')),
-    glue: gzipped(join(assetsDir, 'w', hashed.find((name) => name.endsWith('.js')))),
-    wasm: gzipped(join(assetsDir, 'w', hashed.find((name) => name.endsWith('.wasm')))),
+    glue: gzipped(widgets.js),
+    wasm: gzipped(widgets.wasm),
   };
   sizes.total = sizes.loader + sizes.glue + sizes.wasm;
   const over = Object.entries(sizes)
