@@ -111,3 +111,12 @@ pub fn use_admin_read<T: DeserializeOwned + 'static>(
     }
     loaded
 }
+
+/// What a page shows for an admin read: a wait, why it failed, or `ready` of the answer.
+pub fn view<T>(loaded: &Option<Result<T, ApiError>>, ready: impl FnOnce(&T) -> Html) -> Html {
+    match loaded {
+        None => html! { <p aria-live="polite">{ "Loading…" }</p> },
+        Some(Err(error)) => html! { <p role="alert" class="problem">{ error.to_string() }</p> },
+        Some(Ok(answer)) => ready(answer),
+    }
+}

@@ -186,9 +186,10 @@ pub fn integrations_page(props: &IntegrationsProps) -> Html {
                 <section aria-labelledby="log-title">
                     <h2 id="log-title">{ "Delivery log" }</h2>
                     {
-                        match &*log {
-                            Some(Ok(log)) if log.deliveries.is_empty() => html! { <p class="empty">{ "Nothing sent yet." }</p> },
-                            Some(Ok(log)) => html! {
+                        api::view(&log, |log| if log.deliveries.is_empty() {
+                            html! { <p class="empty">{ "Nothing sent yet." }</p> }
+                        } else {
+                            html! {
                                 <table>
                                     <thead><tr><th scope="col">{ "Event" }</th><th scope="col">{ "Attempts" }</th><th scope="col">{ "Last answer" }</th><th scope="col">{ "State" }</th></tr></thead>
                                     <tbody>
@@ -216,10 +217,8 @@ pub fn integrations_page(props: &IntegrationsProps) -> Html {
                                         }) }
                                     </tbody>
                                 </table>
-                            },
-                            Some(Err(error)) => html! { <p role="alert" class="problem">{ error.to_string() }</p> },
-                            None => html! { <p aria-live="polite">{ "Loading…" }</p> },
-                        }
+                            }
+                        })
                     }
                 </section>
             }

@@ -183,9 +183,10 @@ pub fn privacy_page(props: &PrivacyProps) -> Html {
             <section aria-labelledby="erasures-title">
                 <h2 id="erasures-title">{ "Erasure log" }</h2>
                 {
-                    match &*log {
-                        Some(Ok(log)) if log.erasures.is_empty() => html! { <p class="empty">{ "No erasure yet." }</p> },
-                        Some(Ok(log)) => html! {
+                    api::view(&log, |log| if log.erasures.is_empty() {
+                        html! { <p class="empty">{ "No erasure yet." }</p> }
+                    } else {
+                        html! {
                             <table>
                                 <thead><tr><th scope="col">{ "When" }</th><th scope="col">{ "By" }</th><th scope="col">{ "Rows" }</th></tr></thead>
                                 <tbody>
@@ -202,10 +203,8 @@ pub fn privacy_page(props: &PrivacyProps) -> Html {
                                     }) }
                                 </tbody>
                             </table>
-                        },
-                        Some(Err(error)) => html! { <p role="alert" class="problem">{ error.to_string() }</p> },
-                        None => html! { <p aria-live="polite">{ "Loading…" }</p> },
-                    }
+                        }
+                    })
                 }
             </section>
         </main>

@@ -61,21 +61,21 @@ async fn fetch(mut request: Request, env: Env, _context: Context) -> worker::Res
         body: &body,
         now_ms: Date::now().as_millis() as i64,
     };
-    let mut response = match env.d1("DB") {
-        Ok(database) => {
-            let store = d1::D1Store::new(database);
+    let store = env.d1("DB").map(d1::D1Store::new);
+    let mut response = match &store {
+        Ok(store) => {
             let limiter = limits::WorkersLimiter::new(&env);
             let human = turnstile::Turnstile::new(&env);
             // Mail goes to the D1 outbox until a sending service is plugged in here.
-            let mailer = OutboxMailer::new(&store);
-            api::handle(&api_request, &store, &limiter, &human, &mailer).await
+            let mailer = OutboxMailer::new(store);
+            api::handle(&api_request, store, &limiter, &human, &mailer).await
         }
         Err(error) => ApiResponse::error(&Error::Storage(format!("D1 binding DB: {error}"))),
     };
-    let export = response.export.take();
-    let body = match export {
-        Some(export) => Body::Streamed(export_stream(export, d1::D1Store::new(env.d1("DB")?))),
-        None => Body::Whole,
+    // Only a handled request (so one with a store) carries an export.
+    let body = match (response.export.take(), store) {
+        (Some(export), Ok(store)) => Body::Streamed(export_stream(export, store)),
+        _ => Body::Whole,
     };
     into_worker_response(response, body)
 }
