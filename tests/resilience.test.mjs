@@ -139,3 +139,33 @@ describe('nothing lost', () => {
     });
   }
 });
+
+describe('the site configuration', () => {
+  const TAGS = ['pv-nps', 'pv-review', 'pv-qa', 'pv-share', 'pv-referral'];
+
+  test('is asked for once per page, by the loader, alongside the Wasm', async () => {
+    const { page, problems } = await openPage(browser, { viewport: { width: 1280, height: 6000 } });
+    contexts.push(page.context());
+    const requests = [];
+    page.on('request', (request) => requests.push(request.url()));
+    await page.goto(`${stack.demoOrigin}/`);
+    for (const tag of TAGS) {
+      await page.locator('#event-log li', { hasText: `pv:ready {"widget":"${tag.slice(3)}"` }).first().waitFor();
+    }
+    const configs = requests.filter((url) => url === `${stack.api}/config`);
+    assert.equal(configs.length, 1, 'one request serves all five widgets');
+    const wasm = requests.findIndex((url) => url.endsWith('.wasm'));
+    assert.ok(wasm > requests.indexOf(configs[0]), 'the configuration is asked for before the Wasm, not after it ran');
+    assert.deepEqual(problems(), []);
+  });
+
+  test('that failed once is asked for again, and the widget draws', async () => {
+    const { page, problems } = await newVisitor();
+    let attempts = 0;
+    await page.route(`${stack.api}/config`, (route) => (++attempts === 1 ? route.abort('internetdisconnected') : route.continue()));
+    await openDemo(page);
+    assert.equal(attempts, 2);
+    await page.locator('pv-nps').getByRole('radio', { name: '8', exact: true }).waitFor();
+    assert.deepEqual(problems(ABORTED), []);
+  });
+});

@@ -74,7 +74,13 @@ pub async fn fetch_text(
         request.headers().set(name, value).map_err(fetch_failure)?;
     }
     let window = web_sys::window().ok_or_else(|| "no window".to_owned())?;
-    let response: Response = JsFuture::from(window.fetch_with_request(&request))
+    response_text(window.fetch_with_request(&request)).await
+}
+
+/// Reads the whole answer of a `fetch` already under way (one the loader started while the
+/// Wasm was still downloading, say): the status and the body's text, or why no answer came.
+pub async fn response_text(pending: js_sys::Promise) -> Result<(u16, String), String> {
+    let response: Response = JsFuture::from(pending)
         .await
         .map_err(fetch_failure)?
         .unchecked_into();

@@ -9,13 +9,20 @@ const base = new URL('.', import.meta.url).href;
 const script = [...document.querySelectorAll('script[data-site]')].find((s) => s.src === import.meta.url);
 const defaultSite = script ? script.dataset.site : '';
 let wasm;
-const load = () =>
-  (wasm ||= import(base + '__PV_GLUE__').then(async (glue) => {
-    // Fetched with its integrity hash: a brand that pins this loader with SRI pins the
-    // Wasm too.
-    await glue.default({ module_or_path: fetch(base + '__PV_WASM__', { integrity: '__PV_WASM_SRI__' }) });
-    return glue;
-  }));
+// `site` is the first widget's: its configuration is fetched alongside the Wasm, not after.
+const load = (site) =>
+  (wasm ||= (() => {
+    const config = site && fetch(`${base}v1/sites/${site}/config`, { credentials: 'omit' });
+    // The Wasm reads the answer, or the failure, once it runs; until then nothing is unhandled.
+    config?.catch(() => {});
+    return import(base + '__PV_GLUE__').then(async (glue) => {
+      // Fetched with its integrity hash: a brand that pins this loader with SRI pins the
+      // Wasm too.
+      await glue.default({ module_or_path: fetch(base + '__PV_WASM__', { integrity: '__PV_WASM_SRI__' }) });
+      if (config) glue.adopt_config_request(base, site, config);
+      return glue;
+    });
+  })());
 
 // The space a widget takes, held from the first frame so the page never shifts; a page
 // whose theme makes widgets taller sets --pv-min-height on them.
@@ -72,7 +79,7 @@ class PortevoixElement extends HTMLElement {
   pvMount() {
     const root = this.shadowRoot;
     const generation = this.pvGeneration;
-    load()
+    load(this.getAttribute('site')?.trim() || defaultSite)
       .then((glue) =>
         inOwnTask(() => {
           if (this.isConnected && generation === this.pvGeneration && !this.pvWidget) {

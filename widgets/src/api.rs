@@ -81,15 +81,20 @@ pub async fn call_with_authorization(
     authorization: Option<&str>,
 ) -> Result<String, CallError> {
     let authorization = authorization.map(|value| ("authorization", value));
-    let (status, text) = portevoix_web::fetch_text(
+    let answer = portevoix_web::fetch_text(
         method,
         url,
         json_body,
         RequestCredentials::Omit,
         authorization.as_slice(),
     )
-    .await
-    .map_err(CallError::Network)?;
+    .await;
+    body_of(answer)
+}
+
+/// The body of a 2xx answer, or what the widget should make of any other outcome.
+fn body_of(answer: Result<(u16, String), String>) -> Result<String, CallError> {
+    let (status, text) = answer.map_err(CallError::Network)?;
     match status {
         200..=299 => Ok(text),
         429 => Err(CallError::Network(
@@ -115,10 +120,24 @@ thread_local! {
     static CONFIGS: RefCell<HashMap<String, ConfigFuture>> = RefCell::new(HashMap::new());
 }
 
+fn config_url(api_base: &str, site: &str) -> String {
+    format!("{api_base}v1/sites/{site}/config")
+}
+
+/// Reads a site configuration out of its answer.
+async fn config_from(
+    answer: impl Future<Output = Result<(u16, String), String>>,
+) -> Result<Rc<PublicSiteConfig>, CallError> {
+    let body = body_of(answer.await)?;
+    json::from_str::<PublicSiteConfig>(&body)
+        .map(Rc::new)
+        .map_err(|error| CallError::Network(format!("unreadable site configuration: {error}")))
+}
+
 /// The public configuration of `site`, fetched at most once per page. A failed fetch is
 /// forgotten so that the next widget to ask tries again.
 pub async fn site_config(api_base: &str, site: &str) -> Result<Rc<PublicSiteConfig>, CallError> {
-    let url = format!("{api_base}v1/sites/{site}/config");
+    let url = config_url(api_base, site);
     let future = CONFIGS.with(|configs| {
         configs
             .borrow_mut()
@@ -126,12 +145,14 @@ pub async fn site_config(api_base: &str, site: &str) -> Result<Rc<PublicSiteConf
             .or_insert_with(|| {
                 let url = url.clone();
                 async move {
-                    let body = call("GET", &url, None).await?;
-                    json::from_str::<PublicSiteConfig>(&body)
-                        .map(Rc::new)
-                        .map_err(|error| {
-                            CallError::Network(format!("unreadable site configuration: {error}"))
-                        })
+                    config_from(portevoix_web::fetch_text(
+                        "GET",
+                        &url,
+                        None,
+                        RequestCredentials::Omit,
+                        &[],
+                    ))
+                    .await
                 }
                 .boxed_local()
                 .shared()
@@ -143,6 +164,20 @@ pub async fn site_config(api_base: &str, site: &str) -> Result<Rc<PublicSiteConf
         CONFIGS.with(|configs| configs.borrow_mut().remove(&url));
     }
     result
+}
+
+/// Takes the configuration request of `site` that the loader sent alongside the Wasm, so
+/// the first widget does not wait for a request of its own once the Wasm has started.
+pub fn adopt_config_request(api_base: &str, site: &str, pending: js_sys::Promise) {
+    let future = config_from(portevoix_web::response_text(pending))
+        .boxed_local()
+        .shared();
+    CONFIGS.with(|configs| {
+        configs
+            .borrow_mut()
+            .entry(config_url(api_base, site))
+            .or_insert(future);
+    });
 }
 
 /// [`site_config`], tried again after 1, 2 and 4 seconds while the network fails (or the

@@ -53,10 +53,15 @@ pub fn use_site_config(
             host::adopt_styles(&root, None);
             let (api_base, site) = (api_base.clone(), site.clone());
             spawn_local(async move {
+                // The first draw, reading the configuration (often already here: the
+                // loader asks for it alongside the Wasm) and drawing the form each take a
+                // task of their own rather than one long task together.
+                host::next_task().await;
                 match api::site_config_with_retries(&api_base, &site).await {
                     Ok(config) => {
                         host::adopt_styles(&root, Some((&site, &config.theme)));
                         host::warn_about_contrast_once(&site, &config.theme);
+                        host::next_task().await;
                         state.set(SiteConfig::Ready(config));
                     }
                     Err(error) => {

@@ -132,6 +132,12 @@ fn cached_sheet(key: &str, css: impl FnOnce() -> String) -> Option<CssStyleSheet
     })
 }
 
+/// Resumes in a later task, letting the browser handle input and paint in between: a
+/// widget's start-up is cut into steps this way so that none holds the main thread long.
+pub async fn next_task() {
+    yew::platform::time::sleep(std::time::Duration::ZERO).await;
+}
+
 /// Gives the shadow root the widgets' stylesheet and, once known, the site's theme.
 /// Constructed stylesheets need no `'unsafe-inline'` under a strict CSP, and one sheet
 /// object is shared by every widget on the page.

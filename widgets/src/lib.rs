@@ -195,6 +195,14 @@ impl Widget {
     }
 }
 
+/// Hands the widgets the configuration request of `site` that the loader sent while the
+/// Wasm was downloading: the first widget then draws without a round trip of its own.
+/// `api_base` is the worker's origin with a trailing slash, as given to [`mount`].
+#[wasm_bindgen]
+pub fn adopt_config_request(api_base: &str, site: &str, pending: js_sys::Promise) {
+    api::adopt_config_request(api_base, site, pending);
+}
+
 /// Mounts the widget named by the element's tag into its shadow root. `api_base` is the
 /// worker's origin with a trailing slash; `default_site` is the loader's `data-site`.
 #[wasm_bindgen]
@@ -252,7 +260,10 @@ pub fn mount(
             yew::Renderer::<NpsWidget>::with_root_and_props(container, widget.nps_props()).render(),
         )
     });
-    // Writes an earlier page could not deliver go out now.
-    outbox::deliver_now();
+    // Writes an earlier page could not deliver go out now, once the widget has drawn.
+    wasm_bindgen_futures::spawn_local(async {
+        host::next_task().await;
+        outbox::deliver_now();
+    });
     Ok(widget)
 }
