@@ -9,19 +9,22 @@ const base = new URL('.', import.meta.url).href;
 const script = [...document.querySelectorAll('script[data-site]')].find((s) => s.src === import.meta.url);
 const defaultSite = script ? script.dataset.site : '';
 let wasm;
-// `site` is the first widget's: its configuration is fetched alongside the Wasm, not after.
+// `site` is the first widget's. Its configuration, the glue and the Wasm are all asked for
+// at once; the Wasm compiles as it streams in, and is instantiated in a task of its own.
 const load = (site) =>
   (wasm ||= (() => {
     const config = site && fetch(`${base}v1/sites/${site}/config`, { credentials: 'omit' });
-    // The Wasm reads the answer, or the failure, once it runs; until then nothing is unhandled.
-    config?.catch(() => {});
-    return import(base + '__PV_GLUE__').then(async (glue) => {
-      // Fetched with its integrity hash: a brand that pins this loader with SRI pins the
-      // Wasm too.
-      await glue.default({ module_or_path: fetch(base + '__PV_WASM__', { integrity: '__PV_WASM_SRI__' }) });
-      if (config) glue.adopt_config_request(base, site, config);
-      return glue;
-    });
+    // Fetched with its integrity hash: a brand that pins this loader with SRI pins the
+    // Wasm too.
+    const compiled = WebAssembly.compileStreaming(fetch(base + '__PV_WASM__', { integrity: '__PV_WASM_SRI__' }));
+    // Each failure is met below or by the Wasm; none goes unhandled meanwhile.
+    for (const pending of [config, compiled]) pending?.catch(() => {});
+    return Promise.all([import(base + '__PV_GLUE__'), compiled]).then(([glue, module]) =>
+      inOwnTask(() => glue.default({ module_or_path: module })).then(() => {
+        if (config) glue.adopt_config_request(base, site, config);
+        return glue;
+      }),
+    );
   })());
 
 // The space a widget takes, held from the first frame so the page never shifts; a page
