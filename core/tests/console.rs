@@ -448,6 +448,39 @@ fn settings_are_read_checked_in_full_and_saved() {
 }
 
 #[test]
+fn a_misspelt_settings_field_at_any_depth_is_refused_and_named() {
+    let store = SqliteStore::new();
+    let bearer = format!("Bearer {ADMIN_TOKEN}");
+    let before = store.number("SELECT length(config) FROM sites WHERE id = 'cairn'");
+    let cases = [
+        (r#"{"brand_nmae":"Cairn Montagne"}"#, "config.brand_nmae"),
+        (
+            r##"{"brand_name":"Cairn","theme":{"acent":"#b3261e"}}"##,
+            "config.theme.acent",
+        ),
+        (
+            r#"{"brand_name":"Cairn","rewards":{"points_per_reveiw":5}}"#,
+            "config.rewards.points_per_reveiw",
+        ),
+    ];
+    for (config, field) in cases {
+        let body = format!(r#"{{"allowed_origins":["{ORIGIN}"],"config":{config}}}"#);
+        let response = run(
+            &store,
+            &admin_request("POST", "/v1/sites/cairn/settings", body.as_bytes(), &bearer),
+        );
+        let (status, code, named) = error_of(&response);
+        assert_eq!(
+            (status, code.as_str(), named.as_deref()),
+            (422, "invalid_field", Some(field)),
+            "{body}"
+        );
+    }
+    let after = store.number("SELECT length(config) FROM sites WHERE id = 'cairn'");
+    assert_eq!(after, before, "nothing was saved");
+}
+
+#[test]
 fn broken_settings_are_refused_whole_and_change_nothing() {
     let store = SqliteStore::new();
     let bearer = format!("Bearer {ADMIN_TOKEN}");

@@ -1,7 +1,9 @@
 //! The brand console's routes: its session (the admin token exchanged once for a cookie)
 //! and the NPS figures and comments it shows.
 
-use super::{ApiRequest, ApiResponse, DateRange, parse_body, query_params, require_json};
+use super::{
+    ApiRequest, ApiResponse, DateRange, parse_body, parse_body_strictly, query_params, require_json,
+};
 use crate::error::{Error, Result};
 use crate::nps::Category;
 use crate::paging::{self, Cursor};
@@ -164,7 +166,7 @@ pub(super) async fn save_settings<S: Store>(
     store: &S,
 ) -> Result<ApiResponse> {
     require_json(request.content_type)?;
-    let proposed: SiteSettings = parse_body(request.body)?;
+    let proposed: SiteSettings = parse_body_strictly(request.body)?;
     let checked = settings::validated(proposed)?;
     settings::save(store, &site.key, &checked).await?;
     Ok(ApiResponse::json(200, &checked))

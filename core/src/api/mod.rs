@@ -794,6 +794,66 @@ fn require_json(content_type: Option<&str>) -> Result<()> {
 /// well-formed body of the wrong shape, then into `T`, turning serde's errors into
 /// messages that name the field at fault.
 fn parse_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T> {
+    let body = json_object_text(body)?;
+    let mut deserializer = serde_json::Deserializer::from_str(body);
+    serde_path_to_error::deserialize(&mut deserializer).map_err(field_error)
+}
+
+/// [`parse_body`] that also refuses a field `T` does not know, at any depth: for bodies
+/// like settings, whose types take defaults for what is absent, so that a misspelt field
+/// would otherwise be dropped without a word while the rest is saved. A field is unknown
+/// when it has a value in the body but none once the body is read into `T` and written
+/// back (which also catches fields inside flattened structs).
+fn parse_body_strictly<T: serde::de::DeserializeOwned + Serialize>(body: &[u8]) -> Result<T> {
+    let parsed: T = parse_body(body)?;
+    let given: serde_json::Value = serde_json::from_slice(body)
+        .map_err(|error| Error::InvalidJson(format!("the body is not valid JSON: {error}")))?;
+    let kept = serde_json::to_value(&parsed)
+        .map_err(|error| Error::Storage(format!("the body read back as JSON: {error}")))?;
+    match dropped_field(&given, &kept, "") {
+        Some(path) => Err(Error::field(&path, format!("unknown field {path}"))),
+        None => Ok(parsed),
+    }
+}
+
+/// The first field of `given` (skipping nulls) that `kept` lacks, as `config.theme.accent`
+/// or `items[2].name`.
+fn dropped_field(
+    given: &serde_json::Value,
+    kept: &serde_json::Value,
+    path: &str,
+) -> Option<String> {
+    use serde_json::Value;
+    match (given, kept) {
+        (Value::Object(given), Value::Object(kept)) => given
+            .iter()
+            .filter(|(_, value)| !value.is_null())
+            .find_map(|(key, value)| {
+                let child = if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
+                match kept.get(key) {
+                    Some(kept) => dropped_field(value, kept, &child),
+                    None => Some(child),
+                }
+            }),
+        (Value::Array(given), Value::Array(kept)) => {
+            given
+                .iter()
+                .zip(kept)
+                .enumerate()
+                .find_map(|(index, (given, kept))| {
+                    dropped_field(given, kept, &format!("{path}[{index}]"))
+                })
+        }
+        _ => None,
+    }
+}
+
+/// The body as text, once it is known to hold one JSON object.
+fn json_object_text(body: &[u8]) -> Result<&str> {
     let body = std::str::from_utf8(body)
         .map_err(|_| Error::InvalidJson("the body must be UTF-8 encoded JSON".to_owned()))?;
     serde_json::from_str::<std::collections::BTreeMap<String, serde::de::IgnoredAny>>(body)
@@ -804,23 +864,25 @@ fn parse_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T> {
                 format!("the body is not valid JSON: {error}")
             })
         })?;
-    let mut deserializer = serde_json::Deserializer::from_str(body);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-        let path = error.path().to_string();
-        let message = error.into_inner().to_string();
-        let backticked = message.split('`').nth(1).unwrap_or_default().to_owned();
-        if message.starts_with("missing field") {
-            Error::field(&backticked, format!("{backticked} is required"))
-        } else if message.starts_with("unknown field") {
-            Error::field(&backticked, format!("unknown field {backticked}"))
-        } else if path == "score" {
-            validate::score_error()
-        } else if path == "rating" {
-            crate::review::rating_error()
-        } else {
-            Error::field(&path, format!("{path}: {message}"))
-        }
-    })
+    Ok(body)
+}
+
+/// A body of the wrong shape as an error naming the field at fault.
+fn field_error(error: serde_path_to_error::Error<serde_json::Error>) -> Error {
+    let path = error.path().to_string();
+    let message = error.into_inner().to_string();
+    let backticked = message.split('`').nth(1).unwrap_or_default().to_owned();
+    if message.starts_with("missing field") {
+        Error::field(&backticked, format!("{backticked} is required"))
+    } else if message.starts_with("unknown field") {
+        Error::field(&backticked, format!("unknown field {backticked}"))
+    } else if path == "score" {
+        validate::score_error()
+    } else if path == "rating" {
+        crate::review::rating_error()
+    } else {
+        Error::field(&path, format!("{path}: {message}"))
+    }
 }
 
 async fn submit_nps<S: Store, L: RateLimiter, H: HumanCheck>(
