@@ -189,8 +189,9 @@ pub struct ConsoleSession {
     pub site: String,
     /// The brand's name, for the console's header.
     pub brand_name: String,
-    /// When the session ends, Unix seconds; sign in again after.
-    pub expires_at: i64,
+    /// When the session ends, Unix seconds; sign in again after. `None` when the request
+    /// carried the admin token itself, which opens no session and does not expire.
+    pub expires_at: Option<i64>,
 }
 
 /// `GET /v1/sites/{site}/config`: what a widget needs to draw itself for a site. Secrets,

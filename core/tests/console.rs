@@ -72,11 +72,24 @@ fn the_admin_token_opens_a_strict_http_only_session_cookie() {
     );
     let session: ConsoleSession = serde_json::from_str(&response.body).expect("session");
     assert_eq!(session.site, "cairn");
-    assert_eq!(session.expires_at, NOW_MS / 1000 + 7200);
+    assert_eq!(session.expires_at, Some(NOW_MS / 1000 + 7200));
 
     let cookie = cookie_of(&response);
     let current = console_get(&store, "/v1/sites/cairn/console/session", "", Some(&cookie));
     assert_eq!(current.status, 200);
+    let current: ConsoleSession = serde_json::from_str(&current.body).expect("session");
+    assert_eq!(current.expires_at, Some(NOW_MS / 1000 + 7200));
+
+    let bearer = format!("Bearer {ADMIN_TOKEN}");
+    let by_token = run(
+        &store,
+        &admin_request("GET", "/v1/sites/cairn/console/session", b"", &bearer),
+    );
+    let by_token: ConsoleSession = serde_json::from_str(&by_token.body).expect("session");
+    assert_eq!(
+        by_token.expires_at, None,
+        "the admin token opens no session"
+    );
 }
 
 #[test]

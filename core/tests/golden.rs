@@ -158,7 +158,7 @@ fn console_session() {
         &ConsoleSession {
             site: "cairn".into(),
             brand_name: "Cairn".into(),
-            expires_at: 1_764_507_200,
+            expires_at: Some(1_764_507_200),
         },
     );
 }

@@ -27,7 +27,7 @@ pub(super) fn sign_in(request: &ApiRequest<'_>, site: &Site) -> Result<ApiRespon
     }
     let expires_at = request.now_ms.div_euclid(1000) + session::LIFETIME_SECONDS;
     let value = site.session_key().issue(expires_at);
-    let mut response = ApiResponse::json(200, &session_of(site, expires_at));
+    let mut response = ApiResponse::json(200, &session_of(site, Some(expires_at)));
     response.set_header("set-cookie", session::set_cookie(&site.key, &value));
     Ok(response)
 }
@@ -36,8 +36,7 @@ pub(super) fn sign_in(request: &ApiRequest<'_>, site: &Site) -> Result<ApiRespon
 pub(super) fn current(request: &ApiRequest<'_>, site: &Site) -> Result<ApiResponse> {
     let now = request.now_ms.div_euclid(1000);
     let expires_at = session::from_cookie_header(request.cookie)
-        .and_then(|value| site.session_key().verify(value, now))
-        .unwrap_or(now + session::LIFETIME_SECONDS);
+        .and_then(|value| site.session_key().verify(value, now));
     Ok(ApiResponse::json(200, &session_of(site, expires_at)))
 }
 
@@ -48,7 +47,7 @@ pub(super) fn sign_out(site: &Site) -> ApiResponse {
     response
 }
 
-fn session_of(site: &Site, expires_at: i64) -> ConsoleSession {
+fn session_of(site: &Site, expires_at: Option<i64>) -> ConsoleSession {
     ConsoleSession {
         site: site.key.clone(),
         brand_name: site.config.brand_name.clone(),
