@@ -68,6 +68,11 @@ describe('<pv-qa> on the demo product page', () => {
     await prospect.keyboard.type('orage');
     await prospect.waitForFunction(() => document.querySelector('pv-qa').shadowRoot.querySelectorAll('article.question').length === 1);
     assert.deepEqual(await visibleQuestions(prospect), ['Reste-t-elle sèche sous un gros orage ?']);
+    // Accents need not be typed.
+    await prospect.keyboard.press('Control+A');
+    await prospect.keyboard.type('seche');
+    await prospect.waitForFunction(() => document.querySelector('pv-qa').shadowRoot.querySelectorAll('article.question').length === 1);
+    assert.deepEqual(await visibleQuestions(prospect), ['Reste-t-elle sèche sous un gros orage ?']);
     await prospect.keyboard.press('Control+A');
     await prospect.keyboard.type('vent fort');
     await qa.getByText('Aucune question ne correspond : posez la vôtre.').waitFor();

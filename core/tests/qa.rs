@@ -353,6 +353,12 @@ fn search_finds_words_in_questions_and_their_answers() {
         [capitals.as_str()],
         "capital accented letters fold too"
     );
+    assert_eq!(
+        ids("q=etanche%20ete"),
+        [capitals.as_str()],
+        "a search without accents finds them"
+    );
+    assert_eq!(ids("q=grele"), [rain.as_str()], "in answers too");
     assert_eq!(ids("").len(), 3);
     let mut too_long = request("GET", QUESTIONS, b"");
     let query = format!("q={}", "x".repeat(101));
@@ -571,4 +577,28 @@ fn hostile_text_is_stored_as_given_and_a_retry_stores_nothing_new() {
         "<img src=x onerror=alert(1)> '; DROP TABLE questions; --"
     );
     assert_eq!(store.number("SELECT COUNT(*) FROM questions"), 1);
+}
+
+#[test]
+fn texts_stored_before_accent_free_search_are_folded_as_new_ones_are() {
+    let store = SqliteStore::before_migration("0013");
+    let wind = published_question(&store, "key-q0000001");
+    let every_letter: String = portevoix_core::qa::UNACCENTED
+        .iter()
+        .map(|(accented, _)| *accented)
+        .collect();
+    let stored = format!("Crête {every_letter}").to_lowercase();
+    store.execute(&format!(
+        "UPDATE questions SET search_text = '{stored}' WHERE id = '{wind}'"
+    ));
+    store.apply_migrations_from("0013");
+    assert_eq!(
+        store.texts(&format!(
+            "SELECT search_text FROM questions WHERE id = '{wind}'"
+        )),
+        [portevoix_core::qa::search_text(&stored)],
+        "migration 0013 folds with the same table as new texts"
+    );
+    let found = list(&store, "q=crete").questions;
+    assert_eq!(found.len(), 1);
 }

@@ -105,7 +105,88 @@ impl QaSettings {
     }
 }
 
-/// The words a question search must all find, lowercased: at most
+/// Latin letters with accents or ligatures, and what a search reads them as: French,
+/// Spanish, German, Italian, Portuguese and Polish are all searched without their accents.
+/// A table rather than Unicode decomposition, which the widgets would pay for in tables far
+/// heavier than their whole search. Migration 0013 folds stored texts with the same table.
+pub const UNACCENTED: [(char, &str); 58] = [
+    ('à', "a"),
+    ('á', "a"),
+    ('â', "a"),
+    ('ã', "a"),
+    ('ä', "a"),
+    ('å', "a"),
+    ('ā', "a"),
+    ('ą', "a"),
+    ('æ', "ae"),
+    ('ç', "c"),
+    ('ć', "c"),
+    ('č', "c"),
+    ('ď', "d"),
+    ('è', "e"),
+    ('é', "e"),
+    ('ê', "e"),
+    ('ë', "e"),
+    ('ē', "e"),
+    ('ę', "e"),
+    ('ě', "e"),
+    ('ğ', "g"),
+    ('ì', "i"),
+    ('í', "i"),
+    ('î', "i"),
+    ('ï', "i"),
+    ('ī', "i"),
+    ('ł', "l"),
+    ('ñ', "n"),
+    ('ń', "n"),
+    ('ň', "n"),
+    ('ò', "o"),
+    ('ó', "o"),
+    ('ô', "o"),
+    ('õ', "o"),
+    ('ö', "o"),
+    ('ø', "o"),
+    ('ő', "o"),
+    ('œ', "oe"),
+    ('ř', "r"),
+    ('ś', "s"),
+    ('š', "s"),
+    ('ş', "s"),
+    ('ß', "ss"),
+    ('ť', "t"),
+    ('ţ', "t"),
+    ('ù', "u"),
+    ('ú', "u"),
+    ('û', "u"),
+    ('ü', "u"),
+    ('ū', "u"),
+    ('ů', "u"),
+    ('ű', "u"),
+    ('ý', "y"),
+    ('ÿ', "y"),
+    ('ź', "z"),
+    ('ż', "z"),
+    ('ž', "z"),
+    ('ė', "e"),
+];
+
+/// `text` as searches compare it: lowercase and without accents, so that a visitor who
+/// types `etanche` finds `Étanche`.
+pub fn search_text(text: &str) -> String {
+    let mut folded = String::with_capacity(text.len());
+    for character in text.chars().flat_map(char::to_lowercase) {
+        match UNACCENTED
+            .iter()
+            .find(|(accented, _)| *accented == character)
+        {
+            Some((_, plain)) => folded.push_str(plain),
+            None => folded.push(character),
+        }
+    }
+    folded
+}
+
+/// The words a question search must all find, as [`search_text`] writes them: at most
 /// [`MAX_SEARCH_WORDS`], each of two characters or more.
 pub fn search_words(query: Option<&str>) -> Result<Vec<String>> {
     let Some(query) = query else {
@@ -120,7 +201,7 @@ pub fn search_words(query: Option<&str>) -> Result<Vec<String>> {
     Ok(query
         .split(|character: char| !character.is_alphanumeric())
         .filter(|word| word.chars().count() >= 2)
-        .map(str::to_lowercase)
+        .map(search_text)
         .take(MAX_SEARCH_WORDS)
         .collect())
 }
@@ -128,7 +209,7 @@ pub fn search_words(query: Option<&str>) -> Result<Vec<String>> {
 /// Whether `text` contains every search word, as the widget filters questions already
 /// shown while the visitor types (the worker searches the rest).
 pub fn matches_search(text: &str, words: &[String]) -> bool {
-    let text = text.to_lowercase();
+    let text = search_text(text);
     words.iter().all(|word| text.contains(word.as_str()))
 }
 
@@ -205,5 +286,15 @@ mod tests {
         let words = search_words(Some("ÉTANCHE pluie")).expect("words");
         assert!(matches_search("Est-elle étanche sous la pluie ?", &words));
         assert!(!matches_search("Est-elle étanche ?", &words));
+    }
+
+    #[test]
+    fn searches_need_no_accents_and_accents_need_no_exact_match() {
+        let words = search_words(Some("etanche legere")).expect("words");
+        assert!(matches_search("Étanche et légère ?", &words));
+        let words = search_words(Some("sœur Größe")).expect("words");
+        assert_eq!(words, ["soeur", "grosse"]);
+        assert!(matches_search("Pour ma SOEUR, quelle grosse ?", &words));
+        assert_eq!(search_text("Ça coûte 20 € ?"), "ca coute 20 € ?");
     }
 }

@@ -120,7 +120,7 @@ pub mod sql {
 
     /// `?1` site, `?2` product, `?3` idempotency key, `?4` visitor, `?5` customer, `?6` body,
     /// `?7` author name, `?8` email, `?9` status, `?10` body hash, `?11` page url, `?12`
-    /// locale, `?13` created at, `?14` the body lowercased for search. Returns nothing if
+    /// locale, `?13` created at, `?14` the body as searches read it ([`crate::qa::search_text`]). Returns nothing if
     /// the key was used.
     pub const INSERT_QUESTION: &str = "INSERT INTO questions (id, site_id, product_id, \
         idempotency_key, visitor_id, customer_id, body, author_name, email, status, body_hash, \
@@ -157,7 +157,7 @@ pub mod sql {
 
     /// `?1` site, `?2` question, `?3` idempotency key, `?4` visitor, `?5` customer, `?6`
     /// author name, `?7` body, `?8` badge, `?9` status, `?10` created at, `?11` product
-    /// (empty: any), `?12` the body lowercased for search. Stores only under a published
+    /// (empty: any), `?12` the body as searches read it. Stores only under a published
     /// question of that product.
     pub const INSERT_ANSWER: &str = "INSERT INTO answers (id, site_id, question_id, \
         idempotency_key, visitor_id, customer_id, author_name, body, badge, status, created_at, \
@@ -406,7 +406,7 @@ pub async fn record_question<S: Store>(
             question.page_url.as_deref().into(),
             question.locale.as_deref().into(),
             question.created_at.into(),
-            question.body.to_lowercase().as_str().into(),
+            super::search_text(&question.body).as_str().into(),
         ],
     );
     let earlier = Statement::new(
@@ -442,7 +442,7 @@ pub async fn record_answer<S: Store>(store: &S, answer: &NewAnswer) -> Result<Re
             answer.status.as_str().into(),
             answer.created_at.into(),
             answer.product_id.as_deref().unwrap_or_default().into(),
-            answer.body.to_lowercase().as_str().into(),
+            super::search_text(&answer.body).as_str().into(),
         ],
     );
     let earlier = Statement::new(
