@@ -356,7 +356,7 @@ describe('settings in the console', () => {
 });
 
 describe('integrations in the console', () => {
-  test('subscribes a webhook, shows its secret once, sends a test event and logs its delivery', async () => {
+  test('subscribes a webhook, shows its secret once, sends a test event, logs its delivery and rotates its secret', async () => {
     const received = [];
     const receiver = createServer((request, response) => {
       let body = '';
@@ -385,6 +385,12 @@ describe('integrations in the console', () => {
       await page.getByRole('button', { name: 'Integrations' }).click();
       await page.getByRole('button', { name: 'Send test event' }).waitFor();
       assert.equal(await page.locator('.secret').count(), 0, 'the secret is not shown again');
+
+      await page.getByRole('button', { name: 'Rotate secret' }).click();
+      await page.locator('.secret').filter({ hasText: 'New signing secret' }).waitFor();
+      const rotated = await page.locator('.secret code').textContent();
+      assert.match(rotated, /^whsec_/);
+      assert.notEqual(rotated, secret);
     } finally {
       receiver.close();
     }

@@ -1,7 +1,8 @@
 // Webhooks end to end on workerd and D1: a receiver started here subscribes to every
 // event; the events happen through the public and admin API; the worker's cron (run
 // through wrangler's /__scheduled) delivers each exactly once, signed as Standard
-// Webhooks describes, although the receiver fails the first two deliveries it gets.
+// Webhooks describes, although the receiver fails the first two deliveries it gets; and
+// a rotated secret signs beside the old one.
 import assert from 'node:assert/strict';
 import { createHmac, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -19,7 +20,7 @@ before(async () => {
     let body = '';
     request.on('data', (chunk) => (body += chunk));
     request.on('end', () => {
-      received.push({ headers: request.headers, body });
+      received.push({ path: request.url, headers: request.headers, body });
       // A receiver that is down for its first two calls.
       response.writeHead(received.length <= 2 ? 500 : 204).end();
     });
@@ -110,6 +111,29 @@ describe('webhooks', () => {
     assert.equal(log.deliveries.length, expected.length);
     assert.ok(log.deliveries.every((delivery) => delivery.delivered_at && delivery.next_attempt_at === null));
     assert.equal(log.deliveries.filter((delivery) => delivery.attempts === 2).length, 2);
+  });
+
+  test('a rotated secret signs the next delivery at once, and the old one beside it', async () => {
+    const { body: created } = await stack.admin('/webhooks', {
+      method: 'POST',
+      body: { url: `http://127.0.0.1:${receiver.address().port}/rotated`, events: ['nps.created'] },
+    });
+    const { status, body: rotated } = await stack.admin(`/webhooks/${created.id}/rotate-secret`, { method: 'POST' });
+    assert.equal(status, 200);
+    assert.match(rotated.secret, /^whsec_[A-Za-z0-9+/]+=*$/);
+    assert.notEqual(rotated.secret, created.secret);
+    await stack.admin(`/webhooks/${created.id}/test`, { method: 'POST' });
+    const mine = () => received.filter((delivery) => delivery.path === '/rotated');
+    const deadline = Date.now() + 30_000;
+    while (mine().length === 0 && Date.now() < deadline) {
+      await runCron();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    const [delivery] = mine();
+    assert.ok(delivery, 'delivered');
+    assert.equal(delivery.headers['webhook-signature'].split(' ').length, 2, 'two signatures for a day');
+    assert.ok(verified(delivery, rotated.secret), 'the new secret verifies');
+    assert.ok(verified(delivery, created.secret), 'the old one still does');
   });
 
   test('subscriptions refuse bad input and other sites', async () => {

@@ -1,5 +1,5 @@
 //! The console's integrations page: webhook subscriptions (the secret shown once, at
-//! creation), a "Send test event" button and each subscription's delivery log.
+//! creation or rotation), a "Send test event" button and each subscription's delivery log.
 
 use portevoix_core::wire::{WebhookList, WebhookLog, WebhookRequest, WebhookSubscription};
 use web_sys::HtmlInputElement;
@@ -18,7 +18,8 @@ pub struct IntegrationsProps {
 
 #[function_component(IntegrationsPage)]
 pub fn integrations_page(props: &IntegrationsProps) -> Html {
-    let created = use_state(|| None::<WebhookSubscription>);
+    // A secret just made, shown this once, with what it is for.
+    let revealed = use_state(|| None::<(String, String)>);
     let chosen = use_state(|| None::<String>);
     let problem = use_state(|| None::<String>);
     let notice = use_state(|| None::<String>);
@@ -39,9 +40,9 @@ pub fn integrations_page(props: &IntegrationsProps) -> Html {
     );
 
     let subscribe = {
-        let (site, created, problem, generation) = (
+        let (site, revealed, problem, generation) = (
             props.site.clone(),
-            created.clone(),
+            revealed.clone(),
             problem.clone(),
             generation.clone(),
         );
@@ -65,9 +66,9 @@ pub fn integrations_page(props: &IntegrationsProps) -> Html {
                         .collect()
                 })
                 .unwrap_or_default();
-            let (site, created, problem, generation) = (
+            let (site, revealed, problem, generation) = (
                 site.clone(),
-                created.clone(),
+                revealed.clone(),
                 problem.clone(),
                 generation.clone(),
             );
@@ -81,7 +82,13 @@ pub fn integrations_page(props: &IntegrationsProps) -> Html {
                 {
                     Ok(subscription) => {
                         problem.set(None);
-                        created.set(Some(subscription));
+                        revealed.set(subscription.secret.map(|secret| {
+                            let about = format!(
+                                "Subscribed {}. Its signing secret, shown only now:",
+                                subscription.url
+                            );
+                            (about, secret)
+                        }));
                         generation.set(*generation + 1);
                     }
                     Err(error) => problem.set(Some(error.to_string())),
@@ -118,6 +125,41 @@ pub fn integrations_page(props: &IntegrationsProps) -> Html {
             });
         })
     };
+    let rotate = {
+        let (site, revealed, problem, generation) = (
+            props.site.clone(),
+            revealed.clone(),
+            problem.clone(),
+            generation.clone(),
+        );
+        Callback::from(move |id: String| {
+            let (site, revealed, problem, generation) = (
+                site.clone(),
+                revealed.clone(),
+                problem.clone(),
+                generation.clone(),
+            );
+            spawn_local(async move {
+                let path = api::site_path(&site, &format!("webhooks/{id}/rotate-secret"));
+                match api::post::<_, WebhookSubscription>(&path, &()).await {
+                    Ok(subscription) => {
+                        problem.set(None);
+                        revealed.set(subscription.secret.map(|secret| {
+                            let about = format!(
+                                "New signing secret for {}, shown only now. For 24 hours each \
+                                 delivery is signed with the old secret too, so switch your \
+                                 server over within a day:",
+                                subscription.url
+                            );
+                            (about, secret)
+                        }));
+                        generation.set(*generation + 1);
+                    }
+                    Err(error) => problem.set(Some(error.to_string())),
+                }
+            });
+        })
+    };
     let send_test = action("test", "Test event queued: it is sent within a minute.");
     let delete = action("delete", "Subscription deleted.");
 
@@ -145,8 +187,8 @@ pub fn integrations_page(props: &IntegrationsProps) -> Html {
                 <ul class="subscriptions">
                     { for webhooks.subscriptions.iter().map(|subscription| {
                         let id = subscription.id.clone();
-                        let (send_test, delete, chosen) = (send_test.clone(), delete.clone(), chosen.clone());
-                        let (test_id, delete_id, log_id) = (id.clone(), id.clone(), id.clone());
+                        let (send_test, delete, chosen, rotate) = (send_test.clone(), delete.clone(), chosen.clone(), rotate.clone());
+                        let (test_id, delete_id, log_id, rotate_id) = (id.clone(), id.clone(), id.clone(), id.clone());
                         html! {
                             <li aria-label={subscription.url.clone()}>
                                 <p class="url">{ subscription.url.clone() }</p>
@@ -154,19 +196,18 @@ pub fn integrations_page(props: &IntegrationsProps) -> Html {
                                 <div class="actions">
                                     <button type="button" onclick={move |_: MouseEvent| send_test.emit(test_id.clone())}>{ "Send test event" }</button>
                                     <button type="button" class="quiet" onclick={move |_: MouseEvent| chosen.set(Some(log_id.clone()))}>{ "Delivery log" }</button>
+                                    <button type="button" class="quiet" onclick={move |_: MouseEvent| rotate.emit(rotate_id.clone())}>{ "Rotate secret" }</button>
                                     <button type="button" class="quiet" onclick={move |_: MouseEvent| delete.emit(delete_id.clone())}>{ "Delete" }</button>
                                 </div>
                             </li>
                         }
                     }) }
                 </ul>
-                if let Some(subscription) = &*created {
-                    if let Some(secret) = &subscription.secret {
-                        <div class="secret" role="status">
-                            <p>{ format!("Subscribed {}. Its signing secret, shown only now:", subscription.url) }</p>
-                            <code>{ secret.clone() }</code>
-                        </div>
-                    }
+                if let Some((about, secret)) = &*revealed {
+                    <div class="secret" role="status">
+                        <p>{ about.clone() }</p>
+                        <code>{ secret.clone() }</code>
+                    </div>
                 }
                 <form class="subscribe" onsubmit={subscribe} aria-label="New webhook">
                     <div class="field">

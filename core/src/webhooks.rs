@@ -1,7 +1,8 @@
 //! Webhooks: a brand subscribes a URL to events; each event is queued by a trigger in
 //! the transaction that made it (migration `0011_webhooks.sql`) and delivered from that
 //! durable outbox by the worker's cron, signed as the Standard Webhooks specification
-//! describes (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC>`),
+//! describes (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC>`, two
+//! of them for a day after the secret is rotated),
 //! retried with growing delays until a 2xx answer or the last attempt.
 
 use base64::Engine;
@@ -33,6 +34,8 @@ pub const RETRY_DELAYS_MS: [i64; 8] = [
 pub const BATCH: i64 = 25;
 /// Most subscriptions per site.
 pub const MAX_SUBSCRIPTIONS: usize = 10;
+/// How long a rotated-out secret still signs deliveries beside the new one, in ms.
+pub const ROTATION_GRACE_MS: i64 = 86_400_000;
 const MAX_ERROR_CHARS: usize = 300;
 
 /// The statements, with their parameters documented.
@@ -46,6 +49,11 @@ pub mod sql {
         WHERE site_id = ?1 AND active = 1 ORDER BY created_at";
     /// Random bytes for a new secret.
     pub const RANDOM: &str = "SELECT lower(hex(randomblob(24))) AS hex";
+    /// `?1` site, `?2` subscription, `?3` new secret, `?4` until when the old one still
+    /// signs.
+    pub const ROTATE: &str = "UPDATE webhook_subscriptions SET previous_secret = secret, \
+        previous_secret_until = ?4, secret = ?3 WHERE site_id = ?1 AND id = ?2 AND active = 1 \
+        RETURNING id, url, events, active, created_at";
     /// `?1` site, `?2` subscription: stops it (its log is kept).
     pub const DEACTIVATE: &str = "UPDATE webhook_subscriptions SET active = 0 \
         WHERE site_id = ?1 AND id = ?2 AND active = 1 RETURNING id";
@@ -62,7 +70,8 @@ pub mod sql {
         next_attempt_at, created_at FROM webhook_deliveries \
         WHERE site_id = ?1 AND subscription_id = ?2 ORDER BY created_at DESC, id DESC LIMIT ?3";
     /// `?1` now, `?2` how many: deliveries due, with where and how to send them.
-    pub const DUE: &str = "SELECT d.id, d.payload, d.attempts, d.created_at, s.url, s.secret \
+    pub const DUE: &str = "SELECT d.id, d.payload, d.attempts, d.created_at, s.url, s.secret, \
+        CASE WHEN s.previous_secret_until > ?1 THEN s.previous_secret END AS previous_secret \
         FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.id = d.subscription_id \
         WHERE d.next_attempt_at IS NOT NULL AND d.next_attempt_at <= ?1 \
         ORDER BY d.next_attempt_at LIMIT ?2";
@@ -210,13 +219,7 @@ pub async fn create<S: Store>(
             format!("a site has at most {MAX_SUBSCRIPTIONS} webhook subscriptions"),
         ));
     }
-    let mut random = store
-        .batch(&[Statement::new(sql::RANDOM, Vec::new())])
-        .await?;
-    let secret = rows_of::<RandomRow>(&mut random, 0)?
-        .pop()
-        .and_then(|row| secret_from_hex(&row.hex))
-        .ok_or_else(|| Error::Storage("no random bytes for a webhook secret".into()))?;
+    let secret = new_secret(store).await?;
     let events_json =
         serde_json::to_string(events).map_err(|error| Error::Storage(error.to_string()))?;
     let statement = Statement::new(
@@ -236,6 +239,44 @@ pub async fn create<S: Store>(
         .into();
     created.secret = Some(secret);
     Ok(created)
+}
+
+/// A fresh secret from the database's random source.
+async fn new_secret<S: Store>(store: &S) -> Result<String> {
+    let mut random = store
+        .batch(&[Statement::new(sql::RANDOM, Vec::new())])
+        .await?;
+    rows_of::<RandomRow>(&mut random, 0)?
+        .pop()
+        .and_then(|row| secret_from_hex(&row.hex))
+        .ok_or_else(|| Error::Storage("no random bytes for a webhook secret".into()))
+}
+
+/// Gives a subscription a new secret, answered this once; the old one still signs
+/// deliveries beside it for [`ROTATION_GRACE_MS`], then no more.
+pub async fn rotate_secret<S: Store>(
+    store: &S,
+    site_id: &str,
+    id: &str,
+    now_ms: i64,
+) -> Result<WebhookSubscription> {
+    let secret = new_secret(store).await?;
+    let statement = Statement::new(
+        sql::ROTATE,
+        vec![
+            site_id.into(),
+            id.into(),
+            secret.as_str().into(),
+            (now_ms + ROTATION_GRACE_MS).into(),
+        ],
+    );
+    let mut results = store.batch(&[statement]).await?;
+    let mut rotated: WebhookSubscription = rows_of::<SubscriptionRow>(&mut results, 0)?
+        .pop()
+        .ok_or(Error::NotFound)?
+        .into();
+    rotated.secret = Some(secret);
+    Ok(rotated)
 }
 
 /// Runs a statement about one subscription; `NotFound` if it matched none.
@@ -310,6 +351,7 @@ struct DueRow {
     attempts: i64,
     url: String,
     secret: String,
+    previous_secret: Option<String>,
 }
 
 /// What one cron run did.
@@ -339,7 +381,13 @@ pub async fn drain<S: Store, D: Sender>(store: &S, sender: &D, now_ms: i64) -> R
     let mut report = DrainReport::default();
     for due in rows_of::<DueRow>(&mut results, 0)? {
         let timestamp = now_ms.div_euclid(1000);
-        let outcome = match signature(&due.secret, &due.id, timestamp, &due.payload) {
+        // The current secret's signature, then the previous one's while it is still valid:
+        // a receiver checks each until one matches.
+        let signed: Option<Vec<String>> = std::iter::once(&due.secret)
+            .chain(&due.previous_secret)
+            .map(|secret| signature(secret, &due.id, timestamp, &due.payload))
+            .collect();
+        let outcome = match signed.map(|signatures| signatures.join(" ")) {
             Some(signed) => {
                 let headers = [
                     ("content-type", "application/json".to_owned()),

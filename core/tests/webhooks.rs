@@ -205,7 +205,9 @@ fn webhook_routes_refuse_unknown_subscriptions_and_bad_ids() {
     for path in [
         "/v1/sites/cairn/webhooks/ffffffffffffffffffffffffffffffff/test",
         "/v1/sites/cairn/webhooks/ffffffffffffffffffffffffffffffff/delete",
+        "/v1/sites/cairn/webhooks/ffffffffffffffffffffffffffffffff/rotate-secret",
         "/v1/sites/cairn/webhooks/%27%20OR%201=1/test",
+        "/v1/sites/cairn/webhooks/%27%20OR%201=1/rotate-secret",
     ] {
         assert_eq!(
             admin_call(&store, "POST", path, &json!(null)).status,
@@ -224,4 +226,87 @@ fn webhook_routes_refuse_unknown_subscriptions_and_bad_ids() {
         200,
         "an unknown subscription has an empty log"
     );
+}
+
+/// The `webhook-signature` header of the `index`th delivery sent.
+fn signature_header(sender: &ScriptedSender, index: usize) -> (String, String, i64, String) {
+    let sent = sender.sent.borrow();
+    let header = |name: &str| {
+        sent[index]
+            .1
+            .iter()
+            .find(|(header, _)| header == name)
+            .map(|(_, value)| value.clone())
+            .expect("header")
+    };
+    (
+        header("webhook-signature"),
+        header("webhook-id"),
+        header("webhook-timestamp").parse().expect("seconds"),
+        sent[index].2.clone(),
+    )
+}
+
+#[test]
+fn a_rotated_secret_signs_at_once_and_the_old_one_beside_it_for_a_day() {
+    let store = SqliteStore::new();
+    let subscription = subscribe(&store, &["nps.created"]);
+    let old = subscription.secret.expect("the first secret");
+    let path = format!("/v1/sites/cairn/webhooks/{}/rotate-secret", subscription.id);
+    let rotate = |now_offset: i64| {
+        let mut request = request("POST", &path, b"");
+        let bearer = format!("Bearer {ADMIN_TOKEN}");
+        request.origin = None;
+        request.authorization = Some(&bearer);
+        request.now_ms = NOW_MS + now_offset;
+        run(&store, &request)
+    };
+    let response = rotate(0);
+    assert_eq!(response.status, 200, "{}", response.body);
+    let rotated: WebhookSubscription = serde_json::from_str(&response.body).expect("rotated");
+    let new = rotated.secret.expect("the new secret, once");
+    assert_ne!(new, old);
+    assert!(new.starts_with("whsec_"));
+    let listed = admin_call(&store, "GET", "/v1/sites/cairn/webhooks", &json!(null));
+    assert!(!listed.body.contains(&new), "secrets are never listed");
+
+    let sender = ScriptedSender::new(Vec::new());
+    store.insert_answer(9, NOW_MS, "answer-1");
+    drain(&store, &sender, NOW_MS + 1_000);
+    let (header, id, timestamp, body) = signature_header(&sender, 0);
+    let sign = |secret: &str| webhooks::signature(secret, &id, timestamp, &body).expect("signed");
+    assert_eq!(
+        header,
+        format!("{} {}", sign(&new), sign(&old)),
+        "both, new first"
+    );
+
+    store.insert_answer(8, NOW_MS + webhooks::ROTATION_GRACE_MS + 1, "answer-2");
+    drain(
+        &store,
+        &sender,
+        NOW_MS + webhooks::ROTATION_GRACE_MS + 1_000,
+    );
+    let (header, id, timestamp, body) = signature_header(&sender, 1);
+    let expected = webhooks::signature(&new, &id, timestamp, &body).expect("signed");
+    assert_eq!(header, expected, "the old secret signs no more after a day");
+
+    let deleted = admin_call(
+        &store,
+        "POST",
+        &format!("/v1/sites/cairn/webhooks/{}/delete", subscription.id),
+        &json!(null),
+    );
+    assert_eq!(deleted.status, 204);
+    assert_eq!(
+        rotate(2_000).status,
+        404,
+        "a stopped subscription keeps its secret"
+    );
+    let wrong = {
+        let mut request = request("GET", &path, b"");
+        request.origin = None;
+        run(&store, &request)
+    };
+    assert_eq!(wrong.status, 405, "rotating is a POST");
 }

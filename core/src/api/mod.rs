@@ -235,6 +235,7 @@ enum Endpoint<'a> {
     Webhooks,
     WebhookTest(&'a str),
     WebhookDelete(&'a str),
+    WebhookRotate(&'a str),
     WebhookDeliveries(&'a str),
     ThemeReport,
     /// `GET` lists published reviews, `POST` writes one.
@@ -301,6 +302,7 @@ impl<'a> Endpoint<'a> {
             ["webhooks"] => Some(Endpoint::Webhooks),
             ["webhooks", id, "test"] => Some(Endpoint::WebhookTest(id)),
             ["webhooks", id, "delete"] => Some(Endpoint::WebhookDelete(id)),
+            ["webhooks", id, "rotate-secret"] => Some(Endpoint::WebhookRotate(id)),
             ["webhooks", id, "deliveries"] => Some(Endpoint::WebhookDeliveries(id)),
             ["theme"] => Some(Endpoint::ThemeReport),
             ["products", product, "reviews"] => Some(Endpoint::ProductReviews(product)),
@@ -372,6 +374,7 @@ impl<'a> Endpoint<'a> {
             | Endpoint::ConsoleSignOut
             | Endpoint::WebhookTest(_)
             | Endpoint::WebhookDelete(_)
+            | Endpoint::WebhookRotate(_)
             | Endpoint::PrivacyExport
             | Endpoint::PrivacyErase
             | Endpoint::ReviewHelpful { .. }
@@ -430,6 +433,7 @@ impl<'a> Endpoint<'a> {
             | Endpoint::Webhooks
             | Endpoint::WebhookTest(_)
             | Endpoint::WebhookDelete(_)
+            | Endpoint::WebhookRotate(_)
             | Endpoint::WebhookDeliveries(_)
             | Endpoint::Funnels
             | Endpoint::Export(_)
@@ -639,6 +643,9 @@ async fn handle_inner<S: Store, L: RateLimiter, H: HumanCheck, M: Mailer>(
         (Endpoint::Webhooks, true) => webhooks::create(request, &site, store).await,
         (Endpoint::WebhookTest(id), _) => webhooks::test(request, &site, id, store).await,
         (Endpoint::WebhookDelete(id), _) => webhooks::delete(&site, id, store).await,
+        (Endpoint::WebhookRotate(id), _) => {
+            webhooks::rotate_secret(request, &site, id, store).await
+        }
         (Endpoint::WebhookDeliveries(id), _) => webhooks::deliveries(&site, id, store).await,
         (Endpoint::ProductReviews(product), true) => {
             reviews::submit(request, &site, product, store, limiter, human).await

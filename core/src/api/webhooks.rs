@@ -1,4 +1,5 @@
-//! The webhook routes (admin): subscriptions, their test event and delivery log.
+//! The webhook routes (admin): subscriptions, their test event, secret rotation and
+//! delivery log.
 
 use super::{ApiRequest, ApiResponse, parse_body, require_json};
 use crate::error::{Error, Result};
@@ -58,6 +59,19 @@ pub(super) async fn delete<S: Store>(site: &Site, id: &str, store: &S) -> Result
     validate::stored_id(id, Error::NotFound)?;
     webhooks::deactivate(store, &site.key, id).await?;
     Ok(ApiResponse::no_content())
+}
+
+/// `POST …/webhooks/{id}/rotate-secret`: answers the subscription with its new secret,
+/// shown this once; the old one still signs deliveries beside it for a day.
+pub(super) async fn rotate_secret<S: Store>(
+    request: &ApiRequest<'_>,
+    site: &Site,
+    id: &str,
+    store: &S,
+) -> Result<ApiResponse> {
+    validate::stored_id(id, Error::NotFound)?;
+    let rotated = webhooks::rotate_secret(store, &site.key, id, request.now_ms).await?;
+    Ok(ApiResponse::json(200, &rotated))
 }
 
 /// `GET …/webhooks/{id}/deliveries`.
