@@ -16,6 +16,19 @@ pub struct IntegrationsProps {
     pub on_session_ended: Callback<()>,
 }
 
+/// Shows a secret the worker just made, this once, with what `about` says of its URL.
+fn reveal(
+    revealed: &UseStateHandle<Option<(String, String)>>,
+    subscription: WebhookSubscription,
+    about: impl FnOnce(&str) -> String,
+) {
+    revealed.set(
+        subscription
+            .secret
+            .map(|secret| (about(&subscription.url), secret)),
+    );
+}
+
 #[function_component(IntegrationsPage)]
 pub fn integrations_page(props: &IntegrationsProps) -> Html {
     // A secret just made, shown this once, with what it is for.
@@ -82,13 +95,9 @@ pub fn integrations_page(props: &IntegrationsProps) -> Html {
                 {
                     Ok(subscription) => {
                         problem.set(None);
-                        revealed.set(subscription.secret.map(|secret| {
-                            let about = format!(
-                                "Subscribed {}. Its signing secret, shown only now:",
-                                subscription.url
-                            );
-                            (about, secret)
-                        }));
+                        reveal(&revealed, subscription, |url| {
+                            format!("Subscribed {url}. Its signing secret, shown only now:")
+                        });
                         generation.set(*generation + 1);
                     }
                     Err(error) => problem.set(Some(error.to_string())),
@@ -144,15 +153,13 @@ pub fn integrations_page(props: &IntegrationsProps) -> Html {
                 match api::post::<_, WebhookSubscription>(&path, &()).await {
                     Ok(subscription) => {
                         problem.set(None);
-                        revealed.set(subscription.secret.map(|secret| {
-                            let about = format!(
-                                "New signing secret for {}, shown only now. For 24 hours each \
-                                 delivery is signed with the old secret too, so switch your \
-                                 server over within a day:",
-                                subscription.url
-                            );
-                            (about, secret)
-                        }));
+                        reveal(&revealed, subscription, |url| {
+                            format!(
+                                "New signing secret for {url}, shown only now. For 24 hours \
+                                 each delivery is signed with the old secret too, so switch \
+                                 your server over within a day:"
+                            )
+                        });
                         generation.set(*generation + 1);
                     }
                     Err(error) => problem.set(Some(error.to_string())),
