@@ -159,6 +159,23 @@ describe('the site configuration', () => {
     assert.deepEqual(problems(), []);
   });
 
+  test('of no site at all is not asked for, and the widget says what is wrong at once', async () => {
+    const { page, problems } = await newVisitor();
+    const requests = [];
+    page.on('request', (request) => requests.push(request.url()));
+    // The loader's tag without its data-site, as a page that forgot it (removed once parsed,
+    // before the loader runs).
+    await page.addInitScript(() =>
+      document.addEventListener('readystatechange', () => {
+        if (document.readyState === 'interactive') document.querySelector('script[data-site]')?.removeAttribute('data-site');
+      }));
+    await page.goto(`${stack.demoOrigin}/`);
+    await page.locator('#event-log li', { hasText: 'pv:error {"widget":"nps","site":"","code":"site_missing"' }).waitFor();
+    assert.ok(requests.some((url) => url.endsWith('.wasm')), 'the widgets loaded');
+    assert.ok(!requests.some((url) => url.includes('/v1/sites/')), 'no request for a site');
+    assert.deepEqual(problems(), []);
+  });
+
   test('that failed once is asked for again, and the widget draws', async () => {
     const { page, problems } = await newVisitor();
     let attempts = 0;

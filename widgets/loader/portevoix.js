@@ -13,7 +13,7 @@ let wasm;
 // at once; the Wasm compiles as it streams in, and is instantiated in a task of its own.
 const load = (site) =>
   (wasm ||= (() => {
-    const config = site && fetch(`${base}v1/sites/${site}/config`, { credentials: 'omit' });
+    const config = site ? fetch(`${base}v1/sites/${site}/config`, { credentials: 'omit' }) : undefined;
     // Fetched with its integrity hash: a brand that pins this loader with SRI pins the
     // Wasm too.
     const compiled = WebAssembly.compileStreaming(fetch(base + '__PV_WASM__', { integrity: '__PV_WASM_SRI__' }));

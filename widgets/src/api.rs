@@ -181,11 +181,21 @@ pub fn adopt_config_request(api_base: &str, site: &str, pending: js_sys::Promise
 }
 
 /// [`site_config`], tried again after 1, 2 and 4 seconds while the network fails (or the
-/// worker asks to slow down), before the widget gives up and says it is unavailable.
+/// worker asks to slow down), before the widget gives up and says it is unavailable. A
+/// page that names no site is told so at once.
 pub async fn site_config_with_retries(
     api_base: &str,
     site: &str,
 ) -> Result<Rc<PublicSiteConfig>, CallError> {
+    if site.is_empty() {
+        return Err(CallError::Refused {
+            code: "site_missing".into(),
+            message:
+                "no site: set data-site on the portevoix.js script tag, or site on the element"
+                    .into(),
+            field: None,
+        });
+    }
     let mut delay_ms = 1_000;
     loop {
         match site_config(api_base, site).await {
