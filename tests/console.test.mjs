@@ -355,6 +355,24 @@ describe('settings in the console', () => {
   });
 });
 
+describe('settings over HTTP', () => {
+  test('take up to 64 KB (copy in many languages) and refuse more, saving nothing', async () => {
+    const settings = await (await fetch(`${stack.api}/settings`, { headers: { authorization: `Bearer ${stack.adminToken}` } })).text();
+    const post = (bytes) =>
+      fetch(`${stack.api}/settings`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${stack.adminToken}`, 'content-type': 'application/json' },
+        body: settings + ' '.repeat(bytes - settings.length),
+      });
+    assert.equal((await post(60 * 1024)).status, 200);
+    const before = stack.query("SELECT config FROM sites WHERE id = 'cairn'")[0].config;
+    const refused = await post(80 * 1024);
+    assert.equal(refused.status, 413);
+    assert.equal((await refused.json()).error.code, 'payload_too_large');
+    assert.equal(stack.query("SELECT config FROM sites WHERE id = 'cairn'")[0].config, before);
+  });
+});
+
 describe('integrations in the console', () => {
   test('subscribes a webhook, shows its secret once, sends a test event, logs its delivery and rotates its secret', async () => {
     const received = [];

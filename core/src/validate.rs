@@ -5,6 +5,8 @@ use crate::error::{Error, Result};
 
 /// Longest accepted request body: an answer is a few hundred bytes, so 16 KB is generous.
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
+/// Longest site settings body: they carry the brand's copy in every language it writes.
+pub const MAX_SETTINGS_BODY_BYTES: usize = 64 * 1024;
 /// Longest NPS comment, counted in characters, not bytes, so French text is not penalised.
 pub const MAX_COMMENT_CHARS: usize = 2_000;
 /// Longest page URL kept with an answer.

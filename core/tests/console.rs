@@ -461,6 +461,42 @@ fn settings_are_read_checked_in_full_and_saved() {
 }
 
 #[test]
+fn settings_take_bodies_up_to_64_kb_where_other_routes_stop_at_16() {
+    let store = SqliteStore::new();
+    let bearer = format!("Bearer {ADMIN_TOKEN}");
+    let read = run(
+        &store,
+        &admin_request("GET", "/v1/sites/cairn/settings", b"", &bearer),
+    );
+    let padded = |bytes: usize| format!("{}{}", read.body, " ".repeat(bytes - read.body.len()));
+    let under = padded(60 * 1024);
+    let saved = run(
+        &store,
+        &admin_request(
+            "POST",
+            "/v1/sites/cairn/settings",
+            under.as_bytes(),
+            &bearer,
+        ),
+    );
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    let over = padded(64 * 1024 + 1);
+    let refused = run(
+        &store,
+        &admin_request("POST", "/v1/sites/cairn/settings", over.as_bytes(), &bearer),
+    );
+    assert_eq!(error_of(&refused).1, "payload_too_large");
+    assert_eq!(
+        portevoix_core::api::body_limit("/v1/sites/cairn/nps"),
+        16 * 1024
+    );
+    assert_eq!(
+        portevoix_core::api::body_limit("/v1/sites/cairn/settings"),
+        64 * 1024
+    );
+}
+
+#[test]
 fn a_misspelt_settings_field_at_any_depth_is_refused_and_named() {
     let store = SqliteStore::new();
     let bearer = format!("Bearer {ADMIN_TOKEN}");
@@ -510,7 +546,7 @@ fn broken_settings_are_refused_whole_and_change_nothing() {
         (r#"{"allowed_origins":[],"config":{"brand_name":"<script>alert(1)</script>","contact_url":"javascript:alert(1)"}}"#.to_owned(), 422, "invalid_field"),
         (r#"{"allowed_origins":[],"config":{"brand_name":"Cairn","rewards":{"points_per_review":-5}}}"#.to_owned(), 422, "invalid_field"),
         ("[".to_owned(), 400, "invalid_json"),
-        (format!(r#"{{"allowed_origins":[],"config":{{"brand_name":"{}"}}}}"#, "a".repeat(20_000)), 413, "payload_too_large"),
+        (format!(r#"{{"allowed_origins":[],"config":{{"brand_name":"{}"}}}}"#, "a".repeat(70_000)), 413, "payload_too_large"),
     ];
     for (body, status, code) in cases {
         let response = run(

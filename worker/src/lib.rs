@@ -16,7 +16,6 @@ use portevoix_core::Error;
 use portevoix_core::api::{self, ApiRequest, ApiResponse};
 use portevoix_core::export::Export;
 use portevoix_core::mail::OutboxMailer;
-use portevoix_core::validate::MAX_BODY_BYTES;
 use worker::{
     Context, Date, Env, Headers, Method, Request, Response, ScheduleContext, ScheduledEvent,
     console_error, console_log, event,
@@ -43,7 +42,7 @@ async fn fetch(mut request: Request, env: Env, _context: Context) -> worker::Res
     let body = if method == Method::Get || method == Method::Options || method == Method::Head {
         Vec::new()
     } else {
-        read_capped_body(&mut request).await?
+        read_capped_body(&mut request, api::body_limit(url.path())).await?
     };
     let api_request = ApiRequest {
         method: method.as_ref(),
@@ -131,18 +130,18 @@ async fn scheduled(_event: ScheduledEvent, env: Env, _context: ScheduleContext) 
     }
 }
 
-/// Keeps at most one byte more than any route accepts, so an oversized body is refused
-/// without being buffered whole. The rest is still read and dropped: a request whose body
-/// is left unread breaks the connection it came on.
-async fn read_capped_body(request: &mut Request) -> worker::Result<Vec<u8>> {
+/// Keeps at most one byte more than the route accepts (`limit`), so an oversized body is
+/// refused without being buffered whole. The rest is still read and dropped: a request
+/// whose body is left unread breaks the connection it came on.
+async fn read_capped_body(request: &mut Request, limit: usize) -> worker::Result<Vec<u8>> {
     let mut body = Vec::new();
     let Ok(mut stream) = request.stream() else {
         return Ok(body);
     };
     while let Some(chunk) = stream.next().await {
         let chunk = chunk?;
-        if body.len() <= MAX_BODY_BYTES {
-            let room = MAX_BODY_BYTES + 1 - body.len();
+        if body.len() <= limit {
+            let room = limit + 1 - body.len();
             body.extend_from_slice(&chunk[..chunk.len().min(room)]);
         }
     }

@@ -32,7 +32,7 @@ use crate::site::Site;
 use crate::spam::{self, HumanCheck};
 use crate::store::{NewNpsAnswer, Recorded, Store};
 use crate::token;
-use crate::validate::{self, MAX_BODY_BYTES};
+use crate::validate::{self, MAX_BODY_BYTES, MAX_SETTINGS_BODY_BYTES};
 use crate::wire::{NpsCreated, NpsSubmission, ThemeReport};
 
 /// How long browsers may cache a CORS preflight answer (Chromium caps it at two hours).
@@ -346,6 +346,14 @@ impl<'a> Endpoint<'a> {
         }
     }
 
+    /// The most bytes its request body may hold.
+    fn body_limit(self) -> usize {
+        match self {
+            Endpoint::Settings => MAX_SETTINGS_BODY_BYTES,
+            _ => MAX_BODY_BYTES,
+        }
+    }
+
     fn methods(self) -> &'static [&'static str] {
         match self {
             Endpoint::Config
@@ -460,6 +468,11 @@ impl<'a> Endpoint<'a> {
 }
 
 /// Splits `/v1/sites/{site}/...` into the site key and the endpoint.
+/// The most bytes a request body to `path` may hold, so the worker reads no more of it.
+pub fn body_limit(path: &str) -> usize {
+    route(path).map_or(MAX_BODY_BYTES, |(_, endpoint)| endpoint.body_limit())
+}
+
 fn route(path: &str) -> Result<(&str, Endpoint<'_>)> {
     let segments: Vec<&str> = path.trim_end_matches('/').split('/').skip(1).collect();
     match segments.as_slice() {
@@ -578,10 +591,9 @@ async fn handle_inner<S: Store, L: RateLimiter, H: HumanCheck, M: Mailer>(
     if !preflight && !endpoint.methods().contains(&request.method) {
         return Err(Error::MethodNotAllowed);
     }
-    if request.body.len() > MAX_BODY_BYTES {
-        return Err(Error::PayloadTooLarge {
-            limit: MAX_BODY_BYTES,
-        });
+    let limit = endpoint.body_limit();
+    if request.body.len() > limit {
+        return Err(Error::PayloadTooLarge { limit });
     }
     validate::site_key(site_key)?;
     let row = store.site(site_key).await?.ok_or(Error::UnknownSite)?;
