@@ -16,6 +16,24 @@ pub struct IntegrationsProps {
     pub on_session_ended: Callback<()>,
 }
 
+/// Ends a call about the subscriptions: its error shown, or `done` with its answer and
+/// the list read again.
+fn settle<T>(
+    outcome: Result<T, api::ApiError>,
+    problem: &UseStateHandle<Option<String>>,
+    generation: &UseStateHandle<u32>,
+    done: impl FnOnce(T),
+) {
+    match outcome {
+        Ok(answer) => {
+            problem.set(None);
+            done(answer);
+            generation.set(**generation + 1);
+        }
+        Err(error) => problem.set(Some(error.to_string())),
+    }
+}
+
 /// Shows a secret the worker just made, this once, with what `about` says of its URL.
 fn reveal(
     revealed: &UseStateHandle<Option<(String, String)>>,
@@ -87,21 +105,14 @@ pub fn integrations_page(props: &IntegrationsProps) -> Html {
             );
             spawn_local(async move {
                 let asked = WebhookRequest { url, events };
-                match api::post::<_, WebhookSubscription>(
-                    &api::site_path(&site, "webhooks"),
-                    &asked,
-                )
-                .await
-                {
-                    Ok(subscription) => {
-                        problem.set(None);
-                        reveal(&revealed, subscription, |url| {
-                            format!("Subscribed {url}. Its signing secret, shown only now:")
-                        });
-                        generation.set(*generation + 1);
-                    }
-                    Err(error) => problem.set(Some(error.to_string())),
-                }
+                let outcome =
+                    api::post::<_, WebhookSubscription>(&api::site_path(&site, "webhooks"), &asked)
+                        .await;
+                settle(outcome, &problem, &generation, |subscription| {
+                    reveal(&revealed, subscription, |url| {
+                        format!("Subscribed {url}. Its signing secret, shown only now:")
+                    });
+                });
             });
         })
     };
@@ -121,16 +132,11 @@ pub fn integrations_page(props: &IntegrationsProps) -> Html {
                 generation.clone(),
             );
             spawn_local(async move {
-                match api::post_empty(&api::site_path(&site, &format!("webhooks/{id}/{route}")))
-                    .await
-                {
-                    Ok(()) => {
-                        problem.set(None);
-                        notice.set(Some(done.to_owned()));
-                        generation.set(*generation + 1);
-                    }
-                    Err(error) => problem.set(Some(error.to_string())),
-                }
+                let path = api::site_path(&site, &format!("webhooks/{id}/{route}"));
+                let outcome = api::post_empty(&path).await;
+                settle(outcome, &problem, &generation, |()| {
+                    notice.set(Some(done.to_owned()));
+                });
             });
         })
     };
@@ -150,20 +156,16 @@ pub fn integrations_page(props: &IntegrationsProps) -> Html {
             );
             spawn_local(async move {
                 let path = api::site_path(&site, &format!("webhooks/{id}/rotate-secret"));
-                match api::post::<_, WebhookSubscription>(&path, &()).await {
-                    Ok(subscription) => {
-                        problem.set(None);
-                        reveal(&revealed, subscription, |url| {
-                            format!(
-                                "New signing secret for {url}, shown only now. For 24 hours \
-                                 each delivery is signed with the old secret too, so switch \
-                                 your server over within a day:"
-                            )
-                        });
-                        generation.set(*generation + 1);
-                    }
-                    Err(error) => problem.set(Some(error.to_string())),
-                }
+                let outcome = api::post::<_, WebhookSubscription>(&path, &()).await;
+                settle(outcome, &problem, &generation, |subscription| {
+                    reveal(&revealed, subscription, |url| {
+                        format!(
+                            "New signing secret for {url}, shown only now. For 24 hours each \
+                             delivery is signed with the old secret too, so switch your \
+                             server over within a day:"
+                        )
+                    });
+                });
             });
         })
     };
