@@ -111,6 +111,19 @@ describe('<pv-review> on the demo product page', () => {
     const widget = page.locator('pv-review');
     assert.deepEqual(current.listRequests, [], 'the server-rendered reviews were taken over, not fetched again');
     assert.equal(await widget.locator('.count').textContent(), '2 avis');
+    // Written from the French locale file, not by the browser's Intl (whose first use is a
+    // long task): the average to one decimal with a comma, each date short.
+    assert.equal(await widget.locator('.average-value').textContent(), '4,0');
+    const dates = await widget.locator('.review time').allTextContents();
+    assert.equal(dates.length, 2);
+    const today = new Date();
+    const months = ['janv.', 'févr.', 'mars', 'avr.', 'mai', 'juin', 'juil.', 'août', 'sept.', 'oct.', 'nov.', 'déc.'];
+    for (const date of dates) {
+      assert.ok(
+        [today, new Date(today.getTime() - 86_400_000)].some((day) => date === `${day.getDate()} ${months[day.getMonth()]} ${day.getFullYear()}`),
+        `a review of today dated ${date}`,
+      );
+    }
 
     await widget.getByRole('button', { name: 'Écrire un avis' }).focus();
     await page.keyboard.press('Enter');

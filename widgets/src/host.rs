@@ -5,6 +5,7 @@
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
+use portevoix_core::copy::Copy;
 use portevoix_core::locale::Locale;
 use portevoix_core::theme::{ColorMode, HOST_THEME_ATTRIBUTES, Theme};
 use wasm_bindgen::prelude::*;
@@ -167,40 +168,15 @@ pub fn warn_about_contrast_once(site: &str, theme: &Theme) {
     }
 }
 
-/// `value` written the way `locale` writes numbers (`2 000` in French).
-pub fn format_number(value: usize, locale: Locale) -> String {
-    String::from(js_sys::Number::from(value as f64).to_locale_string(locale.tag()))
-}
-
-/// A Unix-ms date written the way `locale` writes dates (`30 nov. 2026` in French).
-pub fn format_date(ms: i64, locale: Locale) -> String {
-    let options = js_sys::Object::new();
-    for (key, value) in [("year", "numeric"), ("month", "short"), ("day", "numeric")] {
-        let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
-    }
-    String::from(
-        js_sys::Date::new(&JsValue::from_f64(ms as f64))
-            .to_locale_date_string(locale.tag(), &options),
+/// A Unix-ms instant's day in the visitor's time zone, written as `copy`'s language
+/// writes short dates.
+pub fn format_date(ms: i64, copy: &Copy) -> String {
+    let date = js_sys::Date::new(&JsValue::from_f64(ms as f64));
+    copy.date(
+        date.get_full_year() as i32,
+        date.get_month() + 1,
+        date.get_date(),
     )
-}
-
-/// A decimal written the way `locale` writes it (`4,5` in French), one decimal.
-pub fn format_decimal(value: f64, locale: Locale) -> String {
-    let options = js_sys::Object::new();
-    for key in ["minimumFractionDigits", "maximumFractionDigits"] {
-        let _ = js_sys::Reflect::set(&options, &key.into(), &1.into());
-    }
-    js_sys::Intl::NumberFormat::new(&js_sys::Array::of1(&locale.tag().into()), &options)
-        .format()
-        .call1(&JsValue::NULL, &JsValue::from_f64(value))
-        .ok()
-        .and_then(|text| text.as_string())
-        .unwrap_or_else(|| {
-            js_sys::Number::from(value)
-                .to_fixed(1)
-                .map(String::from)
-                .unwrap_or_default()
-        })
 }
 
 /// A number as JavaScript writes it (`4.5`, `4`), by the browser: Rust's float formatting

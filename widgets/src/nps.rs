@@ -263,8 +263,8 @@ fn survey(
                 form.dispatch(FormAction::EditComment(textarea.value()));
             })
         };
-        let count = host::format_number(state.comment.trim().chars().count(), copy.locale());
-        let max = host::format_number(MAX_COMMENT_CHARS, copy.locale());
+        let count = copy.number(state.comment.trim().chars().count() as u64);
+        let max = copy.number(MAX_COMMENT_CHARS as u64);
         let too_long = state.comment_too_long();
         let count_text = if too_long {
             Text::CommentTooLong

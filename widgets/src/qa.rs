@@ -720,7 +720,7 @@ fn question_view(
         } else {
             Text::QaAnswerCountOther
         },
-        &[("count", &host::format_number(count, copy.locale()))],
+        &[("count", &copy.number(count as u64))],
     );
     html! {
         <article class="question" part="question" data-id={question.id.clone()}>
@@ -728,7 +728,7 @@ fn question_view(
             <p class="meta">
                 { copy.text_with(Text::QaAskedBy, &[("name", &question.author_name)]) }
                 { " · " }
-                <time datetime={iso_day(question.created_at)}>{ host::format_date(question.created_at, copy.locale()) }</time>
+                <time datetime={iso_day(question.created_at)}>{ host::format_date(question.created_at, copy) }</time>
                 { " · " }
                 <span class="answer-count">{ count_text }</span>
             </p>
@@ -750,7 +750,7 @@ fn question_view(
                                     <span class="author">{ answer.author_name.clone() }</span>
                                     <span class="badge" part="badge">{ badge_text(copy, answer.badge) }</span>
                                     { " · " }
-                                    <time datetime={iso_day(answer.created_at)}>{ host::format_date(answer.created_at, copy.locale()) }</time>
+                                    <time datetime={iso_day(answer.created_at)}>{ host::format_date(answer.created_at, copy) }</time>
                                 </p>
                                 <button type="button" class="helpful secondary" part="helpful" aria-pressed={voted_here.to_string()}
                                     disabled={voted_here} {onclick}>
@@ -825,7 +825,7 @@ fn qa_form(
     let email_problem = field_problem(copy, state, Field::Email);
     let consent_problem = field_problem(copy, state, Field::Consent);
     let (_, max) = state.kind.text_limits();
-    let count = host::format_number(state.text.trim().chars().count(), copy.locale());
+    let count = copy.number(state.text.trim().chars().count() as u64);
     let alert = match (&state.phase, &state.refusal) {
         (Phase::WaitingToRetry, _) => Some(copy.text(Text::NetworkError)),
         (_, Some(Refusal::Token)) => Some(copy.text(Text::QaErrorToken)),
@@ -858,7 +858,7 @@ fn qa_form(
                         None => "pv-qa-count".to_owned(),
                     }} />
                 <p id="pv-qa-count" class="count">
-                    { copy.text_with(Text::CharacterCount, &[("count", &count), ("max", &host::format_number(max, copy.locale()))]) }
+                    { copy.text_with(Text::CharacterCount, &[("count", &count), ("max", &copy.number(max as u64))]) }
                 </p>
                 if let Some(problem) = text_problem.clone() {
                     <p class="problem" id="pv-qa-text-problem">{ problem }</p>

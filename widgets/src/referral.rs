@@ -486,10 +486,7 @@ pub fn referral_widget(props: &ReferralProps) -> Html {
                 Text::ReferralPitch,
                 &[
                     ("offer", offer),
-                    (
-                        "points",
-                        &host::format_number(settings.advocate_points as usize, locale),
-                    ),
+                    ("points", &copy.number(u64::from(settings.advocate_points))),
                 ],
             )
         });

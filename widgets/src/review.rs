@@ -585,11 +585,8 @@ fn summary_view(copy: &Copy, summary: &ReviewSummary) -> Html {
     let Some(average) = summary.average else {
         return html! { <p class="none">{ copy.text(Text::ReviewNone) }</p> };
     };
-    let average_text = host::format_decimal(average, copy.locale());
-    let count_text = markup::count_text(summary.count, copy).replace(
-        &summary.count.to_string(),
-        &host::format_number(summary.count as usize, copy.locale()),
-    );
+    let average_text = copy.decimal(average);
+    let count_text = markup::count_text(summary.count, copy);
     let rows = STARS.rev().map(|stars| {
         let count = summary.histogram.get(&stars).copied().unwrap_or_default();
         let percent = review::percent(count, summary.count);
@@ -669,7 +666,7 @@ fn listing_view(
                     <p class="meta">
                         <span class="author">{ shown.author_name.clone() }</span>
                         { " · " }
-                        <time datetime={markup::iso_day(shown.created_at)}>{ host::format_date(shown.created_at, copy.locale()) }</time>
+                        <time datetime={markup::iso_day(shown.created_at)}>{ host::format_date(shown.created_at, copy) }</time>
                         if shown.verified {
                             <span class="verified" part="verified">{ copy.text(Text::ReviewVerified) }</span>
                         }
@@ -825,8 +822,8 @@ fn review_form(
         })
     };
     let consent_problem = field_problem(copy, state, Field::Consent);
-    let count = host::format_number(state.text.trim().chars().count(), copy.locale());
-    let max = host::format_number(review::MAX_TEXT_CHARS, copy.locale());
+    let count = copy.number(state.text.trim().chars().count() as u64);
+    let max = copy.number(review::MAX_TEXT_CHARS as u64);
     let alert = match (&state.phase, &state.refusal) {
         (Phase::WaitingToRetry, _) => Some(copy.text(Text::NetworkError)),
         (_, Some(Refusal::AlreadyReviewed)) => Some(copy.text(Text::ReviewErrorAlready)),

@@ -256,7 +256,7 @@ pub fn share_widget(props: &ShareProps) -> Html {
             Text::ShareOffer,
             &[(
                 "points",
-                &host::format_number(config.rewards.points_per_visit as usize, locale),
+                &copy.number(u64::from(config.rewards.points_per_visit)),
             )],
         )
     });
@@ -326,7 +326,7 @@ pub fn share_widget(props: &ShareProps) -> Html {
                                     { " " }
                                     <span>{ entry.note.clone().unwrap_or_else(|| reason_text(&copy, entry.reason)) }</span>
                                     { " · " }
-                                    <time>{ host::format_date(entry.created_at, locale) }</time>
+                                    <time>{ host::format_date(entry.created_at, &copy) }</time>
                                 </li>
                             }) }
                         </ol>

@@ -114,11 +114,6 @@ pub fn escape_html(text: &str) -> String {
     escaped
 }
 
-/// An average as the language writes it: `4.3` in English, `4,3` in French.
-pub fn format_average(average: f64, copy: &Copy) -> String {
-    format!("{average:.1}").replace('.', &copy.text(Text::DecimalSeparator))
-}
-
 /// "12 reviews" / "1 review".
 pub fn count_text(count: u64, copy: &Copy) -> String {
     let text = if count == 1 {
@@ -126,7 +121,7 @@ pub fn count_text(count: u64, copy: &Copy) -> String {
     } else {
         Text::ReviewCountOther
     };
-    copy.text_with(text, &[("count", &count.to_string())])
+    copy.text_with(text, &[("count", &copy.number(count))])
 }
 
 /// The server-rendered fragment: heading, summary, the page's reviews with their brand
@@ -150,12 +145,12 @@ pub fn html_fragment(page: &ReviewPage, product_name: Option<&str>, copy: &Copy)
              {average_text} · {count}</p>",
             label = escape_html(&copy.text_with(
                 Text::ReviewAverage,
-                &[("average", &format_average(average, copy))]
+                &[("average", &copy.decimal(average))]
             )),
             stars = star_text(average.round() as u8),
             average_text = escape_html(&copy.text_with(
                 Text::ReviewAverage,
-                &[("average", &format_average(average, copy))]
+                &[("average", &copy.decimal(average))]
             )),
             count = escape_html(&count_text(page.summary.count, copy)),
         )),
