@@ -17,6 +17,9 @@ mod share;
 mod style;
 mod turnstile;
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use wasm_bindgen::prelude::*;
 use web_sys::{HtmlElement, ShadowRoot};
 use yew::{AppHandle, AttrValue};
@@ -36,18 +39,32 @@ enum App {
     Referral(AppHandle<ReferralWidget>),
 }
 
-/// One mounted widget, held by its custom element so that attribute changes and removal
-/// reach the Yew app.
-#[wasm_bindgen]
-pub struct Widget {
-    app: Option<App>,
+/// Where a widget's Yew app stands: drawn in the task after [`mount`], so that mounting
+/// and the first draw are two short tasks rather than one long one.
+enum Slot {
+    Pending,
+    Mounted(App),
+    Gone,
+}
+
+/// The custom element a widget lives in, and what its props are read from.
+#[derive(Clone)]
+struct Element {
     host: HtmlElement,
     root: ShadowRoot,
     api_base: String,
     default_site: String,
 }
 
-impl Widget {
+/// One mounted widget, held by its custom element so that attribute changes and removal
+/// reach the Yew app.
+#[wasm_bindgen]
+pub struct Widget {
+    slot: Rc<RefCell<Slot>>,
+    element: Element,
+}
+
+impl Element {
     fn attribute(&self, name: &str) -> Option<AttrValue> {
         host::attribute(&self.host, name).map(Into::into)
     }
@@ -119,44 +136,49 @@ impl Widget {
             customer_token: self.attribute("customer-token"),
         }
     }
+
+    /// Starts the Yew app of the widget named `tag` in `container`.
+    fn render(&self, tag: &str, container: web_sys::Element) -> App {
+        match tag {
+            "pv-review" => App::Review(
+                yew::Renderer::<ReviewWidget>::with_root_and_props(container, self.review_props())
+                    .render(),
+            ),
+            "pv-referral" => App::Referral(
+                yew::Renderer::<ReferralWidget>::with_root_and_props(
+                    container,
+                    self.referral_props(),
+                )
+                .render(),
+            ),
+            "pv-share" => App::Share(
+                yew::Renderer::<ShareWidget>::with_root_and_props(container, self.share_props())
+                    .render(),
+            ),
+            "pv-qa" => App::Qa(
+                yew::Renderer::<QaWidget>::with_root_and_props(container, self.qa_props()).render(),
+            ),
+            _ => App::Nps(
+                yew::Renderer::<NpsWidget>::with_root_and_props(container, self.nps_props())
+                    .render(),
+            ),
+        }
+    }
 }
 
 #[wasm_bindgen]
 impl Widget {
-    /// Re-reads the element's attributes and re-renders.
+    /// Re-reads the element's attributes and re-renders (a widget not yet drawn reads
+    /// them when it draws).
     pub fn update(&mut self) {
-        match &self.app {
-            Some(App::Nps(_)) => {
-                let props = self.nps_props();
-                if let Some(App::Nps(app)) = self.app.as_mut() {
-                    app.update(props);
-                }
-            }
-            Some(App::Review(_)) => {
-                let props = self.review_props();
-                if let Some(App::Review(app)) = self.app.as_mut() {
-                    app.update(props);
-                }
-            }
-            Some(App::Qa(_)) => {
-                let props = self.qa_props();
-                if let Some(App::Qa(app)) = self.app.as_mut() {
-                    app.update(props);
-                }
-            }
-            Some(App::Referral(_)) => {
-                let props = self.referral_props();
-                if let Some(App::Referral(app)) = self.app.as_mut() {
-                    app.update(props);
-                }
-            }
-            Some(App::Share(_)) => {
-                let props = self.share_props();
-                if let Some(App::Share(app)) = self.app.as_mut() {
-                    app.update(props);
-                }
-            }
-            None => {}
+        let element = &self.element;
+        match &mut *self.slot.borrow_mut() {
+            Slot::Mounted(App::Nps(app)) => app.update(element.nps_props()),
+            Slot::Mounted(App::Review(app)) => app.update(element.review_props()),
+            Slot::Mounted(App::Qa(app)) => app.update(element.qa_props()),
+            Slot::Mounted(App::Referral(app)) => app.update(element.referral_props()),
+            Slot::Mounted(App::Share(app)) => app.update(element.share_props()),
+            Slot::Pending | Slot::Gone => {}
         }
     }
 
@@ -173,25 +195,25 @@ impl Widget {
             "button.write",
         ]
         .into_iter()
-        .find_map(|selector| self.root.query_selector(selector).ok().flatten())
+        .find_map(|selector| self.element.root.query_selector(selector).ok().flatten())
         .and_then(|element| element.dyn_into::<HtmlElement>().ok());
         if let Some(target) = target {
             let _ = target.focus();
         }
     }
 
-    /// Unmounts the Yew app and empties the shadow root; the element may be connected
-    /// again later, which mounts a fresh widget.
+    /// Unmounts the Yew app (or keeps it from ever drawing) and empties the shadow root;
+    /// the element may be connected again later, which mounts a fresh widget.
     pub fn unmount(&mut self) {
-        match self.app.take() {
-            Some(App::Nps(app)) => app.destroy(),
-            Some(App::Review(app)) => app.destroy(),
-            Some(App::Qa(app)) => app.destroy(),
-            Some(App::Share(app)) => app.destroy(),
-            Some(App::Referral(app)) => app.destroy(),
-            None => {}
+        match self.slot.replace(Slot::Gone) {
+            Slot::Mounted(App::Nps(app)) => app.destroy(),
+            Slot::Mounted(App::Review(app)) => app.destroy(),
+            Slot::Mounted(App::Qa(app)) => app.destroy(),
+            Slot::Mounted(App::Share(app)) => app.destroy(),
+            Slot::Mounted(App::Referral(app)) => app.destroy(),
+            Slot::Pending | Slot::Gone => {}
         }
-        self.root.set_inner_html("");
+        self.element.root.set_inner_html("");
     }
 }
 
@@ -203,8 +225,9 @@ pub fn adopt_config_request(api_base: &str, site: &str, pending: js_sys::Promise
     api::adopt_config_request(api_base, site, pending);
 }
 
-/// Mounts the widget named by the element's tag into its shadow root. `api_base` is the
-/// worker's origin with a trailing slash; `default_site` is the loader's `data-site`.
+/// Mounts the widget named by the element's tag into its shadow root; it first draws in
+/// the next task. `api_base` is the worker's origin with a trailing slash; `default_site`
+/// is the loader's `data-site`.
 #[wasm_bindgen]
 pub fn mount(
     host: HtmlElement,
@@ -226,44 +249,27 @@ pub fn mount(
         .map_err(|_| JsError::new("portevoix: cannot create the widget's container"))?;
     root.append_child(&container)
         .map_err(|_| JsError::new("portevoix: cannot attach to the shadow root"))?;
-    let mut widget = Widget {
-        app: None,
+    let element = Element {
         host,
         root,
         api_base,
         default_site,
     };
-    widget.app = Some(if tag == "pv-review" {
-        App::Review(
-            yew::Renderer::<ReviewWidget>::with_root_and_props(container, widget.review_props())
-                .render(),
-        )
-    } else if tag == "pv-referral" {
-        App::Referral(
-            yew::Renderer::<ReferralWidget>::with_root_and_props(
-                container,
-                widget.referral_props(),
-            )
-            .render(),
-        )
-    } else if tag == "pv-share" {
-        App::Share(
-            yew::Renderer::<ShareWidget>::with_root_and_props(container, widget.share_props())
-                .render(),
-        )
-    } else if tag == "pv-qa" {
-        App::Qa(
-            yew::Renderer::<QaWidget>::with_root_and_props(container, widget.qa_props()).render(),
-        )
-    } else {
-        App::Nps(
-            yew::Renderer::<NpsWidget>::with_root_and_props(container, widget.nps_props()).render(),
-        )
-    });
-    // Writes an earlier page could not deliver go out now, once the widget has drawn.
-    wasm_bindgen_futures::spawn_local(async {
-        host::next_task().await;
-        outbox::deliver_now();
-    });
-    Ok(widget)
+    let slot = Rc::new(RefCell::new(Slot::Pending));
+    {
+        let (element, slot) = (element.clone(), slot.clone());
+        wasm_bindgen_futures::spawn_local(async move {
+            host::next_task().await;
+            if !matches!(*slot.borrow(), Slot::Pending) {
+                return;
+            }
+            let app = element.render(&tag, container);
+            *slot.borrow_mut() = Slot::Mounted(app);
+            // Writes an earlier page could not deliver go out now, once the widget has
+            // drawn.
+            host::next_task().await;
+            outbox::deliver_now();
+        });
+    }
+    Ok(Widget { slot, element })
 }
