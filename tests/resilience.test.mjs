@@ -186,3 +186,44 @@ describe('the site configuration', () => {
     assert.deepEqual(problems(ABORTED), []);
   });
 });
+
+describe('the Wasm', () => {
+  // Same length, still a valid module: only the integrity check can catch it.
+  const tamper = (bytes) => {
+    const text = Buffer.from('Customer reviews');
+    const at = bytes.indexOf(text);
+    assert.ok(at > 0, 'the Wasm carries the English copy');
+    const tampered = Buffer.from(bytes);
+    tampered.write('Customer reviewz', at);
+    return tampered;
+  };
+
+  for (const [how, withoutSubtleCrypto] of [
+    ['checked off the main thread', false],
+    ['checked by fetch on a page without SubtleCrypto', true],
+  ]) {
+    test(`that does not match its integrity hash is never run (${how}), and an intact one is`, async () => {
+      for (const tampered of [true, false]) {
+        const { page, problems } = await newVisitor();
+        if (withoutSubtleCrypto) {
+          await page.addInitScript(() => Object.defineProperty(Crypto.prototype, 'subtle', { get: () => undefined }));
+        }
+        if (tampered) {
+          await page.route('**/*.wasm', async (route) => {
+            const response = await route.fetch();
+            await route.fulfill({ response, body: tamper(await response.body()) });
+          });
+        }
+        await page.goto(`${stack.demoOrigin}/`);
+        if (tampered) {
+          await page.locator('#event-log li', { hasText: 'pv:error {"code":"load_failed"' }).first().waitFor();
+          assert.equal(await page.locator('pv-nps').getByRole('radio').count(), 0, 'nothing drawn');
+          assert.deepEqual(problems([/integrity/, /digest/]), []);
+        } else {
+          await page.locator('pv-nps').getByRole('radio', { name: '8', exact: true }).waitFor();
+          assert.deepEqual(problems(), []);
+        }
+      }
+    });
+  }
+});

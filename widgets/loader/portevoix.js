@@ -14,9 +14,7 @@ let wasm;
 const load = (site) =>
   (wasm ||= (() => {
     const config = site ? fetch(`${base}v1/sites/${site}/config`, { credentials: 'omit' }) : undefined;
-    // Fetched with its integrity hash: a brand that pins this loader with SRI pins the
-    // Wasm too.
-    const compiled = WebAssembly.compileStreaming(fetch(base + '__PV_WASM__', { integrity: '__PV_WASM_SRI__' }));
+    const compiled = wasmModule(base + '__PV_WASM__', '__PV_WASM_SRI__');
     // Each failure is met below or by the Wasm; none goes unhandled meanwhile.
     for (const pending of [config, compiled]) pending?.catch(() => {});
     return Promise.all([import(base + '__PV_GLUE__'), compiled]).then(([glue, module]) =>
@@ -26,6 +24,28 @@ const load = (site) =>
       }),
     );
   })());
+
+// The Wasm compiles as it streams in while its SHA-384 is checked off the main thread, and
+// the module is handed over only if the hash matches: a brand that pins this loader with
+// SRI pins the Wasm too. (fetch's own `integrity` hashes the whole module on the main
+// thread in one long task; it remains for pages without SubtleCrypto, i.e. not HTTPS.)
+const wasmModule = (url, integrity) => {
+  if (!crypto.subtle) return WebAssembly.compileStreaming(fetch(url, { integrity }));
+  return fetch(url).then((response) => {
+    const copy = response.clone();
+    return Promise.all([
+      WebAssembly.compileStreaming(response),
+      copy
+        .arrayBuffer()
+        .then((bytes) => crypto.subtle.digest('SHA-384', bytes))
+        .then((digest) => {
+          if (`sha384-${btoa(String.fromCharCode(...new Uint8Array(digest)))}` !== integrity) {
+            throw new Error(`portevoix: ${url} does not match its integrity hash`);
+          }
+        }),
+    ]).then(([module]) => module);
+  });
+};
 
 // The space a widget takes, held from the first frame so the page never shifts; a page
 // whose theme makes widgets taller sets --pv-min-height on them.
