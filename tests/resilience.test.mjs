@@ -37,9 +37,16 @@ async function newVisitor() {
   return visitor;
 }
 
-async function openDemo(page) {
+/** Opens the demo page and waits for its NPS widget; if it never gets ready, says what the page did. */
+async function openDemo(page, problems = () => []) {
   await page.goto(`${stack.demoOrigin}/`);
-  await page.locator('#event-log li', { hasText: 'pv:ready {"widget":"nps"' }).first().waitFor();
+  try {
+    await page.locator('#event-log li', { hasText: 'pv:ready {"widget":"nps"' }).first().waitFor();
+  } catch (error) {
+    const events = await page.locator('#event-log').innerText();
+    const drawn = await page.evaluate(() => document.querySelector('pv-nps')?.shadowRoot?.innerHTML.slice(0, 300));
+    throw new Error(`${error.message}\nevents: ${events}\nnps shadow root: ${drawn}\nproblems: ${problems()}`);
+  }
 }
 
 /** The visitor id the widgets gave this browser (made at its first answer). */
@@ -71,8 +78,9 @@ describe('nothing lost', () => {
     const keys = new Set();
     for (let visitorIndex = 0; visitorIndex < 5; visitorIndex++) {
       const { page, problems } = await newVisitor();
+      await openDemo(page, problems);
+      // Only the answers go through the failing network; the page itself loads plainly.
       await page.route(`${stack.api}/nps`, flaky);
-      await openDemo(page);
       await page.evaluate(() => {
         for (let index = 0; index < 20; index++) {
           const element = document.createElement('pv-nps');
@@ -86,7 +94,16 @@ describe('nothing lost', () => {
         const widget = widgets.nth(index);
         await widget.scrollIntoViewIfNeeded();
         await widget.getByRole('radio', { name: String(index % 11), exact: true }).click();
-        await widget.getByRole('button', { name: 'Send' }).click();
+        try {
+          await widget.getByRole('button', { name: 'Send' }).click({ timeout: 10_000 });
+        } catch (error) {
+          const state = await page.evaluate((i) => {
+            const root = document.querySelectorAll('pv-nps.fault')[i].shadowRoot;
+            const checked = [...root.querySelectorAll('input[type=radio]')].filter((r) => r.checked).map((r) => r.value);
+            return { checked, html: root.innerHTML.slice(0, 400), events: document.getElementById('event-log').innerText };
+          }, index);
+          throw new Error(`${error.message}\nwidget ${index}: ${JSON.stringify(state)}\nproblems: ${problems()}`);
+        }
       }
       await page.waitForFunction(
         () => [...document.querySelectorAll('pv-nps.fault')].every((element) => element.shadowRoot.querySelector('.thanks')),
@@ -105,7 +122,7 @@ describe('nothing lost', () => {
   for (const [name, reachesWorker] of [['before it reached the worker', false], ['after the worker stored it', true]]) {
     test(`an answer whose page closed mid-send ${name} is sent by the next page, once`, async () => {
       const { context, page, problems } = await newVisitor();
-      await openDemo(page);
+      await openDemo(page, problems);
       let held;
       const sending = new Promise((resolve) => {
         page.route(`${stack.api}/nps`, async (route) => {
@@ -130,7 +147,7 @@ describe('nothing lost', () => {
       assert.equal(rowsOf(visitor).length, reachesWorker ? 1 : 0);
 
       const reopened = await context.newPage();
-      await openDemo(reopened);
+      await openDemo(reopened, problems);
       await reopened.waitForFunction(() => localStorage.getItem('portevoix.outbox') === '{"entries":[]}');
       const rows = rowsOf(visitor);
       assert.equal(rows.length, 1);
