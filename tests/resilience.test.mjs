@@ -39,13 +39,36 @@ async function newVisitor() {
 
 /** Opens the demo page and waits for its NPS widget; if it never gets ready, says what the page did. */
 async function openDemo(page, problems = () => []) {
+  const pending = new Set();
+  page.on('request', (request) => pending.add(request));
+  for (const settled of ['requestfinished', 'requestfailed']) page.on(settled, (request) => pending.delete(request));
   await page.goto(`${stack.demoOrigin}/`);
   try {
     await page.locator('#event-log li', { hasText: 'pv:ready {"widget":"nps"' }).first().waitFor();
   } catch (error) {
     const events = await page.locator('#event-log').innerText();
-    const drawn = await page.evaluate(() => document.querySelector('pv-nps')?.shadowRoot?.innerHTML.slice(0, 300));
-    throw new Error(`${error.message}\nevents: ${events}\nnps shadow root: ${drawn}\nproblems: ${problems()}`);
+    const drawn = await page.evaluate(() => ({
+      shadowRoot: document.querySelector('pv-nps')?.shadowRoot?.innerHTML.slice(0, 300),
+      loaded: performance.getEntriesByType('resource').map((entry) => `${entry.name.split('/').pop()} ${Math.round(entry.responseEnd)}`),
+    }));
+    const unanswered = [...pending].map((request) => `${request.method()} ${request.url()}`);
+    throw new Error(`${error.message}\nevents: ${events}\nnps: ${JSON.stringify(drawn)}\nunanswered: ${unanswered}\nproblems: ${problems()}`);
+  }
+}
+
+/**
+ * Picks `score` in `widget`. The widgets above it redraw as their own answers come back
+ * (a thanks panel, a retry notice), which moves this one; a click that lands while it moves
+ * misses the radio, and is made again, as a visitor would.
+ */
+async function pick(t, widget, score) {
+  const radio = widget.getByRole('radio', { name: String(score), exact: true });
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const before = await widget.boundingBox();
+    await radio.click();
+    if (await radio.isChecked()) return;
+    const after = await widget.boundingBox();
+    t.diagnostic(`score ${score} missed on attempt ${attempt}; the widget moved from y=${before?.y} to y=${after?.y}`);
   }
 }
 
@@ -55,7 +78,7 @@ const visitorOf = (page) => page.evaluate(() => localStorage.getItem('portevoix.
 const rowsOf = (visitor) => stack.query(`SELECT idempotency_key, score FROM nps_answers WHERE visitor_id = '${visitor}'`);
 
 describe('nothing lost', () => {
-  test('100 answers through a network failing 30% of the time are stored exactly once each', async () => {
+  test('100 answers through a network failing 30% of the time are stored exactly once each', async (t) => {
     const roll = random(20261130);
     const outcomes = { passed: 0, droppedBeforeWorker: 0, lostAfterWorker: 0 };
     const flaky = async (route) => {
@@ -93,7 +116,7 @@ describe('nothing lost', () => {
       for (let index = 0; index < 20; index++) {
         const widget = widgets.nth(index);
         await widget.scrollIntoViewIfNeeded();
-        await widget.getByRole('radio', { name: String(index % 11), exact: true }).click();
+        await pick(t, widget, index % 11);
         try {
           await widget.getByRole('button', { name: 'Send' }).click({ timeout: 10_000 });
         } catch (error) {
