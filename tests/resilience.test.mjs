@@ -228,6 +228,23 @@ describe('the site configuration', () => {
 });
 
 describe('the Wasm', () => {
+  for (const [how, firstRequest] of [
+    ['fails', (route) => route.abort('internetdisconnected')],
+    ['stalls for 20 s', () => {}],
+  ]) {
+    test(`that ${how} the first time is reported, asked for again, and the widgets draw`, async () => {
+      const { page, problems } = await newVisitor();
+      let requests = 0;
+      await page.route('**/*.wasm', (route) => (++requests === 1 ? firstRequest(route) : route.continue()));
+      await page.goto(`${stack.demoOrigin}/`);
+      await page.locator('#event-log li', { hasText: 'pv:error {"code":"load_failed"' }).first().waitFor({ timeout: 40_000 });
+      await page.locator('pv-nps').getByRole('radio', { name: '8', exact: true }).waitFor();
+      await page.locator('#event-log li', { hasText: 'pv:ready {"widget":"review"' }).first().waitFor();
+      assert.equal(requests, 2, 'one request again, for every widget that was waiting');
+      assert.deepEqual(problems(ABORTED), []);
+    });
+  }
+
   // Same length, still a valid module: only the integrity check can catch it.
   const tamper = (bytes) => {
     const text = Buffer.from('Customer reviews');

@@ -17,7 +17,10 @@ const load = (site) =>
     const compiled = wasmModule(base + '__PV_WASM__', '__PV_WASM_SRI__');
     // Each failure is met below or by the Wasm; none goes unhandled meanwhile.
     for (const pending of [config, compiled]) pending?.catch(() => {});
-    return Promise.all([import(base + '__PV_GLUE__'), compiled]).then(([glue, module]) =>
+    // A request that stalls (a phone between networks) counts as failed after 20 s; the
+    // browser's own time-out can take minutes.
+    const stalled = new Promise((_, reject) => setTimeout(reject, 2e4, new Error('portevoix: the Wasm timed out')));
+    return Promise.race([Promise.all([import(base + '__PV_GLUE__'), compiled]), stalled]).then(([glue, module]) =>
       inOwnTask(() => glue.default({ module_or_path: module })).then(() => {
         if (config) glue.adopt_config_request(base, site, config);
         return glue;
@@ -56,18 +59,7 @@ reserve.replaceSync(':host{display:block;min-height:var(--pv-min-height,18rem)}'
 // coming into view together never hold the main thread in one long task.
 let mounting = Promise.resolve();
 const inOwnTask = (work) => {
-  const done = mounting.then(
-    () =>
-      new Promise((resolve, reject) =>
-        setTimeout(() => {
-          try {
-            resolve(work());
-          } catch (error) {
-            reject(error);
-          }
-        }),
-      ),
-  );
+  const done = mounting.then(() => new Promise((resolve) => setTimeout(resolve))).then(work);
   mounting = done.catch(() => {});
   return done;
 };
@@ -112,6 +104,9 @@ class PortevoixElement extends HTMLElement {
       )
       .catch((error) => {
         wasm = undefined;
+        // Tried again after 2 and 4 s: a dropped or stalled request often goes through then.
+        const tries = (this.pvTries = (this.pvTries || 0) + 1);
+        if (tries < 3) setTimeout(() => this.pvMount(), 2e3 * tries);
         this.dispatchEvent(
           new CustomEvent('pv:error', {
             bubbles: true,
