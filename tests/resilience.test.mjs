@@ -228,14 +228,19 @@ describe('the site configuration', () => {
 });
 
 describe('the Wasm', () => {
-  for (const [how, firstRequest] of [
-    ['fails', (route) => route.abort('internetdisconnected')],
-    ['stalls for 20 s', () => {}],
+  const fails = (route) => route.abort('internetdisconnected');
+  const stalls = () => {};
+  const wasm = (url) => url.pathname.endsWith('.wasm');
+  const glue = (url) => /^\/w\/portevoix-[\da-f]+\.js$/.test(url.pathname);
+  for (const [what, how, file, firstRequest] of [
+    ['that', 'fails', wasm, fails],
+    ['that', 'stalls for 20 s', wasm, stalls],
+    ['whose JS glue', 'stalls for 20 s', glue, stalls],
   ]) {
-    test(`that ${how} the first time is reported, asked for again, and the widgets draw`, async () => {
+    test(`${what} ${how} the first time is reported, asked for again, and the widgets draw`, async () => {
       const { page, problems } = await newVisitor();
       let requests = 0;
-      await page.route('**/*.wasm', (route) => (++requests === 1 ? firstRequest(route) : route.continue()));
+      await page.route(file, (route) => (++requests === 1 ? firstRequest(route) : route.continue()));
       await page.goto(`${stack.demoOrigin}/`);
       await page.locator('#event-log li', { hasText: 'pv:error {"code":"load_failed"' }).first().waitFor({ timeout: 40_000 });
       await page.locator('pv-nps').getByRole('radio', { name: '8', exact: true }).waitFor();

@@ -9,18 +9,23 @@ const base = new URL('.', import.meta.url).href;
 const script = [...document.querySelectorAll('script[data-site]')].find((s) => s.src === import.meta.url);
 const defaultSite = script ? script.dataset.site : '';
 let wasm;
+let attempts = 0;
 // `site` is the first widget's. Its configuration, the glue and the Wasm are all asked for
 // at once; the Wasm compiles as it streams in, and is instantiated in a task of its own.
 const load = (site) =>
   (wasm ||= (() => {
     const config = site ? fetch(`${base}v1/sites/${site}/config`, { credentials: 'omit' }) : undefined;
     const compiled = wasmModule(base + '__PV_WASM__', '__PV_WASM_SRI__');
-    // Each failure is met below or by the Wasm; none goes unhandled meanwhile.
-    for (const pending of [config, compiled]) pending?.catch(() => {});
+    // A failed configuration request is met by the widgets once the Wasm runs; until then
+    // it must not count as unhandled.
+    config?.catch(() => {});
     // A request that stalls (a phone between networks) counts as failed after 20 s; the
     // browser's own time-out can take minutes.
-    const stalled = new Promise((_, reject) => setTimeout(reject, 2e4, new Error('portevoix: the Wasm timed out')));
-    return Promise.race([Promise.all([import(base + '__PV_GLUE__'), compiled]), stalled]).then(([glue, module]) =>
+    const stalled = new Promise((_, reject) => setTimeout(reject, 2e4, Error('portevoix: the Wasm timed out')));
+    // The browser answers an import of a module still on its way with that same pending
+    // import: a retry asks for the glue under another URL.
+    const glueModule = import(`${base}__PV_GLUE__${attempts++ ? `?${attempts}` : ''}`);
+    return Promise.race([Promise.all([glueModule, compiled]), stalled]).then(([glue, module]) =>
       inOwnTask(() => glue.default({ module_or_path: module })).then(() => {
         if (config) glue.adopt_config_request(base, site, config);
         return glue;
@@ -43,7 +48,7 @@ const wasmModule = (url, integrity) => {
         .then((bytes) => crypto.subtle.digest('SHA-384', bytes))
         .then((digest) => {
           if (`sha384-${btoa(String.fromCharCode(...new Uint8Array(digest)))}` !== integrity) {
-            throw new Error(`portevoix: ${url} does not match its integrity hash`);
+            throw Error(`portevoix: ${url} does not match its integrity hash`);
           }
         }),
     ]).then(([module]) => module);
@@ -162,8 +167,8 @@ window.Portevoix = {
 // <pv-referral>'s friend offer; then take the marker out of the address bar.
 const landed = new URL(location.href);
 const marks = [
-  ['pv_share', 'shares', /^[0-9a-f]{12}$/],
-  ['pv_ref', 'referrals', /^[0-9A-Fa-f]{10}$/],
+  ['pv_share', 'shares', /^[\da-f]{12}$/],
+  ['pv_ref', 'referrals', /^[\da-f]{10}$/i],
 ];
 for (const [param, route, shape] of marks) {
   const code = landed.searchParams.get(param);
