@@ -100,6 +100,14 @@ class PortevoixElement extends HTMLElement {
     const root = this.shadowRoot;
     const generation = this.pvGeneration;
     load(this.getAttribute('site')?.trim() || defaultSite)
+      .catch((error) => {
+        // A failed load (not a failed mount: that one's Wasm is running) is forgotten and
+        // tried again after 2 and 4 s: a dropped or stalled request often goes through then.
+        wasm = undefined;
+        const tries = (this.pvTries = (this.pvTries || 0) + 1);
+        if (tries < 3) setTimeout(() => this.pvMount(), 2e3 * tries);
+        throw error;
+      })
       .then((glue) =>
         inOwnTask(() => {
           if (this.isConnected && generation === this.pvGeneration && !this.pvWidget) {
@@ -108,10 +116,6 @@ class PortevoixElement extends HTMLElement {
         }),
       )
       .catch((error) => {
-        wasm = undefined;
-        // Tried again after 2 and 4 s: a dropped or stalled request often goes through then.
-        const tries = (this.pvTries = (this.pvTries || 0) + 1);
-        if (tries < 3) setTimeout(() => this.pvMount(), 2e3 * tries);
         this.dispatchEvent(
           new CustomEvent('pv:error', {
             bubbles: true,
