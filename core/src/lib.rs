@@ -12,6 +12,7 @@
 //!   and the mail handed to a sender.
 //! - [`review`]: product reviews: rules, aggregate, paging, storage and crawler markup.
 //! - [`outbox`]: how widgets keep writes until the worker has answered them.
+//! - [`startup`]: the order in which the widgets of one page start.
 //! - [`site`] and [`theme`]: a brand's site configuration, its look and its contrast.
 //! - [`locale`] and [`copy`]: the shipped languages (one file each in `locales/`) and
 //!   every visible string of the widgets.
@@ -49,6 +50,7 @@ pub mod settings;
 pub mod share;
 pub mod site;
 pub mod spam;
+pub mod startup;
 pub mod store;
 pub mod theme;
 pub mod token;

@@ -33,7 +33,8 @@ pub fn attribute(host: &HtmlElement, name: &str) -> Option<String> {
 }
 
 /// Dispatches a `pv:*` event from the element: bubbling and composed, so the host page can
-/// listen on `document` whatever shadow root the widget sits in.
+/// listen on `document` whatever shadow root the widget sits in. A widget's first
+/// `pv:ready` or `pv:error` ends its start-up: the next widget may start.
 pub fn emit(host: &HtmlElement, name: &str, detail: &[(&str, JsValue)]) {
     let object = js_sys::Object::new();
     for (key, value) in detail {
@@ -45,6 +46,9 @@ pub fn emit(host: &HtmlElement, name: &str, detail: &[(&str, JsValue)]) {
     init.set_detail(&object);
     if let Ok(event) = CustomEvent::new_with_event_init_dict(name, &init) {
         let _ = host.dispatch_event(&event);
+    }
+    if matches!(name, "pv:ready" | "pv:error") {
+        crate::startup::finish(host);
     }
 }
 

@@ -14,6 +14,7 @@ mod qa;
 mod referral;
 mod review;
 mod share;
+mod startup;
 mod style;
 mod turnstile;
 
@@ -213,6 +214,7 @@ impl Widget {
             Slot::Mounted(App::Referral(app)) => app.destroy(),
             Slot::Pending | Slot::Gone => {}
         }
+        startup::finish(&self.element.host);
         self.element.root.set_inner_html("");
     }
 }
@@ -226,8 +228,8 @@ pub fn adopt_config_request(api_base: &str, site: &str, pending: js_sys::Promise
 }
 
 /// Mounts the widget named by the element's tag into its shadow root; it first draws in
-/// the next task. `api_base` is the worker's origin with a trailing slash; `default_site`
-/// is the loader's `data-site`.
+/// a later task, once the widgets mounted before it have started. `api_base` is the
+/// worker's origin with a trailing slash; `default_site` is the loader's `data-site`.
 #[wasm_bindgen]
 pub fn mount(
     host: HtmlElement,
@@ -259,8 +261,12 @@ pub fn mount(
     {
         let (element, slot) = (element.clone(), slot.clone());
         wasm_bindgen_futures::spawn_local(async move {
+            if !startup::turn(&element.host).await {
+                return;
+            }
             host::next_task().await;
             if !matches!(*slot.borrow(), Slot::Pending) {
+                startup::finish(&element.host);
                 return;
             }
             let app = element.render(&tag, container);
