@@ -20,7 +20,9 @@ const wasmFeatures = [
 ];
 
 const shortHash = (bytes) => createHash('sha256').update(bytes).digest('hex').slice(0, 16);
-const integrity = (bytes) => `sha384-${createHash('sha384').update(bytes).digest('base64')}`;
+// SRI hashes: SHA-384 for the loader, which brands pin; SHA-256 for the files the loader
+// pins in turn (shorter, and every byte of the loader is paid on every page).
+const integrity = (bytes, algorithm = 'sha384') => `${algorithm}-${createHash(algorithm).update(bytes).digest('base64')}`;
 
 async function buildWidgets() {
   say('building the widgets (Rust → Wasm)');
@@ -36,13 +38,20 @@ async function buildWidgets() {
   rmSync(assetsDir, { recursive: true, force: true });
   mkdirSync(join(assetsDir, 'w'), { recursive: true });
   const wasm = readFileSync(optimized);
-  const wasmName = `w/portevoix-${shortHash(wasm)}.wasm`;
-  writeFileSync(join(assetsDir, wasmName), wasm);
-
+  // The glue carries the Wasm's hash: the loader pins the glue, the glue pins the Wasm. So
+  // the glue's hash names both files (the loader then carries one name for the pair).
+  const glueSource = join(bindgenDir, 'portevoix_widgets.js');
+  writeFileSync(
+    glueSource,
+    `${readFileSync(glueSource, 'utf8')}\nexport const wasmIntegrity = '${integrity(wasm, 'sha256')}';\n`,
+  );
   const glueMin = join(bindgenDir, 'glue.min.js');
-  await run(bin('esbuild'), [join(bindgenDir, 'portevoix_widgets.js'), '--minify', '--format=esm', `--outfile=${glueMin}`, '--log-level=warning']);
+  await run(bin('esbuild'), [glueSource, '--minify', '--format=esm', `--outfile=${glueMin}`, '--log-level=warning']);
   const glue = readFileSync(glueMin);
-  const glueName = `w/portevoix-${shortHash(glue)}.js`;
+  const pair = `w/portevoix-${shortHash(glue)}`;
+  const wasmName = `${pair}.wasm`;
+  const glueName = `${pair}.js`;
+  writeFileSync(join(assetsDir, wasmName), wasm);
   writeFileSync(join(assetsDir, glueName), glue);
 
   const loaderTemplate = readFileSync(join(root, 'widgets', 'loader', 'portevoix.js'), 'utf8');
@@ -50,14 +59,17 @@ async function buildWidgets() {
   writeFileSync(
     loaderFilled,
     loaderTemplate
-      .replace('__PV_GLUE__', glueName)
-      .replace('__PV_WASM__', wasmName)
-      .replace('__PV_WASM_SRI__', integrity(wasm)),
+      .replace('__PV_FILES__', pair)
+      .replace('__PV_GLUE_SRI__', integrity(glue, 'sha256')),
   );
   const loaderPath = join(assetsDir, 'portevoix.js');
   await run(bin('esbuild'), [loaderFilled, '--minify', '--format=esm', `--outfile=${loaderPath}`, '--log-level=warning']);
-  // For brands who pin the loader with SRI; the loader pins the Wasm in turn.
-  const hashes = { '/portevoix.js': integrity(readFileSync(loaderPath)), [`/${wasmName}`]: integrity(wasm) };
+  // For brands who pin the loader with SRI; the loader pins the Wasm and the glue in turn.
+  const hashes = {
+    '/portevoix.js': integrity(readFileSync(loaderPath)),
+    [`/${wasmName}`]: integrity(wasm, 'sha256'),
+    [`/${glueName}`]: integrity(glue, 'sha256'),
+  };
   writeFileSync(join(assetsDir, 'integrity.json'), JSON.stringify(hashes, null, 2) + '\n');
 
   writeFileSync(

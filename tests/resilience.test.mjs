@@ -260,6 +260,30 @@ describe('the Wasm', () => {
     return tampered;
   };
 
+  // A glue changed in transit is still a valid module: only its integrity check catches it.
+  test('whose JS glue does not match its integrity hash is never run, and an intact one is run as checked', async () => {
+    for (const tampered of [true, false]) {
+      const { page, problems } = await newVisitor();
+      let requests = 0;
+      await page.route(glue, async (route) => {
+        requests++;
+        if (!tampered) return route.continue();
+        const response = await route.fetch();
+        await route.fulfill({ response, body: `${await response.text()}\n// changed in transit\n` });
+      });
+      await page.goto(`${stack.demoOrigin}/`);
+      if (tampered) {
+        await page.locator('#event-log li', { hasText: 'pv:error {"code":"load_failed"' }).first().waitFor();
+        assert.equal(await page.locator('pv-nps').getByRole('radio').count(), 0, 'nothing drawn');
+        assert.deepEqual(problems([/integrity/, /digest/]), []);
+      } else {
+        await page.locator('pv-nps').getByRole('radio', { name: '8', exact: true }).waitFor();
+        assert.equal(requests, 1, 'the import ran the checked preload, not a second, unchecked copy');
+        assert.deepEqual(problems(), []);
+      }
+    }
+  });
+
   for (const [how, withoutSubtleCrypto] of [
     ['checked off the main thread', false],
     ['checked by fetch on a page without SubtleCrypto', true],

@@ -363,17 +363,20 @@ describe('GET /theme', () => {
 });
 
 describe('widget files', () => {
-  test('integrity.json lists the SRI hashes of the loader and the Wasm it loads', async () => {
+  test('integrity.json lists the SRI hashes of the loader and of the glue and Wasm it pins', async () => {
     const hashes = await (await fetch(`${stack.worker.origin}/integrity.json`)).json();
-    const paths = Object.keys(hashes);
-    assert.equal(paths[0], '/portevoix.js');
-    assert.match(paths[1], /^\/w\/portevoix-[0-9a-f]{16}\.wasm$/);
-    for (const path of paths) {
-      const bytes = Buffer.from(await (await fetch(`${stack.worker.origin}${path}`)).arrayBuffer());
-      assert.equal(hashes[path], `sha384-${createHash('sha384').update(bytes).digest('base64')}`, path);
-    }
-    const loader = await (await fetch(`${stack.worker.origin}/portevoix.js`)).text();
-    assert.ok(loader.includes(hashes[paths[1]]), 'the loader fetches the Wasm with its hash');
+    const [loaderPath, wasmPath, gluePath] = Object.keys(hashes);
+    assert.equal(loaderPath, '/portevoix.js');
+    assert.match(wasmPath, /^\/w\/portevoix-[0-9a-f]{16}\.wasm$/);
+    assert.equal(gluePath, wasmPath.replace(/wasm$/, 'js'), 'one name for the pair');
+    const bytesOf = async (path) => Buffer.from(await (await fetch(`${stack.worker.origin}${path}`)).arrayBuffer());
+    const sri = (bytes, algorithm) => `${algorithm}-${createHash(algorithm).update(bytes).digest('base64')}`;
+    assert.equal(hashes[loaderPath], sri(await bytesOf(loaderPath), 'sha384'));
+    assert.equal(hashes[wasmPath], sri(await bytesOf(wasmPath), 'sha256'));
+    assert.equal(hashes[gluePath], sri(await bytesOf(gluePath), 'sha256'));
+    const loader = (await bytesOf(loaderPath)).toString();
+    assert.ok(loader.includes(hashes[gluePath]), 'the loader pins the glue');
+    assert.ok((await bytesOf(gluePath)).toString().includes(hashes[wasmPath]), 'the glue pins the Wasm');
   });
 
   test('static files carry security headers', async () => {
@@ -390,7 +393,7 @@ describe('widget files', () => {
     assert.equal(response.headers.get('access-control-allow-origin'), '*');
     assert.match(response.headers.get('cache-control'), /max-age=300/);
     const source = await response.text();
-    const wasmPath = source.match(/w\/portevoix-[0-9a-f]{16}\.wasm/)[0];
+    const wasmPath = `${source.match(/w\/portevoix-[0-9a-f]{16}/)[0]}.wasm`;
     const wasm = await fetch(`${stack.worker.origin}/${wasmPath}`);
     assert.equal(wasm.status, 200);
     assert.equal(wasm.headers.get('content-type'), 'application/wasm');

@@ -6,6 +6,8 @@
 // small JS API: window.Portevoix.
 const TAGS = ['pv-nps', 'pv-review', 'pv-qa', 'pv-share', 'pv-referral'];
 const base = new URL('.', import.meta.url).href;
+// The Wasm and its glue, named by the build after the glue's hash.
+const files = `${base}__PV_FILES__`;
 const script = [...document.querySelectorAll('script[data-site]')].find((s) => s.src === import.meta.url);
 const defaultSite = script ? script.dataset.site : '';
 let wasm;
@@ -15,16 +17,16 @@ let attempts = 0;
 const load = (site) =>
   (wasm ||= (() => {
     const config = site ? fetch(`${base}v1/sites/${site}/config`, { credentials: 'omit' }) : undefined;
-    const compiled = wasmModule(base + '__PV_WASM__', '__PV_WASM_SRI__');
     // A failed configuration request is met by the widgets once the Wasm runs; until then
     // it must not count as unhandled.
     config?.catch(() => {});
     // A request that stalls (a phone between networks) counts as failed after 20 s; the
     // browser's own time-out can take minutes.
-    const stalled = new Promise((_, reject) => setTimeout(reject, 2e4, Error('portevoix: the Wasm timed out')));
+    const stalled = new Promise((_, reject) => setTimeout(reject, 2e4, Error('portevoix: timed out')));
     // The browser answers an import of a module still on its way with that same pending
     // import: a retry asks for the glue under another URL.
-    const glueModule = import(`${base}__PV_GLUE__${attempts++ ? `?${attempts}` : ''}`);
+    const glueModule = glue(`${files}.js${attempts++ ? `?${attempts}` : ''}`);
+    const compiled = wasmModule(`${files}.wasm`, glueModule.then((glue) => glue.wasmIntegrity));
     return Promise.race([Promise.all([glueModule, compiled]), stalled]).then(([glue, module]) =>
       inOwnTask(() => glue.default({ module_or_path: module })).then(() => {
         if (config) glue.adopt_config_request(base, site, config);
@@ -33,26 +35,36 @@ const load = (site) =>
     );
   })());
 
-// The Wasm compiles as it streams in while its SHA-384 is checked off the main thread, and
-// the module is handed over only if the hash matches: a brand that pins this loader with
-// SRI pins the Wasm too. (fetch's own `integrity` hashes the whole module on the main
-// thread in one long task; it remains for pages without SubtleCrypto, i.e. not HTTPS.)
+// The Wasm compiles as it streams in while its SHA-256 is checked off the main thread, and
+// the module is handed over only if the hash matches the one the glue carries: a brand that
+// pins this loader with SRI pins the glue, and so the Wasm. (fetch's own `integrity` hashes
+// the whole module on the main thread in one long task; it remains for pages without
+// SubtleCrypto, i.e. not HTTPS, which fetch the Wasm once the glue is in.)
 const wasmModule = (url, integrity) => {
-  if (!crypto.subtle) return WebAssembly.compileStreaming(fetch(url, { integrity }));
+  if (!crypto.subtle) return integrity.then((integrity) => WebAssembly.compileStreaming(fetch(url, { integrity })));
   return fetch(url).then((response) => {
     const copy = response.clone();
     return Promise.all([
       WebAssembly.compileStreaming(response),
-      copy
-        .arrayBuffer()
-        .then((bytes) => crypto.subtle.digest('SHA-384', bytes))
-        .then((digest) => {
-          if (`sha384-${btoa(String.fromCharCode(...new Uint8Array(digest)))}` !== integrity) {
-            throw Error(`portevoix: ${url} does not match its integrity hash`);
-          }
-        }),
-    ]).then(([module]) => module);
+      copy.arrayBuffer().then((bytes) => crypto.subtle.digest('SHA-256', bytes)),
+      integrity,
+    ]).then(([module, digest, integrity]) => {
+      if (`sha256-${btoa(String.fromCharCode(...new Uint8Array(digest)))}` !== integrity) {
+        throw Error(`portevoix: ${url} fails its integrity check`);
+      }
+      return module;
+    });
   });
+};
+
+// The glue is preloaded with its hash before it is imported: the preload puts the module
+// in the page's module map (where the import finds it, checked) only if it matches, so a
+// brand that pins this loader pins the glue too.
+const glue = (href) => {
+  document.head.append(
+    Object.assign(document.createElement('link'), { rel: 'modulepreload', href, integrity: '__PV_GLUE_SRI__' }),
+  );
+  return import(href);
 };
 
 // The space a widget takes, held from the first frame so the page never shifts; a page
@@ -69,49 +81,55 @@ const inOwnTask = (work) => {
   return done;
 };
 
-// Half a screen ahead, so that a scrolling visitor finds the widget already drawn.
-const near = new IntersectionObserver(
-  (entries) => {
-    for (const { isIntersecting, target } of entries) {
-      if (!isIntersecting) continue;
-      near.unobserve(target);
-      target.pvMount();
-    }
-  },
-  { rootMargin: '50% 0px' },
-);
-
 class PortevoixElement extends HTMLElement {
   static observedAttributes = ['site', 'lang', 'question', 'customer-token', 'product', 'product-name', 'url', 'text'];
 
+  // Half a screen ahead, so that a scrolling visitor finds the widget already drawn.
+  static #near = new IntersectionObserver(
+    (entries) => {
+      for (const { isIntersecting, target } of entries) {
+        if (!isIntersecting) continue;
+        PortevoixElement.#near.unobserve(target);
+        target.#mount();
+      }
+    },
+    { rootMargin: '50% 0px' },
+  );
+
+  // Private fields: the minifier shortens their names.
+  #connections = 0;
+  #tries = 0;
+  #ready = false;
+  #widget;
+
   constructor() {
     super();
-    this.addEventListener('pv:ready', () => (this.pvReady = true));
+    this.addEventListener('pv:ready', () => (this.#ready = true));
   }
 
   connectedCallback() {
     const root = this.shadowRoot || this.attachShadow({ mode: 'open' });
     if (!root.adoptedStyleSheets.length) root.adoptedStyleSheets = [reserve];
-    this.pvGeneration = (this.pvGeneration || 0) + 1;
-    near.observe(this);
+    this.#connections++;
+    PortevoixElement.#near.observe(this);
   }
 
-  pvMount() {
+  #mount() {
     const root = this.shadowRoot;
-    const generation = this.pvGeneration;
+    const connection = this.#connections;
     load(this.getAttribute('site')?.trim() || defaultSite)
       .catch((error) => {
         // A failed load (not a failed mount: that one's Wasm is running) is forgotten and
         // tried again after 2 and 4 s: a dropped or stalled request often goes through then.
         wasm = undefined;
-        const tries = (this.pvTries = (this.pvTries || 0) + 1);
-        if (tries < 3) setTimeout(() => this.pvMount(), 2e3 * tries);
+        const tries = ++this.#tries;
+        if (tries < 3) setTimeout(() => this.#mount(), 2e3 * tries);
         throw error;
       })
       .then((glue) =>
         inOwnTask(() => {
-          if (this.isConnected && generation === this.pvGeneration && !this.pvWidget) {
-            this.pvWidget = glue.mount(this, root, base, defaultSite);
+          if (this.isConnected && connection === this.#connections && !this.#widget) {
+            this.#widget = glue.mount(this, root, base, defaultSite);
           }
         }),
       )
@@ -127,16 +145,25 @@ class PortevoixElement extends HTMLElement {
   }
 
   disconnectedCallback() {
-    near.unobserve(this);
-    this.pvGeneration++;
-    this.pvReady = false;
-    this.pvWidget?.unmount();
-    this.pvWidget?.free();
-    this.pvWidget = undefined;
+    PortevoixElement.#near.unobserve(this);
+    this.#connections++;
+    this.#ready = false;
+    this.#widget?.unmount();
+    this.#widget = undefined;
   }
 
   attributeChangedCallback() {
-    this.pvWidget?.update();
+    this.#widget?.update();
+  }
+
+  /** Shows the widget, scrolls it into view and, once it is ready, focuses it. */
+  async pvOpen() {
+    this.hidden = false;
+    const still = matchMedia('(prefers-reduced-motion: reduce)').matches;
+    this.scrollIntoView({ block: 'center', behavior: still ? 'auto' : 'smooth' });
+    if (!this.#ready) await new Promise((ready) => this.addEventListener('pv:ready', ready, { once: true }));
+    this.#widget?.focus();
+    return true;
   }
 }
 
@@ -152,16 +179,11 @@ window.Portevoix = {
       else element.removeAttribute('customer-token');
     }
   },
-  /** Shows a widget (element or selector), scrolls it into view and focuses it. */
+  /** Shows a widget (element or selector), scrolls it into view and focuses it; false
+   * when the target is not a widget. */
   async open(target) {
     const element = typeof target === 'string' ? document.querySelector(target) : target;
-    if (!element || !TAGS.includes(element.localName)) return false;
-    element.hidden = false;
-    const still = matchMedia('(prefers-reduced-motion: reduce)').matches;
-    element.scrollIntoView({ block: 'center', behavior: still ? 'auto' : 'smooth' });
-    if (!element.pvReady) await new Promise((ready) => element.addEventListener('pv:ready', ready, { once: true }));
-    element.pvWidget?.focus();
-    return true;
+    return element?.pvOpen?.() || false;
   },
 };
 

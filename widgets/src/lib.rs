@@ -203,9 +203,10 @@ impl Widget {
         }
     }
 
-    /// Unmounts the Yew app (or keeps it from ever drawing) and empties the shadow root;
-    /// the element may be connected again later, which mounts a fresh widget.
-    pub fn unmount(&mut self) {
+    /// Unmounts the Yew app (or keeps it from ever drawing), empties the shadow root and
+    /// frees this handle; the element may be connected again later, which mounts a fresh
+    /// widget.
+    pub fn unmount(self) {
         match self.slot.replace(Slot::Gone) {
             Slot::Mounted(App::Nps(app)) => app.destroy(),
             Slot::Mounted(App::Review(app)) => app.destroy(),
