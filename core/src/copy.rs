@@ -2,7 +2,7 @@
 //! file per language; a brand's per-language overrides from its site configuration take
 //! precedence, and English stands in for a string a language file lacks.
 
-use std::collections::BTreeMap;
+use crate::dict::Dict;
 
 use crate::locale::Locale;
 use crate::nps::Category;
@@ -623,7 +623,7 @@ impl Text {
 pub struct Copy {
     locale: Locale,
     brand_name: String,
-    overrides: BTreeMap<String, String>,
+    overrides: Dict<String, String>,
 }
 
 impl Copy {
@@ -631,7 +631,7 @@ impl Copy {
     pub fn new(
         locale: Locale,
         brand_name: &str,
-        overrides: &BTreeMap<String, BTreeMap<String, String>>,
+        overrides: &Dict<String, Dict<String, String>>,
     ) -> Copy {
         Copy {
             locale,
@@ -746,7 +746,7 @@ mod tests {
 
     #[test]
     fn question_names_the_brand_in_each_language() {
-        let none = BTreeMap::new();
+        let none = Dict::new();
         let english = Copy::new(Locale::EN, "Cairn", &none);
         let french = Copy::new(french(), "Cairn", &none);
         assert_eq!(
@@ -762,9 +762,9 @@ mod tests {
 
     #[test]
     fn site_overrides_win_for_their_language_only() {
-        let mut french_copy = BTreeMap::new();
+        let mut french_copy = Dict::new();
         french_copy.insert("send".to_owned(), "C’est parti".to_owned());
-        let overrides = BTreeMap::from([("fr".to_owned(), french_copy)]);
+        let overrides = Dict::from([("fr".to_owned(), french_copy)]);
         assert_eq!(
             Copy::new(french(), "Cairn", &overrides).text(Text::Send),
             "C’est parti"
@@ -777,7 +777,7 @@ mod tests {
 
     #[test]
     fn numbers_are_grouped_by_thousands_in_each_language() {
-        let none = BTreeMap::new();
+        let none = Dict::new();
         let english = Copy::new(Locale::EN, "Cairn", &none);
         let french = Copy::new(french(), "Cairn", &none);
         assert_eq!(english.number(0), "0");
@@ -789,7 +789,7 @@ mod tests {
 
     #[test]
     fn decimals_keep_one_digit_rounded_half_away_from_zero() {
-        let none = BTreeMap::new();
+        let none = Dict::new();
         let english = Copy::new(Locale::EN, "Cairn", &none);
         let french = Copy::new(french(), "Cairn", &none);
         assert_eq!(english.decimal(4.25), "4.3");
@@ -803,7 +803,7 @@ mod tests {
 
     #[test]
     fn dates_are_written_short_in_each_language() {
-        let none = BTreeMap::new();
+        let none = Dict::new();
         let english = Copy::new(Locale::EN, "Cairn", &none);
         let french = Copy::new(french(), "Cairn", &none);
         assert_eq!(english.date(2026, 11, 30), "Nov 30, 2026");
@@ -818,7 +818,7 @@ mod tests {
 
     #[test]
     fn placeholders_are_filled() {
-        let copy = Copy::new(Locale::EN, "Cairn", &BTreeMap::new());
+        let copy = Copy::new(Locale::EN, "Cairn", &Dict::new());
         assert_eq!(
             copy.text_with(Text::CharacterCount, &[("count", "12"), ("max", "2000")]),
             "12 / 2000 characters"
@@ -827,7 +827,7 @@ mod tests {
 
     #[test]
     fn follow_ups_differ_per_category() {
-        let copy = Copy::new(Locale::EN, "Cairn", &BTreeMap::new());
+        let copy = Copy::new(Locale::EN, "Cairn", &Dict::new());
         assert!(
             copy.text(Text::follow_up(Category::Detractor))
                 .contains("What should we fix?")

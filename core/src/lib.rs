@@ -1,7 +1,8 @@
 //! Portevoix core: everything the widgets and the worker agree on, with no platform
 //! dependency, so that it is all tested natively with `cargo test -p portevoix-core`.
 //!
-//! - [`wire`]: the JSON bodies that cross the network (golden-tested).
+//! - [`wire`]: the JSON bodies that cross the network (golden-tested), and [`dict`], the
+//!   small sorted map they use.
 //! - [`nps`]: the NPS categories, the score maths and the survey form's state machine.
 //! - [`form`]: the life of a widget form and the refusals it shows.
 //! - [`moderation`] and [`paging`]: the moderation states and keyset paging every list shares.
@@ -26,6 +27,7 @@
 pub mod advocacy;
 pub mod api;
 pub mod copy;
+pub mod dict;
 pub mod error;
 pub mod export;
 pub mod form;

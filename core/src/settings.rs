@@ -154,7 +154,7 @@ pub fn validated(mut settings: SiteSettings) -> Result<SiteSettings> {
             ),
         ));
     }
-    for (tag, overrides) in &mut config.copy {
+    for (tag, overrides) in config.copy.iter_mut() {
         if !language_tag(tag) {
             return Err(Error::field(
                 "config.copy",
@@ -312,11 +312,10 @@ mod tests {
             (
                 "config.copy.fr.no.such.key",
                 Box::new(|s| {
-                    s.config
-                        .copy
-                        .entry("fr".into())
-                        .or_default()
-                        .insert("no.such.key".into(), "x".into());
+                    s.config.copy.insert(
+                        "fr".into(),
+                        [("no.such.key".to_owned(), "x".to_owned())].into(),
+                    );
                 }),
             ),
             (
@@ -364,9 +363,7 @@ mod tests {
         with_copy
             .config
             .copy
-            .entry("pt-BR".into())
-            .or_default()
-            .insert(key.clone(), "  Olá  ".into());
+            .insert("pt-BR".into(), [(key.clone(), "  Olá  ".to_owned())].into());
         let kept = validated(with_copy).expect("valid");
         assert_eq!(kept.config.copy["pt-BR"][&key], "Olá");
     }

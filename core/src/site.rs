@@ -1,7 +1,7 @@
 //! A brand's site: who may embed its widgets, how they look and speak, and the secrets
 //! that prove admin and customer identity.
 
-use std::collections::BTreeMap;
+use crate::dict::Dict;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -94,7 +94,7 @@ pub struct SiteConfig {
     pub show_branding: bool,
     /// Per-language overrides of visible strings: language tag, then copy key. Tags of
     /// languages not shipped yet are kept, unused, so a brand can prepare them.
-    pub copy: BTreeMap<String, BTreeMap<String, String>>,
+    pub copy: Dict<String, Dict<String, String>>,
 }
 
 impl Default for SiteConfig {
@@ -112,7 +112,7 @@ impl Default for SiteConfig {
             referral: crate::referral::ReferralSettings::default(),
             turnstile_site_key: None,
             show_branding: false,
-            copy: BTreeMap::new(),
+            copy: Dict::new(),
         }
     }
 }

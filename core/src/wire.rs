@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::dict::Dict;
 use crate::ladder::Activity;
 use crate::locale::Locale;
 use crate::moderation::Status;
@@ -224,7 +225,7 @@ pub struct PublicSiteConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turnstile_site_key: Option<String>,
     /// Per-language overrides of the widgets' visible strings.
-    pub copy: BTreeMap<String, BTreeMap<String, String>>,
+    pub copy: Dict<String, Dict<String, String>>,
 }
 
 /// `GET /v1/sites/{site}/theme` (admin): the stored theme and what fails WCAG contrast.
@@ -332,7 +333,7 @@ pub struct ReviewSummary {
     pub average: Option<f64>,
     /// Stars (`"1"` to `"5"`) to number of published reviews.
     #[serde(deserialize_with = "number_keys::deserialize")]
-    pub histogram: BTreeMap<u8, u64>,
+    pub histogram: Dict<u8, u64>,
 }
 
 /// `GET /v1/sites/{site}/products/{product}/reviews`: one page of published reviews.
@@ -795,7 +796,7 @@ pub struct Advocate {
 pub struct AdvocateList {
     /// Customers per level, `"1"` to `"6"`, over all known customers.
     #[serde(deserialize_with = "number_keys::deserialize")]
-    pub levels: BTreeMap<u8, u64>,
+    pub levels: Dict<u8, u64>,
     /// Highest score first, filtered by `level` when asked.
     pub advocates: Vec<Advocate>,
 }
@@ -1238,15 +1239,15 @@ pub struct Outbox {
 /// reads such keys back as numbers by itself; the widgets' deserializer (JS values through
 /// serde-wasm-bindgen) does not, so the keys are read as text and parsed here, for both.
 mod number_keys {
-    use std::collections::BTreeMap;
-
     use serde::de::Error;
     use serde::{Deserialize, Deserializer};
 
+    use crate::dict::Dict;
+
     pub fn deserialize<'de, D: Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<BTreeMap<u8, u64>, D::Error> {
-        BTreeMap::<String, u64>::deserialize(deserializer)?
+    ) -> Result<Dict<u8, u64>, D::Error> {
+        Dict::<String, u64>::deserialize(deserializer)?
             .into_iter()
             .map(|(key, count)| {
                 key.parse()

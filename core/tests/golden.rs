@@ -3,6 +3,8 @@
 //! intended change, then review the diff.
 
 use std::collections::BTreeMap;
+
+use portevoix_core::dict::Dict;
 use std::path::PathBuf;
 
 use portevoix_core::Error;
@@ -301,7 +303,7 @@ fn privacy() {
 
 #[test]
 fn public_site_config() {
-    let french = BTreeMap::from([("send".to_owned(), "Envoyer mon avis".to_owned())]);
+    let french = Dict::from([("send".to_owned(), "Envoyer mon avis".to_owned())]);
     check(
         "public_site_config",
         &PublicSiteConfig {
@@ -331,7 +333,7 @@ fn public_site_config() {
             },
             show_branding: false,
             turnstile_site_key: None,
-            copy: BTreeMap::from([("fr".to_owned(), french)]),
+            copy: Dict::from([("fr".to_owned(), french)]),
         },
     );
 }
@@ -427,7 +429,7 @@ fn review_page() {
             summary: ReviewSummary {
                 count: 2,
                 average: Some(4.5),
-                histogram: BTreeMap::from([(1, 0), (2, 0), (3, 0), (4, 1), (5, 1)]),
+                histogram: Dict::from([(1, 0), (2, 0), (3, 0), (4, 1), (5, 1)]),
             },
             reviews: vec![public_review()],
             next_cursor: Some("NS4zLjE3NjQ1MDAwMDAwMDAuNWYwZQ".into()),
@@ -714,7 +716,7 @@ fn advocates() {
     check(
         "advocate_list",
         &AdvocateList {
-            levels: BTreeMap::from([(1, 12), (2, 30), (3, 8), (4, 3), (5, 2), (6, 1)]),
+            levels: Dict::from([(1, 12), (2, 30), (3, 8), (4, 3), (5, 2), (6, 1)]),
             advocates: vec![Advocate {
                 customer_id: "c-42".into(),
                 level: 5,

@@ -8,8 +8,7 @@ const TAGS = ['pv-nps', 'pv-review', 'pv-qa', 'pv-share', 'pv-referral'];
 const base = new URL('.', import.meta.url).href;
 // The Wasm and its glue, named by the build after the glue's hash.
 const files = `${base}__PV_FILES__`;
-const script = [...document.querySelectorAll('script[data-site]')].find((s) => s.src === import.meta.url);
-const defaultSite = script ? script.dataset.site : '';
+const defaultSite = [...document.querySelectorAll('script[data-site]')].find((s) => s.src === import.meta.url)?.dataset.site || '';
 let wasm;
 let attempts = 0;
 // `site` is the first widget's. Its configuration, the glue and the Wasm are all asked for
@@ -42,19 +41,18 @@ const load = (site) =>
 // SubtleCrypto, i.e. not HTTPS, which fetch the Wasm once the glue is in.)
 const wasmModule = (url, integrity) => {
   if (!crypto.subtle) return integrity.then((integrity) => WebAssembly.compileStreaming(fetch(url, { integrity })));
-  return fetch(url).then((response) => {
-    const copy = response.clone();
-    return Promise.all([
-      WebAssembly.compileStreaming(response),
-      copy.arrayBuffer().then((bytes) => crypto.subtle.digest('SHA-256', bytes)),
+  return fetch(url).then((response) =>
+    Promise.all([
+      WebAssembly.compileStreaming(response.clone()),
+      response.arrayBuffer().then((bytes) => crypto.subtle.digest('SHA-256', bytes)),
       integrity,
     ]).then(([module, digest, integrity]) => {
       if (`sha256-${btoa(String.fromCharCode(...new Uint8Array(digest)))}` !== integrity) {
         throw Error(`portevoix: ${url} fails its integrity check`);
       }
       return module;
-    });
-  });
+    }),
+  );
 };
 
 // The glue is preloaded with its hash before it is imported: the preload puts the module
@@ -99,7 +97,7 @@ class PortevoixElement extends HTMLElement {
   // Private fields: the minifier shortens their names.
   #connections = 0;
   #tries = 0;
-  #ready = false;
+  #ready;
   #widget;
 
   constructor() {

@@ -299,6 +299,7 @@ pub(super) async fn advocates<S: Store>(
             .then(a.customer_id.cmp(&b.customer_id))
     });
     advocates.truncate(limit);
+    let levels = levels.into_iter().collect();
     Ok(ApiResponse::json(200, &AdvocateList { levels, advocates }))
 }
 

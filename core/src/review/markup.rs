@@ -194,7 +194,7 @@ pub fn html_fragment(page: &ReviewPage, product_name: Option<&str>, copy: &Copy)
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
+    use crate::dict::Dict;
 
     use super::*;
     use crate::locale::Locale;
@@ -212,7 +212,7 @@ mod tests {
             summary: ReviewSummary {
                 count,
                 average: (count > 0).then(|| sum as f64 / count as f64),
-                histogram: BTreeMap::new(),
+                histogram: Dict::new(),
             },
             reviews,
             next_cursor: None,
@@ -282,7 +282,7 @@ mod tests {
 
     #[test]
     fn the_fragment_escapes_every_visitor_text() {
-        let copy = Copy::new(Locale::EN, "Cairn", &BTreeMap::new());
+        let copy = Copy::new(Locale::EN, "Cairn", &Dict::new());
         let mut hostile = review(1, HOSTILE);
         hostile.title = HOSTILE.into();
         hostile.author_name = HOSTILE.into();
@@ -296,7 +296,7 @@ mod tests {
     #[test]
     fn the_fragment_speaks_the_language_it_is_asked_in() {
         let french = Locale::from_tag("fr").expect("French is shipped");
-        let copy = Copy::new(french, "Cairn", &BTreeMap::new());
+        let copy = Copy::new(french, "Cairn", &Dict::new());
         let html = html_fragment(
             &page(vec![review(5, "Parfait"), review(4, "Bien")]),
             None,

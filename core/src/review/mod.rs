@@ -8,7 +8,7 @@ pub mod form;
 pub mod markup;
 pub mod store;
 
-use std::collections::BTreeMap;
+use crate::dict::Dict;
 
 use serde::{Deserialize, Serialize};
 
@@ -118,7 +118,7 @@ impl Aggregate {
     }
 
     /// The histogram sent to widgets: stars (`"1"` to `"5"`) to number of reviews.
-    pub fn histogram(&self) -> BTreeMap<u8, u64> {
+    pub fn histogram(&self) -> Dict<u8, u64> {
         STARS.map(|stars| (stars, self.with_stars(stars))).collect()
     }
 }
