@@ -178,22 +178,9 @@ pub fn adopt_config_request(api_base: &str, site: &str, pending: js_sys::Promise
             .entry(config_url(api_base, site))
             .or_insert_with(|| future.clone());
     });
-    // Read as soon as it arrives, so that the first widget finds it already read.
+    // Read as soon as it arrives, so that the first widget finds it already read rather
+    // than parsing it in one of its own start-up tasks.
     wasm_bindgen_futures::spawn_local(future.map(drop));
-}
-
-/// The configuration of `site` if it has already been read: a widget that finds it
-/// draws its form at once, without a loading state first.
-pub fn site_config_now(api_base: &str, site: &str) -> Option<Rc<PublicSiteConfig>> {
-    CONFIGS.with(|configs| {
-        configs
-            .borrow()
-            .get(&config_url(api_base, site))?
-            .peek()?
-            .as_ref()
-            .ok()
-            .cloned()
-    })
 }
 
 /// [`site_config`], tried again after 1, 2 and 4 seconds while the network fails (or the

@@ -36,8 +36,7 @@ impl SiteConfig {
 
 /// Fetches the site's configuration (once per page and site, shared by every widget),
 /// adopts the widget stylesheet and the site's theme into `root`, and reports a failure
-/// as `pv:error` from `host`. A configuration already read (the loader asked for it
-/// alongside the Wasm) is there from the first draw: the form draws at once.
+/// as `pv:error` from `host`.
 #[hook]
 pub fn use_site_config(
     host: &HtmlElement,
@@ -46,29 +45,11 @@ pub fn use_site_config(
     site: &AttrValue,
     widget: &'static str,
 ) -> SiteConfig {
-    let state = use_state(|| match api::site_config_now(api_base, site) {
-        // Styled before the form is first drawn: never a frame of it unstyled.
-        Some(config) => {
-            host::adopt_styles(root, Some((site, &config.theme)));
-            SiteConfig::Ready(config)
-        }
-        None => SiteConfig::Waiting,
-    });
+    let state = use_state(|| SiteConfig::Waiting);
     {
         let state = state.clone();
         let (host, root) = (host.clone(), root.clone());
         use_effect_with((api_base.clone(), site.clone()), move |(api_base, site)| {
-            if let Some(config) = api::site_config_now(api_base, site) {
-                host::adopt_styles(&root, Some((site, &config.theme)));
-                host::warn_about_contrast_once(site, &config.theme);
-                if state
-                    .ready()
-                    .is_none_or(|shown| !Rc::ptr_eq(&shown, &config))
-                {
-                    state.set(SiteConfig::Ready(config));
-                }
-                return;
-            }
             host::adopt_styles(&root, None);
             let (api_base, site) = (api_base.clone(), site.clone());
             spawn_local(async move {
