@@ -3,7 +3,6 @@
 //! precedence, and English stands in for a string a language file lacks.
 
 use crate::dict::Dict;
-
 use crate::locale::Locale;
 use crate::nps::Category;
 

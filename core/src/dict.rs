@@ -44,14 +44,6 @@ impl<K: Ord, V> Dict<K, V> {
         self.position(key).ok().map(|index| &self.0[index].1)
     }
 
-    /// The value of `key`, to change in place.
-    pub fn get_mut<Q: Ord + ?Sized>(&mut self, key: &Q) -> Option<&mut V>
-    where
-        K: Borrow<Q>,
-    {
-        self.position(key).ok().map(|index| &mut self.0[index].1)
-    }
-
     /// Sets `key` to `value`, returning the value it replaced.
     pub fn insert(&mut self, key: K, value: V) -> Option<V> {
         match self.position(&key) {
@@ -61,14 +53,6 @@ impl<K: Ord, V> Dict<K, V> {
                 None
             }
         }
-    }
-
-    /// Removes `key`, returning its value.
-    pub fn remove<Q: Ord + ?Sized>(&mut self, key: &Q) -> Option<V>
-    where
-        K: Borrow<Q>,
-    {
-        self.position(key).ok().map(|index| self.0.remove(index).1)
     }
 
     /// The entries in key order.
@@ -89,16 +73,6 @@ impl<K: Ord, V> Dict<K, V> {
     /// The values in key order.
     pub fn values(&self) -> impl Iterator<Item = &V> {
         self.0.iter().map(|(_, value)| value)
-    }
-
-    /// How many entries there are.
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    /// Whether there are none.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
     }
 }
 
@@ -190,18 +164,16 @@ mod tests {
         );
         assert_eq!(dict.get("en"), Some(&4), "the later entry wins");
         assert_eq!(dict.get("de"), None);
-        assert_eq!(dict.len(), 3);
+        assert_eq!(dict.iter().count(), 3);
     }
 
     #[test]
-    fn insert_and_remove_answer_what_they_replaced() {
+    fn insert_answers_what_it_replaced() {
         let mut dict = Dict::new();
         assert_eq!(dict.insert(2, "b"), None);
         assert_eq!(dict.insert(1, "a"), None);
         assert_eq!(dict.insert(2, "B"), Some("b"));
-        assert_eq!(dict.remove(&1), Some("a"));
-        assert_eq!(dict.remove(&1), None);
-        assert_eq!(dict.iter().collect::<Vec<_>>(), [(&2, &"B")]);
+        assert_eq!(dict.iter().collect::<Vec<_>>(), [(&1, &"a"), (&2, &"B")]);
     }
 
     #[test]

@@ -1,12 +1,11 @@
 //! A brand's site: who may embed its widgets, how they look and speak, and the secrets
 //! that prove admin and customer identity.
 
-use crate::dict::Dict;
-
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
+use crate::dict::Dict;
 use crate::error::{Error, Result};
 use crate::locale::Locale;
 use crate::session::SessionKey;

@@ -3,11 +3,10 @@
 //! intended change, then review the diff.
 
 use std::collections::BTreeMap;
-
-use portevoix_core::dict::Dict;
 use std::path::PathBuf;
 
 use portevoix_core::Error;
+use portevoix_core::dict::Dict;
 use portevoix_core::ladder::Activity;
 use portevoix_core::locale::Locale;
 use portevoix_core::moderation::Status;

@@ -8,10 +8,9 @@ pub mod form;
 pub mod markup;
 pub mod store;
 
-use crate::dict::Dict;
-
 use serde::{Deserialize, Serialize};
 
+use crate::dict::Dict;
 use crate::error::{Error, Result};
 
 /// Stars on the scale, lowest first.
