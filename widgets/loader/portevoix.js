@@ -24,7 +24,7 @@ const load = (site) =>
     const stalled = new Promise((_, reject) => setTimeout(reject, 2e4, Error('portevoix: timed out')));
     // The browser answers an import of a module still on its way with that same pending
     // import: a retry asks for the glue under another URL.
-    const glueModule = glue(`${files}.js${attempts++ ? `?${attempts}` : ''}`);
+    const glueModule = importChecked(`${files}.js${attempts++ ? `?${attempts}` : ''}`);
     const compiled = wasmModule(`${files}.wasm`, glueModule.then((glue) => glue.wasmIntegrity));
     return Promise.race([Promise.all([glueModule, compiled]), stalled]).then(([glue, module]) =>
       inOwnTask(() => glue.default({ module_or_path: module })).then(() => {
@@ -58,7 +58,7 @@ const wasmModule = (url, integrity) => {
 // The glue is preloaded with its hash before it is imported: the preload puts the module
 // in the page's module map (where the import finds it, checked) only if it matches, so a
 // brand that pins this loader pins the glue too.
-const glue = (href) => {
+const importChecked = (href) => {
   document.head.append(
     Object.assign(document.createElement('link'), { rel: 'modulepreload', href, integrity: '__PV_GLUE_SRI__' }),
   );

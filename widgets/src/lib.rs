@@ -266,8 +266,8 @@ pub fn mount(
                 return;
             }
             host::next_task().await;
+            // Unmounted meanwhile: `unmount` has passed the turn on already.
             if !matches!(*slot.borrow(), Slot::Pending) {
-                startup::finish(&element.host);
                 return;
             }
             let app = element.render(&tag, container);

@@ -16,24 +16,18 @@ use yew::platform::spawn_local;
 const TURN_LIMIT: Duration = Duration::from_millis(1_000);
 
 thread_local! {
-    static QUEUE: RefCell<StartupQueue<HtmlElement>> = RefCell::new(StartupQueue::default());
-    static WAITING: RefCell<Vec<(HtmlElement, oneshot::Sender<()>)>> = const { RefCell::new(Vec::new()) };
+    static QUEUE: RefCell<StartupQueue<HtmlElement, oneshot::Sender<()>>> =
+        RefCell::new(StartupQueue::default());
     /// Counts the turns given, so that a time limit ends only the turn it was set for.
     static TURNS: Cell<u32> = const { Cell::new(0) };
 }
 
 /// Waits for `host`'s turn to start. False when it left the queue before its turn came.
 pub async fn turn(host: &HtmlElement) -> bool {
-    let waiting = QUEUE.with_borrow_mut(|queue| {
-        (!queue.ask(host.clone())).then(|| {
-            let (sender, receiver) = oneshot::channel();
-            WAITING.with_borrow_mut(|waiting| waiting.push((host.clone(), sender)));
-            receiver
-        })
-    });
-    if let Some(receiver) = waiting
-        && receiver.await.is_err()
-    {
+    let (sender, receiver) = oneshot::channel();
+    // A widget that leaves while waiting has its sender dropped: its wait ends in `false`.
+    let starts_now = QUEUE.with_borrow_mut(|queue| queue.ask(host.clone(), sender));
+    if !starts_now && receiver.await.is_err() {
         return false;
     }
     let turn = TURNS.get().wrapping_add(1);
@@ -50,16 +44,7 @@ pub async fn turn(host: &HtmlElement) -> bool {
 
 /// `host` is done starting (or gone): the next widget in the queue may start.
 pub fn finish(host: &HtmlElement) {
-    let next = QUEUE.with_borrow_mut(|queue| queue.finish(host).cloned());
-    let handed = WAITING.with_borrow_mut(|waiting| {
-        // A widget that leaves while waiting drops its sender: its wait ends in `false`.
-        waiting.retain(|(waiter, _)| waiter != host);
-        let at = waiting
-            .iter()
-            .position(|(waiter, _)| Some(waiter) == next.as_ref())?;
-        Some(waiting.remove(at).1)
-    });
-    if let Some(sender) = handed {
-        let _ = sender.send(());
+    if let Some(next) = QUEUE.with_borrow_mut(|queue| queue.finish(host)) {
+        let _ = next.send(());
     }
 }
