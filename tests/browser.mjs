@@ -3,7 +3,8 @@
 import { chromium } from 'playwright-core';
 import { chromiumPath } from '../scripts/lib.mjs';
 
-export async function launchBrowser() {
+/** `args` are extra Chromium switches (say, host names mapped to 127.0.0.1). */
+export async function launchBrowser({ args = [] } = {}) {
   const executablePath = chromiumPath();
   if (!executablePath) throw new Error('Chromium is missing: run `npm run setup -- --browser`');
   return chromium.launch({
@@ -15,6 +16,7 @@ export async function launchBrowser() {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...args,
     ],
   });
 }

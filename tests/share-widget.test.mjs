@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { launchBrowser, openPage } from './browser.mjs';
-import { startStack } from './support.mjs';
+import { newId, startStack } from './support.mjs';
 
 // Headless Chromium says "HeadlessChrome", which the worker rightly takes for a robot.
 const PERSON = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36';
@@ -76,5 +76,40 @@ describe('<pv-share> on the demo page', () => {
     await widget.getByText('Historique').click();
     const reasons = await widget.locator('.history li').evaluateAll((items) => items.map((item) => item.dataset.reason));
     assert.deepEqual(reasons, ['visit', 'share']);
+  });
+
+  // A page served without TLS has neither SubtleCrypto nor crypto.randomUUID: the loader
+  // checks the Wasm with fetch's own integrity and makes the visitor id from getRandomValues.
+  test('a friend landing on a page served over plain HTTP is counted, and the widget draws there', async () => {
+    const plainOrigin = `http://shop.test:${new URL(stack.demoOrigin).port}`;
+    const settings = await stack.admin('/settings');
+    const allowed_origins = [...settings.body.allowed_origins, plainOrigin];
+    assert.equal((await stack.admin('/settings', { method: 'POST', body: { ...settings.body, allowed_origins } })).status, 200);
+    const created = await fetch(`${stack.api}/shares`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: stack.demoOrigin, 'user-agent': PERSON },
+      body: JSON.stringify({ url: `${plainOrigin}/`, visitor_id: newId() }),
+    });
+    assert.equal(created.status, 201);
+    const { code, link } = await created.json();
+
+    const plainBrowser = await launchBrowser({ args: ['--host-resolver-rules=MAP shop.test 127.0.0.1'] });
+    try {
+      const friend = await openPage(plainBrowser, { userAgent: PERSON });
+      const visitReported = friend.page.waitForResponse((response) => response.url().includes('/visits'));
+      await friend.page.goto(link);
+      assert.equal(new URL(friend.page.url()).origin, plainOrigin);
+      assert.equal(await friend.page.evaluate(() => isSecureContext), false, 'the landing page is not a secure context');
+      assert.equal((await (await visitReported).json()).outcome, 'counted');
+      const visitor = await friend.page.evaluate(() => localStorage.getItem('portevoix.visitor'));
+      assert.match(visitor, /^\d{1,3}(-\d{1,3}){15}$/);
+      const stored = stack.query(`SELECT visitor_id FROM share_visits WHERE code = '${code}'`);
+      assert.deepEqual(stored.map((row) => row.visitor_id), [visitor], 'the worker stored the id the page keeps');
+      await shareReady(friend.page);
+      await friend.page.locator('pv-share').getByRole('button', { name: 'Partager' }).waitFor();
+      assert.deepEqual(friend.problems(), [], 'the plain-HTTP page logged errors');
+    } finally {
+      await plainBrowser.close();
+    }
   });
 });

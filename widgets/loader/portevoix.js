@@ -189,22 +189,21 @@ window.Portevoix = {
 // link (WORKER/r/{code}, pv_ref): report it with this browser's visitor id, the one the
 // widgets use, so the worker can tell a friend from the sharer; keep a referral code for
 // <pv-referral>'s friend offer; then take the marker out of the address bar.
-const landed = new URL(location.href);
+const landed = new URL(location);
 const marks = [
   ['pv_share', 'shares', /^[\da-f]{12}$/],
   ['pv_ref', 'referrals', /^[\da-f]{10}$/i],
 ];
 for (const [param, route, shape] of marks) {
   const code = landed.searchParams.get(param);
-  if (!defaultSite || !shape.test(code || '')) continue;
-  let visitor;
+  if (!defaultSite || !shape.test(code)) continue;
+  // Made before storage is tried, so a browser that blocks storage still sends one.
+  let visitor = crypto.getRandomValues(new Uint8Array(16)).join('-');
   try {
-    visitor = localStorage.getItem('portevoix.visitor');
-    if (!/^[\w-]{8,128}$/.test(visitor || '')) localStorage.setItem('portevoix.visitor', (visitor = crypto.randomUUID()));
+    const kept = localStorage.getItem('portevoix.visitor');
+    /^[\w-]{8,128}$/.test(kept) ? (visitor = kept) : localStorage.setItem('portevoix.visitor', visitor);
     if (param === 'pv_ref') localStorage.setItem('portevoix.referral', JSON.stringify({ code: code.toUpperCase(), at: Date.now() }));
-  } catch {
-    visitor ||= crypto.randomUUID();
-  }
+  } catch {}
   fetch(`${base}v1/sites/${defaultSite}/${route}/${code}/visits`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
