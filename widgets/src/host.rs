@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use portevoix_core::copy::Copy;
 use portevoix_core::locale::Locale;
+use portevoix_core::review::markup::script_safe;
 use portevoix_core::theme::{ColorMode, HOST_THEME_ATTRIBUTES, Theme};
 use wasm_bindgen::prelude::*;
 use web_sys::{
@@ -335,11 +336,16 @@ impl Reducible for ChangeCount {
 
 /// Puts JSON-LD for search engines into the host page: into the script already marked
 /// `attribute="key"` (a server may have written it) or a new one in `<head>`, rewritten
-/// only when it changed.
-pub fn put_json_ld(attribute: &str, key: &str, json: &str) {
-    let Some(document) = web_sys::window().and_then(|window| window.document()) else {
+/// only when it changed. Written by the browser's `JSON.stringify`, as the server's
+/// serde_json writes it.
+pub fn put_json_ld(attribute: &str, key: &str, ld: &impl serde::Serialize) {
+    let (Some(document), Ok(json)) = (
+        web_sys::window().and_then(|window| window.document()),
+        json::to_string(ld),
+    ) else {
         return;
     };
+    let json = script_safe(&json);
     let selector = format!("script[type=\"application/ld+json\"][{attribute}=\"{key}\"]");
     let script = match document.query_selector(&selector).ok().flatten() {
         Some(existing) => existing,
@@ -355,8 +361,8 @@ pub fn put_json_ld(attribute: &str, key: &str, json: &str) {
             created
         }
     };
-    if script.text_content().as_deref() != Some(json) {
-        script.set_text_content(Some(json));
+    if script.text_content().as_deref() != Some(json.as_str()) {
+        script.set_text_content(Some(&json));
     }
 }
 

@@ -15,7 +15,7 @@ use portevoix_core::moderation::Status;
 use portevoix_core::qa::form::{Field, FormAction, Kind, QaForm};
 use portevoix_core::qa::markup::{self, JSON_LD_ATTRIBUTE};
 use portevoix_core::qa::{self, Badge};
-use portevoix_core::review::markup::{iso_day, script_json};
+use portevoix_core::review::markup::iso_day;
 use portevoix_core::theme::ColorMode;
 use portevoix_core::validate::{self, clip_page_url};
 use portevoix_core::wire::{
@@ -372,8 +372,8 @@ pub fn qa_widget(props: &QaProps) -> Html {
                         questions: questions.clone(),
                         next_cursor: None,
                     };
-                    let json = script_json(&markup::json_ld(&page, product_name.as_deref()));
-                    host::put_json_ld(JSON_LD_ATTRIBUTE, &product, &json);
+                    let ld = markup::json_ld(&page, product_name.as_deref());
+                    host::put_json_ld(JSON_LD_ATTRIBUTE, &product, &ld);
                 }
             },
         );

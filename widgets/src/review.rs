@@ -324,8 +324,8 @@ pub fn review_widget(props: &ReviewProps) -> Html {
                     reviews: reviews.clone(),
                     next_cursor: None,
                 };
-                let json = markup::script_json(&markup::json_ld(&page, product_name.as_deref()));
-                host::put_json_ld(JSON_LD_ATTRIBUTE, &product, &json);
+                let ld = markup::json_ld(&page, product_name.as_deref());
+                host::put_json_ld(JSON_LD_ATTRIBUTE, &product, &ld);
             }
         });
     }

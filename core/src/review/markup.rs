@@ -3,7 +3,7 @@
 //! that a brand's server can put into its page. The widget inserts the same JSON-LD, and
 //! takes over the fragment (see `data-portevoix-initial`) instead of drawing it twice.
 
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use crate::copy::{Copy, Text};
 use crate::review::STARS;
@@ -38,60 +38,126 @@ pub fn star_text(rating: u8) -> String {
         .collect()
 }
 
-fn review_json(review: &PublicReview) -> Value {
-    json!({
-        "@type": "Review",
-        "name": review.title,
-        "reviewBody": review.text,
-        "datePublished": iso_day(review.created_at),
-        "author": { "@type": "Person", "name": review.author_name },
-        "reviewRating": {
-            "@type": "Rating",
-            "ratingValue": review.rating,
-            "bestRating": 5,
-            "worstRating": 1
-        }
-    })
+/// A schema.org node's `@type` and `name`: an author, or the product a question is about.
+#[derive(Serialize)]
+pub struct Named<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+}
+
+impl<'a> Named<'a> {
+    /// A node of schema.org type `kind` called `name`.
+    pub fn new(kind: &'static str, name: &'a str) -> Self {
+        Self { kind, name }
+    }
+}
+
+/// The schema.org `Product` for a page of reviews, written out by serde: typed fields
+/// rather than a `serde_json::Value`, so the widgets can write it with the browser's
+/// `JSON.stringify` and carry no JSON library of their own.
+#[derive(Serialize)]
+pub struct ProductLd<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+    sku: &'a str,
+    #[serde(rename = "aggregateRating", skip_serializing_if = "Option::is_none")]
+    aggregate_rating: Option<AggregateRatingLd>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    review: Option<Vec<ReviewLd<'a>>>,
+}
+
+/// schema.org `AggregateRating`, on a scale of one to five stars.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AggregateRatingLd {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    rating_value: f64,
+    review_count: u64,
+    best_rating: u8,
+    worst_rating: u8,
+}
+
+/// schema.org `Review` of one published review.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ReviewLd<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+    review_body: &'a str,
+    date_published: String,
+    author: Named<'a>,
+    review_rating: RatingLd,
+}
+
+/// schema.org `Rating` of one review.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RatingLd {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    rating_value: u8,
+    best_rating: u8,
+    worst_rating: u8,
+}
+
+fn review_ld(review: &PublicReview) -> ReviewLd<'_> {
+    ReviewLd {
+        kind: "Review",
+        name: &review.title,
+        review_body: &review.text,
+        date_published: iso_day(review.created_at),
+        author: Named::new("Person", &review.author_name),
+        review_rating: RatingLd {
+            kind: "Rating",
+            rating_value: review.rating,
+            best_rating: 5,
+            worst_rating: 1,
+        },
+    }
 }
 
 /// The schema.org `Product` for a page of reviews. `aggregateRating` is left out while
 /// there is no published review: search engines reject a rating of nothing.
-pub fn json_ld(page: &ReviewPage, product_name: Option<&str>) -> Value {
+pub fn json_ld<'a>(page: &'a ReviewPage, product_name: Option<&'a str>) -> ProductLd<'a> {
     let name = product_name
         .map(str::trim)
         .filter(|name| !name.is_empty())
         .unwrap_or(&page.product);
-    let mut product = json!({
-        "@context": "https://schema.org",
-        "@type": "Product",
-        "name": name,
-        "sku": page.product,
+    let rated = page.summary.average.map(|average| AggregateRatingLd {
+        kind: "AggregateRating",
+        rating_value: average,
+        review_count: page.summary.count,
+        best_rating: 5,
+        worst_rating: 1,
     });
-    if let (Some(average), Some(object)) = (page.summary.average, product.as_object_mut()) {
-        object.insert(
-            "aggregateRating".into(),
-            json!({
-                "@type": "AggregateRating",
-                "ratingValue": average,
-                "reviewCount": page.summary.count,
-                "bestRating": 5,
-                "worstRating": 1
-            }),
-        );
-        object.insert(
-            "review".into(),
-            Value::Array(page.reviews.iter().map(review_json).collect()),
-        );
+    ProductLd {
+        context: "https://schema.org",
+        kind: "Product",
+        name,
+        sku: &page.product,
+        review: rated
+            .is_some()
+            .then(|| page.reviews.iter().map(review_ld).collect()),
+        aggregate_rating: rated,
     }
-    product
 }
 
-/// JSON safe to put between `<script>` tags: `<`, `>`, `&` and the JavaScript line
-/// separators are escaped, so no text inside can close the script.
-pub fn script_json(value: &impl serde::Serialize) -> String {
-    serde_json::to_string(value)
-        .unwrap_or_default()
-        .replace('<', "\\u003c")
+/// `value` as JSON safe to put between `<script>` tags (see [`script_safe`]).
+pub fn script_json(value: &impl Serialize) -> String {
+    script_safe(&serde_json::to_string(value).unwrap_or_default())
+}
+
+/// JSON text made safe to put between `<script>` tags: `<`, `>`, `&` and the JavaScript
+/// line separators are escaped, so no text inside can close the script. Apart from
+/// [`script_json`] so that the widgets can write the JSON with the browser's own writer.
+pub fn script_safe(json: &str) -> String {
+    json.replace('<', "\\u003c")
         .replace('>', "\\u003e")
         .replace('&', "\\u0026")
         .replace('\u{2028}', "\\u2028")
@@ -194,12 +260,18 @@ pub fn html_fragment(page: &ReviewPage, product_name: Option<&str>, copy: &Copy)
 
 #[cfg(test)]
 mod tests {
+    use serde_json::{Value, json};
+
     use crate::dict::Dict;
 
     use super::*;
     use crate::locale::Locale;
     use crate::review::ReviewSort;
     use crate::wire::{BrandReply, ReviewSummary};
+
+    fn as_value(ld: ProductLd<'_>) -> Value {
+        serde_json::to_value(ld).expect("JSON-LD is JSON")
+    }
 
     const HOSTILE: &str = "<img src=x onerror=alert(1)></script><script>alert(2)</script>";
 
@@ -238,10 +310,8 @@ mod tests {
 
     #[test]
     fn json_ld_is_a_schema_org_product_with_its_rating() {
-        let ld = json_ld(
-            &page(vec![review(5, "Parfait"), review(4, "Bien")]),
-            Some("Tente Cairn 2"),
-        );
+        let reviewed = page(vec![review(5, "Parfait"), review(4, "Bien")]);
+        let ld = as_value(json_ld(&reviewed, Some("Tente Cairn 2")));
         assert_eq!(ld["@context"], "https://schema.org");
         assert_eq!(ld["@type"], "Product");
         assert_eq!(ld["name"], "Tente Cairn 2");
@@ -265,7 +335,8 @@ mod tests {
 
     #[test]
     fn a_product_without_reviews_claims_no_rating() {
-        let ld = json_ld(&page(Vec::new()), None);
+        let unreviewed = page(Vec::new());
+        let ld = as_value(json_ld(&unreviewed, None));
         assert_eq!(ld["name"], "tent-2p");
         assert!(ld.get("aggregateRating").is_none());
         assert!(ld.get("review").is_none());
