@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { assetsDir, bin, cargoBin, root, run, say, workerDir } from './lib.mjs';
+import { assetsDir, bin, cargoBin, output, root, run, say, workerDir } from './lib.mjs';
 
 const wasmTarget = join(root, 'target', 'wasm32-unknown-unknown', 'release');
 const bindgenDir = join(root, 'target', 'widgets-bindgen');
@@ -24,6 +24,40 @@ const shortHash = (bytes) => createHash('sha256').update(bytes).digest('hex').sl
 // pins in turn (shorter, and every byte of the loader is paid on every page).
 const integrity = (bytes, algorithm = 'sha384') => `${algorithm}-${createHash(algorithm).update(bytes).digest('base64')}`;
 
+/**
+ * `wasm-opt -Oz` on wasm-bindgen's output in `dir`, with every import, export and import
+ * module renamed to a letter or two, and the glue `${stem}.js` rewritten to match.
+ * wasm-bindgen names each import after its Rust item and a hash
+ * (`__wbg_createElement_de4a31ed2fb252be`), spelt out in both files: random hex that no
+ * compressor shrinks. Fails the build when the glue does not read as expected, rather
+ * than ship a module whose imports the glue does not provide. Returns the Wasm's path.
+ */
+function optimizeWasm(dir, stem) {
+  const optimized = join(dir, 'optimized.wasm');
+  const args = ['-Oz', ...wasmFeatures, '--minify-imports-and-exports-and-modules', join(dir, `${stem}_bg.wasm`), '-o', optimized];
+  say(`$ wasm-opt ${args.join(' ')}`);
+  const renamed = output(bin('wasm-opt'), args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  if (renamed === null) throw new Error('wasm-opt failed');
+  const { imports, exports } = JSON.parse(renamed);
+  const modules = new Set(WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(optimized))).map((entry) => entry.module));
+  const gluePath = join(dir, `${stem}.js`);
+  let glue = readFileSync(gluePath, 'utf8');
+  const replaceOnce = (pattern, replacement, what) => {
+    const found = glue.match(new RegExp(pattern, 'g'))?.length ?? 0;
+    if (found !== 1) throw new Error(`the glue names ${what} ${found} times, not once: has wasm-bindgen changed its output?`);
+    glue = glue.replace(new RegExp(pattern), () => replacement);
+  };
+  const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  if (modules.size !== 1) throw new Error(`the Wasm imports from ${modules.size} modules, not one`);
+  replaceOnce(escape(`"./${stem}_bg.js": `), `"${[...modules][0]}": `, 'its import module');
+  for (const [, name, short] of imports) replaceOnce(`(?<![\\w$])${escape(name)}(?=: function)`, `"${short}"`, `import ${name}`);
+  for (const [name, short] of exports) {
+    glue = glue.replace(new RegExp(`\\bwasm\\.${escape(name)}(?![\\w$])`, 'g'), () => `wasm.${short}`);
+  }
+  writeFileSync(gluePath, glue);
+  return optimized;
+}
+
 async function buildWidgets() {
   say('building the widgets (Rust → Wasm)');
   await run('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', '-p', 'portevoix-widgets']);
@@ -32,8 +66,7 @@ async function buildWidgets() {
     '--target', 'web', '--no-typescript', '--out-dir', bindgenDir,
     join(wasmTarget, 'portevoix_widgets.wasm'),
   ]);
-  const optimized = join(bindgenDir, 'optimized.wasm');
-  await run(bin('wasm-opt'), ['-Oz', ...wasmFeatures, join(bindgenDir, 'portevoix_widgets_bg.wasm'), '-o', optimized]);
+  const optimized = optimizeWasm(bindgenDir, 'portevoix_widgets');
 
   rmSync(assetsDir, { recursive: true, force: true });
   mkdirSync(join(assetsDir, 'w'), { recursive: true });
@@ -112,8 +145,7 @@ async function buildConsole() {
     '--target', 'web', '--no-typescript', '--out-dir', outDir,
     join(wasmTarget, 'portevoix_console.wasm'),
   ]);
-  const optimized = join(outDir, 'optimized.wasm');
-  await run(bin('wasm-opt'), ['-Oz', ...wasmFeatures, join(outDir, 'portevoix_console_bg.wasm'), '-o', optimized]);
+  const optimized = optimizeWasm(outDir, 'portevoix_console');
   const wasm = readFileSync(optimized);
   const wasmName = `w/console-${shortHash(wasm)}.wasm`;
   writeFileSync(join(assetsDir, wasmName), wasm);
