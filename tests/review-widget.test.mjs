@@ -175,9 +175,13 @@ describe('<pv-review> on the demo product page', () => {
     assert.equal(jsonLd[0].aggregateRating.reviewCount, 3);
     assert.equal(jsonLd[0].review.length, 3);
 
-    // What a crawler without JavaScript gets: the same reviews in the page's HTML.
+    // What a crawler without JavaScript gets: the same reviews in the page's HTML, and the
+    // same JSON-LD, to the letter: the widget found nothing to rewrite in the server's.
     const served = await (await fetch(`${stack.demoOrigin}/`)).text();
     assert.ok(served.includes(text.replaceAll("'", '&#39;')));
+    const servedJsonLd = served.match(/<script type="application\/ld\+json" data-portevoix-jsonld="bivouac-2">(.*?)<\/script>/s)?.[1];
+    const pageJsonLd = await page.evaluate(() => document.querySelector('script[data-portevoix-jsonld="bivouac-2"]').textContent);
+    assert.equal(pageJsonLd, servedJsonLd);
     assert.ok(served.includes('"reviewCount":3'));
   });
 

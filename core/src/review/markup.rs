@@ -76,10 +76,23 @@ pub struct ProductLd<'a> {
 struct AggregateRatingLd {
     #[serde(rename = "@type")]
     kind: &'static str,
+    #[serde(serialize_with = "js_number")]
     rating_value: f64,
     review_count: u64,
     best_rating: u8,
     worst_rating: u8,
+}
+
+/// A whole number written as an integer (`4`, not serde_json's `4.0`), as JavaScript
+/// writes it: the server's JSON-LD and the widgets' are then the same text, and a widget
+/// finds nothing to rewrite in the script the server put in the page.
+fn js_number<S: serde::Serializer>(value: &f64, serializer: S) -> Result<S::Ok, S::Error> {
+    const EXACT_INTEGERS: f64 = 9_007_199_254_740_992.0;
+    if value.fract() == 0.0 && value.abs() < EXACT_INTEGERS {
+        serializer.serialize_i64(*value as i64)
+    } else {
+        serializer.serialize_f64(*value)
+    }
 }
 
 /// schema.org `Review` of one published review.
@@ -322,6 +335,15 @@ mod tests {
         assert_eq!(ld["review"][0]["reviewRating"]["ratingValue"], 5);
         assert_eq!(ld["review"][0]["author"]["name"], "Camille");
         assert_eq!(ld["review"][0]["datePublished"], "2025-11-30");
+    }
+
+    #[test]
+    fn a_whole_average_is_written_as_javascript_writes_it() {
+        let even = page(vec![review(5, "Parfait"), review(3, "Moyen")]);
+        let json = script_json(&json_ld(&even, None));
+        assert!(json.contains(r#""ratingValue":4,"#), "{json}");
+        let uneven = page(vec![review(5, "Parfait"), review(4, "Bien")]);
+        assert!(script_json(&json_ld(&uneven, None)).contains(r#""ratingValue":4.5,"#));
     }
 
     #[test]
