@@ -1,5 +1,6 @@
 // Nothing lost: with the network to the worker failing at random, and with the page closed
-// in the middle of a send, every answer a visitor gave is stored exactly once.
+// in the middle of a send, every answer a visitor gave is stored exactly once. Nothing
+// kept without need: a visitor who only reads leaves nothing in the page's storage.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { launchBrowser, openPage } from './browser.mjs';
@@ -171,7 +172,7 @@ describe('nothing lost', () => {
 
       const reopened = await context.newPage();
       await openDemo(reopened, problems);
-      await reopened.waitForFunction(() => localStorage.getItem('portevoix.outbox') === '{"entries":[]}');
+      await reopened.waitForFunction(() => localStorage.getItem('portevoix.outbox') === null);
       const rows = rowsOf(visitor);
       assert.equal(rows.length, 1);
       assert.equal(rows[0].score, 9);
@@ -224,6 +225,42 @@ describe('the site configuration', () => {
     assert.equal(attempts, 2);
     await page.locator('pv-nps').getByRole('radio', { name: '8', exact: true }).waitFor();
     assert.deepEqual(problems(ABORTED), []);
+  });
+});
+
+describe('a visitor who only reads the page', () => {
+  const TAGS = ['pv-nps', 'pv-review', 'pv-qa', 'pv-share', 'pv-referral'];
+  const ownRecords = (url) => /\/me\/points\?|\/referrals\/mine\?/.test(url);
+
+  test('keeps nothing of ours in storage and is not looked up, until they answer', async () => {
+    const { page, problems } = await openPage(browser, { viewport: { width: 1280, height: 6000 } });
+    contexts.push(page.context());
+    const requests = [];
+    page.on('request', (request) => requests.push(request.url()));
+    await page.goto(`${stack.demoOrigin}/`);
+    for (const tag of TAGS) {
+      await page.locator('#event-log li', { hasText: `pv:ready {"widget":"${tag.slice(3)}"` }).first().waitFor();
+    }
+    // The outbox is looked at once the widgets have drawn: give it time to (not) write.
+    await page.waitForTimeout(1_000);
+    assert.deepEqual(await page.evaluate(() => Object.keys(localStorage)), [], 'no visitor id, no empty outbox');
+    assert.deepEqual(requests.filter(ownRecords), [], 'no points or referral card asked for by an id that does not exist');
+
+    await pick({ diagnostic() {} }, page.locator('pv-nps'), 9);
+    await page.locator('pv-nps').getByRole('button', { name: 'Envoyer' }).click();
+    await page.locator('#event-log li', { hasText: 'pv:submit {"widget":"nps"' }).waitFor();
+    const visitor = await visitorOf(page);
+    assert.match(visitor, /^[\da-f]{32}$/, 'an answer makes the visitor id');
+    assert.equal(rowsOf(visitor).length, 1);
+    await page.waitForFunction(() => localStorage.getItem('portevoix.outbox') === null);
+
+    requests.length = 0;
+    await page.reload();
+    await page.locator('#event-log li', { hasText: 'pv:ready {"widget":"referral"' }).first().waitFor();
+    const lookups = requests.filter(ownRecords);
+    assert.equal(lookups.length, 2, `the share and referral widgets look this visitor up: ${lookups}`);
+    for (const url of lookups) assert.equal(new URL(url).searchParams.get('visitor_id'), visitor);
+    assert.deepEqual(problems(), []);
   });
 });
 

@@ -101,6 +101,11 @@ impl Outbox {
             .min_by(f64::total_cmp)
     }
 
+    /// Whether nothing is waiting: then nothing needs keeping.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
     /// Whether a write with this key is waiting.
     pub fn contains(&self, key: &str) -> bool {
         self.entries.iter().any(|entry| entry.key == key)
@@ -130,8 +135,10 @@ mod tests {
     #[test]
     fn a_write_stays_until_answered_and_is_retried_later() {
         let mut outbox = Outbox::default();
+        assert!(outbox.is_empty());
         outbox.add("key-1", "https://w/v1/sites/s/nps", "{}", 0.0);
         outbox.add("key-1", "https://w/v1/sites/s/nps", "{\"changed\":1}", 5.0);
+        assert!(!outbox.is_empty());
         assert_eq!(outbox.due(0.0).len(), 1);
         assert_eq!(
             outbox.due(0.0)[0].body,
@@ -147,6 +154,7 @@ mod tests {
         outbox.remove("key-1");
         assert_eq!(outbox.next_due(), None);
         assert!(!outbox.contains("key-1"));
+        assert!(outbox.is_empty());
     }
 
     #[test]

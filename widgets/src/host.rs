@@ -94,30 +94,48 @@ pub fn random_id() -> String {
     bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
-/// The visitor's random first-party id, kept in the host page's localStorage. Where
-/// storage is blocked, the id lives as long as the page.
-pub fn visitor_id() -> String {
-    VISITOR_ID.with(|cached| {
-        cached
-            .borrow_mut()
-            .get_or_insert_with(|| {
-                let storage =
-                    web_sys::window().and_then(|window| window.local_storage().ok().flatten());
-                if let Some(existing) = storage
-                    .as_ref()
-                    .and_then(|storage| storage.get_item(VISITOR_ID_KEY).ok().flatten())
-                    .filter(|id| portevoix_core::validate::opaque_id("visitor_id", id).is_ok())
-                {
-                    return existing;
-                }
-                let fresh = random_id();
-                if let Some(storage) = storage {
-                    let _ = storage.set_item(VISITOR_ID_KEY, &fresh);
-                }
-                fresh
-            })
-            .clone()
+/// The host page's localStorage; `None` where the browser blocks it.
+pub fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|window| window.local_storage().ok().flatten())
+}
+
+/// The id this browser already has: cached for the page, else kept in storage.
+fn existing_visitor_id(storage: Option<&web_sys::Storage>) -> Option<String> {
+    VISITOR_ID.with_borrow(Clone::clone).or_else(|| {
+        storage?
+            .get_item(VISITOR_ID_KEY)
+            .ok()
+            .flatten()
+            .filter(|id| portevoix_core::validate::opaque_id("visitor_id", id).is_ok())
     })
+}
+
+/// The visitor's random first-party id, kept in the host page's localStorage and made on
+/// the visitor's first write. Where storage is blocked, the id lives as long as the page.
+pub fn visitor_id() -> String {
+    let storage = local_storage();
+    let id = existing_visitor_id(storage.as_ref()).unwrap_or_else(|| {
+        let fresh = random_id();
+        if let Some(storage) = &storage {
+            let _ = storage.set_item(VISITOR_ID_KEY, &fresh);
+        }
+        fresh
+    });
+    VISITOR_ID.set(Some(id.clone()));
+    id
+}
+
+/// The id to look a visitor's own records up by (their points, their referral code).
+/// None for an anonymous visitor this browser has no id for: they have nothing to find,
+/// so no request is made and nothing of ours is kept in their storage. A signed-in
+/// customer gets an id, as the worker moves its records to them.
+pub fn visitor_to_look_up(signed_in: bool) -> Option<String> {
+    if signed_in {
+        return Some(visitor_id());
+    }
+    let id = existing_visitor_id(local_storage().as_ref());
+    VISITOR_ID.set(id.clone());
+    id
 }
 
 /// The current page's URL, as sent with answers.
@@ -199,8 +217,7 @@ const MAX_REMEMBERED_VOTES: usize = 200;
 
 /// Review ids this browser found helpful, so the button shows as pressed after a reload.
 pub fn helpful_votes() -> Vec<String> {
-    web_sys::window()
-        .and_then(|window| window.local_storage().ok().flatten())
+    local_storage()
         .and_then(|storage| storage.get_item(HELPFUL_KEY).ok().flatten())
         .and_then(|text| json::from_str(&text).ok())
         .unwrap_or_default()
@@ -215,10 +232,7 @@ pub fn remember_helpful_vote(review_id: &str) {
     votes.push(review_id.to_owned());
     let excess = votes.len().saturating_sub(MAX_REMEMBERED_VOTES);
     votes.drain(..excess);
-    if let (Some(storage), Ok(text)) = (
-        web_sys::window().and_then(|window| window.local_storage().ok().flatten()),
-        json::to_string(&votes),
-    ) {
+    if let (Some(storage), Ok(text)) = (local_storage(), json::to_string(&votes)) {
         let _ = storage.set_item(HELPFUL_KEY, &text);
     }
 }

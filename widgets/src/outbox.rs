@@ -13,6 +13,7 @@ use yew::platform::spawn_local;
 use yew::platform::time::sleep;
 
 use crate::api::{self, CallError};
+use crate::host;
 use portevoix_web as json;
 
 const STORAGE_KEY: &str = "portevoix.outbox";
@@ -41,12 +42,8 @@ fn now() -> f64 {
     js_sys::Date::now()
 }
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window().and_then(|window| window.local_storage().ok().flatten())
-}
-
 fn load() -> Outbox {
-    let saved = storage()
+    let saved = host::local_storage()
         .and_then(|storage| storage.get_item(STORAGE_KEY).ok().flatten())
         .or_else(|| IN_MEMORY.with(|memory| memory.borrow().clone()));
     // Unreadable storage counts as empty rather than breaking widgets.
@@ -55,18 +52,32 @@ fn load() -> Outbox {
         .unwrap_or_default()
 }
 
+/// Saves the outbox; an empty one is removed, so a visitor with nothing waiting keeps
+/// nothing of ours in their storage.
 fn save(outbox: &Outbox) {
+    let storage = host::local_storage();
+    if outbox.is_empty() {
+        if let Some(storage) = storage {
+            let _ = storage.remove_item(STORAGE_KEY);
+        }
+        IN_MEMORY.set(None);
+        return;
+    }
     let json = json::to_string(outbox).unwrap_or_default();
-    let stored = storage().is_some_and(|storage| storage.set_item(STORAGE_KEY, &json).is_ok());
-    IN_MEMORY.with(|memory| *memory.borrow_mut() = (!stored).then_some(json));
+    let stored = storage.is_some_and(|storage| storage.set_item(STORAGE_KEY, &json).is_ok());
+    IN_MEMORY.set((!stored).then_some(json));
 }
 
-/// Changes the saved outbox. Each change reads storage afresh: other tabs of the site
-/// share it, and a write two tabs both send is stored once thanks to its key.
+/// Changes the saved outbox, writing it back only if it changed. Each change reads
+/// storage afresh: other tabs of the site share it, and a write two tabs both send is
+/// stored once thanks to its key.
 fn update(change: impl FnOnce(&mut Outbox)) -> Outbox {
     let mut outbox = load();
+    let before = outbox.clone();
     change(&mut outbox);
-    save(&outbox);
+    if outbox != before {
+        save(&outbox);
+    }
     outbox
 }
 
@@ -107,7 +118,9 @@ async fn flush() {
         return;
     }
     loop {
-        let due = update(|_| ()).due(now());
+        // Hopeless writes (a month old) are dropped from storage here too.
+        let mut due = Vec::new();
+        update(|outbox| due = outbox.due(now()));
         if due.is_empty() {
             break;
         }

@@ -52,7 +52,7 @@ struct Landed {
 }
 
 fn landed() -> Option<Landed> {
-    let storage = web_sys::window()?.local_storage().ok()??;
+    let storage = host::local_storage()?;
     json::from_str(&storage.get_item(LANDED_KEY).ok()??).ok()
 }
 
@@ -67,8 +67,13 @@ fn url(props: &ReferralProps, rest: &str) -> String {
     format!("{}v1/sites/{}/referrals{rest}", props.api_base, props.site)
 }
 
+/// The visitor's own referral card; `None` when they have no code yet (an anonymous
+/// visitor this browser has no id for cannot have one).
 async fn fetch_card(props: &ReferralProps) -> Result<Option<ReferralCard>, CallError> {
-    let address = url(props, &format!("/mine?visitor_id={}", host::visitor_id()));
+    let Some(visitor_id) = host::visitor_to_look_up(props.customer_token.is_some()) else {
+        return Ok(None);
+    };
+    let address = url(props, &format!("/mine?visitor_id={visitor_id}"));
     let text = api::call_with_authorization("GET", &address, None, authorization(props).as_deref())
         .await?;
     if text.is_empty() {

@@ -73,19 +73,24 @@ async fn make_link(props: &ShareProps) -> Result<ShareCreated, CallError> {
     json::from_str(&text).map_err(|error| CallError::Network(format!("unreadable link: {error}")))
 }
 
-async fn fetch_points(props: &ShareProps) -> Result<PointsStatement, CallError> {
+/// The visitor's points; `None` for an anonymous visitor this browser has no id for (they
+/// have not acted yet, so have no points).
+async fn fetch_points(props: &ShareProps) -> Result<Option<PointsStatement>, CallError> {
+    let Some(visitor_id) = host::visitor_to_look_up(props.customer_token.is_some()) else {
+        return Ok(None);
+    };
     let url = format!(
-        "{}v1/sites/{}/me/points?visitor_id={}",
-        props.api_base,
-        props.site,
-        host::visitor_id()
+        "{}v1/sites/{}/me/points?visitor_id={visitor_id}",
+        props.api_base, props.site,
     );
     let authorization = props
         .customer_token
         .as_ref()
         .map(|token| format!("Customer {token}"));
     let text = api::call_with_authorization("GET", &url, None, authorization.as_deref()).await?;
-    json::from_str(&text).map_err(|error| CallError::Network(format!("unreadable points: {error}")))
+    json::from_str(&text)
+        .map(Some)
+        .map_err(|error| CallError::Network(format!("unreadable points: {error}")))
 }
 
 /// Whether the browser has a native share sheet.
@@ -145,7 +150,7 @@ pub fn share_widget(props: &ShareProps) -> Html {
             move |_| {
                 spawn_local(async move {
                     match fetch_points(&props).await {
-                        Ok(statement) => points.set(Some(statement)),
+                        Ok(statement) => points.set(statement),
                         Err(error) => api::report(&props.host, "share", &props.site, &error),
                     }
                 });
