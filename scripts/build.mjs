@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { assetsDir, bin, cargoBin, output, root, run, say, workerDir } from './lib.mjs';
+import { assetsDir, bin, cargoBin, cargoHome, output, root, run, say, workerDir } from './lib.mjs';
 
 const wasmTarget = join(root, 'target', 'wasm32-unknown-unknown', 'release');
 const bindgenDir = join(root, 'target', 'widgets-bindgen');
@@ -18,6 +18,15 @@ const wasmFeatures = [
   '--enable-reference-types',
   '--enable-multivalue',
 ];
+
+// Panic messages name the source file of crates.io code by its full path under cargo's
+// home: cut to `cargo/…`, so that the Wasm's bytes (and the size budget) do not depend on
+// where a machine keeps cargo, and are a little shorter. For the three Wasm builds alike,
+// so the dependencies they share are built once.
+const wasmBuildEnv = {
+  ...process.env,
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS: `--remap-path-prefix=${join(cargoHome, 'registry', 'src')}=cargo`,
+};
 
 const shortHash = (bytes) => createHash('sha256').update(bytes).digest('hex').slice(0, 16);
 // SRI hashes: SHA-384 for the loader, which brands pin; SHA-256 for the files the loader
@@ -60,7 +69,7 @@ function optimizeWasm(dir, stem) {
 
 async function buildWidgets() {
   say('building the widgets (Rust → Wasm)');
-  await run('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', '-p', 'portevoix-widgets']);
+  await run('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', '-p', 'portevoix-widgets'], { env: wasmBuildEnv });
   rmSync(bindgenDir, { recursive: true, force: true });
   await run(cargoBin('wasm-bindgen'), [
     '--target', 'web', '--no-typescript', '--out-dir', bindgenDir,
@@ -138,7 +147,7 @@ async function buildWidgets() {
  */
 async function buildConsole() {
   say('building the brand console (Rust → Wasm)');
-  await run('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', '-p', 'portevoix-console']);
+  await run('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', '-p', 'portevoix-console'], { env: wasmBuildEnv });
   const outDir = join(root, 'target', 'console-bindgen');
   rmSync(outDir, { recursive: true, force: true });
   await run(cargoBin('wasm-bindgen'), [
@@ -182,7 +191,7 @@ async function buildWorker() {
   await run(cargoBin('worker-build'), ['--release'], {
     cwd: workerDir,
     env: {
-      ...process.env,
+      ...wasmBuildEnv,
       WASM_BINDGEN_BIN: cargoBin('wasm-bindgen'),
       ESBUILD_BIN: bin('esbuild'),
       WASM_OPT_BIN: bin('wasm-opt'),

@@ -22,7 +22,9 @@ export function builtFiles(app) {
   };
   return { js: of('.js'), wasm: of('.wasm'), css: of('.css') };
 }
-export const cargoBin = (name) => join(process.env.CARGO_HOME || join(process.env.HOME, '.cargo'), 'bin', name);
+/** Where cargo keeps its tools and its registry's sources. */
+export const cargoHome = process.env.CARGO_HOME || join(process.env.HOME, '.cargo');
+export const cargoBin = (name) => join(cargoHome, 'bin', name);
 
 export function say(message) {
   console.log(`\x1b[1m[portevoix]\x1b[0m ${message}`);
