@@ -41,18 +41,19 @@ const load = (site) =>
 // SubtleCrypto, i.e. not HTTPS, which fetch the Wasm once the glue is in.)
 const wasmModule = (url, integrity) => {
   if (!crypto.subtle) return integrity.then((integrity) => WebAssembly.compileStreaming(fetch(url, { integrity })));
-  return fetch(url).then((response) =>
-    Promise.all([
-      WebAssembly.compileStreaming(response.clone()),
-      response.arrayBuffer().then((bytes) => crypto.subtle.digest('SHA-256', bytes)),
-      integrity,
-    ]).then(([module, digest, integrity]) => {
-      if (`sha256-${btoa(String.fromCharCode(...new Uint8Array(digest)))}` !== integrity) {
-        throw Error(`portevoix: ${url} fails its integrity check`);
-      }
-      return module;
-    }),
-  );
+  // Every promise here is awaited from the start: a glue that fails before the Wasm's
+  // answer comes must not count as unhandled on the brand's page.
+  const response = fetch(url);
+  return Promise.all([
+    response.then((response) => WebAssembly.compileStreaming(response.clone())),
+    response.then((response) => response.arrayBuffer()).then((bytes) => crypto.subtle.digest('SHA-256', bytes)),
+    integrity,
+  ]).then(([module, digest, integrity]) => {
+    if (`sha256-${btoa(String.fromCharCode(...new Uint8Array(digest)))}` !== integrity) {
+      throw Error(`portevoix: ${url} fails its integrity check`);
+    }
+    return module;
+  });
 };
 
 // The glue is preloaded with its hash before it is imported: the preload puts the module
