@@ -255,6 +255,9 @@ async function pageLoad(browser, stack, { withKit, viewport, allNear = false, tr
 
 const TAGS = ['pv-nps', 'pv-review', 'pv-qa', 'pv-share', 'pv-referral'];
 const median = (values) => percentile([...values].sort((a, b) => a - b), 50);
+/** The median and the range: a figure that varies from load to load more than between
+ * the cases compared (LCP does, on a busy machine) shows it. */
+const spread = (values) => ({ median: median(values), least: Math.min(...values), most: Math.max(...values) });
 
 /**
  * The browser figures: with a viewport tall enough for every widget to be near it (so
@@ -305,7 +308,7 @@ async function browserFigures(stack) {
         host: longTasks(traced.withKit, false),
         withoutKit: longTasks(traced.withoutKit, false),
       },
-      lcp: { withKit: median(withKit.map((load) => load.lcp)), withoutKit: median(withoutKit.map((load) => load.lcp)) },
+      lcp: { withKit: spread(withKit.map((load) => load.lcp)), withoutKit: spread(withoutKit.map((load) => load.lcp)) },
       cls: {
         withKit: Math.max(...withKit.map((load) => load.cls)),
         withoutKit: Math.max(...withoutKit.map((load) => load.cls)),
@@ -332,6 +335,7 @@ try {
 const growthRows = await growth();
 
 const ms = (value) => `${value.toFixed(0)} ms`;
+const msSpread = ({ median, least, most }) => `${ms(median)} (${Math.round(least)}–${Math.round(most)})`;
 const budget = JSON.parse(readFileSync(join(root, 'size-budget.json'), 'utf8')).gzip_bytes;
 const when = new Date().toISOString().slice(0, 10);
 const report = `# Benchmarks
@@ -383,8 +387,8 @@ ${browser.perWidget.map((row) => `| \`<${row.widget}>\` | ${ms(row.fromNavigatio
   (longest ${ms(browser.longTasks.withKit.longest)}) (target: none). The host page's own long tasks
   (parsing, its scripts, layout), for comparison: ${browser.longTasks.host.perLoad.toFixed(1)} per load with the kit
   (longest ${ms(browser.longTasks.host.longest)}), ${browser.longTasks.withoutKit.perLoad.toFixed(1)} without it (longest ${ms(browser.longTasks.withoutKit.longest)}).
-- The host page on a 1280×800 viewport, with the kit / without it: LCP ${ms(browser.lcp.withKit)} /
-  ${ms(browser.lcp.withoutKit)}; CLS (worst load) ${browser.cls.withKit.toFixed(3)} / ${browser.cls.withoutKit.toFixed(3)}
+- The host page on a 1280×800 viewport, with the kit / without it: LCP ${msSpread(browser.lcp.withKit)} /
+  ${msSpread(browser.lcp.withoutKit)} (median, and in brackets the range over the loads); CLS (worst load) ${browser.cls.withKit.toFixed(3)} / ${browser.cls.withoutKit.toFixed(3)}
   (target 0).
 
 ## Reads as rows grow (local D1, median of ${READS} sequential requests)
