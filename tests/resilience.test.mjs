@@ -198,7 +198,6 @@ async function openAllFive() {
 }
 
 describe('the site configuration', () => {
-
   test('is asked for once per page, by the loader, alongside the Wasm', async () => {
     const { page, problems, requests } = await openAllFive();
     const configs = requests.filter((url) => url === `${stack.api}/config`);
@@ -239,14 +238,14 @@ describe('the site configuration', () => {
 describe('a visitor who only reads the page', () => {
   const ownRecords = (url) => /\/me\/points\?|\/referrals\/mine\?/.test(url);
 
-  test('keeps nothing of ours in storage and is not looked up, until they answer', async () => {
+  test('keeps nothing of ours in storage and is not looked up, until they answer', async (t) => {
     const { page, problems, requests } = await openAllFive();
     // The outbox is looked at once the widgets have drawn: give it time to (not) write.
     await page.waitForTimeout(1_000);
     assert.deepEqual(await page.evaluate(() => Object.keys(localStorage)), [], 'no visitor id, no empty outbox');
     assert.deepEqual(requests.filter(ownRecords), [], 'no points or referral card asked for by an id that does not exist');
 
-    await pick({ diagnostic() {} }, page.locator('pv-nps'), 9);
+    await pick(t, page.locator('pv-nps'), 9);
     await page.locator('pv-nps').getByRole('button', { name: 'Envoyer' }).click();
     await page.locator('#event-log li', { hasText: 'pv:submit {"widget":"nps"' }).waitFor();
     const visitor = await visitorOf(page);

@@ -131,11 +131,10 @@ pub fn visitor_id() -> String {
 /// customer gets an id, as the worker moves its records to them.
 pub fn visitor_to_look_up(signed_in: bool) -> Option<String> {
     if signed_in {
-        return Some(visitor_id());
+        Some(visitor_id())
+    } else {
+        existing_visitor_id(local_storage().as_ref())
     }
-    let id = existing_visitor_id(local_storage().as_ref());
-    VISITOR_ID.set(id.clone());
-    id
 }
 
 /// The current page's URL, as sent with answers.
