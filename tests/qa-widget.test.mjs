@@ -59,12 +59,28 @@ describe('<pv-qa> on the demo product page', () => {
   test('search narrows the list; a question asked by keyboard is answered by a customer and reordered by helpfulness', async () => {
     await publishedQuestion('Reste-t-elle sèche sous un gros orage ?');
     await publishedQuestion('Le tapis de sol est-il inclus ?');
+    await publishedQuestion('Подходит ли она ЗИМОЙ ?');
     const prospect = await visit();
     const qa = prospect.locator('pv-qa');
-    assert.equal((await visibleQuestions(prospect)).length, 2);
+    assert.equal((await visibleQuestions(prospect)).length, 3);
 
-    // The search narrows the list as the visitor types.
+    // The search narrows the list on the page as the visitor types, before the worker is
+    // asked: its searches are held back here. Any script and case will do.
+    const held = [];
+    const searches = /\/questions\?(.*&)?q=/;
+    await prospect.route(searches, (route) => held.push(route));
     await qa.getByLabel('Rechercher dans les questions').focus();
+    await prospect.keyboard.type('зимой');
+    await prospect.waitForFunction(() => document.querySelector('pv-qa').shadowRoot.querySelectorAll('article.question').length === 1);
+    assert.deepEqual(await visibleQuestions(prospect), ['Подходит ли она ЗИМОЙ ?']);
+    await prospect.keyboard.press('Control+A');
+    await prospect.keyboard.type('SÈCHE');
+    await prospect.waitForFunction(() => document.querySelector('pv-qa').shadowRoot.querySelectorAll('article.question').length === 1);
+    assert.deepEqual(await visibleQuestions(prospect), ['Reste-t-elle sèche sous un gros orage ?']);
+    await prospect.unroute(searches);
+    await Promise.all(held.map((route) => route.continue()));
+
+    await prospect.keyboard.press('Control+A');
     await prospect.keyboard.type('orage');
     await prospect.waitForFunction(() => document.querySelector('pv-qa').shadowRoot.querySelectorAll('article.question').length === 1);
     assert.deepEqual(await visibleQuestions(prospect), ['Reste-t-elle sèche sous un gros orage ?']);

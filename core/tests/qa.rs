@@ -596,7 +596,7 @@ fn texts_stored_before_accent_free_search_are_folded_as_new_ones_are() {
         store.texts(&format!(
             "SELECT search_text FROM questions WHERE id = '{wind}'"
         )),
-        [portevoix_core::qa::search_text(&stored)],
+        [portevoix_core::qa::RUST_UNICODE.text(&stored)],
         "migration 0013 folds with the same table as new texts"
     );
     let found = list(&store, "q=crete").questions;

@@ -37,6 +37,21 @@ use portevoix_web as json;
 const PAGE_SIZE: u32 = 5;
 /// How long typing must pause before the worker is asked for more matches.
 const SEARCH_PAUSE_MS: u64 = 250;
+/// Search folding with the browser's Unicode data, which keeps Rust's tables out of the
+/// Wasm (see [`qa::SearchFolding`]).
+const BROWSER_UNICODE: qa::SearchFolding = qa::SearchFolding {
+    lowercase: |text| js_sys::JsString::from(text).to_lower_case().into(),
+    is_word_character: |character| {
+        character.is_ascii_alphanumeric()
+            || (!character.is_ascii()
+                && WORD_CHARACTER.with(|word| word.test(character.encode_utf8(&mut [0; 4]))))
+    },
+};
+
+thread_local! {
+    /// Matches one alphabetic or numeric character, as Rust's `char::is_alphanumeric`.
+    static WORD_CHARACTER: js_sys::RegExp = js_sys::RegExp::new(r"^[\p{Alphabetic}\p{N}]$", "u");
+}
 
 /// The element's attributes.
 #[derive(Properties, Clone, PartialEq)]
@@ -593,7 +608,9 @@ pub fn qa_widget(props: &QaProps) -> Html {
         })
     };
 
-    let words = qa::search_words(Some(search.as_str())).unwrap_or_default();
+    let words = BROWSER_UNICODE
+        .words(Some(search.as_str()))
+        .unwrap_or_default();
     let form_view = |kind_writing: &Writing| -> Html {
         if *writing != *kind_writing {
             return Html::default();
@@ -625,7 +642,7 @@ pub fn qa_widget(props: &QaProps) -> Html {
                         .chain(answers)
                         .collect::<Vec<_>>()
                         .join(" ");
-                    qa::matches_search(&all, &words)
+                    BROWSER_UNICODE.matches(&all, &words)
                 })
                 .collect();
             let empty_message = if questions.is_empty() && words.is_empty() {

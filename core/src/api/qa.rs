@@ -127,7 +127,7 @@ pub(super) async fn list<S: Store>(
 ) -> Result<ApiResponse> {
     validate::product_id(product)?;
     let params = query_params(request.query);
-    let words = qa::search_words(params.get("q").map(String::as_str))?;
+    let words = qa::RUST_UNICODE.words(params.get("q").map(String::as_str))?;
     let cursor = params
         .get("cursor")
         .map(|value| Cursor::decode(value, 2))

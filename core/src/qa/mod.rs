@@ -170,47 +170,70 @@ pub const UNACCENTED: [(char, &str); 58] = [
     ('ė', "e"),
 ];
 
-/// `text` as searches compare it: lowercase and without accents, so that a visitor who
-/// types `etanche` finds `Étanche`.
-pub fn search_text(text: &str) -> String {
-    let mut folded = String::with_capacity(text.len());
-    for character in text.chars().flat_map(char::to_lowercase) {
-        match UNACCENTED
-            .iter()
-            .find(|(accented, _)| *accented == character)
-        {
-            Some((_, plain)) => folded.push_str(plain),
-            None => folded.push(character),
+/// How searches cut a query into words and lowercase text before dropping accents. The
+/// worker uses Rust's Unicode tables ([`RUST_UNICODE`]); the widgets pass the browser's own
+/// `toLowerCase` and Unicode property escapes, the same Unicode data, so that their Wasm
+/// carries no case or property tables (7 KB gzip). A side folds its queries and the texts
+/// it searches the same way, so each side agrees with itself; the two differ only where
+/// the browser lowercases a word-final `Σ` as `ς`.
+#[derive(Debug, Clone, Copy)]
+pub struct SearchFolding {
+    /// The text in lowercase.
+    pub lowercase: fn(&str) -> String,
+    /// Whether a character is part of a word: Unicode alphabetic or numeric.
+    pub is_word_character: fn(char) -> bool,
+}
+
+/// Rust's Unicode data: how the worker folds the texts it stores and the queries it is sent.
+pub const RUST_UNICODE: SearchFolding = SearchFolding {
+    lowercase: |text| text.chars().flat_map(char::to_lowercase).collect(),
+    is_word_character: char::is_alphanumeric,
+};
+
+impl SearchFolding {
+    /// `text` as searches compare it: lowercase and without accents, so that a visitor who
+    /// types `etanche` finds `Étanche`.
+    pub fn text(self, text: &str) -> String {
+        let lowercase = (self.lowercase)(text);
+        let mut folded = String::with_capacity(lowercase.len());
+        for character in lowercase.chars() {
+            match UNACCENTED
+                .iter()
+                .find(|(accented, _)| *accented == character)
+            {
+                Some((_, plain)) => folded.push_str(plain),
+                None => folded.push(character),
+            }
         }
+        folded
     }
-    folded
-}
 
-/// The words a question search must all find, as [`search_text`] writes them: at most
-/// [`MAX_SEARCH_WORDS`], each of two characters or more.
-pub fn search_words(query: Option<&str>) -> Result<Vec<String>> {
-    let Some(query) = query else {
-        return Ok(Vec::new());
-    };
-    if query.chars().count() > MAX_SEARCH_CHARS {
-        return Err(Error::InvalidQuery {
-            param: "q".to_owned(),
-            message: format!("q must be at most {MAX_SEARCH_CHARS} characters"),
-        });
+    /// The words a question search must all find, as [`SearchFolding::text`] writes them: at
+    /// most [`MAX_SEARCH_WORDS`], each of two characters or more.
+    pub fn words(self, query: Option<&str>) -> Result<Vec<String>> {
+        let Some(query) = query else {
+            return Ok(Vec::new());
+        };
+        if query.chars().count() > MAX_SEARCH_CHARS {
+            return Err(Error::InvalidQuery {
+                param: "q".to_owned(),
+                message: format!("q must be at most {MAX_SEARCH_CHARS} characters"),
+            });
+        }
+        Ok(query
+            .split(|character: char| !(self.is_word_character)(character))
+            .filter(|word| word.chars().count() >= 2)
+            .map(|word| self.text(word))
+            .take(MAX_SEARCH_WORDS)
+            .collect())
     }
-    Ok(query
-        .split(|character: char| !character.is_alphanumeric())
-        .filter(|word| word.chars().count() >= 2)
-        .map(search_text)
-        .take(MAX_SEARCH_WORDS)
-        .collect())
-}
 
-/// Whether `text` contains every search word, as the widget filters questions already
-/// shown while the visitor types (the worker searches the rest).
-pub fn matches_search(text: &str, words: &[String]) -> bool {
-    let text = search_text(text);
-    words.iter().all(|word| text.contains(word.as_str()))
+    /// Whether `text` contains every search word, as the widget filters questions already
+    /// shown while the visitor types (the worker searches the rest).
+    pub fn matches(self, text: &str, words: &[String]) -> bool {
+        let text = self.text(text);
+        words.iter().all(|word| text.contains(word.as_str()))
+    }
 }
 
 #[cfg(test)]
@@ -278,23 +301,23 @@ mod tests {
     #[test]
     fn searches_keep_up_to_three_real_words() {
         assert_eq!(
-            search_words(Some("La tente, est-elle étanche ? pluie")),
+            RUST_UNICODE.words(Some("La tente, est-elle étanche ? pluie")),
             Ok(vec!["la".into(), "tente".into(), "est".into()])
         );
-        assert_eq!(search_words(Some("a ?")), Ok(Vec::new()));
-        assert!(search_words(Some(&"x".repeat(101))).is_err());
-        let words = search_words(Some("ÉTANCHE pluie")).expect("words");
-        assert!(matches_search("Est-elle étanche sous la pluie ?", &words));
-        assert!(!matches_search("Est-elle étanche ?", &words));
+        assert_eq!(RUST_UNICODE.words(Some("a ?")), Ok(Vec::new()));
+        assert!(RUST_UNICODE.words(Some(&"x".repeat(101))).is_err());
+        let words = RUST_UNICODE.words(Some("ÉTANCHE pluie")).expect("words");
+        assert!(RUST_UNICODE.matches("Est-elle étanche sous la pluie ?", &words));
+        assert!(!RUST_UNICODE.matches("Est-elle étanche ?", &words));
     }
 
     #[test]
     fn searches_need_no_accents_and_accents_need_no_exact_match() {
-        let words = search_words(Some("etanche legere")).expect("words");
-        assert!(matches_search("Étanche et légère ?", &words));
-        let words = search_words(Some("sœur Größe")).expect("words");
+        let words = RUST_UNICODE.words(Some("etanche legere")).expect("words");
+        assert!(RUST_UNICODE.matches("Étanche et légère ?", &words));
+        let words = RUST_UNICODE.words(Some("sœur Größe")).expect("words");
         assert_eq!(words, ["soeur", "grosse"]);
-        assert!(matches_search("Pour ma SOEUR, quelle grosse ?", &words));
-        assert_eq!(search_text("Ça coûte 20 € ?"), "ca coute 20 € ?");
+        assert!(RUST_UNICODE.matches("Pour ma SOEUR, quelle grosse ?", &words));
+        assert_eq!(RUST_UNICODE.text("Ça coûte 20 € ?"), "ca coute 20 € ?");
     }
 }

@@ -120,7 +120,7 @@ pub mod sql {
 
     /// `?1` site, `?2` product, `?3` idempotency key, `?4` visitor, `?5` customer, `?6` body,
     /// `?7` author name, `?8` email, `?9` status, `?10` body hash, `?11` page url, `?12`
-    /// locale, `?13` created at, `?14` the body as searches read it ([`crate::qa::search_text`]). Returns nothing if
+    /// locale, `?13` created at, `?14` the body as searches read it ([`crate::qa::SearchFolding::text`]). Returns nothing if
     /// the key was used.
     pub const INSERT_QUESTION: &str = "INSERT INTO questions (id, site_id, product_id, \
         idempotency_key, visitor_id, customer_id, body, author_name, email, status, body_hash, \
@@ -406,7 +406,7 @@ pub async fn record_question<S: Store>(
             question.page_url.as_deref().into(),
             question.locale.as_deref().into(),
             question.created_at.into(),
-            super::search_text(&question.body).as_str().into(),
+            super::RUST_UNICODE.text(&question.body).as_str().into(),
         ],
     );
     let earlier = Statement::new(
@@ -442,7 +442,7 @@ pub async fn record_answer<S: Store>(store: &S, answer: &NewAnswer) -> Result<Re
             answer.status.as_str().into(),
             answer.created_at.into(),
             answer.product_id.as_deref().unwrap_or_default().into(),
-            super::search_text(&answer.body).as_str().into(),
+            super::RUST_UNICODE.text(&answer.body).as_str().into(),
         ],
     );
     let earlier = Statement::new(
