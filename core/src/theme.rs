@@ -133,10 +133,9 @@ pub const HOST_THEME_ATTRIBUTES: [&str; 3] = ["data-theme", "data-bs-theme", "da
 
 /// The brand's look, turned into CSS custom properties inside each widget's shadow root.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(from = "ThemeJson", into = "ThemeJson")]
 pub struct Theme {
     /// Light-mode colours (the top-level `accent`, `on_accent`, `text`, `background`).
-    #[serde(flatten)]
     pub light: Palette,
     /// Dark-mode colours.
     pub dark: Palette,
@@ -159,6 +158,73 @@ impl Default for Theme {
             font: "inherit".into(),
             radius: "12px".into(),
             spacing: "1rem".into(),
+        }
+    }
+}
+
+/// A [`Theme`] as JSON writes it: the light colours at the top level, beside `dark`. Spelt
+/// out rather than `#[serde(flatten)]`, whose buffering costs the widgets' Wasm 3 KB gzip.
+#[derive(Serialize, Deserialize)]
+#[serde(default)]
+struct ThemeJson {
+    accent: String,
+    on_accent: String,
+    text: String,
+    background: String,
+    dark: Palette,
+    mode: ColorMode,
+    font: String,
+    radius: String,
+    spacing: String,
+}
+
+impl Default for ThemeJson {
+    /// Light colours left out are empty, as in a [`Palette`], until the theme is sanitized.
+    fn default() -> Self {
+        Theme {
+            light: Palette::default(),
+            ..Theme::default()
+        }
+        .into()
+    }
+}
+
+impl From<Theme> for ThemeJson {
+    fn from(theme: Theme) -> Self {
+        let Palette {
+            accent,
+            on_accent,
+            text,
+            background,
+        } = theme.light;
+        ThemeJson {
+            accent,
+            on_accent,
+            text,
+            background,
+            dark: theme.dark,
+            mode: theme.mode,
+            font: theme.font,
+            radius: theme.radius,
+            spacing: theme.spacing,
+        }
+    }
+}
+
+impl From<ThemeJson> for Theme {
+    fn from(json: ThemeJson) -> Self {
+        Theme {
+            light: Palette {
+                accent: json.accent,
+                on_accent: json.on_accent,
+                text: json.text,
+                background: json.background,
+            },
+            dark: json.dark,
+            mode: json.mode,
+            font: json.font,
+            radius: json.radius,
+            spacing: json.spacing,
         }
     }
 }
@@ -362,6 +428,45 @@ mod tests {
             ..Theme::default()
         };
         assert!(unreadable.contrast_warnings()[0].contains("cannot check"));
+    }
+
+    #[test]
+    fn json_keeps_the_light_colours_at_the_top_level_and_leaves_missing_ones_empty() {
+        let theme: Theme = serde_json::from_str(
+            r##"{"accent":"#123456","dark":{"accent":"#abcdef"},"radius":"4px"}"##,
+        )
+        .expect("theme");
+        assert_eq!(
+            theme,
+            Theme {
+                light: Palette {
+                    accent: "#123456".into(),
+                    ..Palette::default()
+                },
+                dark: Palette {
+                    accent: "#abcdef".into(),
+                    ..Palette::default()
+                },
+                radius: "4px".into(),
+                ..Theme::default()
+            }
+        );
+        let written = serde_json::to_value(&theme).expect("json");
+        assert_eq!(written["accent"], "#123456");
+        assert_eq!(written["dark"]["accent"], "#abcdef");
+        assert_eq!(written.get("light"), None);
+        assert_eq!(
+            serde_json::from_value::<Theme>(written).expect("again"),
+            theme
+        );
+        let empty: Theme = serde_json::from_str("{}").expect("empty");
+        assert_eq!(
+            empty,
+            Theme {
+                light: Palette::default(),
+                ..Theme::default()
+            }
+        );
     }
 
     #[test]
