@@ -1,7 +1,8 @@
 //! A small map kept as a vector sorted by key, for the maps the widgets receive (copy
-//! overrides, a review histogram). A `BTreeMap` costs the widgets' Wasm its node code once
-//! per key and value type; these maps hold a handful of entries, which a sorted vector
-//! and a binary search serve as well. In JSON it is an object with its keys in order,
+//! overrides, a review histogram) and keep (one entry per site or widget). A `BTreeMap` or
+//! `HashMap` costs the widgets' Wasm its node or table code once per key and value type;
+//! these maps hold a handful of entries, which a sorted vector and a binary search serve
+//! as well. In JSON it is an object with its keys in order,
 //! exactly as a `BTreeMap` is written.
 
 use std::borrow::Borrow;
@@ -53,6 +54,15 @@ impl<K: Ord, V> Dict<K, V> {
                 None
             }
         }
+    }
+
+    /// Takes `key` out, returning its value.
+    pub fn remove<Q: Ord + ?Sized>(&mut self, key: &Q) -> Option<V>
+    where
+        K: Borrow<Q>,
+    {
+        let index = self.position(key).ok()?;
+        Some(self.0.remove(index).1)
     }
 
     /// The entries in key order.
@@ -174,6 +184,14 @@ mod tests {
         assert_eq!(dict.insert(1, "a"), None);
         assert_eq!(dict.insert(2, "B"), Some("b"));
         assert_eq!(dict.iter().collect::<Vec<_>>(), [(&1, &"a"), (&2, &"B")]);
+    }
+
+    #[test]
+    fn remove_answers_what_it_took_out() {
+        let mut dict: Dict<String, u8> = [("a".to_owned(), 1), ("b".to_owned(), 2)].into();
+        assert_eq!(dict.remove("a"), Some(1));
+        assert_eq!(dict.remove("a"), None);
+        assert_eq!(dict.keys().collect::<Vec<_>>(), ["b"]);
     }
 
     #[test]

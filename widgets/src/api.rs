@@ -2,11 +2,11 @@
 //! fetched once per page and shared by every widget of that site.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use futures::FutureExt;
 use futures::future::{LocalBoxFuture, Shared};
+use portevoix_core::dict::Dict;
 use portevoix_core::wire::{ErrorBody, PublicSiteConfig};
 use wasm_bindgen::JsValue;
 use web_sys::RequestCredentials;
@@ -117,7 +117,7 @@ fn body_of(answer: Result<(u16, String), String>) -> Result<String, CallError> {
 type ConfigFuture = Shared<LocalBoxFuture<'static, Result<Rc<PublicSiteConfig>, CallError>>>;
 
 thread_local! {
-    static CONFIGS: RefCell<HashMap<String, ConfigFuture>> = RefCell::new(HashMap::new());
+    static CONFIGS: RefCell<Dict<String, ConfigFuture>> = RefCell::new(Dict::new());
 }
 
 fn config_url(api_base: &str, site: &str) -> String {
@@ -139,25 +139,25 @@ async fn config_from(
 pub async fn site_config(api_base: &str, site: &str) -> Result<Rc<PublicSiteConfig>, CallError> {
     let url = config_url(api_base, site);
     let future = CONFIGS.with(|configs| {
-        configs
-            .borrow_mut()
-            .entry(url.clone())
-            .or_insert_with(|| {
-                let url = url.clone();
-                async move {
-                    config_from(portevoix_web::fetch_text(
-                        "GET",
-                        &url,
-                        None,
-                        RequestCredentials::Omit,
-                        &[],
-                    ))
-                    .await
-                }
-                .boxed_local()
-                .shared()
-            })
-            .clone()
+        let mut configs = configs.borrow_mut();
+        if let Some(future) = configs.get(&url) {
+            return future.clone();
+        }
+        let fetch_url = url.clone();
+        let future = async move {
+            config_from(portevoix_web::fetch_text(
+                "GET",
+                &fetch_url,
+                None,
+                RequestCredentials::Omit,
+                &[],
+            ))
+            .await
+        }
+        .boxed_local()
+        .shared();
+        configs.insert(url.clone(), future.clone());
+        future
     });
     let result = future.await;
     if result.is_err() {
@@ -173,10 +173,11 @@ pub fn adopt_config_request(api_base: &str, site: &str, pending: js_sys::Promise
         .boxed_local()
         .shared();
     CONFIGS.with(|configs| {
-        configs
-            .borrow_mut()
-            .entry(config_url(api_base, site))
-            .or_insert_with(|| future.clone());
+        let mut configs = configs.borrow_mut();
+        let url = config_url(api_base, site);
+        if configs.get(&url).is_none() {
+            configs.insert(url, future.clone());
+        }
     });
     // Read as soon as it arrives, so that the first widget finds it already read rather
     // than parsing it in one of its own start-up tasks.

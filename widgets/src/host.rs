@@ -3,9 +3,9 @@
 //! a component lives here.
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
 
 use portevoix_core::copy::Copy;
+use portevoix_core::dict::Dict;
 use portevoix_core::locale::Locale;
 use portevoix_core::review::markup::script_safe;
 use portevoix_core::theme::{ColorMode, HOST_THEME_ATTRIBUTES, Theme};
@@ -21,9 +21,9 @@ use portevoix_web as json;
 const VISITOR_ID_KEY: &str = "portevoix.visitor";
 
 thread_local! {
-    static SHEETS: RefCell<HashMap<String, CssStyleSheet>> = RefCell::new(HashMap::new());
+    static SHEETS: RefCell<Dict<String, CssStyleSheet>> = RefCell::new(Dict::new());
     static VISITOR_ID: RefCell<Option<String>> = const { RefCell::new(None) };
-    static CONTRAST_WARNED: RefCell<HashSet<String>> = RefCell::new(HashSet::new());
+    static CONTRAST_WARNED: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
 }
 
 /// An attribute of the custom element, `None` when absent or blank.
@@ -180,7 +180,13 @@ pub fn adopt_styles(root: &ShadowRoot, site_theme: Option<(&str, &Theme)>) {
 /// Says once per site, in the console, which theme colours fail WCAG contrast, so the
 /// brand's developer sees it while integrating.
 pub fn warn_about_contrast_once(site: &str, theme: &Theme) {
-    let first_time = CONTRAST_WARNED.with(|warned| warned.borrow_mut().insert(site.to_owned()));
+    let first_time = CONTRAST_WARNED.with_borrow_mut(|warned| {
+        let first_time = !warned.iter().any(|warned_site| warned_site == site);
+        if first_time {
+            warned.push(site.to_owned());
+        }
+        first_time
+    });
     if first_time {
         for warning in theme.contrast_warnings() {
             web_sys::console::warn_1(&JsValue::from_str(&format!(

@@ -3,9 +3,9 @@
 //! page next loads the widgets delivers what an earlier page could not.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::time::Duration;
 
+use portevoix_core::dict::Dict;
 use portevoix_core::outbox::Outbox;
 use wasm_bindgen::prelude::*;
 use yew::Callback;
@@ -30,7 +30,7 @@ pub enum Delivery {
 }
 
 thread_local! {
-    static LISTENERS: RefCell<HashMap<String, Callback<Delivery>>> = RefCell::new(HashMap::new());
+    static LISTENERS: RefCell<Dict<String, Callback<Delivery>>> = RefCell::new(Dict::new());
     /// Kept when storage is blocked, so retries still happen while the page is open.
     static IN_MEMORY: RefCell<Option<String>> = const { RefCell::new(None) };
     static FLUSHING: Cell<bool> = const { Cell::new(false) };

@@ -5,7 +5,6 @@
 //! `Question` JSON-LD in the host page. The forms' rules are
 //! [`portevoix_core::qa::form::QaForm`].
 
-use std::collections::HashSet;
 use std::rc::Rc;
 
 use portevoix_core::copy::{Copy, Text};
@@ -302,11 +301,7 @@ pub fn qa_widget(props: &QaProps) -> Html {
     let reload = use_state(|| 0_u32);
     let writing = use_state(|| Writing::Nothing);
     let form = use_reducer(|| FormState(QaForm::new(Kind::Question, "")));
-    let voted = use_state(|| {
-        host::helpful_votes()
-            .into_iter()
-            .collect::<HashSet<String>>()
-    });
+    let voted = use_state(host::helpful_votes);
     let shown_at = use_state(js_sys::Date::now);
     let return_focus = use_mut_ref(|| None::<String>);
     let product = product_of(props);
@@ -580,7 +575,7 @@ pub fn qa_widget(props: &QaProps) -> Html {
                         };
                         host::remember_helpful_vote(&answer_id);
                         let mut now_voted = (*voted).clone();
-                        now_voted.insert(answer_id.clone());
+                        now_voted.push(answer_id.clone());
                         voted.set(now_voted);
                         if let Listing::Ready {
                             mut questions,
@@ -727,7 +722,7 @@ fn badge_text(copy: &Copy, badge: Badge) -> String {
 fn question_view(
     copy: &Copy,
     question: &PublicQuestion,
-    voted: &HashSet<String>,
+    voted: &[String],
     on_helpful: Callback<String>,
 ) -> Html {
     let count = question.answers.len();

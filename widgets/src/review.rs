@@ -3,7 +3,6 @@
 //! to the brand's external review profiles, and the schema.org JSON-LD in the host page.
 //! The form's rules are [`portevoix_core::review::form::ReviewForm`].
 
-use std::collections::HashSet;
 use std::rc::Rc;
 
 use portevoix_core::copy::{Copy, Text};
@@ -248,11 +247,7 @@ pub fn review_widget(props: &ReviewProps) -> Html {
     let reload = use_state(|| 0_u32);
     let writing = use_state(|| false);
     let form = use_reducer(|| FormState(ReviewForm::default()));
-    let voted = use_state(|| {
-        host::helpful_votes()
-            .into_iter()
-            .collect::<HashSet<String>>()
-    });
+    let voted = use_state(host::helpful_votes);
     let shown_at = use_state(js_sys::Date::now);
     let write_button = use_node_ref();
     let form_start = use_node_ref();
@@ -498,7 +493,7 @@ pub fn review_widget(props: &ReviewProps) -> Html {
                         };
                         host::remember_helpful_vote(&review_id);
                         let mut now_voted = (*voted).clone();
-                        now_voted.insert(review_id.clone());
+                        now_voted.push(review_id.clone());
                         voted.set(now_voted);
                         if let Listing::Ready {
                             summary,
@@ -627,7 +622,7 @@ fn listing_view(
     copy: &Copy,
     listing: &Listing,
     sort: ReviewSort,
-    voted: &HashSet<String>,
+    voted: &[String],
     on_sort: Callback<Event>,
     on_more: Callback<MouseEvent>,
     on_helpful: Callback<String>,
