@@ -26,19 +26,33 @@ fn js_error(error: JsValue) -> JsonError {
     )
 }
 
+impl From<serde_wasm_bindgen::Error> for JsonError {
+    fn from(error: serde_wasm_bindgen::Error) -> Self {
+        JsonError(error.to_string())
+    }
+}
+
 /// Parses `text` into a `T`, as `json::from_str` would.
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, JsonError> {
-    let value = js_sys::JSON::parse(text).map_err(js_error)?;
-    serde_wasm_bindgen::from_value(value).map_err(|error| JsonError(error.to_string()))
+    Ok(serde_wasm_bindgen::from_value(parse(text)?)?)
+}
+
+/// The browser's parse of `text`: apart from [`from_str`] so that its code is there once,
+/// not once per type read.
+fn parse(text: &str) -> Result<JsValue, JsonError> {
+    js_sys::JSON::parse(text).map_err(js_error)
 }
 
 /// Writes `value` as JSON text with plain objects for maps and `null` for `None`.
 pub fn to_string<T: Serialize>(value: &T) -> Result<String, JsonError> {
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    let value = value
-        .serialize(&serializer)
-        .map_err(|error| JsonError(error.to_string()))?;
-    js_sys::JSON::stringify(&value)
+    stringify(&value.serialize(&serializer)?)
+}
+
+/// The browser's JSON text of `value`: apart from [`to_string`] so that its code is there
+/// once, not once per type written.
+fn stringify(value: &JsValue) -> Result<String, JsonError> {
+    js_sys::JSON::stringify(value)
         .map(String::from)
         .map_err(js_error)
 }
