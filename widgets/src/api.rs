@@ -181,7 +181,7 @@ pub fn adopt_config_request(api_base: &str, site: &str, pending: js_sys::Promise
     });
     // Read as soon as it arrives, so that the first widget finds it already read rather
     // than parsing it in one of its own start-up tasks.
-    wasm_bindgen_futures::spawn_local(future.map(drop));
+    crate::host::spawn_local(future.map(drop));
 }
 
 /// [`site_config`], tried again after 1, 2 and 4 seconds while the network fails (or the

@@ -6,11 +6,10 @@ use std::rc::Rc;
 use portevoix_core::locale::Locale;
 use portevoix_core::wire::PublicSiteConfig;
 use web_sys::{HtmlElement, ShadowRoot};
-use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::api;
-use crate::host;
+use crate::host::{self, spawn_local};
 use crate::turnstile::Challenge;
 
 /// Where a widget stands with its site's configuration.

@@ -3,6 +3,8 @@
 //! a component lives here.
 
 use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
 
 use portevoix_core::copy::Copy;
 use portevoix_core::dict::Dict;
@@ -153,6 +155,13 @@ fn cached_sheet(key: &str, css: impl FnOnce() -> String) -> Option<CssStyleSheet
         sheets.borrow_mut().insert(key.to_owned(), sheet.clone());
         Some(sheet)
     })
+}
+
+/// Runs `future` on the page's event loop, as `spawn_local` does, boxed first: the task
+/// code is then in the Wasm once, not once per future type.
+pub fn spawn_local(future: impl Future<Output = ()> + 'static) {
+    let boxed: Pin<Box<dyn Future<Output = ()>>> = Box::pin(future);
+    wasm_bindgen_futures::spawn_local(boxed);
 }
 
 /// Resumes in a later task, letting the browser handle input and paint in between: a

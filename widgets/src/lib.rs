@@ -266,7 +266,7 @@ pub fn mount(
     let slot = Rc::new(RefCell::new(Slot::Pending));
     {
         let (element, slot) = (element.clone(), slot.clone());
-        wasm_bindgen_futures::spawn_local(async move {
+        host::spawn_local(async move {
             if !startup::turn(&element.host).await {
                 return;
             }

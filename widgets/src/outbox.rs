@@ -9,11 +9,10 @@ use portevoix_core::dict::Dict;
 use portevoix_core::outbox::Outbox;
 use wasm_bindgen::prelude::*;
 use yew::Callback;
-use yew::platform::spawn_local;
 use yew::platform::time::sleep;
 
 use crate::api::{self, CallError};
-use crate::host;
+use crate::host::{self, spawn_local};
 use portevoix_web as json;
 
 const STORAGE_KEY: &str = "portevoix.outbox";

@@ -23,12 +23,11 @@ use portevoix_core::wire::{
 };
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlInputElement, ShadowRoot};
-use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::api::{self, CallError};
 use crate::hooks::{SiteConfig, use_ready_event, use_site_config, use_turnstile};
-use crate::host;
+use crate::host::{self, spawn_local};
 use crate::outbox::{self, Delivery};
 use portevoix_web as json;
 

@@ -14,12 +14,11 @@ use portevoix_core::wire::{
 };
 use serde::Deserialize;
 use web_sys::{HtmlElement, HtmlInputElement, HtmlTextAreaElement, ShadowRoot};
-use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::api::{self, CallError};
 use crate::hooks::{SiteConfig, use_ready_event, use_site_config};
-use crate::host;
+use crate::host::{self, spawn_local};
 use portevoix_web as json;
 
 /// Where the loader keeps the code a friend landed with.

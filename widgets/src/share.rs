@@ -14,12 +14,11 @@ use portevoix_core::wire::{PointsStatement, ShareCreated, ShareRequest};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{HtmlElement, ShadowRoot};
-use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::api::{self, CallError};
 use crate::hooks::{SiteConfig, use_ready_event, use_site_config};
-use crate::host;
+use crate::host::{self, spawn_local};
 use portevoix_web as json;
 
 /// The element's attributes.

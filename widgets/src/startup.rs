@@ -10,7 +10,8 @@ use std::time::Duration;
 use futures::channel::oneshot;
 use portevoix_core::startup::StartupQueue;
 use web_sys::HtmlElement;
-use yew::platform::spawn_local;
+
+use crate::host::spawn_local;
 
 /// The longest one widget keeps the others from starting.
 const TURN_LIMIT: Duration = Duration::from_millis(1_000);
