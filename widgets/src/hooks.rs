@@ -106,8 +106,8 @@ pub fn use_turnstile<R: PartialEq + Clone + 'static>(
     refusal: Option<R>,
 ) -> HumanCheck {
     let container = use_node_ref();
-    let token = use_state(|| None::<String>);
-    let challenge = use_mut_ref(|| None::<Challenge>);
+    let token = use_state(Option::<String>::default);
+    let challenge = use_mut_ref(Option::<Challenge>::default);
     {
         let container = container.clone();
         let token = token.clone();

@@ -4,6 +4,11 @@
 //! element's shadow root.
 //!
 //! Built by `npm run build`; tried in a browser by `npm start`.
+//!
+//! Every byte here is downloaded by the brands' visitors, and generic code is compiled
+//! once per type it is used with. So hooks start from functions (`bool::default`,
+//! `String::new`) rather than closures, each of which would be a type of its own; futures
+//! are spawned boxed (`host::spawn_local`); and small maps are `Dict`s, not hash maps.
 
 mod api;
 mod hooks;

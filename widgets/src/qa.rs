@@ -297,12 +297,12 @@ pub fn qa_widget(props: &QaProps) -> Html {
     let search = use_state(String::new);
     let query = use_state(String::new);
     let latest_search = use_mut_ref(String::new);
-    let reload = use_state(|| 0_u32);
+    let reload = use_state(u32::default);
     let writing = use_state(|| Writing::Nothing);
     let form = use_reducer(|| FormState(QaForm::new(Kind::Question, "")));
     let voted = use_state(host::helpful_votes);
     let shown_at = use_state(js_sys::Date::now);
-    let return_focus = use_mut_ref(|| None::<String>);
+    let return_focus = use_mut_ref(Option::<String>::default);
     let product = product_of(props);
 
     {

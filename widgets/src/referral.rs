@@ -115,16 +115,16 @@ pub fn referral_widget(props: &ReferralProps) -> Html {
         &props.site,
         "referral",
     );
-    let card = use_state(|| None::<Option<ReferralCard>>);
-    let friend = use_state(|| None::<FriendOffer>);
+    let card = use_state(Option::<Option<ReferralCard>>::default);
+    let friend = use_state(Option::<FriendOffer>::default);
     let join = use_state(JoinForm::default);
     let invites = use_state(String::new);
     let message = use_state(String::new);
-    let invite_tried = use_state(|| false);
-    let busy = use_state(|| false);
-    let notice = use_state(|| None::<String>);
-    let failure = use_state(|| None::<Text>);
-    let copied = use_state(|| false);
+    let invite_tried = use_state(bool::default);
+    let busy = use_state(bool::default);
+    let notice = use_state(Option::<String>::default);
+    let failure = use_state(Option::<Text>::default);
+    let copied = use_state(bool::default);
 
     {
         let (card, friend, props) = (card.clone(), friend.clone(), props.clone());

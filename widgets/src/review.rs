@@ -243,8 +243,8 @@ pub fn review_widget(props: &ReviewProps) -> Html {
     );
     let listing = use_state(|| Listing::Loading);
     let sort = use_state(ReviewSort::default);
-    let reload = use_state(|| 0_u32);
-    let writing = use_state(|| false);
+    let reload = use_state(u32::default);
+    let writing = use_state(bool::default);
     let form = use_reducer(|| FormState(ReviewForm::default()));
     let voted = use_state(host::helpful_votes);
     let shown_at = use_state(js_sys::Date::now);

@@ -138,8 +138,8 @@ pub fn share_widget(props: &ShareProps) -> Html {
         "share",
     );
     let link = use_state(|| LinkState::NotYet);
-    let copied = use_state(|| false);
-    let points = use_state(|| None::<PointsStatement>);
+    let copied = use_state(bool::default);
+    let points = use_state(Option::<PointsStatement>::default);
 
     {
         let points = points.clone();
