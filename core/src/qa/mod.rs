@@ -312,6 +312,23 @@ mod tests {
     }
 
     #[test]
+    fn searches_use_the_unicode_data_their_side_brings() {
+        let ascii_only = SearchFolding {
+            lowercase: str::to_ascii_lowercase,
+            is_word_character: |character| character.is_ascii_alphanumeric(),
+        };
+        assert_eq!(
+            ascii_only.words(Some("ÉTÉ chaud")),
+            Ok(vec!["chaud".into()])
+        );
+        assert_eq!(ascii_only.text("ÉTÉ"), "ÉtÉ");
+        assert_eq!(
+            RUST_UNICODE.words(Some("ÉTÉ chaud")),
+            Ok(vec!["ete".into(), "chaud".into()])
+        );
+    }
+
+    #[test]
     fn searches_need_no_accents_and_accents_need_no_exact_match() {
         let words = RUST_UNICODE.words(Some("etanche legere")).expect("words");
         assert!(RUST_UNICODE.matches("Étanche et légère ?", &words));
