@@ -56,6 +56,18 @@ impl<K: Ord, V> Dict<K, V> {
         }
     }
 
+    /// The value of `key`, made by `make` and stored first if there is none.
+    pub fn get_or_insert_with(&mut self, key: K, make: impl FnOnce() -> V) -> &mut V {
+        let index = match self.position(&key) {
+            Ok(index) => index,
+            Err(index) => {
+                self.0.insert(index, (key, make()));
+                index
+            }
+        };
+        &mut self.0[index].1
+    }
+
     /// Takes `key` out, returning its value.
     pub fn remove<Q: Ord + ?Sized>(&mut self, key: &Q) -> Option<V>
     where
@@ -184,6 +196,17 @@ mod tests {
         assert_eq!(dict.insert(1, "a"), None);
         assert_eq!(dict.insert(2, "B"), Some("b"));
         assert_eq!(dict.iter().collect::<Vec<_>>(), [(&1, &"a"), (&2, &"B")]);
+    }
+
+    #[test]
+    fn get_or_insert_with_makes_a_value_only_for_a_new_key() {
+        let mut dict: Dict<&str, u8> = [("a", 1)].into();
+        assert_eq!(
+            *dict.get_or_insert_with("a", || unreachable!("a is there")),
+            1
+        );
+        assert_eq!(*dict.get_or_insert_with("b", || 2), 2);
+        assert_eq!(dict.iter().collect::<Vec<_>>(), [(&"a", &1), (&"b", &2)]);
     }
 
     #[test]

@@ -138,26 +138,24 @@ async fn config_from(
 /// forgotten so that the next widget to ask tries again.
 pub async fn site_config(api_base: &str, site: &str) -> Result<Rc<PublicSiteConfig>, CallError> {
     let url = config_url(api_base, site);
-    let future = CONFIGS.with(|configs| {
-        let mut configs = configs.borrow_mut();
-        if let Some(future) = configs.get(&url) {
-            return future.clone();
-        }
-        let fetch_url = url.clone();
-        let future = async move {
-            config_from(portevoix_web::fetch_text(
-                "GET",
-                &fetch_url,
-                None,
-                RequestCredentials::Omit,
-                &[],
-            ))
-            .await
-        }
-        .boxed_local()
-        .shared();
-        configs.insert(url.clone(), future.clone());
-        future
+    let future = CONFIGS.with_borrow_mut(|configs| {
+        configs
+            .get_or_insert_with(url.clone(), || {
+                let url = url.clone();
+                async move {
+                    config_from(portevoix_web::fetch_text(
+                        "GET",
+                        &url,
+                        None,
+                        RequestCredentials::Omit,
+                        &[],
+                    ))
+                    .await
+                }
+                .boxed_local()
+                .shared()
+            })
+            .clone()
     });
     let result = future.await;
     if result.is_err() {
@@ -172,12 +170,8 @@ pub fn adopt_config_request(api_base: &str, site: &str, pending: js_sys::Promise
     let future = config_from(portevoix_web::response_text(pending))
         .boxed_local()
         .shared();
-    CONFIGS.with(|configs| {
-        let mut configs = configs.borrow_mut();
-        let url = config_url(api_base, site);
-        if configs.get(&url).is_none() {
-            configs.insert(url, future.clone());
-        }
+    CONFIGS.with_borrow_mut(|configs| {
+        configs.get_or_insert_with(config_url(api_base, site), || future.clone());
     });
     // Read as soon as it arrives, so that the first widget finds it already read rather
     // than parsing it in one of its own start-up tasks.
