@@ -12,20 +12,22 @@ const defaultSite = [...document.querySelectorAll('script[data-site]')].find((s)
 let wasm;
 let attempts = 0;
 // `site` is the first widget's. Its configuration, the glue and the Wasm are all asked for
-// at once; the Wasm compiles as it streams in, and is instantiated in a task of its own.
+// at once, the Wasm first, the others each in a task of its own (starting a request can
+// take the main thread a while); the Wasm compiles as it streams in, and is instantiated
+// in a task of its own.
 const load = (site) =>
   (wasm ||= (() => {
-    const config = site ? fetch(`${base}v1/sites/${site}/config`, { credentials: 'omit' }) : undefined;
+    // The browser answers an import of a module still on its way with that same pending
+    // import: a retry asks for the glue under another URL.
+    const glueModule = inOwnTask(() => importChecked(`${files}.js${attempts++ ? `?${attempts}` : ''}`));
+    const compiled = wasmModule(`${files}.wasm`, glueModule.then((glue) => glue.wasmIntegrity));
+    const config = site ? inOwnTask(() => fetch(`${base}v1/sites/${site}/config`, { credentials: 'omit' })) : undefined;
     // A failed configuration request is met by the widgets once the Wasm runs; until then
     // it must not count as unhandled.
     config?.catch(() => {});
     // A request that stalls (a phone between networks) counts as failed after 20 s; the
     // browser's own time-out can take minutes.
     const stalled = new Promise((_, reject) => setTimeout(reject, 2e4, Error('portevoix: timed out')));
-    // The browser answers an import of a module still on its way with that same pending
-    // import: a retry asks for the glue under another URL.
-    const glueModule = importChecked(`${files}.js${attempts++ ? `?${attempts}` : ''}`);
-    const compiled = wasmModule(`${files}.wasm`, glueModule.then((glue) => glue.wasmIntegrity));
     return Promise.race([Promise.all([glueModule, compiled]), stalled]).then(([glue, module]) =>
       inOwnTask(() => glue.default({ module_or_path: module })).then(() => {
         if (config) glue.adopt_config_request(base, site, config);
@@ -71,14 +73,12 @@ const importChecked = (href) => {
 const reserve = new CSSStyleSheet();
 reserve.replaceSync(':host{display:block;min-height:var(--pv-min-height,18rem)}');
 
-// Each widget mounts (and first draws) in a task of its own, so that several widgets
-// coming into view together never hold the main thread in one long task.
+// Each widget's mount (and first draw), and the start of each request, in a task of its
+// own, so that several coming together never hold the main thread in one long task. Each
+// task comes after the one before it started, not after its work finished: a request that
+// never ends (a stalled glue) holds nothing else back.
 let mounting = Promise.resolve();
-const inOwnTask = (work) => {
-  const done = mounting.then(() => new Promise((resolve) => setTimeout(resolve))).then(work);
-  mounting = done.catch(() => {});
-  return done;
-};
+const inOwnTask = (work) => (mounting = mounting.then(() => new Promise((resolve) => setTimeout(resolve)))).then(work);
 
 class PortevoixElement extends HTMLElement {
   static observedAttributes = ['site', 'lang', 'question', 'customer-token', 'product', 'product-name', 'url', 'text'];
