@@ -175,32 +175,32 @@ const LONG_TASK_US = 50_000;
 const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline'];
 
 /**
- * The main thread's tasks over 50 ms in a Chromium trace, each marked `kit` when it ran any
- * of the kit's work: a script from the worker's origin, or compiling or running the Wasm.
- * The Long Tasks API cannot say whose a task is; the host page has long tasks of its own.
+ * The page's main-thread tasks over 50 ms in a Chromium trace, each marked `kit` when it ran
+ * any of the kit's work: a script from the worker's origin, or compiling or running the
+ * Wasm. The Long Tasks API cannot say whose a task is; the host page has long tasks of its
+ * own. The trace also holds the browser's own pages (its omnibox is one), whose tasks are
+ * neither: only the thread that parsed the page's HTML counts.
  */
-function longTasksOf(trace, workerOrigin) {
+function longTasksOf(trace, pageOrigin, workerOrigin) {
   const events = trace.traceEvents;
-  const mainThreads = new Set(
-    events.filter((event) => event.name === 'thread_name' && event.args.name === 'CrRendererMain').map((event) => `${event.pid}:${event.tid}`),
+  const threadOf = (event) => `${event.pid}:${event.tid}`;
+  const pageThreads = new Set(
+    events.filter((event) => event.name === 'ParseHTML' && event.args?.beginData?.url?.startsWith(pageOrigin)).map(threadOf),
   );
-  const spans = events
-    .filter((event) => event.ph === 'X' && mainThreads.has(`${event.pid}:${event.tid}`))
-    .sort((a, b) => a.ts - b.ts);
+  const spans = events.filter((event) => event.ph === 'X' && pageThreads.has(threadOf(event))).sort((a, b) => a.ts - b.ts);
   const isKits = (event) => {
     const url = event.args?.data?.url ?? event.args?.fileName ?? '';
     return url.startsWith(workerOrigin) || /^(v8\.)?wasm\./.test(event.name);
   };
   const tasks = [];
-  let taskEnd = -1;
+  const taskEnds = new Map();
   for (const task of spans) {
-    if (task.name !== 'RunTask' || task.ts < taskEnd) continue;
-    taskEnd = task.ts + task.dur;
+    const thread = threadOf(task);
+    if (task.name !== 'RunTask' || task.ts < (taskEnds.get(thread) ?? -1)) continue;
+    const taskEnd = task.ts + task.dur;
+    taskEnds.set(thread, taskEnd);
     if (task.dur <= LONG_TASK_US) continue;
-    const thread = `${task.pid}:${task.tid}`;
-    const kit = spans.some(
-      (event) => `${event.pid}:${event.tid}` === thread && event.ts >= task.ts && event.ts < taskEnd && isKits(event),
-    );
+    const kit = spans.some((event) => threadOf(event) === thread && event.ts >= task.ts && event.ts < taskEnd && isKits(event));
     tasks.push({ duration: task.dur / 1000, kit });
   }
   return tasks;
@@ -246,7 +246,7 @@ async function pageLoad(browser, stack, { withKit, viewport, allNear = false, tr
     });
     if (!trace) return figures;
     tracing = false;
-    return { ...figures, longTasks: longTasksOf(JSON.parse(await browser.stopTracing()), stack.worker.origin) };
+    return { ...figures, longTasks: longTasksOf(JSON.parse(await browser.stopTracing()), stack.demoOrigin, stack.worker.origin) };
   } finally {
     if (tracing) await browser.stopTracing();
     await context.close();
