@@ -378,11 +378,11 @@ ${browser.perWidget.map((row) => `| \`<${row.widget}>\` | ${ms(row.fromNavigatio
   drawing, ${ms(browser.firstFromWasmLaptop)} on a 1280×800 viewport (target ≤ 300 ms), of which
   ${ms(browser.wasmDownloadLaptop)} until the last byte of the Wasm arrived (served by local workerd, and
   read by a main thread that the host page's own layout keeps busy); navigation → first
-  widget ready on that viewport: ${ms(browser.firstFromNavigationLaptop)}. The loader asks for the Wasm,
-  its glue and the site's configuration at once, so the configuration is usually there
-  before the Wasm has compiled.
-- Long tasks (over 50 ms) that ran the kit's code or compiled its Wasm, per load, read from
-  Chromium traces of ${PAGE_LOADS} more loads of each kind (traced apart: tracing slows the page): ${browser.longTasks.allAtOnce.perLoad.toFixed(1)} with all five drawing
+  widget ready on that viewport: ${ms(browser.firstFromNavigationLaptop)}. The loader asks for the Wasm and,
+  each in a task of its own right after, its glue and the site's configuration, so the
+  configuration is usually there before the Wasm has compiled.
+- Long tasks (over 50 ms) of the page's main thread that ran the kit's code or compiled its
+  Wasm, per load, read from Chromium traces of ${PAGE_LOADS} more loads of each kind (traced apart: tracing slows the page): ${browser.longTasks.allAtOnce.perLoad.toFixed(1)} with all five drawing
   (longest ${ms(browser.longTasks.allAtOnce.longest)}), ${browser.longTasks.withKit.perLoad.toFixed(1)} on a 1280×800 viewport
   (longest ${ms(browser.longTasks.withKit.longest)}) (target: none). The host page's own long tasks
   (parsing, its scripts, layout), for comparison: ${browser.longTasks.host.perLoad.toFixed(1)} per load with the kit
