@@ -55,6 +55,14 @@ const qaReady = async (page) => {
 const visibleQuestions = (page) =>
   page.locator('pv-qa').locator('article.question').evaluateAll((articles) => articles.map((article) => article.querySelector('h3').textContent));
 
+/** Replaces the search with `text` and waits for the list to show the one question `shown`. */
+async function searchShows(page, text, shown) {
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type(text);
+  await page.waitForFunction(() => document.querySelector('pv-qa').shadowRoot.querySelectorAll('article.question').length === 1);
+  assert.deepEqual(await visibleQuestions(page), [shown]);
+}
+
 describe('<pv-qa> on the demo product page', () => {
   test('search narrows the list; a question asked by keyboard is answered by a customer and reordered by helpfulness', async () => {
     await publishedQuestion('Reste-t-elle sèche sous un gros orage ?');
@@ -70,25 +78,14 @@ describe('<pv-qa> on the demo product page', () => {
     const searches = /\/questions\?(.*&)?q=/;
     await prospect.route(searches, (route) => held.push(route));
     await qa.getByLabel('Rechercher dans les questions').focus();
-    await prospect.keyboard.type('зимой');
-    await prospect.waitForFunction(() => document.querySelector('pv-qa').shadowRoot.querySelectorAll('article.question').length === 1);
-    assert.deepEqual(await visibleQuestions(prospect), ['Подходит ли она ЗИМОЙ ?']);
-    await prospect.keyboard.press('Control+A');
-    await prospect.keyboard.type('SÈCHE');
-    await prospect.waitForFunction(() => document.querySelector('pv-qa').shadowRoot.querySelectorAll('article.question').length === 1);
-    assert.deepEqual(await visibleQuestions(prospect), ['Reste-t-elle sèche sous un gros orage ?']);
+    await searchShows(prospect, 'зимой', 'Подходит ли она ЗИМОЙ ?');
+    await searchShows(prospect, 'SÈCHE', 'Reste-t-elle sèche sous un gros orage ?');
     await prospect.unroute(searches);
     await Promise.all(held.map((route) => route.continue()));
 
-    await prospect.keyboard.press('Control+A');
-    await prospect.keyboard.type('orage');
-    await prospect.waitForFunction(() => document.querySelector('pv-qa').shadowRoot.querySelectorAll('article.question').length === 1);
-    assert.deepEqual(await visibleQuestions(prospect), ['Reste-t-elle sèche sous un gros orage ?']);
+    await searchShows(prospect, 'orage', 'Reste-t-elle sèche sous un gros orage ?');
     // Accents need not be typed.
-    await prospect.keyboard.press('Control+A');
-    await prospect.keyboard.type('seche');
-    await prospect.waitForFunction(() => document.querySelector('pv-qa').shadowRoot.querySelectorAll('article.question').length === 1);
-    assert.deepEqual(await visibleQuestions(prospect), ['Reste-t-elle sèche sous un gros orage ?']);
+    await searchShows(prospect, 'seche', 'Reste-t-elle sèche sous un gros orage ?');
     await prospect.keyboard.press('Control+A');
     await prospect.keyboard.type('vent fort');
     await qa.getByText('Aucune question ne correspond : posez la vôtre.').waitFor();
