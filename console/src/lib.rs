@@ -23,11 +23,6 @@ use web_sys::HtmlInputElement;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-/// Talc instead of the standard dlmalloc: a smaller Wasm (2.5 KB gzip less for the widgets).
-#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
-#[global_allocator]
-static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
-
 use crate::advocates::AdvocatesPage;
 use crate::api::ApiError;
 use crate::exports::ExportsPage;

@@ -1,12 +1,19 @@
 //! Browser plumbing shared by the widgets and the console: JSON through the browser's
 //! own parser (`JSON.parse` and `JSON.stringify` do the text, serde only maps JS values
-//! to Rust types: far smaller Wasm than a Rust JSON parser), and one `fetch` call.
+//! to Rust types: far smaller Wasm than a Rust JSON parser), one `fetch` call, and the
+//! apps' allocator.
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Request, RequestCredentials, RequestInit, RequestMode, Response};
+
+/// The allocator of every Wasm app that links this crate (the widgets and the console):
+/// talc instead of the standard dlmalloc, 2 to 3 KB gzip less to download.
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
 /// Why a JSON text could not become a value, or a value a text.
 pub struct JsonError(String);

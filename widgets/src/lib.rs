@@ -30,11 +30,6 @@ use wasm_bindgen::prelude::*;
 use web_sys::{HtmlElement, ShadowRoot};
 use yew::{AppHandle, AttrValue};
 
-/// Talc instead of the standard dlmalloc: a smaller Wasm (2.5 KB gzip less for the widgets).
-#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
-#[global_allocator]
-static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
-
 use crate::nps::{NpsProps, NpsWidget};
 use crate::qa::{QaProps, QaWidget};
 use crate::referral::{ReferralProps, ReferralWidget};
