@@ -20,6 +20,8 @@ use yew::prelude::*;
 
 use portevoix_web as json;
 
+use crate::hooks::use_effect_with;
+
 const VISITOR_ID_KEY: &str = "portevoix.visitor";
 
 thread_local! {

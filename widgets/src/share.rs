@@ -17,7 +17,7 @@ use web_sys::{HtmlElement, ShadowRoot};
 use yew::prelude::*;
 
 use crate::api::{self, CallError};
-use crate::hooks::{SiteConfig, use_ready_event, use_site_config};
+use crate::hooks::{SiteConfig, use_effect_with, use_ready_event, use_site_config, use_state};
 use crate::host::{self, spawn_local};
 use portevoix_web as json;
 
