@@ -3,6 +3,7 @@
 
 use portevoix_core::ladder::level_name;
 use portevoix_core::wire::{Adjusted, AdvocateHistory, AdvocateList, EventKind, PointsAdjustment};
+use portevoix_web::hooks::use_state;
 use web_sys::HtmlInputElement;
 use yew::platform::spawn_local;
 use yew::prelude::*;

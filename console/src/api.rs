@@ -2,6 +2,7 @@
 //! cookie (the browser attaches it; no script can read it).
 
 use portevoix_core::wire::ErrorBody;
+use portevoix_web::hooks::{StateHandle, use_effect_with, use_state};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use web_sys::RequestCredentials;
@@ -84,7 +85,7 @@ pub async fn post_empty(path: &str) -> Result<(), ApiError> {
 }
 
 /// What an admin read holds: nothing yet, or the worker's answer.
-pub type Loaded<T> = UseStateHandle<Option<Result<T, ApiError>>>;
+pub type Loaded<T> = StateHandle<Option<Result<T, ApiError>>>;
 
 /// Reads `path` (when there is one) at first and again whenever it or `generation`
 /// changes; a read refused for want of a session calls `on_session_ended`.

@@ -2,6 +2,7 @@
 //! creation or rotation), a "Send test event" button and each subscription's delivery log.
 
 use portevoix_core::wire::{WebhookList, WebhookLog, WebhookRequest, WebhookSubscription};
+use portevoix_web::hooks::{StateHandle, use_state};
 use web_sys::HtmlInputElement;
 use yew::platform::spawn_local;
 use yew::prelude::*;
@@ -20,8 +21,8 @@ pub struct IntegrationsProps {
 /// the list read again.
 fn settle<T>(
     outcome: Result<T, api::ApiError>,
-    problem: &UseStateHandle<Option<String>>,
-    generation: &UseStateHandle<u32>,
+    problem: &StateHandle<Option<String>>,
+    generation: &StateHandle<u32>,
     done: impl FnOnce(T),
 ) {
     match outcome {
@@ -36,7 +37,7 @@ fn settle<T>(
 
 /// Shows a secret the worker just made, this once, with what `about` says of its URL.
 fn reveal(
-    revealed: &UseStateHandle<Option<(String, String)>>,
+    revealed: &StateHandle<Option<(String, String)>>,
     subscription: WebhookSubscription,
     about: impl FnOnce(&str) -> String,
 ) {

@@ -18,6 +18,7 @@ mod privacy;
 mod settings;
 
 use portevoix_core::wire::{ConsoleSession, SignIn};
+use portevoix_web::hooks::{use_effect_with, use_state};
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlInputElement;
 use yew::platform::spawn_local;

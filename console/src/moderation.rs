@@ -9,6 +9,7 @@ use portevoix_core::wire::{
     AdminAnswerPage, AdminQuestionPage, AdminReviewPage, AnswerSubmission, Decision, Moderation,
     ReplySubmission,
 };
+use portevoix_web::hooks::{StateHandle, use_effect_with, use_state};
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::platform::spawn_local;
@@ -316,7 +317,7 @@ fn describe(item: &QueueItem) -> Html {
 fn actions(
     item: &QueueItem,
     editing: Editing,
-    set_editing: &UseStateHandle<Editing>,
+    set_editing: &StateHandle<Editing>,
     act: &Callback<(QueueItem, Action)>,
     reason_input: &NodeRef,
     reply_input: &NodeRef,

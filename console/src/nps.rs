@@ -5,6 +5,7 @@
 use portevoix_core::nps::Category;
 use portevoix_core::report::{chart, line_path};
 use portevoix_core::wire::{NpsComment, NpsCommentPage, NpsReport, NpsSummary};
+use portevoix_web::hooks::{use_effect_with, use_state};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::platform::spawn_local;
 use yew::prelude::*;

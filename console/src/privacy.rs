@@ -2,6 +2,7 @@
 //! them as JSON, erase it (with who carried it out), and read the erasure log.
 
 use portevoix_core::wire::{Erasure, ErasureLog, ErasureRequest, PersonData, PrivacyRequest};
+use portevoix_web::hooks::use_state;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::platform::spawn_local;

@@ -3,6 +3,7 @@
 //! worker checks everything before saving anything; its refusal names the field.
 
 use portevoix_core::settings::{SiteSettings, profiles_of, profiles_text};
+use portevoix_web::hooks::{use_effect_with, use_state};
 use web_sys::{HtmlElement, HtmlInputElement, HtmlTextAreaElement};
 use yew::platform::spawn_local;
 use yew::prelude::*;

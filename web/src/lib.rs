@@ -1,7 +1,9 @@
 //! Browser plumbing shared by the widgets and the console: JSON through the browser's
 //! own parser (`JSON.parse` and `JSON.stringify` do the text, serde only maps JS values
-//! to Rust types: far smaller Wasm than a Rust JSON parser), one `fetch` call, and the
-//! apps' allocator.
+//! to Rust types: far smaller Wasm than a Rust JSON parser), one `fetch` call, the apps'
+//! allocator, and Yew hooks that compile to less code ([`hooks`]).
+
+pub mod hooks;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;

@@ -1,116 +1,17 @@
 //! The hooks every widget shares: its site's configuration (with the theme adopted into
 //! its shadow root), the `pv:ready` event, and the Turnstile challenge of its form.
 
-use std::any::Any;
-use std::ops::Deref;
 use std::rc::Rc;
 
 use portevoix_core::locale::Locale;
 use portevoix_core::wire::PublicSiteConfig;
+use portevoix_web::hooks::{use_effect_with, use_state};
 use web_sys::{HtmlElement, ShadowRoot};
-use yew::functional::{Hook, HookContext, TearDown};
 use yew::prelude::*;
 
 use crate::api;
 use crate::host::{self, spawn_local};
 use crate::turnstile::Challenge;
-
-/// An effect's dependencies of whatever type, compared by a function made for that type.
-struct AnyDeps {
-    value: Box<dyn Any>,
-    same: fn(&dyn Any, &dyn Any) -> bool,
-}
-
-impl PartialEq for AnyDeps {
-    fn eq(&self, other: &Self) -> bool {
-        (self.same)(&*self.value, &*other.value)
-    }
-}
-
-fn same<T: PartialEq + 'static>(left: &dyn Any, right: &dyn Any) -> bool {
-    left.downcast_ref::<T>() == right.downcast_ref::<T>()
-}
-
-/// An effect behind one type, whatever its closure.
-type AnyEffect = Box<dyn FnOnce(&AnyDeps) -> Box<dyn FnOnce()>>;
-
-/// Yew's `use_effect_with`, with the dependencies and the effect boxed: Yew's effect code
-/// is then compiled once for every effect in the widgets, not once per effect closure.
-pub fn use_effect_with<T, D>(
-    deps: T,
-    effect: impl FnOnce(&T) -> D + 'static,
-) -> impl Hook<Output = ()>
-where
-    T: PartialEq + 'static,
-    D: TearDown,
-{
-    let effect: AnyEffect = Box::new(move |deps: &AnyDeps| {
-        let teardown = deps.value.downcast_ref::<T>().map(effect);
-        Box::new(move || teardown.map_or((), TearDown::tear_down))
-    });
-    let deps = AnyDeps {
-        value: Box::new(deps),
-        same: same::<T>,
-    };
-    yew::functional::use_effect_with(deps, effect)
-}
-
-/// A state value of whatever type, as Yew stores it for [`use_state`].
-type AnyValue = Rc<dyn Any>;
-
-/// The state [`use_state`] gives: the value of this render, and a way to set the next.
-pub struct StateHandle<T> {
-    value: Rc<T>,
-    inner: UseStateHandle<AnyValue>,
-}
-
-impl<T> Clone for StateHandle<T> {
-    fn clone(&self) -> Self {
-        StateHandle {
-            value: self.value.clone(),
-            inner: self.inner.clone(),
-        }
-    }
-}
-
-impl<T> Deref for StateHandle<T> {
-    type Target = T;
-
-    fn deref(&self) -> &T {
-        &self.value
-    }
-}
-
-impl<T: 'static> StateHandle<T> {
-    /// Sets the value and draws the widget again.
-    pub fn set(&self, value: T) {
-        self.inner.set(Rc::new(value));
-    }
-}
-
-/// The hook behind [`use_state`].
-struct UseState<T> {
-    init: fn() -> T,
-}
-
-impl<T: 'static> Hook for UseState<T> {
-    type Output = StateHandle<T>;
-
-    fn run(self, context: &mut HookContext) -> StateHandle<T> {
-        let init = self.init;
-        let init: Box<dyn FnOnce() -> AnyValue> = Box::new(move || Rc::new(init()));
-        let inner = yew::functional::use_state(init).run(context);
-        let value =
-            Rc::downcast::<T>((*inner).clone()).expect("a state holds the type it was made with");
-        StateHandle { value, inner }
-    }
-}
-
-/// Yew's `use_state`, with the value boxed: Yew's state code is then compiled once for
-/// every state in the widgets, not once per type of value.
-pub fn use_state<T: 'static>(init: fn() -> T) -> impl Hook<Output = StateHandle<T>> {
-    UseState { init }
-}
 
 /// Where a widget stands with its site's configuration.
 #[derive(Clone, PartialEq)]

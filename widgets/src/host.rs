@@ -20,7 +20,7 @@ use yew::prelude::*;
 
 use portevoix_web as json;
 
-use crate::hooks::use_effect_with;
+use portevoix_web::hooks::use_effect_with;
 
 const VISITOR_ID_KEY: &str = "portevoix.visitor";
 

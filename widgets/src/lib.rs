@@ -6,8 +6,8 @@
 //! Built by `npm run build`; tried in a browser by `npm start`.
 //!
 //! Every byte here is downloaded by the brands' visitors, and generic code is compiled
-//! once per type it is used with. So states and effects go through `hooks::use_state` and
-//! `hooks::use_effect_with`, which box their values and closures so that Yew's hook code
+//! once per type it is used with. So states and effects go through
+//! `portevoix_web::hooks`, which boxes their values and closures so that Yew's hook code
 //! is compiled once rather than per widget state or effect; hooks start from functions
 //! (`bool::default`, `String::new`) rather than closures, each of which would be a type
 //! of its own; futures are spawned boxed (`host::spawn_local`); and small maps are

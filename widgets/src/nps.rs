@@ -13,12 +13,11 @@ use web_sys::{HtmlElement, HtmlTextAreaElement, ShadowRoot};
 use yew::prelude::*;
 
 use crate::api::{self, CallError};
-use crate::hooks::{
-    SiteConfig, use_effect_with, use_ready_event, use_site_config, use_state, use_turnstile,
-};
+use crate::hooks::{SiteConfig, use_ready_event, use_site_config, use_turnstile};
 use crate::host;
 use crate::outbox::{self, Delivery};
 use portevoix_web as json;
+use portevoix_web::hooks::{use_effect_with, use_state};
 
 /// The element's attributes, read by the loader glue on connect and on every change.
 #[derive(Properties, Clone, PartialEq)]

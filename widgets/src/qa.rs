@@ -26,12 +26,11 @@ use web_sys::{HtmlElement, HtmlInputElement, ShadowRoot};
 use yew::prelude::*;
 
 use crate::api::{self, CallError};
-use crate::hooks::{
-    SiteConfig, use_effect_with, use_ready_event, use_site_config, use_state, use_turnstile,
-};
+use crate::hooks::{SiteConfig, use_ready_event, use_site_config, use_turnstile};
 use crate::host::{self, spawn_local};
 use crate::outbox::{self, Delivery};
 use portevoix_web as json;
+use portevoix_web::hooks::{use_effect_with, use_state};
 
 /// Questions fetched per page.
 const PAGE_SIZE: u32 = 5;

@@ -17,9 +17,10 @@ use web_sys::{HtmlElement, ShadowRoot};
 use yew::prelude::*;
 
 use crate::api::{self, CallError};
-use crate::hooks::{SiteConfig, use_effect_with, use_ready_event, use_site_config, use_state};
+use crate::hooks::{SiteConfig, use_ready_event, use_site_config};
 use crate::host::{self, spawn_local};
 use portevoix_web as json;
+use portevoix_web::hooks::{use_effect_with, use_state};
 
 /// The element's attributes.
 #[derive(Properties, Clone, PartialEq)]
