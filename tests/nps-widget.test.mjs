@@ -305,6 +305,8 @@ describe('<pv-nps> on the demo site', () => {
     await radio(page, 2).waitFor();
     assert.equal(await widget(page).getByRole('radio', { name: '2', exact: true }).isVisible(), true);
     assert.equal(await widget(page).locator('legend').isVisible(), true);
+    // Nor do the other widgets' rules in the stylesheet they share: no Q&A divider above.
+    assert.equal(await widget(page).locator('legend').evaluate((legend) => getComputedStyle(legend).borderTopStyle), 'none');
     const buyAfter = await page.locator('.buy').evaluate((button) => getComputedStyle(button).backgroundColor);
     assert.equal(buyAfter, buyBefore);
   });

@@ -164,6 +164,11 @@ describe('<pv-qa> on the demo product page', () => {
     const qa = page.locator('pv-qa');
     await qa.getByText('<img src=x onerror=alert(1)> est-ce étanche ?').waitFor();
     assert.equal(await qa.evaluate((element) => element.shadowRoot.querySelectorAll('img').length), 0);
+    // Only the question's own heading is bold, not its byline and answers (the NPS survey's
+    // question styles, in the stylesheet every widget shares, must not reach it).
+    const weight = (selector) => qa.locator(selector).first().evaluate((element) => getComputedStyle(element).fontWeight);
+    assert.equal(await weight('article.question'), '400');
+    assert.equal(await weight('article.question h3'), '700');
     await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
     const audit = () =>
       page.evaluate(async () => {

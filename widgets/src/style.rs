@@ -32,7 +32,7 @@ border-radius:var(--pv-r);padding:calc(var(--pv-s)*1.25);max-width:40rem}
 --pv-t:var(--pv-text,var(--pv-text-dark,#e8ece9));
 --pv-bg:var(--pv-background,var(--pv-background-dark,#18201c));
 --pv-err:#ffb4ab;color-scheme:dark}
-.question{font-size:1.1em;font-weight:600;margin:0 0 calc(var(--pv-s)*.9);padding:0}
+legend.question{font-size:1.1em;font-weight:600;margin:0 0 calc(var(--pv-s)*.9);padding:0}
 fieldset{border:0;margin:0;padding:0;min-width:0}
 .scale{display:grid;grid-template-columns:repeat(11,minmax(0,1fr));gap:calc(var(--pv-s)*.3)}
 .score{position:relative;display:block}
@@ -126,7 +126,7 @@ color:color-mix(in srgb,var(--pv-t) 35%,transparent)}
 .search label{display:block;font-weight:600;margin-bottom:.25em}
 input[type=search]{font:inherit;color:var(--pv-t);background:var(--pv-bg);width:100%;display:block;
 border:1px solid color-mix(in srgb,var(--pv-t) 45%,transparent);border-radius:calc(var(--pv-r)/2);min-height:2.75rem;padding:0 calc(var(--pv-s)*.6)}
-.question{border-top:1px solid color-mix(in srgb,var(--pv-t) 15%,transparent);padding:var(--pv-s) 0 calc(var(--pv-s)*.5)}
+article.question{border-top:1px solid color-mix(in srgb,var(--pv-t) 15%,transparent);padding:var(--pv-s) 0 calc(var(--pv-s)*.5)}
 .question-text{font-size:1.05em;margin:0 0 .25em;overflow-wrap:anywhere}
 .answers{list-style:none;margin:.5em 0 0;padding:0 0 0 calc(var(--pv-s)*.9);border-inline-start:3px solid color-mix(in srgb,var(--pv-t) 15%,transparent)}
 .answer{margin:0 0 calc(var(--pv-s)*.75)}
