@@ -104,7 +104,7 @@ button.secondary{background:transparent;color:var(--pv-t);border-color:color-mix
 button.helpful{min-height:2.25rem;font-size:.85em;font-weight:400}
 button.helpful[aria-pressed=true]{border-color:var(--pv-a);opacity:1}
 .writer{margin-top:var(--pv-s)}
-.review-form .field{margin-top:calc(var(--pv-s)*.75)}
+.review-form .field,.qa-form .field,.join .field,.invite .field{margin-top:calc(var(--pv-s)*.75)}
 .review-form label{display:block;font-weight:600;margin-bottom:.25em}
 .consent{display:grid;grid-template-columns:auto 1fr;gap:.5em;align-items:start}
 .review-form .consent label{font-weight:400;margin:0}
@@ -136,7 +136,6 @@ article.question{border-top:1px solid color-mix(in srgb,var(--pv-t) 15%,transpar
 .no-answer{font-style:italic;margin:.25em 0}
 .answer-button{margin:0 0 var(--pv-s)}
 .qa-form{margin:0 0 var(--pv-s)}
-.qa-form .field{margin-top:calc(var(--pv-s)*.75)}
 .qa-form label{display:block;font-weight:600;margin-bottom:.25em}
 .qa-form .consent label{font-weight:400;margin:0}
 .offer{margin:0 0 var(--pv-s);font-weight:600}
