@@ -64,9 +64,10 @@ describe('the brand console', () => {
     assert.equal(await page.locator('#nps-score').textContent(), '+16.7');
     await page.getByText('6 answers').waitFor();
     const split = await page.locator('svg.split').getAttribute('aria-label');
-    assert.equal(split, 'Promoters 50%, Passives 16%, Detractors 33%');
+    assert.equal(split, 'Promoters 50%, Passives 17%, Detractors 33%');
     const chart = await page.getByRole('img', { name: /^week of \d{4}-\d{2}-\d{2}: \+16\.7 \(6 answers\)$/ });
     assert.equal(await chart.count(), 1, 'one week drawn, with its score');
+    await page.getByText("Line: each week's NPS. Grey bars: how many answered each week (the busiest: 6).").waitFor();
 
     const cookies = await context.cookies(stack.worker.origin + '/v1/sites/cairn/');
     const session = cookies.find((cookie) => cookie.name === 'pv_console');

@@ -2,7 +2,7 @@
 //! an SVG chart, the promoter/passive/detractor split, detractors' comments to handle
 //! first, then the latest comments.
 
-use portevoix_core::nps::Category;
+use portevoix_core::nps::{Category, whole_percentages};
 use portevoix_core::report::{chart, line_path};
 use portevoix_core::wire::{NpsComment, NpsCommentPage, NpsReport, NpsSummary};
 use portevoix_web::hooks::{use_effect_with, use_state};
@@ -213,10 +213,6 @@ fn answers(count: u64) -> String {
     }
 }
 
-fn percent(part: u64, total: u64) -> u64 {
-    (part * 100).checked_div(total).unwrap_or(0)
-}
-
 /// Each part of the split as (class, x, width) on a 0–100 bar.
 fn split_bars(split: &[(&'static str, &str, u64)], total: u64) -> Vec<(&'static str, f64, f64)> {
     let mut x = 0.0;
@@ -244,22 +240,23 @@ fn score_panel(summary: &NpsSummary) -> Html {
         ("passives", "Passives", summary.passives),
         ("detractors", "Detractors", summary.detractors),
     ];
+    let percentages = whole_percentages([summary.promoters, summary.passives, summary.detractors]);
     html! {
         <section aria-labelledby="score-title" class="score-panel">
             <h2 id="score-title">{ "Net Promoter Score" }</h2>
             <p class="score"><output id="nps-score" aria-label="NPS">{ score }</output></p>
             <p class="total">{ answers(summary.total) }</p>
             <svg class="split" viewBox="0 0 100 6" preserveAspectRatio="none" role="img"
-                aria-label={split.iter().map(|(_, label, count)| format!("{label} {}%", percent(*count, summary.total))).collect::<Vec<_>>().join(", ")}>
+                aria-label={split.iter().zip(percentages).map(|((_, label, _), percent)| format!("{label} {percent}%")).collect::<Vec<_>>().join(", ")}>
                 { for split_bars(&split, summary.total).into_iter().map(|(class, x, width)| html! {
                     <rect class={classes!("part", class)} x={x.to_string()} y="0" width={width.to_string()} height="6" />
                 }) }
             </svg>
             <dl class="legend">
-                { for split.iter().map(|(class, label, count)| html! {
+                { for split.iter().zip(percentages).map(|((class, label, count), percent)| html! {
                     <div class={*class}>
                         <dt>{ *label }</dt>
-                        <dd>{ format!("{count} · {}%", percent(*count, summary.total)) }</dd>
+                        <dd>{ format!("{count} · {percent}%") }</dd>
                     </div>
                 }) }
             </dl>
@@ -286,6 +283,12 @@ fn trend_chart(report: &NpsReport) -> Html {
         })
         .collect::<Vec<_>>()
         .join("; ");
+    let busiest_week = report
+        .weeks
+        .iter()
+        .map(|week| week.total)
+        .max()
+        .unwrap_or(0);
     html! {
         <section aria-labelledby="trend-title" class="trend">
             <h2 id="trend-title">{ "NPS by week" }</h2>
@@ -316,6 +319,9 @@ fn trend_chart(report: &NpsReport) -> Html {
                     <circle class="point" cx={point.x.to_string()} cy={point.nps_y.to_string()} r="4" />
                 }) }
             </svg>
+            <p class="hint">
+                { format!("Line: each week's NPS. Grey bars: how many answered each week (the busiest: {busiest_week}).") }
+            </p>
         </section>
     }
 }

@@ -82,6 +82,30 @@ impl NpsCounts {
     }
 }
 
+/// Whole percentages of `parts` in their sum, adding up to exactly 100 (the largest
+/// remainders take the points rounding leaves over), so that a split of promoters, passives
+/// and detractors never reads 99 % or 101 %. All zero when there is nothing to share.
+pub fn whole_percentages<const N: usize>(parts: [u64; N]) -> [u64; N] {
+    let total: u64 = parts.iter().sum();
+    let mut shares = [0; N];
+    if total == 0 {
+        return shares;
+    }
+    let mut by_remainder: [usize; N] = std::array::from_fn(|index| index);
+    for (share, part) in shares.iter_mut().zip(parts) {
+        *share = part * 100 / total;
+    }
+    by_remainder.sort_by_key(|&index| std::cmp::Reverse(parts[index] * 100 % total));
+    let left_over = 100 - shares.iter().sum::<u64>();
+    for &index in by_remainder
+        .iter()
+        .take(usize::try_from(left_over).unwrap_or(N))
+    {
+        shares[index] += 1;
+    }
+    shares
+}
+
 /// Where the survey form is in its short life.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Phase {
@@ -201,6 +225,27 @@ impl NpsForm {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whole_percentages_add_up_to_one_hundred() {
+        assert_eq!(whole_percentages([3, 1, 2]), [50, 17, 33]);
+        assert_eq!(whole_percentages([1, 1, 1]), [34, 33, 33]);
+        assert_eq!(whole_percentages([2, 0, 1]), [67, 0, 33]);
+        assert_eq!(whole_percentages([5, 0, 0]), [100, 0, 0]);
+        assert_eq!(whole_percentages([0, 0, 0]), [0, 0, 0]);
+        for parts in [
+            [7, 13, 1],
+            [1, 1, 998],
+            [333, 333, 334],
+            [u64::from(u32::MAX), 1, 1],
+        ] {
+            assert_eq!(
+                whole_percentages(parts).iter().sum::<u64>(),
+                100,
+                "{parts:?}"
+            );
+        }
+    }
 
     #[test]
     fn category_boundaries_follow_the_nps_definition() {
