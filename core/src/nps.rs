@@ -91,17 +91,20 @@ pub fn whole_percentages<const N: usize>(parts: [u64; N]) -> [u64; N] {
     if total == 0 {
         return shares;
     }
-    let mut by_remainder: [usize; N] = std::array::from_fn(|index| index);
-    for (share, part) in shares.iter_mut().zip(parts) {
-        *share = part * 100 / total;
+    let mut remainders = [0; N];
+    for index in 0..N {
+        shares[index] = parts[index] * 100 / total;
+        remainders[index] = parts[index] * 100 % total;
     }
-    by_remainder.sort_by_key(|&index| std::cmp::Reverse(parts[index] * 100 % total));
     let left_over = 100 - shares.iter().sum::<u64>();
-    for &index in by_remainder
-        .iter()
-        .take(usize::try_from(left_over).unwrap_or(N))
-    {
-        shares[index] += 1;
+    // The remainders add up to `left_over` totals, each less than one: at least
+    // `left_over` of them are above zero, and each takes one point.
+    for _ in 0..left_over {
+        let largest = (0..N).rev().max_by_key(|&index| remainders[index]);
+        if let Some(index) = largest {
+            shares[index] += 1;
+            remainders[index] = 0;
+        }
     }
     shares
 }
