@@ -1,7 +1,8 @@
 //! Yew's `use_state` and `use_effect_with` for both Wasm apps, with values and closures
 //! boxed. Yew's hook code is generic over each state's type and each effect's closure, so
 //! it would otherwise be compiled once per state and per effect: 6 KB gzip of the widgets'
-//! Wasm. Import these in place of Yew's; the calls read the same.
+//! Wasm. Import these in place of Yew's; the calls read the same, and `clippy.toml` refuses
+//! Yew's own everywhere but here.
 
 use std::any::Any;
 use std::marker::PhantomData;
@@ -47,6 +48,8 @@ where
         value: Box::new(deps),
         same: same::<T>,
     };
+    // The one call of Yew's own: the workspace's clippy.toml refuses it everywhere else.
+    #[allow(clippy::disallowed_methods)]
     yew::functional::use_effect_with(deps, effect)
 }
 
@@ -93,6 +96,8 @@ impl<T: 'static> Hook for UseState<'_, T> {
     type Output = StateHandle<T>;
 
     fn run(self, context: &mut HookContext) -> StateHandle<T> {
+        // The one call of Yew's own: the workspace's clippy.toml refuses it everywhere else.
+        #[allow(clippy::disallowed_methods)]
         let inner = yew::functional::use_state(self.init).run(context);
         let value =
             Rc::downcast::<T>((*inner).clone()).expect("a state holds the type it was made with");
