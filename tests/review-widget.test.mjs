@@ -252,7 +252,12 @@ describe('<pv-review> on the demo product page', () => {
     await widget.getByRole('button', { name: 'Envoyer mon avis' }).click();
     await widget.getByText('Choisissez une note de 1 à 5 étoiles.').waitFor();
     assert.equal(await widget.getByLabel('Titre').getAttribute('aria-invalid'), 'true');
+    await widget.getByText('Donnez un titre à votre avis.').waitFor();
+    await widget.getByText('Indiquez le nom à afficher.').waitFor();
     assert.deepEqual(await audit(), []);
+    await widget.getByLabel('Titre').fill('t'.repeat(121));
+    await widget.getByText('Raccourcissez-le à 120 caractères au plus.').waitFor();
+    assert.equal(await widget.getByText('Donnez un titre à votre avis.').count(), 0);
     await widget.getByRole('radio', { name: '5 étoiles sur 5' }).check();
     await widget.getByLabel('Titre').fill('Très bien');
     await widget.getByLabel('Votre avis', { exact: true }).fill(`Rien à redire après dix nuits (${newId()}).`);

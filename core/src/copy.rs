@@ -55,6 +55,8 @@ pub enum Text {
     CharacterCount,
     /// The character count once the comment is over the maximum.
     CommentTooLong,
+    /// Under a name or title longer than its `{max}` characters.
+    TooLong,
     /// The credit line, shown only when the site asks for it.
     PoweredBy,
     /// Separates whole and tenths in averages.
@@ -119,11 +121,11 @@ pub enum Text {
     ReviewFormSubmit,
     /// No star chosen.
     ReviewErrorRating,
-    /// Missing or too long title.
+    /// Missing title.
     ReviewErrorTitle,
     /// Text too short or too long.
     ReviewErrorText,
-    /// Missing or too long name.
+    /// Missing name.
     ReviewErrorName,
     /// Malformed email.
     ReviewErrorEmail,
@@ -189,7 +191,7 @@ pub enum Text {
     QaFormSubmitAnswer,
     /// Text too short or too long.
     QaErrorText,
-    /// Missing or too long name.
+    /// Missing name.
     QaErrorName,
     /// Malformed email.
     QaErrorEmail,
@@ -326,6 +328,7 @@ impl Text {
             Text::LoadError => "error.load",
             Text::CharacterCount => "character_count",
             Text::CommentTooLong => "error.comment_too_long",
+            Text::TooLong => "error.too_long",
             Text::PoweredBy => "powered_by",
             Text::DecimalSeparator => "format.decimal_separator",
             Text::GroupSeparator => "format.group_separator",
@@ -475,6 +478,7 @@ impl Text {
         Text::LoadError,
         Text::CharacterCount,
         Text::CommentTooLong,
+        Text::TooLong,
         Text::PoweredBy,
         Text::DecimalSeparator,
         Text::GroupSeparator,

@@ -1,6 +1,7 @@
 //! What every widget form shares: where it is in its life, and why the worker refused it,
 //! in terms the visitor can act on.
 
+use crate::copy::Text;
 use crate::moderation::Status;
 
 /// Where a form is.
@@ -52,9 +53,29 @@ impl Refusal {
     }
 }
 
+/// What to tell a visitor about a required text field of at most `max` characters: to
+/// shorten it when it is too long, else `missing` (it is empty, or the worker refused it),
+/// so that an empty field is never met with a length rule.
+pub fn text_problem(value: &str, max: usize, missing: Text) -> Text {
+    if value.trim().chars().count() > max {
+        Text::TooLong
+    } else {
+        missing
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_an_overlong_value_is_asked_to_be_shortened() {
+        let missing = Text::ReviewErrorTitle;
+        assert_eq!(text_problem("", 5, missing), missing);
+        assert_eq!(text_problem("  \n ", 5, missing), missing);
+        assert_eq!(text_problem(" abcde ", 5, missing), missing);
+        assert_eq!(text_problem("abcdé!", 5, missing), Text::TooLong);
+    }
 
     #[test]
     fn worker_codes_become_visitor_refusals() {

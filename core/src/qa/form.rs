@@ -2,7 +2,7 @@
 //! every transition and rule the visitor meets is tested natively.
 
 use crate::copy::Text;
-use crate::form::{Phase, Refusal};
+use crate::form::{self, Phase, Refusal};
 use crate::moderation::Status;
 use crate::qa;
 use crate::review::MAX_NAME_CHARS;
@@ -151,7 +151,12 @@ impl QaForm {
             .as_ref()
             .is_some_and(|refusal| refusal.names(field.id()));
         let shown = self.tried && self.problems().contains(&field);
-        (shown || refused_here).then(|| field.problem())
+        (shown || refused_here).then(|| match field {
+            Field::AuthorName => {
+                form::text_problem(&self.author_name, MAX_NAME_CHARS, field.problem())
+            }
+            _ => field.problem(),
+        })
     }
 
     /// True while sending or waiting to retry: inputs stay as sent.
@@ -243,6 +248,11 @@ mod tests {
         assert_eq!(tried.phase, Phase::Editing, "too short to send");
         assert_eq!(tried.problem(Field::Text), Some(Text::QaErrorText));
         assert_eq!(tried.problem(Field::AuthorName), Some(Text::QaErrorName));
+        let long_name = submit(&tried.apply(FormAction::Edit(
+            Field::AuthorName,
+            "n".repeat(MAX_NAME_CHARS + 1),
+        )));
+        assert_eq!(long_name.problem(Field::AuthorName), Some(Text::TooLong));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! rule the visitor meets is tested natively. The widget only draws it and sends it.
 
 use crate::copy::Text;
-use crate::form::{Phase, Refusal};
+use crate::form::{self, Phase, Refusal};
 use crate::moderation::Status;
 use crate::review;
 use crate::validate;
@@ -159,7 +159,15 @@ impl ReviewForm {
             .as_ref()
             .is_some_and(|refusal| refusal.names(field.id()));
         let shown = self.tried && self.problems().contains(&field);
-        (shown || refused_here).then(|| field.problem())
+        (shown || refused_here).then(|| match field {
+            Field::Title => {
+                form::text_problem(&self.title, review::MAX_TITLE_CHARS, field.problem())
+            }
+            Field::AuthorName => {
+                form::text_problem(&self.author_name, review::MAX_NAME_CHARS, field.problem())
+            }
+            _ => field.problem(),
+        })
     }
 
     /// True while sending or waiting to retry: inputs stay as sent.
@@ -314,5 +322,28 @@ mod tests {
         assert_eq!(refused.problem(Field::Title), Some(Text::ReviewErrorTitle));
         let edited = refused.apply(FormAction::Edit(Field::Title, "Très solide".into()));
         assert_eq!(edited.problem(Field::Title), None);
+    }
+
+    #[test]
+    fn a_missing_title_or_name_is_asked_for_and_a_long_one_shortened() {
+        let tried = submit(&ReviewForm::default());
+        assert_eq!(tried.problem(Field::Title), Some(Text::ReviewErrorTitle));
+        assert_eq!(
+            tried.problem(Field::AuthorName),
+            Some(Text::ReviewErrorName)
+        );
+        let long = submit(
+            &filled()
+                .apply(FormAction::Edit(
+                    Field::Title,
+                    "t".repeat(review::MAX_TITLE_CHARS + 1),
+                ))
+                .apply(FormAction::Edit(
+                    Field::AuthorName,
+                    "n".repeat(review::MAX_NAME_CHARS + 1),
+                )),
+        );
+        assert_eq!(long.problem(Field::Title), Some(Text::TooLong));
+        assert_eq!(long.problem(Field::AuthorName), Some(Text::TooLong));
     }
 }
