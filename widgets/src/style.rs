@@ -55,7 +55,7 @@ textarea[aria-invalid=true]{border-color:var(--pv-err)}
 .count{font-size:.8em;margin:calc(var(--pv-s)*.25) 0 0}
 .count.over{font-weight:600}
 .actions{display:flex;gap:calc(var(--pv-s)*.75);align-items:center;margin-top:var(--pv-s);flex-wrap:wrap}
-button{font:inherit;font-weight:600;min-height:2.75rem;padding:0 calc(var(--pv-s)*1.4);border-radius:calc(var(--pv-r)/2);
+button{font:inherit;font-weight:600;line-height:1.25;min-height:2.75rem;padding:calc(var(--pv-s)*.4) calc(var(--pv-s)*1.4);border-radius:calc(var(--pv-r)/2);
 border:1px solid var(--pv-a);background:var(--pv-a);color:var(--pv-oa);cursor:pointer}
 button:disabled{opacity:.55;cursor:not-allowed}
 .alert{margin:calc(var(--pv-s)*.75) 0 0;padding:calc(var(--pv-s)*.6) calc(var(--pv-s)*.8);border-radius:calc(var(--pv-r)/2);
@@ -152,7 +152,7 @@ details summary{cursor:pointer;min-height:2rem}
 .entry-points{font-variant-numeric:tabular-nums;font-weight:600}
 .friend-offer{margin:0 0 var(--pv-s);padding:calc(var(--pv-s)*.6) calc(var(--pv-s)*.8);border-radius:calc(var(--pv-r)/2);border:2px solid var(--pv-a);font-weight:600}
 .referral-card .code{font-weight:700;font-variant-numeric:tabular-nums;letter-spacing:.05em}
-.code-line{display:flex;align-items:center;gap:.5em;flex-wrap:wrap;margin:.5em 0 0}
+.code-line{display:flex;align-items:center;gap:.5em;flex-wrap:wrap;margin:var(--pv-s) 0 0}
 .invite{margin-top:calc(var(--pv-s)*.5)}
 .invite label,.join label{display:block;font-weight:600;margin-bottom:.25em}
 .join .consent label{font-weight:400;margin:0}
