@@ -37,7 +37,7 @@ use crate::settings::SettingsPage;
 /// Where the console remembers the last site signed in to (the key only, never a token).
 const SITE_KEY_STORAGE: &str = "portevoix.console.site";
 
-/// Draws the console into the page's `<main id="console">`.
+/// Draws the console into the page's `<div id="console">`.
 #[wasm_bindgen(start)]
 pub fn start() {
     let root = web_sys::window()
