@@ -329,7 +329,10 @@ describe('settings in the console', () => {
     const { page } = await openConsole();
     await signIn(page);
     await page.getByRole('button', { name: 'Settings' }).click();
-    const accent = page.getByLabel('Accent colour');
+    const accent = page.getByLabel('Accent colour', { exact: true });
+    const picker = page.getByLabel('Accent colour picker');
+    assert.equal(await accent.inputValue(), '#1f5f4a');
+    assert.equal(await picker.inputValue(), '#1f5f4a', 'the picker shows the saved colour');
     await accent.fill('red;} * {display:none');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByRole('alert').filter({ hasText: 'config.theme.accent' }).waitFor();
@@ -337,7 +340,8 @@ describe('settings in the console', () => {
     const profiles = page.getByLabel('Profiles on review sites (one per line: Name | URL)');
     assert.match(await profiles.inputValue(), /^Google \| https:\/\/g\.page\/r\/cairn-demo\/review/);
     await profiles.fill('Google | https://g.page/r/cairn-demo/review\nTrustpilot | https://fr.trustpilot.example/review/cairn');
-    await accent.fill('#b3261e');
+    await picker.fill('#b3261e');
+    assert.equal(await accent.inputValue(), '#b3261e', 'a picked colour fills the field');
     const chosen = page.getByRole('group', { name: 'Preview of the NPS widget' }).locator('.chosen');
     assert.equal(await chosen.evaluate((span) => getComputedStyle(span).backgroundColor), 'rgb(179, 38, 30)');
     await page.getByRole('button', { name: 'Save settings' }).click();

@@ -3,6 +3,7 @@
 //! worker checks everything before saving anything; its refusal names the field.
 
 use portevoix_core::settings::{SiteSettings, profiles_of, profiles_text};
+use portevoix_core::theme::picker_hex;
 use portevoix_web::hooks::{use_effect_with, use_state};
 use web_sys::{HtmlElement, HtmlInputElement, HtmlTextAreaElement};
 use yew::platform::spawn_local;
@@ -41,6 +42,27 @@ fn text_of(event: &InputEvent) -> String {
                 .map(|area| area.value())
         })
         .unwrap_or_default()
+}
+
+/// A theme colour: a text field for any CSS colour, and beside it the browser's colour
+/// picker, so a brand can pick a colour by eye as well as paste its hex code. Both edit
+/// the same setting.
+fn colour_field(
+    id: &'static str,
+    label: &'static str,
+    value: &str,
+    oninput: Callback<InputEvent>,
+) -> Html {
+    html! {
+        <div class="field">
+            <label for={id}>{ label }</label>
+            <div class="colour">
+                <input {id} value={value.to_owned()} oninput={oninput.clone()} />
+                <input type="color" aria-label={format!("{label} picker")}
+                    value={picker_hex(value).unwrap_or_default()} {oninput} />
+            </div>
+        </div>
+    }
 }
 
 #[function_component(SettingsPage)]
@@ -201,26 +223,14 @@ pub fn settings_page(props: &SettingsProps) -> Html {
                 </fieldset>
                 <fieldset class="theme">
                     <legend>{ "Theme (light)" }</legend>
-                    <div class="field">
-                        <label for="accent">{ "Accent colour" }</label>
-                        <input id="accent" value={theme.accent.clone()}
-                            oninput={edit(|settings, value| settings.config.theme.light.accent = value)} />
-                    </div>
-                    <div class="field">
-                        <label for="on-accent">{ "Text on the accent" }</label>
-                        <input id="on-accent" value={theme.on_accent.clone()}
-                            oninput={edit(|settings, value| settings.config.theme.light.on_accent = value)} />
-                    </div>
-                    <div class="field">
-                        <label for="text-colour">{ "Text colour" }</label>
-                        <input id="text-colour" value={theme.text.clone()}
-                            oninput={edit(|settings, value| settings.config.theme.light.text = value)} />
-                    </div>
-                    <div class="field">
-                        <label for="background">{ "Background" }</label>
-                        <input id="background" value={theme.background.clone()}
-                            oninput={edit(|settings, value| settings.config.theme.light.background = value)} />
-                    </div>
+                    { colour_field("accent", "Accent colour", &theme.accent,
+                        edit(|settings, value| settings.config.theme.light.accent = value)) }
+                    { colour_field("on-accent", "Text on the accent", &theme.on_accent,
+                        edit(|settings, value| settings.config.theme.light.on_accent = value)) }
+                    { colour_field("text-colour", "Text colour", &theme.text,
+                        edit(|settings, value| settings.config.theme.light.text = value)) }
+                    { colour_field("background", "Background", &theme.background,
+                        edit(|settings, value| settings.config.theme.light.background = value)) }
                     <div class="field">
                         <label for="radius">{ "Corner radius" }</label>
                         <input id="radius" value={config.theme.radius.clone()}

@@ -292,6 +292,17 @@ pub fn is_css_value(value: &str) -> bool {
         })
 }
 
+/// The colour as `#rrggbb`, the only form a browser's colour picker takes; `None` for a
+/// value it cannot show (a named colour, say), so the console leaves its picker unset
+/// rather than showing a colour the theme does not have.
+pub fn picker_hex(value: &str) -> Option<String> {
+    let Rgb(red, green, blue) = Rgb::parse(value)?;
+    Some(format!(
+        "#{:02x}{:02x}{:02x}",
+        red as u8, green as u8, blue as u8
+    ))
+}
+
 impl Theme {
     /// The first value (by its settings path) that would not stay inside its CSS
     /// declaration, if any.
@@ -393,6 +404,16 @@ mod tests {
         assert!((grey.contrast_with(white) - 4.54).abs() < 0.01);
         assert_eq!(Rgb::parse("red"), None);
         assert_eq!(Rgb::parse("#12345"), None);
+    }
+
+    #[test]
+    fn a_picker_gets_six_hex_digits_or_nothing() {
+        assert_eq!(picker_hex("#1F5F46").as_deref(), Some("#1f5f46"));
+        assert_eq!(picker_hex(" #abc ").as_deref(), Some("#aabbcc"));
+        assert_eq!(picker_hex("#1f5f46cc").as_deref(), Some("#1f5f46"));
+        assert_eq!(picker_hex("rgb(179, 38, 30)").as_deref(), Some("#b3261e"));
+        assert_eq!(picker_hex("teal"), None);
+        assert_eq!(picker_hex(""), None);
     }
 
     #[test]
