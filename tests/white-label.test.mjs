@@ -2,6 +2,7 @@
 // pages: Cairn (light theme, the page's font, round corners) and Cairn Nuit (dark by
 // default with the page's own switch, a serif font, square corners, custom copy).
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { launchBrowser, openPage } from './browser.mjs';
@@ -184,6 +185,32 @@ describe('host-page citizenship', () => {
         assert.deepEqual(shifts, [], 'cumulative layout shift is 0');
       });
     }
+  }
+
+  // The README's reservations are the demo's: a widget whose first draw outgrows them
+  // pushes the host page down as it appears.
+  const reservations = (text) =>
+    Object.fromEntries([...text.matchAll(/^(pv-[a-z]+) \{ display: block; min-height: var\(--pv-min-height, ([\d.]+)rem\); \}$/gm)].map(([, tag, rem]) => [tag, Number(rem)]));
+  const readme = reservations(readFileSync(new URL('../README.md', import.meta.url), 'utf8'));
+  test('the README reserves space for every widget, as the demo page does', () => {
+    assert.deepEqual(Object.keys(readme), ['pv-nps', 'pv-review', 'pv-qa', 'pv-share', 'pv-referral']);
+    assert.deepEqual(reservations(readFileSync(new URL('../demo-site/style.css', import.meta.url), 'utf8')), readme);
+  });
+  for (const width of [360, 1280]) {
+    test(`every widget's first draw fits the space the README reserves, ${width} px wide`, async () => {
+      // Tall enough for every widget to be near the viewport and draw.
+      const page = await visit(pages.light, { viewport: { width, height: 6000 } });
+      for (const tag of Object.keys(readme)) {
+        await page.locator('#event-log li', { hasText: `pv:ready {"widget":"${tag.slice(3)}"` }).first().waitFor();
+      }
+      const drawn = await page.evaluate((tags) => {
+        const rem = parseFloat(getComputedStyle(document.documentElement).fontSize);
+        return Object.fromEntries(tags.map((tag) => [tag, document.querySelector(tag).shadowRoot.querySelector('.card').getBoundingClientRect().height / rem]));
+      }, Object.keys(readme));
+      for (const [tag, rem] of Object.entries(readme)) {
+        assert.ok(drawn[tag] <= rem, `${tag} draws ${drawn[tag].toFixed(1)} rem high in a ${rem} rem reservation`);
+      }
+    });
   }
 
   test('one Wasm instance serves every widget on the page', async () => {
