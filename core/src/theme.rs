@@ -292,9 +292,9 @@ pub fn is_css_value(value: &str) -> bool {
         })
 }
 
-/// The colour as `#rrggbb`, the only form a browser's colour picker takes; `None` for a
-/// value it cannot show (a named colour, say), so the console leaves its picker unset
-/// rather than showing a colour the theme does not have.
+/// The colour as `#rrggbb`, the only form a browser's colour picker takes, so that the
+/// console's picker shows the colour a brand typed; `None` for a value the picker cannot
+/// show (a named colour, say).
 pub fn picker_hex(value: &str) -> Option<String> {
     let Rgb(red, green, blue) = Rgb::parse(value)?;
     Some(format!(
