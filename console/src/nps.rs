@@ -292,33 +292,37 @@ fn trend_chart(report: &NpsReport) -> Html {
     html! {
         <section aria-labelledby="trend-title" class="trend">
             <h2 id="trend-title">{ "NPS by week" }</h2>
-            <svg viewBox={format!("-40 -10 {} {}", CHART_WIDTH + 50.0, CHART_HEIGHT + 40.0)}
-                role="img" aria-label={description} class="chart">
-                { for [(100.0, "+100"), (0.0, "0"), (-100.0, "−100")].into_iter().map(|(nps, label)| {
-                    let y = CHART_HEIGHT * (100.0 - nps) / 200.0;
-                    html! {
-                        <g class="grid">
-                            <line x1="0" x2={CHART_WIDTH.to_string()} y1={y.to_string()} y2={y.to_string()} />
-                            <text x="-6" y={(y + 4.0).to_string()} text-anchor="end">{ label }</text>
-                        </g>
-                    }
-                }) }
-                { for laid_out.iter().zip(&report.weeks).enumerate().map(|(index, (point, week))| html! {
-                    <g class="week">
-                        <rect class="answers" x={(point.x - bar_width / 2.0).to_string()} y={point.bar_top.to_string()}
-                            width={bar_width.to_string()} height={(CHART_HEIGHT - point.bar_top).to_string()} />
-                        if index % label_every == 0 {
-                            <text x={point.x.to_string()} y={(CHART_HEIGHT + 18.0).to_string()} text-anchor="middle">
-                                { week.week.get(5..).unwrap_or(&week.week).to_owned() }
-                            </text>
+            // On a phone the chart keeps a legible size and scrolls sideways (browsers make
+            // a scroller keyboard-focusable themselves, and only when it scrolls).
+            <div class="chart-frame">
+                <svg viewBox={format!("-40 -10 {} {}", CHART_WIDTH + 50.0, CHART_HEIGHT + 40.0)}
+                    role="img" aria-label={description} class="chart">
+                    { for [(100.0, "+100"), (0.0, "0"), (-100.0, "−100")].into_iter().map(|(nps, label)| {
+                        let y = CHART_HEIGHT * (100.0 - nps) / 200.0;
+                        html! {
+                            <g class="grid">
+                                <line x1="0" x2={CHART_WIDTH.to_string()} y1={y.to_string()} y2={y.to_string()} />
+                                <text x="-6" y={(y + 4.0).to_string()} text-anchor="end">{ label }</text>
+                            </g>
                         }
-                    </g>
-                }) }
-                <path class="line" d={line_path(&laid_out)} />
-                { for laid_out.iter().map(|point| html! {
-                    <circle class="point" cx={point.x.to_string()} cy={point.nps_y.to_string()} r="4" />
-                }) }
-            </svg>
+                    }) }
+                    { for laid_out.iter().zip(&report.weeks).enumerate().map(|(index, (point, week))| html! {
+                        <g class="week">
+                            <rect class="answers" x={(point.x - bar_width / 2.0).to_string()} y={point.bar_top.to_string()}
+                                width={bar_width.to_string()} height={(CHART_HEIGHT - point.bar_top).to_string()} />
+                            if index % label_every == 0 {
+                                <text x={point.x.to_string()} y={(CHART_HEIGHT + 18.0).to_string()} text-anchor="middle">
+                                    { week.week.get(5..).unwrap_or(&week.week).to_owned() }
+                                </text>
+                            }
+                        </g>
+                    }) }
+                    <path class="line" d={line_path(&laid_out)} />
+                    { for laid_out.iter().map(|point| html! {
+                        <circle class="point" cx={point.x.to_string()} cy={point.nps_y.to_string()} r="4" />
+                    }) }
+                </svg>
+            </div>
             <p class="hint">
                 { format!("Line: each week's NPS. Grey bars: how many answered each week (the busiest: {busiest_week}).") }
             </p>
