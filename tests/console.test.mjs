@@ -309,6 +309,24 @@ describe('privacy requests in the console', () => {
 });
 
 describe('exports in the console', () => {
+  test('fits a phone: no page scrolls sideways, and the chart keeps legible labels', async () => {
+    const { page } = await openConsole();
+    await page.setViewportSize({ width: 360, height: 740 });
+    await signIn(page);
+    await page.locator('#nps-score').waitFor();
+    const labelPixels = await page.locator('svg.chart text').first().evaluate((text) => text.getBoundingClientRect().height);
+    assert.ok(labelPixels >= 9, `chart labels are ${labelPixels.toFixed(1)} px high`);
+    const tabs = await page.getByRole('navigation', { name: 'Console' }).getByRole('button').allTextContents();
+    assert.equal(tabs.length, 8);
+    for (const tab of tabs) {
+      await page.getByRole('navigation', { name: 'Console' }).getByRole('button', { name: tab }).click();
+      await page.locator('main[class]').waitFor();
+      await page.waitForFunction(() => !document.body.textContent.includes('Loading…'));
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.equal(overflow, 0, `the ${tab} page is ${overflow} px wider than the phone`);
+    }
+  });
+
   test('downloads a table as CSV with the session cookie', async () => {
     const { page } = await openConsole();
     await signIn(page);

@@ -144,25 +144,27 @@ pub fn advocates_page(props: &AdvocatesProps) -> Html {
                 if advocates.advocates.is_empty() {
                     <p class="empty">{ "No known customer yet." }</p>
                 } else {
-                    <table>
-                        <thead><tr><th scope="col">{ "Customer" }</th><th scope="col">{ "Level" }</th><th scope="col">{ "Score" }</th><th scope="col">{ "Points" }</th></tr></thead>
-                        <tbody>
-                            { for advocates.advocates.iter().map(|advocate| {
-                                let open = {
-                                    let (chosen, id) = (chosen.clone(), advocate.customer_id.clone());
-                                    move |_: MouseEvent| chosen.set(Some(id.clone()))
-                                };
-                                html! {
-                                    <tr aria-selected={(chosen.as_deref() == Some(advocate.customer_id.as_str())).to_string()}>
-                                        <td><button type="button" class="link" onclick={open}>{ advocate.customer_id.clone() }</button></td>
-                                        <td>{ format!("{} · {}", advocate.level, level_name(advocate.level)) }</td>
-                                        <td>{ advocate.score }</td>
-                                        <td>{ advocate.points }</td>
-                                    </tr>
-                                }
-                            }) }
-                        </tbody>
-                    </table>
+                    <div class="table-frame">
+                        <table>
+                            <thead><tr><th scope="col">{ "Customer" }</th><th scope="col">{ "Level" }</th><th scope="col">{ "Score" }</th><th scope="col">{ "Points" }</th></tr></thead>
+                            <tbody>
+                                { for advocates.advocates.iter().map(|advocate| {
+                                    let open = {
+                                        let (chosen, id) = (chosen.clone(), advocate.customer_id.clone());
+                                        move |_: MouseEvent| chosen.set(Some(id.clone()))
+                                    };
+                                    html! {
+                                        <tr aria-selected={(chosen.as_deref() == Some(advocate.customer_id.as_str())).to_string()}>
+                                            <td><button type="button" class="link" onclick={open}>{ advocate.customer_id.clone() }</button></td>
+                                            <td>{ format!("{} · {}", advocate.level, level_name(advocate.level)) }</td>
+                                            <td>{ advocate.score }</td>
+                                            <td>{ advocate.points }</td>
+                                        </tr>
+                                    }
+                                }) }
+                            </tbody>
+                        </table>
+                    </div>
                 }
             </section>
             if let Some(customer) = &*chosen {

@@ -18,21 +18,23 @@ pub fn exports_page(props: &ExportsProps) -> Html {
         <main class="exports">
             <h2>{ "Exports" }</h2>
             <p class="hint">{ "Each file is streamed as it is read, however large the table." }</p>
-            <table>
-                <thead><tr><th scope="col">{ "Table" }</th><th scope="col">{ "CSV" }</th><th scope="col">{ "JSON" }</th></tr></thead>
-                <tbody>
-                    { for TABLES.iter().map(|table| {
-                        let link = |extension: &str| api::site_path(&props.site, &format!("exports/{}.{extension}", table.name));
-                        html! {
-                            <tr>
-                                <th scope="row">{ table.name }</th>
-                                <td><a href={link("csv")} download="">{ format!("{}.csv", table.name) }</a></td>
-                                <td><a href={link("json")} download="">{ format!("{}.json", table.name) }</a></td>
-                            </tr>
-                        }
-                    }) }
-                </tbody>
-            </table>
+            <div class="table-frame">
+                <table>
+                    <thead><tr><th scope="col">{ "Table" }</th><th scope="col">{ "CSV" }</th><th scope="col">{ "JSON" }</th></tr></thead>
+                    <tbody>
+                        { for TABLES.iter().map(|table| {
+                            let link = |extension: &str| api::site_path(&props.site, &format!("exports/{}.{extension}", table.name));
+                            html! {
+                                <tr>
+                                    <th scope="row">{ table.name }</th>
+                                    <td><a href={link("csv")} download="">{ format!("{}.csv", table.name) }</a></td>
+                                    <td><a href={link("json")} download="">{ format!("{}.json", table.name) }</a></td>
+                                </tr>
+                            }
+                        }) }
+                    </tbody>
+                </table>
+            </div>
         </main>
     }
 }

@@ -40,38 +40,40 @@ pub fn funnels_page(props: &FunnelsProps) -> Html {
         }
         Some(Ok(funnels)) => html! {
             <div class="wide">
-                <table>
-                    <thead>
-                        <tr>
-                            <th scope="col">{ "Week of" }</th>
-                            <th scope="col">{ "Links shared" }</th>
-                            <th scope="col">{ "Visits" }</th>
-                            <th scope="col">{ "Sharing points" }</th>
-                            <th scope="col">{ "Referral codes" }</th>
-                            <th scope="col">{ "Invitations" }</th>
-                            <th scope="col">{ "Referral visits" }</th>
-                            <th scope="col">{ "Conversions" }</th>
-                            <th scope="col">{ "Revenue" }</th>
-                            <th scope="col">{ "Referral points" }</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        { for funnels.weeks.iter().rev().map(|week| html! {
+                <div class="table-frame">
+                    <table>
+                        <thead>
                             <tr>
-                                <th scope="row">{ week.week.clone() }</th>
-                                <td>{ week.links }</td>
-                                <td>{ week.link_visits }</td>
-                                <td>{ week.share_points }</td>
-                                <td>{ week.referral_codes }</td>
-                                <td>{ week.invitations }</td>
-                                <td>{ week.referral_visits }</td>
-                                <td>{ week.conversions }</td>
-                                <td>{ revenue(&week.revenue_cents) }</td>
-                                <td>{ week.referral_points }</td>
+                                <th scope="col">{ "Week of" }</th>
+                                <th scope="col">{ "Links shared" }</th>
+                                <th scope="col">{ "Visits" }</th>
+                                <th scope="col">{ "Sharing points" }</th>
+                                <th scope="col">{ "Referral codes" }</th>
+                                <th scope="col">{ "Invitations" }</th>
+                                <th scope="col">{ "Referral visits" }</th>
+                                <th scope="col">{ "Conversions" }</th>
+                                <th scope="col">{ "Revenue" }</th>
+                                <th scope="col">{ "Referral points" }</th>
                             </tr>
-                        }) }
-                    </tbody>
-                </table>
+                        </thead>
+                        <tbody>
+                            { for funnels.weeks.iter().rev().map(|week| html! {
+                                <tr>
+                                    <th scope="row">{ week.week.clone() }</th>
+                                    <td>{ week.links }</td>
+                                    <td>{ week.link_visits }</td>
+                                    <td>{ week.share_points }</td>
+                                    <td>{ week.referral_codes }</td>
+                                    <td>{ week.invitations }</td>
+                                    <td>{ week.referral_visits }</td>
+                                    <td>{ week.conversions }</td>
+                                    <td>{ revenue(&week.revenue_cents) }</td>
+                                    <td>{ week.referral_points }</td>
+                                </tr>
+                            }) }
+                        </tbody>
+                    </table>
+                </div>
             </div>
         },
     };

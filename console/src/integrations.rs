@@ -241,33 +241,35 @@ pub fn integrations_page(props: &IntegrationsProps) -> Html {
                             html! { <p class="empty">{ "Nothing sent yet." }</p> }
                         } else {
                             html! {
-                                <table>
-                                    <thead><tr><th scope="col">{ "Event" }</th><th scope="col">{ "Attempts" }</th><th scope="col">{ "Last answer" }</th><th scope="col">{ "State" }</th></tr></thead>
-                                    <tbody>
-                                        { for log.deliveries.iter().map(|delivery| {
-                                            let state = if delivery.delivered_at.is_some() {
-                                                "delivered"
-                                            } else if delivery.next_attempt_at.is_some() {
-                                                "retrying"
-                                            } else {
-                                                "given up"
-                                            };
-                                            let answer = delivery
-                                                .last_status
-                                                .map(|status| status.to_string())
-                                                .or_else(|| delivery.last_error.clone())
-                                                .unwrap_or_else(|| "—".to_owned());
-                                            html! {
-                                                <tr>
-                                                    <td>{ delivery.event_type.clone() }</td>
-                                                    <td>{ delivery.attempts }</td>
-                                                    <td>{ answer }</td>
-                                                    <td>{ state }</td>
-                                                </tr>
-                                            }
-                                        }) }
-                                    </tbody>
-                                </table>
+                                <div class="table-frame">
+                                    <table>
+                                        <thead><tr><th scope="col">{ "Event" }</th><th scope="col">{ "Attempts" }</th><th scope="col">{ "Last answer" }</th><th scope="col">{ "State" }</th></tr></thead>
+                                        <tbody>
+                                            { for log.deliveries.iter().map(|delivery| {
+                                                let state = if delivery.delivered_at.is_some() {
+                                                    "delivered"
+                                                } else if delivery.next_attempt_at.is_some() {
+                                                    "retrying"
+                                                } else {
+                                                    "given up"
+                                                };
+                                                let answer = delivery
+                                                    .last_status
+                                                    .map(|status| status.to_string())
+                                                    .or_else(|| delivery.last_error.clone())
+                                                    .unwrap_or_else(|| "—".to_owned());
+                                                html! {
+                                                    <tr>
+                                                        <td>{ delivery.event_type.clone() }</td>
+                                                        <td>{ delivery.attempts }</td>
+                                                        <td>{ answer }</td>
+                                                        <td>{ state }</td>
+                                                    </tr>
+                                                }
+                                            }) }
+                                        </tbody>
+                                    </table>
+                                </div>
                             }
                         })
                     }

@@ -188,22 +188,24 @@ pub fn privacy_page(props: &PrivacyProps) -> Html {
                         html! { <p class="empty">{ "No erasure yet." }</p> }
                     } else {
                         html! {
-                            <table>
-                                <thead><tr><th scope="col">{ "When" }</th><th scope="col">{ "By" }</th><th scope="col">{ "Rows" }</th></tr></thead>
-                                <tbody>
-                                    { for log.erasures.iter().map(|erasure| {
-                                        let when = js_sys::Date::new(&(erasure.created_at as f64).into())
-                                            .to_locale_string("en-GB", &wasm_bindgen::JsValue::UNDEFINED);
-                                        html! {
-                                            <tr>
-                                                <td>{ String::from(when) }</td>
-                                                <td>{ erasure.requested_by.clone() }</td>
-                                                <td>{ rows_of(&erasure.rows) }</td>
-                                            </tr>
-                                        }
-                                    }) }
-                                </tbody>
-                            </table>
+                            <div class="table-frame">
+                                <table>
+                                    <thead><tr><th scope="col">{ "When" }</th><th scope="col">{ "By" }</th><th scope="col">{ "Rows" }</th></tr></thead>
+                                    <tbody>
+                                        { for log.erasures.iter().map(|erasure| {
+                                            let when = js_sys::Date::new(&(erasure.created_at as f64).into())
+                                                .to_locale_string("en-GB", &wasm_bindgen::JsValue::UNDEFINED);
+                                            html! {
+                                                <tr>
+                                                    <td>{ String::from(when) }</td>
+                                                    <td>{ erasure.requested_by.clone() }</td>
+                                                    <td>{ rows_of(&erasure.rows) }</td>
+                                                </tr>
+                                            }
+                                        }) }
+                                    </tbody>
+                                </table>
+                            </div>
                         }
                     })
                 }
