@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { launchBrowser, openPage } from './browser.mjs';
 import { startStack } from './support.mjs';
@@ -13,6 +14,7 @@ import { startStack } from './support.mjs';
 let stack;
 let browser;
 const opened = [];
+const require = createRequire(import.meta.url);
 
 before(async () => {
   [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
@@ -44,8 +46,8 @@ afterEach(async () => {
   assert.deepEqual(problems, [], 'the console logged errors');
 });
 
-async function openConsole() {
-  const marketer = await openPage(browser, { locale: 'en-GB' });
+async function openConsole(options = {}) {
+  const marketer = await openPage(browser, { locale: 'en-GB', ...options });
   opened.push(marketer);
   await marketer.page.goto(`${stack.worker.origin}/console?site=cairn`);
   return marketer;
@@ -324,6 +326,29 @@ describe('exports in the console', () => {
       await page.waitForFunction(() => !document.body.textContent.includes('Loading…'));
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assert.equal(overflow, 0, `the ${tab} page is ${overflow} px wider than the phone`);
+    }
+  });
+
+  test('no tab has a WCAG 2.2 AA violation, on a laptop or a phone', async () => {
+    // CSP bypassed only so that axe can be added to the page.
+    const { page } = await openConsole({ bypassCSP: true });
+    await signIn(page);
+    await page.locator('#nps-score').waitFor();
+    await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+    const nav = page.getByRole('navigation', { name: 'Console' });
+    for (const tab of await nav.getByRole('button').allTextContents()) {
+      await nav.getByRole('button', { name: tab }).click();
+      await page.locator('main[class]').waitFor();
+      await page.waitForFunction(() => !document.body.textContent.includes('Loading…'));
+      for (const width of [1000, 360]) {
+        await page.setViewportSize({ width, height: 900 });
+        const violations = await page.evaluate(async () => {
+          const result = await window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] });
+          return result.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target).join(', ')}`);
+        });
+        assert.deepEqual(violations, [], `the ${tab} page, ${width} px wide`);
+      }
+      await page.setViewportSize({ width: 1000, height: 900 });
     }
   });
 

@@ -144,7 +144,7 @@ pub fn advocates_page(props: &AdvocatesProps) -> Html {
                 if advocates.advocates.is_empty() {
                     <p class="empty">{ "No known customer yet." }</p>
                 } else {
-                    <div class="table-frame">
+                    <div class="table-frame" tabindex="0" role="region" aria-label="Leaderboard">
                         <table>
                             <thead><tr><th scope="col">{ "Customer" }</th><th scope="col">{ "Level" }</th><th scope="col">{ "Score" }</th><th scope="col">{ "Points" }</th></tr></thead>
                             <tbody>

@@ -18,7 +18,7 @@ pub fn exports_page(props: &ExportsProps) -> Html {
         <main class="exports">
             <h2>{ "Exports" }</h2>
             <p class="hint">{ "Each file is streamed as it is read, however large the table." }</p>
-            <div class="table-frame">
+            <div class="table-frame" tabindex="0" role="region" aria-label="Exports">
                 <table>
                     <thead><tr><th scope="col">{ "Table" }</th><th scope="col">{ "CSV" }</th><th scope="col">{ "JSON" }</th></tr></thead>
                     <tbody>

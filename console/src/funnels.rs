@@ -39,41 +39,39 @@ pub fn funnels_page(props: &FunnelsProps) -> Html {
             html! { <p class="empty">{ "No sharing or referral yet." }</p> }
         }
         Some(Ok(funnels)) => html! {
-            <div class="wide">
-                <div class="table-frame">
-                    <table>
-                        <thead>
+            <div class="table-frame" tabindex="0" role="region" aria-label="Funnels by week">
+                <table>
+                    <thead>
+                        <tr>
+                            <th scope="col">{ "Week of" }</th>
+                            <th scope="col">{ "Links shared" }</th>
+                            <th scope="col">{ "Visits" }</th>
+                            <th scope="col">{ "Sharing points" }</th>
+                            <th scope="col">{ "Referral codes" }</th>
+                            <th scope="col">{ "Invitations" }</th>
+                            <th scope="col">{ "Referral visits" }</th>
+                            <th scope="col">{ "Conversions" }</th>
+                            <th scope="col">{ "Revenue" }</th>
+                            <th scope="col">{ "Referral points" }</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        { for funnels.weeks.iter().rev().map(|week| html! {
                             <tr>
-                                <th scope="col">{ "Week of" }</th>
-                                <th scope="col">{ "Links shared" }</th>
-                                <th scope="col">{ "Visits" }</th>
-                                <th scope="col">{ "Sharing points" }</th>
-                                <th scope="col">{ "Referral codes" }</th>
-                                <th scope="col">{ "Invitations" }</th>
-                                <th scope="col">{ "Referral visits" }</th>
-                                <th scope="col">{ "Conversions" }</th>
-                                <th scope="col">{ "Revenue" }</th>
-                                <th scope="col">{ "Referral points" }</th>
+                                <th scope="row">{ week.week.clone() }</th>
+                                <td>{ week.links }</td>
+                                <td>{ week.link_visits }</td>
+                                <td>{ week.share_points }</td>
+                                <td>{ week.referral_codes }</td>
+                                <td>{ week.invitations }</td>
+                                <td>{ week.referral_visits }</td>
+                                <td>{ week.conversions }</td>
+                                <td>{ revenue(&week.revenue_cents) }</td>
+                                <td>{ week.referral_points }</td>
                             </tr>
-                        </thead>
-                        <tbody>
-                            { for funnels.weeks.iter().rev().map(|week| html! {
-                                <tr>
-                                    <th scope="row">{ week.week.clone() }</th>
-                                    <td>{ week.links }</td>
-                                    <td>{ week.link_visits }</td>
-                                    <td>{ week.share_points }</td>
-                                    <td>{ week.referral_codes }</td>
-                                    <td>{ week.invitations }</td>
-                                    <td>{ week.referral_visits }</td>
-                                    <td>{ week.conversions }</td>
-                                    <td>{ revenue(&week.revenue_cents) }</td>
-                                    <td>{ week.referral_points }</td>
-                                </tr>
-                            }) }
-                        </tbody>
-                    </table>
-                </div>
+                        }) }
+                    </tbody>
+                </table>
             </div>
         },
     };

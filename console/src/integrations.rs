@@ -241,7 +241,7 @@ pub fn integrations_page(props: &IntegrationsProps) -> Html {
                             html! { <p class="empty">{ "Nothing sent yet." }</p> }
                         } else {
                             html! {
-                                <div class="table-frame">
+                                <div class="table-frame" tabindex="0" role="region" aria-label="Delivery log">
                                     <table>
                                         <thead><tr><th scope="col">{ "Event" }</th><th scope="col">{ "Attempts" }</th><th scope="col">{ "Last answer" }</th><th scope="col">{ "State" }</th></tr></thead>
                                         <tbody>

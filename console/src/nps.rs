@@ -292,9 +292,8 @@ fn trend_chart(report: &NpsReport) -> Html {
     html! {
         <section aria-labelledby="trend-title" class="trend">
             <h2 id="trend-title">{ "NPS by week" }</h2>
-            // On a phone the chart keeps a legible size and scrolls sideways (browsers make
-            // a scroller keyboard-focusable themselves, and only when it scrolls).
-            <div class="chart-frame">
+            // On a phone the chart keeps a legible size and scrolls sideways, by keyboard too.
+            <div class="chart-frame" tabindex="0" role="region" aria-label="NPS by week chart">
                 <svg viewBox={format!("-40 -10 {} {}", CHART_WIDTH + 50.0, CHART_HEIGHT + 40.0)}
                     role="img" aria-label={description} class="chart">
                     { for [(100.0, "+100"), (0.0, "0"), (-100.0, "−100")].into_iter().map(|(nps, label)| {

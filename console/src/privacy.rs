@@ -188,7 +188,7 @@ pub fn privacy_page(props: &PrivacyProps) -> Html {
                         html! { <p class="empty">{ "No erasure yet." }</p> }
                     } else {
                         html! {
-                            <div class="table-frame">
+                            <div class="table-frame" tabindex="0" role="region" aria-label="Erasure log">
                                 <table>
                                     <thead><tr><th scope="col">{ "When" }</th><th scope="col">{ "By" }</th><th scope="col">{ "Rows" }</th></tr></thead>
                                     <tbody>
