@@ -51,7 +51,8 @@ impl Field {
         }
     }
 
-    /// The message shown under the field when its value breaks a rule.
+    /// The message shown under the field when its value breaks a rule; an over-long name
+    /// or title gets [`Text::TooLong`] instead (see [`QaForm::problem`]).
     pub fn problem(self) -> Text {
         match self {
             Field::Text => Text::QaErrorText,

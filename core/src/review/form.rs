@@ -37,7 +37,8 @@ impl Field {
         }
     }
 
-    /// The message shown under the field when its value breaks a rule.
+    /// The message shown under the field when its value breaks a rule; an over-long name
+    /// or title gets [`Text::TooLong`] instead (see [`ReviewForm::problem`]).
     pub fn problem(self) -> Text {
         match self {
             Field::Rating => Text::ReviewErrorRating,
