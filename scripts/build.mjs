@@ -34,8 +34,10 @@ const shortHash = (bytes) => createHash('sha256').update(bytes).digest('hex').sl
 const integrity = (bytes, algorithm = 'sha384') => `${algorithm}-${createHash(algorithm).update(bytes).digest('base64')}`;
 
 /**
- * `wasm-opt -Oz` on wasm-bindgen's output in `dir`, with every import, export and import
- * module renamed to a letter or two, and the glue `${stem}.js` rewritten to match.
+ * `wasm-opt -Oz` on wasm-bindgen's output in `dir`, after folding identical functions and
+ * merging near-identical ones (Rust's generics leave many that differ only in a constant
+ * or a callee: 1.5 to 2% less gzip), with every import, export and import module renamed
+ * to a letter or two, and the glue `${stem}.js` rewritten to match.
  * wasm-bindgen names each import after its Rust item and a hash
  * (`__wbg_createElement_de4a31ed2fb252be`), spelt out in both files: random hex that no
  * compressor shrinks. Fails the build when the glue does not read as expected, rather
@@ -43,7 +45,7 @@ const integrity = (bytes, algorithm = 'sha384') => `${algorithm}-${createHash(al
  */
 function optimizeWasm(dir, stem) {
   const optimized = join(dir, 'optimized.wasm');
-  const args = ['-Oz', ...wasmFeatures, '--minify-imports-and-exports-and-modules', join(dir, `${stem}_bg.wasm`), '-o', optimized];
+  const args = ['--duplicate-function-elimination', '--merge-similar-functions', '-Oz', ...wasmFeatures, '--minify-imports-and-exports-and-modules', join(dir, `${stem}_bg.wasm`), '-o', optimized];
   say(`$ wasm-opt ${args.join(' ')}`);
   const renamed = output(bin('wasm-opt'), args, { stdio: ['ignore', 'pipe', 'inherit'] });
   if (renamed === null) throw new Error('wasm-opt failed');
