@@ -201,6 +201,7 @@ impl Widget {
             ".stars-input input",
             "#pv-search",
             "button.share-now",
+            "#pv-link",
             "button.write",
         ]
         .into_iter()

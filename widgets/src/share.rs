@@ -141,6 +141,18 @@ pub fn share_widget(props: &ShareProps) -> Html {
     let link = use_state(|| LinkState::NotYet);
     let copied = use_state(bool::default);
     let points = use_state(Option::<PointsStatement>::default);
+    let link_input = use_node_ref();
+    // Without a share sheet, the link and its channels are what "Share" gives: once they
+    // show, the button would do nothing more, so it goes and focus moves to the link.
+    let revealed = matches!(*link, LinkState::Ready(_)) && !can_share_natively();
+    {
+        let link_input = link_input.clone();
+        use_effect_with(revealed, move |revealed| {
+            if *revealed && let Some(input) = link_input.cast::<HtmlElement>() {
+                let _ = input.focus();
+            }
+        });
+    }
 
     {
         let points = points.clone();
@@ -272,7 +284,7 @@ pub fn share_widget(props: &ShareProps) -> Html {
                 <div class="field link-row">
                     <label for="pv-link">{ copy.text(Text::ShareLinkLabel) }</label>
                     <div class="link-line">
-                        <input id="pv-link" type="text" part="input" readonly=true value={created.link.clone()} onfocus={on_link_focus} />
+                        <input id="pv-link" ref={link_input} type="text" part="input" readonly=true value={created.link.clone()} onfocus={on_link_focus} />
                         <button type="button" class="copy" part="copy" onclick={on_copy}>{ copy.text(Text::ShareCopy) }</button>
                     </div>
                     <p class="copied" role="status">{ if *copied { copy.text(Text::ShareCopied) } else { String::new() } }</p>
@@ -311,11 +323,13 @@ pub fn share_widget(props: &ShareProps) -> Html {
             if let Some(offer) = offer {
                 <p class="offer" part="offer">{ offer }</p>
             }
-            <div class="actions">
-                <button type="button" class="share-now" part="submit" onclick={on_share} disabled={making} aria-busy={making.to_string()}>
-                    { copy.text(Text::ShareButton) }
-                </button>
-            </div>
+            if !revealed {
+                <div class="actions">
+                    <button type="button" class="share-now" part="submit" onclick={on_share} disabled={making} aria-busy={making.to_string()}>
+                        { copy.text(Text::ShareButton) }
+                    </button>
+                </div>
+            }
             { options }
             if let Some(statement) = statement {
                 <div class="points" part="points">
