@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { launchBrowser, openPage } from './browser.mjs';
-import { startStack } from './support.mjs';
+import { newId, startStack } from './support.mjs';
 
 const ABORTED = [/Failed to load resource/];
 let stack;
@@ -208,10 +208,12 @@ describe('the site configuration', () => {
     assert.deepEqual(problems(), []);
   });
 
-  test('of no site at all is not asked for, and the widget says what is wrong at once', async () => {
+  test('of no site at all is not asked for, and every widget says what is wrong at once', async () => {
     const { page, problems } = await newVisitor();
     const requests = [];
     page.on('request', (request) => requests.push(request.url()));
+    // A returning visitor, whose points and referral code would otherwise be looked up.
+    await page.addInitScript((id) => localStorage.setItem('portevoix.visitor', id), newId());
     // The loader's tag without its data-site, as a page that forgot it (removed once parsed,
     // before the loader runs).
     await page.addInitScript(() =>
@@ -220,8 +222,19 @@ describe('the site configuration', () => {
       }));
     await page.goto(`${stack.demoOrigin}/`);
     await page.locator('#event-log li', { hasText: 'pv:error {"widget":"nps","site":"","code":"site_missing"' }).waitFor();
+    for (const [tag, says] of [
+      ['pv-nps', 'Ce questionnaire est indisponible pour le moment.'],
+      ['pv-review', 'Les avis sont indisponibles pour le moment.'],
+      ['pv-qa', 'Les questions sont indisponibles pour le moment.'],
+      ['pv-share', 'Le partage est indisponible pour le moment.'],
+      ['pv-referral', 'Le programme de parrainage est indisponible pour le moment.'],
+    ]) {
+      await page.locator(tag).scrollIntoViewIfNeeded();
+      await page.locator(tag).getByRole('alert').filter({ hasText: says }).waitFor();
+      assert.equal(await page.locator(tag).locator('section.loading').getAttribute('aria-busy'), 'false', `${tag} is not busy`);
+    }
     assert.ok(requests.some((url) => url.endsWith('.wasm')), 'the widgets loaded');
-    assert.ok(!requests.some((url) => url.includes('/v1/sites/')), 'no request for a site');
+    assert.deepEqual(requests.filter((url) => url.includes('/v1/sites/')), [], 'no request for a site');
     assert.deepEqual(problems(), []);
   });
 

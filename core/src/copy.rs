@@ -235,6 +235,8 @@ pub enum Text {
     ShareMessage,
     /// The link could not be made.
     ShareError,
+    /// The site's configuration could not be read: the widget cannot offer sharing.
+    ShareUnavailable,
     /// The visitor's balance.
     PointsBalance,
     /// Opens the history.
@@ -299,6 +301,8 @@ pub enum Text {
     ReferralErrorLimit,
     /// Anything else went wrong.
     ReferralError,
+    /// The site's configuration could not be read: the widget cannot offer the programme.
+    ReferralUnavailable,
 }
 
 impl Text {
@@ -418,6 +422,7 @@ impl Text {
             Text::ShareChannelsLabel => "share.channel.label",
             Text::ShareMessage => "share.message",
             Text::ShareError => "share.error",
+            Text::ShareUnavailable => "share.unavailable",
             Text::PointsBalance => "points.balance",
             Text::PointsHistory => "points.history",
             Text::PointsReasonVisit => "points.reason.visit",
@@ -450,6 +455,7 @@ impl Text {
             Text::ReferralErrorInvites => "referral.error.invites",
             Text::ReferralErrorLimit => "referral.error.limit",
             Text::ReferralError => "referral.error.other",
+            Text::ReferralUnavailable => "referral.unavailable",
         }
     }
 
@@ -568,6 +574,7 @@ impl Text {
         Text::ShareChannelsLabel,
         Text::ShareMessage,
         Text::ShareError,
+        Text::ShareUnavailable,
         Text::PointsBalance,
         Text::PointsHistory,
         Text::PointsReasonVisit,
@@ -600,6 +607,7 @@ impl Text {
         Text::ReferralErrorInvites,
         Text::ReferralErrorLimit,
         Text::ReferralError,
+        Text::ReferralUnavailable,
     ];
 
     /// The comment prompt that fits a category.

@@ -3,6 +3,7 @@
 
 use std::rc::Rc;
 
+use portevoix_core::copy::{Copy, Text};
 use portevoix_core::locale::Locale;
 use portevoix_core::wire::PublicSiteConfig;
 use portevoix_web::hooks::{use_effect_with, use_state};
@@ -30,6 +31,21 @@ impl SiteConfig {
         match self {
             SiteConfig::Ready(config) => Some(config.clone()),
             SiteConfig::Waiting | SiteConfig::Failed => None,
+        }
+    }
+
+    /// The card a widget shows until it can draw: busy while the configuration is on its
+    /// way, `failure`'s message once it has failed. The same for every widget, so its
+    /// view is compiled once.
+    pub fn placeholder(&self, locale: Locale, failure: Text) -> Html {
+        let message = (*self == SiteConfig::Failed)
+            .then(|| Copy::new(locale, "", &Default::default()).text(failure));
+        html! {
+            <section class="card loading" part="card" lang={locale.tag()} aria-busy={message.is_none().to_string()}>
+                if let Some(message) = message {
+                    <p role="alert">{ message }</p>
+                }
+            </section>
         }
     }
 }

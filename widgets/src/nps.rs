@@ -13,7 +13,7 @@ use web_sys::{HtmlElement, HtmlTextAreaElement, ShadowRoot};
 use yew::prelude::*;
 
 use crate::api::{self, CallError};
-use crate::hooks::{SiteConfig, use_ready_event, use_site_config, use_turnstile};
+use crate::hooks::{use_ready_event, use_site_config, use_turnstile};
 use crate::host;
 use crate::outbox::{self, Delivery};
 use portevoix_web as json;
@@ -189,15 +189,7 @@ pub fn nps_widget(props: &NpsProps) -> Html {
     }
 
     let Some(config) = config else {
-        let message = (loaded == SiteConfig::Failed)
-            .then(|| Copy::new(locale, "", &Default::default()).text(Text::LoadError));
-        return html! {
-            <section class="card loading" part="card" lang={locale.tag()} aria-busy={message.is_none().to_string()}>
-                if let Some(message) = message {
-                    <p role="alert">{ message }</p>
-                }
-            </section>
-        };
+        return loaded.placeholder(locale, Text::LoadError);
     };
     let copy = Copy::new(locale, &config.brand_name, &config.copy);
 

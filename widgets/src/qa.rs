@@ -26,7 +26,7 @@ use web_sys::{HtmlElement, HtmlInputElement, ShadowRoot};
 use yew::prelude::*;
 
 use crate::api::{self, CallError};
-use crate::hooks::{SiteConfig, use_ready_event, use_site_config, use_turnstile};
+use crate::hooks::{use_ready_event, use_site_config, use_turnstile};
 use crate::host::{self, spawn_local};
 use crate::outbox::{self, Delivery};
 use portevoix_web as json;
@@ -333,6 +333,10 @@ pub fn qa_widget(props: &QaProps) -> Html {
                     listing.set(Listing::Failed);
                     return;
                 };
+                if props.site.is_empty() {
+                    // The configuration hook has said so; asking would be `/v1/sites//…`.
+                    return;
+                }
                 let query = query.clone();
                 spawn_local(async move {
                     match fetch_page(&props, &product, &query, None).await {
@@ -456,16 +460,7 @@ pub fn qa_widget(props: &QaProps) -> Html {
     }
 
     let Some(config) = site_config else {
-        let failed = loaded == SiteConfig::Failed;
-        let message =
-            failed.then(|| Copy::new(locale, "", &Default::default()).text(Text::QaErrorLoad));
-        return html! {
-            <section class="card loading" part="card" lang={locale.tag()} aria-busy={message.is_none().to_string()}>
-                if let Some(message) = message {
-                    <p role="alert">{ message }</p>
-                }
-            </section>
-        };
+        return loaded.placeholder(locale, Text::QaErrorLoad);
     };
     let copy = Copy::new(locale, &config.brand_name, &config.copy);
     let can_answer = props.customer_token.is_some() || config.anonymous_answers;

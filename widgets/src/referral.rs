@@ -17,7 +17,7 @@ use web_sys::{HtmlElement, HtmlInputElement, HtmlTextAreaElement, ShadowRoot};
 use yew::prelude::*;
 
 use crate::api::{self, CallError};
-use crate::hooks::{SiteConfig, use_ready_event, use_site_config};
+use crate::hooks::{use_ready_event, use_site_config};
 use crate::host::{self, spawn_local};
 use portevoix_web as json;
 use portevoix_web::hooks::{use_effect_with, use_state};
@@ -70,7 +70,9 @@ fn url(props: &ReferralProps, rest: &str) -> String {
 /// The visitor's own referral card; `None` when they have no code yet (an anonymous
 /// visitor this browser has no id for cannot have one).
 async fn fetch_card(props: &ReferralProps) -> Result<Option<ReferralCard>, CallError> {
-    let Some(visitor_id) = host::visitor_to_look_up(props.customer_token.is_some()) else {
+    let Some(visitor_id) =
+        host::visitor_to_look_up(props.customer_token.is_some()).filter(|_| !props.site.is_empty())
+    else {
         return Ok(None);
     };
     let address = url(props, &format!("/mine?visitor_id={visitor_id}"));
@@ -176,16 +178,7 @@ pub fn referral_widget(props: &ReferralProps) -> Html {
     );
 
     let (Some(config), Some(mine)) = (config, (*card).clone()) else {
-        let failed = loaded == SiteConfig::Failed;
-        let text =
-            failed.then(|| Copy::new(locale, "", &Default::default()).text(Text::ReferralError));
-        return html! {
-            <section class="card loading" part="card" lang={locale.tag()} aria-busy={text.is_none().to_string()}>
-                if let Some(text) = text {
-                    <p role="alert">{ text }</p>
-                }
-            </section>
-        };
+        return loaded.placeholder(locale, Text::ReferralUnavailable);
     };
     let copy = Copy::new(locale, &config.brand_name, &config.copy);
     let token_claims = props

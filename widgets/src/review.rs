@@ -22,7 +22,7 @@ use web_sys::{HtmlElement, HtmlInputElement, HtmlSelectElement, ShadowRoot};
 use yew::prelude::*;
 
 use crate::api::{self, CallError};
-use crate::hooks::{SiteConfig, use_ready_event, use_site_config, use_turnstile};
+use crate::hooks::{use_ready_event, use_site_config, use_turnstile};
 use crate::host::{self, spawn_local};
 use crate::outbox::{self, Delivery};
 use portevoix_web as json;
@@ -288,6 +288,10 @@ pub fn review_widget(props: &ReviewProps) -> Html {
                     listing.set(Listing::from_page(page));
                     return;
                 }
+                if props.site.is_empty() {
+                    // The configuration hook has said so; asking would be `/v1/sites//…`.
+                    return;
+                }
                 let sort = *sort;
                 spawn_local(async move {
                     match fetch_page(&props, &product, sort, None).await {
@@ -391,16 +395,7 @@ pub fn review_widget(props: &ReviewProps) -> Html {
     }
 
     let Some(config) = site_config else {
-        let failed = loaded == SiteConfig::Failed;
-        let message =
-            failed.then(|| Copy::new(locale, "", &Default::default()).text(Text::ReviewLoadError));
-        return html! {
-            <section class="card loading" part="card" lang={locale.tag()} aria-busy={message.is_none().to_string()}>
-                if let Some(message) = message {
-                    <p role="alert">{ message }</p>
-                }
-            </section>
-        };
+        return loaded.placeholder(locale, Text::ReviewLoadError);
     };
     let copy = Copy::new(locale, &config.brand_name, &config.copy);
 

@@ -17,7 +17,7 @@ use web_sys::{HtmlElement, ShadowRoot};
 use yew::prelude::*;
 
 use crate::api::{self, CallError};
-use crate::hooks::{SiteConfig, use_ready_event, use_site_config};
+use crate::hooks::{use_ready_event, use_site_config};
 use crate::host::{self, spawn_local};
 use portevoix_web as json;
 use portevoix_web::hooks::{use_effect_with, use_state};
@@ -76,7 +76,9 @@ async fn make_link(props: &ShareProps) -> Result<ShareCreated, CallError> {
 /// The visitor's points; `None` for an anonymous visitor this browser has no id for (they
 /// have not acted yet, so have no points).
 async fn fetch_points(props: &ShareProps) -> Result<Option<PointsStatement>, CallError> {
-    let Some(visitor_id) = host::visitor_to_look_up(props.customer_token.is_some()) else {
+    let Some(visitor_id) =
+        host::visitor_to_look_up(props.customer_token.is_some()).filter(|_| !props.site.is_empty())
+    else {
         return Ok(None);
     };
     let url = format!(
@@ -188,16 +190,7 @@ pub fn share_widget(props: &ShareProps) -> Html {
     );
 
     let Some(config) = config else {
-        let failed = loaded == SiteConfig::Failed;
-        let message =
-            failed.then(|| Copy::new(locale, "", &Default::default()).text(Text::ShareError));
-        return html! {
-            <section class="card loading" part="card" lang={locale.tag()} aria-busy={message.is_none().to_string()}>
-                if let Some(message) = message {
-                    <p role="alert">{ message }</p>
-                }
-            </section>
-        };
+        return loaded.placeholder(locale, Text::ShareUnavailable);
     };
     let copy = Copy::new(locale, &config.brand_name, &config.copy);
     let message = props
