@@ -5,6 +5,7 @@ use std::rc::Rc;
 
 use portevoix_core::copy::{Copy, Text};
 use portevoix_core::locale::Locale;
+use portevoix_core::theme::ColorMode;
 use portevoix_core::wire::PublicSiteConfig;
 use portevoix_web::hooks::{use_effect_with, use_state};
 use web_sys::{HtmlElement, ShadowRoot};
@@ -31,6 +32,15 @@ impl SiteConfig {
         match self {
             SiteConfig::Ready(config) => Some(config.clone()),
             SiteConfig::Waiting | SiteConfig::Failed => None,
+        }
+    }
+
+    /// The site's default language and colour mode, which the element, the page and the
+    /// visitor's settings may override; English and light until the configuration arrives.
+    pub fn site_defaults(&self) -> (Locale, ColorMode) {
+        match self {
+            SiteConfig::Ready(config) => (config.default_locale, config.theme.mode),
+            SiteConfig::Waiting | SiteConfig::Failed => (Locale::EN, ColorMode::Light),
         }
     }
 

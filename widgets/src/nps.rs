@@ -6,7 +6,6 @@ use std::rc::Rc;
 use portevoix_core::copy::{Copy, Text};
 use portevoix_core::locale::Locale;
 use portevoix_core::nps::{Category, FormAction, NpsForm, Phase, SCORES};
-use portevoix_core::theme::ColorMode;
 use portevoix_core::validate::{MAX_COMMENT_CHARS, clip_page_url};
 use portevoix_core::wire::{NpsCreated, NpsSubmission, PublicSiteConfig};
 use web_sys::{HtmlElement, HtmlTextAreaElement, ShadowRoot};
@@ -137,17 +136,9 @@ pub fn nps_widget(props: &NpsProps) -> Html {
     let shown_at = *use_state(js_sys::Date::now);
 
     let config = loaded.ready();
-    let locale = host::locale(
-        &props.host,
-        config
-            .as_ref()
-            .map_or(Locale::EN, |config| config.default_locale),
-    );
-    let dark = host::use_dark_mode(
-        config
-            .as_ref()
-            .map_or(ColorMode::Light, |config| config.theme.mode),
-    );
+    let (site_locale, site_mode) = loaded.site_defaults();
+    let locale = host::locale(&props.host, site_locale);
+    let dark = host::use_dark_mode(site_mode);
     use_ready_event(
         &props.host,
         config.is_some(),

@@ -15,7 +15,6 @@ use portevoix_core::qa::form::{Field, FormAction, Kind, QaForm};
 use portevoix_core::qa::markup::{self, JSON_LD_ATTRIBUTE};
 use portevoix_core::qa::{self, Badge};
 use portevoix_core::review::markup::iso_day;
-use portevoix_core::theme::ColorMode;
 use portevoix_core::validate::{self, clip_page_url};
 use portevoix_core::wire::{
     AnswerSubmission, HelpfulCounted, HelpfulVote, Posted, PublicQuestion, QuestionPage,
@@ -394,17 +393,9 @@ pub fn qa_widget(props: &QaProps) -> Html {
     }
 
     let site_config = loaded.ready();
-    let locale = host::locale(
-        &props.host,
-        site_config
-            .as_ref()
-            .map_or(Locale::EN, |config| config.default_locale),
-    );
-    let dark = host::use_dark_mode(
-        site_config
-            .as_ref()
-            .map_or(ColorMode::Light, |config| config.theme.mode),
-    );
+    let (site_locale, site_mode) = loaded.site_defaults();
+    let locale = host::locale(&props.host, site_locale);
+    let dark = host::use_dark_mode(site_mode);
     let ready = site_config.is_some() && matches!(*listing, Listing::Ready { .. });
     use_ready_event(
         &props.host,

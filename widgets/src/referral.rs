@@ -5,9 +5,7 @@
 //! forms' rules are [`portevoix_core::referral::form`].
 
 use portevoix_core::copy::{Copy, Text};
-use portevoix_core::locale::Locale;
 use portevoix_core::referral::form::{JoinForm, invitation_addresses, invitation_problem};
-use portevoix_core::theme::ColorMode;
 use portevoix_core::token::{self, CustomerClaims};
 use portevoix_core::wire::{
     FriendOffer, InvitationRequest, InvitationsSent, ReferralCard, ReferralRequest,
@@ -157,17 +155,9 @@ pub fn referral_widget(props: &ReferralProps) -> Html {
         );
     }
     let config = loaded.ready();
-    let locale = host::locale(
-        &props.host,
-        config
-            .as_ref()
-            .map_or(Locale::EN, |config| config.default_locale),
-    );
-    let dark = host::use_dark_mode(
-        config
-            .as_ref()
-            .map_or(ColorMode::Light, |config| config.theme.mode),
-    );
+    let (site_locale, site_mode) = loaded.site_defaults();
+    let locale = host::locale(&props.host, site_locale);
+    let dark = host::use_dark_mode(site_mode);
     use_ready_event(
         &props.host,
         config.is_some() && card.is_some(),

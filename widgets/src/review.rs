@@ -12,7 +12,6 @@ use portevoix_core::moderation::Status;
 use portevoix_core::review::form::{Field, FormAction, ReviewForm};
 use portevoix_core::review::markup::{self, INITIAL_ATTRIBUTE, JSON_LD_ATTRIBUTE};
 use portevoix_core::review::{self, ReviewSort, STARS};
-use portevoix_core::theme::ColorMode;
 use portevoix_core::validate::{self, clip_page_url};
 use portevoix_core::wire::{
     HelpfulCounted, HelpfulVote, PublicReview, PublicSiteConfig, ReviewCreated, ReviewPage,
@@ -330,17 +329,9 @@ pub fn review_widget(props: &ReviewProps) -> Html {
     }
 
     let site_config = loaded.ready();
-    let locale = host::locale(
-        &props.host,
-        site_config
-            .as_ref()
-            .map_or(Locale::EN, |config| config.default_locale),
-    );
-    let dark = host::use_dark_mode(
-        site_config
-            .as_ref()
-            .map_or(ColorMode::Light, |config| config.theme.mode),
-    );
+    let (site_locale, site_mode) = loaded.site_defaults();
+    let locale = host::locale(&props.host, site_locale);
+    let dark = host::use_dark_mode(site_mode);
     let ready = site_config.is_some() && matches!(*listing, Listing::Ready { .. });
     use_ready_event(
         &props.host,

@@ -6,10 +6,8 @@
 use std::rc::Rc;
 
 use portevoix_core::copy::{Copy, Text};
-use portevoix_core::locale::Locale;
 use portevoix_core::rewards::Reason;
 use portevoix_core::share::{self, Channel};
-use portevoix_core::theme::ColorMode;
 use portevoix_core::wire::{PointsStatement, ShareCreated, ShareRequest};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -172,17 +170,9 @@ pub fn share_widget(props: &ShareProps) -> Html {
         );
     }
     let config = loaded.ready();
-    let locale = host::locale(
-        &props.host,
-        config
-            .as_ref()
-            .map_or(Locale::EN, |config| config.default_locale),
-    );
-    let dark = host::use_dark_mode(
-        config
-            .as_ref()
-            .map_or(ColorMode::Light, |config| config.theme.mode),
-    );
+    let (site_locale, site_mode) = loaded.site_defaults();
+    let locale = host::locale(&props.host, site_locale);
+    let dark = host::use_dark_mode(site_mode);
     use_ready_event(
         &props.host,
         config.is_some(),
