@@ -33,11 +33,52 @@ use wasm_bindgen::prelude::*;
 use web_sys::{HtmlElement, ShadowRoot};
 use yew::{AppHandle, AttrValue};
 
-use crate::nps::{NpsProps, NpsWidget};
-use crate::qa::{QaProps, QaWidget};
-use crate::referral::{ReferralProps, ReferralWidget};
-use crate::review::{ReviewProps, ReviewWidget};
-use crate::share::{ShareProps, ShareWidget};
+use crate::nps::NpsWidget;
+use crate::qa::QaWidget;
+use crate::referral::ReferralWidget;
+use crate::review::ReviewWidget;
+use crate::share::ShareWidget;
+
+/// A widget element's attributes, read when it is drawn and on every change; each widget
+/// reads the ones it has. One type for the five widgets, so that comparing and copying
+/// them is compiled once.
+#[derive(yew::Properties, Clone, PartialEq)]
+pub struct WidgetProps {
+    /// The custom element, which events are dispatched from.
+    pub host: HtmlElement,
+    /// The element's shadow root, which styles are adopted into.
+    pub root: ShadowRoot,
+    /// The worker's origin with a trailing slash.
+    pub api_base: AttrValue,
+    /// The `data-site` key (or the element's own `site` attribute).
+    pub site: AttrValue,
+    /// `fr` or `en`; otherwise the page's language.
+    pub lang: Option<AttrValue>,
+    /// Signed by the brand's server to name a known customer: their orders badge their
+    /// reviews and answers, and share links, points and referral codes are theirs (with
+    /// their name and email when the token carries them).
+    pub customer_token: Option<AttrValue>,
+    /// `<pv-nps>`: replaces the default question.
+    pub question: Option<AttrValue>,
+    /// `<pv-review>`, `<pv-qa>`: the product id, as the brand's catalogue names it.
+    pub product: Option<AttrValue>,
+    /// `<pv-review>`, `<pv-qa>`: the product's name, for search engines.
+    pub product_name: Option<AttrValue>,
+    /// `<pv-share>`: the page to share; the current page when absent.
+    pub url: Option<AttrValue>,
+    /// `<pv-share>`: the message sent with the link; a default naming the brand when absent.
+    pub text: Option<AttrValue>,
+}
+
+impl WidgetProps {
+    /// The `product` attribute, if it is a product id the worker takes.
+    pub fn product_id(&self) -> Option<String> {
+        self.product
+            .as_ref()
+            .map(|product| product.to_string())
+            .filter(|product| portevoix_core::validate::product_id(product).is_ok())
+    }
+}
 
 /// The Yew app behind one element, by widget.
 enum App {
@@ -84,65 +125,19 @@ impl Element {
             .into()
     }
 
-    fn nps_props(&self) -> NpsProps {
-        NpsProps {
+    fn props(&self) -> WidgetProps {
+        WidgetProps {
             host: self.host.clone(),
             root: self.root.clone(),
             api_base: self.api_base.clone().into(),
             site: self.site(),
-            question: self.attribute("question"),
             lang: self.attribute("lang"),
             customer_token: self.attribute("customer-token"),
-        }
-    }
-
-    fn qa_props(&self) -> QaProps {
-        QaProps {
-            host: self.host.clone(),
-            root: self.root.clone(),
-            api_base: self.api_base.clone().into(),
-            site: self.site(),
+            question: self.attribute("question"),
             product: self.attribute("product"),
             product_name: self.attribute("product-name"),
-            lang: self.attribute("lang"),
-            customer_token: self.attribute("customer-token"),
-        }
-    }
-
-    fn share_props(&self) -> ShareProps {
-        ShareProps {
-            host: self.host.clone(),
-            root: self.root.clone(),
-            api_base: self.api_base.clone().into(),
-            site: self.site(),
             url: self.attribute("url"),
             text: self.attribute("text"),
-            lang: self.attribute("lang"),
-            customer_token: self.attribute("customer-token"),
-        }
-    }
-
-    fn referral_props(&self) -> ReferralProps {
-        ReferralProps {
-            host: self.host.clone(),
-            root: self.root.clone(),
-            api_base: self.api_base.clone().into(),
-            site: self.site(),
-            lang: self.attribute("lang"),
-            customer_token: self.attribute("customer-token"),
-        }
-    }
-
-    fn review_props(&self) -> ReviewProps {
-        ReviewProps {
-            host: self.host.clone(),
-            root: self.root.clone(),
-            api_base: self.api_base.clone().into(),
-            site: self.site(),
-            product: self.attribute("product"),
-            product_name: self.attribute("product-name"),
-            lang: self.attribute("lang"),
-            customer_token: self.attribute("customer-token"),
         }
     }
 
@@ -150,26 +145,21 @@ impl Element {
     fn render(&self, tag: &str, container: web_sys::Element) -> App {
         match tag {
             "pv-review" => App::Review(
-                yew::Renderer::<ReviewWidget>::with_root_and_props(container, self.review_props())
+                yew::Renderer::<ReviewWidget>::with_root_and_props(container, self.props())
                     .render(),
             ),
             "pv-referral" => App::Referral(
-                yew::Renderer::<ReferralWidget>::with_root_and_props(
-                    container,
-                    self.referral_props(),
-                )
-                .render(),
+                yew::Renderer::<ReferralWidget>::with_root_and_props(container, self.props())
+                    .render(),
             ),
             "pv-share" => App::Share(
-                yew::Renderer::<ShareWidget>::with_root_and_props(container, self.share_props())
-                    .render(),
+                yew::Renderer::<ShareWidget>::with_root_and_props(container, self.props()).render(),
             ),
             "pv-qa" => App::Qa(
-                yew::Renderer::<QaWidget>::with_root_and_props(container, self.qa_props()).render(),
+                yew::Renderer::<QaWidget>::with_root_and_props(container, self.props()).render(),
             ),
             _ => App::Nps(
-                yew::Renderer::<NpsWidget>::with_root_and_props(container, self.nps_props())
-                    .render(),
+                yew::Renderer::<NpsWidget>::with_root_and_props(container, self.props()).render(),
             ),
         }
     }
@@ -182,11 +172,11 @@ impl Widget {
     pub fn update(&mut self) {
         let element = &self.element;
         match &mut *self.slot.borrow_mut() {
-            Slot::Mounted(App::Nps(app)) => app.update(element.nps_props()),
-            Slot::Mounted(App::Review(app)) => app.update(element.review_props()),
-            Slot::Mounted(App::Qa(app)) => app.update(element.qa_props()),
-            Slot::Mounted(App::Referral(app)) => app.update(element.referral_props()),
-            Slot::Mounted(App::Share(app)) => app.update(element.share_props()),
+            Slot::Mounted(App::Nps(app)) => app.update(element.props()),
+            Slot::Mounted(App::Review(app)) => app.update(element.props()),
+            Slot::Mounted(App::Qa(app)) => app.update(element.props()),
+            Slot::Mounted(App::Referral(app)) => app.update(element.props()),
+            Slot::Mounted(App::Share(app)) => app.update(element.props()),
             Slot::Pending | Slot::Gone => {}
         }
     }

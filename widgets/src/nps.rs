@@ -8,34 +8,16 @@ use portevoix_core::locale::Locale;
 use portevoix_core::nps::{Category, FormAction, NpsForm, Phase, SCORES};
 use portevoix_core::validate::{MAX_COMMENT_CHARS, clip_page_url};
 use portevoix_core::wire::{NpsCreated, NpsSubmission, PublicSiteConfig};
-use web_sys::{HtmlElement, HtmlTextAreaElement, ShadowRoot};
+use web_sys::{HtmlElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use crate::WidgetProps;
 use crate::api::{self, CallError};
 use crate::hooks::{use_ready_event, use_site_config, use_turnstile};
 use crate::host;
 use crate::outbox::{self, Delivery};
 use portevoix_web as json;
 use portevoix_web::hooks::{use_effect_with, use_state};
-
-/// The element's attributes, read by the loader glue on connect and on every change.
-#[derive(Properties, Clone, PartialEq)]
-pub struct NpsProps {
-    /// The custom element, which events are dispatched from.
-    pub host: HtmlElement,
-    /// The element's shadow root, which styles are adopted into.
-    pub root: ShadowRoot,
-    /// The worker's origin with a trailing slash.
-    pub api_base: AttrValue,
-    /// The `data-site` key (or the element's own `site` attribute).
-    pub site: AttrValue,
-    /// Replaces the default question.
-    pub question: Option<AttrValue>,
-    /// `fr` or `en`; otherwise the page's language.
-    pub lang: Option<AttrValue>,
-    /// Signed by the brand's server to name a known customer.
-    pub customer_token: Option<AttrValue>,
-}
 
 /// The form state as a Yew reducer.
 #[derive(Default)]
@@ -52,7 +34,7 @@ impl Reducible for FormState {
 /// Hands the answer held by `form` to the outbox, and reports what becomes of it to the
 /// reducer and the page.
 fn send(
-    props: NpsProps,
+    props: WidgetProps,
     form: NpsForm,
     locale: Locale,
     shown_at: f64,
@@ -123,7 +105,7 @@ fn send(
 
 /// The `<pv-nps>` widget.
 #[function_component(NpsWidget)]
-pub fn nps_widget(props: &NpsProps) -> Html {
+pub fn nps_widget(props: &WidgetProps) -> Html {
     let loaded = use_site_config(
         &props.host,
         &props.root,
@@ -206,7 +188,7 @@ pub fn nps_widget(props: &NpsProps) -> Html {
 /// The survey form. `human_check` is the Turnstile container and whether it has given a
 /// token yet, for sites that ask for one.
 fn survey(
-    props: &NpsProps,
+    props: &WidgetProps,
     copy: &Copy,
     form: &UseReducerHandle<FormState>,
     human_check: Option<(NodeRef, bool)>,

@@ -15,7 +15,7 @@ use portevoix_core::qa::form::{Field, FormAction, Kind, QaForm};
 use portevoix_core::qa::markup::{self, JSON_LD_ATTRIBUTE};
 use portevoix_core::qa::{self, Badge};
 use portevoix_core::review::markup::iso_day;
-use portevoix_core::validate::{self, clip_page_url};
+use portevoix_core::validate::clip_page_url;
 use portevoix_core::wire::{
     AnswerSubmission, HelpfulCounted, HelpfulVote, Posted, PublicQuestion, QuestionPage,
     QuestionSubmission,
@@ -24,6 +24,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlInputElement, ShadowRoot};
 use yew::prelude::*;
 
+use crate::WidgetProps;
 use crate::api::{self, CallError};
 use crate::hooks::{use_ready_event, use_site_config, use_turnstile};
 use crate::host::{self, spawn_local};
@@ -49,27 +50,6 @@ const BROWSER_UNICODE: qa::SearchFolding = qa::SearchFolding {
 thread_local! {
     /// Matches one alphabetic or numeric character, as Rust's `char::is_alphanumeric`.
     static WORD_CHARACTER: js_sys::RegExp = js_sys::RegExp::new(r"^[\p{Alphabetic}\p{N}]$", "u");
-}
-
-/// The element's attributes.
-#[derive(Properties, Clone, PartialEq)]
-pub struct QaProps {
-    /// The custom element, which events are dispatched from.
-    pub host: HtmlElement,
-    /// The element's shadow root, which styles are adopted into.
-    pub root: ShadowRoot,
-    /// The worker's origin with a trailing slash.
-    pub api_base: AttrValue,
-    /// The `data-site` key (or the element's own `site` attribute).
-    pub site: AttrValue,
-    /// The product id, as the brand's catalogue names it.
-    pub product: Option<AttrValue>,
-    /// The product's name, for search engines.
-    pub product_name: Option<AttrValue>,
-    /// `fr` or `en`; otherwise the page's language.
-    pub lang: Option<AttrValue>,
-    /// Signed by the brand's server: lets a customer answer, badged by their orders.
-    pub customer_token: Option<AttrValue>,
 }
 
 struct FormState(QaForm);
@@ -102,15 +82,7 @@ enum Writing {
     Answer(String),
 }
 
-fn product_of(props: &QaProps) -> Option<String> {
-    props
-        .product
-        .as_ref()
-        .map(|product| product.to_string())
-        .filter(|product| validate::product_id(product).is_ok())
-}
-
-fn questions_url(props: &QaProps, product: &str) -> String {
+fn questions_url(props: &WidgetProps, product: &str) -> String {
     format!(
         "{}v1/sites/{}/products/{product}/questions",
         props.api_base, props.site
@@ -118,7 +90,7 @@ fn questions_url(props: &QaProps, product: &str) -> String {
 }
 
 async fn fetch_page(
-    props: &QaProps,
+    props: &WidgetProps,
     product: &str,
     query: &str,
     cursor: Option<&str>,
@@ -146,7 +118,7 @@ struct Outgoing {
 }
 
 fn outgoing(
-    props: &QaProps,
+    props: &WidgetProps,
     product: &str,
     writing: &Writing,
     form: &QaForm,
@@ -210,7 +182,7 @@ fn outgoing(
 
 /// Hands the post to the outbox and reports what becomes of it.
 fn send(
-    props: QaProps,
+    props: WidgetProps,
     product: String,
     outgoing: Outgoing,
     dispatch: UseReducerDispatcher<FormState>,
@@ -291,7 +263,7 @@ fn focus_selector(root: &ShadowRoot, selector: &str) {
 
 /// The `<pv-qa>` widget.
 #[function_component(QaWidget)]
-pub fn qa_widget(props: &QaProps) -> Html {
+pub fn qa_widget(props: &WidgetProps) -> Html {
     let loaded = use_site_config(&props.host, &props.root, &props.api_base, &props.site, "qa");
     let listing = use_state(|| Listing::Loading);
     let search = use_state(String::new);
@@ -303,7 +275,7 @@ pub fn qa_widget(props: &QaProps) -> Html {
     let voted = use_state(host::helpful_votes);
     let shown_at = use_state(js_sys::Date::now);
     let return_focus = use_mut_ref(Option::<String>::default);
-    let product = product_of(props);
+    let product = props.product_id();
 
     {
         let listing = listing.clone();

@@ -11,9 +11,10 @@ use portevoix_core::wire::{
     FriendOffer, InvitationRequest, InvitationsSent, ReferralCard, ReferralRequest,
 };
 use serde::Deserialize;
-use web_sys::{HtmlElement, HtmlInputElement, HtmlTextAreaElement, ShadowRoot};
+use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use crate::WidgetProps;
 use crate::api::{self, CallError};
 use crate::hooks::{use_ready_event, use_site_config};
 use crate::host::{self, spawn_local};
@@ -23,24 +24,6 @@ use portevoix_web::hooks::{use_effect_with, use_state};
 /// Where the loader keeps the code a friend landed with.
 const LANDED_KEY: &str = "portevoix.referral";
 const DAY_MS: f64 = 86_400_000.0;
-
-/// The element's attributes.
-#[derive(Properties, Clone, PartialEq)]
-pub struct ReferralProps {
-    /// The custom element, which events are dispatched from.
-    pub host: HtmlElement,
-    /// The element's shadow root, which styles are adopted into.
-    pub root: ShadowRoot,
-    /// The worker's origin with a trailing slash.
-    pub api_base: AttrValue,
-    /// The `data-site` key (or the element's own `site` attribute).
-    pub site: AttrValue,
-    /// `fr` or `en`; otherwise the page's language.
-    pub lang: Option<AttrValue>,
-    /// Signed by the brand's server: the advocate is this customer (with their name and
-    /// email when the token carries them).
-    pub customer_token: Option<AttrValue>,
-}
 
 /// The code a friend landed with, as the loader stored it.
 #[derive(Deserialize)]
@@ -54,20 +37,20 @@ fn landed() -> Option<Landed> {
     json::from_str(&storage.get_item(LANDED_KEY).ok()??).ok()
 }
 
-fn authorization(props: &ReferralProps) -> Option<String> {
+fn authorization(props: &WidgetProps) -> Option<String> {
     props
         .customer_token
         .as_ref()
         .map(|token| format!("Customer {token}"))
 }
 
-fn url(props: &ReferralProps, rest: &str) -> String {
+fn url(props: &WidgetProps, rest: &str) -> String {
     format!("{}v1/sites/{}/referrals{rest}", props.api_base, props.site)
 }
 
 /// The visitor's own referral card; `None` when they have no code yet (an anonymous
 /// visitor this browser has no id for cannot have one).
-async fn fetch_card(props: &ReferralProps) -> Result<Option<ReferralCard>, CallError> {
+async fn fetch_card(props: &WidgetProps) -> Result<Option<ReferralCard>, CallError> {
     let Some(visitor_id) =
         host::visitor_to_look_up(props.customer_token.is_some()).filter(|_| !props.site.is_empty())
     else {
@@ -84,7 +67,7 @@ async fn fetch_card(props: &ReferralProps) -> Result<Option<ReferralCard>, CallE
         .map_err(|error| CallError::Network(format!("unreadable referral: {error}")))
 }
 
-async fn fetch_offer(props: &ReferralProps, code: &str) -> Result<FriendOffer, CallError> {
+async fn fetch_offer(props: &WidgetProps, code: &str) -> Result<FriendOffer, CallError> {
     let text = api::call("GET", &url(props, &format!("/{code}/offer")), None).await?;
     json::from_str(&text).map_err(|error| CallError::Network(format!("unreadable offer: {error}")))
 }
@@ -108,7 +91,7 @@ fn failure_text(error: &CallError) -> Text {
 
 /// The `<pv-referral>` widget.
 #[function_component(ReferralWidget)]
-pub fn referral_widget(props: &ReferralProps) -> Html {
+pub fn referral_widget(props: &WidgetProps) -> Html {
     let loaded = use_site_config(
         &props.host,
         &props.root,

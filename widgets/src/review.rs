@@ -12,14 +12,15 @@ use portevoix_core::moderation::Status;
 use portevoix_core::review::form::{Field, FormAction, ReviewForm};
 use portevoix_core::review::markup::{self, INITIAL_ATTRIBUTE, JSON_LD_ATTRIBUTE};
 use portevoix_core::review::{self, ReviewSort, STARS};
-use portevoix_core::validate::{self, clip_page_url};
+use portevoix_core::validate::clip_page_url;
 use portevoix_core::wire::{
     HelpfulCounted, HelpfulVote, PublicReview, PublicSiteConfig, ReviewCreated, ReviewPage,
     ReviewSubmission, ReviewSummary,
 };
-use web_sys::{HtmlElement, HtmlInputElement, HtmlSelectElement, ShadowRoot};
+use web_sys::{HtmlElement, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::WidgetProps;
 use crate::api::{self, CallError};
 use crate::hooks::{use_ready_event, use_site_config, use_turnstile};
 use crate::host::{self, spawn_local};
@@ -29,27 +30,6 @@ use portevoix_web::hooks::{use_effect_with, use_state};
 
 /// Reviews fetched per page.
 const PAGE_SIZE: u32 = 5;
-
-/// The element's attributes.
-#[derive(Properties, Clone, PartialEq)]
-pub struct ReviewProps {
-    /// The custom element, which events are dispatched from.
-    pub host: HtmlElement,
-    /// The element's shadow root, which styles are adopted into.
-    pub root: ShadowRoot,
-    /// The worker's origin with a trailing slash.
-    pub api_base: AttrValue,
-    /// The `data-site` key (or the element's own `site` attribute).
-    pub site: AttrValue,
-    /// The product id, as the brand's catalogue names it.
-    pub product: Option<AttrValue>,
-    /// The product's name, for search engines.
-    pub product_name: Option<AttrValue>,
-    /// `fr` or `en`; otherwise the page's language.
-    pub lang: Option<AttrValue>,
-    /// Signed by the brand's server to name a known customer and their orders.
-    pub customer_token: Option<AttrValue>,
-}
 
 struct FormState(ReviewForm);
 
@@ -85,15 +65,7 @@ impl Listing {
     }
 }
 
-fn product_of(props: &ReviewProps) -> Option<String> {
-    props
-        .product
-        .as_ref()
-        .map(|product| product.to_string())
-        .filter(|product| validate::product_id(product).is_ok())
-}
-
-fn reviews_url(props: &ReviewProps, product: &str) -> String {
+fn reviews_url(props: &WidgetProps, product: &str) -> String {
     format!(
         "{}v1/sites/{}/products/{product}/reviews",
         props.api_base, props.site
@@ -101,7 +73,7 @@ fn reviews_url(props: &ReviewProps, product: &str) -> String {
 }
 
 async fn fetch_page(
-    props: &ReviewProps,
+    props: &WidgetProps,
     product: &str,
     sort: ReviewSort,
     cursor: Option<&str>,
@@ -133,7 +105,7 @@ fn server_rendered_page(host: &HtmlElement, product: &str) -> Option<ReviewPage>
 
 /// The review the form holds, as the worker takes it.
 fn submission(
-    props: &ReviewProps,
+    props: &WidgetProps,
     form: &ReviewForm,
     locale: Locale,
     shown_at: f64,
@@ -160,7 +132,7 @@ fn submission(
 
 /// Hands the review to the outbox and reports what becomes of it.
 fn send(
-    props: ReviewProps,
+    props: WidgetProps,
     product: String,
     submission: ReviewSubmission,
     dispatch: UseReducerDispatcher<FormState>,
@@ -233,7 +205,7 @@ fn focus(node: &NodeRef) {
 
 /// The `<pv-review>` widget.
 #[function_component(ReviewWidget)]
-pub fn review_widget(props: &ReviewProps) -> Html {
+pub fn review_widget(props: &WidgetProps) -> Html {
     let loaded = use_site_config(
         &props.host,
         &props.root,
@@ -251,7 +223,7 @@ pub fn review_widget(props: &ReviewProps) -> Html {
     let write_button = use_node_ref();
     let form_start = use_node_ref();
     let thanks_heading = use_node_ref();
-    let product = product_of(props);
+    let product = props.product_id();
 
     {
         let listing = listing.clone();

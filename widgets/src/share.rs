@@ -11,35 +11,15 @@ use portevoix_core::share::{self, Channel};
 use portevoix_core::wire::{PointsStatement, ShareCreated, ShareRequest};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{HtmlElement, ShadowRoot};
+use web_sys::HtmlElement;
 use yew::prelude::*;
 
+use crate::WidgetProps;
 use crate::api::{self, CallError};
 use crate::hooks::{use_ready_event, use_site_config};
 use crate::host::{self, spawn_local};
 use portevoix_web as json;
 use portevoix_web::hooks::{use_effect_with, use_state};
-
-/// The element's attributes.
-#[derive(Properties, Clone, PartialEq)]
-pub struct ShareProps {
-    /// The custom element, which events are dispatched from.
-    pub host: HtmlElement,
-    /// The element's shadow root, which styles are adopted into.
-    pub root: ShadowRoot,
-    /// The worker's origin with a trailing slash.
-    pub api_base: AttrValue,
-    /// The `data-site` key (or the element's own `site` attribute).
-    pub site: AttrValue,
-    /// The page to share; the current page when absent.
-    pub url: Option<AttrValue>,
-    /// The message sent with the link; a default naming the brand when absent.
-    pub text: Option<AttrValue>,
-    /// `fr` or `en`; otherwise the page's language.
-    pub lang: Option<AttrValue>,
-    /// Signed by the brand's server: the link and its points belong to the customer.
-    pub customer_token: Option<AttrValue>,
-}
 
 /// The sharer's link, once asked for.
 #[derive(Clone, PartialEq)]
@@ -50,7 +30,7 @@ enum LinkState {
     Failed,
 }
 
-fn page_url(props: &ShareProps) -> String {
+fn page_url(props: &WidgetProps) -> String {
     props
         .url
         .as_ref()
@@ -59,7 +39,7 @@ fn page_url(props: &ShareProps) -> String {
         .unwrap_or_default()
 }
 
-async fn make_link(props: &ShareProps) -> Result<ShareCreated, CallError> {
+async fn make_link(props: &WidgetProps) -> Result<ShareCreated, CallError> {
     let request = ShareRequest {
         url: page_url(props),
         visitor_id: host::visitor_id(),
@@ -73,7 +53,7 @@ async fn make_link(props: &ShareProps) -> Result<ShareCreated, CallError> {
 
 /// The visitor's points; `None` for an anonymous visitor this browser has no id for (they
 /// have not acted yet, so have no points).
-async fn fetch_points(props: &ShareProps) -> Result<Option<PointsStatement>, CallError> {
+async fn fetch_points(props: &WidgetProps) -> Result<Option<PointsStatement>, CallError> {
     let Some(visitor_id) =
         host::visitor_to_look_up(props.customer_token.is_some()).filter(|_| !props.site.is_empty())
     else {
@@ -130,7 +110,7 @@ pub fn reason_text(copy: &Copy, reason: Reason) -> String {
 
 /// The `<pv-share>` widget.
 #[function_component(ShareWidget)]
-pub fn share_widget(props: &ShareProps) -> Html {
+pub fn share_widget(props: &WidgetProps) -> Html {
     let loaded = use_site_config(
         &props.host,
         &props.root,
