@@ -49,7 +49,8 @@ fn url(props: &WidgetProps, rest: &str) -> String {
 }
 
 /// The visitor's own referral card; `None` when they have no code yet (an anonymous
-/// visitor this browser has no id for cannot have one).
+/// visitor this browser has no id for cannot have one), or when the element has no site
+/// to ask (the configuration hook has already said so).
 async fn fetch_card(props: &WidgetProps) -> Result<Option<ReferralCard>, CallError> {
     let Some(visitor_id) =
         host::visitor_to_look_up(props.customer_token.is_some()).filter(|_| !props.site.is_empty())

@@ -52,7 +52,8 @@ async fn make_link(props: &WidgetProps) -> Result<ShareCreated, CallError> {
 }
 
 /// The visitor's points; `None` for an anonymous visitor this browser has no id for (they
-/// have not acted yet, so have no points).
+/// have not acted yet, so have no points), or when the element has no site to ask (the
+/// configuration hook has already said so).
 async fn fetch_points(props: &WidgetProps) -> Result<Option<PointsStatement>, CallError> {
     let Some(visitor_id) =
         host::visitor_to_look_up(props.customer_token.is_some()).filter(|_| !props.site.is_empty())
