@@ -14,6 +14,7 @@
 //! `Dict`s, not hash maps.
 
 mod api;
+mod fields;
 mod hooks;
 mod host;
 mod nps;

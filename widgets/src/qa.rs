@@ -26,6 +26,7 @@ use yew::prelude::*;
 
 use crate::WidgetProps;
 use crate::api::{self, CallError};
+use crate::fields::{self, Checkbox, TextInput};
 use crate::hooks::{use_ready_event, use_site_config, use_turnstile};
 use crate::host::{self, spawn_local};
 use crate::outbox::{self, Delivery};
@@ -834,34 +835,35 @@ fn qa_form(
                     <p class="problem" id="pv-qa-text-problem">{ problem }</p>
                 }
             </div>
-            <div class="field">
-                <label for="pv-qa-name">{ copy.text(Text::QaFormName) }</label>
-                <input id="pv-qa-name" type="text" part="input" autocomplete="nickname" value={state.author_name.clone()}
-                    oninput={edit(Field::AuthorName)} disabled={state.locked()}
-                    aria-invalid={name_problem.is_some().to_string()} aria-describedby={described(&name_problem, "pv-qa-name")} />
-                if let Some(problem) = name_problem.clone() {
-                    <p class="problem" id="pv-qa-name-problem">{ problem }</p>
-                }
-            </div>
+            { fields::text_input(TextInput {
+                id: "pv-qa-name".to_owned(),
+                label: copy.text(Text::QaFormName),
+                kind: "text",
+                autocomplete: "nickname",
+                value: state.author_name.clone(),
+                oninput: edit(Field::AuthorName),
+                disabled: state.locked(),
+                problem: name_problem,
+            }) }
             if question {
-                <div class="field">
-                    <label for="pv-qa-email">{ copy.text(Text::QaFormEmail) }</label>
-                    <input id="pv-qa-email" type="email" part="input" autocomplete="email" value={state.email.clone()}
-                        oninput={edit(Field::Email)} disabled={state.locked()}
-                        aria-invalid={email_problem.is_some().to_string()} aria-describedby={described(&email_problem, "pv-qa-email")} />
-                    if let Some(problem) = email_problem.clone() {
-                        <p class="problem" id="pv-qa-email-problem">{ problem }</p>
-                    }
-                </div>
-                <div class="field consent">
-                    <input id="pv-qa-consent" type="checkbox" checked={state.consent} onchange={on_consent}
-                        disabled={state.locked()} aria-invalid={consent_problem.is_some().to_string()}
-                        aria-describedby={described(&consent_problem, "pv-qa-consent")} />
-                    <label for="pv-qa-consent">{ copy.text(Text::QaFormConsent) }</label>
-                    if let Some(problem) = consent_problem.clone() {
-                        <p class="problem" id="pv-qa-consent-problem">{ problem }</p>
-                    }
-                </div>
+                { fields::text_input(TextInput {
+                    id: "pv-qa-email".to_owned(),
+                    label: copy.text(Text::QaFormEmail),
+                    kind: "email",
+                    autocomplete: "email",
+                    value: state.email.clone(),
+                    oninput: edit(Field::Email),
+                    disabled: state.locked(),
+                    problem: email_problem,
+                }) }
+                { fields::checkbox(Checkbox {
+                    id: "pv-qa-consent",
+                    label: copy.text(Text::QaFormConsent),
+                    checked: state.consent,
+                    onchange: on_consent,
+                    disabled: state.locked(),
+                    problem: consent_problem,
+                }) }
             }
             if let Some(message) = alert {
                 <p class="alert" part="alert" role="alert">{ message }</p>

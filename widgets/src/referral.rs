@@ -16,6 +16,7 @@ use yew::prelude::*;
 
 use crate::WidgetProps;
 use crate::api::{self, CallError};
+use crate::fields::{self, Checkbox, TextInput};
 use crate::hooks::{use_ready_event, use_site_config};
 use crate::host::{self, spawn_local};
 use portevoix_web as json;
@@ -262,34 +263,35 @@ pub fn referral_widget(props: &WidgetProps) -> Html {
             html! {
                 <form class="join" part="form" onsubmit={on_join} novalidate=true>
                     if !known {
-                        <div class="field">
-                            <label for="pv-ref-name">{ copy.text(Text::ReferralName) }</label>
-                            <input id="pv-ref-name" type="text" part="input" autocomplete="name" value={join.name.clone()}
-                                oninput={edit(|form, value| form.name = value)} aria-invalid={name_problem.is_some().to_string()}
-                                aria-describedby={name_problem.as_ref().map(|_| "pv-ref-name-problem")} />
-                            if let Some(problem) = name_problem {
-                                <p class="problem" id="pv-ref-name-problem">{ problem }</p>
-                            }
-                        </div>
-                        <div class="field">
-                            <label for="pv-ref-email">{ copy.text(Text::ReferralEmail) }</label>
-                            <input id="pv-ref-email" type="email" part="input" autocomplete="email" value={join.email.clone()}
-                                oninput={edit(|form, value| form.email = value)} aria-invalid={email_problem.is_some().to_string()}
-                                aria-describedby={email_problem.as_ref().map(|_| "pv-ref-email-problem")} />
-                            if let Some(problem) = email_problem {
-                                <p class="problem" id="pv-ref-email-problem">{ problem }</p>
-                            }
-                        </div>
+                        { fields::text_input(TextInput {
+                            id: "pv-ref-name".to_owned(),
+                            label: copy.text(Text::ReferralName),
+                            kind: "text",
+                            autocomplete: "name",
+                            value: join.name.clone(),
+                            oninput: edit(|form, value| form.name = value),
+                            disabled: false,
+                            problem: name_problem,
+                        }) }
+                        { fields::text_input(TextInput {
+                            id: "pv-ref-email".to_owned(),
+                            label: copy.text(Text::ReferralEmail),
+                            kind: "email",
+                            autocomplete: "email",
+                            value: join.email.clone(),
+                            oninput: edit(|form, value| form.email = value),
+                            disabled: false,
+                            problem: email_problem,
+                        }) }
                     }
-                    <div class="field consent">
-                        <input id="pv-ref-consent" type="checkbox" checked={join.consent} onchange={on_consent}
-                            aria-invalid={consent_problem.is_some().to_string()}
-                            aria-describedby={consent_problem.as_ref().map(|_| "pv-ref-consent-problem")} />
-                        <label for="pv-ref-consent">{ copy.text(Text::ReferralConsent) }</label>
-                        if let Some(problem) = consent_problem {
-                            <p class="problem" id="pv-ref-consent-problem">{ problem }</p>
-                        }
-                    </div>
+                    { fields::checkbox(Checkbox {
+                        id: "pv-ref-consent",
+                        label: copy.text(Text::ReferralConsent),
+                        checked: join.consent,
+                        onchange: on_consent,
+                        disabled: false,
+                        problem: consent_problem,
+                    }) }
                     <div class="actions">
                         <button type="submit" part="submit" disabled={*busy}>{ copy.text(Text::ReferralJoin) }</button>
                     </div>

@@ -22,6 +22,7 @@ use yew::prelude::*;
 
 use crate::WidgetProps;
 use crate::api::{self, CallError};
+use crate::fields::{self, Checkbox, TextInput};
 use crate::hooks::{use_ready_event, use_site_config, use_turnstile};
 use crate::host::{self, spawn_local};
 use crate::outbox::{self, Delivery};
@@ -693,9 +694,6 @@ fn text_input(
     autocomplete: &'static str,
 ) -> Html {
     let state = &form.0;
-    let id = format!("pv-{}", field.id());
-    let problem = field_problem(copy, state, field);
-    let problem_id = format!("{id}-problem");
     let value = match field {
         Field::Title => state.title.clone(),
         Field::AuthorName => state.author_name.clone(),
@@ -709,17 +707,16 @@ fn text_input(
             form.dispatch(FormAction::Edit(field, input.value()));
         })
     };
-    html! {
-        <div class="field">
-            <label for={id.clone()}>{ copy.text(label) }</label>
-            <input id={id} type={kind} part="input" {value} {oninput} autocomplete={autocomplete}
-                disabled={state.locked()} aria-invalid={problem.is_some().to_string()}
-                aria-describedby={problem.as_ref().map(|_| problem_id.clone())} />
-            if let Some(problem) = problem {
-                <p class="problem" id={problem_id}>{ problem }</p>
-            }
-        </div>
-    }
+    fields::text_input(TextInput {
+        id: format!("pv-{}", field.id()),
+        label: copy.text(label),
+        kind,
+        autocomplete,
+        value,
+        oninput,
+        disabled: state.locked(),
+        problem: field_problem(copy, state, field),
+    })
 }
 
 fn review_form(
@@ -774,7 +771,6 @@ fn review_form(
             form.dispatch(FormAction::Consent(input.checked()));
         })
     };
-    let consent_problem = field_problem(copy, state, Field::Consent);
     let count = copy.number(state.text.trim().chars().count() as u64);
     let max = copy.number(review::MAX_TEXT_CHARS as u64);
     let alert = match (&state.phase, &state.refusal) {
@@ -818,15 +814,14 @@ fn review_form(
             </div>
             { text_input(copy, form, Field::AuthorName, Text::ReviewFormName, "text", "nickname") }
             { text_input(copy, form, Field::Email, Text::ReviewFormEmail, "email", "email") }
-            <div class="field consent">
-                <input id="pv-consent" type="checkbox" checked={state.consent} onchange={on_consent}
-                    disabled={state.locked()} aria-invalid={consent_problem.is_some().to_string()}
-                    aria-describedby={consent_problem.as_ref().map(|_| "pv-consent-problem")} />
-                <label for="pv-consent">{ copy.text(Text::ReviewFormConsent) }</label>
-                if let Some(problem) = consent_problem {
-                    <p class="problem" id="pv-consent-problem">{ problem }</p>
-                }
-            </div>
+            { fields::checkbox(Checkbox {
+                id: "pv-consent",
+                label: copy.text(Text::ReviewFormConsent),
+                checked: state.consent,
+                onchange: on_consent,
+                disabled: state.locked(),
+                problem: field_problem(copy, state, Field::Consent),
+            }) }
             if let Some(message) = alert {
                 <p class="alert" part="alert" role="alert">{ message }</p>
             }
