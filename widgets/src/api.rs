@@ -7,6 +7,7 @@ use std::rc::Rc;
 use futures::FutureExt;
 use futures::future::{LocalBoxFuture, Shared};
 use portevoix_core::dict::Dict;
+use portevoix_core::form::Refusal;
 use portevoix_core::wire::{ErrorBody, PublicSiteConfig};
 use wasm_bindgen::JsValue;
 use web_sys::RequestCredentials;
@@ -35,6 +36,14 @@ impl CallError {
         match self {
             CallError::Network(_) => "network",
             CallError::Refused { code, .. } => code,
+        }
+    }
+
+    /// What the visitor is told when this error met their answer.
+    pub fn refusal(&self) -> Refusal {
+        match self {
+            CallError::Refused { code, field, .. } => Refusal::from_error(code, field.as_deref()),
+            CallError::Network(_) => Refusal::Other,
         }
     }
 

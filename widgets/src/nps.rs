@@ -12,10 +12,9 @@ use web_sys::{HtmlElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::WidgetProps;
-use crate::api::{self, CallError};
 use crate::hooks::{use_ready_event, use_site_config, use_turnstile};
 use crate::host;
-use crate::outbox::{self, Delivery};
+use crate::outbox::{self, Answered};
 use portevoix_web as json;
 use portevoix_web::hooks::{use_effect_with, use_state};
 
@@ -60,9 +59,10 @@ fn send(
         return;
     };
     let url = format!("{}v1/sites/{}/nps", props.api_base, props.site);
-    let listener = Callback::from(move |delivery: Delivery| match delivery {
-        Delivery::Stored(text) => match json::from_str::<NpsCreated>(&text) {
-            Ok(created) => {
+    let on_answered = {
+        let props = props.clone();
+        Callback::from(move |answered: Answered<NpsCreated>| match answered {
+            Answered::Stored(created) => {
                 dispatch.dispatch(FormAction::Stored(created.category));
                 host::emit(
                     &props.host,
@@ -76,31 +76,13 @@ fn send(
                     ],
                 );
             }
-            Err(error) => {
-                let error = CallError::Refused {
-                    code: "unreadable_answer".into(),
-                    message: error.to_string(),
-                    field: None,
-                };
-                api::report(&props.host, "nps", &props.site, &error);
+            Answered::Refused(error) => {
                 dispatch.dispatch(FormAction::Refused(error.message().to_owned()));
             }
-        },
-        Delivery::Waiting => {
-            api::report(
-                &props.host,
-                "nps",
-                &props.site,
-                &CallError::Network("saved; will retry".into()),
-            );
-            dispatch.dispatch(FormAction::NetworkFailed);
-        }
-        Delivery::Refused(error) => {
-            api::report(&props.host, "nps", &props.site, &error);
-            dispatch.dispatch(FormAction::Refused(error.message().to_owned()));
-        }
-    });
-    outbox::send(&idempotency_key, &url, &body, listener);
+            Answered::Waiting => dispatch.dispatch(FormAction::NetworkFailed),
+        })
+    };
+    outbox::send_answer(&props, "nps", (&idempotency_key, &url, &body), on_answered);
 }
 
 /// The `<pv-nps>` widget.

@@ -7,19 +7,21 @@ use std::time::Duration;
 
 use portevoix_core::dict::Dict;
 use portevoix_core::outbox::Outbox;
+use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 use yew::Callback;
 use yew::platform::time::sleep;
 
+use crate::WidgetProps;
 use crate::api::{self, CallError};
 use crate::host::{self, spawn_local};
 use portevoix_web as json;
 
 const STORAGE_KEY: &str = "portevoix.outbox";
 
-/// What became of a write, told to the widget that made it.
+/// What became of a write, told to the [`send_answer`] that made it.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Delivery {
+enum Delivery {
     /// The worker stored it (or had already); the body of its answer.
     Stored(String),
     /// The worker refused it for good; it is dropped.
@@ -94,10 +96,60 @@ fn tell(key: &str, delivery: Delivery) {
     }
 }
 
+/// What a form hears of an answer it sent.
+pub enum Answered<T> {
+    /// The worker stored it; its reply.
+    Stored(T),
+    /// The worker refused it for good, or its reply could not be read.
+    Refused(CallError),
+    /// It could not be sent yet; it is saved and will be retried.
+    Waiting,
+}
+
+/// Sends a form's answer through the outbox ([`send`]) and tells `on_answered` what
+/// became of it, its reply read as a `T`. Every setback is also told to the page's
+/// developer (a console warning and `pv:error` from the widget's element): a reply that
+/// cannot be read as `unreadable_answer`, a saved answer as `network`.
+pub fn send_answer<T: DeserializeOwned + 'static>(
+    props: &WidgetProps,
+    widget: &'static str,
+    answer: (&str, &str, &str),
+    on_answered: Callback<Answered<T>>,
+) {
+    let (key, url, body) = answer;
+    let (host, site) = (props.host.clone(), props.site.clone());
+    let listener = Callback::from(move |delivery: Delivery| {
+        let answered = match delivery {
+            Delivery::Stored(text) => match json::from_str::<T>(&text) {
+                Ok(reply) => Answered::Stored(reply),
+                Err(error) => Answered::Refused(CallError::Refused {
+                    code: "unreadable_answer".into(),
+                    message: error.to_string(),
+                    field: None,
+                }),
+            },
+            Delivery::Refused(error) => Answered::Refused(error),
+            Delivery::Waiting => Answered::Waiting,
+        };
+        match &answered {
+            Answered::Stored(_) => {}
+            Answered::Refused(error) => api::report(&host, widget, &site, error),
+            Answered::Waiting => api::report(
+                &host,
+                widget,
+                &site,
+                &CallError::Network("saved; will retry".into()),
+            ),
+        }
+        on_answered.emit(answered);
+    });
+    send(key, url, body, listener);
+}
+
 /// Saves a write under its idempotency key, then sends it; `listener` hears what became
 /// of it. Calling again with the same key (a visitor pressing "send now") sends the
 /// write that was saved first.
-pub fn send(key: &str, url: &str, body: &str, listener: Callback<Delivery>) {
+fn send(key: &str, url: &str, body: &str, listener: Callback<Delivery>) {
     LISTENERS.with(|listeners| listeners.borrow_mut().insert(key.to_owned(), listener));
     update(|outbox| {
         outbox.add(key, url, body, now());

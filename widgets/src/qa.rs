@@ -29,7 +29,7 @@ use crate::api::{self, CallError};
 use crate::fields::{self, Checkbox, TextInput};
 use crate::hooks::{use_ready_event, use_site_config, use_turnstile};
 use crate::host::{self, spawn_local};
-use crate::outbox::{self, Delivery};
+use crate::outbox::{self, Answered};
 use portevoix_web as json;
 use portevoix_web::hooks::{use_effect_with, use_state};
 
@@ -194,9 +194,10 @@ fn send(
     } else {
         "question"
     };
-    let listener = Callback::from(move |delivery: Delivery| match delivery {
-        Delivery::Stored(text) => match json::from_str::<Posted>(&text) {
-            Ok(posted) => {
+    let on_answered = {
+        let props = props.clone();
+        Callback::from(move |answered: Answered<Posted>| match answered {
+            Answered::Stored(posted) => {
                 dispatch.dispatch(FormAction::Stored(posted.status));
                 if posted.status == Status::Published {
                     on_published.emit(());
@@ -218,37 +219,16 @@ fn send(
                     ],
                 );
             }
-            Err(error) => {
-                let error = CallError::Refused {
-                    code: "unreadable_answer".into(),
-                    message: error.to_string(),
-                    field: None,
-                };
-                api::report(&props.host, "qa", &props.site, &error);
-                dispatch.dispatch(FormAction::Refused(Refusal::Other));
-            }
-        },
-        Delivery::Waiting => {
-            api::report(
-                &props.host,
-                "qa",
-                &props.site,
-                &CallError::Network("saved; will retry".into()),
-            );
-            dispatch.dispatch(FormAction::NetworkFailed);
-        }
-        Delivery::Refused(error) => {
-            api::report(&props.host, "qa", &props.site, &error);
-            let refusal = match &error {
-                CallError::Refused { code, field, .. } => {
-                    Refusal::from_error(code, field.as_deref())
-                }
-                CallError::Network(_) => Refusal::Other,
-            };
-            dispatch.dispatch(FormAction::Refused(refusal));
-        }
-    });
-    outbox::send(&outgoing.key, &outgoing.url, &outgoing.body, listener);
+            Answered::Refused(error) => dispatch.dispatch(FormAction::Refused(error.refusal())),
+            Answered::Waiting => dispatch.dispatch(FormAction::NetworkFailed),
+        })
+    };
+    let answer = (
+        outgoing.key.as_str(),
+        outgoing.url.as_str(),
+        outgoing.body.as_str(),
+    );
+    outbox::send_answer(&props, "qa", answer, on_answered);
 }
 
 fn focus_selector(root: &ShadowRoot, selector: &str) {

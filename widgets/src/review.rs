@@ -25,7 +25,7 @@ use crate::api::{self, CallError};
 use crate::fields::{self, Checkbox, TextInput};
 use crate::hooks::{use_ready_event, use_site_config, use_turnstile};
 use crate::host::{self, spawn_local};
-use crate::outbox::{self, Delivery};
+use crate::outbox::{self, Answered};
 use portevoix_web as json;
 use portevoix_web::hooks::{use_effect_with, use_state};
 
@@ -144,9 +144,10 @@ fn send(
         return;
     };
     let url = reviews_url(&props, &product);
-    let listener = Callback::from(move |delivery: Delivery| match delivery {
-        Delivery::Stored(text) => match json::from_str::<ReviewCreated>(&text) {
-            Ok(created) => {
+    let on_answered = {
+        let props = props.clone();
+        Callback::from(move |answered: Answered<ReviewCreated>| match answered {
+            Answered::Stored(created) => {
                 dispatch.dispatch(FormAction::Stored(created.status));
                 if created.status == Status::Published {
                     on_published.emit(());
@@ -165,37 +166,16 @@ fn send(
                     ],
                 );
             }
-            Err(error) => {
-                let error = CallError::Refused {
-                    code: "unreadable_answer".into(),
-                    message: error.to_string(),
-                    field: None,
-                };
-                api::report(&props.host, "review", &props.site, &error);
-                dispatch.dispatch(FormAction::Refused(Refusal::Other));
-            }
-        },
-        Delivery::Waiting => {
-            api::report(
-                &props.host,
-                "review",
-                &props.site,
-                &CallError::Network("saved; will retry".into()),
-            );
-            dispatch.dispatch(FormAction::NetworkFailed);
-        }
-        Delivery::Refused(error) => {
-            api::report(&props.host, "review", &props.site, &error);
-            let refusal = match &error {
-                CallError::Refused { code, field, .. } => {
-                    Refusal::from_error(code, field.as_deref())
-                }
-                CallError::Network(_) => Refusal::Other,
-            };
-            dispatch.dispatch(FormAction::Refused(refusal));
-        }
-    });
-    outbox::send(&idempotency_key, &url, &body, listener);
+            Answered::Refused(error) => dispatch.dispatch(FormAction::Refused(error.refusal())),
+            Answered::Waiting => dispatch.dispatch(FormAction::NetworkFailed),
+        })
+    };
+    outbox::send_answer(
+        &props,
+        "review",
+        (&idempotency_key, &url, &body),
+        on_answered,
+    );
 }
 
 fn focus(node: &NodeRef) {
