@@ -178,7 +178,8 @@ describe('<pv-qa> on the demo product page', () => {
     assert.deepEqual(await audit(), []);
     await qa.getByRole('button', { name: 'Poser une question' }).click();
     await qa.getByRole('button', { name: 'Envoyer ma question' }).click();
-    await qa.getByText('Écrivez entre 10 et 1000 caractères.').waitFor();
+    // Numbers written as French writes them, as in the character count.
+    await qa.getByText(/^Écrivez entre 10 et 1\s000 caractères\.$/u).waitFor();
     assert.deepEqual(await audit(), []);
     assert.equal(dialogs, 0);
   });

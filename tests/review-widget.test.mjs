@@ -254,6 +254,8 @@ describe('<pv-review> on the demo product page', () => {
     assert.equal(await widget.getByLabel('Titre').getAttribute('aria-invalid'), 'true');
     await widget.getByText('Donnez un titre à votre avis.').waitFor();
     await widget.getByText('Indiquez le nom à afficher.').waitFor();
+    // Numbers written as French writes them, as in the character count under the box.
+    await widget.getByText(/^Écrivez entre 10 et 5\s000 caractères\.$/u).waitFor();
     assert.deepEqual(await audit(), []);
     await widget.getByLabel('Titre').fill('t'.repeat(121));
     await widget.getByText('Raccourcissez-le à 120 caractères au plus.').waitFor();

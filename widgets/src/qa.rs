@@ -724,7 +724,10 @@ fn field_problem(copy: &Copy, form: &QaForm, field: Field) -> Option<String> {
     };
     Some(copy.text_with(
         text,
-        &[("min", &min.to_string()), ("max", &max.to_string())],
+        &[
+            ("min", &copy.number(min as u64)),
+            ("max", &copy.number(max as u64)),
+        ],
     ))
 }
 

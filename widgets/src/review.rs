@@ -645,23 +645,20 @@ fn listing_view(
 
 fn field_problem(copy: &Copy, form: &ReviewForm, field: Field) -> Option<String> {
     let text = form.problem(field)?;
-    Some(
-        copy.text_with(
-            text,
-            &[
-                ("min", &review::MIN_TEXT_CHARS.to_string()),
-                (
-                    "max",
-                    &match field {
-                        Field::Title => review::MAX_TITLE_CHARS,
-                        Field::AuthorName => review::MAX_NAME_CHARS,
-                        _ => review::MAX_TEXT_CHARS,
-                    }
-                    .to_string(),
-                ),
-            ],
-        ),
-    )
+    Some(copy.text_with(
+        text,
+        &[
+            ("min", &copy.number(review::MIN_TEXT_CHARS as u64)),
+            (
+                "max",
+                &copy.number(match field {
+                    Field::Title => review::MAX_TITLE_CHARS,
+                    Field::AuthorName => review::MAX_NAME_CHARS,
+                    _ => review::MAX_TEXT_CHARS,
+                } as u64),
+            ),
+        ],
+    ))
 }
 
 /// One labelled text input with its problem, wired for screen readers.
