@@ -1,17 +1,16 @@
 //! The Portevoix widgets, compiled to one WebAssembly module shared by every widget on a
 //! page. The hand-written loader `portevoix.js` defines the `pv-*` custom elements and
-//! calls [`mount`] when one is connected; everything visible is drawn by Yew inside the
-//! element's shadow root.
+//! calls [`mount`] when one comes near the viewport; everything visible is drawn by Yew
+//! inside the element's shadow root.
 //!
 //! Built by `npm run build`; tried in a browser by `npm start`.
 //!
 //! Every byte here is downloaded by the brands' visitors, and generic code is compiled
 //! once per type it is used with. So states and effects go through
 //! `portevoix_web::hooks`, which boxes their values and closures so that Yew's hook code
-//! is compiled once rather than per widget state or effect; hooks start from functions
-//! (`bool::default`, `String::new`) rather than closures, each of which would be a type
-//! of its own; futures are spawned boxed (`host::spawn_local`); and small maps are
-//! `Dict`s, not hash maps.
+//! is compiled once rather than per widget state or effect; futures are spawned boxed
+//! (`host::spawn_local`); the five widgets share one props type ([`WidgetProps`]) and one
+//! way of drawing form fields; and small maps are `Dict`s, not hash maps.
 
 mod api;
 mod fields;
