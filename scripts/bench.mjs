@@ -359,9 +359,13 @@ widgets ≤ 120 KB gzip of Wasm + JS (${kb(sizeRows[1].gzip + sizeRows[2].gzip)}
 one-component Yew counter built with the same release profile, wasm-bindgen and
 \`wasm-opt -Oz\` weighs 52.2 KB gzip of Wasm and 5.9 KB of JS (measured once, 2026-12-01):
 half the target goes to the framework before any widget, wire type or rule; reaching it
-takes a lighter UI layer than Yew, not tuning. (Rebuilding the standard library for size,
-with \`-Zbuild-std\` and immediate-abort panics, takes 8 % off the widgets' Wasm, to 251 KB
-gzip; measured once, not adopted: it needs unstable compiler flags.)
+takes a lighter UI layer than Yew, not tuning. Nor would fewer widgets reach it: built
+with every tag drawing the NPS widget (the other four left out), the Wasm weighs 144.7 KB
+gzip, and the other widgets add 11.5 (share), 17.7 (referral), 23.2 (Q&A) and 24.9 KB
+(reviews) each (measured once, 2026-12-04, with plain \`-Oz\`). (Rebuilding the standard
+library for size, with \`-Zbuild-std\` and immediate-abort panics, takes 8 % off the
+widgets' Wasm, to 251 KB gzip; measured once, not adopted: it needs unstable compiler
+flags.)
 \`npm test\` fails past the budget in \`size-budget.json\` (${kb(budget.total)} in all today).
 
 ## Widgets in headless Chromium (demo page, cold cache, CPU slowed ${CPU_SLOWDOWN}×)
