@@ -82,7 +82,7 @@ fn send(
             Answered::Waiting => dispatch.dispatch(FormAction::NetworkFailed),
         })
     };
-    outbox::send_answer(&props, "nps", (&idempotency_key, &url, &body), on_answered);
+    outbox::send_answer(&props, "nps", &idempotency_key, &url, &body, on_answered);
 }
 
 /// The `<pv-nps>` widget.

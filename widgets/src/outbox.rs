@@ -115,10 +115,11 @@ pub enum Answered<T> {
 pub fn send_answer<T: DeserializeOwned + 'static>(
     props: &WidgetProps,
     widget: &'static str,
-    answer: (&str, &str, &str),
+    key: &str,
+    url: &str,
+    body: &str,
     on_answered: Callback<Answered<T>>,
 ) {
-    let (key, url, body) = answer;
     let (host, site) = (props.host.clone(), props.site.clone());
     let listener = Callback::from(move |delivery: Delivery| {
         let answered = match delivery {

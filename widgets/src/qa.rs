@@ -223,12 +223,14 @@ fn send(
             Answered::Waiting => dispatch.dispatch(FormAction::NetworkFailed),
         })
     };
-    let answer = (
-        outgoing.key.as_str(),
-        outgoing.url.as_str(),
-        outgoing.body.as_str(),
+    outbox::send_answer(
+        &props,
+        "qa",
+        &outgoing.key,
+        &outgoing.url,
+        &outgoing.body,
+        on_answered,
     );
-    outbox::send_answer(&props, "qa", answer, on_answered);
 }
 
 fn focus_selector(root: &ShadowRoot, selector: &str) {

@@ -170,12 +170,7 @@ fn send(
             Answered::Waiting => dispatch.dispatch(FormAction::NetworkFailed),
         })
     };
-    outbox::send_answer(
-        &props,
-        "review",
-        (&idempotency_key, &url, &body),
-        on_answered,
-    );
+    outbox::send_answer(&props, "review", &idempotency_key, &url, &body, on_answered);
 }
 
 fn focus(node: &NodeRef) {
