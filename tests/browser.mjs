@@ -2,6 +2,7 @@
 // context (so a fresh visitor) and fails on any console error or uncaught page error.
 import { chromium } from 'playwright-core';
 import { chromiumPath } from '../scripts/lib.mjs';
+import { startStack } from './support.mjs';
 
 /** `args` are extra Chromium switches (say, host names mapped to 127.0.0.1). */
 export async function launchBrowser({ args = [] } = {}) {
@@ -21,6 +22,9 @@ export async function launchBrowser({ args = [] } = {}) {
   });
 }
 
+// What each page logged and asked for, to explain a wait that timed out.
+const traces = new WeakMap();
+
 /**
  * A new page whose console errors and page errors are collected; `problems()` returns
  * them, minus those matching `allowed` (for tests that cut the network on purpose).
@@ -34,10 +38,66 @@ export async function openPage(
   const context = await browser.newContext({ bypassCSP, locale, reducedMotion, viewport, userAgent });
   const page = await context.newPage();
   const seen = [];
+  const traffic = { console: [], pending: new Map(), failed: [] };
+  traces.set(page, traffic);
   page.on('console', (message) => {
     if (message.type() === 'error') seen.push(`console: ${message.text()}`);
+    traffic.console.push(`${message.type()}: ${message.text()}`);
+  });
+  page.on('request', (request) => traffic.pending.set(request, Date.now()));
+  page.on('requestfinished', (request) => traffic.pending.delete(request));
+  page.on('requestfailed', (request) => {
+    traffic.pending.delete(request);
+    traffic.failed.push(`${request.url()} (${request.failure()?.errorText})`);
   });
   page.on('pageerror', (error) => seen.push(`page error: ${error.message}`));
   const problems = (allowed = []) => seen.filter((problem) => !allowed.some((pattern) => pattern.test(problem)));
   return { context, page, problems };
+}
+
+/**
+ * Waits for the demo page's event log to show an event starting with `text` (say
+ * `pv:ready {"widget":"qa"`), the `nth` of them. A wait that times out says what the
+ * widgets showed, which events came, which requests were still unanswered or failed and
+ * what the console said: a CI failure must explain itself.
+ */
+export async function waitForEvent(page, text, { nth = 0, timeout = 15_000 } = {}) {
+  try {
+    await page.locator('#event-log li', { hasText: text }).nth(nth).waitFor({ timeout });
+  } catch (error) {
+    const shown = await page
+      .evaluate(() => ({
+        widgets: [...document.querySelectorAll('pv-nps, pv-review, pv-qa, pv-share, pv-referral')].map(
+          (element) => `<${element.localName}> ${element.shadowRoot?.innerHTML.slice(0, 200) || '(not drawn)'}`,
+        ),
+        events: [...document.querySelectorAll('#event-log li')].map((item) => item.textContent),
+      }))
+      .catch((reason) => ({ widgets: [], events: [`(page unreadable: ${reason.message})`] }));
+    const traffic = traces.get(page) ?? { console: [], pending: new Map(), failed: [] };
+    const now = Date.now();
+    const pending = [...traffic.pending].map(([request, since]) => `${request.method()} ${request.url()} (${now - since} ms)`);
+    const report = [
+      `no "${text}" (#${nth}) after ${timeout} ms`,
+      `events: ${shown.events.join(' | ') || '(none)'}`,
+      `unanswered requests: ${pending.join(' | ') || '(none)'}`,
+      `failed requests: ${traffic.failed.join(' | ') || '(none)'}`,
+      `console: ${traffic.console.join(' | ') || '(nothing)'}`,
+      ...shown.widgets,
+    ];
+    throw new Error(report.join('\n'), { cause: error });
+  }
+}
+
+/**
+ * The local stack and headless Chromium, started together; if one fails to start, the
+ * other is stopped, so a failed start ends the test file instead of leaving it hanging.
+ */
+export async function startStackAndBrowser(stackOptions) {
+  const [stack, browser] = await Promise.allSettled([startStack(stackOptions), launchBrowser()]);
+  if (stack.status === 'fulfilled' && browser.status === 'fulfilled') return [stack.value, browser.value];
+  await Promise.all([
+    stack.status === 'fulfilled' ? stack.value.stop() : undefined,
+    browser.status === 'fulfilled' ? browser.value.close() : undefined,
+  ]);
+  throw stack.status === 'rejected' ? stack.reason : browser.reason;
 }

@@ -8,8 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { launchBrowser, openPage } from './browser.mjs';
-import { startStack } from './support.mjs';
+import { openPage, startStackAndBrowser } from './browser.mjs';
 
 let stack;
 let browser;
@@ -17,7 +16,7 @@ const opened = [];
 const require = createRequire(import.meta.url);
 
 before(async () => {
-  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
+  [stack, browser] = await startStackAndBrowser();
   // Promoters 10, 9, 9; passive 8; detractors 6, 2: NPS = (3 − 2) / 6 = +16.7.
   for (const [score, comment] of [[10, 'Tente parfaite'], [9, null], [9, null], [8, null], [6, 'Fermeture fragile'], [2, 'Livrée avec un arceau cassé']]) {
     const response = await fetch(`${stack.api}/nps`, {

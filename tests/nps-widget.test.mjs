@@ -4,9 +4,8 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { launchBrowser, openPage } from './browser.mjs';
+import { openPage, startStackAndBrowser, waitForEvent } from './browser.mjs';
 import { upsertSite } from '../scripts/sites.mjs';
-import { startStack } from './support.mjs';
 
 const require = createRequire(import.meta.url);
 let stack;
@@ -15,7 +14,7 @@ let current;
 const sent = { promoters: 0, passives: 0, detractors: 0 };
 
 before(async () => {
-  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
+  [stack, browser] = await startStackAndBrowser();
 });
 after(async () => {
   await browser?.close();
@@ -28,27 +27,14 @@ afterEach(async () => {
   assert.deepEqual(problems, [], 'the page logged errors');
 });
 
-/** Waits for the first widget's pv:ready; on failure, says what the page showed and logged. */
-async function ready(page, log) {
-  try {
-    await page.locator('#event-log li', { hasText: 'pv:ready {"widget":"nps"' }).first().waitFor({ timeout: 15_000 });
-  } catch (error) {
-    const shown = await page.evaluate(() => [
-      document.querySelector('pv-nps')?.shadowRoot?.innerHTML?.slice(0, 300) ?? '(no shadow root)',
-      [...document.querySelectorAll('#event-log li')].map((item) => item.textContent).join(' | '),
-    ]);
-    throw new Error(`no pv:ready; widget: ${shown[0]}; events: ${shown[1]}; log: ${log.join(' | ')}`, { cause: error });
-  }
-}
+/** Waits for the first widget's pv:ready. */
+const ready = (page) => waitForEvent(page, 'pv:ready {"widget":"nps"');
 
 async function visit(options = {}) {
   current = { ...(await openPage(browser, options)), allowed: options.allowed ?? [] };
   const { page } = current;
-  current.log = [];
-  page.on('console', (message) => current?.log.push(`${message.type()}: ${message.text()}`));
-  page.on('requestfailed', (request) => current?.log.push(`failed: ${request.url()} ${request.failure()?.errorText}`));
   const response = await page.goto(`${stack.demoOrigin}/`);
-  await ready(page, current.log);
+  await ready(page);
   return { page, response };
 }
 
@@ -226,7 +212,7 @@ describe('<pv-nps> on the demo site', () => {
     const visitor = await page.evaluate(() => localStorage.getItem('portevoix.visitor'));
 
     await page.reload();
-    await ready(page, current.log);
+    await ready(page);
     await radio(page, 9).click();
     await widget(page).getByRole('button', { name: 'Envoyer' }).click();
     await widget(page).getByRole('heading', { name: 'Merci !' }).waitFor();

@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { launchBrowser, openPage } from './browser.mjs';
-import { newId, startStack } from './support.mjs';
+import { openPage, startStackAndBrowser, waitForEvent } from './browser.mjs';
+import { newId } from './support.mjs';
 
 const require = createRequire(import.meta.url);
 let stack;
@@ -14,7 +14,7 @@ let browser;
 const opened = [];
 
 before(async () => {
-  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
+  [stack, browser] = await startStackAndBrowser();
 });
 after(async () => {
   await browser?.close();
@@ -49,7 +49,7 @@ async function visit(options = {}) {
 
 const qaReady = async (page) => {
   await page.locator('pv-qa').scrollIntoViewIfNeeded();
-  await page.locator('#event-log li', { hasText: 'pv:ready {"widget":"qa"' }).first().waitFor({ timeout: 15_000 });
+  await waitForEvent(page, 'pv:ready {"widget":"qa"');
 };
 
 const visibleQuestions = (page) =>

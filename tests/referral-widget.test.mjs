@@ -5,8 +5,7 @@ import assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { launchBrowser, openPage } from './browser.mjs';
-import { startStack } from './support.mjs';
+import { openPage, startStackAndBrowser, waitForEvent } from './browser.mjs';
 
 const require = createRequire(import.meta.url);
 const PERSON = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36';
@@ -15,7 +14,7 @@ let browser;
 const opened = [];
 
 before(async () => {
-  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
+  [stack, browser] = await startStackAndBrowser();
 });
 after(async () => {
   await browser?.close();
@@ -35,7 +34,7 @@ async function visitor(options = {}) {
 
 const referralReady = async (page) => {
   await page.locator('pv-referral').scrollIntoViewIfNeeded();
-  await page.locator('#event-log li', { hasText: 'pv:ready {"widget":"referral"' }).first().waitFor({ timeout: 15_000 });
+  await waitForEvent(page, 'pv:ready {"widget":"referral"');
 };
 
 function signedConversion(body) {

@@ -3,8 +3,8 @@
 // kept without need: a visitor who only reads leaves nothing in the page's storage.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { launchBrowser, openPage } from './browser.mjs';
-import { newId, startStack } from './support.mjs';
+import { openPage, startStackAndBrowser, waitForEvent } from './browser.mjs';
+import { newId } from './support.mjs';
 
 const ABORTED = [/Failed to load resource/];
 let stack;
@@ -12,7 +12,7 @@ let browser;
 let contexts = [];
 
 before(async () => {
-  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
+  [stack, browser] = await startStackAndBrowser();
 });
 after(async () => {
   await browser?.close();
@@ -45,7 +45,7 @@ async function openDemo(page, problems = () => []) {
   for (const settled of ['requestfinished', 'requestfailed']) page.on(settled, (request) => pending.delete(request));
   await page.goto(`${stack.demoOrigin}/`);
   try {
-    await page.locator('#event-log li', { hasText: 'pv:ready {"widget":"nps"' }).first().waitFor();
+    await waitForEvent(page, 'pv:ready {"widget":"nps"', { timeout: 30_000 });
   } catch (error) {
     const events = await page.locator('#event-log').innerText();
     const drawn = await page.evaluate(() => ({
@@ -192,7 +192,7 @@ async function openAllFive() {
   page.on('request', (request) => requests.push(request.url()));
   await page.goto(`${stack.demoOrigin}/`);
   for (const widget of ['nps', 'review', 'qa', 'share', 'referral']) {
-    await page.locator('#event-log li', { hasText: `pv:ready {"widget":"${widget}"` }).first().waitFor();
+    await waitForEvent(page, `pv:ready {"widget":"${widget}"`, { timeout: 30_000 });
   }
   return { page, problems, requests };
 }
@@ -269,7 +269,7 @@ describe('a visitor who only reads the page', () => {
 
     requests.length = 0;
     await page.reload();
-    await page.locator('#event-log li', { hasText: 'pv:ready {"widget":"referral"' }).first().waitFor();
+    await waitForEvent(page, 'pv:ready {"widget":"referral"', { timeout: 30_000 });
     const lookups = requests.filter(ownRecords);
     assert.equal(lookups.length, 2, `the share and referral widgets look this visitor up: ${lookups}`);
     for (const url of lookups) assert.equal(new URL(url).searchParams.get('visitor_id'), visitor);
@@ -294,7 +294,7 @@ describe('the Wasm', () => {
       await page.goto(`${stack.demoOrigin}/`);
       await page.locator('#event-log li', { hasText: 'pv:error {"code":"load_failed"' }).first().waitFor({ timeout: 40_000 });
       await page.locator('pv-nps').getByRole('radio', { name: '8', exact: true }).waitFor();
-      await page.locator('#event-log li', { hasText: 'pv:ready {"widget":"review"' }).first().waitFor();
+      await waitForEvent(page, 'pv:ready {"widget":"review"', { timeout: 30_000 });
       assert.equal(requests, 2, 'one request again, for every widget that was waiting');
       assert.deepEqual(problems(ABORTED), []);
     });
@@ -314,7 +314,7 @@ describe('the Wasm', () => {
   async function drawsOnlyIfIntact(page, problems, tampered) {
     await page.goto(`${stack.demoOrigin}/`);
     if (tampered) {
-      await page.locator('#event-log li', { hasText: 'pv:error {"code":"load_failed"' }).first().waitFor();
+      await waitForEvent(page, 'pv:error {"code":"load_failed"', { timeout: 30_000 });
       assert.equal(await page.locator('pv-nps').getByRole('radio').count(), 0, 'nothing drawn');
       assert.deepEqual(problems([/integrity/, /digest/]), []);
     } else {

@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { launchBrowser, openPage } from './browser.mjs';
-import { newId, startStack } from './support.mjs';
+import { openPage, startStackAndBrowser, waitForEvent } from './browser.mjs';
+import { newId } from './support.mjs';
 
 const require = createRequire(import.meta.url);
 let stack;
@@ -14,7 +14,7 @@ let browser;
 let current;
 
 before(async () => {
-  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
+  [stack, browser] = await startStackAndBrowser();
 });
 after(async () => {
   await browser?.close();
@@ -76,10 +76,7 @@ async function visit(path = '/', options = {}) {
 
 async function reviewReady(page, product = 'bivouac-2') {
   await page.locator(`pv-review[product="${product}"]`).first().scrollIntoViewIfNeeded();
-  await page
-    .locator('#event-log li', { hasText: `pv:ready {"widget":"review","site":"cairn","product":"${product}"}` })
-    .first()
-    .waitFor({ timeout: 15_000 });
+  await waitForEvent(page, `pv:ready {"widget":"review","site":"cairn","product":"${product}"}`);
 }
 
 /** Adds a <pv-review> for `product` to the page, as a brand's template would. */

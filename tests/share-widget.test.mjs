@@ -3,8 +3,8 @@
 // page, and the sharer sees their balance go up after a reload.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { launchBrowser, openPage } from './browser.mjs';
-import { newId, startStack } from './support.mjs';
+import { launchBrowser, openPage, startStackAndBrowser, waitForEvent } from './browser.mjs';
+import { newId } from './support.mjs';
 
 // Headless Chromium says "HeadlessChrome", which the worker rightly takes for a robot.
 const PERSON = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36';
@@ -13,7 +13,7 @@ let browser;
 const opened = [];
 
 before(async () => {
-  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
+  [stack, browser] = await startStackAndBrowser();
 });
 after(async () => {
   await browser?.close();
@@ -33,7 +33,7 @@ async function visitor() {
 
 const shareReady = async (page) => {
   await page.locator('pv-share').scrollIntoViewIfNeeded();
-  await page.locator('#event-log li', { hasText: 'pv:ready {"widget":"share"' }).first().waitFor({ timeout: 15_000 });
+  await waitForEvent(page, 'pv:ready {"widget":"share"');
 };
 
 describe('<pv-share> on the demo page', () => {

@@ -5,8 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { launchBrowser, openPage } from './browser.mjs';
-import { startStack } from './support.mjs';
+import { openPage, startStackAndBrowser, waitForEvent } from './browser.mjs';
 
 const require = createRequire(import.meta.url);
 let stack;
@@ -14,7 +13,7 @@ let browser;
 let current;
 
 before(async () => {
-  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
+  [stack, browser] = await startStackAndBrowser();
 });
 after(async () => {
   await browser?.close();
@@ -45,7 +44,7 @@ async function visit(path, options = {}) {
     }).observe({ type: 'layout-shift', buffered: true });
   });
   await page.goto(`${stack.demoOrigin}${path}`);
-  await page.locator('#event-log li', { hasText: 'pv:ready {"widget":"nps"' }).first().waitFor();
+  await waitForEvent(page, 'pv:ready {"widget":"nps"', { timeout: 30_000 });
   return page;
 }
 
@@ -201,7 +200,7 @@ describe('host-page citizenship', () => {
       // Tall enough for every widget to be near the viewport and draw.
       const page = await visit(pages.light, { viewport: { width, height: 6000 } });
       for (const tag of Object.keys(readme)) {
-        await page.locator('#event-log li', { hasText: `pv:ready {"widget":"${tag.slice(3)}"` }).first().waitFor();
+        await waitForEvent(page, `pv:ready {"widget":"${tag.slice(3)}"`, { timeout: 30_000 });
       }
       const drawn = await page.evaluate((tags) => {
         const rem = parseFloat(getComputedStyle(document.documentElement).fontSize);
@@ -219,7 +218,7 @@ describe('host-page citizenship', () => {
       for (let index = 0; index < 3; index++) document.querySelector('main').append(document.createElement('pv-nps'));
     });
     for (let index = 1; index <= 3; index++) await page.locator('pv-nps').nth(index).scrollIntoViewIfNeeded();
-    await page.locator('#event-log li', { hasText: 'pv:ready {"widget":"nps"' }).nth(3).waitFor();
+    await waitForEvent(page, 'pv:ready {"widget":"nps"', { nth: 3, timeout: 30_000 });
     const wasmFetches = await page.evaluate(() =>
       performance.getEntriesByType('resource').filter((entry) => entry.name.endsWith('.wasm')).length);
     assert.equal(wasmFetches, 1);
