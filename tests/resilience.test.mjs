@@ -38,23 +38,10 @@ async function newVisitor() {
   return visitor;
 }
 
-/** Opens the demo page and waits for its NPS widget; if it never gets ready, says what the page did. */
-async function openDemo(page, problems = () => []) {
-  const pending = new Set();
-  page.on('request', (request) => pending.add(request));
-  for (const settled of ['requestfinished', 'requestfailed']) page.on(settled, (request) => pending.delete(request));
+/** Opens the demo page and waits for its NPS widget. */
+async function openDemo(page) {
   await page.goto(`${stack.demoOrigin}/`);
-  try {
-    await waitForEvent(page, 'pv:ready {"widget":"nps"', { timeout: 30_000 });
-  } catch (error) {
-    const events = await page.locator('#event-log').innerText();
-    const drawn = await page.evaluate(() => ({
-      shadowRoot: document.querySelector('pv-nps')?.shadowRoot?.innerHTML.slice(0, 300),
-      loaded: performance.getEntriesByType('resource').map((entry) => `${entry.name.split('/').pop()} ${Math.round(entry.responseEnd)}`),
-    }));
-    const unanswered = [...pending].map((request) => `${request.method()} ${request.url()}`);
-    throw new Error(`${error.message}\nevents: ${events}\nnps: ${JSON.stringify(drawn)}\nunanswered: ${unanswered}\nproblems: ${problems()}`);
-  }
+  await waitForEvent(page, 'pv:ready {"widget":"nps"', { timeout: 30_000 });
 }
 
 /**
@@ -102,7 +89,7 @@ describe('nothing lost', () => {
     const keys = new Set();
     for (let visitorIndex = 0; visitorIndex < 5; visitorIndex++) {
       const { page, problems } = await newVisitor();
-      await openDemo(page, problems);
+      await openDemo(page);
       // Only the answers go through the failing network; the page itself loads plainly.
       await page.route(`${stack.api}/nps`, flaky);
       await page.evaluate(() => {
@@ -146,7 +133,7 @@ describe('nothing lost', () => {
   for (const [name, reachesWorker] of [['before it reached the worker', false], ['after the worker stored it', true]]) {
     test(`an answer whose page closed mid-send ${name} is sent by the next page, once`, async () => {
       const { context, page, problems } = await newVisitor();
-      await openDemo(page, problems);
+      await openDemo(page);
       let held;
       const sending = new Promise((resolve) => {
         page.route(`${stack.api}/nps`, async (route) => {
@@ -171,12 +158,38 @@ describe('nothing lost', () => {
       assert.equal(rowsOf(visitor).length, reachesWorker ? 1 : 0);
 
       const reopened = await context.newPage();
-      await openDemo(reopened, problems);
+      await openDemo(reopened);
       await reopened.waitForFunction(() => localStorage.getItem('portevoix.outbox') === null);
       const rows = rowsOf(visitor);
       assert.equal(rows.length, 1);
       assert.equal(rows[0].score, 9);
       assert.deepEqual(problems(ABORTED), []);
+    });
+  }
+
+  for (const [name, reachesWorker] of [['before it reached the worker', false], ['after the worker stored it', true]]) {
+    test(`an answer whose request stalls ${name} is kept, the visitor told, and sent again once`, async () => {
+      const { page, problems } = await newVisitor();
+      await openDemo(page);
+      let posts = 0;
+      await page.route(`${stack.api}/nps`, async (route) => {
+        if (route.request().method() !== 'POST' || ++posts > 1) return route.continue();
+        // The first send goes unanswered for good, like a phone between networks.
+        if (reachesWorker) await route.fetch();
+      });
+      const widget = page.locator('pv-nps');
+      await widget.getByRole('radio', { name: '7', exact: true }).click();
+      await widget.getByRole('button', { name: 'Envoyer' }).click();
+      // Given up after 20 s rather than waited for as long as the browser would.
+      await widget.getByText('Réponse gardée : elle sera envoyée dès le retour de la connexion.').waitFor({ timeout: 30_000 });
+      const visitor = await visitorOf(page);
+      await widget.getByRole('heading', { name: 'Merci !' }).waitFor({ timeout: 30_000 });
+      assert.equal(posts, 2, 'sent again once');
+      const rows = rowsOf(visitor);
+      assert.equal(rows.length, 1, 'stored once');
+      assert.equal(rows[0].score, 7);
+      await page.waitForFunction(() => localStorage.getItem('portevoix.outbox') === null);
+      assert.deepEqual(problems(), []);
     });
   }
 });
@@ -246,6 +259,18 @@ describe('the site configuration', () => {
     assert.equal(attempts, 2);
     await page.locator('pv-nps').getByRole('radio', { name: '8', exact: true }).waitFor();
     assert.deepEqual(problems(ABORTED), []);
+  });
+
+  test('whose request stalls is given up after 20 s and asked for again, and the widget draws', async () => {
+    const { page, problems } = await newVisitor();
+    let attempts = 0;
+    // The first request goes unanswered for good, like a phone between networks.
+    await page.route(`${stack.api}/config`, (route) => (++attempts === 1 ? undefined : route.continue()));
+    await page.goto(`${stack.demoOrigin}/`);
+    await waitForEvent(page, 'pv:ready {"widget":"nps"', { timeout: 40_000 });
+    assert.equal(attempts, 2);
+    await page.locator('pv-nps').getByRole('radio', { name: '8', exact: true }).waitFor();
+    assert.deepEqual(problems(), []);
   });
 });
 

@@ -47,6 +47,7 @@ async fn call(method: &str, path: &str, body: Option<String>) -> Result<String, 
         body.as_deref(),
         RequestCredentials::SameOrigin,
         &[],
+        None,
     )
     .await
     .map_err(ApiError::Network)?;

@@ -5,6 +5,7 @@
 
 pub mod hooks;
 
+use js_sys::{Array, Promise};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
@@ -76,13 +77,14 @@ fn fetch_failure(value: JsValue) -> String {
 }
 
 /// Sends one request and reads its whole answer: the status and the body's text, or why
-/// no answer came. A body is sent as JSON.
+/// no answer came. A body is sent as JSON. `stalled_after` is as for [`response_text`].
 pub async fn fetch_text(
     method: &str,
     url: &str,
     json_body: Option<&str>,
     credentials: RequestCredentials,
     headers: &[(&str, &str)],
+    stalled_after: Option<u32>,
 ) -> Result<(u16, String), String> {
     let init = RequestInit::new();
     init.set_method(method);
@@ -97,20 +99,44 @@ pub async fn fetch_text(
         request.headers().set(name, value).map_err(fetch_failure)?;
     }
     let window = web_sys::window().ok_or_else(|| "no window".to_owned())?;
-    response_text(window.fetch_with_request(&request)).await
+    response_text(window.fetch_with_request(&request), stalled_after).await
 }
 
 /// Reads the whole answer of a `fetch` already under way (one the loader started while the
 /// Wasm was still downloading, say): the status and the body's text, or why no answer came.
-pub async fn response_text(pending: js_sys::Promise) -> Result<(u16, String), String> {
-    let response: Response = JsFuture::from(pending)
+/// With `stalled_after` (seconds), an answer not whole by then counts as failed: a phone
+/// between networks can leave a request open for minutes, and its caller would wait with
+/// it instead of trying again.
+pub async fn response_text(
+    pending: Promise,
+    stalled_after: Option<u32>,
+) -> Result<(u16, String), String> {
+    let deadline = stalled_after.map(deadline);
+    let within = |promise: Promise| match &deadline {
+        Some(deadline) => Promise::race(&Array::of2(&promise, deadline)),
+        None => promise,
+    };
+    let response: Response = JsFuture::from(within(pending))
         .await
         .map_err(fetch_failure)?
         .unchecked_into();
-    let text = JsFuture::from(response.text().map_err(fetch_failure)?)
+    let text = JsFuture::from(within(response.text().map_err(fetch_failure)?))
         .await
         .map_err(fetch_failure)?
         .as_string()
         .unwrap_or_default();
     Ok((response.status(), text))
+}
+
+/// A promise that fails with "no answer within N s" once `seconds` have passed.
+fn deadline(seconds: u32) -> Promise {
+    Promise::new(&mut |_, reject| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_1(
+                &reject,
+                seconds.saturating_mul(1000) as i32,
+                &JsValue::from_str(&format!("no answer within {seconds} s")),
+            );
+        }
+    })
 }

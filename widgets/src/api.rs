@@ -96,10 +96,15 @@ pub async fn call_with_authorization(
         json_body,
         RequestCredentials::Omit,
         authorization.as_slice(),
+        Some(STALLED_AFTER_SECONDS),
     )
     .await;
     body_of(answer)
 }
+
+/// How long a request to the worker may go unanswered before it counts as failed (and is
+/// tried again, or its answer kept for later), as the loader counts a stalled Wasm.
+const STALLED_AFTER_SECONDS: u32 = 20;
 
 /// The body of a 2xx answer, or what the widget should make of any other outcome.
 fn body_of(answer: Result<(u16, String), String>) -> Result<String, CallError> {
@@ -158,6 +163,7 @@ pub async fn site_config(api_base: &str, site: &str) -> Result<Rc<PublicSiteConf
                         None,
                         RequestCredentials::Omit,
                         &[],
+                        Some(STALLED_AFTER_SECONDS),
                     ))
                     .await
                 }
@@ -176,9 +182,12 @@ pub async fn site_config(api_base: &str, site: &str) -> Result<Rc<PublicSiteConf
 /// Takes the configuration request of `site` that the loader sent alongside the Wasm, so
 /// the first widget does not wait for a request of its own once the Wasm has started.
 pub fn adopt_config_request(api_base: &str, site: &str, pending: js_sys::Promise) {
-    let future = config_from(portevoix_web::response_text(pending))
-        .boxed_local()
-        .shared();
+    let future = config_from(portevoix_web::response_text(
+        pending,
+        Some(STALLED_AFTER_SECONDS),
+    ))
+    .boxed_local()
+    .shared();
     CONFIGS.with_borrow_mut(|configs| {
         configs.get_or_insert_with(config_url(api_base, site), || future.clone());
     });
