@@ -78,5 +78,8 @@ export const chromiumPath = () => ['/usr/bin/chromium', '/usr/bin/chromium-brows
 export const wranglerEnv = {
   ...process.env,
   WRANGLER_SEND_METRICS: 'false',
+  // No request to workers.cloudflare.com for `Request.cf` at each start (the placeholder
+  // serves): the local stack stays on this machine.
+  CLOUDFLARE_CF_FETCH_ENABLED: 'false',
   NO_UPDATE_NOTIFIER: '1',
 };

@@ -3,6 +3,7 @@
 // wrangler, and the demo brand site served from its own origin.
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
+import { closeSync, openSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { extname, join, normalize } from 'node:path';
@@ -33,14 +34,18 @@ export async function prepareDatabase({ state, demoOrigin, adminToken, customerS
  * Starts `wrangler dev` on 127.0.0.1:`port`; resolves once the worker answers. Local
  * workerd runs no cron by itself: `--test-scheduled` serves /__scheduled, which runs the
  * worker's cron (the webhook outbox) when called, as `npm start` does every minute.
+ * `log`, a file path, takes wrangler's output (each request with its time) instead of the
+ * terminal; `quiet` without `log` drops its request lines.
  */
-export async function startWorker({ port, state, quiet = false, vars = {} }) {
+export async function startWorker({ port, state, quiet = false, log, vars = {} }) {
   const varArgs = Object.entries(vars).flatMap(([name, value]) => ['--var', `${name}:${value}`]);
+  const logFile = log && openSync(log, 'a');
   const child = spawn(
     bin('wrangler'),
     ['dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', state, '--show-interactive-dev-session=false', '--inspector-port', '0', '--test-scheduled', ...varArgs],
-    { cwd: workerDir, env: wranglerEnv, stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'inherit'], detached: true },
+    { cwd: workerDir, env: wranglerEnv, stdio: ['ignore', logFile ?? (quiet ? 'ignore' : 'inherit'), logFile ?? 'inherit'], detached: true },
   );
+  if (logFile) closeSync(logFile);
   const origin = `http://127.0.0.1:${port}`;
   const exited = new Promise((resolve) => child.on('exit', resolve));
   const deadline = Date.now() + 60_000;

@@ -22,8 +22,10 @@ export async function launchBrowser({ args = [] } = {}) {
   });
 }
 
-// What each page logged and asked for, to explain a wait that timed out.
+// What each page logged and asked for, and what the test file's worker logged, to explain
+// a wait that timed out.
 const traces = new WeakMap();
+let workerLogTail = () => '(no worker started here)';
 
 /**
  * A new page whose console errors and page errors are collected; `problems()` returns
@@ -57,35 +59,48 @@ export async function openPage(
 
 /**
  * Waits for the demo page's event log to show an event starting with `text` (say
- * `pv:ready {"widget":"qa"`), the `nth` of them. A wait that times out says what the
- * widgets showed, which events came, which requests were still unanswered or failed and
- * what the console said: a CI failure must explain itself.
+ * `pv:ready {"widget":"qa"`), the `nth` of them. The widgets give up on a stalled request
+ * after 20 s and ask again, so the default wait outlasts one such recovery. A wait still
+ * going after 10 s writes what the page is waiting for to stderr, and one that times out
+ * throws it: a CI run must explain itself.
  */
-export async function waitForEvent(page, text, { nth = 0, timeout = 15_000 } = {}) {
+export async function waitForEvent(page, text, { nth = 0, timeout = 30_000 } = {}) {
+  const event = page.locator('#event-log li', { hasText: text }).nth(nth);
+  const early = Math.min(10_000, timeout);
   try {
-    await page.locator('#event-log li', { hasText: text }).nth(nth).waitFor({ timeout });
-  } catch (error) {
-    const shown = await page
-      .evaluate(() => ({
-        widgets: [...document.querySelectorAll('pv-nps, pv-review, pv-qa, pv-share, pv-referral')].map(
-          (element) => `<${element.localName}> ${element.shadowRoot?.innerHTML.slice(0, 200) || '(not drawn)'}`,
-        ),
-        events: [...document.querySelectorAll('#event-log li')].map((item) => item.textContent),
-      }))
-      .catch((reason) => ({ widgets: [], events: [`(page unreadable: ${reason.message})`] }));
-    const traffic = traces.get(page) ?? { console: [], pending: new Map(), failed: [] };
-    const now = Date.now();
-    const pending = [...traffic.pending].map(([request, since]) => `${request.method()} ${request.url()} (${now - since} ms)`);
-    const report = [
-      `no "${text}" (#${nth}) after ${timeout} ms`,
-      `events: ${shown.events.join(' | ') || '(none)'}`,
-      `unanswered requests: ${pending.join(' | ') || '(none)'}`,
-      `failed requests: ${traffic.failed.join(' | ') || '(none)'}`,
-      `console: ${traffic.console.join(' | ') || '(nothing)'}`,
-      ...shown.widgets,
-    ];
-    throw new Error(report.join('\n'), { cause: error });
+    await event.waitFor({ timeout: early });
+    return;
+  } catch {
+    process.stderr.write(`# still waiting for "${text}" (#${nth}) after ${early} ms\n${await explain(page)}\n`);
   }
+  try {
+    await event.waitFor({ timeout: timeout - early });
+  } catch (error) {
+    throw new Error(`no "${text}" (#${nth}) after ${timeout} ms\n${await explain(page)}`, { cause: error });
+  }
+}
+
+/** What the page's widgets show, which events came, and what its requests and console did. */
+async function explain(page) {
+  const shown = await page
+    .evaluate(() => ({
+      widgets: [...document.querySelectorAll('pv-nps, pv-review, pv-qa, pv-share, pv-referral')].map(
+        (element) => `<${element.localName}> ${element.shadowRoot?.innerHTML.slice(0, 200) || '(not drawn)'}`,
+      ),
+      events: [...document.querySelectorAll('#event-log li')].map((item) => item.textContent),
+    }))
+    .catch((reason) => ({ widgets: [], events: [`(page unreadable: ${reason.message})`] }));
+  const traffic = traces.get(page) ?? { console: [], pending: new Map(), failed: [] };
+  const now = Date.now();
+  const pending = [...traffic.pending].map(([request, since]) => `${request.method()} ${request.url()} (${now - since} ms)`);
+  return [
+    `events: ${shown.events.join(' | ') || '(none)'}`,
+    `unanswered requests: ${pending.join(' | ') || '(none)'}`,
+    `failed requests: ${traffic.failed.join(' | ') || '(none)'}`,
+    `console: ${traffic.console.join(' | ') || '(nothing)'}`,
+    ...shown.widgets,
+    `worker log, last lines:\n${workerLogTail()}`,
+  ].join('\n');
 }
 
 /**
@@ -94,7 +109,10 @@ export async function waitForEvent(page, text, { nth = 0, timeout = 15_000 } = {
  */
 export async function startStackAndBrowser(stackOptions) {
   const [stack, browser] = await Promise.allSettled([startStack(stackOptions), launchBrowser()]);
-  if (stack.status === 'fulfilled' && browser.status === 'fulfilled') return [stack.value, browser.value];
+  if (stack.status === 'fulfilled' && browser.status === 'fulfilled') {
+    workerLogTail = stack.value.workerLogTail;
+    return [stack.value, browser.value];
+  }
   await Promise.all([
     stack.status === 'fulfilled' ? stack.value.stop() : undefined,
     browser.status === 'fulfilled' ? browser.value.close() : undefined,

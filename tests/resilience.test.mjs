@@ -41,7 +41,7 @@ async function newVisitor() {
 /** Opens the demo page and waits for its NPS widget. */
 async function openDemo(page) {
   await page.goto(`${stack.demoOrigin}/`);
-  await waitForEvent(page, 'pv:ready {"widget":"nps"', { timeout: 30_000 });
+  await waitForEvent(page, 'pv:ready {"widget":"nps"');
 }
 
 /**
@@ -205,7 +205,7 @@ async function openAllFive() {
   page.on('request', (request) => requests.push(request.url()));
   await page.goto(`${stack.demoOrigin}/`);
   for (const widget of ['nps', 'review', 'qa', 'share', 'referral']) {
-    await waitForEvent(page, `pv:ready {"widget":"${widget}"`, { timeout: 30_000 });
+    await waitForEvent(page, `pv:ready {"widget":"${widget}"`);
   }
   return { page, problems, requests };
 }
@@ -294,7 +294,7 @@ describe('a visitor who only reads the page', () => {
 
     requests.length = 0;
     await page.reload();
-    await waitForEvent(page, 'pv:ready {"widget":"referral"', { timeout: 30_000 });
+    await waitForEvent(page, 'pv:ready {"widget":"referral"');
     const lookups = requests.filter(ownRecords);
     assert.equal(lookups.length, 2, `the share and referral widgets look this visitor up: ${lookups}`);
     for (const url of lookups) assert.equal(new URL(url).searchParams.get('visitor_id'), visitor);
@@ -319,7 +319,7 @@ describe('the Wasm', () => {
       await page.goto(`${stack.demoOrigin}/`);
       await page.locator('#event-log li', { hasText: 'pv:error {"code":"load_failed"' }).first().waitFor({ timeout: 40_000 });
       await page.locator('pv-nps').getByRole('radio', { name: '8', exact: true }).waitFor();
-      await waitForEvent(page, 'pv:ready {"widget":"review"', { timeout: 30_000 });
+      await waitForEvent(page, 'pv:ready {"widget":"review"');
       assert.equal(requests, 2, 'one request again, for every widget that was waiting');
       assert.deepEqual(problems(ABORTED), []);
     });
@@ -339,7 +339,7 @@ describe('the Wasm', () => {
   async function drawsOnlyIfIntact(page, problems, tampered) {
     await page.goto(`${stack.demoOrigin}/`);
     if (tampered) {
-      await waitForEvent(page, 'pv:error {"code":"load_failed"', { timeout: 30_000 });
+      await waitForEvent(page, 'pv:error {"code":"load_failed"');
       assert.equal(await page.locator('pv-nps').getByRole('radio').count(), 0, 'nothing drawn');
       assert.deepEqual(problems([/integrity/, /digest/]), []);
     } else {

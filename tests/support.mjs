@@ -3,7 +3,7 @@
 // worker stored and to sign customer tokens as a brand's server would.
 import { createHmac, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../scripts/lib.mjs';
@@ -24,6 +24,7 @@ export async function startStack({ beforeWorker } = {}) {
   const adminToken = secret();
   const customerSecret = secret();
   const site = 'cairn';
+  const workerLog = join(state, 'worker.log');
   let sites;
   let worker;
   try {
@@ -33,7 +34,7 @@ export async function startStack({ beforeWorker } = {}) {
     worker = await startWorker({
       port: await freePort(),
       state,
-      quiet: true,
+      log: workerLog,
       vars: { TURNSTILE_VERIFY_URL: siteverify.url },
     });
     demo.setWorkerOrigin(worker.origin);
@@ -45,6 +46,15 @@ export async function startStack({ beforeWorker } = {}) {
     throw error;
   }
   const api = `${worker.origin}/v1/sites/${site}`;
+
+  /** The last `lines` lines wrangler wrote: each request with its status and time. */
+  const workerLogTail = (lines = 20) => {
+    try {
+      return readFileSync(workerLog, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+    } catch (error) {
+      return `(no worker log: ${error.message})`;
+    }
+  };
 
   /** Rows of a read-only SQL query against the worker's local D1. */
   const query = (sql) => d1Query(sql, { state });
@@ -85,7 +95,7 @@ export async function startStack({ beforeWorker } = {}) {
     return { status: response.status, body: text ? JSON.parse(text) : null };
   }
 
-  return { site, sites, state, api, worker, demo, demoOrigin, adminToken, customerSecret, query, summary, customerToken, admin, stop };
+  return { site, sites, state, api, worker, demo, demoOrigin, adminToken, customerSecret, query, summary, customerToken, admin, stop, workerLogTail };
 }
 
 /** The Turnstile token the stand-in siteverify accepts. */

@@ -44,7 +44,7 @@ async function visit(path, options = {}) {
     }).observe({ type: 'layout-shift', buffered: true });
   });
   await page.goto(`${stack.demoOrigin}${path}`);
-  await waitForEvent(page, 'pv:ready {"widget":"nps"', { timeout: 30_000 });
+  await waitForEvent(page, 'pv:ready {"widget":"nps"');
   return page;
 }
 
@@ -200,7 +200,7 @@ describe('host-page citizenship', () => {
       // Tall enough for every widget to be near the viewport and draw.
       const page = await visit(pages.light, { viewport: { width, height: 6000 } });
       for (const tag of Object.keys(readme)) {
-        await waitForEvent(page, `pv:ready {"widget":"${tag.slice(3)}"`, { timeout: 30_000 });
+        await waitForEvent(page, `pv:ready {"widget":"${tag.slice(3)}"`);
       }
       const drawn = await page.evaluate((tags) => {
         const rem = parseFloat(getComputedStyle(document.documentElement).fontSize);
@@ -218,7 +218,7 @@ describe('host-page citizenship', () => {
       for (let index = 0; index < 3; index++) document.querySelector('main').append(document.createElement('pv-nps'));
     });
     for (let index = 1; index <= 3; index++) await page.locator('pv-nps').nth(index).scrollIntoViewIfNeeded();
-    await waitForEvent(page, 'pv:ready {"widget":"nps"', { nth: 3, timeout: 30_000 });
+    await waitForEvent(page, 'pv:ready {"widget":"nps"', { nth: 3 });
     const wasmFetches = await page.evaluate(() =>
       performance.getEntriesByType('resource').filter((entry) => entry.name.endsWith('.wasm')).length);
     assert.equal(wasmFetches, 1);
