@@ -267,7 +267,7 @@ describe('the site configuration', () => {
     // The first request goes unanswered for good, like a phone between networks.
     await page.route(`${stack.api}/config`, (route) => (++attempts === 1 ? undefined : route.continue()));
     await page.goto(`${stack.demoOrigin}/`);
-    await waitForEvent(page, 'pv:ready {"widget":"nps"', { timeout: 40_000 });
+    await waitForEvent(page, 'pv:ready {"widget":"nps"');
     assert.equal(attempts, 2);
     await page.locator('pv-nps').getByRole('radio', { name: '8', exact: true }).waitFor();
     assert.deepEqual(problems(), []);
