@@ -134,7 +134,7 @@ fn deadline(seconds: u32) -> Promise {
         if let Some(window) = web_sys::window() {
             let _ = window.set_timeout_with_callback_and_timeout_and_arguments_1(
                 &reject,
-                seconds.saturating_mul(1000) as i32,
+                i32::try_from(seconds.saturating_mul(1000)).unwrap_or(i32::MAX),
                 &JsValue::from_str(&format!("no answer within {seconds} s")),
             );
         }
