@@ -317,7 +317,7 @@ describe('the Wasm', () => {
       let requests = 0;
       await page.route(file, (route) => (++requests === 1 ? firstRequest(route) : route.continue()));
       await page.goto(`${stack.demoOrigin}/`);
-      await page.locator('#event-log li', { hasText: 'pv:error {"code":"load_failed"' }).first().waitFor({ timeout: 40_000 });
+      await waitForEvent(page, 'pv:error {"code":"load_failed"');
       await page.locator('pv-nps').getByRole('radio', { name: '8', exact: true }).waitFor();
       await waitForEvent(page, 'pv:ready {"widget":"review"');
       assert.equal(requests, 2, 'one request again, for every widget that was waiting');
