@@ -39,8 +39,9 @@ after(async () => {
   await stack?.stop();
 });
 afterEach(async () => {
-  // 401 (signed out) and 422 (a refused change) are answers these tests ask for.
-  const problems = opened.flatMap((visitor) => visitor.problems([/status of 401/, /status of 422/]));
+  // 401 (signed out), 422 (a refused change) and a reset connection (an answer lost on its
+  // way back) are what these tests ask for.
+  const problems = opened.flatMap((visitor) => visitor.problems([/status of 401/, /status of 422/, /ERR_CONNECTION_RESET/]));
   await Promise.all(opened.splice(0).map((visitor) => visitor.context.close()));
   assert.deepEqual(problems, [], 'the console logged errors');
 });
@@ -249,6 +250,82 @@ describe('advocates in the console', () => {
     await page.getByText('Balance: 150 points').waitFor();
     const [{ balance }] = stack.query("SELECT SUM(points) AS balance FROM ledger WHERE account = 'customer:camille-console'");
     assert.equal(balance, 150);
+  });
+});
+
+/**
+ * Routes `pattern` so that its first request reaches the worker but its answer is lost on
+ * the way back, as when a connection drops; later requests go through. Returns the JSON
+ * bodies sent.
+ */
+async function loseFirstAnswer(page, pattern) {
+  const sent = [];
+  await page.route(pattern, async (route) => {
+    sent.push(route.request().postDataJSON());
+    if (sent.length > 1) return route.continue();
+    await route.fetch();
+    await route.abort('connectionreset');
+  });
+  return sent;
+}
+
+describe('writes sent again in the console after a lost answer', () => {
+  test('a credit is counted once', async () => {
+    const customer = `dominique-${randomUUID().slice(0, 8)}`;
+    await stack.admin('/points/adjust', {
+      method: 'POST',
+      body: { customer_id: customer, points: 200, reason: 'Welcome gift', idempotency_key: randomUUID() },
+    });
+    const { page } = await openConsole();
+    await signIn(page);
+    await page.getByRole('button', { name: 'Advocates' }).click();
+    await page.getByRole('row', { name: new RegExp(customer) }).getByRole('button', { name: customer }).click();
+    await page.getByText('Balance: 200 points').waitFor();
+    const sent = await loseFirstAnswer(page, '**/points/adjust');
+
+    await page.getByLabel('Points (negative to debit)').fill('-50');
+    await page.getByLabel('Reason', { exact: true }).fill('Bon d’achat utilisé');
+    await page.getByRole('button', { name: 'Credit' }).click();
+    await page.getByRole('alert').filter({ hasText: 'could not be reached' }).waitFor();
+    await page.getByRole('button', { name: 'Credit' }).click();
+    await page.getByText('Balance: 150 points').waitFor();
+
+    assert.equal(sent.length, 2);
+    assert.equal(sent[1].idempotency_key, sent[0].idempotency_key, 'sent again with the same key');
+    const rows = stack.query(`SELECT points FROM ledger WHERE account = 'customer:${customer}' ORDER BY points`);
+    assert.deepEqual(rows.map((row) => row.points), [-50, 200]);
+
+    // A new credit after that one is a new write, with a new key.
+    await page.getByLabel('Points (negative to debit)').fill('-50');
+    await page.getByLabel('Reason', { exact: true }).fill('Bon d’achat utilisé');
+    await page.getByRole('button', { name: 'Credit' }).click();
+    await page.getByText('Balance: 100 points').waitFor();
+    assert.notEqual(sent[2].idempotency_key, sent[0].idempotency_key);
+  });
+
+  test('the brand’s answer to a question is published once', async () => {
+    const question = await asVisitor('products/bivouac-2/questions', {
+      text: 'Combien pèse la tente une fois pliée ?',
+      author_name: 'Noa',
+    });
+    const { page } = await openConsole();
+    await signIn(page);
+    await page.getByRole('button', { name: 'Moderation' }).click();
+    await page.getByRole('heading', { name: 'Moderation (1)' }).waitFor();
+    const sent = await loseFirstAnswer(page, '**/answers');
+
+    await page.locator('main.moderation').focus();
+    await page.keyboard.press('a');
+    await page.getByLabel('Publish and answer as the brand').fill('2,1 kg avec les arceaux.');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByRole('alert').filter({ hasText: 'could not be reached' }).waitFor();
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByText('Nothing waits for moderation.').waitFor();
+
+    assert.equal(sent.length, 2);
+    assert.equal(sent[1].idempotency_key, sent[0].idempotency_key, 'sent again with the same key');
+    const answers = stack.query(`SELECT body FROM answers WHERE question_id = '${question}'`);
+    assert.deepEqual(answers, [{ body: '2,1 kg avec les arceaux.' }]);
   });
 });
 

@@ -2,6 +2,7 @@
 //! the leaderboard, one advocate's history, and points credited (or debited) by hand.
 
 use portevoix_core::ladder::level_name;
+use portevoix_core::outbox::ResendKey;
 use portevoix_core::wire::{Adjusted, AdvocateHistory, AdvocateList, EventKind, PointsAdjustment};
 use portevoix_web::hooks::use_state;
 use web_sys::HtmlInputElement;
@@ -16,13 +17,6 @@ pub struct AdvocatesProps {
     pub site: String,
     /// Called when the worker says the session is over.
     pub on_session_ended: Callback<()>,
-}
-
-fn random_key() -> String {
-    web_sys::window()
-        .and_then(|window| window.crypto().ok())
-        .map(|crypto| crypto.random_uuid())
-        .unwrap_or_else(|| format!("console-{}", js_sys::Date::now()))
 }
 
 fn encode(text: &str) -> String {
@@ -54,6 +48,8 @@ pub fn advocates_page(props: &AdvocatesProps) -> Html {
         props.on_session_ended.clone(),
     );
 
+    // (customer, points, reason) of a credit whose answer was lost, and its key.
+    let resend = use_mut_ref(ResendKey::<(String, i64, String)>::default);
     let credit = {
         let (site, chosen, generation, problem, on_session_ended) = (
             props.site.clone(),
@@ -79,12 +75,18 @@ pub fn advocates_page(props: &AdvocatesProps) -> Html {
                 ));
                 return;
             };
+            let reason = value(&reason_input);
+            let idempotency_key = resend.borrow_mut().key_for(
+                (customer_id.clone(), points, reason.clone()),
+                api::random_key,
+            );
             let adjustment = PointsAdjustment {
                 customer_id,
                 points,
-                reason: value(&reason_input),
-                idempotency_key: random_key(),
+                reason,
+                idempotency_key,
             };
+            let resend = resend.clone();
             let (site, generation, problem, on_session_ended) = (
                 site.clone(),
                 generation.clone(),
@@ -93,9 +95,13 @@ pub fn advocates_page(props: &AdvocatesProps) -> Html {
             );
             let (points_input, reason_input) = (points_input.clone(), reason_input.clone());
             spawn_local(async move {
-                match api::post::<_, Adjusted>(&api::site_path(&site, "points/adjust"), &adjustment)
-                    .await
-                {
+                let outcome =
+                    api::post::<_, Adjusted>(&api::site_path(&site, "points/adjust"), &adjustment)
+                        .await;
+                if !matches!(outcome, Err(ApiError::Network(_))) {
+                    resend.borrow_mut().answered();
+                }
+                match outcome {
                     Ok(_) => {
                         problem.set(None);
                         for node in [&points_input, &reason_input] {

@@ -35,6 +35,14 @@ impl std::fmt::Display for ApiError {
     }
 }
 
+/// A fresh idempotency key for a write the marketer makes.
+pub fn random_key() -> String {
+    web_sys::window()
+        .and_then(|window| window.crypto().ok())
+        .map(|crypto| crypto.random_uuid())
+        .unwrap_or_else(|| format!("console-{}", js_sys::Date::now()))
+}
+
 /// The path of a route of `site`, e.g. `/v1/sites/cairn/nps/report`.
 pub fn site_path(site: &str, route: &str) -> String {
     format!("/v1/sites/{site}/{route}")

@@ -3,7 +3,10 @@
 //! Keyboard shortcuts (outside text fields): `j`/`k` next/previous, `p` publish, `r`
 //! reject, `a` reply or answer as the brand.
 
+use std::cell::RefCell;
+
 use portevoix_core::moderation::{QueueItem, one_queue};
+use portevoix_core::outbox::ResendKey;
 use portevoix_core::review::markup::star_text;
 use portevoix_core::wire::{
     AdminAnswerPage, AdminQuestionPage, AdminReviewPage, AnswerSubmission, Decision, Moderation,
@@ -62,8 +65,14 @@ async fn decide(
 }
 
 /// The brand's public reply to a review, or its answer to a question (published first,
-/// since only published questions take answers).
-async fn reply(site: &str, item: &QueueItem, text: String) -> Result<(), ApiError> {
+/// since only published questions take answers). An answer sent again after a lost
+/// answer keeps its key in `answer_keys`, so it is published once.
+async fn reply(
+    site: &str,
+    item: &QueueItem,
+    text: String,
+    answer_keys: &RefCell<ResendKey<(String, String)>>,
+) -> Result<(), ApiError> {
     match item {
         QueueItem::Review(review) => {
             let path = api::site_path(site, &format!("reviews/{}/reply", review.id));
@@ -72,11 +81,14 @@ async fn reply(site: &str, item: &QueueItem, text: String) -> Result<(), ApiErro
         QueueItem::Question(question) => {
             decide(site, item, Decision::Publish, None).await?;
             let path = api::site_path(site, &format!("questions/{}/answers", question.id));
+            let idempotency_key = answer_keys
+                .borrow_mut()
+                .key_for((question.id.clone(), text.clone()), api::random_key);
             let answer = AnswerSubmission {
                 text,
                 author_name: None,
                 visitor_id: None,
-                idempotency_key: random_key(),
+                idempotency_key,
                 customer_token: None,
                 website: None,
                 elapsed_ms: None,
@@ -89,13 +101,6 @@ async fn reply(site: &str, item: &QueueItem, text: String) -> Result<(), ApiErro
     Ok(())
 }
 
-fn random_key() -> String {
-    web_sys::window()
-        .and_then(|window| window.crypto().ok())
-        .map(|crypto| crypto.random_uuid())
-        .unwrap_or_else(|| format!("console-{}", js_sys::Date::now()))
-}
-
 #[function_component(ModerationPage)]
 pub fn moderation_page(props: &ModerationProps) -> Html {
     let queue = use_state(|| None::<Result<Vec<QueueItem>, ApiError>>);
@@ -105,6 +110,7 @@ pub fn moderation_page(props: &ModerationProps) -> Html {
     let generation = use_state(|| 0_u32);
     let reason_input = use_node_ref();
     let reply_input = use_node_ref();
+    let answer_keys = use_mut_ref(ResendKey::<(String, String)>::default);
 
     {
         let (queue, selected, on_session_ended) = (
@@ -135,20 +141,22 @@ pub fn moderation_page(props: &ModerationProps) -> Html {
 
     // Runs an action on the selected item, then reloads the queue.
     let act = {
-        let (site, generation, editing, problem, on_session_ended) = (
+        let (site, generation, editing, problem, on_session_ended, answer_keys) = (
             props.site.clone(),
             generation.clone(),
             editing.clone(),
             problem.clone(),
             props.on_session_ended.clone(),
+            answer_keys.clone(),
         );
         Callback::from(move |(item, action): (QueueItem, Action)| {
-            let (site, generation, editing, problem, on_session_ended) = (
+            let (site, generation, editing, problem, on_session_ended, answer_keys) = (
                 site.clone(),
                 generation.clone(),
                 editing.clone(),
                 problem.clone(),
                 on_session_ended.clone(),
+                answer_keys.clone(),
             );
             spawn_local(async move {
                 let outcome = match action {
@@ -156,7 +164,13 @@ pub fn moderation_page(props: &ModerationProps) -> Html {
                     Action::Reject(reason) => {
                         decide(&site, &item, Decision::Reject, Some(reason)).await
                     }
-                    Action::Reply(text) => reply(&site, &item, text).await,
+                    Action::Reply(text) => {
+                        let outcome = reply(&site, &item, text, &answer_keys).await;
+                        if !matches!(outcome, Err(ApiError::Network(_))) {
+                            answer_keys.borrow_mut().answered();
+                        }
+                        outcome
+                    }
                 };
                 match outcome {
                     Ok(()) => {

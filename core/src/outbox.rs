@@ -2,7 +2,8 @@
 //! with its idempotency key before it is sent, retried with exponential backoff and
 //! jitter while the network fails, resent by the next page that loads the widgets if the
 //! tab was closed, and dropped only once the worker has answered. Pure bookkeeping here;
-//! the widgets own storage and timers.
+//! the widgets own storage and timers. The console, whose writes a marketer sends again
+//! by hand, keeps their keys with [`ResendKey`].
 
 use serde::{Deserialize, Serialize};
 
@@ -112,9 +113,70 @@ impl Outbox {
     }
 }
 
+/// The idempotency key of a write a person sends again by hand (a marketer crediting
+/// points, a brand answering a question): while the last attempt went unanswered, sending
+/// the same write again reuses its key, so the worker stores it once even if the lost
+/// attempt had arrived; any other write gets a new key.
+#[derive(Debug)]
+pub struct ResendKey<W> {
+    unanswered: Option<(W, String)>,
+}
+
+impl<W> Default for ResendKey<W> {
+    fn default() -> Self {
+        ResendKey { unanswered: None }
+    }
+}
+
+impl<W: PartialEq> ResendKey<W> {
+    /// The key to send `write` with: the unanswered attempt's if it was this same write,
+    /// else `fresh()`, remembered until [`ResendKey::answered`].
+    pub fn key_for(&mut self, write: W, fresh: impl FnOnce() -> String) -> String {
+        match &self.unanswered {
+            Some((last, key)) if *last == write => key.clone(),
+            _ => {
+                let key = fresh();
+                self.unanswered = Some((write, key.clone()));
+                key
+            }
+        }
+    }
+
+    /// The worker answered the last attempt (stored it, or refused it and stored
+    /// nothing): the next write is a new one.
+    pub fn answered(&mut self) {
+        self.unanswered = None;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn counter() -> impl FnMut() -> String {
+        let mut made = 0;
+        move || {
+            made += 1;
+            format!("key-{made}")
+        }
+    }
+
+    #[test]
+    fn the_same_write_sent_again_after_a_lost_answer_keeps_its_key() {
+        let (mut keys, mut fresh) = (ResendKey::default(), counter());
+        assert_eq!(keys.key_for(("camille", -50), &mut fresh), "key-1");
+        assert_eq!(keys.key_for(("camille", -50), &mut fresh), "key-1");
+    }
+
+    #[test]
+    fn a_changed_write_or_one_after_an_answer_gets_a_new_key() {
+        let (mut keys, mut fresh) = (ResendKey::default(), counter());
+        assert_eq!(keys.key_for(("camille", -50), &mut fresh), "key-1");
+        assert_eq!(keys.key_for(("camille", -40), &mut fresh), "key-2");
+        keys.answered();
+        assert_eq!(keys.key_for(("camille", -40), &mut fresh), "key-3");
+        assert_eq!(keys.key_for(("camille", -40), &mut fresh), "key-3");
+    }
 
     #[test]
     fn backoff_doubles_from_one_second_up_to_a_minute() {
