@@ -329,6 +329,22 @@ describe('writes sent again in the console after a lost answer', () => {
   });
 });
 
+describe('a console read that stalls', () => {
+  test('is given up after 30 s with a message to try again, and the tab loads when opened again', async () => {
+    const { page } = await openConsole();
+    await signIn(page);
+    let reads = 0;
+    // The first read goes unanswered for good, like a laptop whose Wi-Fi dropped.
+    await page.route('**/advocates?*', (route) => (++reads === 1 ? undefined : route.continue()));
+    await page.getByRole('button', { name: 'Advocates' }).click();
+    await page.getByRole('alert').filter({ hasText: 'could not be reached (no answer within 30 s); try again' }).waitFor({ timeout: 45_000 });
+    await page.getByRole('button', { name: 'NPS' }).click();
+    await page.getByRole('button', { name: 'Advocates' }).click();
+    await page.getByRole('heading', { name: 'The ladder' }).waitFor();
+    assert.equal(reads, 2);
+  });
+});
+
 describe('funnels in the console', () => {
   test('shows this week’s shared link and its visit', async () => {
     const PERSON = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';

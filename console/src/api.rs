@@ -48,6 +48,11 @@ pub fn site_path(site: &str, route: &str) -> String {
     format!("/v1/sites/{site}/{route}")
 }
 
+/// A call with no whole answer by then counts as failed, so that a marketer on a dropped
+/// connection is told to try again rather than left with "Loading…". Longer than the
+/// widgets' 20 s: some reads (a year of NPS, a person's data) take the worker a while.
+const STALLED_AFTER_SECONDS: u32 = 30;
+
 async fn call(method: &str, path: &str, body: Option<String>) -> Result<String, ApiError> {
     let (status, text) = portevoix_web::fetch_text(
         method,
@@ -55,7 +60,7 @@ async fn call(method: &str, path: &str, body: Option<String>) -> Result<String, 
         body.as_deref(),
         RequestCredentials::SameOrigin,
         &[],
-        None,
+        Some(STALLED_AFTER_SECONDS),
     )
     .await
     .map_err(ApiError::Network)?;
