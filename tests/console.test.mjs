@@ -254,13 +254,14 @@ describe('advocates in the console', () => {
 });
 
 /**
- * Routes `pattern` so that its first request reaches the worker but its answer is lost on
- * the way back, as when a connection drops; later requests go through. Returns the JSON
+ * Routes POSTs to `pattern` so that the first reaches the worker but its answer is lost on
+ * the way back, as when a connection drops; later ones go through. Returns the JSON
  * bodies sent.
  */
 async function loseFirstAnswer(page, pattern) {
   const sent = [];
   await page.route(pattern, async (route) => {
+    if (route.request().method() !== 'POST') return route.continue();
     sent.push(route.request().postDataJSON());
     if (sent.length > 1) return route.continue();
     await route.fetch();
@@ -326,6 +327,29 @@ describe('writes sent again in the console after a lost answer', () => {
     assert.equal(sent[1].idempotency_key, sent[0].idempotency_key, 'sent again with the same key');
     const answers = stack.query(`SELECT body FROM answers WHERE question_id = '${question}'`);
     assert.deepEqual(answers, [{ body: '2,1 kg avec les arceaux.' }]);
+  });
+
+  test('a webhook subscription is made once, and its secret shown', async () => {
+    const { page } = await openConsole();
+    await signIn(page);
+    await page.getByRole('button', { name: 'Integrations' }).click();
+    const sent = await loseFirstAnswer(page, '**/webhooks');
+    const url = 'https://hooks.cairn.example/sent-again';
+    await page.getByLabel('Endpoint URL').fill(url);
+    await page.getByRole('button', { name: 'Subscribe' }).click();
+    await page.getByRole('alert').filter({ hasText: 'could not be reached' }).waitFor();
+    await page.getByRole('button', { name: 'Subscribe' }).click();
+    const shown = await page.locator('.secret code').textContent();
+
+    assert.equal(sent.length, 2);
+    assert.match(sent[0].idempotency_key, /^[\w-]{8,128}$/);
+    assert.equal(sent[1].idempotency_key, sent[0].idempotency_key, 'sent again with the same key');
+    const stored = stack.query(`SELECT id, secret FROM webhook_subscriptions WHERE url = '${url}'`);
+    assert.equal(stored.length, 1);
+    assert.equal(shown, stored[0].secret, 'the secret shown is the one that signs');
+    await page.getByRole('listitem', { name: url }).getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('status').filter({ hasText: 'Subscription deleted.' }).waitFor();
+    assert.deepEqual(stack.query(`SELECT active FROM webhook_subscriptions WHERE id = '${stored[0].id}'`), [{ active: 0 }]);
   });
 });
 

@@ -136,6 +136,21 @@ describe('webhooks', () => {
     assert.ok(verified(delivery, created.secret), 'the old one still does');
   });
 
+  test('a subscription sent again with its idempotency key is made once, and answered with its secret', async () => {
+    const subscribe = (url) =>
+      stack.admin('/webhooks', { method: 'POST', body: { url, events: ['review.published'], idempotency_key: 'subscribe-again-1' } });
+    const first = await subscribe('https://hooks.example/again');
+    const again = await subscribe('https://hooks.example/again');
+    assert.equal(first.status, 201, JSON.stringify(first.body));
+    assert.deepEqual(again, first);
+    assert.match(first.body.secret, /^whsec_/);
+    assert.deepEqual(stack.query("SELECT COUNT(*) AS n FROM webhook_subscriptions WHERE idempotency_key = 'subscribe-again-1'"), [{ n: 1 }]);
+    const other = await subscribe('https://hooks.example/other');
+    assert.equal(other.status, 422);
+    assert.equal(other.body.error.field, 'idempotency_key');
+    await stack.admin(`/webhooks/${first.body.id}/delete`, { method: 'POST' });
+  });
+
   test('subscriptions refuse bad input and other sites', async () => {
     const post = (body, headers = {}) =>
       fetch(`${stack.api}/webhooks`, {
@@ -153,11 +168,18 @@ describe('webhooks', () => {
       [{ url: 'javascript:alert(1)', events: ['nps.created'] }, 422],
       ['{"url":', 400],
       [JSON.stringify({ url: `https://hooks.example/${'a'.repeat(20_000)}`, events: ['nps.created'] }), 413],
+      ...[42, 'short', 'k'.repeat(129), "'; DROP TABLE webhook_subscriptions; --", '<script>alert(1)</script>'].map((key) => [
+        { url: 'https://hooks.example/', events: ['nps.created'], idempotency_key: key },
+        422,
+      ]),
     ];
+    const stored = () => stack.query("SELECT COUNT(*) AS n FROM webhook_subscriptions WHERE site_id = 'cairn'")[0].n;
+    const before = stored();
     for (const [body, status] of cases) {
       const response = await post(body);
       assert.equal(response.status, status, JSON.stringify(body).slice(0, 80));
     }
+    assert.equal(stored(), before, 'nothing refused was stored');
     assert.equal((await post({ url: 'https://hooks.example/', events: ['nps.created'] }, { authorization: 'Bearer nope' })).status, 401);
     const otherSite = await fetch(`${stack.worker.origin}/v1/sites/cairn-nuit/webhooks`, { headers: { authorization: 'Bearer nope' } });
     assert.equal(otherSite.status, 401);

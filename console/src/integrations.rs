@@ -1,13 +1,14 @@
 //! The console's integrations page: webhook subscriptions (the secret shown once, at
 //! creation or rotation), a "Send test event" button and each subscription's delivery log.
 
+use portevoix_core::outbox::ResendKey;
 use portevoix_core::wire::{WebhookList, WebhookLog, WebhookRequest, WebhookSubscription};
 use portevoix_web::hooks::{StateHandle, use_state};
 use web_sys::HtmlInputElement;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use crate::api::{self, Loaded, use_admin_read};
+use crate::api::{self, ApiError, Loaded, use_admin_read};
 
 #[derive(Properties, PartialEq)]
 pub struct IntegrationsProps {
@@ -20,7 +21,7 @@ pub struct IntegrationsProps {
 /// Ends a call about the subscriptions: its error shown, or `done` with its answer and
 /// the list read again.
 fn settle<T>(
-    outcome: Result<T, api::ApiError>,
+    outcome: Result<T, ApiError>,
     problem: &StateHandle<Option<String>>,
     generation: &StateHandle<u32>,
     done: impl FnOnce(T),
@@ -71,6 +72,8 @@ pub fn integrations_page(props: &IntegrationsProps) -> Html {
         props.on_session_ended.clone(),
     );
 
+    // (URL, events) of a subscription whose answer was lost, and its key.
+    let resend = use_mut_ref(ResendKey::<(String, Vec<String>)>::default);
     let subscribe = {
         let (site, revealed, problem, generation) = (
             props.site.clone(),
@@ -104,11 +107,22 @@ pub fn integrations_page(props: &IntegrationsProps) -> Html {
                 problem.clone(),
                 generation.clone(),
             );
+            let idempotency_key = resend
+                .borrow_mut()
+                .key_for((url.clone(), events.clone()), api::random_key);
+            let resend = resend.clone();
             spawn_local(async move {
-                let asked = WebhookRequest { url, events };
+                let asked = WebhookRequest {
+                    url,
+                    events,
+                    idempotency_key: Some(idempotency_key),
+                };
                 let outcome =
                     api::post::<_, WebhookSubscription>(&api::site_path(&site, "webhooks"), &asked)
                         .await;
+                if !matches!(outcome, Err(ApiError::Network(_))) {
+                    resend.borrow_mut().answered();
+                }
                 settle(outcome, &problem, &generation, |subscription| {
                     reveal(&revealed, subscription, |url| {
                         format!("Subscribed {url}. Its signing secret, shown only now:")

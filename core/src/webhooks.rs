@@ -40,10 +40,16 @@ const MAX_ERROR_CHARS: usize = 300;
 
 /// The statements, with their parameters documented.
 pub mod sql {
-    /// `?1` site, `?2` url, `?3` secret, `?4` events (JSON), `?5` now.
-    pub const CREATE: &str = "INSERT INTO webhook_subscriptions (id, site_id, url, secret, events, created_at) \
-        VALUES (lower(hex(randomblob(16))), ?1, ?2, ?3, ?4, ?5) \
-        RETURNING id, url, events, active, created_at";
+    /// `?1` site, `?2` url, `?3` secret, `?4` events (JSON), `?5` now, `?6` idempotency
+    /// key or NULL: nothing when a subscription already has that key.
+    pub const CREATE: &str = "INSERT INTO webhook_subscriptions \
+        (id, site_id, url, secret, events, idempotency_key, created_at) \
+        VALUES (lower(hex(randomblob(16))), ?1, ?2, ?3, ?4, ?6, ?5) \
+        ON CONFLICT (site_id, idempotency_key) DO NOTHING \
+        RETURNING id, url, events, active, created_at, secret";
+    /// `?1` site, `?2` idempotency key: the subscription made with it, secret included.
+    pub const BY_KEY: &str = "SELECT id, url, events, active, created_at, secret \
+        FROM webhook_subscriptions WHERE site_id = ?1 AND idempotency_key = ?2";
     /// `?1` site: its active subscriptions.
     pub const LIST: &str = "SELECT id, url, events, active, created_at FROM webhook_subscriptions \
         WHERE site_id = ?1 AND active = 1 ORDER BY created_at";
@@ -174,6 +180,9 @@ struct SubscriptionRow {
     events: String,
     active: i64,
     created_at: i64,
+    /// Selected only where the brand may see it: in a creation's answer.
+    #[serde(default)]
+    secret: Option<String>,
 }
 
 impl From<SubscriptionRow> for WebhookSubscription {
@@ -184,7 +193,7 @@ impl From<SubscriptionRow> for WebhookSubscription {
             events: serde_json::from_str(&row.events).unwrap_or_default(),
             active: row.active == 1,
             created_at: row.created_at,
-            secret: None,
+            secret: row.secret,
         }
     }
 }
@@ -211,8 +220,14 @@ pub async fn create<S: Store>(
     site_id: &str,
     url: &str,
     events: &[String],
+    idempotency_key: Option<&str>,
     now_ms: i64,
 ) -> Result<WebhookSubscription> {
+    if let Some(key) = idempotency_key
+        && let Some(earlier) = by_key(store, site_id, key).await?
+    {
+        return same_request(earlier, url, events);
+    }
     if list(store, site_id).await?.len() >= MAX_SUBSCRIPTIONS {
         return Err(Error::field(
             "url",
@@ -230,15 +245,53 @@ pub async fn create<S: Store>(
             secret.as_str().into(),
             events_json.as_str().into(),
             now_ms.into(),
+            idempotency_key.into(),
         ],
     );
     let mut results = store.batch(&[statement]).await?;
-    let mut created: WebhookSubscription = rows_of::<SubscriptionRow>(&mut results, 0)?
+    if let Some(created) = rows_of::<SubscriptionRow>(&mut results, 0)?.pop() {
+        return Ok(created.into());
+    }
+    // Another request with the same key was stored meanwhile.
+    let earlier = match idempotency_key {
+        Some(key) => by_key(store, site_id, key).await?,
+        None => None,
+    };
+    same_request(
+        earlier.ok_or_else(|| Error::Storage("the subscription was not stored".into()))?,
+        url,
+        events,
+    )
+}
+
+/// The subscription made with `idempotency_key`, secret included.
+async fn by_key<S: Store>(
+    store: &S,
+    site_id: &str,
+    idempotency_key: &str,
+) -> Result<Option<WebhookSubscription>> {
+    let statement = Statement::new(sql::BY_KEY, vec![site_id.into(), idempotency_key.into()]);
+    let mut results = store.batch(&[statement]).await?;
+    Ok(rows_of::<SubscriptionRow>(&mut results, 0)?
         .pop()
-        .ok_or_else(|| Error::Storage("the subscription was not stored".into()))?
-        .into();
-    created.secret = Some(secret);
-    Ok(created)
+        .map(Into::into))
+}
+
+/// `earlier`, made with the key a request is sent with again, if that request asks for
+/// the same thing; a key used for another subscription is refused.
+fn same_request(
+    earlier: WebhookSubscription,
+    url: &str,
+    events: &[String],
+) -> Result<WebhookSubscription> {
+    if earlier.url == url && earlier.events == events {
+        Ok(earlier)
+    } else {
+        Err(Error::field(
+            "idempotency_key",
+            "idempotency_key was already used for another subscription",
+        ))
+    }
 }
 
 /// A fresh secret from the database's random source.

@@ -851,6 +851,11 @@ pub struct WebhookRequest {
     pub url: String,
     /// Event types, e.g. `nps.created`, `review.published`.
     pub events: Vec<String>,
+    /// Chosen by the client once per subscription: the same request sent again with it
+    /// (its answer was lost) answers the subscription it made, secret included, rather
+    /// than making another.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idempotency_key: Option<String>,
 }
 
 /// A webhook subscription.

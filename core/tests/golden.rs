@@ -198,6 +198,7 @@ fn webhooks() {
         &WebhookRequest {
             url: "https://hooks.cairn.example/portevoix".into(),
             events: vec!["nps.created".into(), "review.published".into()],
+            idempotency_key: Some("6f1e2d3c-4b5a-4988-8776-655443322110".into()),
         },
     );
     let subscription = WebhookSubscription {

@@ -228,6 +228,55 @@ fn webhook_routes_refuse_unknown_subscriptions_and_bad_ids() {
     );
 }
 
+#[test]
+fn a_subscription_sent_again_with_its_key_is_made_once_and_answered_with_its_secret() {
+    let store = SqliteStore::new();
+    let subscribe_with =
+        |body: serde_json::Value| admin_call(&store, "POST", "/v1/sites/cairn/webhooks", &body);
+    let request = json!({
+        "url": "https://hooks.cairn.example/portevoix",
+        "events": ["nps.created"],
+        "idempotency_key": "subscribe-0001",
+    });
+    let first = subscribe_with(request.clone());
+    assert_eq!(first.status, 201, "{}", first.body);
+    let again = subscribe_with(request);
+    assert_eq!(again.status, 201, "{}", again.body);
+    let (first, again): (WebhookSubscription, WebhookSubscription) = (
+        serde_json::from_str(&first.body).expect("subscription"),
+        serde_json::from_str(&again.body).expect("subscription"),
+    );
+    assert_eq!(again, first, "the same subscription, with the same secret");
+    assert!(first.secret.is_some());
+
+    let other = subscribe_with(json!({
+        "url": "https://hooks.cairn.example/other",
+        "events": ["nps.created"],
+        "idempotency_key": "subscribe-0001",
+    }));
+    assert_eq!(other.status, 422, "{}", other.body);
+    assert!(other.body.contains("idempotency_key"), "{}", other.body);
+
+    // Without a key, each request is a subscription of its own.
+    for _ in 0..2 {
+        let response = subscribe_with(json!({
+            "url": "https://hooks.cairn.example/portevoix",
+            "events": ["nps.created"],
+        }));
+        assert_eq!(response.status, 201, "{}", response.body);
+    }
+    let listed = admin_call(&store, "GET", "/v1/sites/cairn/webhooks", &json!(null));
+    let listed: serde_json::Value = serde_json::from_str(&listed.body).expect("list");
+    let subscriptions = listed["subscriptions"].as_array().expect("subscriptions");
+    assert_eq!(subscriptions.len(), 3);
+    assert!(
+        subscriptions
+            .iter()
+            .all(|subscription| subscription.get("secret").is_none()),
+        "secrets are never listed"
+    );
+}
+
 /// The `webhook-signature` header of the `index`th delivery sent.
 fn signature_header(sender: &ScriptedSender, index: usize) -> (String, String, i64, String) {
     let sent = sender.sent.borrow();

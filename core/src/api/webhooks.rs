@@ -38,7 +38,11 @@ pub(super) async fn create<S: Store>(
     let asked: WebhookRequest = parse_body(request.body)?;
     let url = webhooks::endpoint(&asked.url)?;
     let events = webhooks::events(&asked.events)?;
-    let created = webhooks::create(store, &site.key, &url, &events, request.now_ms).await?;
+    let key = asked.idempotency_key.as_deref();
+    if let Some(key) = key {
+        validate::opaque_id("idempotency_key", key)?;
+    }
+    let created = webhooks::create(store, &site.key, &url, &events, key, request.now_ms).await?;
     Ok(ApiResponse::json(201, &created))
 }
 
