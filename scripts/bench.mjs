@@ -173,6 +173,19 @@ function recordPageFigures() {
 
 const LONG_TASK_US = 50_000;
 const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline'];
+// V8's record of each Wasm function it compiles on its first call.
+const COMPILE_CATEGORIES = ['v8.wasm', 'disabled-by-default-v8.wasm.detailed'];
+
+/**
+ * The Wasm functions V8 compiled on their first call during a load, and the main-thread
+ * time it took. V8 compiles a module's functions lazily, each on its first call, on the
+ * thread that calls it, and Chrome's code cache keeps only the functions it went on to
+ * optimize (hot ones): start-up code runs once, so every visit pays this.
+ */
+function lazyCompileOf(trace) {
+  const compiles = trace.traceEvents.filter((event) => event.name === 'wasm.CompileLazy' && event.ph === 'X');
+  return { functions: compiles.length, ms: compiles.reduce((sum, event) => sum + event.dur, 0) / 1000 };
+}
 
 /**
  * The page's main-thread tasks over 50 ms in a Chromium trace, each marked `kit` when it ran
@@ -212,7 +225,7 @@ function longTasksOf(trace, pageOrigin, workerOrigin) {
  * from the start of the Wasm request, the main thread's long tasks, LCP and CLS. `withKit`
  * false serves the same page without the loader's script tag, as the baseline.
  */
-async function pageLoad(browser, stack, { withKit, viewport, allNear = false, trace = false }) {
+async function pageLoad(browser, stack, { withKit, viewport, allNear = false, trace = false, compiles = false }) {
   const context = await browser.newContext({ viewport, locale: 'fr-FR' });
   const page = await context.newPage();
   let tracing = false;
@@ -227,8 +240,8 @@ async function pageLoad(browser, stack, { withKit, viewport, allNear = false, tr
         await route.fulfill({ response, body });
       });
     }
-    if (trace) {
-      await browser.startTracing(page, { categories: TRACE_CATEGORIES });
+    if (trace || compiles) {
+      await browser.startTracing(page, { categories: trace ? TRACE_CATEGORIES : COMPILE_CATEGORIES });
       tracing = true;
     }
     await page.goto(`${stack.demoOrigin}/`, { waitUntil: 'load' });
@@ -244,9 +257,11 @@ async function pageLoad(browser, stack, { withKit, viewport, allNear = false, tr
       const wasm = performance.getEntriesByType('resource').find((entry) => entry.name.endsWith('.wasm'));
       return { ...window.pvFigures, wasmStart: wasm ? wasm.startTime : null, wasmEnd: wasm ? wasm.responseEnd : null };
     });
-    if (!trace) return figures;
+    if (!tracing) return figures;
     tracing = false;
-    return { ...figures, longTasks: longTasksOf(JSON.parse(await browser.stopTracing()), stack.demoOrigin, stack.worker.origin) };
+    const traced = JSON.parse(await browser.stopTracing());
+    if (compiles) return { ...figures, lazyCompile: lazyCompileOf(traced) };
+    return { ...figures, longTasks: longTasksOf(traced, stack.demoOrigin, stack.worker.origin) };
   } finally {
     if (tracing) await browser.stopTracing();
     await context.close();
@@ -286,6 +301,17 @@ async function browserFigures(stack) {
       traced.withKit.push(await pageLoad(browser, stack, { withKit: true, viewport: laptop, trace: true }));
       traced.withoutKit.push(await pageLoad(browser, stack, { withKit: false, viewport: laptop, trace: true }));
     }
+    // V8's lazy compilation, from loads of their own: its per-function records slow the
+    // page a little.
+    const compiled = { allAtOnce: [], withKit: [] };
+    for (let run = 0; run < PAGE_LOADS; run++) {
+      compiled.allAtOnce.push(await pageLoad(browser, stack, { withKit: true, allNear: true, viewport: { width: 1280, height: 6000 }, compiles: true }));
+      compiled.withKit.push(await pageLoad(browser, stack, { withKit: true, viewport: laptop, compiles: true }));
+    }
+    const lazyCompile = (loads) => ({
+      functions: median(loads.map((load) => load.lazyCompile.functions)),
+      ms: median(loads.map((load) => load.lazyCompile.ms)),
+    });
     const perWidget = TAGS.map((tag) => {
       const widget = tag.slice(3);
       const times = allAtOnce.map((load) => load.ready.find((ready) => ready.widget === widget)?.at).filter((at) => at !== undefined);
@@ -302,6 +328,7 @@ async function browserFigures(stack) {
       firstFromWasmLaptop: median(withKit.map((load) => firstReady(load) - load.wasmStart)),
       wasmDownloadLaptop: median(withKit.map((load) => load.wasmEnd - load.wasmStart)),
       firstFromNavigationLaptop: median(withKit.map(firstReady)),
+      lazyCompile: { allAtOnce: lazyCompile(compiled.allAtOnce), withKit: lazyCompile(compiled.withKit) },
       longTasks: {
         allAtOnce: longTasks(traced.allAtOnce, true),
         withKit: longTasks(traced.withKit, true),
@@ -385,6 +412,13 @@ ${browser.perWidget.map((row) => `| \`<${row.widget}>\` | ${ms(row.fromNavigatio
   widget ready on that viewport: ${ms(browser.firstFromNavigationLaptop)}. The loader asks for the Wasm and,
   each in a task of its own right after, its glue and the site's configuration, so the
   configuration is usually there before the Wasm has compiled.
+- V8 compiles a Wasm function on the main thread the first time it is called, and
+  Chrome's code cache keeps only the functions V8 went on to optimize (hot ones), which
+  start-up code is not: every visit compiles ${browser.lazyCompile.withKit.functions} functions on a 1280×800 viewport
+  (${ms(browser.lazyCompile.withKit.ms)} of the main thread, as traced), ${browser.lazyCompile.allAtOnce.functions} with all five drawing (${ms(browser.lazyCompile.allAtOnce.ms)}),
+  from Chromium traces of ${PAGE_LOADS} more loads of each (median). That is a good part of
+  the time to the first widget and of the kit's long tasks: fewer and smaller functions
+  run at start-up is what would bring them down.
 - Long tasks (over 50 ms) of the page's main thread that ran the kit's code or compiled its
   Wasm, per load, read from Chromium traces of ${PAGE_LOADS} more loads of each kind (traced apart: tracing slows the page): ${browser.longTasks.allAtOnce.perLoad.toFixed(1)} with all five drawing
   (longest ${ms(browser.longTasks.allAtOnce.longest)}), ${browser.longTasks.withKit.perLoad.toFixed(1)} on a 1280×800 viewport
