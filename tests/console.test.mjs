@@ -353,6 +353,30 @@ describe('writes sent again in the console after a lost answer', () => {
   });
 });
 
+describe('a session that ends while a tab is open', () => {
+  test('a write on Integrations or Privacy sends the marketer back to sign in, saying why', async () => {
+    const { context, page } = await openConsole();
+    const backToSignIn = async () => {
+      await page.getByLabel('Admin token').waitFor();
+      await page.getByText('Your session has ended: sign in again.').waitFor();
+    };
+    await signIn(page);
+    await page.getByRole('button', { name: 'Integrations' }).click();
+    await page.getByLabel('Endpoint URL').fill('https://hooks.cairn.example/after-the-session');
+    await context.clearCookies();
+    await page.getByRole('button', { name: 'Subscribe' }).click();
+    await backToSignIn();
+
+    await signIn(page);
+    await page.getByRole('button', { name: 'Privacy' }).click();
+    await page.getByLabel('Their email address').fill('personne@example.org');
+    await context.clearCookies();
+    await page.getByRole('button', { name: 'Find', exact: true }).click();
+    await backToSignIn();
+    assert.deepEqual(stack.query("SELECT id FROM webhook_subscriptions WHERE url = 'https://hooks.cairn.example/after-the-session'"), []);
+  });
+});
+
 describe('a console read that stalls', () => {
   test('is given up after 30 s with a message to try again, and the tab loads when opened again', async () => {
     const { page } = await openConsole();

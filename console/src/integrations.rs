@@ -18,21 +18,27 @@ pub struct IntegrationsProps {
     pub on_session_ended: Callback<()>,
 }
 
-/// Ends a call about the subscriptions: its error shown, or `done` with its answer and
-/// the list read again.
-fn settle<T>(
-    outcome: Result<T, ApiError>,
-    problem: &StateHandle<Option<String>>,
-    generation: &StateHandle<u32>,
-    done: impl FnOnce(T),
-) {
-    match outcome {
-        Ok(answer) => {
-            problem.set(None);
-            done(answer);
-            generation.set(**generation + 1);
+/// What a call about the subscriptions updates when it ends.
+#[derive(Clone)]
+struct Outcomes {
+    problem: StateHandle<Option<String>>,
+    generation: StateHandle<u32>,
+    on_session_ended: Callback<()>,
+}
+
+impl Outcomes {
+    /// Ends a call: `done` with its answer and the list read again, back to sign-in if the
+    /// session is over, else its error shown.
+    fn settle<T>(&self, outcome: Result<T, ApiError>, done: impl FnOnce(T)) {
+        match outcome {
+            Ok(answer) => {
+                self.problem.set(None);
+                done(answer);
+                self.generation.set(*self.generation + 1);
+            }
+            Err(ApiError::SignedOut) => self.on_session_ended.emit(()),
+            Err(error) => self.problem.set(Some(error.to_string())),
         }
-        Err(error) => problem.set(Some(error.to_string())),
     }
 }
 
@@ -72,15 +78,16 @@ pub fn integrations_page(props: &IntegrationsProps) -> Html {
         props.on_session_ended.clone(),
     );
 
+    let outcomes = Outcomes {
+        problem: problem.clone(),
+        generation: generation.clone(),
+        on_session_ended: props.on_session_ended.clone(),
+    };
+
     // (URL, events) of a subscription whose answer was lost, and its key.
     let resend = use_mut_ref(ResendKey::<(String, Vec<String>)>::default);
     let subscribe = {
-        let (site, revealed, problem, generation) = (
-            props.site.clone(),
-            revealed.clone(),
-            problem.clone(),
-            generation.clone(),
-        );
+        let (site, revealed, outcomes) = (props.site.clone(), revealed.clone(), outcomes.clone());
         let (url_input, events_box) = (url_input.clone(), events_box.clone());
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
@@ -101,12 +108,7 @@ pub fn integrations_page(props: &IntegrationsProps) -> Html {
                         .collect()
                 })
                 .unwrap_or_default();
-            let (site, revealed, problem, generation) = (
-                site.clone(),
-                revealed.clone(),
-                problem.clone(),
-                generation.clone(),
-            );
+            let (site, revealed, outcomes) = (site.clone(), revealed.clone(), outcomes.clone());
             let idempotency_key = resend
                 .borrow_mut()
                 .key_for((url.clone(), events.clone()), api::random_key);
@@ -123,7 +125,7 @@ pub fn integrations_page(props: &IntegrationsProps) -> Html {
                 if !matches!(outcome, Err(ApiError::Network(_))) {
                     resend.borrow_mut().answered();
                 }
-                settle(outcome, &problem, &generation, |subscription| {
+                outcomes.settle(outcome, |subscription| {
                     reveal(&revealed, subscription, |url| {
                         format!("Subscribed {url}. Its signing secret, shown only now:")
                     });
@@ -133,46 +135,26 @@ pub fn integrations_page(props: &IntegrationsProps) -> Html {
     };
 
     let action = |route: &'static str, done: &'static str| {
-        let (site, notice, problem, generation) = (
-            props.site.clone(),
-            notice.clone(),
-            problem.clone(),
-            generation.clone(),
-        );
+        let (site, notice, outcomes) = (props.site.clone(), notice.clone(), outcomes.clone());
         Callback::from(move |id: String| {
-            let (site, notice, problem, generation) = (
-                site.clone(),
-                notice.clone(),
-                problem.clone(),
-                generation.clone(),
-            );
+            let (site, notice, outcomes) = (site.clone(), notice.clone(), outcomes.clone());
             spawn_local(async move {
                 let path = api::site_path(&site, &format!("webhooks/{id}/{route}"));
                 let outcome = api::post_empty(&path).await;
-                settle(outcome, &problem, &generation, |()| {
+                outcomes.settle(outcome, |()| {
                     notice.set(Some(done.to_owned()));
                 });
             });
         })
     };
     let rotate = {
-        let (site, revealed, problem, generation) = (
-            props.site.clone(),
-            revealed.clone(),
-            problem.clone(),
-            generation.clone(),
-        );
+        let (site, revealed, outcomes) = (props.site.clone(), revealed.clone(), outcomes.clone());
         Callback::from(move |id: String| {
-            let (site, revealed, problem, generation) = (
-                site.clone(),
-                revealed.clone(),
-                problem.clone(),
-                generation.clone(),
-            );
+            let (site, revealed, outcomes) = (site.clone(), revealed.clone(), outcomes.clone());
             spawn_local(async move {
                 let path = api::site_path(&site, &format!("webhooks/{id}/rotate-secret"));
                 let outcome = api::post::<_, WebhookSubscription>(&path, &()).await;
-                settle(outcome, &problem, &generation, |subscription| {
+                outcomes.settle(outcome, |subscription| {
                     reveal(&revealed, subscription, |url| {
                         format!(
                             "New signing secret for {url}, shown only now. For 24 hours each \

@@ -8,7 +8,7 @@ use web_sys::HtmlInputElement;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use crate::api::{self, Loaded, use_admin_read};
+use crate::api::{self, ApiError, Loaded, use_admin_read};
 
 #[derive(Properties, PartialEq)]
 pub struct PrivacyProps {
@@ -57,18 +57,24 @@ pub fn privacy_page(props: &PrivacyProps) -> Html {
     );
 
     let search = {
-        let (site, email_input, found, erased, problem) = (
+        let (site, email_input, found, erased, problem, on_session_ended) = (
             props.site.clone(),
             email_input.clone(),
             found.clone(),
             erased.clone(),
             problem.clone(),
+            props.on_session_ended.clone(),
         );
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             let email = value(&email_input);
-            let (site, found, erased, problem) =
-                (site.clone(), found.clone(), erased.clone(), problem.clone());
+            let (site, found, erased, problem, on_session_ended) = (
+                site.clone(),
+                found.clone(),
+                erased.clone(),
+                problem.clone(),
+                on_session_ended.clone(),
+            );
             spawn_local(async move {
                 let asked = PrivacyRequest {
                     email: email.clone(),
@@ -81,6 +87,7 @@ pub fn privacy_page(props: &PrivacyProps) -> Html {
                         erased.set(None);
                         found.set(Some((email, data)));
                     }
+                    Err(ApiError::SignedOut) => on_session_ended.emit(()),
                     Err(error) => problem.set(Some(error.to_string())),
                 }
             });
@@ -88,13 +95,14 @@ pub fn privacy_page(props: &PrivacyProps) -> Html {
     };
 
     let erase = {
-        let (site, who_input, found, erased, problem, generation) = (
+        let (site, who_input, found, erased, problem, generation, on_session_ended) = (
             props.site.clone(),
             who_input.clone(),
             found.clone(),
             erased.clone(),
             problem.clone(),
             generation.clone(),
+            props.on_session_ended.clone(),
         );
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
@@ -105,12 +113,13 @@ pub fn privacy_page(props: &PrivacyProps) -> Html {
                 email,
                 requested_by: value(&who_input),
             };
-            let (site, found, erased, problem, generation) = (
+            let (site, found, erased, problem, generation, on_session_ended) = (
                 site.clone(),
                 found.clone(),
                 erased.clone(),
                 problem.clone(),
                 generation.clone(),
+                on_session_ended.clone(),
             );
             spawn_local(async move {
                 match api::post::<_, Erasure>(&api::site_path(&site, "privacy/erase"), &asked).await
@@ -121,6 +130,7 @@ pub fn privacy_page(props: &PrivacyProps) -> Html {
                         erased.set(Some(erasure));
                         generation.set(*generation + 1);
                     }
+                    Err(ApiError::SignedOut) => on_session_ended.emit(()),
                     Err(error) => problem.set(Some(error.to_string())),
                 }
             });
