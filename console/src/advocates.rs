@@ -98,9 +98,7 @@ pub fn advocates_page(props: &AdvocatesProps) -> Html {
                 let outcome =
                     api::post::<_, Adjusted>(&api::site_path(&site, "points/adjust"), &adjustment)
                         .await;
-                if !matches!(outcome, Err(ApiError::Network(_))) {
-                    resend.borrow_mut().answered();
-                }
+                api::settle_key(&resend, &outcome);
                 match outcome {
                     Ok(_) => {
                         problem.set(None);

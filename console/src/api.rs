@@ -1,6 +1,9 @@
 //! The console's client of the worker API: same-origin calls that carry the session
 //! cookie (the browser attaches it; no script can read it).
 
+use std::cell::RefCell;
+
+use portevoix_core::outbox::ResendKey;
 use portevoix_core::wire::ErrorBody;
 use portevoix_web::hooks::{StateHandle, use_effect_with, use_state};
 use serde::Serialize;
@@ -41,6 +44,15 @@ pub fn random_key() -> String {
         .and_then(|window| window.crypto().ok())
         .map(|crypto| crypto.random_uuid())
         .unwrap_or_else(|| format!("console-{}", js_sys::Date::now()))
+}
+
+/// Ends an attempt at a write whose key `keys` gave: one the worker answered (stored, or
+/// refused and stored nothing) frees the key; one with no answer keeps it, so that the
+/// same write sent again is stored once.
+pub fn settle_key<W: PartialEq, T>(keys: &RefCell<ResendKey<W>>, outcome: &Result<T, ApiError>) {
+    if !matches!(outcome, Err(ApiError::Network(_))) {
+        keys.borrow_mut().answered();
+    }
 }
 
 /// The path of a route of `site`, e.g. `/v1/sites/cairn/nps/report`.

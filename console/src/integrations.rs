@@ -122,9 +122,7 @@ pub fn integrations_page(props: &IntegrationsProps) -> Html {
                 let outcome =
                     api::post::<_, WebhookSubscription>(&api::site_path(&site, "webhooks"), &asked)
                         .await;
-                if !matches!(outcome, Err(ApiError::Network(_))) {
-                    resend.borrow_mut().answered();
-                }
+                api::settle_key(&resend, &outcome);
                 outcomes.settle(outcome, |subscription| {
                     reveal(&revealed, subscription, |url| {
                         format!("Subscribed {url}. Its signing secret, shown only now:")

@@ -166,9 +166,7 @@ pub fn moderation_page(props: &ModerationProps) -> Html {
                     }
                     Action::Reply(text) => {
                         let outcome = reply(&site, &item, text, &answer_keys).await;
-                        if !matches!(outcome, Err(ApiError::Network(_))) {
-                            answer_keys.borrow_mut().answered();
-                        }
+                        api::settle_key(&answer_keys, &outcome);
                         outcome
                     }
                 };
