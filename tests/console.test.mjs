@@ -384,8 +384,10 @@ describe('a console read that stalls', () => {
     let reads = 0;
     // The first read goes unanswered for good, like a laptop whose Wi-Fi dropped.
     await page.route('**/advocates?*', (route) => (++reads === 1 ? undefined : route.continue()));
+    const abandoned = page.waitForEvent('requestfailed', { predicate: (request) => request.url().includes('/advocates?'), timeout: 45_000 });
     await page.getByRole('button', { name: 'Advocates' }).click();
     await page.getByRole('alert').filter({ hasText: 'could not be reached (no answer within 30 s); try again' }).waitFor({ timeout: 45_000 });
+    assert.equal((await abandoned).failure()?.errorText, 'net::ERR_ABORTED', 'the read is aborted, not left open');
     await page.getByRole('button', { name: 'NPS' }).click();
     await page.getByRole('button', { name: 'Advocates' }).click();
     await page.getByRole('heading', { name: 'The ladder' }).waitFor();

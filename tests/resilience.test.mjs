@@ -177,11 +177,14 @@ describe('nothing lost', () => {
         // The first send goes unanswered for good, like a phone between networks.
         if (reachesWorker) await route.fetch();
       });
+      const abandoned = page.waitForEvent('requestfailed', { predicate: (request) => request.url() === `${stack.api}/nps`, timeout: 45_000 });
       const widget = page.locator('pv-nps');
       await widget.getByRole('radio', { name: '7', exact: true }).click();
       await widget.getByRole('button', { name: 'Envoyer' }).click();
       // Given up after 20 s rather than waited for as long as the browser would.
       await widget.getByText('Réponse gardée : elle sera envoyée dès le retour de la connexion.').waitFor({ timeout: 30_000 });
+      // And aborted, not left open to hold one of the browser's connections to the worker.
+      assert.equal((await abandoned).failure()?.errorText, 'net::ERR_ABORTED');
       const visitor = await visitorOf(page);
       await widget.getByRole('heading', { name: 'Merci !' }).waitFor({ timeout: 30_000 });
       assert.equal(posts, 2, 'sent again once');

@@ -8,9 +8,10 @@ pub mod hooks;
 use js_sys::{Array, Promise};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Request, RequestCredentials, RequestInit, RequestMode, Response};
+use web_sys::{AbortController, Request, RequestCredentials, RequestInit, RequestMode, Response};
 
 /// The allocator of every Wasm app that links this crate (the widgets and the console):
 /// talc instead of the standard dlmalloc, 2 to 3 KB gzip less to download.
@@ -77,7 +78,9 @@ fn fetch_failure(value: JsValue) -> String {
 }
 
 /// Sends one request and reads its whole answer: the status and the body's text, or why
-/// no answer came. A body is sent as JSON. `stalled_after` is as for [`response_text`].
+/// no answer came. A body is sent as JSON. `stalled_after` is as for [`response_text`], and
+/// a request given up on is also aborted, so that the browser does not keep it open (and
+/// hold one of its few connections to the worker) for minutes.
 pub async fn fetch_text(
     method: &str,
     url: &str,
@@ -93,13 +96,18 @@ pub async fn fetch_text(
     if let Some(body) = json_body {
         init.set_body(&JsValue::from_str(body));
     }
+    let abort = stalled_after.and_then(|_| AbortController::new().ok());
+    if let Some(abort) = &abort {
+        init.set_signal(Some(&abort.signal()));
+    }
     let request = Request::new_with_str_and_init(url, &init).map_err(fetch_failure)?;
     let content_type = json_body.map(|_| ("content-type", "application/json"));
     for (name, value) in content_type.iter().chain(headers) {
         request.headers().set(name, value).map_err(fetch_failure)?;
     }
     let window = web_sys::window().ok_or_else(|| "no window".to_owned())?;
-    response_text(window.fetch_with_request(&request), stalled_after).await
+    let deadline = stalled_after.map(|seconds| deadline(seconds, abort));
+    read_answer(window.fetch_with_request(&request), deadline).await
 }
 
 /// Reads the whole answer of a `fetch` already under way (one the loader started while the
@@ -111,7 +119,15 @@ pub async fn response_text(
     pending: Promise,
     stalled_after: Option<u32>,
 ) -> Result<(u16, String), String> {
-    let deadline = stalled_after.map(deadline);
+    read_answer(
+        pending,
+        stalled_after.map(|seconds| deadline(seconds, None)),
+    )
+    .await
+}
+
+/// The answer to `pending`, unless `deadline` fails first.
+async fn read_answer(pending: Promise, deadline: Option<Promise>) -> Result<(u16, String), String> {
     let within = |promise: Promise| match &deadline {
         Some(deadline) => Promise::race(&Array::of2(&promise, deadline)),
         None => promise,
@@ -128,14 +144,25 @@ pub async fn response_text(
     Ok((response.status(), text))
 }
 
-/// A promise that fails with "no answer within N s" once `seconds` have passed.
-fn deadline(seconds: u32) -> Promise {
+/// A promise that fails with "no answer within N s" once `seconds` have passed, and then
+/// aborts the request that `abort` controls, if any (once the promise has failed, so that
+/// the caller reads this message rather than the abort's).
+fn deadline(seconds: u32, abort: Option<AbortController>) -> Promise {
     Promise::new(&mut |_, reject| {
-        if let Some(window) = web_sys::window() {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_1(
-                &reject,
-                i32::try_from(seconds.saturating_mul(1000)).unwrap_or(i32::MAX),
-                &JsValue::from_str(&format!("no answer within {seconds} s")),
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let after = i32::try_from(seconds.saturating_mul(1000)).unwrap_or(i32::MAX);
+        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_1(
+            &reject,
+            after,
+            &JsValue::from_str(&format!("no answer within {seconds} s")),
+        );
+        if let Some(abort) = abort.clone() {
+            let abort = Closure::once_into_js(move || abort.abort());
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+                abort.unchecked_ref(),
+                after,
             );
         }
     })
