@@ -103,15 +103,23 @@ describe('the brand console', () => {
     await page.getByLabel('Admin token').waitFor();
   });
 
-  test('lists detractors first and marks their comments handled', async () => {
+  test('lists detractors first and marks their comments handled, saying so when a mark fails', async () => {
     const { page } = await openConsole();
     await signIn(page);
     const toHandle = page.locator('section', { has: page.getByRole('heading', { name: /^Detractors to handle/ }) });
     await toHandle.getByText('Livrée avec un arceau cassé').waitFor();
     assert.equal(await toHandle.locator('li').count(), 2);
     const broken = toHandle.locator('li', { hasText: 'arceau cassé' });
+    const handledOnce = '**/nps/*/handled';
+    await page.route(handledOnce, (route) => route.abort('connectionreset'));
+    await broken.getByRole('button', { name: 'Mark handled' }).click();
+    await page.getByRole('alert').filter({ hasText: 'The server could not be reached' }).waitFor();
+    const unhandled = stack.query("SELECT handled_at FROM nps_answers WHERE comment = 'Livrée avec un arceau cassé'");
+    assert.equal(unhandled[0].handled_at, null, 'a failed mark is said, not taken as done');
+    await page.unroute(handledOnce);
     await broken.getByRole('button', { name: 'Mark handled' }).click();
     await page.getByRole('heading', { name: 'Detractors to handle (1)' }).waitFor();
+    assert.equal(await page.getByRole('alert').count(), 0, 'the message goes once the mark is stored');
     const rows = stack.query("SELECT handled_at FROM nps_answers WHERE comment = 'Livrée avec un arceau cassé'");
     assert.ok(rows[0].handled_at > 0, 'stored as handled');
     const latest = page.locator('section', { has: page.getByRole('heading', { name: 'Latest comments' }) });

@@ -9,14 +9,12 @@ use web_sys::HtmlInputElement;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use crate::api::{self, ApiError, Loaded, use_admin_read};
+use crate::api::{self, Loaded, use_admin_read};
 
 #[derive(Properties, PartialEq)]
 pub struct AdvocatesProps {
     /// The site signed in to.
     pub site: String,
-    /// Called when the worker says the session is over.
-    pub on_session_ended: Callback<()>,
 }
 
 fn encode(text: &str) -> String {
@@ -35,7 +33,6 @@ pub fn advocates_page(props: &AdvocatesProps) -> Html {
             api::site_path(&props.site, "advocates")
         )),
         *generation,
-        props.on_session_ended.clone(),
     );
     let history: Loaded<AdvocateHistory> = use_admin_read(
         chosen.as_ref().map(|customer| {
@@ -45,18 +42,16 @@ pub fn advocates_page(props: &AdvocatesProps) -> Html {
             )
         }),
         *generation,
-        props.on_session_ended.clone(),
     );
 
     // (customer, points, reason) of a credit whose answer was lost, and its key.
     let resend = use_mut_ref(ResendKey::<(String, i64, String)>::default);
     let credit = {
-        let (site, chosen, generation, problem, on_session_ended) = (
+        let (site, chosen, generation, problem) = (
             props.site.clone(),
             chosen.clone(),
             generation.clone(),
             problem.clone(),
-            props.on_session_ended.clone(),
         );
         let (points_input, reason_input) = (points_input.clone(), reason_input.clone());
         Callback::from(move |event: SubmitEvent| {
@@ -87,12 +82,7 @@ pub fn advocates_page(props: &AdvocatesProps) -> Html {
                 idempotency_key,
             };
             let resend = resend.clone();
-            let (site, generation, problem, on_session_ended) = (
-                site.clone(),
-                generation.clone(),
-                problem.clone(),
-                on_session_ended.clone(),
-            );
+            let (site, generation, problem) = (site.clone(), generation.clone(), problem.clone());
             let (points_input, reason_input) = (points_input.clone(), reason_input.clone());
             spawn_local(async move {
                 let outcome =
@@ -109,7 +99,6 @@ pub fn advocates_page(props: &AdvocatesProps) -> Html {
                         }
                         generation.set(*generation + 1);
                     }
-                    Err(ApiError::SignedOut) => on_session_ended.emit(()),
                     Err(error) => problem.set(Some(error.to_string())),
                 }
             });

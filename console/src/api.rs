@@ -65,6 +65,33 @@ pub fn site_path(site: &str, route: &str) -> String {
 /// widgets' 20 s: some reads (a year of NPS, a person's data) take the worker a while.
 const STALLED_AFTER_SECONDS: u32 = 30;
 
+thread_local! {
+    /// What a call the worker refuses for want of a session does, while a [`SessionWatch`]
+    /// is mounted.
+    static ON_SESSION_ENDED: RefCell<Option<Callback<()>>> = const { RefCell::new(None) };
+}
+
+/// What [`SessionWatch`] calls.
+#[derive(Properties, PartialEq)]
+pub struct SessionWatchProps {
+    /// Called when any call finds the session over.
+    pub on_ended: Callback<()>,
+}
+
+/// Mounted while the marketer is signed in, so that a call from any page that finds the
+/// session over (401) sends the marketer back to sign-in, with no page having to remember
+/// to. Outside it (the sign-in form, the first session check) a 401 is only the caller's
+/// error.
+#[function_component(SessionWatch)]
+pub fn session_watch(props: &SessionWatchProps) -> Html {
+    let on_ended = props.on_ended.clone();
+    use_effect_with((), move |_| {
+        ON_SESSION_ENDED.set(Some(on_ended));
+        || ON_SESSION_ENDED.set(None)
+    });
+    Html::default()
+}
+
 async fn call(method: &str, path: &str, body: Option<String>) -> Result<String, ApiError> {
     let (status, text) = portevoix_web::fetch_text(
         method,
@@ -78,7 +105,12 @@ async fn call(method: &str, path: &str, body: Option<String>) -> Result<String, 
     .map_err(ApiError::Network)?;
     match status {
         200..=299 => Ok(text),
-        401 => Err(ApiError::SignedOut),
+        401 => {
+            if let Some(on_ended) = ON_SESSION_ENDED.with_borrow(Option::clone) {
+                on_ended.emit(());
+            }
+            Err(ApiError::SignedOut)
+        }
         400..=499 => Err(ApiError::Refused(
             portevoix_web::from_str::<ErrorBody>(&text)
                 .map(|body| body.error.message)
@@ -114,12 +146,11 @@ pub async fn post_empty(path: &str) -> Result<(), ApiError> {
 pub type Loaded<T> = StateHandle<Option<Result<T, ApiError>>>;
 
 /// Reads `path` (when there is one) at first and again whenever it or `generation`
-/// changes; a read refused for want of a session calls `on_session_ended`.
+/// changes.
 #[hook]
 pub fn use_admin_read<T: DeserializeOwned + 'static>(
     path: Option<String>,
     generation: u32,
-    on_session_ended: Callback<()>,
 ) -> Loaded<T> {
     let loaded = use_state(|| None);
     {
@@ -127,11 +158,7 @@ pub fn use_admin_read<T: DeserializeOwned + 'static>(
         use_effect_with((path, generation), move |(path, _)| {
             if let Some(path) = path.clone() {
                 spawn_local(async move {
-                    let answer = get::<T>(&path).await;
-                    if matches!(answer, Err(ApiError::SignedOut)) {
-                        on_session_ended.emit(());
-                    }
-                    loaded.set(Some(answer));
+                    loaded.set(Some(get::<T>(&path).await));
                 });
             }
         });

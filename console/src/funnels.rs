@@ -9,8 +9,6 @@ use crate::api::{self, Loaded, use_admin_read};
 pub struct FunnelsProps {
     /// The site signed in to.
     pub site: String,
-    /// Called when the worker says the session is over.
-    pub on_session_ended: Callback<()>,
 }
 
 /// Cents per currency as money, e.g. `189.00 EUR`.
@@ -27,11 +25,7 @@ fn revenue(cents: &std::collections::BTreeMap<String, i64>) -> String {
 
 #[function_component(FunnelsPage)]
 pub fn funnels_page(props: &FunnelsProps) -> Html {
-    let funnels: Loaded<Funnels> = use_admin_read(
-        Some(api::site_path(&props.site, "funnels")),
-        0,
-        props.on_session_ended.clone(),
-    );
+    let funnels: Loaded<Funnels> = use_admin_read(Some(api::site_path(&props.site, "funnels")), 0);
     let body = match &*funnels {
         None => html! { <p aria-live="polite">{ "Loading…" }</p> },
         Some(Err(error)) => html! { <p role="alert" class="problem">{ error.to_string() }</p> },

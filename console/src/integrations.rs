@@ -14,8 +14,6 @@ use crate::api::{self, ApiError, Loaded, use_admin_read};
 pub struct IntegrationsProps {
     /// The site signed in to.
     pub site: String,
-    /// Called when the worker says the session is over.
-    pub on_session_ended: Callback<()>,
 }
 
 /// What a call about the subscriptions updates when it ends.
@@ -23,12 +21,10 @@ pub struct IntegrationsProps {
 struct Outcomes {
     problem: StateHandle<Option<String>>,
     generation: StateHandle<u32>,
-    on_session_ended: Callback<()>,
 }
 
 impl Outcomes {
-    /// Ends a call: `done` with its answer and the list read again, back to sign-in if the
-    /// session is over, else its error shown.
+    /// Ends a call: `done` with its answer and the list read again, else its error shown.
     fn settle<T>(&self, outcome: Result<T, ApiError>, done: impl FnOnce(T)) {
         match outcome {
             Ok(answer) => {
@@ -36,7 +32,6 @@ impl Outcomes {
                 done(answer);
                 self.generation.set(*self.generation + 1);
             }
-            Err(ApiError::SignedOut) => self.on_session_ended.emit(()),
             Err(error) => self.problem.set(Some(error.to_string())),
         }
     }
@@ -65,23 +60,18 @@ pub fn integrations_page(props: &IntegrationsProps) -> Html {
     let generation = use_state(|| 0_u32);
     let url_input = use_node_ref();
     let events_box = use_node_ref();
-    let list: Loaded<WebhookList> = use_admin_read(
-        Some(api::site_path(&props.site, "webhooks")),
-        *generation,
-        props.on_session_ended.clone(),
-    );
+    let list: Loaded<WebhookList> =
+        use_admin_read(Some(api::site_path(&props.site, "webhooks")), *generation);
     let log: Loaded<WebhookLog> = use_admin_read(
         chosen
             .as_ref()
             .map(|id| api::site_path(&props.site, &format!("webhooks/{id}/deliveries"))),
         *generation,
-        props.on_session_ended.clone(),
     );
 
     let outcomes = Outcomes {
         problem: problem.clone(),
         generation: generation.clone(),
-        on_session_ended: props.on_session_ended.clone(),
     };
 
     // (URL, events) of a subscription whose answer was lost, and its key.

@@ -155,9 +155,7 @@ fn console() -> Html {
             };
             let on_session_ended = {
                 let on_signed_out = on_signed_out.clone();
-                Callback::from(move |_: ()| {
-                    on_signed_out.emit(Some(ApiError::SignedOut.to_string()))
-                })
+                Callback::from(move |()| on_signed_out.emit(Some(ApiError::SignedOut.to_string())))
             };
             let tab_button = |which: Tab, label: &str| {
                 let tab = tab.clone();
@@ -168,6 +166,7 @@ fn console() -> Html {
             };
             html! {
                 <>
+                    <api::SessionWatch on_ended={on_session_ended} />
                     <header class="bar">
                         <h1>{ format!("{} · Portevoix console", session.brand_name) }</h1>
                         <nav aria-label="Console">
@@ -184,14 +183,14 @@ fn console() -> Html {
                     </header>
                     {
                         match *tab {
-                            Tab::Nps => html! { <NpsPage site={session.site.clone()} {on_session_ended} /> },
-                            Tab::Moderation => html! { <ModerationPage site={session.site.clone()} {on_session_ended} /> },
-                            Tab::Advocates => html! { <AdvocatesPage site={session.site.clone()} {on_session_ended} /> },
-                            Tab::Funnels => html! { <FunnelsPage site={session.site.clone()} {on_session_ended} /> },
-                            Tab::Integrations => html! { <IntegrationsPage site={session.site.clone()} {on_session_ended} /> },
+                            Tab::Nps => html! { <NpsPage site={session.site.clone()} /> },
+                            Tab::Moderation => html! { <ModerationPage site={session.site.clone()} /> },
+                            Tab::Advocates => html! { <AdvocatesPage site={session.site.clone()} /> },
+                            Tab::Funnels => html! { <FunnelsPage site={session.site.clone()} /> },
+                            Tab::Integrations => html! { <IntegrationsPage site={session.site.clone()} /> },
                             Tab::Exports => html! { <ExportsPage site={session.site.clone()} /> },
-                            Tab::Privacy => html! { <PrivacyPage site={session.site.clone()} {on_session_ended} /> },
-                            Tab::Settings => html! { <SettingsPage site={session.site.clone()} {on_session_ended} /> },
+                            Tab::Privacy => html! { <PrivacyPage site={session.site.clone()} /> },
+                            Tab::Settings => html! { <SettingsPage site={session.site.clone()} /> },
                         }
                     }
                 </>

@@ -24,8 +24,6 @@ use crate::api::{self, ApiError};
 pub struct ModerationProps {
     /// The site signed in to.
     pub site: String,
-    /// Called when the worker says the session is over.
-    pub on_session_ended: Callback<()>,
 }
 
 /// What the marketer is doing to the selected item.
@@ -113,18 +111,11 @@ pub fn moderation_page(props: &ModerationProps) -> Html {
     let answer_keys = use_mut_ref(ResendKey::<(String, String)>::default);
 
     {
-        let (queue, selected, on_session_ended) = (
-            queue.clone(),
-            selected.clone(),
-            props.on_session_ended.clone(),
-        );
+        let (queue, selected) = (queue.clone(), selected.clone());
         use_effect_with((props.site.clone(), *generation), move |(site, _)| {
             let site = site.clone();
             spawn_local(async move {
                 let outcome = fetch_queue(&site).await;
-                if outcome == Err(ApiError::SignedOut) {
-                    on_session_ended.emit(());
-                }
                 if let Ok(items) = &outcome {
                     selected.set((*selected).min(items.len().saturating_sub(1)));
                 }
@@ -141,21 +132,19 @@ pub fn moderation_page(props: &ModerationProps) -> Html {
 
     // Runs an action on the selected item, then reloads the queue.
     let act = {
-        let (site, generation, editing, problem, on_session_ended, answer_keys) = (
+        let (site, generation, editing, problem, answer_keys) = (
             props.site.clone(),
             generation.clone(),
             editing.clone(),
             problem.clone(),
-            props.on_session_ended.clone(),
             answer_keys.clone(),
         );
         Callback::from(move |(item, action): (QueueItem, Action)| {
-            let (site, generation, editing, problem, on_session_ended, answer_keys) = (
+            let (site, generation, editing, problem, answer_keys) = (
                 site.clone(),
                 generation.clone(),
                 editing.clone(),
                 problem.clone(),
-                on_session_ended.clone(),
                 answer_keys.clone(),
             );
             spawn_local(async move {
@@ -176,7 +165,6 @@ pub fn moderation_page(props: &ModerationProps) -> Html {
                         editing.set(Editing::Nothing);
                         generation.set(*generation + 1);
                     }
-                    Err(ApiError::SignedOut) => on_session_ended.emit(()),
                     Err(error) => problem.set(Some(error.to_string())),
                 }
             });

@@ -19,8 +19,6 @@ const CHART_HEIGHT: f64 = 220.0;
 pub struct NpsPageProps {
     /// The site signed in to.
     pub site: String,
-    /// Called when the worker says the session is over.
-    pub on_session_ended: Callback<()>,
 }
 
 /// The filters, as query parameters.
@@ -84,20 +82,17 @@ pub fn nps_page(props: &NpsPageProps) -> Html {
     let filters = use_state(Filters::default);
     let figures = use_state(|| None::<Result<Figures, ApiError>>);
     let generation = use_state(|| 0_u32);
+    let problem = use_state(|| None::<String>);
     let (from_input, to_input, page_select) = (use_node_ref(), use_node_ref(), use_node_ref());
 
     {
-        let (figures, on_session_ended) = (figures.clone(), props.on_session_ended.clone());
+        let figures = figures.clone();
         use_effect_with(
             (props.site.clone(), (*filters).clone(), *generation),
             move |(site, filters, _)| {
                 let (site, filters) = (site.clone(), filters.clone());
                 spawn_local(async move {
-                    let outcome = fetch_figures(&site, &filters).await;
-                    if outcome == Err(ApiError::SignedOut) {
-                        on_session_ended.emit(());
-                    }
-                    figures.set(Some(outcome));
+                    figures.set(Some(fetch_figures(&site, &filters).await));
                 });
             },
         );
@@ -129,20 +124,18 @@ pub fn nps_page(props: &NpsPageProps) -> Html {
     };
 
     let mark_handled = {
-        let (site, generation, on_session_ended) = (
-            props.site.clone(),
-            generation.clone(),
-            props.on_session_ended.clone(),
-        );
+        let (site, generation, problem) = (props.site.clone(), generation.clone(), problem.clone());
         Callback::from(move |id: String| {
-            let (site, generation, on_session_ended) =
-                (site.clone(), generation.clone(), on_session_ended.clone());
+            let (site, generation, problem) = (site.clone(), generation.clone(), problem.clone());
             spawn_local(async move {
                 let path = api::site_path(&site, &format!("nps/{id}/handled"));
-                if api::post_empty(&path).await == Err(ApiError::SignedOut) {
-                    on_session_ended.emit(());
+                match api::post_empty(&path).await {
+                    Ok(()) => {
+                        problem.set(None);
+                        generation.set(*generation + 1);
+                    }
+                    Err(error) => problem.set(Some(error.to_string())),
                 }
-                generation.set(*generation + 1);
             });
         })
     };
@@ -201,6 +194,9 @@ pub fn nps_page(props: &NpsPageProps) -> Html {
                 </div>
                 <button type="submit">{ "Apply" }</button>
             </form>
+            if let Some(problem) = &*problem {
+                <p role="alert" class="problem">{ problem.clone() }</p>
+            }
             { body }
         </main>
     }

@@ -8,14 +8,12 @@ use web_sys::HtmlInputElement;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use crate::api::{self, ApiError, Loaded, use_admin_read};
+use crate::api::{self, Loaded, use_admin_read};
 
 #[derive(Properties, PartialEq)]
 pub struct PrivacyProps {
     /// The site signed in to.
     pub site: String,
-    /// Called when the worker says the session is over.
-    pub on_session_ended: Callback<()>,
 }
 
 fn value(node: &NodeRef) -> String {
@@ -53,28 +51,21 @@ pub fn privacy_page(props: &PrivacyProps) -> Html {
     let log: Loaded<ErasureLog> = use_admin_read(
         Some(api::site_path(&props.site, "privacy/erasures")),
         *generation,
-        props.on_session_ended.clone(),
     );
 
     let search = {
-        let (site, email_input, found, erased, problem, on_session_ended) = (
+        let (site, email_input, found, erased, problem) = (
             props.site.clone(),
             email_input.clone(),
             found.clone(),
             erased.clone(),
             problem.clone(),
-            props.on_session_ended.clone(),
         );
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             let email = value(&email_input);
-            let (site, found, erased, problem, on_session_ended) = (
-                site.clone(),
-                found.clone(),
-                erased.clone(),
-                problem.clone(),
-                on_session_ended.clone(),
-            );
+            let (site, found, erased, problem) =
+                (site.clone(), found.clone(), erased.clone(), problem.clone());
             spawn_local(async move {
                 let asked = PrivacyRequest {
                     email: email.clone(),
@@ -87,7 +78,6 @@ pub fn privacy_page(props: &PrivacyProps) -> Html {
                         erased.set(None);
                         found.set(Some((email, data)));
                     }
-                    Err(ApiError::SignedOut) => on_session_ended.emit(()),
                     Err(error) => problem.set(Some(error.to_string())),
                 }
             });
@@ -95,14 +85,13 @@ pub fn privacy_page(props: &PrivacyProps) -> Html {
     };
 
     let erase = {
-        let (site, who_input, found, erased, problem, generation, on_session_ended) = (
+        let (site, who_input, found, erased, problem, generation) = (
             props.site.clone(),
             who_input.clone(),
             found.clone(),
             erased.clone(),
             problem.clone(),
             generation.clone(),
-            props.on_session_ended.clone(),
         );
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
@@ -113,13 +102,12 @@ pub fn privacy_page(props: &PrivacyProps) -> Html {
                 email,
                 requested_by: value(&who_input),
             };
-            let (site, found, erased, problem, generation, on_session_ended) = (
+            let (site, found, erased, problem, generation) = (
                 site.clone(),
                 found.clone(),
                 erased.clone(),
                 problem.clone(),
                 generation.clone(),
-                on_session_ended.clone(),
             );
             spawn_local(async move {
                 match api::post::<_, Erasure>(&api::site_path(&site, "privacy/erase"), &asked).await
@@ -130,7 +118,6 @@ pub fn privacy_page(props: &PrivacyProps) -> Html {
                         erased.set(Some(erasure));
                         generation.set(*generation + 1);
                     }
-                    Err(ApiError::SignedOut) => on_session_ended.emit(()),
                     Err(error) => problem.set(Some(error.to_string())),
                 }
             });

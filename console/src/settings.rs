@@ -15,8 +15,6 @@ use crate::api::{self, ApiError};
 pub struct SettingsProps {
     /// The site signed in to.
     pub site: String,
-    /// Called when the worker says the session is over.
-    pub on_session_ended: Callback<()>,
 }
 
 /// Where the page is with the worker.
@@ -73,18 +71,11 @@ pub fn settings_page(props: &SettingsProps) -> Html {
     let preview = use_node_ref();
 
     {
-        let (draft, copy_text, on_session_ended) = (
-            draft.clone(),
-            copy_text.clone(),
-            props.on_session_ended.clone(),
-        );
+        let (draft, copy_text) = (draft.clone(), copy_text.clone());
         use_effect_with(props.site.clone(), move |site| {
             let site = site.clone();
             spawn_local(async move {
                 let loaded = api::get::<SiteSettings>(&api::site_path(&site, "settings")).await;
-                if loaded == Err(ApiError::SignedOut) {
-                    on_session_ended.emit(());
-                }
                 if let Ok(settings) = &loaded {
                     copy_text
                         .set(portevoix_web::to_string(&settings.config.copy).unwrap_or_default());
@@ -140,12 +131,11 @@ pub fn settings_page(props: &SettingsProps) -> Html {
     };
 
     let save = {
-        let (site, draft, copy_text, status, on_session_ended) = (
+        let (site, draft, copy_text, status) = (
             props.site.clone(),
             draft.clone(),
             copy_text.clone(),
             status.clone(),
-            props.on_session_ended.clone(),
         );
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
@@ -162,12 +152,7 @@ pub fn settings_page(props: &SettingsProps) -> Html {
                     return;
                 }
             }
-            let (site, draft, status, on_session_ended) = (
-                site.clone(),
-                draft.clone(),
-                status.clone(),
-                on_session_ended.clone(),
-            );
+            let (site, draft, status) = (site.clone(), draft.clone(), status.clone());
             status.set(Status::Saving);
             spawn_local(async move {
                 match api::post::<_, SiteSettings>(&api::site_path(&site, "settings"), &settings)
@@ -177,7 +162,6 @@ pub fn settings_page(props: &SettingsProps) -> Html {
                         draft.set(Some(Ok(saved)));
                         status.set(Status::Saved);
                     }
-                    Err(ApiError::SignedOut) => on_session_ended.emit(()),
                     Err(error) => status.set(Status::Refused(error.to_string())),
                 }
             });
