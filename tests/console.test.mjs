@@ -362,26 +362,78 @@ describe('writes sent again in the console after a lost answer', () => {
 });
 
 describe('a session that ends while a tab is open', () => {
-  test('a write on Integrations or Privacy sends the marketer back to sign in, saying why', async () => {
+  /** Ends the session behind the page's back, as its two hours running out would. */
+  async function endSession(context) {
+    await context.clearCookies();
+  }
+
+  /** Waits for the dialog that asks to sign in again, and signs in through it. */
+  async function signInAgain(page) {
+    const dialog = page.getByRole('dialog', { name: 'Your session has ended' });
+    await dialog.getByText('what you were doing stays on the page').waitFor();
+    await page.keyboard.press('Escape');
+    assert.ok(await dialog.isVisible(), 'Escape does not dismiss it: signing in is the way back');
+    await dialog.getByLabel('Admin token').fill(stack.adminToken);
+    await dialog.getByRole('button', { name: 'Sign in' }).click();
+    await dialog.waitFor({ state: 'detached' });
+  }
+
+  test('a write asks to sign in again over the page, and is done once signed in', async () => {
     const { context, page } = await openConsole();
-    const backToSignIn = async () => {
-      await page.getByLabel('Admin token').waitFor();
-      await page.getByText('Your session has ended: sign in again.').waitFor();
-    };
     await signIn(page);
     await page.getByRole('button', { name: 'Integrations' }).click();
-    await page.getByLabel('Endpoint URL').fill('https://hooks.cairn.example/after-the-session');
-    await context.clearCookies();
+    const url = 'https://hooks.cairn.example/after-the-session';
+    await page.getByLabel('Endpoint URL').fill(url);
+    await endSession(context);
     await page.getByRole('button', { name: 'Subscribe' }).click();
-    await backToSignIn();
+    await page.getByRole('dialog', { name: 'Your session has ended' }).waitFor();
+    assert.deepEqual(stack.query(`SELECT id FROM webhook_subscriptions WHERE url = '${url}'`), [], 'nothing stored without a session');
+    assert.equal(await page.getByLabel('Endpoint URL').inputValue(), url, 'the URL typed is kept');
+    await signInAgain(page);
+    await page.getByText(`Subscribed ${url}.`).waitFor();
+    assert.equal(stack.query(`SELECT id FROM webhook_subscriptions WHERE url = '${url}'`).length, 1, 'stored once');
+    await page.getByRole('listitem', { name: url }).getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('listitem', { name: url }).waitFor({ state: 'detached' });
 
-    await signIn(page);
     await page.getByRole('button', { name: 'Privacy' }).click();
     await page.getByLabel('Their email address').fill('personne@example.org');
-    await context.clearCookies();
+    await endSession(context);
     await page.getByRole('button', { name: 'Find', exact: true }).click();
-    await backToSignIn();
-    assert.deepEqual(stack.query("SELECT id FROM webhook_subscriptions WHERE url = 'https://hooks.cairn.example/after-the-session'"), []);
+    await signInAgain(page);
+    await page.getByText('Nothing is stored about personne@example.org.').waitFor();
+    assert.equal(await page.getByRole('alert').count(), 0, 'no error left behind');
+  });
+
+  test('a settings draft survives it and is saved once signed in again', async () => {
+    const { context, page } = await openConsole();
+    await signIn(page);
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const contact = page.getByLabel('Contact page');
+    const before = await contact.inputValue();
+    const drafted = 'https://cairn.example/contact-after-the-session';
+    await contact.fill(drafted);
+    await endSession(context);
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByRole('dialog', { name: 'Your session has ended' }).waitFor();
+    assert.equal(JSON.parse(stack.query("SELECT config FROM sites WHERE id = 'cairn'")[0].config).contact_url ?? '', before, 'nothing saved without a session');
+    await signInAgain(page);
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    assert.equal(await contact.inputValue(), drafted, 'the draft is kept');
+    assert.equal(JSON.parse(stack.query("SELECT config FROM sites WHERE id = 'cairn'")[0].config).contact_url, drafted);
+    await contact.fill(before);
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+  });
+
+  test('a read refused on opening a tab is made once signed in again', async () => {
+    const { context, page } = await openConsole();
+    await signIn(page);
+    await page.locator('#nps-score').waitFor();
+    await endSession(context);
+    await page.getByRole('button', { name: 'Advocates' }).click();
+    await signInAgain(page);
+    await page.getByRole('heading', { name: 'The ladder' }).waitFor();
+    assert.equal(await page.getByRole('alert').count(), 0, 'the refused read leaves no error behind');
   });
 });
 
@@ -491,7 +543,7 @@ describe('every console tab', () => {
 
   test('no tab has a WCAG 2.2 AA violation, on a laptop or a phone', async () => {
     // CSP bypassed only so that axe can be added to the page.
-    const { page } = await openConsole({ bypassCSP: true });
+    const { context, page } = await openConsole({ bypassCSP: true });
     await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
     const audit = async (name) => {
       for (const width of [1000, 360]) {
@@ -509,6 +561,11 @@ describe('every console tab', () => {
     await signIn(page);
     await page.locator('#nps-score').waitFor();
     await eachTab(page, audit);
+
+    await context.clearCookies();
+    await page.getByRole('button', { name: 'NPS' }).click();
+    await page.getByRole('dialog', { name: 'Your session has ended' }).waitFor();
+    await audit('sign-in-again dialog');
   });
 });
 

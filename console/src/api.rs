@@ -3,11 +3,14 @@
 
 use std::cell::RefCell;
 
+use js_sys::{Function, Promise};
 use portevoix_core::outbox::ResendKey;
 use portevoix_core::wire::ErrorBody;
 use portevoix_web::hooks::{StateHandle, use_effect_with, use_state};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::JsFuture;
 use web_sys::RequestCredentials;
 use yew::platform::spawn_local;
 use yew::prelude::*;
@@ -15,7 +18,7 @@ use yew::prelude::*;
 /// Why a call failed, as the console tells the marketer.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiError {
-    /// The session is missing or over: sign in again.
+    /// The session is missing or over: nothing was done; sign in again, then try again.
     SignedOut,
     /// The worker refused the request; its message says why.
     Refused(String),
@@ -26,7 +29,8 @@ pub enum ApiError {
 impl std::fmt::Display for ApiError {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ApiError::SignedOut => formatter.write_str("Your session has ended: sign in again."),
+            ApiError::SignedOut => formatter
+                .write_str("Not done, as your session had ended: sign in again, then try again."),
             ApiError::Refused(message) => formatter.write_str(message),
             ApiError::Network(message) => {
                 write!(
@@ -65,52 +69,116 @@ pub fn site_path(site: &str, route: &str) -> String {
 /// widgets' 20 s: some reads (a year of NPS, a person's data) take the worker a while.
 const STALLED_AFTER_SECONDS: u32 = 30;
 
-thread_local! {
-    /// What a call the worker refuses for want of a session does, while a [`SessionWatch`]
-    /// is mounted.
-    static ON_SESSION_ENDED: RefCell<Option<Callback<()>>> = const { RefCell::new(None) };
+/// The watch over the session while the marketer is signed in: what to call when a call
+/// finds the session over, and the calls waiting for the marketer to sign in again (each
+/// a promise's `resolve`, given the site signed in to, or null if none).
+struct Watch {
+    on_ended: Callback<()>,
+    waiting: Vec<Function>,
 }
 
-/// What [`SessionWatch`] calls.
+thread_local! {
+    /// Set while a [`SessionWatch`] is mounted.
+    static WATCH: RefCell<Option<Watch>> = const { RefCell::new(None) };
+}
+
+/// What [`SessionWatch`] calls and resumes on.
 #[derive(Properties, PartialEq)]
 pub struct SessionWatchProps {
-    /// Called when any call finds the session over.
+    /// Called when a call finds the session over, to ask the marketer to sign in again.
     pub on_ended: Callback<()>,
+    /// The site signed in to.
+    pub site: String,
+    /// How many times the marketer has signed in again: each time resumes the waiting calls.
+    pub signed_in_again: u32,
 }
 
 /// Mounted while the marketer is signed in, so that a call from any page that finds the
-/// session over (401) sends the marketer back to sign-in, with no page having to remember
-/// to. Outside it (the sign-in form, the first session check) a 401 is only the caller's
-/// error.
+/// session over (401) asks the marketer to sign in again, waits, and is then made again:
+/// the read or the write the marketer asked for is done, with no page having to handle it.
+/// A call waiting when the marketer signs out, or signs in to another site, fails as
+/// [`ApiError::SignedOut`].
 #[function_component(SessionWatch)]
 pub fn session_watch(props: &SessionWatchProps) -> Html {
     let on_ended = props.on_ended.clone();
     use_effect_with((), move |_| {
-        ON_SESSION_ENDED.set(Some(on_ended));
-        || ON_SESSION_ENDED.set(None)
+        WATCH.set(Some(Watch {
+            on_ended,
+            waiting: Vec::new(),
+        }));
+        || {
+            resume_waiting(None);
+            WATCH.set(None);
+        }
+    });
+    use_effect_with((props.site.clone(), props.signed_in_again), |(site, _)| {
+        resume_waiting(Some(site))
     });
     Html::default()
 }
 
+/// Resumes every call waiting for a sign-in, telling it the site now signed in to.
+fn resume_waiting(site: Option<&str>) {
+    let waiting = WATCH.with_borrow_mut(|watch| {
+        watch
+            .as_mut()
+            .map(|watch| std::mem::take(&mut watch.waiting))
+            .unwrap_or_default()
+    });
+    let site = site.map_or(JsValue::NULL, JsValue::from_str);
+    for resume in waiting {
+        let _ = resume.call1(&JsValue::NULL, &site);
+    }
+}
+
+/// Asks the marketer to sign in again and waits for it, when a [`SessionWatch`] is
+/// mounted: true once signed in again to the site `path` belongs to.
+async fn signed_in_again(path: &str) -> bool {
+    let mut on_ended = None;
+    let resumed = Promise::new(&mut |resolve, _| {
+        WATCH.with_borrow_mut(|watch| {
+            if let Some(watch) = watch {
+                watch.waiting.push(resolve);
+                on_ended = Some(watch.on_ended.clone());
+            }
+        });
+    });
+    let Some(on_ended) = on_ended else {
+        return false;
+    };
+    on_ended.emit(());
+    JsFuture::from(resumed)
+        .await
+        .ok()
+        .and_then(|site| site.as_string())
+        .is_some_and(|site| path.starts_with(&site_path(&site, "")))
+}
+
+/// The session's own routes, whose 401 is their answer (no session, a wrong token), not a
+/// session that ended under a page.
+fn is_session_route(path: &str) -> bool {
+    path.ends_with("/console/session") || path.ends_with("/console/sign-out")
+}
+
 async fn call(method: &str, path: &str, body: Option<String>) -> Result<String, ApiError> {
-    let (status, text) = portevoix_web::fetch_text(
-        method,
-        path,
-        body.as_deref(),
-        RequestCredentials::SameOrigin,
-        &[],
-        Some(STALLED_AFTER_SECONDS),
-    )
-    .await
-    .map_err(ApiError::Network)?;
+    let (status, text) = loop {
+        let (status, text) = portevoix_web::fetch_text(
+            method,
+            path,
+            body.as_deref(),
+            RequestCredentials::SameOrigin,
+            &[],
+            Some(STALLED_AFTER_SECONDS),
+        )
+        .await
+        .map_err(ApiError::Network)?;
+        if status != 401 || is_session_route(path) || !signed_in_again(path).await {
+            break (status, text);
+        }
+    };
     match status {
         200..=299 => Ok(text),
-        401 => {
-            if let Some(on_ended) = ON_SESSION_ENDED.with_borrow(Option::clone) {
-                on_ended.emit(());
-            }
-            Err(ApiError::SignedOut)
-        }
+        401 => Err(ApiError::SignedOut),
         400..=499 => Err(ApiError::Refused(
             portevoix_web::from_str::<ErrorBody>(&text)
                 .map(|body| body.error.message)

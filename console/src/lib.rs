@@ -20,7 +20,7 @@ mod settings;
 use portevoix_core::wire::{ConsoleSession, SignIn};
 use portevoix_web::hooks::{use_effect_with, use_state};
 use wasm_bindgen::prelude::*;
-use web_sys::HtmlInputElement;
+use web_sys::{HtmlDialogElement, HtmlInputElement};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
@@ -78,8 +78,8 @@ fn remember_site(site: &str) {
 enum Auth {
     /// Asking the worker whether this browser holds a session.
     Checking,
-    /// No session: the sign-in form, with why if a session just ended.
-    SignedOut(Option<String>),
+    /// No session: the sign-in form.
+    SignedOut,
     /// Signed in to a site.
     SignedIn(ConsoleSession),
 }
@@ -102,19 +102,22 @@ fn console() -> Html {
     let site = use_state(initial_site);
     let auth = use_state(|| Auth::Checking);
     let tab = use_state(|| Tab::Nps);
+    // The session ended while signed in: the page stays, under a dialog to sign in again.
+    let lapsed = use_state(|| false);
+    let signed_in_again = use_state(|| 0_u32);
 
     {
         let auth = auth.clone();
         let site = (*site).clone();
         use_effect_with((), move |_| {
             if site.is_empty() {
-                auth.set(Auth::SignedOut(None));
+                auth.set(Auth::SignedOut);
             } else {
                 spawn_local(async move {
                     let path = api::site_path(&site, "console/session");
                     auth.set(match api::get::<ConsoleSession>(&path).await {
                         Ok(session) => Auth::SignedIn(session),
-                        Err(_) => Auth::SignedOut(None),
+                        Err(_) => Auth::SignedOut,
                     });
                 });
             }
@@ -122,23 +125,33 @@ fn console() -> Html {
     }
 
     let on_signed_in = {
-        let auth = auth.clone();
-        let site = site.clone();
+        let (auth, site) = (auth.clone(), site.clone());
+        let (lapsed, signed_in_again) = (lapsed.clone(), signed_in_again.clone());
         Callback::from(move |session: ConsoleSession| {
             remember_site(&session.site);
             site.set(session.site.clone());
             auth.set(Auth::SignedIn(session));
+            if *lapsed {
+                lapsed.set(false);
+                signed_in_again.set(*signed_in_again + 1);
+            }
         })
     };
     let on_signed_out = {
-        let auth = auth.clone();
-        Callback::from(move |reason: Option<String>| auth.set(Auth::SignedOut(reason)))
+        let (auth, lapsed) = (auth.clone(), lapsed.clone());
+        Callback::from(move |()| {
+            lapsed.set(false);
+            auth.set(Auth::SignedOut);
+        })
     };
 
     match &*auth {
         Auth::Checking => html! { <p class="checking" aria-live="polite">{ "Loading…" }</p> },
-        Auth::SignedOut(reason) => html! {
-            <SignInForm site={(*site).clone()} reason={reason.clone()} on_signed_in={on_signed_in} />
+        Auth::SignedOut => html! {
+            <main class="sign-in">
+                <h1 id="sign-in-title">{ "Portevoix console" }</h1>
+                <SignInForm site={(*site).clone()} on_signed_in={on_signed_in} labelled_by="sign-in-title" />
+            </main>
         },
         Auth::SignedIn(session) => {
             let sign_out = {
@@ -149,13 +162,13 @@ fn console() -> Html {
                     let on_signed_out = on_signed_out.clone();
                     spawn_local(async move {
                         let _ = api::post_empty(&api::site_path(&site, "console/sign-out")).await;
-                        on_signed_out.emit(None);
+                        on_signed_out.emit(());
                     });
                 })
             };
             let on_session_ended = {
-                let on_signed_out = on_signed_out.clone();
-                Callback::from(move |()| on_signed_out.emit(Some(ApiError::SignedOut.to_string())))
+                let lapsed = lapsed.clone();
+                Callback::from(move |()| lapsed.set(true))
             };
             let tab_button = |which: Tab, label: &str| {
                 let tab = tab.clone();
@@ -164,9 +177,11 @@ fn console() -> Html {
                         onclick={move |_: MouseEvent| tab.set(which)}>{ label.to_owned() }</button>
                 }
             };
+            let site = &session.site;
             html! {
                 <>
-                    <api::SessionWatch on_ended={on_session_ended} />
+                    <api::SessionWatch on_ended={on_session_ended} site={site.clone()}
+                        signed_in_again={*signed_in_again} />
                     <header class="bar">
                         <h1>{ format!("{} · Portevoix console", session.brand_name) }</h1>
                         <nav aria-label="Console">
@@ -181,17 +196,21 @@ fn console() -> Html {
                         </nav>
                         <button type="button" class="quiet" onclick={sign_out}>{ "Sign out" }</button>
                     </header>
+                    // Keyed by site: signing in again to another site starts its pages afresh.
                     {
                         match *tab {
-                            Tab::Nps => html! { <NpsPage site={session.site.clone()} /> },
-                            Tab::Moderation => html! { <ModerationPage site={session.site.clone()} /> },
-                            Tab::Advocates => html! { <AdvocatesPage site={session.site.clone()} /> },
-                            Tab::Funnels => html! { <FunnelsPage site={session.site.clone()} /> },
-                            Tab::Integrations => html! { <IntegrationsPage site={session.site.clone()} /> },
-                            Tab::Exports => html! { <ExportsPage site={session.site.clone()} /> },
-                            Tab::Privacy => html! { <PrivacyPage site={session.site.clone()} /> },
-                            Tab::Settings => html! { <SettingsPage site={session.site.clone()} /> },
+                            Tab::Nps => html! { <NpsPage key={site.as_str()} site={site.clone()} /> },
+                            Tab::Moderation => html! { <ModerationPage key={site.as_str()} site={site.clone()} /> },
+                            Tab::Advocates => html! { <AdvocatesPage key={site.as_str()} site={site.clone()} /> },
+                            Tab::Funnels => html! { <FunnelsPage key={site.as_str()} site={site.clone()} /> },
+                            Tab::Integrations => html! { <IntegrationsPage key={site.as_str()} site={site.clone()} /> },
+                            Tab::Exports => html! { <ExportsPage key={site.as_str()} site={site.clone()} /> },
+                            Tab::Privacy => html! { <PrivacyPage key={site.as_str()} site={site.clone()} /> },
+                            Tab::Settings => html! { <SettingsPage key={site.as_str()} site={site.clone()} /> },
                         }
+                    }
+                    if *lapsed {
+                        <SignInAgain site={site.clone()} on_signed_in={on_signed_in} />
                     }
                 </>
             }
@@ -202,16 +221,48 @@ fn console() -> Html {
 #[derive(Properties, PartialEq)]
 struct SignInProps {
     site: String,
-    reason: Option<String>,
     on_signed_in: Callback<ConsoleSession>,
+}
+
+#[derive(Properties, PartialEq)]
+struct SignInFormProps {
+    site: String,
+    on_signed_in: Callback<ConsoleSession>,
+    /// The id of the heading that names the form where it stands.
+    labelled_by: &'static str,
+}
+
+/// The sign-in form over the page whose session ended, in a modal dialog: what the
+/// marketer was doing (a draft, a half-filled form) stays there, to be sent again once
+/// signed in. It cannot be dismissed; signing in again is the way back.
+#[function_component(SignInAgain)]
+fn sign_in_again(props: &SignInProps) -> Html {
+    let dialog = use_node_ref();
+    {
+        let dialog = dialog.clone();
+        use_effect_with((), move |_| {
+            if let Some(dialog) = dialog.cast::<HtmlDialogElement>() {
+                let _ = dialog.show_modal();
+            }
+        });
+    }
+    html! {
+        <dialog ref={dialog} class="sign-in-again" aria-labelledby="sign-in-again-title"
+            oncancel={|event: Event| event.prevent_default()}>
+            <h2 id="sign-in-again-title">{ "Your session has ended" }</h2>
+            <p>{ "Sign in again to go on: what you were doing stays on the page, to send again once signed in." }</p>
+            <SignInForm site={props.site.clone()} on_signed_in={props.on_signed_in.clone()}
+                labelled_by="sign-in-again-title" />
+        </dialog>
+    }
 }
 
 /// The site key and admin token, sent once; the token leaves memory with the form.
 #[function_component(SignInForm)]
-fn sign_in_form(props: &SignInProps) -> Html {
+fn sign_in_form(props: &SignInFormProps) -> Html {
     let site_input = use_node_ref();
     let token_input = use_node_ref();
-    let problem = use_state(|| props.reason.clone());
+    let problem = use_state(|| None::<String>);
     let sending = use_state(|| false);
 
     let onsubmit = {
@@ -254,14 +305,14 @@ fn sign_in_form(props: &SignInProps) -> Html {
     };
 
     html! {
-        <form class="sign-in" {onsubmit} aria-labelledby="sign-in-title">
-            <h1 id="sign-in-title">{ "Portevoix console" }</h1>
+        <form class="sign-in-form" {onsubmit} aria-labelledby={props.labelled_by}>
             <label for="site">{ "Site key" }</label>
             <input id="site" name="site" ref={site_input} value={props.site.clone()}
                 autocomplete="username" required=true spellcheck="false" />
             <label for="token">{ "Admin token" }</label>
+            // With the site key already there, the token is what is left to type.
             <input id="token" name="token" type="password" ref={token_input}
-                autocomplete="current-password" required=true />
+                autocomplete="current-password" required=true autofocus={!props.site.is_empty()} />
             <p class="hint">{ "The token is exchanged for a session of two hours and is never stored." }</p>
             if let Some(problem) = &*problem {
                 <p role="alert" class="problem">{ problem.clone() }</p>
