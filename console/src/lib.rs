@@ -233,8 +233,8 @@ struct SignInFormProps {
 }
 
 /// The sign-in form over the page whose session ended, in a modal dialog: what the
-/// marketer was doing (a draft, a half-filled form) stays there, to be sent again once
-/// signed in. It cannot be dismissed; signing in again is the way back.
+/// marketer was doing (a draft, a half-filled form) stays there, and the call the worker
+/// refused is made once signed in. It cannot be dismissed; signing in again is the way back.
 #[function_component(SignInAgain)]
 fn sign_in_again(props: &SignInProps) -> Html {
     let dialog = use_node_ref();
@@ -250,7 +250,7 @@ fn sign_in_again(props: &SignInProps) -> Html {
         <dialog ref={dialog} class="sign-in-again" aria-labelledby="sign-in-again-title"
             oncancel={|event: Event| event.prevent_default()}>
             <h2 id="sign-in-again-title">{ "Your session has ended" }</h2>
-            <p>{ "Sign in again to go on: what you were doing stays on the page, to send again once signed in." }</p>
+            <p>{ "Sign in again to go on: what you were doing stays on the page, and what you asked for is done once you are signed in." }</p>
             <SignInForm site={props.site.clone()} on_signed_in={props.on_signed_in.clone()}
                 labelled_by="sign-in-again-title" />
         </dialog>
