@@ -359,6 +359,60 @@ describe('writes sent again in the console after a lost answer', () => {
     await page.getByRole('status').filter({ hasText: 'Subscription deleted.' }).waitFor();
     assert.deepEqual(stack.query(`SELECT active FROM webhook_subscriptions WHERE id = '${stored[0].id}'`), [{ active: 0 }]);
   });
+
+  test('a secret rotation is made once: the secret shown signs, and the old one still does', async () => {
+    const url = 'https://hooks.cairn.example/rotated-again';
+    const { body: created } = await stack.admin('/webhooks', {
+      method: 'POST',
+      body: { url, events: ['nps.created'], idempotency_key: randomUUID() },
+    });
+    const { page } = await openConsole();
+    await signIn(page);
+    await page.getByRole('button', { name: 'Integrations' }).click();
+    const subscription = page.getByRole('listitem', { name: url });
+    const sent = await loseFirstAnswer(page, '**/rotate-secret');
+    await subscription.getByRole('button', { name: 'Rotate secret' }).click();
+    await page.getByRole('alert').filter({ hasText: 'could not be reached' }).waitFor();
+    await subscription.getByRole('button', { name: 'Rotate secret' }).click();
+    await page.locator('.secret').filter({ hasText: 'New signing secret' }).waitFor();
+    const shown = await page.locator('.secret code').textContent();
+
+    assert.equal(sent.length, 2);
+    assert.match(sent[0].idempotency_key, /^[\w-]{8,128}$/);
+    assert.equal(sent[1].idempotency_key, sent[0].idempotency_key, 'sent again with the same key');
+    const [stored] = stack.query(`SELECT secret, previous_secret FROM webhook_subscriptions WHERE id = '${created.id}'`);
+    assert.equal(shown, stored.secret, 'the secret shown is the one that signs');
+    assert.equal(stored.previous_secret, created.secret, 'the secret the receiver checks with still signs for a day');
+
+    // Another rotation after that one is a new one, with a new key.
+    await subscription.getByRole('button', { name: 'Rotate secret' }).click();
+    await page.locator('.secret code').filter({ hasNotText: shown }).waitFor();
+    assert.notEqual(sent[2].idempotency_key, sent[0].idempotency_key);
+    await stack.admin(`/webhooks/${created.id}/delete`, { method: 'POST' });
+  });
+
+  test('a test event is queued once', async () => {
+    const url = 'https://hooks.cairn.example/tested-again';
+    const { body: created } = await stack.admin('/webhooks', {
+      method: 'POST',
+      body: { url, events: ['nps.created'], idempotency_key: randomUUID() },
+    });
+    const { page } = await openConsole();
+    await signIn(page);
+    await page.getByRole('button', { name: 'Integrations' }).click();
+    const subscription = page.getByRole('listitem', { name: url });
+    const sent = await loseFirstAnswer(page, '**/test');
+    await subscription.getByRole('button', { name: 'Send test event' }).click();
+    await page.getByRole('alert').filter({ hasText: 'could not be reached' }).waitFor();
+    await subscription.getByRole('button', { name: 'Send test event' }).click();
+    await page.getByRole('status').filter({ hasText: 'Test event queued' }).waitFor();
+
+    assert.equal(sent.length, 2);
+    assert.equal(sent[1].idempotency_key, sent[0].idempotency_key, 'sent again with the same key');
+    const queued = () => stack.query(`SELECT COUNT(*) AS n FROM webhook_deliveries WHERE subscription_id = '${created.id}'`)[0].n;
+    assert.equal(queued(), 1);
+    await stack.admin(`/webhooks/${created.id}/delete`, { method: 'POST' });
+  });
 });
 
 describe('a session that ends while a tab is open', () => {

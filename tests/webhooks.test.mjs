@@ -151,6 +151,77 @@ describe('webhooks', () => {
     await stack.admin(`/webhooks/${first.body.id}/delete`, { method: 'POST' });
   });
 
+  test('a rotation or a test event sent again with its idempotency key is made once', async () => {
+    const { body: created } = await stack.admin('/webhooks', {
+      method: 'POST',
+      body: { url: 'https://hooks.example/actions-again', events: ['nps.created'] },
+    });
+    const rotate = () => stack.admin(`/webhooks/${created.id}/rotate-secret`, { method: 'POST', body: { idempotency_key: 'rotate-again-1' } });
+    const first = await rotate();
+    assert.equal(first.status, 200, JSON.stringify(first.body));
+    assert.deepEqual(await rotate(), first, 'the same answer, with the same new secret');
+    assert.deepEqual(stack.query(`SELECT secret, previous_secret FROM webhook_subscriptions WHERE id = '${created.id}'`), [
+      { secret: first.body.secret, previous_secret: created.secret },
+    ]);
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      const { status } = await stack.admin(`/webhooks/${created.id}/test`, { method: 'POST', body: { idempotency_key: 'test-again-1' } });
+      assert.equal(status, 204);
+    }
+    assert.deepEqual(stack.query(`SELECT COUNT(*) AS n FROM webhook_deliveries WHERE subscription_id = '${created.id}'`), [{ n: 1 }]);
+    await stack.admin(`/webhooks/${created.id}/delete`, { method: 'POST' });
+  });
+
+  test('a rotation or a test event refuses bad input and other sites, and changes nothing', async () => {
+    const { body: created } = await stack.admin('/webhooks', {
+      method: 'POST',
+      body: { url: 'https://hooks.example/actions-refused', events: ['nps.created'] },
+    });
+    const state = () => stack.query(`SELECT secret, (SELECT COUNT(*) FROM webhook_deliveries WHERE subscription_id = s.id) AS queued FROM webhook_subscriptions s WHERE id = '${created.id}'`);
+    const before = state();
+    const cases = [
+      [{ idempotency_key: 42 }, 422],
+      [{ idempotency_key: ['rotate-key-01'] }, 422],
+      [{ idempotency_key: 'short' }, 422],
+      [{ idempotency_key: "'; DROP TABLE webhook_subscriptions; --" }, 422],
+      [{ idempotency_key: '<script>alert(1)</script>' }, 422],
+      [{ idempotency_key: 'rotate-key-01', secret: 'whsec_chosen' }, 422],
+      ['null', 400],
+      ['{"idempotency_key":', 400],
+      [JSON.stringify({ idempotency_key: 'k'.repeat(70_000) }), 413],
+    ];
+    for (const action of ['rotate-secret', 'test']) {
+      for (const [body, status] of cases) {
+        const response = await fetch(`${stack.api}/webhooks/${created.id}/${action}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${stack.adminToken}`, 'content-type': 'application/json' },
+          body: typeof body === 'string' ? body : JSON.stringify(body),
+        });
+        assert.equal(response.status, status, `${action} ${JSON.stringify(body).slice(0, 80)}`);
+        assert.ok((await response.json()).error.message, 'a clear error');
+      }
+      const wrongType = await fetch(`${stack.api}/webhooks/${created.id}/${action}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${stack.adminToken}`, 'content-type': 'text/plain' },
+        body: '{"idempotency_key":"rotate-key-01"}',
+      });
+      assert.equal(wrongType.status, 415);
+      const otherSite = await fetch(`${stack.worker.origin}/v1/sites/cairn-nuit/webhooks/${created.id}/${action}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${stack.adminToken}`, 'content-type': 'application/json' },
+        body: '{"idempotency_key":"rotate-key-01"}',
+      });
+      assert.equal(otherSite.status, 404, "another site does not know this site's subscription");
+      const unknownSite = await fetch(`${stack.worker.origin}/v1/sites/nowhere/webhooks/${created.id}/${action}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${stack.adminToken}`, 'content-type': 'application/json' },
+        body: '{"idempotency_key":"rotate-key-01"}',
+      });
+      assert.equal(unknownSite.status, 404);
+    }
+    assert.deepEqual(state(), before, 'no secret rotated, no test queued');
+    await stack.admin(`/webhooks/${created.id}/delete`, { method: 'POST' });
+  });
+
   test('subscriptions refuse bad input and other sites', async () => {
     const post = (body, headers = {}) =>
       fetch(`${stack.api}/webhooks`, {

@@ -198,11 +198,18 @@ pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
     parse(&call("GET", path, None).await?)
 }
 
+fn json_body<B: Serialize>(body: &B) -> Result<String, ApiError> {
+    portevoix_web::to_string(body).map_err(|error| ApiError::Network(error.to_string()))
+}
+
 /// `POST path` with a JSON body, parsed.
 pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
-    let body =
-        portevoix_web::to_string(body).map_err(|error| ApiError::Network(error.to_string()))?;
-    parse(&call("POST", path, Some(body)).await?)
+    parse(&call("POST", path, Some(json_body(body)?)).await?)
+}
+
+/// `POST path` with a JSON body, for actions whose answer is not needed.
+pub async fn post_unanswered<B: Serialize>(path: &str, body: &B) -> Result<(), ApiError> {
+    call("POST", path, Some(json_body(body)?)).await.map(|_| ())
 }
 
 /// `POST path` without a body, for actions whose answer is not needed.

@@ -1,8 +1,12 @@
 //! The console's integrations page: webhook subscriptions (the secret shown once, at
 //! creation or rotation), a "Send test event" button and each subscription's delivery log.
 
+use std::cell::RefCell;
+
 use portevoix_core::outbox::ResendKey;
-use portevoix_core::wire::{WebhookList, WebhookLog, WebhookRequest, WebhookSubscription};
+use portevoix_core::wire::{
+    WebhookAction, WebhookList, WebhookLog, WebhookRequest, WebhookSubscription,
+};
 use portevoix_web::hooks::{StateHandle, use_state};
 use web_sys::HtmlInputElement;
 use yew::platform::spawn_local;
@@ -48,6 +52,13 @@ fn reveal(
             .secret
             .map(|secret| (about(&subscription.url), secret)),
     );
+}
+
+/// The body of an action on subscription `id`, with the key `keys` gives it.
+fn keyed(keys: &RefCell<ResendKey<String>>, id: &str) -> WebhookAction {
+    WebhookAction {
+        idempotency_key: Some(keys.borrow_mut().key_for(id.to_owned(), api::random_key)),
+    }
 }
 
 #[function_component(IntegrationsPage)]
@@ -122,15 +133,38 @@ pub fn integrations_page(props: &IntegrationsProps) -> Html {
         })
     };
 
-    let action = |route: &'static str, done: &'static str| {
+    // The subscription whose test event or rotation got no answer, and its key: sent
+    // again, it is queued or rotated once (a second rotation would push out at once the
+    // secret the receiver still checks with).
+    let test_keys = use_mut_ref(ResendKey::<String>::default);
+    let rotation_keys = use_mut_ref(ResendKey::<String>::default);
+    let send_test = {
+        let (site, notice, outcomes) = (props.site.clone(), notice.clone(), outcomes.clone());
+        Callback::from(move |id: String| {
+            let (site, notice, outcomes) = (site.clone(), notice.clone(), outcomes.clone());
+            let action = keyed(&test_keys, &id);
+            let keys = test_keys.clone();
+            spawn_local(async move {
+                let path = api::site_path(&site, &format!("webhooks/{id}/test"));
+                let outcome = api::post_unanswered(&path, &action).await;
+                api::settle_key(&keys, &outcome);
+                outcomes.settle(outcome, |()| {
+                    notice.set(Some(
+                        "Test event queued: it is sent within a minute.".to_owned(),
+                    ));
+                });
+            });
+        })
+    };
+    let delete = {
         let (site, notice, outcomes) = (props.site.clone(), notice.clone(), outcomes.clone());
         Callback::from(move |id: String| {
             let (site, notice, outcomes) = (site.clone(), notice.clone(), outcomes.clone());
             spawn_local(async move {
-                let path = api::site_path(&site, &format!("webhooks/{id}/{route}"));
+                let path = api::site_path(&site, &format!("webhooks/{id}/delete"));
                 let outcome = api::post_empty(&path).await;
                 outcomes.settle(outcome, |()| {
-                    notice.set(Some(done.to_owned()));
+                    notice.set(Some("Subscription deleted.".to_owned()));
                 });
             });
         })
@@ -139,9 +173,12 @@ pub fn integrations_page(props: &IntegrationsProps) -> Html {
         let (site, revealed, outcomes) = (props.site.clone(), revealed.clone(), outcomes.clone());
         Callback::from(move |id: String| {
             let (site, revealed, outcomes) = (site.clone(), revealed.clone(), outcomes.clone());
+            let action = keyed(&rotation_keys, &id);
+            let keys = rotation_keys.clone();
             spawn_local(async move {
                 let path = api::site_path(&site, &format!("webhooks/{id}/rotate-secret"));
-                let outcome = api::post::<_, WebhookSubscription>(&path, &()).await;
+                let outcome = api::post::<_, WebhookSubscription>(&path, &action).await;
+                api::settle_key(&keys, &outcome);
                 outcomes.settle(outcome, |subscription| {
                     reveal(&revealed, subscription, |url| {
                         format!(
@@ -154,8 +191,6 @@ pub fn integrations_page(props: &IntegrationsProps) -> Html {
             });
         })
     };
-    let send_test = action("test", "Test event queued: it is sent within a minute.");
-    let delete = action("delete", "Subscription deleted.");
 
     let Some(Ok(webhooks)) = &*list else {
         return match &*list {

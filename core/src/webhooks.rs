@@ -56,21 +56,35 @@ pub mod sql {
     /// Random bytes for a new secret.
     pub const RANDOM: &str = "SELECT lower(hex(randomblob(24))) AS hex";
     /// `?1` site, `?2` subscription, `?3` new secret, `?4` until when the old one still
-    /// signs.
+    /// signs, `?5` idempotency key or NULL: nothing when the latest rotation had that key.
     pub const ROTATE: &str = "UPDATE webhook_subscriptions SET previous_secret = secret, \
-        previous_secret_until = ?4, secret = ?3 WHERE site_id = ?1 AND id = ?2 AND active = 1 \
-        RETURNING id, url, events, active, created_at";
+        previous_secret_until = ?4, secret = ?3, rotation_key = ?5 \
+        WHERE site_id = ?1 AND id = ?2 AND active = 1 AND (?5 IS NULL OR rotation_key IS NOT ?5)";
+    /// `?1` site, `?2` subscription: an active one, with its secret (after [`ROTATE`],
+    /// in the same batch).
+    pub const WITH_SECRET: &str = "SELECT id, url, events, active, created_at, secret \
+        FROM webhook_subscriptions WHERE site_id = ?1 AND id = ?2 AND active = 1";
     /// `?1` site, `?2` subscription: stops it (its log is kept).
     pub const DEACTIVATE: &str = "UPDATE webhook_subscriptions SET active = 0 \
         WHERE site_id = ?1 AND id = ?2 AND active = 1 RETURNING id";
-    /// `?1` site, `?2` subscription, `?3` now: queues a test event.
+    /// `?1` site, `?2` subscription, `?3` now, `?4` idempotency key or NULL: queues a test
+    /// event, or nothing when one was queued with that key.
     pub const QUEUE_TEST: &str = "INSERT INTO webhook_deliveries \
-        (id, site_id, subscription_id, event_type, payload, next_attempt_at, created_at) \
+        (id, site_id, subscription_id, event_type, payload, next_attempt_at, created_at, \
+        idempotency_key) \
         SELECT lower(hex(randomblob(16))), site_id, id, 'webhook.test', \
         json_object('type', 'webhook.test', \
             'timestamp', strftime('%Y-%m-%dT%H:%M:%fZ', ?3 / 1000.0, 'unixepoch'), \
-            'data', json_object('message', 'A test event from the Portevoix console')), ?3, ?3 \
-        FROM webhook_subscriptions WHERE site_id = ?1 AND id = ?2 AND active = 1 RETURNING id";
+            'data', json_object('message', 'A test event from the Portevoix console')), ?3, ?3, ?4 \
+        FROM webhook_subscriptions WHERE site_id = ?1 AND id = ?2 AND active = 1 \
+        ON CONFLICT (site_id, subscription_id, idempotency_key) DO NOTHING";
+    /// `?1` site, `?2` subscription, `?3` idempotency key or NULL (after [`QUEUE_TEST`],
+    /// in the same batch): a row when the test is queued, by this request or by the
+    /// first one sent with its key.
+    pub const TEST_QUEUED: &str = "SELECT 1 AS queued FROM webhook_subscriptions \
+        WHERE site_id = ?1 AND id = ?2 AND active = 1 \
+        UNION SELECT 1 FROM webhook_deliveries \
+        WHERE site_id = ?1 AND subscription_id = ?2 AND idempotency_key = ?3";
     /// `?1` site, `?2` subscription, `?3` how many: its latest deliveries.
     pub const LOG: &str = "SELECT id, event_type, attempts, last_status, last_error, delivered_at, \
         next_attempt_at, created_at FROM webhook_deliveries \
@@ -306,36 +320,41 @@ async fn new_secret<S: Store>(store: &S) -> Result<String> {
 }
 
 /// Gives a subscription a new secret, answered this once; the old one still signs
-/// deliveries beside it for [`ROTATION_GRACE_MS`], then no more.
+/// deliveries beside it for [`ROTATION_GRACE_MS`], then no more. The same rotation sent
+/// again with its `idempotency_key` answers the secret it made instead of making another.
 pub async fn rotate_secret<S: Store>(
     store: &S,
     site_id: &str,
     id: &str,
+    idempotency_key: Option<&str>,
     now_ms: i64,
 ) -> Result<WebhookSubscription> {
     let secret = new_secret(store).await?;
-    let statement = Statement::new(
-        sql::ROTATE,
-        vec![
-            site_id.into(),
-            id.into(),
-            secret.as_str().into(),
-            (now_ms + ROTATION_GRACE_MS).into(),
-        ],
-    );
-    let mut results = store.batch(&[statement]).await?;
-    let mut rotated: WebhookSubscription = rows_of::<SubscriptionRow>(&mut results, 0)?
+    let statements = [
+        Statement::new(
+            sql::ROTATE,
+            vec![
+                site_id.into(),
+                id.into(),
+                secret.as_str().into(),
+                (now_ms + ROTATION_GRACE_MS).into(),
+                idempotency_key.into(),
+            ],
+        ),
+        Statement::new(sql::WITH_SECRET, vec![site_id.into(), id.into()]),
+    ];
+    let mut results = store.batch(&statements).await?;
+    rows_of::<SubscriptionRow>(&mut results, 1)?
         .pop()
-        .ok_or(Error::NotFound)?
-        .into();
-    rotated.secret = Some(secret);
-    Ok(rotated)
+        .map(Into::into)
+        .ok_or(Error::NotFound)
 }
 
-/// Runs a statement about one subscription; `NotFound` if it matched none.
-async fn about_one<S: Store>(store: &S, sql: &'static str, params: Vec<Param>) -> Result<()> {
-    let mut results = store.batch(&[Statement::new(sql, params)]).await?;
-    let rows: Vec<serde_json::Map<String, serde_json::Value>> = rows_of(&mut results, 0)?;
+/// Runs statements about one subscription; `NotFound` if the last matched none.
+async fn about_one<S: Store>(store: &S, statements: &[Statement]) -> Result<()> {
+    let mut results = store.batch(statements).await?;
+    let last = statements.len().saturating_sub(1);
+    let rows: Vec<serde_json::Map<String, serde_json::Value>> = rows_of(&mut results, last)?;
     if rows.is_empty() {
         Err(Error::NotFound)
     } else {
@@ -345,17 +364,35 @@ async fn about_one<S: Store>(store: &S, sql: &'static str, params: Vec<Param>) -
 
 /// Stops a subscription.
 pub async fn deactivate<S: Store>(store: &S, site_id: &str, id: &str) -> Result<()> {
-    about_one(store, sql::DEACTIVATE, vec![site_id.into(), id.into()]).await
+    let statement = Statement::new(sql::DEACTIVATE, vec![site_id.into(), id.into()]);
+    about_one(store, &[statement]).await
 }
 
-/// Queues a test event for a subscription, sent by the next cron run.
-pub async fn queue_test<S: Store>(store: &S, site_id: &str, id: &str, now_ms: i64) -> Result<()> {
-    about_one(
-        store,
-        sql::QUEUE_TEST,
-        vec![site_id.into(), id.into(), now_ms.into()],
-    )
-    .await
+/// Queues a test event for a subscription, sent by the next cron run; the same request
+/// sent again with its `idempotency_key` queues nothing more.
+pub async fn queue_test<S: Store>(
+    store: &S,
+    site_id: &str,
+    id: &str,
+    idempotency_key: Option<&str>,
+    now_ms: i64,
+) -> Result<()> {
+    let statements = [
+        Statement::new(
+            sql::QUEUE_TEST,
+            vec![
+                site_id.into(),
+                id.into(),
+                now_ms.into(),
+                idempotency_key.into(),
+            ],
+        ),
+        Statement::new(
+            sql::TEST_QUEUED,
+            vec![site_id.into(), id.into(), idempotency_key.into()],
+        ),
+    ];
+    about_one(store, &statements).await
 }
 
 #[derive(Debug, Deserialize)]

@@ -858,6 +858,17 @@ pub struct WebhookRequest {
     pub idempotency_key: Option<String>,
 }
 
+/// `POST …/webhooks/{id}/rotate-secret` and `…/test` (admin): the body, which may be empty.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookAction {
+    /// Chosen by the client once per action: the same action sent again with it (its
+    /// answer was lost) answers what the first did, rather than rotating the secret twice
+    /// (pushing out the one the receiver still checks with) or queueing a second test.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idempotency_key: Option<String>,
+}
+
 /// A webhook subscription.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WebhookSubscription {
@@ -871,7 +882,7 @@ pub struct WebhookSubscription {
     pub active: bool,
     /// Unix ms.
     pub created_at: i64,
-    /// `whsec_…`, to verify signatures: in the creation's answer only, never again.
+    /// `whsec_…`, to verify signatures: in the answer of its creation or rotation only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }

@@ -210,7 +210,7 @@ fn webhook_routes_refuse_unknown_subscriptions_and_bad_ids() {
         "/v1/sites/cairn/webhooks/%27%20OR%201=1/rotate-secret",
     ] {
         assert_eq!(
-            admin_call(&store, "POST", path, &json!(null)).status,
+            admin_call(&store, "POST", path, &json!({})).status,
             404,
             "{path}"
         );
@@ -358,4 +358,191 @@ fn a_rotated_secret_signs_at_once_and_the_old_one_beside_it_for_a_day() {
         run(&store, &request)
     };
     assert_eq!(wrong.status, 405, "rotating is a POST");
+}
+
+#[test]
+fn a_rotation_sent_again_with_its_key_answers_the_secret_it_made_and_keeps_the_old_one_signing() {
+    let store = SqliteStore::new();
+    let subscription = subscribe(&store, &["nps.created"]);
+    let old = subscription.secret.expect("the first secret");
+    let path = format!("/v1/sites/cairn/webhooks/{}/rotate-secret", subscription.id);
+    let rotate = |key: &str| {
+        let response = admin_call(&store, "POST", &path, &json!({ "idempotency_key": key }));
+        assert_eq!(response.status, 200, "{}", response.body);
+        serde_json::from_str::<WebhookSubscription>(&response.body)
+            .expect("rotated")
+            .secret
+            .expect("a secret")
+    };
+    let new = rotate("rotate-0001");
+    assert_ne!(new, old);
+    assert_eq!(
+        rotate("rotate-0001"),
+        new,
+        "the same rotation, answered again"
+    );
+
+    let sender = ScriptedSender::new(Vec::new());
+    store.insert_answer(9, NOW_MS, "answer-1");
+    drain(&store, &sender, NOW_MS + 1_000);
+    let (header, id, timestamp, body) = signature_header(&sender, 0);
+    let sign = |secret: &str| webhooks::signature(secret, &id, timestamp, &body).expect("signed");
+    assert_eq!(
+        header,
+        format!("{} {}", sign(&new), sign(&old)),
+        "the secret the receiver still checks with signs for a day"
+    );
+
+    let newer = rotate("rotate-0002");
+    assert_ne!(newer, new, "another key is another rotation");
+}
+
+#[test]
+fn a_test_event_sent_again_with_its_key_is_queued_once() {
+    let store = SqliteStore::new();
+    let subscription = subscribe(&store, &["nps.created"]);
+    let path = format!("/v1/sites/cairn/webhooks/{}/test", subscription.id);
+    let queued = || {
+        store.number("SELECT COUNT(*) FROM webhook_deliveries WHERE event_type = 'webhook.test'")
+    };
+    for _ in 0..2 {
+        let response = admin_call(
+            &store,
+            "POST",
+            &path,
+            &json!({ "idempotency_key": "test-event-0001" }),
+        );
+        assert_eq!(response.status, 204, "{}", response.body);
+    }
+    assert_eq!(queued(), 1);
+    let other = admin_call(
+        &store,
+        "POST",
+        &path,
+        &json!({ "idempotency_key": "test-event-0002" }),
+    );
+    assert_eq!(other.status, 204, "{}", other.body);
+    let unkeyed = {
+        let mut request = request("POST", &path, b"");
+        let bearer = format!("Bearer {ADMIN_TOKEN}");
+        request.origin = None;
+        request.authorization = Some(&bearer);
+        run(&store, &request)
+    };
+    assert_eq!(unkeyed.status, 204, "an empty body asks for one more");
+    assert_eq!(queued(), 3);
+
+    let deleted = admin_call(
+        &store,
+        "POST",
+        &format!("/v1/sites/cairn/webhooks/{}/delete", subscription.id),
+        &json!(null),
+    );
+    assert_eq!(deleted.status, 204);
+    let again = admin_call(
+        &store,
+        "POST",
+        &path,
+        &json!({ "idempotency_key": "test-event-0003" }),
+    );
+    assert_eq!(again.status, 404, "a stopped subscription queues nothing");
+    assert_eq!(queued(), 3);
+}
+
+#[test]
+fn webhook_actions_refuse_bad_bodies_and_change_nothing() {
+    let store = SqliteStore::new();
+    let subscription = subscribe(&store, &["nps.created"]);
+    let secret_now = || {
+        store.texts(&format!(
+            "SELECT secret FROM webhook_subscriptions WHERE id = '{}'",
+            subscription.id
+        ))
+    };
+    let before = secret_now();
+    for action in ["rotate-secret", "test"] {
+        let path = format!("/v1/sites/cairn/webhooks/{}/{action}", subscription.id);
+        let send = |body: &[u8], content_type: Option<&str>| {
+            let mut request = request("POST", &path, body);
+            let bearer = format!("Bearer {ADMIN_TOKEN}");
+            request.origin = None;
+            request.authorization = Some(&bearer);
+            request.content_type = content_type;
+            error_of(&run(&store, &request))
+        };
+        let json = Some("application/json");
+        let oversized = format!(r#"{{"idempotency_key":"{}"}}"#, "k".repeat(70_000));
+        for (body, content_type, status, field) in [
+            (
+                &br#"{"idempotency_key": 42}"#[..],
+                json,
+                422,
+                Some("idempotency_key"),
+            ),
+            (
+                br#"{"idempotency_key": "short"}"#,
+                json,
+                422,
+                Some("idempotency_key"),
+            ),
+            (
+                br#"{"idempotency_key": "'; DROP TABLE webhook_subscriptions; --"}"#,
+                json,
+                422,
+                Some("idempotency_key"),
+            ),
+            (
+                br#"{"idempotency_key": "<script>alert(1)</script>"}"#,
+                json,
+                422,
+                Some("idempotency_key"),
+            ),
+            (
+                br#"{"idempotency_key": "action-key-01", "secret": "whsec_mine"}"#,
+                json,
+                422,
+                Some("secret"),
+            ),
+            (b"null", json, 400, None),
+            (br#"{"idempotency_key":"#, json, 400, None),
+            (
+                br#"{"idempotency_key": "action-key-01"}"#,
+                Some("text/plain"),
+                415,
+                None,
+            ),
+            (oversized.as_bytes(), json, 413, None),
+        ] {
+            let (got, _, got_field) = send(body, content_type);
+            assert_eq!(
+                got,
+                status,
+                "{action}: {}",
+                String::from_utf8_lossy(&body[..body.len().min(60)])
+            );
+            if field.is_some() {
+                assert_eq!(got_field.as_deref(), field, "{action}");
+            }
+        }
+    }
+    assert_eq!(
+        secret_now(),
+        before,
+        "no refused rotation changed the secret"
+    );
+    assert_eq!(
+        store.number("SELECT COUNT(*) FROM webhook_deliveries"),
+        0,
+        "no refused test was queued"
+    );
+    let other_site = admin_call(
+        &store,
+        "POST",
+        &format!(
+            "/v1/sites/nowhere/webhooks/{}/rotate-secret",
+            subscription.id
+        ),
+        &json!({ "idempotency_key": "action-key-02" }),
+    );
+    assert_eq!(other_site.status, 404, "{}", other_site.body);
 }

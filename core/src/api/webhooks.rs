@@ -7,7 +7,7 @@ use crate::site::Site;
 use crate::store::Store;
 use crate::validate;
 use crate::webhooks;
-use crate::wire::{WebhookList, WebhookLog, WebhookRequest};
+use crate::wire::{WebhookAction, WebhookList, WebhookLog, WebhookRequest};
 
 /// Deliveries shown in a subscription's log.
 const LOG_ENTRIES: u32 = 50;
@@ -54,7 +54,9 @@ pub(super) async fn test<S: Store>(
     store: &S,
 ) -> Result<ApiResponse> {
     validate::stored_id(id, Error::NotFound)?;
-    webhooks::queue_test(store, &site.key, id, request.now_ms).await?;
+    let action = action_of(request)?;
+    let key = action.idempotency_key.as_deref();
+    webhooks::queue_test(store, &site.key, id, key, request.now_ms).await?;
     Ok(ApiResponse::no_content())
 }
 
@@ -66,7 +68,8 @@ pub(super) async fn delete<S: Store>(site: &Site, id: &str, store: &S) -> Result
 }
 
 /// `POST …/webhooks/{id}/rotate-secret`: answers the subscription with its new secret,
-/// shown this once; the old one still signs deliveries beside it for a day.
+/// shown this once (and again to the same rotation sent again with its key); the old one
+/// still signs deliveries beside it for a day.
 pub(super) async fn rotate_secret<S: Store>(
     request: &ApiRequest<'_>,
     site: &Site,
@@ -74,8 +77,24 @@ pub(super) async fn rotate_secret<S: Store>(
     store: &S,
 ) -> Result<ApiResponse> {
     validate::stored_id(id, Error::NotFound)?;
-    let rotated = webhooks::rotate_secret(store, &site.key, id, request.now_ms).await?;
+    let action = action_of(request)?;
+    let key = action.idempotency_key.as_deref();
+    let rotated = webhooks::rotate_secret(store, &site.key, id, key, request.now_ms).await?;
     Ok(ApiResponse::json(200, &rotated))
+}
+
+/// The body of an action on a subscription: none, or a JSON object with an optional
+/// idempotency key.
+fn action_of(request: &ApiRequest<'_>) -> Result<WebhookAction> {
+    if request.body.trim_ascii().is_empty() {
+        return Ok(WebhookAction::default());
+    }
+    require_json(request.content_type)?;
+    let action: WebhookAction = parse_body(request.body)?;
+    if let Some(key) = &action.idempotency_key {
+        validate::opaque_id("idempotency_key", key)?;
+    }
+    Ok(action)
 }
 
 /// `GET …/webhooks/{id}/deliveries`.
