@@ -5,7 +5,7 @@ use std::cell::RefCell;
 
 use js_sys::{Function, Promise};
 use portevoix_core::outbox::ResendKey;
-use portevoix_core::wire::ErrorBody;
+use portevoix_core::wire::{ConsoleSession, ErrorBody, SignIn};
 use portevoix_web::hooks::{StateHandle, use_effect_with, use_state};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -154,13 +154,25 @@ async fn signed_in_again(path: &str) -> bool {
         .is_some_and(|site| path.starts_with(&site_path(&site, "")))
 }
 
-/// The session's own routes, whose 401 is their answer (no session, a wrong token), not a
-/// session that ended under a page.
-fn is_session_route(path: &str) -> bool {
-    path.ends_with("/console/session") || path.ends_with("/console/sign-out")
+/// What a 401 answer means to a call.
+#[derive(Clone, Copy, PartialEq)]
+enum Unauthorized {
+    /// The session ended under a page: ask to sign in again, then make the call again.
+    SessionEnded,
+    /// The answer itself, for the session's own calls (no session yet, a wrong token).
+    Answer,
 }
 
 async fn call(method: &str, path: &str, body: Option<String>) -> Result<String, ApiError> {
+    call_with(method, path, body, Unauthorized::SessionEnded).await
+}
+
+async fn call_with(
+    method: &str,
+    path: &str,
+    body: Option<String>,
+    unauthorized: Unauthorized,
+) -> Result<String, ApiError> {
     let (status, text) = loop {
         let (status, text) = portevoix_web::fetch_text(
             method,
@@ -172,7 +184,7 @@ async fn call(method: &str, path: &str, body: Option<String>) -> Result<String, 
         )
         .await
         .map_err(ApiError::Network)?;
-        if status != 401 || is_session_route(path) || !signed_in_again(path).await {
+        if status != 401 || unauthorized == Unauthorized::Answer || !signed_in_again(path).await {
             break (status, text);
         }
     };
@@ -215,6 +227,28 @@ pub async fn post_unanswered<B: Serialize>(path: &str, body: &B) -> Result<(), A
 /// `POST path` without a body, for actions whose answer is not needed.
 pub async fn post_empty(path: &str) -> Result<(), ApiError> {
     call("POST", path, None).await.map(|_| ())
+}
+
+/// The session `site`'s cookie opens, if any.
+pub async fn current_session(site: &str) -> Result<ConsoleSession, ApiError> {
+    let path = site_path(site, "console/session");
+    parse(&call_with("GET", &path, None, Unauthorized::Answer).await?)
+}
+
+/// Opens a session on `site` with its admin token; [`ApiError::SignedOut`] when the token
+/// does not open it.
+pub async fn sign_in(site: &str, token: String) -> Result<ConsoleSession, ApiError> {
+    let path = site_path(site, "console/session");
+    let body = json_body(&SignIn { token })?;
+    parse(&call_with("POST", &path, Some(body), Unauthorized::Answer).await?)
+}
+
+/// Ends the session on `site`.
+pub async fn sign_out(site: &str) -> Result<(), ApiError> {
+    let path = site_path(site, "console/sign-out");
+    call_with("POST", &path, None, Unauthorized::Answer)
+        .await
+        .map(|_| ())
 }
 
 /// What an admin read holds: nothing yet, or the worker's answer.

@@ -17,7 +17,7 @@ mod nps;
 mod privacy;
 mod settings;
 
-use portevoix_core::wire::{ConsoleSession, SignIn};
+use portevoix_core::wire::ConsoleSession;
 use portevoix_web::hooks::{use_effect_with, use_state};
 use wasm_bindgen::prelude::*;
 use web_sys::{HtmlDialogElement, HtmlInputElement};
@@ -114,8 +114,7 @@ fn console() -> Html {
                 auth.set(Auth::SignedOut);
             } else {
                 spawn_local(async move {
-                    let path = api::site_path(&site, "console/session");
-                    auth.set(match api::get::<ConsoleSession>(&path).await {
+                    auth.set(match api::current_session(&site).await {
                         Ok(session) => Auth::SignedIn(session),
                         Err(_) => Auth::SignedOut,
                     });
@@ -161,7 +160,7 @@ fn console() -> Html {
                     let site = site.clone();
                     let on_signed_out = on_signed_out.clone();
                     spawn_local(async move {
-                        let _ = api::post_empty(&api::site_path(&site, "console/sign-out")).await;
+                        let _ = api::sign_out(&site).await;
                         on_signed_out.emit(());
                     });
                 })
@@ -287,8 +286,7 @@ fn sign_in_form(props: &SignInFormProps) -> Html {
                 (problem.clone(), sending.clone(), on_signed_in.clone());
             sending.set(true);
             spawn_local(async move {
-                let path = api::site_path(&site, "console/session");
-                let outcome = api::post::<_, ConsoleSession>(&path, &SignIn { token }).await;
+                let outcome = api::sign_in(&site, token).await;
                 sending.set(false);
                 match outcome {
                     Ok(session) => {
