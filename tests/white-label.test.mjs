@@ -186,6 +186,36 @@ describe('host-page citizenship', () => {
     }
   }
 
+  test('a widget drawn below the viewport gives back the space it leaves empty; one drawn in view keeps it; nothing moves', async () => {
+    // 1280 px wide, widgets draw shorter than the phone-sized reservations. The NPS card
+    // ends in view; the review and Q&A widgets are drawn ahead of the visitor, below it.
+    const page = await visit(pages.light, { viewport: { width: 1280, height: 1000 } });
+    for (const widget of ['review', 'qa']) await waitForEvent(page, `pv:ready {"widget":"${widget}"`);
+    const heights = (tags) =>
+      page.evaluate((tags) => Object.fromEntries(tags.map((tag) => {
+        const host = document.querySelector(tag);
+        const drawn = host.shadowRoot.firstElementChild.getBoundingClientRect().height;
+        return [tag, { host: host.getBoundingClientRect().height, drawn }];
+      })), tags);
+    const loaded = await heights(['pv-nps', 'pv-review', 'pv-qa']);
+    assert.equal(loaded['pv-nps'].host, 18 * 16, 'the NPS widget, drawn in view, keeps its 18 rem');
+    assert.ok(loaded['pv-nps'].drawn < loaded['pv-nps'].host - 16, 'and draws shorter than that');
+    for (const tag of ['pv-review', 'pv-qa']) {
+      assert.ok(Math.abs(loaded[tag].host - loaded[tag].drawn) < 1, `${tag} is as high as it draws: ${JSON.stringify(loaded[tag])}`);
+    }
+
+    for (let step = 0; step < 12; step++) {
+      await page.mouse.wheel(0, 300);
+      await page.waitForTimeout(100);
+    }
+    for (const widget of ['share', 'referral']) await waitForEvent(page, `pv:ready {"widget":"${widget}"`);
+    await page.waitForTimeout(300);
+    assert.deepEqual(await page.evaluate(() => window.layoutShifts), [], 'cumulative layout shift is 0');
+
+    const released = await page.locator('pv-review').evaluate((host) => host.style.minHeight);
+    assert.match(released, /^\d+px$/, 'it keeps the height it drew, so a shorter state moves nothing');
+  });
+
   // The README's reservations are the demo's: a widget whose first draw outgrows them
   // pushes the host page down as it appears.
   const reservations = (text) =>

@@ -53,7 +53,32 @@ pub fn emit(host: &HtmlElement, name: &str, detail: &[(&str, JsValue)]) {
         let _ = host.dispatch_event(&event);
     }
     if matches!(name, "pv:ready" | "pv:error") {
+        fit_reservation(host);
         crate::startup::finish(host);
+    }
+}
+
+/// Gives back the part of the element's reserved height (the `min-height` the README has
+/// brands set, or the loader's) that the widget's drawing leaves empty, when that part
+/// lies below the viewport: then only what the visitor cannot see moves up, and a widget
+/// drawn ahead of the visitor's scrolling leaves no gap under it. A widget drawn in view
+/// keeps its reservation. The element keeps the height it drew, so a later, shorter state
+/// moves nothing either.
+fn fit_reservation(host: &HtmlElement) {
+    let (Some(drawn), Some(viewport_height)) = (
+        host.shadow_root()
+            .and_then(|root| root.first_element_child()),
+        web_sys::window()
+            .and_then(|window| window.inner_height().ok())
+            .and_then(|height| height.as_f64()),
+    ) else {
+        return;
+    };
+    let drawn = drawn.get_bounding_client_rect();
+    let unused = host.get_bounding_client_rect().bottom() - drawn.bottom();
+    if unused >= 1.0 && drawn.bottom() >= viewport_height {
+        let height = format!("{}px", drawn.height().ceil() as u32);
+        let _ = host.style().set_property("min-height", &height);
     }
 }
 
