@@ -629,6 +629,110 @@ impl Text {
     }
 }
 
+/// The sections of the console's texts editor, in order: a name and the key prefix of its
+/// texts. Keys with none of these prefixes are shared by every widget.
+const SECTIONS: [(&str, &str); 8] = [
+    ("NPS survey", "nps."),
+    ("Reviews", "review."),
+    ("Questions and answers", "qa."),
+    ("Share button", "share."),
+    ("Referral form", "referral."),
+    ("Points", "points."),
+    ("Messages", "error."),
+    ("Numbers and dates", "format."),
+];
+/// The section of the texts every widget shares.
+const SHARED_SECTION: &str = "Every widget";
+
+/// Every text's key, by section (a widget, or what they share), in the order the widgets
+/// show them: how the console's texts editor lists them for overriding.
+pub fn sections() -> impl Iterator<Item = (&'static str, Vec<&'static str>)> {
+    let section_of = |key: &str| {
+        SECTIONS
+            .iter()
+            .find(|(_, prefix)| key.starts_with(prefix))
+            .map_or(SHARED_SECTION, |(name, _)| name)
+    };
+    SECTIONS
+        .iter()
+        .map(|(name, _)| *name)
+        .chain([SHARED_SECTION])
+        .map(move |name| {
+            let keys = Text::ALL
+                .iter()
+                .map(|text| text.key())
+                .filter(|key| section_of(key) == name)
+                .collect();
+            (name, keys)
+        })
+}
+
+/// The `{name}` placeholders in `text`, each once, in order.
+pub fn placeholders(text: &str) -> Vec<&str> {
+    let mut found = Vec::new();
+    for (start, _) in text.match_indices('{') {
+        let after = &text[start + 1..];
+        let name_len = after
+            .find(|character: char| !(character.is_ascii_lowercase() || character == '_'))
+            .unwrap_or(after.len());
+        if name_len > 0 && after[name_len..].starts_with('}') {
+            let placeholder = &text[start..start + name_len + 2];
+            if !found.contains(&placeholder) {
+                found.push(placeholder);
+            }
+        }
+    }
+    found
+}
+
+/// The placeholders the widget fills in for `key` in language `tag`: `{brand}` in every
+/// text, and those of its default in that language (English's for a language not shipped).
+pub fn filled_placeholders(tag: &str, key: &str) -> Vec<&'static str> {
+    let default = Locale::from_tag(tag)
+        .and_then(|locale| locale.lookup(key))
+        .or_else(|| Locale::EN.lookup(key))
+        .unwrap_or_default();
+    let mut filled = vec!["{brand}"];
+    for placeholder in placeholders(default) {
+        if !filled.contains(&placeholder) {
+            filled.push(placeholder);
+        }
+    }
+    filled
+}
+
+/// The placeholders `text`, an override of `key` in language `tag`, uses that the widget
+/// does not fill in for that text: they would show as typed.
+pub fn unfilled_placeholders<'a>(tag: &str, key: &str, text: &'a str) -> Vec<&'a str> {
+    let filled = filled_placeholders(tag, key);
+    placeholders(text)
+        .into_iter()
+        .filter(|placeholder| !filled.contains(placeholder))
+        .collect()
+}
+
+/// Sets the site's override of `key` in language `tag` (in `overrides`, by language and
+/// key, as the site configuration holds them) to `text`; a blank `text` removes it, so
+/// that the default shows again, and a language left with none is removed too.
+pub fn set_override(
+    overrides: &mut Dict<String, Dict<String, String>>,
+    tag: &str,
+    key: &str,
+    text: &str,
+) {
+    if text.trim().is_empty() {
+        let emptied = overrides.get_or_insert_with(tag.to_owned(), Dict::new);
+        emptied.remove(key);
+        if emptied.keys().next().is_none() {
+            overrides.remove(tag);
+        }
+    } else {
+        overrides
+            .get_or_insert_with(tag.to_owned(), Dict::new)
+            .insert(key.to_owned(), text.to_owned());
+    }
+}
+
 /// The strings of one language for one site.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Copy {
@@ -731,6 +835,67 @@ mod tests {
 
     fn french() -> Locale {
         Locale::from_tag("fr").expect("French is shipped")
+    }
+
+    #[test]
+    fn an_override_is_set_and_a_blank_one_removed_with_its_emptied_language() {
+        let mut overrides = Dict::new();
+        set_override(&mut overrides, "fr", "send", "Envoyer mon avis");
+        set_override(&mut overrides, "fr", "thanks", "Merci !");
+        assert_eq!(overrides["fr"]["send"], "Envoyer mon avis");
+        set_override(&mut overrides, "fr", "send", "  ");
+        assert_eq!(overrides["fr"].get("send"), None);
+        assert_eq!(overrides["fr"]["thanks"], "Merci !");
+        set_override(&mut overrides, "fr", "thanks", "");
+        assert_eq!(overrides.get("fr"), None, "no language is left empty");
+        set_override(&mut overrides, "en", "send", "");
+        assert_eq!(
+            overrides,
+            Dict::new(),
+            "blanking a text never overridden adds nothing"
+        );
+    }
+
+    #[test]
+    fn placeholders_are_braced_lowercase_names() {
+        assert_eq!(
+            placeholders("{count} / {max} {count} { x} {Brand} {} {a-b} {ok_two}{"),
+            ["{count}", "{max}", "{ok_two}"]
+        );
+        assert!(placeholders("Dès 50 € ! 👍").is_empty());
+    }
+
+    #[test]
+    fn an_override_may_use_only_the_placeholders_its_text_fills_in() {
+        assert!(
+            unfilled_placeholders("fr", "nps.question", "Recommanderiez-vous {brand} ?").is_empty()
+        );
+        assert_eq!(
+            unfilled_placeholders("fr", "nps.question", "{marque} ou {brand} ?"),
+            ["{marque}"]
+        );
+        assert!(unfilled_placeholders("en", "send", "Send to {brand}").is_empty());
+        assert_eq!(
+            unfilled_placeholders("en", "send", "Send {count}"),
+            ["{count}"]
+        );
+        assert!(
+            unfilled_placeholders("pt-BR", "error.too_long", "No máximo {max}").is_empty(),
+            "a language not shipped is held to English's"
+        );
+    }
+
+    #[test]
+    fn every_text_is_in_one_section_and_no_section_is_empty() {
+        let sections: Vec<(&str, Vec<&str>)> = sections().collect();
+        let keys: Vec<&str> = sections.iter().flat_map(|(_, keys)| keys.clone()).collect();
+        assert_eq!(keys.len(), Text::ALL.len());
+        for text in Text::ALL {
+            assert!(keys.contains(&text.key()), "{} is offered", text.key());
+        }
+        assert_eq!(sections[0].0, "NPS survey");
+        assert_eq!(sections[0].1[0], "nps.question");
+        assert!(sections.iter().all(|(_, keys)| !keys.is_empty()));
     }
 
     #[test]

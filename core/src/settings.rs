@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::copy::Text;
+use crate::copy::{self, Text};
 use crate::error::{Error, Result};
 use crate::site::{MAX_REVIEW_PROFILES, ReviewProfile, SiteConfig};
 use crate::store::{Statement, Store};
@@ -170,6 +170,15 @@ pub fn validated(mut settings: SiteSettings) -> Result<SiteSettings> {
                 ));
             }
             *text = validate::text(&field, text, 1, MAX_COPY_CHARS)?;
+            if let Some(unfilled) = copy::unfilled_placeholders(tag, key, text).first() {
+                let filled = copy::filled_placeholders(tag, key).join(", ");
+                return Err(Error::field(
+                    &field,
+                    format!(
+                        "{field} uses {unfilled}, which this text does not fill in (it fills in {filled})"
+                    ),
+                ));
+            }
         }
     }
     let rewards = &config.rewards;

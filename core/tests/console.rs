@@ -511,6 +511,10 @@ fn a_misspelt_settings_field_at_any_depth_is_refused_and_named() {
             r#"{"brand_name":"Cairn","rewards":{"points_per_reveiw":5}}"#,
             "config.rewards.points_per_reveiw",
         ),
+        (
+            r#"{"brand_name":"Cairn","copy":{"fr":{"nps.question":"Recommanderiez-vous {marque} ?"}}}"#,
+            "config.copy.fr.nps.question",
+        ),
     ];
     for (config, field) in cases {
         let body = format!(r#"{{"allowed_origins":["{ORIGIN}"],"config":{config}}}"#);
