@@ -675,6 +675,59 @@ describe('settings in the console', () => {
   });
 });
 
+describe('texts in the console', () => {
+  test('a text said the brand’s way is checked, saved and read by visitors; emptied, the default is back', async () => {
+    const question = 'Quelle est la probabilité que vous recommandiez {brand} à un ami ou un collègue ?';
+    const copy = () => JSON.parse(stack.query("SELECT config FROM sites WHERE id = 'cairn'")[0].config).copy;
+    const { page } = await openConsole();
+    await signIn(page);
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const texts = page.getByRole('group', { name: 'Texts' });
+    assert.equal(await texts.getByLabel('Language').inputValue(), 'fr', 'the site’s own language first');
+    await texts.getByLabel('Find a text').fill('RECOMMANDIEZ');
+    assert.equal(await texts.locator('.text-group input').count(), 1, 'found whatever the case');
+    const field = texts.getByLabel(question, { exact: true });
+    assert.equal(await field.inputValue(), '');
+
+    await field.fill('Recommanderiez-vous {marque} à un proche ?');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    const refused = await page.getByRole('alert').filter({ hasText: 'config.copy.fr.nps.question' }).textContent();
+    assert.match(refused, /\{marque\}, which this text does not fill in \(it fills in \{brand\}\)/);
+    assert.deepEqual(copy(), {}, 'nothing saved');
+
+    await field.fill('Recommanderiez-vous {brand} à un proche ?');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    assert.deepEqual(copy(), { fr: { 'nps.question': 'Recommanderiez-vous {brand} à un proche ?' } });
+
+    const visitor = await openPage(browser);
+    opened.push(visitor);
+    await visitor.page.goto(`${stack.demoOrigin}/`);
+    await visitor.page.locator('pv-nps').getByText('Recommanderiez-vous Cairn à un proche ?').waitFor();
+
+    await page.reload();
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await texts.getByLabel('Find a text').fill('recommend');
+    await texts.getByLabel('Language').selectOption('en');
+    const english = texts.getByLabel('How likely are you to recommend {brand} to a friend or colleague?', { exact: true });
+    assert.equal(await english.inputValue(), '', 'English keeps its default');
+    await texts.getByLabel('Language').selectOption('fr');
+    await texts.getByLabel('Find a text').fill('nps.question');
+    assert.equal(await field.inputValue(), 'Recommanderiez-vous {brand} à un proche ?', 'the saved text is shown');
+    await texts.getByLabel('Find a text').fill('zzzz');
+    await texts.getByRole('status').filter({ hasText: 'No text matches.' }).waitFor();
+    await texts.getByLabel('Find a text').fill('');
+    const nps = texts.locator('details', { hasText: 'NPS survey' });
+    assert.equal(await nps.locator('summary').textContent(), 'NPS survey · 12 texts, 1 said your way');
+    assert.equal(await field.isVisible(), false, 'sections stay closed until asked, so the save button is near');
+    await nps.locator('summary').click();
+    await field.fill('');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    assert.deepEqual(copy(), {}, 'emptied, the override is gone');
+  });
+});
+
 describe('settings over HTTP', () => {
   test('take up to 64 KB (copy in many languages) and refuse more, saving nothing', async () => {
     const settings = await (await fetch(`${stack.api}/settings`, { headers: { authorization: `Bearer ${stack.adminToken}` } })).text();

@@ -16,6 +16,7 @@ mod moderation;
 mod nps;
 mod privacy;
 mod settings;
+mod texts;
 
 use portevoix_core::wire::ConsoleSession;
 use portevoix_web::hooks::{use_effect_with, use_state};

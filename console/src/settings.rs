@@ -1,7 +1,9 @@
 //! The console's settings page: brand name, allowed origins, theme (with a live preview
-//! of a widget in it), contact and review links, reward points and copy overrides. The
-//! worker checks everything before saving anything; its refusal names the field.
+//! of a widget in it), contact and review links, reward points and the widgets' texts
+//! ([`TextsEditor`]). The worker checks everything before saving anything; its refusal
+//! names the field.
 
+use portevoix_core::copy::set_override;
 use portevoix_core::settings::{SiteSettings, profiles_of, profiles_text};
 use portevoix_core::theme::picker_hex;
 use portevoix_web::hooks::{use_effect_with, use_state};
@@ -10,6 +12,7 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::api::{self, ApiError};
+use crate::texts::{TextEdit, TextsEditor};
 
 #[derive(Properties, PartialEq)]
 pub struct SettingsProps {
@@ -66,20 +69,15 @@ fn colour_field(
 #[function_component(SettingsPage)]
 pub fn settings_page(props: &SettingsProps) -> Html {
     let draft = use_state(|| None::<Result<SiteSettings, ApiError>>);
-    let copy_text = use_state(String::new);
     let status = use_state(|| Status::Idle);
     let preview = use_node_ref();
 
     {
-        let (draft, copy_text) = (draft.clone(), copy_text.clone());
+        let draft = draft.clone();
         use_effect_with(props.site.clone(), move |site| {
             let site = site.clone();
             spawn_local(async move {
                 let loaded = api::get::<SiteSettings>(&api::site_path(&site, "settings")).await;
-                if let Ok(settings) = &loaded {
-                    copy_text
-                        .set(portevoix_web::to_string(&settings.config.copy).unwrap_or_default());
-                }
                 draft.set(Some(loaded));
             });
         });
@@ -130,28 +128,29 @@ pub fn settings_page(props: &SettingsProps) -> Html {
         })
     };
 
+    let edit_text = {
+        let (draft, status) = (draft.clone(), status.clone());
+        Callback::from(move |edit: TextEdit| {
+            if let Some(Ok(mut settings)) = (*draft).clone() {
+                set_override(
+                    &mut settings.config.copy,
+                    &edit.language,
+                    &edit.key,
+                    &edit.text,
+                );
+                draft.set(Some(Ok(settings)));
+                status.set(Status::Idle);
+            }
+        })
+    };
+
     let save = {
-        let (site, draft, copy_text, status) = (
-            props.site.clone(),
-            draft.clone(),
-            copy_text.clone(),
-            status.clone(),
-        );
+        let (site, draft, status) = (props.site.clone(), draft.clone(), status.clone());
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
-            let Some(Ok(mut settings)) = (*draft).clone() else {
+            let Some(Ok(settings)) = (*draft).clone() else {
                 return;
             };
-            match portevoix_web::from_str(&copy_text) {
-                Ok(copy) => settings.config.copy = copy,
-                Err(_) => {
-                    status.set(Status::Refused(
-                        "Copy overrides must be a JSON object: {\"fr\": {\"key\": \"text\"}}."
-                            .into(),
-                    ));
-                    return;
-                }
-            }
             let (site, draft, status) = (site.clone(), draft.clone(), status.clone());
             status.set(Status::Saving);
             spawn_local(async move {
@@ -258,20 +257,8 @@ pub fn settings_page(props: &SettingsProps) -> Html {
                             oninput={edit(|settings, value| settings.config.rewards.points_per_visit = value.trim().parse().unwrap_or(u32::MAX))} />
                     </div>
                 </fieldset>
-                <fieldset>
-                    <legend>{ "Copy overrides" }</legend>
-                    <div class="field">
-                        <label for="copy">{ "Texts by language and key, as JSON" }</label>
-                        <textarea id="copy" rows="6" spellcheck="false" value={(*copy_text).clone()}
-                            oninput={
-                                let (copy_text, status) = (copy_text.clone(), status.clone());
-                                move |event: InputEvent| {
-                                    copy_text.set(text_of(&event));
-                                    status.set(Status::Idle);
-                                }
-                            } />
-                    </div>
-                </fieldset>
+                <TextsEditor default_language={config.default_locale.tag()}
+                    overrides={config.copy.clone()} on_edit={edit_text} />
                 {
                     match &*status {
                         Status::Refused(message) => html! { <p role="alert" class="problem">{ message.clone() }</p> },
