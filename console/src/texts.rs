@@ -13,10 +13,12 @@ use yew::prelude::*;
 
 /// One override typed: the language, the text's key, and what it now says (blank to
 /// bring the default back).
-#[derive(Debug, Clone, PartialEq)]
 pub struct TextEdit {
+    /// The language tag, e.g. `fr`.
     pub language: String,
+    /// The text's key, e.g. `nps.question`.
     pub key: String,
+    /// What it now says.
     pub text: String,
 }
 
