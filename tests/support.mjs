@@ -127,3 +127,13 @@ function startFakeSiteverify() {
 
 /** A fresh idempotency key or visitor id. */
 export const newId = () => randomUUID();
+
+/**
+ * Waits, when needed, for a fresh minute: the local rate-limiting bindings count in
+ * windows aligned to the clock's minutes, so a burst that crosses into the next minute
+ * would find its counter reset. Call before a burst expected to take under `burstMs`.
+ */
+export async function atStartOfRateWindow(burstMs = 15_000) {
+  const leftInMinute = 60_000 - (Date.now() % 60_000);
+  if (leftInMinute < burstMs) await new Promise((resolve) => setTimeout(resolve, leftInMinute + 100));
+}
