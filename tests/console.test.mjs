@@ -360,8 +360,11 @@ describe('writes sent again in the console after a lost answer', () => {
     assert.deepEqual(stack.query(`SELECT active FROM webhook_subscriptions WHERE id = '${stored[0].id}'`), [{ active: 0 }]);
   });
 
-  test('a secret rotation is made once: the secret shown signs, and the old one still does', async () => {
-    const url = 'https://hooks.cairn.example/rotated-again';
+  /**
+   * Subscribes `url`, opens the console's integrations on it, and clicks its `button`
+   * twice: the first click's answer is lost, the second goes through.
+   */
+  async function clickTwiceLosingFirstAnswer(url, button, pattern) {
     const { body: created } = await stack.admin('/webhooks', {
       method: 'POST',
       body: { url, events: ['nps.created'], idempotency_key: randomUUID() },
@@ -370,10 +373,19 @@ describe('writes sent again in the console after a lost answer', () => {
     await signIn(page);
     await page.getByRole('button', { name: 'Integrations' }).click();
     const subscription = page.getByRole('listitem', { name: url });
-    const sent = await loseFirstAnswer(page, '**/rotate-secret');
-    await subscription.getByRole('button', { name: 'Rotate secret' }).click();
+    const sent = await loseFirstAnswer(page, pattern);
+    await subscription.getByRole('button', { name: button }).click();
     await page.getByRole('alert').filter({ hasText: 'could not be reached' }).waitFor();
-    await subscription.getByRole('button', { name: 'Rotate secret' }).click();
+    await subscription.getByRole('button', { name: button }).click();
+    return { created, page, subscription, sent };
+  }
+
+  test('a secret rotation is made once: the secret shown signs, and the old one still does', async () => {
+    const { created, page, subscription, sent } = await clickTwiceLosingFirstAnswer(
+      'https://hooks.cairn.example/rotated-again',
+      'Rotate secret',
+      '**/rotate-secret',
+    );
     await page.locator('.secret').filter({ hasText: 'New signing secret' }).waitFor();
     const shown = await page.locator('.secret code').textContent();
 
@@ -392,19 +404,11 @@ describe('writes sent again in the console after a lost answer', () => {
   });
 
   test('a test event is queued once', async () => {
-    const url = 'https://hooks.cairn.example/tested-again';
-    const { body: created } = await stack.admin('/webhooks', {
-      method: 'POST',
-      body: { url, events: ['nps.created'], idempotency_key: randomUUID() },
-    });
-    const { page } = await openConsole();
-    await signIn(page);
-    await page.getByRole('button', { name: 'Integrations' }).click();
-    const subscription = page.getByRole('listitem', { name: url });
-    const sent = await loseFirstAnswer(page, '**/test');
-    await subscription.getByRole('button', { name: 'Send test event' }).click();
-    await page.getByRole('alert').filter({ hasText: 'could not be reached' }).waitFor();
-    await subscription.getByRole('button', { name: 'Send test event' }).click();
+    const { created, page, sent } = await clickTwiceLosingFirstAnswer(
+      'https://hooks.cairn.example/tested-again',
+      'Send test event',
+      '**/test',
+    );
     await page.getByRole('status').filter({ hasText: 'Test event queued' }).waitFor();
 
     assert.equal(sent.length, 2);

@@ -417,18 +417,6 @@ fn the_three_pending_queues_make_one_oldest_first() {
     assert!(queue[1].moderation_route().starts_with("questions/"));
 }
 
-fn admin_request<'a>(
-    method: &'a str,
-    path: &'a str,
-    body: &'a [u8],
-    bearer: &'a str,
-) -> portevoix_core::api::ApiRequest<'a> {
-    let mut request = request(method, path, body);
-    request.origin = None;
-    request.authorization = Some(bearer);
-    request
-}
-
 #[test]
 fn settings_are_read_checked_in_full_and_saved() {
     let store = SqliteStore::new();

@@ -296,17 +296,31 @@ fn signature_header(sender: &ScriptedSender, index: usize) -> (String, String, i
     )
 }
 
+/// Queues and delivers an NPS answer's event and checks that it is signed by `new`, then
+/// by `old`; returns the receiver.
+fn next_delivery_signed_by_both(store: &SqliteStore, new: &str, old: &str) -> ScriptedSender {
+    let sender = ScriptedSender::new(Vec::new());
+    store.insert_answer(9, NOW_MS, "answer-1");
+    drain(store, &sender, NOW_MS + 1_000);
+    let (header, id, timestamp, body) = signature_header(&sender, 0);
+    let sign = |secret: &str| webhooks::signature(secret, &id, timestamp, &body).expect("signed");
+    assert_eq!(
+        header,
+        format!("{} {}", sign(new), sign(old)),
+        "both, new first"
+    );
+    sender
+}
+
 #[test]
 fn a_rotated_secret_signs_at_once_and_the_old_one_beside_it_for_a_day() {
     let store = SqliteStore::new();
     let subscription = subscribe(&store, &["nps.created"]);
     let old = subscription.secret.expect("the first secret");
     let path = format!("/v1/sites/cairn/webhooks/{}/rotate-secret", subscription.id);
+    let bearer = format!("Bearer {ADMIN_TOKEN}");
     let rotate = |now_offset: i64| {
-        let mut request = request("POST", &path, b"");
-        let bearer = format!("Bearer {ADMIN_TOKEN}");
-        request.origin = None;
-        request.authorization = Some(&bearer);
+        let mut request = admin_request("POST", &path, b"", &bearer);
         request.now_ms = NOW_MS + now_offset;
         run(&store, &request)
     };
@@ -319,16 +333,7 @@ fn a_rotated_secret_signs_at_once_and_the_old_one_beside_it_for_a_day() {
     let listed = admin_call(&store, "GET", "/v1/sites/cairn/webhooks", &json!(null));
     assert!(!listed.body.contains(&new), "secrets are never listed");
 
-    let sender = ScriptedSender::new(Vec::new());
-    store.insert_answer(9, NOW_MS, "answer-1");
-    drain(&store, &sender, NOW_MS + 1_000);
-    let (header, id, timestamp, body) = signature_header(&sender, 0);
-    let sign = |secret: &str| webhooks::signature(secret, &id, timestamp, &body).expect("signed");
-    assert_eq!(
-        header,
-        format!("{} {}", sign(&new), sign(&old)),
-        "both, new first"
-    );
+    let sender = next_delivery_signed_by_both(&store, &new, &old);
 
     store.insert_answer(8, NOW_MS + webhooks::ROTATION_GRACE_MS + 1, "answer-2");
     drain(
@@ -382,16 +387,8 @@ fn a_rotation_sent_again_with_its_key_answers_the_secret_it_made_and_keeps_the_o
         "the same rotation, answered again"
     );
 
-    let sender = ScriptedSender::new(Vec::new());
-    store.insert_answer(9, NOW_MS, "answer-1");
-    drain(&store, &sender, NOW_MS + 1_000);
-    let (header, id, timestamp, body) = signature_header(&sender, 0);
-    let sign = |secret: &str| webhooks::signature(secret, &id, timestamp, &body).expect("signed");
-    assert_eq!(
-        header,
-        format!("{} {}", sign(&new), sign(&old)),
-        "the secret the receiver still checks with signs for a day"
-    );
+    // The secret the receiver still checks with signs for a day.
+    next_delivery_signed_by_both(&store, &new, &old);
 
     let newer = rotate("rotate-0002");
     assert_ne!(newer, new, "another key is another rotation");
@@ -422,13 +419,8 @@ fn a_test_event_sent_again_with_its_key_is_queued_once() {
         &json!({ "idempotency_key": "test-event-0002" }),
     );
     assert_eq!(other.status, 204, "{}", other.body);
-    let unkeyed = {
-        let mut request = request("POST", &path, b"");
-        let bearer = format!("Bearer {ADMIN_TOKEN}");
-        request.origin = None;
-        request.authorization = Some(&bearer);
-        run(&store, &request)
-    };
+    let bearer = format!("Bearer {ADMIN_TOKEN}");
+    let unkeyed = run(&store, &admin_request("POST", &path, b"", &bearer));
     assert_eq!(unkeyed.status, 204, "an empty body asks for one more");
     assert_eq!(queued(), 3);
 
@@ -462,11 +454,9 @@ fn webhook_actions_refuse_bad_bodies_and_change_nothing() {
     let before = secret_now();
     for action in ["rotate-secret", "test"] {
         let path = format!("/v1/sites/cairn/webhooks/{}/{action}", subscription.id);
+        let bearer = format!("Bearer {ADMIN_TOKEN}");
         let send = |body: &[u8], content_type: Option<&str>| {
-            let mut request = request("POST", &path, body);
-            let bearer = format!("Bearer {ADMIN_TOKEN}");
-            request.origin = None;
-            request.authorization = Some(&bearer);
+            let mut request = admin_request("POST", &path, body, &bearer);
             request.content_type = content_type;
             error_of(&run(&store, &request))
         };

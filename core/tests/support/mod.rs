@@ -73,10 +73,22 @@ pub fn admin_call(
 ) -> ApiResponse {
     let bytes = body.to_string().into_bytes();
     let bearer = format!("Bearer {ADMIN_TOKEN}");
-    let mut request = request(method, path, if method == "GET" { b"" } else { &bytes });
+    let body = if method == "GET" { &b""[..] } else { &bytes };
+    run(store, &admin_request(method, path, body, &bearer))
+}
+
+/// A request with a raw body and the given `Authorization` header, as a brand's server
+/// sends it (no origin).
+pub fn admin_request<'a>(
+    method: &'a str,
+    path: &'a str,
+    body: &'a [u8],
+    bearer: &'a str,
+) -> ApiRequest<'a> {
+    let mut request = request(method, path, body);
     request.origin = None;
-    request.authorization = Some(&bearer);
-    run(store, &request)
+    request.authorization = Some(bearer);
+    request
 }
 
 /// Status, error code and field of an error answer.
