@@ -688,6 +688,7 @@ describe('texts in the console', () => {
     await page.getByRole('button', { name: 'Settings' }).click();
     const texts = page.getByRole('group', { name: 'Texts' });
     assert.equal(await texts.getByLabel('Language').inputValue(), 'fr', 'the site’s own language first');
+    assert.deepEqual(await texts.getByLabel('Language').locator('option').allTextContents(), ['English', 'French'], 'named by the browser');
     await texts.getByLabel('Find a text').fill('RECOMMANDIEZ');
     assert.equal(await texts.locator('.text-group input').count(), 1, 'found whatever the case');
     const field = texts.getByLabel(question, { exact: true });

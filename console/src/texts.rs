@@ -32,13 +32,16 @@ pub struct TextsProps {
     pub on_edit: Callback<TextEdit>,
 }
 
-/// A language's name in the console's English, for the shipped ones.
-fn language_name(tag: &str) -> &str {
-    match tag {
-        "en" => "English",
-        "fr" => "French",
-        other => other,
-    }
+/// A language's name in the console's English, by the browser's Intl data: a language
+/// the widgets gain is named here without a change (its tag, where the browser has none).
+fn language_name(tag: &str) -> String {
+    let options = js_sys::Intl::DisplayNamesOptions::new();
+    options.set_type(js_sys::Intl::DisplayNamesType::Language);
+    let english = js_sys::Array::of1(&"en".into());
+    js_sys::Intl::DisplayNames::new(&english, &options)
+        .of(tag)
+        .map(String::from)
+        .unwrap_or_else(|| tag.to_owned())
 }
 
 /// Lower case by the browser's Unicode data (the console links none of its own).
