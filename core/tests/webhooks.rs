@@ -58,6 +58,13 @@ fn subscribe(store: &SqliteStore, events: &[&str]) -> WebhookSubscription {
     serde_json::from_str(&response.body).expect("subscription")
 }
 
+/// Stops a subscription through the admin route, as the console does.
+fn unsubscribe(store: &SqliteStore, subscription: &WebhookSubscription) {
+    let path = format!("/v1/sites/cairn/webhooks/{}/delete", subscription.id);
+    let response = admin_call(store, "POST", &path, &json!(null));
+    assert_eq!(response.status, 204, "{}", response.body);
+}
+
 fn drain(store: &SqliteStore, sender: &ScriptedSender, now_ms: i64) -> DrainReport {
     pollster::block_on(webhooks::drain(store, sender, now_ms)).expect("drain")
 }
@@ -76,13 +83,7 @@ fn only_subscribed_events_of_active_subscriptions_are_queued() {
         )),
         1
     );
-    let deleted = admin_call(
-        &store,
-        "POST",
-        &format!("/v1/sites/cairn/webhooks/{}/delete", nps_only.id),
-        &json!(null),
-    );
-    assert_eq!(deleted.status, 204);
+    unsubscribe(&store, &nps_only);
     store.insert_answer(3, NOW_MS, "answer-2");
     assert_eq!(
         store.number("SELECT COUNT(*) FROM webhook_deliveries"),
@@ -316,7 +317,7 @@ fn next_delivery_signed_by_both(store: &SqliteStore, new: &str, old: &str) -> Sc
 fn a_rotated_secret_signs_at_once_and_the_old_one_beside_it_for_a_day() {
     let store = SqliteStore::new();
     let subscription = subscribe(&store, &["nps.created"]);
-    let old = subscription.secret.expect("the first secret");
+    let old = subscription.secret.clone().expect("the first secret");
     let path = format!("/v1/sites/cairn/webhooks/{}/rotate-secret", subscription.id);
     let bearer = format!("Bearer {ADMIN_TOKEN}");
     let rotate = |now_offset: i64| {
@@ -345,13 +346,7 @@ fn a_rotated_secret_signs_at_once_and_the_old_one_beside_it_for_a_day() {
     let expected = webhooks::signature(&new, &id, timestamp, &body).expect("signed");
     assert_eq!(header, expected, "the old secret signs no more after a day");
 
-    let deleted = admin_call(
-        &store,
-        "POST",
-        &format!("/v1/sites/cairn/webhooks/{}/delete", subscription.id),
-        &json!(null),
-    );
-    assert_eq!(deleted.status, 204);
+    unsubscribe(&store, &subscription);
     assert_eq!(
         rotate(2_000).status,
         404,
@@ -417,13 +412,7 @@ fn a_test_event_sent_again_with_its_key_is_queued_once() {
     assert_eq!(unkeyed.status, 204, "an empty body asks for one more");
     assert_eq!(queued(), 3);
 
-    let deleted = admin_call(
-        &store,
-        "POST",
-        &format!("/v1/sites/cairn/webhooks/{}/delete", subscription.id),
-        &json!(null),
-    );
-    assert_eq!(deleted.status, 204);
+    unsubscribe(&store, &subscription);
     assert_eq!(
         send_test("test-event-0003"),
         404,
