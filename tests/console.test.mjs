@@ -114,13 +114,13 @@ describe('the brand console', () => {
     await page.route(handledOnce, (route) => route.abort('connectionreset'));
     await broken.getByRole('button', { name: 'Mark handled' }).click();
     await page.getByRole('alert').filter({ hasText: 'The server could not be reached' }).waitFor();
-    const unhandled = stack.query("SELECT handled_at FROM nps_answers WHERE comment = 'Livrée avec un arceau cassé'");
+    const unhandled = await stack.query("SELECT handled_at FROM nps_answers WHERE comment = 'Livrée avec un arceau cassé'");
     assert.equal(unhandled[0].handled_at, null, 'a failed mark is said, not taken as done');
     await page.unroute(handledOnce);
     await broken.getByRole('button', { name: 'Mark handled' }).click();
     await page.getByRole('heading', { name: 'Detractors to handle (1)' }).waitFor();
     assert.equal(await page.getByRole('alert').count(), 0, 'the message goes once the mark is stored');
-    const rows = stack.query("SELECT handled_at FROM nps_answers WHERE comment = 'Livrée avec un arceau cassé'");
+    const rows = await stack.query("SELECT handled_at FROM nps_answers WHERE comment = 'Livrée avec un arceau cassé'");
     assert.ok(rows[0].handled_at > 0, 'stored as handled');
     const latest = page.locator('section', { has: page.getByRole('heading', { name: 'Latest comments' }) });
     await latest.locator('li', { hasText: 'arceau cassé' }).getByText('handled').waitFor();
@@ -214,11 +214,11 @@ describe('moderation in the console', () => {
     await page.getByRole('button', { name: 'Send' }).click();
     await page.getByText('Nothing waits for moderation.').waitFor();
 
-    const status = (table, id) => stack.query(`SELECT status, rejection_reason FROM ${table} WHERE id = '${id}'`)[0];
-    assert.deepEqual(status('reviews', kept), { status: 'published', rejection_reason: null });
-    assert.deepEqual(status('reviews', refused), { status: 'rejected', rejection_reason: 'Publicité' });
-    assert.equal(status('questions', question).status, 'published');
-    const answers = stack.query(`SELECT badge, status FROM answers WHERE question_id = '${question}'`);
+    const status = async (table, id) => (await stack.query(`SELECT status, rejection_reason FROM ${table} WHERE id = '${id}'`))[0];
+    assert.deepEqual(await status('reviews', kept), { status: 'published', rejection_reason: null });
+    assert.deepEqual(await status('reviews', refused), { status: 'rejected', rejection_reason: 'Publicité' });
+    assert.equal((await status('questions', question)).status, 'published');
+    const answers = await stack.query(`SELECT badge, status FROM answers WHERE question_id = '${question}'`);
     assert.deepEqual(answers, [{ badge: 'brand', status: 'published' }]);
 
     const visitor = await openPage(browser);
@@ -256,7 +256,7 @@ describe('advocates in the console', () => {
     await page.getByLabel('Reason', { exact: true }).fill('Bon d’achat utilisé');
     await page.getByRole('button', { name: 'Credit' }).click();
     await page.getByText('Balance: 150 points').waitFor();
-    const [{ balance }] = stack.query("SELECT SUM(points) AS balance FROM ledger WHERE account = 'customer:camille-console'");
+    const [{ balance }] = await stack.query("SELECT SUM(points) AS balance FROM ledger WHERE account = 'customer:camille-console'");
     assert.equal(balance, 150);
   });
 });
@@ -301,7 +301,7 @@ describe('writes sent again in the console after a lost answer', () => {
 
     assert.equal(sent.length, 2);
     assert.equal(sent[1].idempotency_key, sent[0].idempotency_key, 'sent again with the same key');
-    const rows = stack.query(`SELECT points FROM ledger WHERE account = 'customer:${customer}' ORDER BY points`);
+    const rows = await stack.query(`SELECT points FROM ledger WHERE account = 'customer:${customer}' ORDER BY points`);
     assert.deepEqual(rows.map((row) => row.points), [-50, 200]);
 
     // A new credit after that one is a new write, with a new key.
@@ -333,7 +333,7 @@ describe('writes sent again in the console after a lost answer', () => {
 
     assert.equal(sent.length, 2);
     assert.equal(sent[1].idempotency_key, sent[0].idempotency_key, 'sent again with the same key');
-    const answers = stack.query(`SELECT body FROM answers WHERE question_id = '${question}'`);
+    const answers = await stack.query(`SELECT body FROM answers WHERE question_id = '${question}'`);
     assert.deepEqual(answers, [{ body: '2,1 kg avec les arceaux.' }]);
   });
 
@@ -352,12 +352,12 @@ describe('writes sent again in the console after a lost answer', () => {
     assert.equal(sent.length, 2);
     assert.match(sent[0].idempotency_key, /^[\w-]{8,128}$/);
     assert.equal(sent[1].idempotency_key, sent[0].idempotency_key, 'sent again with the same key');
-    const stored = stack.query(`SELECT id, secret FROM webhook_subscriptions WHERE url = '${url}'`);
+    const stored = await stack.query(`SELECT id, secret FROM webhook_subscriptions WHERE url = '${url}'`);
     assert.equal(stored.length, 1);
     assert.equal(shown, stored[0].secret, 'the secret shown is the one that signs');
     await page.getByRole('listitem', { name: url }).getByRole('button', { name: 'Delete' }).click();
     await page.getByRole('status').filter({ hasText: 'Subscription deleted.' }).waitFor();
-    assert.deepEqual(stack.query(`SELECT active FROM webhook_subscriptions WHERE id = '${stored[0].id}'`), [{ active: 0 }]);
+    assert.deepEqual(await stack.query(`SELECT active FROM webhook_subscriptions WHERE id = '${stored[0].id}'`), [{ active: 0 }]);
   });
 
   /**
@@ -392,7 +392,7 @@ describe('writes sent again in the console after a lost answer', () => {
     assert.equal(sent.length, 2);
     assert.match(sent[0].idempotency_key, /^[\w-]{8,128}$/);
     assert.equal(sent[1].idempotency_key, sent[0].idempotency_key, 'sent again with the same key');
-    const [stored] = stack.query(`SELECT secret, previous_secret FROM webhook_subscriptions WHERE id = '${created.id}'`);
+    const [stored] = await stack.query(`SELECT secret, previous_secret FROM webhook_subscriptions WHERE id = '${created.id}'`);
     assert.equal(shown, stored.secret, 'the secret shown is the one that signs');
     assert.equal(stored.previous_secret, created.secret, 'the secret the receiver checks with still signs for a day');
 
@@ -413,8 +413,8 @@ describe('writes sent again in the console after a lost answer', () => {
 
     assert.equal(sent.length, 2);
     assert.equal(sent[1].idempotency_key, sent[0].idempotency_key, 'sent again with the same key');
-    const queued = () => stack.query(`SELECT COUNT(*) AS n FROM webhook_deliveries WHERE subscription_id = '${created.id}'`)[0].n;
-    assert.equal(queued(), 1);
+    const queued = async () => (await stack.query(`SELECT COUNT(*) AS n FROM webhook_deliveries WHERE subscription_id = '${created.id}'`))[0].n;
+    assert.equal(await queued(), 1);
     await stack.admin(`/webhooks/${created.id}/delete`, { method: 'POST' });
   });
 });
@@ -445,11 +445,11 @@ describe('a session that ends while a tab is open', () => {
     await endSession(context);
     await page.getByRole('button', { name: 'Subscribe' }).click();
     await page.getByRole('dialog', { name: 'Your session has ended' }).waitFor();
-    assert.deepEqual(stack.query(`SELECT id FROM webhook_subscriptions WHERE url = '${url}'`), [], 'nothing stored without a session');
+    assert.deepEqual(await stack.query(`SELECT id FROM webhook_subscriptions WHERE url = '${url}'`), [], 'nothing stored without a session');
     assert.equal(await page.getByLabel('Endpoint URL').inputValue(), url, 'the URL typed is kept');
     await signInAgain(page);
     await page.getByText(`Subscribed ${url}.`).waitFor();
-    assert.equal(stack.query(`SELECT id FROM webhook_subscriptions WHERE url = '${url}'`).length, 1, 'stored once');
+    assert.equal((await stack.query(`SELECT id FROM webhook_subscriptions WHERE url = '${url}'`)).length, 1, 'stored once');
     await page.getByRole('listitem', { name: url }).getByRole('button', { name: 'Delete' }).click();
     await page.getByRole('listitem', { name: url }).waitFor({ state: 'detached' });
 
@@ -473,11 +473,11 @@ describe('a session that ends while a tab is open', () => {
     await endSession(context);
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByRole('dialog', { name: 'Your session has ended' }).waitFor();
-    assert.equal(JSON.parse(stack.query("SELECT config FROM sites WHERE id = 'cairn'")[0].config).contact_url ?? '', before, 'nothing saved without a session');
+    assert.equal(JSON.parse((await stack.query("SELECT config FROM sites WHERE id = 'cairn'"))[0].config).contact_url ?? '', before, 'nothing saved without a session');
     await signInAgain(page);
     await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
     assert.equal(await contact.inputValue(), drafted, 'the draft is kept');
-    assert.equal(JSON.parse(stack.query("SELECT config FROM sites WHERE id = 'cairn'")[0].config).contact_url, drafted);
+    assert.equal(JSON.parse((await stack.query("SELECT config FROM sites WHERE id = 'cairn'"))[0].config).contact_url, drafted);
     await contact.fill(before);
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
@@ -570,11 +570,10 @@ describe('privacy requests in the console', () => {
     await page.getByRole('status').filter({ hasText: 'Erased:' }).waitFor();
     await page.getByRole('row', { name: /Léa, service client/ }).waitFor();
 
-    const tables = stack
-      .query("SELECT name FROM sqlite_master WHERE type = 'table'")
+    const tables = (await stack.query("SELECT name FROM sqlite_master WHERE type = 'table'"))
       .map(({ name }) => name)
       .filter((name) => !['sites', 'erasures'].includes(name) && !name.startsWith('_cf') && !name.startsWith('sqlite'));
-    const everything = tables.map((name) => JSON.stringify(stack.query(`SELECT * FROM "${name}"`))).join('\n');
+    const everything = (await Promise.all(tables.map((name) => stack.query(`SELECT * FROM "${name}"`)))).map((rows) => JSON.stringify(rows)).join('\n');
     for (const trace of ['Noémie', 'noemie', visitor_id]) assert.ok(!everything.includes(trace), `${trace} is still stored`);
 
     await page.getByLabel('Their email address').fill(email);
@@ -665,7 +664,7 @@ describe('settings in the console', () => {
     assert.equal(await chosen.evaluate((span) => getComputedStyle(span).backgroundColor), 'rgb(179, 38, 30)');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
-    const saved = JSON.parse(stack.query("SELECT config FROM sites WHERE id = 'cairn'")[0].config);
+    const saved = JSON.parse((await stack.query("SELECT config FROM sites WHERE id = 'cairn'"))[0].config);
     assert.equal(saved.theme.accent, '#b3261e');
     assert.deepEqual(saved.review_profiles.map((profile) => profile.name), ['Google', 'Trustpilot']);
 
@@ -682,7 +681,7 @@ describe('settings in the console', () => {
 describe('texts in the console', () => {
   test('a text said the brand’s way is checked, saved and read by visitors; emptied, the default is back', async () => {
     const question = 'Quelle est la probabilité que vous recommandiez {brand} à un ami ou un collègue ?';
-    const copy = () => JSON.parse(stack.query("SELECT config FROM sites WHERE id = 'cairn'")[0].config).copy;
+    const copy = async () => JSON.parse((await stack.query("SELECT config FROM sites WHERE id = 'cairn'"))[0].config).copy;
     const { page } = await openConsole();
     await signIn(page);
     await page.getByRole('button', { name: 'Settings' }).click();
@@ -698,12 +697,12 @@ describe('texts in the console', () => {
     await page.getByRole('button', { name: 'Save settings' }).click();
     const refused = await page.getByRole('alert').filter({ hasText: 'config.copy.fr.nps.question' }).textContent();
     assert.match(refused, /\{marque\}, which this text does not fill in \(it fills in \{brand\}\)/);
-    assert.deepEqual(copy(), {}, 'nothing saved');
+    assert.deepEqual(await copy(), {}, 'nothing saved');
 
     await field.fill('Recommanderiez-vous {brand} à un proche ?');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
-    assert.deepEqual(copy(), { fr: { 'nps.question': 'Recommanderiez-vous {brand} à un proche ?' } });
+    assert.deepEqual(await copy(), { fr: { 'nps.question': 'Recommanderiez-vous {brand} à un proche ?' } });
 
     const visitor = await openPage(browser);
     opened.push(visitor);
@@ -729,7 +728,7 @@ describe('texts in the console', () => {
     await field.fill('');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
-    assert.deepEqual(copy(), {}, 'emptied, the override is gone');
+    assert.deepEqual(await copy(), {}, 'emptied, the override is gone');
   });
 });
 
@@ -743,11 +742,11 @@ describe('settings over HTTP', () => {
         body: settings + ' '.repeat(bytes - settings.length),
       });
     assert.equal((await post(60 * 1024)).status, 200);
-    const before = stack.query("SELECT config FROM sites WHERE id = 'cairn'")[0].config;
+    const before = (await stack.query("SELECT config FROM sites WHERE id = 'cairn'"))[0].config;
     const refused = await post(80 * 1024);
     assert.equal(refused.status, 413);
     assert.equal((await refused.json()).error.code, 'payload_too_large');
-    assert.equal(stack.query("SELECT config FROM sites WHERE id = 'cairn'")[0].config, before);
+    assert.equal((await stack.query("SELECT config FROM sites WHERE id = 'cairn'"))[0].config, before);
   });
 });
 

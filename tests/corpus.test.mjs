@@ -18,8 +18,8 @@ after(async () => {
 });
 
 /** Everything the corpus could change, in one comparable value. */
-const fingerprint = () =>
-  stack.query(
+const fingerprint = async () =>
+  (await stack.query(
     `SELECT (SELECT COUNT(*) FROM nps_answers) AS answers,
             (SELECT group_concat(id || COALESCE(handled_at, ''), ',') FROM nps_answers) AS handled,
             (SELECT group_concat(day_ms || total || promoters || detractors, ',') FROM nps_days) AS days,
@@ -44,7 +44,7 @@ const fingerprint = () =>
             (SELECT COUNT(*) FROM referral_visits) AS referral_visits,
             (SELECT COUNT(*) FROM conversions) AS conversions,
             (SELECT group_concat(id || name || allowed_origins || admin_token_sha256 || config, ',') FROM sites) AS site_rows`,
-  )[0];
+  ))[0];
 
 function fill(text) {
   return text
@@ -71,7 +71,7 @@ describe('bad-input corpus', () => {
   });
 
   test('every request gets a 4xx with the error JSON and changes nothing', async () => {
-    const before = fingerprint();
+    const before = await fingerprint();
     const failures = [];
     for (const [index, request] of requests.entries()) {
       const headers = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, fill(value)]));
@@ -99,6 +99,6 @@ describe('bad-input corpus', () => {
       if (!ok) failures.push(`${request.name}: ${response.status} ${text.slice(0, 120)}`);
     }
     assert.deepEqual(failures, []);
-    assert.deepEqual(fingerprint(), before, 'the database changed');
+    assert.deepEqual(await fingerprint(), before, 'the database changed');
   });
 });

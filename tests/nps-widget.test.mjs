@@ -92,7 +92,7 @@ describe('<pv-nps> on the demo site', () => {
     assert.equal(submitted.category, 'promoter');
     assert.equal(submitted.score, 10);
     const visitor = await page.evaluate(() => localStorage.getItem('portevoix.visitor'));
-    const [row] = stack.query(`SELECT * FROM nps_answers WHERE id = '${submitted.id}'`);
+    const [row] = await stack.query(`SELECT * FROM nps_answers WHERE id = '${submitted.id}'`);
     assert.equal(row.score, 10);
     assert.equal(row.comment, 'Montée en 5 minutes, même sous la pluie.');
     assert.equal(row.visitor_id, visitor);
@@ -184,7 +184,7 @@ describe('<pv-nps> on the demo site', () => {
     await human.getByRole('button', { name: 'Je suis humain' }).click();
     await send.click();
     await human.getByRole('heading', { name: 'Merci !' }).waitFor();
-    const rows = stack.query("SELECT score FROM nps_answers WHERE site_id = 'cairn-human'");
+    const rows = await stack.query("SELECT score FROM nps_answers WHERE site_id = 'cairn-human'");
     assert.deepEqual(rows, [{ score: 9 }]);
   });
 
@@ -217,7 +217,7 @@ describe('<pv-nps> on the demo site', () => {
     await widget(page).getByRole('button', { name: 'Envoyer' }).click();
     await widget(page).getByRole('heading', { name: 'Merci !' }).waitFor();
     sent.promoters++;
-    const rows = stack.query(`SELECT score FROM nps_answers WHERE visitor_id = '${visitor}' ORDER BY score`);
+    const rows = await stack.query(`SELECT score FROM nps_answers WHERE visitor_id = '${visitor}' ORDER BY score`);
     assert.deepEqual(rows.map((row) => row.score), [8, 9]);
   });
 
@@ -244,7 +244,7 @@ describe('<pv-nps> on the demo site', () => {
     await widget(page).getByText('Merci pour votre retour').waitFor();
     sent.passives++;
     assert.equal(attempts, 2, 'retried once, by itself');
-    const rows = stack.query("SELECT idempotency_key FROM nps_answers WHERE comment = 'Réseau capricieux en refuge'");
+    const rows = await stack.query("SELECT idempotency_key FROM nps_answers WHERE comment = 'Réseau capricieux en refuge'");
     assert.equal(rows.length, 1, 'stored once');
     const [error] = await eventsOf(page, 'pv:error');
     assert.equal(error.code, 'network');

@@ -92,7 +92,7 @@ describe('asking and answering', () => {
     const shown = (await list()).body.questions.find((listed) => listed.id === asked.body.id);
     assert.deepEqual(shown.answers.map((shownAnswer) => shownAnswer.badge).sort(), ['brand', 'customer', 'verified_buyer']);
     assert.equal(shown.answers.find((shownAnswer) => shownAnswer.badge === 'brand').author_name, 'Cairn');
-    const [row] = stack.query(`SELECT answer_count FROM questions WHERE id = '${asked.body.id}'`);
+    const [row] = await stack.query(`SELECT answer_count FROM questions WHERE id = '${asked.body.id}'`);
     assert.equal(row.answer_count, 3);
   });
 
@@ -134,7 +134,7 @@ describe('asking and answering', () => {
     const again = await reply(questionId, body);
     assert.equal(again.status, 200);
     assert.deepEqual(again.body, first.body);
-    assert.equal(stack.query(`SELECT COUNT(*) AS n FROM answers WHERE question_id = '${questionId}'`)[0].n, 1);
+    assert.equal((await stack.query(`SELECT COUNT(*) AS n FROM answers WHERE question_id = '${questionId}'`))[0].n, 1);
   });
 });
 
@@ -218,8 +218,8 @@ describe('refusals', () => {
     const missing = answer({ customer_token: buyerToken() });
     delete missing.text;
     assert.equal((await reply(questionId, missing)).body.error.field, 'text');
-    assert.equal(stack.query(`SELECT COUNT(*) AS n FROM questions WHERE idempotency_key IN ('${keys.join("','")}')`)[0].n, 0);
-    assert.equal(stack.query(`SELECT COUNT(*) AS n FROM answers WHERE question_id = '${questionId}'`)[0].n, 0);
+    assert.equal((await stack.query(`SELECT COUNT(*) AS n FROM questions WHERE idempotency_key IN ('${keys.join("','")}')`))[0].n, 0);
+    assert.equal((await stack.query(`SELECT COUNT(*) AS n FROM answers WHERE question_id = '${questionId}'`))[0].n, 0);
   });
 
   test('oversized bodies, unknown sites, foreign origins, forged tokens and missing admin tokens are refused', async () => {
@@ -239,7 +239,7 @@ describe('refusals', () => {
   test('hostile strings are stored exactly as given', async () => {
     const hostile = `<script>alert(1)</script>'; DROP TABLE questions; -- ${newId()}`;
     const asked = await ask(question({ text: hostile }));
-    const [row] = stack.query(`SELECT body FROM questions WHERE id = '${asked.body.id}'`);
+    const [row] = await stack.query(`SELECT body FROM questions WHERE id = '${asked.body.id}'`);
     assert.equal(row.body, hostile);
   });
 });

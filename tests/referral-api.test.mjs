@@ -48,7 +48,7 @@ const order = (code, buyer, overrides = {}) => ({
   currency: 'EUR',
   ...overrides,
 });
-const ledger = (account) => stack.query(`SELECT COALESCE(SUM(points), 0) AS points FROM ledger WHERE account = '${account}'`)[0].points;
+const ledger = async (account) => (await stack.query(`SELECT COALESCE(SUM(points), 0) AS points FROM ledger WHERE account = '${account}'`))[0].points;
 
 describe('the referral path', () => {
   test('an advocate\u2019s link lands a friend who orders; the signed conversion credits both once', async () => {
@@ -76,8 +76,8 @@ describe('the referral path', () => {
     const again = await conversion(report);
     assert.equal(again.status, 200);
     assert.equal(again.body.replayed, true);
-    assert.equal(ledger(`visitor:${advocate}`), 500, 'the same order credits once');
-    assert.equal(ledger('customer:dominique'), 200);
+    assert.equal(await ledger(`visitor:${advocate}`), 500, 'the same order credits once');
+    assert.equal(await ledger('customer:dominique'), 200);
     const mine = (await call(`/referrals/mine?visitor_id=${advocate}`)).body;
     assert.deepEqual([mine.stats.visited, mine.stats.converted, mine.stats.rewards], [1, 1, 500]);
   });
@@ -92,9 +92,9 @@ describe('the referral path', () => {
       assert.equal((await conversion(order(card.code, `friend-${index}@x.example`))).body.outcome, 'credited');
     }
     assert.equal((await conversion(order(card.code, 'one-more@x.example'))).body.outcome, 'code_exhausted');
-    stack.query(`UPDATE referrals SET expires_at = 0, conversions = 0 WHERE code = '${card.code}' RETURNING code`);
+    await stack.query(`UPDATE referrals SET expires_at = 0, conversions = 0 WHERE code = '${card.code}' RETURNING code`);
     assert.equal((await conversion(order(card.code, 'late@x.example'))).body.outcome, 'code_expired');
-    assert.equal(ledger(`visitor:${advocate}`), 20 * 500);
+    assert.equal(await ledger(`visitor:${advocate}`), 20 * 500);
   });
 
   test('a bad signature or a stale timestamp is refused with 401 and records nothing', async () => {
@@ -106,7 +106,7 @@ describe('the referral path', () => {
     assert.deepEqual([stale.status, stale.body.error.code], [401, 'stale_signature']);
     const unsigned = await call('/conversions', { method: 'POST', body: report, origin: null });
     assert.equal(unsigned.status, 401);
-    assert.equal(stack.query(`SELECT COUNT(*) AS n FROM conversions WHERE order_id = '${report.order_id}'`)[0].n, 0);
+    assert.equal((await stack.query(`SELECT COUNT(*) AS n FROM conversions WHERE order_id = '${report.order_id}'`))[0].n, 0);
   });
 });
 
@@ -120,7 +120,7 @@ describe('invitations', () => {
     const over = await invite(['one-more@x.example']);
     assert.deepEqual([over.status, over.body.error.code], [429, 'rate_limited']);
     assert.equal((await invite(['a@x.example', 'b@x.example', 'c@x.example', 'd@x.example', 'e@x.example', 'f@x.example'])).body.error.field, 'emails');
-    const mails = stack.query(`SELECT recipient, body FROM mail_outbox WHERE template = 'referral_invitation' AND recipient LIKE 'friend-0-%'`);
+    const mails = await stack.query(`SELECT recipient, body FROM mail_outbox WHERE template = 'referral_invitation' AND recipient LIKE 'friend-0-%'`);
     assert.equal(mails.length, 5);
     assert.ok(mails[0].body.includes(card.link));
     const stranger = await call(`/referrals/${card.code}/invitations`, { method: 'POST', body: { visitor_id: newId(), emails: ['x@x.example'] } });
@@ -142,7 +142,7 @@ describe('the brand', () => {
 
 describe('refusals', () => {
   test('wrong types, missing fields, oversized bodies, unknown sites and hostile strings store nothing', async () => {
-    const before = stack.query('SELECT (SELECT COUNT(*) FROM referrals) AS referrals, (SELECT COUNT(*) FROM conversions) AS conversions')[0];
+    const before = (await stack.query('SELECT (SELECT COUNT(*) FROM referrals) AS referrals, (SELECT COUNT(*) FROM conversions) AS conversions'))[0];
     for (const [body, field] of [
       [{ visitor_id: newId(), email: 'c@x.example', consent: true }, 'name'],
       [{ visitor_id: newId(), name: 'C', email: 'nope', consent: true }, 'email'],
@@ -169,7 +169,7 @@ describe('refusals', () => {
     assert.equal((await call('/referrals', { method: 'POST', raw: JSON.stringify({ name: 'x'.repeat(20000) }) })).status, 413);
     assert.equal((await call('/referrals', { method: 'POST', body: { visitor_id: newId() }, site: 'nobody' })).status, 404);
     assert.equal((await call('/referrals/ABCDEF0123/offer')).body.error.code, 'unknown_referral');
-    const after = stack.query('SELECT (SELECT COUNT(*) FROM referrals) AS referrals, (SELECT COUNT(*) FROM conversions) AS conversions')[0];
+    const after = (await stack.query('SELECT (SELECT COUNT(*) FROM referrals) AS referrals, (SELECT COUNT(*) FROM conversions) AS conversions'))[0];
     assert.deepEqual(after, { referrals: before.referrals + 1, conversions: before.conversions });
   });
 });

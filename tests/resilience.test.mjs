@@ -121,7 +121,7 @@ describe('nothing lost', () => {
         null,
         { timeout: 120_000 },
       );
-      const rows = rowsOf(await visitorOf(page));
+      const rows = await rowsOf(await visitorOf(page));
       assert.equal(rows.length, 20, `visitor ${visitorIndex} stored ${rows.length}; network: ${JSON.stringify(outcomes)}`);
       for (const row of rows) keys.add(row.idempotency_key);
       assert.deepEqual(problems(ABORTED), []);
@@ -155,12 +155,12 @@ describe('nothing lost', () => {
       assert.ok(held);
       const visitor = await visitorOf(page);
       await page.close();
-      assert.equal(rowsOf(visitor).length, reachesWorker ? 1 : 0);
+      assert.equal((await rowsOf(visitor)).length, reachesWorker ? 1 : 0);
 
       const reopened = await context.newPage();
       await openDemo(reopened);
       await reopened.waitForFunction(() => localStorage.getItem('portevoix.outbox') === null);
-      const rows = rowsOf(visitor);
+      const rows = await rowsOf(visitor);
       assert.equal(rows.length, 1);
       assert.equal(rows[0].score, 9);
       assert.deepEqual(problems(ABORTED), []);
@@ -188,7 +188,7 @@ describe('nothing lost', () => {
       const visitor = await visitorOf(page);
       await widget.getByRole('heading', { name: 'Merci !' }).waitFor({ timeout: 30_000 });
       assert.equal(posts, 2, 'sent again once');
-      const rows = rowsOf(visitor);
+      const rows = await rowsOf(visitor);
       assert.equal(rows.length, 1, 'stored once');
       assert.equal(rows[0].score, 7);
       await page.waitForFunction(() => localStorage.getItem('portevoix.outbox') === null);
@@ -292,7 +292,7 @@ describe('a visitor who only reads the page', () => {
     await page.locator('#event-log li', { hasText: 'pv:submit {"widget":"nps"' }).waitFor();
     const visitor = await visitorOf(page);
     assert.match(visitor, /^[\da-f]{32}$/, 'an answer makes the visitor id');
-    assert.equal(rowsOf(visitor).length, 1);
+    assert.equal((await rowsOf(visitor)).length, 1);
     await page.waitForFunction(() => localStorage.getItem('portevoix.outbox') === null);
 
     requests.length = 0;

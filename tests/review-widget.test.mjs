@@ -227,7 +227,7 @@ describe('<pv-review> on the demo product page', () => {
     const button = again.locator(`.review[data-id="${verifiedId}"]`).getByRole('button', { name: 'Utile (1)' });
     await button.waitFor();
     assert.equal(await button.isDisabled(), true, 'this browser already voted');
-    const votes = stack.query(`SELECT COUNT(*) AS n FROM review_votes WHERE review_id = '${verifiedId}'`);
+    const votes = await stack.query(`SELECT COUNT(*) AS n FROM review_votes WHERE review_id = '${verifiedId}'`);
     assert.equal(votes[0].n, 1);
   });
 
@@ -269,7 +269,7 @@ describe('<pv-review> on the demo product page', () => {
     await widget.getByRole('button', { name: 'Envoyer mon avis' }).click();
     await widget.getByRole('heading', { name: 'Merci ! Votre avis apparaîtra après modération.' }).waitFor();
     assert.deepEqual(await audit(), []);
-    const [row] = stack.query("SELECT email FROM reviews WHERE author_name = 'Noa'");
+    const [row] = await stack.query("SELECT email FROM reviews WHERE author_name = 'Noa'");
     assert.equal(row.email, 'noa@cairn.example');
   });
 });

@@ -64,7 +64,7 @@ describe('writing and moderating', () => {
     assert.equal(page.summary.count, 1);
     assert.equal(page.summary.average, 4);
     assert.deepEqual(page.summary.histogram, { 1: 0, 2: 0, 3: 0, 4: 1, 5: 0 });
-    const [stored] = stack.query(`SELECT review_count, rating_sum, stars_4 FROM review_aggregates WHERE product_id = '${sku}'`);
+    const [stored] = await stack.query(`SELECT review_count, rating_sum, stars_4 FROM review_aggregates WHERE product_id = '${sku}'`);
     assert.deepEqual(stored, { review_count: 1, rating_sum: 4, stars_4: 1 });
 
     const rejected = await stack.admin(`/reviews/${created.body.id}/moderation`, {
@@ -85,7 +85,7 @@ describe('writing and moderating', () => {
     const otherProduct = stack.customerToken('customer-8', 600, undefined, [{ id: 'A-1002', products: ['stove'] }]);
     const unverified = await submit(review({ customer_token: otherProduct }));
     assert.equal(unverified.body.verified, false);
-    const [row] = stack.query(`SELECT customer_id, order_id FROM reviews WHERE id = '${created.body.id}'`);
+    const [row] = await stack.query(`SELECT customer_id, order_id FROM reviews WHERE id = '${created.body.id}'`);
     assert.deepEqual(row, { customer_id: 'customer-7', order_id: 'A-1001' });
   });
 
@@ -103,7 +103,7 @@ describe('writing and moderating', () => {
       assert.equal(response.status, 401);
       assert.equal(response.body.error.code, code);
     }
-    const stored = stack.query(`SELECT COUNT(*) AS n FROM reviews WHERE idempotency_key IN ('${keys.join("','")}')`);
+    const stored = await stack.query(`SELECT COUNT(*) AS n FROM reviews WHERE idempotency_key IN ('${keys.join("','")}')`);
     assert.equal(stored[0].n, 0);
   });
 
@@ -113,7 +113,7 @@ describe('writing and moderating', () => {
     const again = await submit(body);
     assert.equal(again.status, 200);
     assert.deepEqual(again.body, first.body);
-    assert.equal(stack.query(`SELECT COUNT(*) AS n FROM reviews WHERE idempotency_key = '${body.idempotency_key}'`)[0].n, 1);
+    assert.equal((await stack.query(`SELECT COUNT(*) AS n FROM reviews WHERE idempotency_key = '${body.idempotency_key}'`))[0].n, 1);
   });
 
   test('the brand reply shows under the review', async () => {
@@ -164,7 +164,7 @@ describe('reading', () => {
     assert.deepEqual((await vote(visitor)).body, { helpful_count: 1, counted: true });
     assert.deepEqual((await vote(visitor)).body, { helpful_count: 1, counted: false });
     assert.deepEqual((await vote(newId())).body, { helpful_count: 2, counted: true });
-    assert.equal(stack.query(`SELECT COUNT(*) AS n FROM review_votes WHERE review_id = '${created.body.id}'`)[0].n, 2);
+    assert.equal((await stack.query(`SELECT COUNT(*) AS n FROM review_votes WHERE review_id = '${created.body.id}'`))[0].n, 2);
   });
 
   test('an unchanged list is revalidated with a 304', async () => {
@@ -229,7 +229,7 @@ describe('refusals', () => {
       assert.equal(response.status, 422);
       assert.equal(response.body.error.field, field);
     }
-    assert.equal(stack.query(`SELECT COUNT(*) AS n FROM reviews WHERE idempotency_key IN ('${keys.join("','")}')`)[0].n, 0);
+    assert.equal((await stack.query(`SELECT COUNT(*) AS n FROM reviews WHERE idempotency_key IN ('${keys.join("','")}')`))[0].n, 0);
   });
 
   test('oversized bodies, unknown sites, foreign origins and bad product ids are refused', async () => {
@@ -251,7 +251,7 @@ describe('refusals', () => {
     const hostile = `<script>alert(1)</script>'; DROP TABLE reviews; -- ${newId()}`;
     const created = await submit(review({ text: hostile, author_name: "Robert'); --" }));
     assert.equal(created.status, 201);
-    const [row] = stack.query(`SELECT body, author_name FROM reviews WHERE id = '${created.body.id}'`);
+    const [row] = await stack.query(`SELECT body, author_name FROM reviews WHERE id = '${created.body.id}'`);
     assert.deepEqual(row, { body: hostile, author_name: "Robert'); --" });
   });
 

@@ -50,7 +50,7 @@ describe('share links', () => {
     const redirect = await fetch(made.body.link, { redirect: 'manual', headers: { 'user-agent': PERSON } });
     assert.equal(redirect.status, 302);
     assert.equal(redirect.headers.get('location'), `${stack.demoOrigin}/?utm=x&pv_share=${made.body.code}#avis`);
-    const [row] = stack.query(`SELECT clicks FROM share_links WHERE code = '${made.body.code}'`);
+    const [row] = await stack.query(`SELECT clicks FROM share_links WHERE code = '${made.body.code}'`);
     assert.equal(row.clicks, 1);
     const unknown = await fetch(`${stack.worker.origin}/s/000000000000`, { redirect: 'manual' });
     assert.equal(unknown.status, 404);
@@ -62,7 +62,7 @@ describe('share links', () => {
       assert.equal(response.status, 422, url);
       assert.equal(response.body.error.field, 'url');
     }
-    assert.equal(stack.query("SELECT COUNT(*) AS n FROM share_links WHERE url LIKE '%evil%'")[0].n, 0);
+    assert.equal((await stack.query("SELECT COUNT(*) AS n FROM share_links WHERE url LIKE '%evil%'"))[0].n, 0);
   });
 });
 
@@ -77,7 +77,7 @@ describe('visits', () => {
     assert.equal((await visit(link.code, newId(), 'Mozilla/5.0 (compatible; Googlebot/2.1)')).body.outcome, 'bot');
     assert.equal((await visit(link.code, newId(), 'WhatsApp/2.23.20.0')).body.outcome, 'bot');
     assert.equal(await balance(sharer), 5 + 50, 'the share and one counted visit');
-    const entries = stack.query(`SELECT reason, points FROM ledger WHERE account = 'visitor:${sharer}' ORDER BY id`);
+    const entries = await stack.query(`SELECT reason, points FROM ledger WHERE account = 'visitor:${sharer}' ORDER BY id`);
     assert.deepEqual(entries, [{ reason: 'share', points: 5 }, { reason: 'visit', points: 50 }]);
   });
 
@@ -129,7 +129,7 @@ describe('the brand', () => {
 
 describe('refusals', () => {
   test('wrong types, missing fields, oversized bodies, unknown sites and hostile strings store nothing', async () => {
-    const before = stack.query('SELECT (SELECT COUNT(*) FROM share_links) AS links, (SELECT COUNT(*) FROM ledger) AS entries')[0];
+    const before = (await stack.query('SELECT (SELECT COUNT(*) FROM share_links) AS links, (SELECT COUNT(*) FROM ledger) AS entries'))[0];
     for (const [body, field] of [
       [{ url: 42, visitor_id: newId() }, 'url'],
       [{ visitor_id: newId() }, 'url'],
@@ -148,7 +148,7 @@ describe('refusals', () => {
     assert.equal((await visit('000000000000', newId())).body.error.code, 'unknown_share');
     assert.equal((await call('/me/points')).body.error.field, 'visitor_id');
     assert.equal((await call(`/me/points?visitor_id=${newId()}`, { authorization: 'Customer v1.e30.c2ln' })).body.error.code, 'invalid_customer_token');
-    const after = stack.query('SELECT (SELECT COUNT(*) FROM share_links) AS links, (SELECT COUNT(*) FROM ledger) AS entries')[0];
+    const after = (await stack.query('SELECT (SELECT COUNT(*) FROM share_links) AS links, (SELECT COUNT(*) FROM ledger) AS entries'))[0];
     assert.deepEqual(after, before);
   });
 });

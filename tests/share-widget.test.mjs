@@ -113,7 +113,7 @@ describe('<pv-share> on the demo page', () => {
       assert.equal((await (await visitReported).json()).outcome, 'counted');
       const visitor = await friend.page.evaluate(() => localStorage.getItem('portevoix.visitor'));
       assert.match(visitor, /^\d{1,3}(-\d{1,3}){15}$/);
-      const stored = stack.query(`SELECT visitor_id FROM share_visits WHERE code = '${code}'`);
+      const stored = await stack.query(`SELECT visitor_id FROM share_visits WHERE code = '${code}'`);
       assert.deepEqual(stored.map((row) => row.visitor_id), [visitor], 'the worker stored the id the page keeps');
       await shareReady(friend.page);
       await friend.page.locator('pv-share').getByRole('button', { name: 'Partager' }).waitFor();

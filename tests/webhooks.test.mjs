@@ -144,7 +144,7 @@ describe('webhooks', () => {
     assert.equal(first.status, 201, JSON.stringify(first.body));
     assert.deepEqual(again, first);
     assert.match(first.body.secret, /^whsec_/);
-    assert.deepEqual(stack.query("SELECT COUNT(*) AS n FROM webhook_subscriptions WHERE idempotency_key = 'subscribe-again-1'"), [{ n: 1 }]);
+    assert.deepEqual(await stack.query("SELECT COUNT(*) AS n FROM webhook_subscriptions WHERE idempotency_key = 'subscribe-again-1'"), [{ n: 1 }]);
     const other = await subscribe('https://hooks.example/other');
     assert.equal(other.status, 422);
     assert.equal(other.body.error.field, 'idempotency_key');
@@ -160,14 +160,14 @@ describe('webhooks', () => {
     const first = await rotate();
     assert.equal(first.status, 200, JSON.stringify(first.body));
     assert.deepEqual(await rotate(), first, 'the same answer, with the same new secret');
-    assert.deepEqual(stack.query(`SELECT secret, previous_secret FROM webhook_subscriptions WHERE id = '${created.id}'`), [
+    assert.deepEqual(await stack.query(`SELECT secret, previous_secret FROM webhook_subscriptions WHERE id = '${created.id}'`), [
       { secret: first.body.secret, previous_secret: created.secret },
     ]);
     for (let attempt = 0; attempt < 2; attempt += 1) {
       const { status } = await stack.admin(`/webhooks/${created.id}/test`, { method: 'POST', body: { idempotency_key: 'test-again-1' } });
       assert.equal(status, 204);
     }
-    assert.deepEqual(stack.query(`SELECT COUNT(*) AS n FROM webhook_deliveries WHERE subscription_id = '${created.id}'`), [{ n: 1 }]);
+    assert.deepEqual(await stack.query(`SELECT COUNT(*) AS n FROM webhook_deliveries WHERE subscription_id = '${created.id}'`), [{ n: 1 }]);
     await stack.admin(`/webhooks/${created.id}/delete`, { method: 'POST' });
   });
 
@@ -177,7 +177,7 @@ describe('webhooks', () => {
       body: { url: 'https://hooks.example/actions-refused', events: ['nps.created'] },
     });
     const state = () => stack.query(`SELECT secret, (SELECT COUNT(*) FROM webhook_deliveries WHERE subscription_id = s.id) AS queued FROM webhook_subscriptions s WHERE id = '${created.id}'`);
-    const before = state();
+    const before = await state();
     const cases = [
       [{ idempotency_key: 42 }, 422],
       [{ idempotency_key: ['rotate-key-01'] }, 422],
@@ -218,7 +218,7 @@ describe('webhooks', () => {
       });
       assert.equal(unknownSite.status, 404);
     }
-    assert.deepEqual(state(), before, 'no secret rotated, no test queued');
+    assert.deepEqual(await state(), before, 'no secret rotated, no test queued');
     await stack.admin(`/webhooks/${created.id}/delete`, { method: 'POST' });
   });
 
@@ -244,13 +244,13 @@ describe('webhooks', () => {
         422,
       ]),
     ];
-    const stored = () => stack.query("SELECT COUNT(*) AS n FROM webhook_subscriptions WHERE site_id = 'cairn'")[0].n;
-    const before = stored();
+    const stored = async () => (await stack.query("SELECT COUNT(*) AS n FROM webhook_subscriptions WHERE site_id = 'cairn'"))[0].n;
+    const before = await stored();
     for (const [body, status] of cases) {
       const response = await post(body);
       assert.equal(response.status, status, JSON.stringify(body).slice(0, 80));
     }
-    assert.equal(stored(), before, 'nothing refused was stored');
+    assert.equal(await stored(), before, 'nothing refused was stored');
     assert.equal((await post({ url: 'https://hooks.example/', events: ['nps.created'] }, { authorization: 'Bearer nope' })).status, 401);
     const otherSite = await fetch(`${stack.worker.origin}/v1/sites/cairn-nuit/webhooks`, { headers: { authorization: 'Bearer nope' } });
     assert.equal(otherSite.status, 401);

@@ -267,6 +267,6 @@ describe('host-page citizenship', () => {
     await page.locator('pv-nps').locator('.thanks').waitFor();
     const [submitted] = await page.$$eval('#event-log li', (items) =>
       items.map((item) => item.textContent).filter((text) => text.startsWith('pv:submit ')).map((text) => JSON.parse(text.slice(10))));
-    assert.equal(stack.query(`SELECT customer_id FROM nps_answers WHERE id = '${submitted.id}'`)[0].customer_id, 'customer-7');
+    assert.equal((await stack.query(`SELECT customer_id FROM nps_answers WHERE id = '${submitted.id}'`))[0].customer_id, 'customer-7');
   });
 });

@@ -40,7 +40,7 @@ async function post(body, { origin = stack.demoOrigin, contentType = 'applicatio
 }
 
 const rowsWithKey = (key) => stack.query(`SELECT * FROM nps_answers WHERE idempotency_key = '${key}'`);
-const totalRows = () => stack.query('SELECT COUNT(*) AS n FROM nps_answers')[0].n;
+const totalRows = async () => (await stack.query('SELECT COUNT(*) AS n FROM nps_answers'))[0].n;
 
 describe('public configuration', () => {
   test('is served to allowed origins with CORS and without secrets', async () => {
@@ -70,7 +70,7 @@ describe('POST /nps', () => {
     assert.equal(created.category, 'promoter');
     assert.match(created.id, /^[0-9a-f]{32}$/);
     assert.equal(headers.get('access-control-allow-origin'), stack.demoOrigin);
-    const [row] = rowsWithKey(body.idempotency_key);
+    const [row] = await rowsWithKey(body.idempotency_key);
     assert.equal(row.id, created.id);
     assert.equal(row.score, 10);
     assert.equal(row.category, 'promoter');
@@ -87,7 +87,7 @@ describe('POST /nps', () => {
     assert.deepEqual([first.status, retry.status, changed.status], [201, 200, 200]);
     assert.deepEqual(retry.body, first.body);
     assert.deepEqual(changed.body, first.body);
-    assert.equal(rowsWithKey(body.idempotency_key).length, 1);
+    assert.equal((await rowsWithKey(body.idempotency_key)).length, 1);
   });
 
   test('concurrent retries of one answer store it once', async () => {
@@ -95,18 +95,18 @@ describe('POST /nps', () => {
     const results = await Promise.all(Array.from({ length: 8 }, () => post(body)));
     assert.equal(results.filter((result) => result.status === 201).length, 1);
     assert.equal(new Set(results.map((result) => result.body.id)).size, 1);
-    assert.equal(rowsWithKey(body.idempotency_key).length, 1);
+    assert.equal((await rowsWithKey(body.idempotency_key)).length, 1);
   });
 
   test('hostile strings are stored exactly as given', async () => {
     const hostile = `<script>alert("x")</script>'); DROP TABLE nps_answers; -- \u202e émoji 🏔️`;
     const body = answer({ score: 1, comment: hostile });
     assert.equal((await post(body)).status, 201);
-    assert.equal(rowsWithKey(body.idempotency_key)[0].comment, hostile);
+    assert.equal((await rowsWithKey(body.idempotency_key))[0].comment, hostile);
   });
 
   test('robots are refused: a filled honeypot, a comment sent too fast, a copied comment', async () => {
-    const before = totalRows();
+    const before = await totalRows();
     for (const body of [answer({ website: 'http://pills.example' }), answer({ elapsed_ms: 300 })]) {
       const result = await post(body);
       assert.equal(result.status, 422);
@@ -117,7 +117,7 @@ describe('POST /nps', () => {
     const copy = await post(answer({ comment: 'la meilleure tente que j’aie jamais eue vraiment' }));
     assert.equal(copy.status, 422);
     assert.equal(copy.body.error.code, 'spam_suspected');
-    assert.equal(totalRows(), before + 1);
+    assert.equal(await totalRows(), before + 1);
   });
 
   test('a visitor sending more than 30 answers a minute gets 429 with Retry-After', async () => {
@@ -130,14 +130,14 @@ describe('POST /nps', () => {
     assert.equal(refused.status, 429);
     assert.equal(refused.body.error.code, 'rate_limited');
     assert.equal(refused.headers.get('retry-after'), '60');
-    assert.equal(stack.query(`SELECT COUNT(*) AS n FROM nps_answers WHERE visitor_id = '${visitor_id}'`)[0].n, 30);
+    assert.equal((await stack.query(`SELECT COUNT(*) AS n FROM nps_answers WHERE visitor_id = '${visitor_id}'`))[0].n, 30);
     assert.equal((await post(answer())).status, 201, 'other visitors are not held back');
   });
 
   test('a valid customer token links the answer to the customer', async () => {
     const body = answer({ customer_token: stack.customerToken('customer-42') });
     assert.equal((await post(body)).status, 201);
-    assert.equal(rowsWithKey(body.idempotency_key)[0].customer_id, 'customer-42');
+    assert.equal((await rowsWithKey(body.idempotency_key))[0].customer_id, 'customer-42');
   });
 
   const refusals = [
@@ -161,14 +161,14 @@ describe('POST /nps', () => {
   for (const [name, body, status, code, field] of refusals) {
     test(`refuses a ${name} and stores nothing`, async () => {
       if (body.customer_token === 'EXPIRED') body.customer_token = stack.customerToken('customer-1', -10);
-      const before = totalRows();
+      const before = await totalRows();
       const result = await post(body);
       assert.equal(result.status, status);
       assert.equal(result.body.error.code, code);
       assert.equal(typeof result.body.error.message, 'string');
       if (field) assert.equal(result.body.error.field, field);
       assert.equal(result.headers.get('access-control-allow-origin'), stack.demoOrigin, 'the page can read the error');
-      assert.equal(totalRows(), before);
+      assert.equal(await totalRows(), before);
     });
   }
 
@@ -176,7 +176,7 @@ describe('POST /nps', () => {
     const body = answer({ customer_token: stack.customerToken('customer-1', 3600, 'not-the-site-secret') });
     const result = await post(body);
     assert.equal(result.status, 401);
-    assert.equal(rowsWithKey(body.idempotency_key).length, 0);
+    assert.equal((await rowsWithKey(body.idempotency_key)).length, 0);
   });
 
   const malformed = [
@@ -188,20 +188,20 @@ describe('POST /nps', () => {
   ];
   for (const [name, raw] of malformed) {
     test(`refuses ${name} as invalid JSON`, async () => {
-      const before = totalRows();
+      const before = await totalRows();
       const result = await post(null, { raw });
       assert.equal(result.status, 400);
       assert.equal(result.body.error.code, 'invalid_json');
-      assert.equal(totalRows(), before);
+      assert.equal(await totalRows(), before);
     });
   }
 
   test('refuses a deeply nested field as an invalid field', async () => {
-    const before = totalRows();
+    const before = await totalRows();
     const result = await post(null, { raw: `{"score":${'['.repeat(5000)}${']'.repeat(5000)}}` });
     assert.equal(result.status, 422);
     assert.equal(result.body.error.field, 'score');
-    assert.equal(totalRows(), before);
+    assert.equal(await totalRows(), before);
   });
 
   test('refuses bodies that are not JSON with 415', async () => {
@@ -214,11 +214,11 @@ describe('POST /nps', () => {
 
   test('refuses bodies over 16 KB, up to a 1 MB body, with 413', async () => {
     for (const size of [17 * 1024, 1024 * 1024]) {
-      const before = totalRows();
+      const before = await totalRows();
       const result = await post(answer({ comment: 'a'.repeat(size) }));
       assert.equal(result.status, 413);
       assert.equal(result.body.error.code, 'payload_too_large');
-      assert.equal(totalRows(), before);
+      assert.equal(await totalRows(), before);
     }
   });
 
@@ -233,7 +233,7 @@ describe('POST /nps', () => {
   });
 
   test('refuses a foreign origin, and a missing one, with 403 and no CORS grant', async () => {
-    const before = totalRows();
+    const before = await totalRows();
     const foreign = await post(answer(), { origin: 'https://evil.example' });
     assert.equal(foreign.status, 403);
     assert.equal(foreign.body.error.code, 'origin_not_allowed');
@@ -241,7 +241,7 @@ describe('POST /nps', () => {
     const missing = await post(answer(), { origin: null });
     assert.equal(missing.status, 403);
     assert.equal(missing.body.error.code, 'origin_required');
-    assert.equal(totalRows(), before);
+    assert.equal(await totalRows(), before);
   });
 
   test('answers the CORS preflight for allowed origins only', async () => {
@@ -291,7 +291,7 @@ describe('Turnstile', () => {
     assert.equal(first.status, 201);
     const retry = await post({ ...body, turnstile_token: 'spent-token' }, { site: 'cairn-human' });
     assert.deepEqual([retry.status, retry.body], [200, first.body]);
-    assert.equal(stack.query("SELECT COUNT(*) AS n FROM nps_answers WHERE site_id = 'cairn-human'")[0].n, 1);
+    assert.equal((await stack.query("SELECT COUNT(*) AS n FROM nps_answers WHERE site_id = 'cairn-human'"))[0].n, 1);
   });
 });
 
