@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { startStack } from '../tests/support.mjs';
-import { d1Query } from './sites.mjs';
+import { openLocalDatabase } from './sites.mjs';
 import { launchBrowser } from '../tests/browser.mjs';
 import { build } from './build.mjs';
 import { assetsDir, builtFiles, root, say, workerDir } from './lib.mjs';
@@ -117,11 +117,16 @@ async function growth() {
   for (const target of GROWTH_STEPS) {
     say(`seeding ${target.toLocaleString('en')} NPS answers and reviews`);
     const stack = await startStack({
-      beforeWorker: (database) => {
-        for (let from = 1; from <= target; from += SEED_CHUNK) {
-          const to = Math.min(target, from + SEED_CHUNK - 1);
-          d1Query(seedNps(from, to), database);
-          d1Query(seedReviews(from, to), database);
+      beforeWorker: async ({ state }) => {
+        const database = openLocalDatabase(state);
+        try {
+          for (let from = 1; from <= target; from += SEED_CHUNK) {
+            const to = Math.min(target, from + SEED_CHUNK - 1);
+            await database.query(seedNps(from, to));
+            await database.query(seedReviews(from, to));
+          }
+        } finally {
+          await database.close();
         }
       },
     });

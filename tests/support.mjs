@@ -6,27 +6,14 @@ import { createServer } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Miniflare } from 'miniflare';
-import { freePort, workerDir } from '../scripts/lib.mjs';
+import { freePort } from '../scripts/lib.mjs';
 import { prepareDatabase, startDemoSite, startWorker } from '../scripts/local.mjs';
-import { secret } from '../scripts/sites.mjs';
-
-/**
- * The id of the D1 database in worker/wrangler.toml, which names its local file: the one
- * wrangler uses when no `preview_database_id` is given.
- */
-function localDatabaseId() {
-  const config = readFileSync(join(workerDir, 'wrangler.toml'), 'utf8');
-  if (/^\s*preview_database_id\s*=/m.test(config)) throw new Error('wrangler.toml has a preview_database_id: read the local D1 by that id');
-  const id = config.match(/^\s*database_id\s*=\s*"([^"]+)"/m)?.[1];
-  if (!id) throw new Error('wrangler.toml names no database_id');
-  return id;
-}
+import { openLocalDatabase, secret } from '../scripts/sites.mjs';
 
 /**
  * `beforeWorker(target)` runs once the database is ready and before the worker starts, for
- * bulk seeding with `d1Query(sql, target)` (a second process writing to the local D1 while
- * the worker has it open can bring the worker down).
+ * bulk seeding with `d1Query(sql, target)` or `openLocalDatabase(target.state)` (a second
+ * process writing to the local D1 while the worker has it open can bring the worker down).
  */
 export async function startStack({ beforeWorker } = {}) {
   const state = mkdtempSync(join(tmpdir(), 'portevoix-test-'));
@@ -71,19 +58,12 @@ export async function startStack({ beforeWorker } = {}) {
 
   let reader;
   /**
-   * Rows of one SQL statement against the worker's local D1, read (as `wrangler d1
-   * execute --local` reads it) by a workerd of the test's own, started at the first query
-   * and kept until `stop`: about 10 ms a query, where wrangler takes over a second to start.
+   * Rows of one SQL statement against the worker's local D1, through one connection kept
+   * from the first query to `stop` (see `openLocalDatabase`).
    */
   async function query(sql) {
-    reader ??= new Miniflare({
-      modules: true,
-      script: '',
-      d1Persist: join(state, 'v3', 'd1'),
-      d1Databases: { DB: localDatabaseId() },
-    });
-    const database = await reader.getD1Database('DB');
-    return (await database.prepare(sql).all()).results;
+    reader ??= openLocalDatabase(state);
+    return reader.query(sql);
   }
 
   /** The NPS summary, read with the admin token. */
@@ -107,7 +87,7 @@ export async function startStack({ beforeWorker } = {}) {
   }
 
   async function stop() {
-    await Promise.all([worker.stop(), demo.stop(), siteverify.stop(), reader?.dispose()]);
+    await Promise.all([worker.stop(), demo.stop(), siteverify.stop(), reader?.close()]);
     rmSync(state, { recursive: true, force: true });
   }
 
