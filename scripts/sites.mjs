@@ -58,7 +58,7 @@ export function openLocalDatabase(state) {
     /**
      * The rows of one SQL statement. While a running worker holds the file's lock, workerd
      * answers SQLITE_BUSY, which D1 reports as an "internal error" and which changed
-     * nothing: the statement is run again, up to five times over about a second.
+     * nothing: the statement is run again, up to six times over about two and a half seconds.
      */
     async query(sql) {
       const database = await miniflare.getD1Database('DB');
@@ -66,7 +66,7 @@ export function openLocalDatabase(state) {
         try {
           return (await database.prepare(sql).all()).results;
         } catch (error) {
-          if (attempt === 5 || !/internal error/.test(error.message)) throw error;
+          if (attempt === 6 || !/internal error/.test(error.message)) throw error;
           await new Promise((resolve) => setTimeout(resolve, 40 * 2 ** attempt));
         }
       }
