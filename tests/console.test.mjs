@@ -9,6 +9,7 @@ import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { openPage, startStackAndBrowser } from './browser.mjs';
+import { clearOfUtcMidnight } from './support.mjs';
 
 let stack;
 let browser;
@@ -17,6 +18,7 @@ const require = createRequire(import.meta.url);
 
 before(async () => {
   [stack, browser] = await startStackAndBrowser();
+  await clearOfUtcMidnight(10_000);
   // Promoters 10, 9, 9; passive 8; detractors 6, 2: NPS = (3 − 2) / 6 = +16.7.
   for (const [score, comment] of [[10, 'Tente parfaite'], [9, null], [9, null], [8, null], [6, 'Fermeture fragile'], [2, 'Livrée avec un arceau cassé']]) {
     const response = await fetch(`${stack.api}/nps`, {

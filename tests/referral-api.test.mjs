@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { newId, startStack } from './support.mjs';
+import { clearOfUtcMidnight, newId, startStack } from './support.mjs';
 
 let stack;
 before(async () => {
@@ -112,6 +112,7 @@ describe('the referral path', () => {
 
 describe('invitations', () => {
   test('go to the mail outbox, five at a time, within the daily allowance', async () => {
+    await clearOfUtcMidnight();
     const advocate = newId();
     const card = await join(advocate, 'noa@cairn.example', 'Noa');
     const invite = (emails) => call(`/referrals/${card.code}/invitations`, { method: 'POST', body: { visitor_id: advocate, emails } });

@@ -3,7 +3,7 @@
 // leaderboard and manual adjustments, and the refusals.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { newId, startStack } from './support.mjs';
+import { clearOfUtcMidnight, newId, startStack } from './support.mjs';
 
 let stack;
 before(async () => {
@@ -68,6 +68,7 @@ describe('share links', () => {
 
 describe('visits', () => {
   test('another visitor counts once a day; the same visitor again, the sharer and robots do not', async () => {
+    await clearOfUtcMidnight();
     const sharer = newId();
     const { body: link } = await share(sharer);
     const friend = newId();
@@ -82,6 +83,7 @@ describe('visits', () => {
   });
 
   test('visits over the link\u2019s daily cap are recorded but earn nothing', async () => {
+    await clearOfUtcMidnight();
     const sharer = newId();
     const { body: link } = await share(sharer);
     const outcomes = [];

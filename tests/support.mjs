@@ -136,11 +136,24 @@ function startFakeSiteverify() {
 export const newId = () => randomUUID();
 
 /**
+ * Waits, when needed, until a span expected to take under `spanMs` fits in one window of
+ * `periodMs` counted from the Unix epoch, as the worker's counters are.
+ */
+async function withinOneWindow(periodMs, spanMs) {
+  const left = periodMs - (Date.now() % periodMs);
+  if (left < spanMs) await new Promise((resolve) => setTimeout(resolve, left + 100));
+}
+
+/**
  * Waits, when needed, for a fresh minute: the local rate-limiting bindings count in
  * windows aligned to the clock's minutes, so a burst that crosses into the next minute
  * would find its counter reset. Call before a burst expected to take under `burstMs`.
  */
-export async function atStartOfRateWindow(burstMs = 15_000) {
-  const leftInMinute = 60_000 - (Date.now() % 60_000);
-  if (leftInMinute < burstMs) await new Promise((resolve) => setTimeout(resolve, leftInMinute + 100));
-}
+export const atStartOfRateWindow = (burstMs = 15_000) => withinOneWindow(60_000, burstMs);
+
+/**
+ * Waits, when needed, for UTC midnight to pass: daily caps and allowances, and the NPS
+ * summary's days, count UTC days, so a test that straddles midnight would see its
+ * counts split across two days. Call before steps expected to take under `spanMs`.
+ */
+export const clearOfUtcMidnight = (spanMs = 60_000) => withinOneWindow(86_400_000, spanMs);

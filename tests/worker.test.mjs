@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { upsertSite } from '../scripts/sites.mjs';
-import { HUMAN_TOKEN, atStartOfRateWindow, newId, startStack } from './support.mjs';
+import { HUMAN_TOKEN, atStartOfRateWindow, clearOfUtcMidnight, newId, startStack } from './support.mjs';
 
 let stack;
 before(async () => {
@@ -306,6 +306,7 @@ describe('GET /nps/summary', () => {
   });
 
   test('counts categories and computes the NPS for a date range', async () => {
+    await clearOfUtcMidnight();
     const day = new Date().toISOString().slice(0, 10);
     const before = await stack.summary(`?from=${day}&to=${day}`);
     for (const score of [10, 9, 8, 0]) assert.equal((await post(answer({ score }))).status, 201);
