@@ -100,6 +100,20 @@ describe('<pv-nps> on the demo site', () => {
     assert.equal(row.locale, 'fr');
   });
 
+  test('a comment pasted with unseen control characters is sent without them, not refused', async () => {
+    const { page } = await visit();
+    await radio(page, 9).click();
+    // What a paste from a word processor or a terminal can carry: a vertical tab, a NUL, an escape.
+    await widget(page).getByRole('textbox').fill('Légère\u000b et solide.\u0000\nMerci\u001b !');
+    await writeLikeAPerson(page);
+    await widget(page).getByRole('button', { name: 'Envoyer' }).click();
+    await widget(page).getByRole('heading', { name: 'Merci !' }).waitFor();
+    sent.promoters++;
+    const [submitted] = await eventsOf(page, 'pv:submit');
+    const [row] = await stack.query(`SELECT comment FROM nps_answers WHERE id = '${submitted.id}'`);
+    assert.equal(row.comment, 'Légère et solide.\nMerci !');
+  });
+
   test('a detractor answers by keyboard alone and is offered the contact link', async () => {
     const { page } = await visit();
     for (let presses = 0; presses < 30 && (await focusedInWidget(page))?.type !== 'radio'; presses++) {

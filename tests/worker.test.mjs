@@ -152,6 +152,7 @@ describe('POST /nps', () => {
     ['visitor_id with unsafe characters', answer({ visitor_id: "x' OR 1=1 --" }), 422, 'invalid_field', 'visitor_id'],
     ['comment over 2,000 characters', answer({ comment: 'é'.repeat(2001) }), 422, 'invalid_field', 'comment'],
     ['comment of the wrong type', answer({ comment: { text: 'hi' } }), 422, 'invalid_field', 'comment'],
+    ['comment with a control character', answer({ comment: 'fermeture\u0000cassée' }), 422, 'invalid_field', 'comment'],
     ['page_url that is not a web URL', answer({ page_url: 'javascript:alert(1)' }), 422, 'invalid_field', 'page_url'],
     ['unsupported locale', answer({ locale: 'de' }), 422, 'invalid_field', 'locale'],
     ['unknown field', answer({ admin: true }), 422, 'invalid_field', 'admin'],

@@ -178,7 +178,20 @@ impl NpsForm {
 
     /// True when the comment breaks the length rule; the form shows it before sending.
     pub fn comment_too_long(&self) -> bool {
-        validate::comment(&self.comment).is_err()
+        validate::comment_too_long(&self.comment)
+    }
+
+    /// The comment as sent: trimmed, `None` when blank, and without the control characters
+    /// (other than line breaks and tabs) a paste can carry unseen and the worker refuses,
+    /// so the visitor is not refused for what they cannot see.
+    pub fn comment_to_send(&self) -> Option<String> {
+        let visible: String = self
+            .comment
+            .chars()
+            .filter(|&c| !c.is_control() || matches!(c, '\n' | '\t' | '\r'))
+            .collect();
+        let trimmed = visible.trim();
+        (!trimmed.is_empty()).then(|| trimmed.to_owned())
     }
 
     /// True when pressing send would send something.
@@ -248,6 +261,23 @@ mod tests {
                 "{parts:?}"
             );
         }
+    }
+
+    #[test]
+    fn the_comment_sent_leaves_out_what_the_visitor_cannot_see() {
+        let form = |comment: &str| NpsForm {
+            comment: comment.into(),
+            ..NpsForm::default()
+        };
+        assert_eq!(form("  \n ").comment_to_send(), None);
+        assert_eq!(form("\u{0}\u{7}").comment_to_send(), None);
+        let pasted = form(" Solide,\u{b} légère.\r\n\tMerci\u{1b} !\u{0} ");
+        assert_eq!(
+            pasted.comment_to_send().as_deref(),
+            Some("Solide, légère.\r\n\tMerci !")
+        );
+        let sent = pasted.comment_to_send().unwrap_or_default();
+        assert_eq!(validate::comment(&sent).ok(), Some(Some(sent.clone())));
     }
 
     #[test]

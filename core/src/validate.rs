@@ -16,16 +16,40 @@ pub const MAX_EMAIL_CHARS: usize = 254;
 /// Longest product id: SKUs and slugs are far shorter.
 pub const MAX_PRODUCT_ID_CHARS: usize = 64;
 
-/// A trimmed comment, `None` when blank.
+/// A trimmed comment, `None` when blank. Like every other text it may hold line breaks and
+/// tabs but no other control character (a NUL or an escape would follow it into exports
+/// and webhooks).
 pub fn comment(raw: &str) -> Result<Option<String>> {
-    let trimmed = raw.trim();
-    if trimmed.chars().count() > MAX_COMMENT_CHARS {
+    if comment_too_long(raw) {
         return Err(Error::field(
             "comment",
             format!("comment must be at most {MAX_COMMENT_CHARS} characters"),
         ));
     }
+    let trimmed = raw.trim();
+    no_control_characters("comment", trimmed)?;
     Ok((!trimmed.is_empty()).then(|| trimmed.to_owned()))
+}
+
+/// True when a comment is over [`MAX_COMMENT_CHARS`] once trimmed: the survey form says so
+/// as the visitor types.
+pub fn comment_too_long(raw: &str) -> bool {
+    raw.trim().chars().count() > MAX_COMMENT_CHARS
+}
+
+/// Refuses control characters other than line breaks and tabs: text a person typed has
+/// none, and they would reach the brand's exports, webhooks and screens.
+fn no_control_characters(field: &str, value: &str) -> Result<()> {
+    if value
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
+    {
+        return Err(Error::field(
+            field,
+            format!("{field} must not contain control characters"),
+        ));
+    }
+    Ok(())
 }
 
 /// An NPS score on the 0–10 scale.
@@ -170,15 +194,7 @@ pub fn text(field: &str, value: &str, min: usize, max: usize) -> Result<String> 
             format!("{field} must be at most {max} characters"),
         ));
     }
-    if trimmed
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
-    {
-        return Err(Error::field(
-            field,
-            format!("{field} must not contain control characters"),
-        ));
-    }
+    no_control_characters(field, trimmed)?;
     Ok(trimmed.to_owned())
 }
 
@@ -228,6 +244,27 @@ mod tests {
         assert!(comment(&"é".repeat(MAX_COMMENT_CHARS)).is_ok());
         let error = comment(&"a".repeat(MAX_COMMENT_CHARS + 1)).err();
         assert!(matches!(error, Some(Error::InvalidField { field, .. }) if field == "comment"));
+    }
+
+    #[test]
+    fn comment_may_break_lines_but_holds_no_other_control_character() {
+        assert_eq!(
+            comment("Bien.\r\n\tVraiment.").ok(),
+            Some(Some("Bien.\r\n\tVraiment.".into()))
+        );
+        for hostile in [
+            "a\u{0}b",
+            "bell\u{7}",
+            "esc\u{1b}[31m",
+            "del\u{7f}",
+            "c1\u{85}x",
+        ] {
+            let error = comment(hostile).err();
+            assert!(
+                matches!(&error, Some(Error::InvalidField { field, .. }) if field == "comment"),
+                "{hostile:?}: {error:?}"
+            );
+        }
     }
 
     #[test]

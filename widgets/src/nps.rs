@@ -45,7 +45,7 @@ fn send(
     };
     let submission = NpsSubmission {
         score,
-        comment: Some(form.comment.clone()).filter(|comment| !comment.trim().is_empty()),
+        comment: form.comment_to_send(),
         visitor_id: host::visitor_id(),
         idempotency_key: idempotency_key.clone(),
         page_url: host::page_href().and_then(|href| clip_page_url(&href)),
