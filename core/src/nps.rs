@@ -185,11 +185,7 @@ impl NpsForm {
     /// (other than line breaks and tabs) a paste can carry unseen and the worker refuses,
     /// so the visitor is not refused for what they cannot see.
     pub fn comment_to_send(&self) -> Option<String> {
-        let visible: String = self
-            .comment
-            .chars()
-            .filter(|&c| !c.is_control() || matches!(c, '\n' | '\t' | '\r'))
-            .collect();
+        let visible = validate::without_unseen_controls(&self.comment);
         let trimmed = visible.trim();
         (!trimmed.is_empty()).then(|| trimmed.to_owned())
     }

@@ -40,10 +40,7 @@ pub fn comment_too_long(raw: &str) -> bool {
 /// Refuses control characters other than line breaks and tabs: text a person typed has
 /// none, and they would reach the brand's exports, webhooks and screens.
 fn no_control_characters(field: &str, value: &str) -> Result<()> {
-    if value
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
-    {
+    if value.chars().any(is_unseen_control) {
         return Err(Error::field(
             field,
             format!("{field} must not contain control characters"),
@@ -196,6 +193,17 @@ pub fn text(field: &str, value: &str, min: usize, max: usize) -> Result<String> 
     }
     no_control_characters(field, trimmed)?;
     Ok(trimmed.to_owned())
+}
+
+/// Text as a visitor typed or pasted it, less the control characters (other than line
+/// breaks and tabs) a paste can carry unseen: the forms keep this, so that the worker,
+/// which refuses them, never refuses a visitor for what they cannot see.
+pub fn without_unseen_controls(typed: &str) -> String {
+    typed.chars().filter(|&c| !is_unseen_control(c)).collect()
+}
+
+fn is_unseen_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\n' | '\t' | '\r')
 }
 
 /// An email address as HTML's `type=email` accepts it (WHATWG's "valid email address"),

@@ -7,6 +7,7 @@
 use portevoix_core::copy::{Copy, Text};
 use portevoix_core::referral::form::{JoinForm, invitation_addresses, invitation_problem};
 use portevoix_core::token::{self, CustomerClaims};
+use portevoix_core::validate;
 use portevoix_core::wire::{
     FriendOffer, InvitationRequest, InvitationsSent, ReferralCard, ReferralRequest,
 };
@@ -269,7 +270,7 @@ pub fn referral_widget(props: &WidgetProps) -> Html {
                             kind: "text",
                             autocomplete: "name",
                             value: join.name.clone(),
-                            oninput: edit(|form, value| form.name = value),
+                            oninput: edit(|form, value| form.name = validate::without_unseen_controls(&value)),
                             disabled: false,
                             problem: name_problem,
                         }) }

@@ -178,8 +178,10 @@ impl QaForm {
             FormAction::Start(kind, text) if !self.locked() => return QaForm::new(kind, &text),
             FormAction::Edit(field, value) if !self.locked() => {
                 match field {
-                    Field::Text => next.text = value,
-                    Field::AuthorName => next.author_name = value,
+                    Field::Text => next.text = validate::without_unseen_controls(&value),
+                    Field::AuthorName => {
+                        next.author_name = validate::without_unseen_controls(&value);
+                    }
                     Field::Email => next.email = value,
                     Field::Consent => return next,
                 }

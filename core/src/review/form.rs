@@ -192,9 +192,11 @@ impl ReviewForm {
             }
             FormAction::Edit(field, value) if !self.locked() => {
                 match field {
-                    Field::Title => next.title = value,
-                    Field::Text => next.text = value,
-                    Field::AuthorName => next.author_name = value,
+                    Field::Title => next.title = validate::without_unseen_controls(&value),
+                    Field::Text => next.text = validate::without_unseen_controls(&value),
+                    Field::AuthorName => {
+                        next.author_name = validate::without_unseen_controls(&value);
+                    }
                     Field::Email => next.email = value,
                     Field::Rating | Field::Consent => return next,
                 }
@@ -261,6 +263,19 @@ mod tests {
         form.apply(FormAction::Submit {
             fresh_key: "key-00000001".into(),
         })
+    }
+
+    #[test]
+    fn pasted_control_characters_are_left_out_and_never_refused() {
+        let pasted = filled()
+            .apply(FormAction::Edit(Field::Title, "Solide\u{b}".into()))
+            .apply(FormAction::Edit(
+                Field::Text,
+                "Montée\u{0} en cinq minutes.\nParfaite.".into(),
+            ));
+        assert_eq!(pasted.title, "Solide");
+        assert_eq!(pasted.text, "Montée en cinq minutes.\nParfaite.");
+        assert!(pasted.problems().is_empty());
     }
 
     #[test]
