@@ -207,6 +207,18 @@ fn malformed_bodies_are_refused_as_invalid_json() {
 }
 
 #[test]
+fn a_field_given_twice_is_refused_by_its_name() {
+    let store = SqliteStore::new();
+    let body = br#"{"score": 9, "score": 2, "visitor_id": "visitor-0001", "idempotency_key": "key-00000041"}"#;
+    let response = run(&store, &request("POST", "/v1/sites/cairn/nps", body));
+    assert_eq!(
+        error_of(&response),
+        (422, "invalid_field".to_owned(), Some("score".to_owned()))
+    );
+    assert_eq!(store.nps_rows(), 0);
+}
+
+#[test]
 fn oversized_bodies_are_refused_before_parsing() {
     let store = SqliteStore::new();
     let mut body = answer(9, "key-00000005");

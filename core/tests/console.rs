@@ -485,7 +485,7 @@ fn settings_take_bodies_up_to_64_kb_where_other_routes_stop_at_16() {
 }
 
 #[test]
-fn a_misspelt_settings_field_at_any_depth_is_refused_and_named() {
+fn a_misspelt_or_repeated_settings_field_at_any_depth_is_refused_and_named() {
     let store = SqliteStore::new();
     let bearer = format!("Bearer {ADMIN_TOKEN}");
     let before = store.number("SELECT length(config) FROM sites WHERE id = 'cairn'");
@@ -502,6 +502,10 @@ fn a_misspelt_settings_field_at_any_depth_is_refused_and_named() {
         (
             r#"{"brand_name":"Cairn","copy":{"fr":{"nps.question":"Recommanderiez-vous {marque} ?"}}}"#,
             "config.copy.fr.nps.question",
+        ),
+        (
+            r##"{"brand_name":"Cairn","theme":{"accent":"#b3261e","accent":"#1e3a5f"}}"##,
+            "config.theme.accent",
         ),
     ];
     for (config, field) in cases {

@@ -895,6 +895,13 @@ fn field_error(error: serde_path_to_error::Error<serde_json::Error>) -> Error {
         Error::field(&backticked, format!("{backticked} is required"))
     } else if message.starts_with("unknown field") {
         Error::field(&backticked, format!("unknown field {backticked}"))
+    } else if message.starts_with("duplicate field") {
+        // The path is that of the object holding the field twice.
+        let field = match path.as_str() {
+            "." => backticked,
+            parent => format!("{parent}.{backticked}"),
+        };
+        Error::field(&field, format!("{field} is given twice"))
     } else if path == "score" {
         validate::score_error()
     } else if path == "rating" {
