@@ -53,6 +53,92 @@ impl Refusal {
     }
 }
 
+/// Where a form's sending stands, the same in every widget form that posts text: one
+/// attempt at a time, its idempotency key kept across retries so that a retry never
+/// stores twice, and the worker's refusal kept to show on the field it names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attempt {
+    /// Where the form is.
+    pub phase: Phase,
+    /// The key of the post in flight, kept across retries.
+    pub idempotency_key: Option<String>,
+    /// True once the visitor tried to send: problems show from then on, not while they
+    /// type their first word.
+    pub tried: bool,
+    /// The worker's last refusal.
+    pub refusal: Option<Refusal>,
+}
+
+impl Default for Attempt {
+    fn default() -> Self {
+        Attempt {
+            phase: Phase::Editing,
+            idempotency_key: None,
+            tried: false,
+            refusal: None,
+        }
+    }
+}
+
+impl Attempt {
+    /// True while sending or waiting to retry: inputs stay as sent.
+    pub fn locked(&self) -> bool {
+        matches!(self.phase, Phase::Sending | Phase::WaitingToRetry)
+    }
+
+    /// Send pressed. A retry sends again what was sent, under its key; a first attempt
+    /// goes, under `fresh_key`, only when the form has no problem (`valid`).
+    pub fn submit(&mut self, fresh_key: String, valid: bool) {
+        if !matches!(self.phase, Phase::Editing | Phase::WaitingToRetry) {
+            return;
+        }
+        self.tried = true;
+        if self.phase == Phase::WaitingToRetry || valid {
+            self.idempotency_key = Some(self.idempotency_key.take().unwrap_or(fresh_key));
+            self.phase = Phase::Sending;
+            self.refusal = None;
+        }
+    }
+
+    /// Stored (or already stored), with this status.
+    pub fn stored(&mut self, status: Status) {
+        if self.locked() {
+            self.phase = Phase::Sent(status);
+            self.idempotency_key = None;
+        }
+    }
+
+    /// Refused, nothing stored: the visitor may change it and send it as a new post.
+    pub fn refused(&mut self, refusal: Refusal) {
+        if self.locked() {
+            self.phase = Phase::Editing;
+            self.idempotency_key = None;
+            self.refusal = Some(refusal);
+        }
+    }
+
+    /// It may not have arrived: the key is kept for the retry.
+    pub fn network_failed(&mut self) {
+        if self.phase == Phase::Sending {
+            self.phase = Phase::WaitingToRetry;
+        }
+    }
+
+    /// Whether the worker's last refusal names this wire field.
+    pub fn refused_field(&self, field: &str) -> bool {
+        self.refusal
+            .as_ref()
+            .is_some_and(|refusal| refusal.names(field))
+    }
+
+    /// Forgets a refusal of this wire field once the visitor changes the field.
+    pub fn clear_refusal_of(&mut self, field: &str) {
+        if self.refused_field(field) {
+            self.refusal = None;
+        }
+    }
+}
+
 /// What to tell a visitor about a required text field of at most `max` characters: to
 /// shorten it when it is too long, else `missing` (it is empty, or the worker refused it),
 /// so that an empty field is never met with a length rule.
@@ -75,6 +161,32 @@ mod tests {
         assert_eq!(text_problem("  \n ", 5, missing), missing);
         assert_eq!(text_problem(" abcde ", 5, missing), missing);
         assert_eq!(text_problem("abcdé!", 5, missing), Text::TooLong);
+    }
+
+    #[test]
+    fn a_retry_resends_under_its_key_and_a_refusal_frees_it() {
+        let mut attempt = Attempt::default();
+        attempt.submit("first".into(), false);
+        assert_eq!((attempt.tried, &attempt.phase), (true, &Phase::Editing));
+        attempt.submit("first".into(), true);
+        attempt.network_failed();
+        attempt.submit("second".into(), false);
+        assert_eq!(attempt.idempotency_key.as_deref(), Some("first"));
+        assert_eq!(attempt.phase, Phase::Sending);
+        attempt.refused(Refusal::Field("title".into()));
+        assert_eq!(
+            (attempt.idempotency_key.clone(), attempt.locked()),
+            (None, false)
+        );
+        assert!(attempt.refused_field("title"));
+        attempt.clear_refusal_of("text");
+        assert!(attempt.refused_field("title"));
+        attempt.clear_refusal_of("title");
+        assert_eq!(attempt.refusal, None);
+        attempt.submit("third".into(), true);
+        attempt.stored(Status::Pending);
+        attempt.stored(Status::Published);
+        assert_eq!(attempt.phase, Phase::Sent(Status::Pending));
     }
 
     #[test]

@@ -127,7 +127,7 @@ fn outgoing(
     shown_at: f64,
     turnstile_token: Option<String>,
 ) -> Option<Outgoing> {
-    let key = form.idempotency_key.clone()?;
+    let key = form.attempt.idempotency_key.clone()?;
     let customer_token = props.customer_token.as_ref().map(|token| token.to_string());
     let website = host::honeypot_value(&props.root);
     let elapsed_ms = Some((js_sys::Date::now() - shown_at).max(0.0) as u64);
@@ -365,7 +365,11 @@ pub fn qa_widget(props: &WidgetProps) -> Html {
         .as_ref()
         .and_then(|config| config.turnstile_site_key.clone())
         .filter(|_| *writing != Writing::Nothing);
-    let human = use_turnstile(turnstile_site_key.clone(), locale, form.0.refusal.clone());
+    let human = use_turnstile(
+        turnstile_site_key.clone(),
+        locale,
+        form.0.attempt.refusal.clone(),
+    );
     {
         let props = props.clone();
         let form = form.clone();
@@ -375,7 +379,10 @@ pub fn qa_widget(props: &WidgetProps) -> Html {
         let shown_at = *shown_at;
         let reload = reload.clone();
         use_effect_with(
-            (form.0.phase.clone(), form.0.idempotency_key.clone()),
+            (
+                form.0.attempt.phase.clone(),
+                form.0.attempt.idempotency_key.clone(),
+            ),
             move |(phase, _)| {
                 if *phase == Phase::Sending
                     && let Some(product) = product
@@ -392,7 +399,7 @@ pub fn qa_widget(props: &WidgetProps) -> Html {
         let root = props.root.clone();
         let return_focus = return_focus.clone();
         use_effect_with(
-            ((*writing).clone(), form.0.phase.clone()),
+            ((*writing).clone(), form.0.attempt.phase.clone()),
             move |(writing, phase)| {
                 if matches!(phase, Phase::Sent(_)) {
                     focus_selector(&root, ".thanks h3");
@@ -551,7 +558,7 @@ pub fn qa_widget(props: &WidgetProps) -> Html {
         if *writing != *kind_writing {
             return Html::default();
         }
-        if let Phase::Sent(status) = form.0.phase {
+        if let Phase::Sent(status) = form.0.attempt.phase {
             return thanks(&copy, form.0.kind, status);
         }
         let human_check = turnstile_site_key
@@ -782,7 +789,7 @@ fn qa_form(
     let consent_problem = field_problem(copy, state, Field::Consent);
     let (_, max) = state.kind.text_limits();
     let count = copy.number(state.text.trim().chars().count() as u64);
-    let alert = match (&state.phase, &state.refusal) {
+    let alert = match (&state.attempt.phase, &state.attempt.refusal) {
         (Phase::WaitingToRetry, _) => Some(copy.text(Text::NetworkError)),
         (_, Some(Refusal::Token)) => Some(copy.text(Text::QaErrorToken)),
         (_, Some(Refusal::TokenRequired)) => Some(copy.text(Text::QaErrorTokenRequired)),
@@ -792,7 +799,7 @@ fn qa_form(
     };
     let human_ok = human_check.as_ref().is_none_or(|(_, has_token)| *has_token);
     let human_box = human_check.map(|(container, _)| container);
-    let submit_label = match (&state.phase, question) {
+    let submit_label = match (&state.attempt.phase, question) {
         (Phase::Sending, _) => copy.text(Text::Sending),
         (Phase::WaitingToRetry, _) => copy.text(Text::Retry),
         (_, true) => copy.text(Text::QaFormSubmitQuestion),
@@ -857,7 +864,7 @@ fn qa_form(
                 <div class="human-check" part="human-check" ref={container}></div>
             }
             <div class="actions">
-                <button type="submit" part="submit" disabled={state.phase == Phase::Sending || !human_ok}>{ submit_label }</button>
+                <button type="submit" part="submit" disabled={state.attempt.phase == Phase::Sending || !human_ok}>{ submit_label }</button>
                 <button type="button" class="secondary" onclick={on_cancel} disabled={state.locked()}>{ copy.text(Text::Cancel) }</button>
             </div>
         </form>

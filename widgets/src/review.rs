@@ -121,7 +121,7 @@ fn submission(
         email_consent: email.is_some() && form.consent,
         email,
         visitor_id: host::visitor_id(),
-        idempotency_key: form.idempotency_key.clone()?,
+        idempotency_key: form.attempt.idempotency_key.clone()?,
         page_url: host::page_href().and_then(|href| clip_page_url(&href)),
         locale: Some(locale),
         customer_token: props.customer_token.as_ref().map(|token| token.to_string()),
@@ -294,7 +294,11 @@ pub fn review_widget(props: &WidgetProps) -> Html {
         .as_ref()
         .and_then(|config| config.turnstile_site_key.clone())
         .filter(|_| *writing);
-    let human = use_turnstile(turnstile_site_key.clone(), locale, form.0.refusal.clone());
+    let human = use_turnstile(
+        turnstile_site_key.clone(),
+        locale,
+        form.0.attempt.refusal.clone(),
+    );
     {
         let props = props.clone();
         let form = form.clone();
@@ -303,7 +307,10 @@ pub fn review_widget(props: &WidgetProps) -> Html {
         let shown_at = *shown_at;
         let reload = reload.clone();
         use_effect_with(
-            (form.0.phase.clone(), form.0.idempotency_key.clone()),
+            (
+                form.0.attempt.phase.clone(),
+                form.0.attempt.idempotency_key.clone(),
+            ),
             move |(phase, _)| {
                 if *phase == Phase::Sending
                     && let Some(product) = product
@@ -318,7 +325,7 @@ pub fn review_widget(props: &WidgetProps) -> Html {
     }
     {
         let thanks_heading = thanks_heading.clone();
-        use_effect_with(form.0.phase.clone(), move |phase| {
+        use_effect_with(form.0.attempt.phase.clone(), move |phase| {
             if matches!(phase, Phase::Sent(_)) {
                 focus(&thanks_heading);
             }
@@ -469,7 +476,7 @@ pub fn review_widget(props: &WidgetProps) -> Html {
         })
     };
 
-    let writer = if let Phase::Sent(status) = form.0.phase {
+    let writer = if let Phase::Sent(status) = form.0.attempt.phase {
         thanks(
             &copy,
             &config,
@@ -745,7 +752,7 @@ fn review_form(
     };
     let count = copy.number(state.text.trim().chars().count() as u64);
     let max = copy.number(review::MAX_TEXT_CHARS as u64);
-    let alert = match (&state.phase, &state.refusal) {
+    let alert = match (&state.attempt.phase, &state.attempt.refusal) {
         (Phase::WaitingToRetry, _) => Some(copy.text(Text::NetworkError)),
         (_, Some(Refusal::AlreadyReviewed)) => Some(copy.text(Text::ReviewErrorAlready)),
         (_, Some(Refusal::Token)) => Some(copy.text(Text::ReviewErrorToken)),
@@ -756,7 +763,7 @@ fn review_form(
     };
     let human_ok = human_check.as_ref().is_none_or(|(_, has_token)| *has_token);
     let human_box = human_check.map(|(container, _)| container);
-    let button_label = match state.phase {
+    let button_label = match state.attempt.phase {
         Phase::Sending => copy.text(Text::Sending),
         Phase::WaitingToRetry => copy.text(Text::Retry),
         _ => copy.text(Text::ReviewFormSubmit),
@@ -801,7 +808,7 @@ fn review_form(
                 <div class="human-check" part="human-check" ref={container}></div>
             }
             <div class="actions">
-                <button type="submit" part="submit" disabled={state.phase == Phase::Sending || !human_ok}>{ button_label }</button>
+                <button type="submit" part="submit" disabled={state.attempt.phase == Phase::Sending || !human_ok}>{ button_label }</button>
                 <button type="button" class="secondary" onclick={on_cancel} disabled={state.locked()}>{ copy.text(Text::Cancel) }</button>
             </div>
         </form>

@@ -2,7 +2,7 @@
 //! every transition and rule the visitor meets is tested natively.
 
 use crate::copy::Text;
-use crate::form::{self, Phase, Refusal};
+use crate::form::{self, Refusal};
 use crate::moderation::Status;
 use crate::qa;
 use crate::review::MAX_NAME_CHARS;
@@ -98,14 +98,8 @@ pub struct QaForm {
     pub email: String,
     /// The consent box.
     pub consent: bool,
-    /// Where the form is.
-    pub phase: Phase,
-    /// The key of the post in flight, kept across retries.
-    pub idempotency_key: Option<String>,
-    /// True once the visitor tried to send: problems show from then on.
-    pub tried: bool,
-    /// The worker's last refusal.
-    pub refusal: Option<Refusal>,
+    /// Where sending stands.
+    pub attempt: form::Attempt,
 }
 
 impl QaForm {
@@ -117,10 +111,7 @@ impl QaForm {
             author_name: String::new(),
             email: String::new(),
             consent: false,
-            phase: Phase::Editing,
-            idempotency_key: None,
-            tried: false,
-            refusal: None,
+            attempt: form::Attempt::default(),
         }
     }
 
@@ -147,11 +138,8 @@ impl QaForm {
 
     /// The problem to show on `field` now, if any.
     pub fn problem(&self, field: Field) -> Option<Text> {
-        let refused_here = self
-            .refusal
-            .as_ref()
-            .is_some_and(|refusal| refusal.names(field.id()));
-        let shown = self.tried && self.problems().contains(&field);
+        let refused_here = self.attempt.refused_field(field.id());
+        let shown = self.attempt.tried && self.problems().contains(&field);
         (shown || refused_here).then(|| match field {
             Field::AuthorName => {
                 form::text_problem(&self.author_name, MAX_NAME_CHARS, field.problem())
@@ -162,7 +150,7 @@ impl QaForm {
 
     /// True while sending or waiting to retry: inputs stay as sent.
     pub fn locked(&self) -> bool {
-        matches!(self.phase, Phase::Sending | Phase::WaitingToRetry)
+        self.attempt.locked()
     }
 
     /// The email to send: questions only, never blank.
@@ -185,53 +173,28 @@ impl QaForm {
                     Field::Email => next.email = value,
                     Field::Consent => return next,
                 }
-                next.clear_refusal_of(field);
+                next.attempt.clear_refusal_of(field.id());
             }
             FormAction::Consent(consent) if !self.locked() => {
                 next.consent = consent;
-                next.clear_refusal_of(Field::Consent);
+                next.attempt.clear_refusal_of(Field::Consent.id());
             }
-            FormAction::Submit { fresh_key }
-                if matches!(self.phase, Phase::Editing | Phase::WaitingToRetry) =>
-            {
-                next.tried = true;
-                if self.phase == Phase::WaitingToRetry || self.problems().is_empty() {
-                    next.idempotency_key = Some(self.idempotency_key.clone().unwrap_or(fresh_key));
-                    next.phase = Phase::Sending;
-                    next.refusal = None;
-                }
+            FormAction::Submit { fresh_key } => {
+                next.attempt.submit(fresh_key, self.problems().is_empty());
             }
-            FormAction::Stored(status) if self.locked() => {
-                next.phase = Phase::Sent(status);
-                next.idempotency_key = None;
-            }
-            FormAction::Refused(refusal) if self.locked() => {
-                next.phase = Phase::Editing;
-                next.idempotency_key = None;
-                next.refusal = Some(refusal);
-            }
-            FormAction::NetworkFailed if self.phase == Phase::Sending => {
-                next.phase = Phase::WaitingToRetry;
-            }
+            FormAction::Stored(status) => next.attempt.stored(status),
+            FormAction::Refused(refusal) => next.attempt.refused(refusal),
+            FormAction::NetworkFailed => next.attempt.network_failed(),
             _ => {}
         }
         next
-    }
-
-    fn clear_refusal_of(&mut self, field: Field) {
-        if self
-            .refusal
-            .as_ref()
-            .is_some_and(|refusal| refusal.names(field.id()))
-        {
-            self.refusal = None;
-        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::form::Phase;
 
     fn filled(kind: Kind, text: &str) -> QaForm {
         QaForm::new(kind, text).apply(FormAction::Edit(Field::AuthorName, "Alex".into()))
@@ -248,7 +211,7 @@ mod tests {
         let form = QaForm::new(Kind::Question, "étanche");
         assert_eq!(form.text, "étanche");
         let tried = submit(&form);
-        assert_eq!(tried.phase, Phase::Editing, "too short to send");
+        assert_eq!(tried.attempt.phase, Phase::Editing, "too short to send");
         assert_eq!(tried.problem(Field::Text), Some(Text::QaErrorText));
         assert_eq!(tried.problem(Field::AuthorName), Some(Text::QaErrorName));
         let long_name = submit(&tried.apply(FormAction::Edit(
@@ -260,13 +223,16 @@ mod tests {
 
     #[test]
     fn questions_and_answers_have_their_own_length_rules() {
-        assert_eq!(submit(&filled(Kind::Answer, "Oui.")).phase, Phase::Sending);
         assert_eq!(
-            submit(&filled(Kind::Question, "Oui.")).phase,
+            submit(&filled(Kind::Answer, "Oui.")).attempt.phase,
+            Phase::Sending
+        );
+        assert_eq!(
+            submit(&filled(Kind::Question, "Oui.")).attempt.phase,
             Phase::Editing
         );
         let question = filled(Kind::Question, "Tient-elle le vent en crête ?");
-        assert_eq!(submit(&question).phase, Phase::Sending);
+        assert_eq!(submit(&question).attempt.phase, Phase::Sending);
     }
 
     #[test]
@@ -295,12 +261,15 @@ mod tests {
             .apply(FormAction::Submit {
                 fresh_key: "another".into(),
             });
-        assert_eq!(retried.idempotency_key.as_deref(), Some("key-00000001"));
+        assert_eq!(
+            retried.attempt.idempotency_key.as_deref(),
+            Some("key-00000001")
+        );
         let refused = retried.apply(FormAction::Refused(Refusal::TokenRequired));
-        assert_eq!(refused.phase, Phase::Editing);
-        assert_eq!(refused.idempotency_key, None);
+        assert_eq!(refused.attempt.phase, Phase::Editing);
+        assert_eq!(refused.attempt.idempotency_key, None);
         let sent = submit(&refused).apply(FormAction::Stored(Status::Published));
-        assert_eq!(sent.phase, Phase::Sent(Status::Published));
+        assert_eq!(sent.attempt.phase, Phase::Sent(Status::Published));
         let fresh = sent.apply(FormAction::Start(Kind::Question, "vent".into()));
         assert_eq!(fresh, QaForm::new(Kind::Question, "vent"));
         let in_flight = submit(&filled(Kind::Answer, "Oui, sans souci."));

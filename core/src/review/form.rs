@@ -2,7 +2,7 @@
 //! rule the visitor meets is tested natively. The widget only draws it and sends it.
 
 use crate::copy::Text;
-use crate::form::{self, Phase, Refusal};
+use crate::form::{self, Refusal};
 use crate::moderation::Status;
 use crate::review;
 use crate::validate;
@@ -74,7 +74,7 @@ pub enum FormAction {
 }
 
 /// The review form.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ReviewForm {
     /// Chosen stars.
     pub rating: Option<u8>,
@@ -88,32 +88,8 @@ pub struct ReviewForm {
     pub email: String,
     /// The consent box.
     pub consent: bool,
-    /// Where the form is.
-    pub phase: Phase,
-    /// The key of the review in flight, kept across retries.
-    pub idempotency_key: Option<String>,
-    /// True once the visitor tried to send: problems are shown from then on, not while
-    /// they type their first word.
-    pub tried: bool,
-    /// The worker's last refusal.
-    pub refusal: Option<Refusal>,
-}
-
-impl Default for ReviewForm {
-    fn default() -> Self {
-        ReviewForm {
-            rating: None,
-            title: String::new(),
-            text: String::new(),
-            author_name: String::new(),
-            email: String::new(),
-            consent: false,
-            phase: Phase::Editing,
-            idempotency_key: None,
-            tried: false,
-            refusal: None,
-        }
-    }
+    /// Where sending stands.
+    pub attempt: form::Attempt,
 }
 
 impl ReviewForm {
@@ -155,11 +131,8 @@ impl ReviewForm {
 
     /// The problem to show on `field` now, if any.
     pub fn problem(&self, field: Field) -> Option<Text> {
-        let refused_here = self
-            .refusal
-            .as_ref()
-            .is_some_and(|refusal| refusal.names(field.id()));
-        let shown = self.tried && self.problems().contains(&field);
+        let refused_here = self.attempt.refused_field(field.id());
+        let shown = self.attempt.tried && self.problems().contains(&field);
         (shown || refused_here).then(|| match field {
             Field::Title => {
                 form::text_problem(&self.title, review::MAX_TITLE_CHARS, field.problem())
@@ -173,7 +146,7 @@ impl ReviewForm {
 
     /// True while sending or waiting to retry: inputs stay as sent.
     pub fn locked(&self) -> bool {
-        matches!(self.phase, Phase::Sending | Phase::WaitingToRetry)
+        self.attempt.locked()
     }
 
     /// The email to send: only with consent, and never a blank one.
@@ -188,7 +161,7 @@ impl ReviewForm {
         match action {
             FormAction::PickRating(rating) if !self.locked() && review::rating(rating).is_ok() => {
                 next.rating = Some(rating);
-                next.clear_refusal_of(Field::Rating);
+                next.attempt.clear_refusal_of(Field::Rating.id());
             }
             FormAction::Edit(field, value) if !self.locked() => {
                 match field {
@@ -200,53 +173,28 @@ impl ReviewForm {
                     Field::Email => next.email = value,
                     Field::Rating | Field::Consent => return next,
                 }
-                next.clear_refusal_of(field);
+                next.attempt.clear_refusal_of(field.id());
             }
             FormAction::Consent(consent) if !self.locked() => {
                 next.consent = consent;
-                next.clear_refusal_of(Field::Consent);
+                next.attempt.clear_refusal_of(Field::Consent.id());
             }
-            FormAction::Submit { fresh_key }
-                if matches!(self.phase, Phase::Editing | Phase::WaitingToRetry) =>
-            {
-                next.tried = true;
-                if self.phase == Phase::WaitingToRetry || self.problems().is_empty() {
-                    next.idempotency_key = Some(self.idempotency_key.clone().unwrap_or(fresh_key));
-                    next.phase = Phase::Sending;
-                    next.refusal = None;
-                }
+            FormAction::Submit { fresh_key } => {
+                next.attempt.submit(fresh_key, self.problems().is_empty());
             }
-            FormAction::Stored(status) if self.locked() => {
-                next.phase = Phase::Sent(status);
-                next.idempotency_key = None;
-            }
-            FormAction::Refused(refusal) if self.locked() => {
-                next.phase = Phase::Editing;
-                next.idempotency_key = None;
-                next.refusal = Some(refusal);
-            }
-            FormAction::NetworkFailed if self.phase == Phase::Sending => {
-                next.phase = Phase::WaitingToRetry;
-            }
+            FormAction::Stored(status) => next.attempt.stored(status),
+            FormAction::Refused(refusal) => next.attempt.refused(refusal),
+            FormAction::NetworkFailed => next.attempt.network_failed(),
             _ => {}
         }
         next
-    }
-
-    fn clear_refusal_of(&mut self, field: Field) {
-        if self
-            .refusal
-            .as_ref()
-            .is_some_and(|refusal| refusal.names(field.id()))
-        {
-            self.refusal = None;
-        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::form::Phase;
 
     fn filled() -> ReviewForm {
         [
@@ -283,7 +231,7 @@ mod tests {
         let empty = ReviewForm::default();
         assert_eq!(empty.problem(Field::Rating), None);
         let tried = submit(&empty);
-        assert_eq!(tried.phase, Phase::Editing, "nothing is sent");
+        assert_eq!(tried.attempt.phase, Phase::Editing, "nothing is sent");
         assert_eq!(
             tried.problems(),
             [Field::Rating, Field::Title, Field::Text, Field::AuthorName]
@@ -294,7 +242,7 @@ mod tests {
     #[test]
     fn a_complete_form_is_sent_once_with_one_key() {
         let sending = submit(&filled());
-        assert_eq!(sending.phase, Phase::Sending);
+        assert_eq!(sending.attempt.phase, Phase::Sending);
         assert!(sending.locked());
         let ignored = sending.apply(FormAction::Edit(Field::Title, "Changed".into()));
         assert_eq!(ignored.title, "Solide", "a review in flight cannot change");
@@ -302,9 +250,12 @@ mod tests {
         let retried = waiting.apply(FormAction::Submit {
             fresh_key: "another-key".into(),
         });
-        assert_eq!(retried.idempotency_key.as_deref(), Some("key-00000001"));
+        assert_eq!(
+            retried.attempt.idempotency_key.as_deref(),
+            Some("key-00000001")
+        );
         let sent = retried.apply(FormAction::Stored(Status::Pending));
-        assert_eq!(sent.phase, Phase::Sent(Status::Pending));
+        assert_eq!(sent.attempt.phase, Phase::Sent(Status::Pending));
     }
 
     #[test]
@@ -333,8 +284,11 @@ mod tests {
             "invalid_field",
             Some("title"),
         )));
-        assert_eq!(refused.phase, Phase::Editing);
-        assert_eq!(refused.idempotency_key, None, "a fixed review is a new one");
+        assert_eq!(refused.attempt.phase, Phase::Editing);
+        assert_eq!(
+            refused.attempt.idempotency_key, None,
+            "a fixed review is a new one"
+        );
         assert_eq!(refused.problem(Field::Title), Some(Text::ReviewErrorTitle));
         let edited = refused.apply(FormAction::Edit(Field::Title, "Très solide".into()));
         assert_eq!(edited.problem(Field::Title), None);
