@@ -1,8 +1,28 @@
 // Headless Chromium for the widget tests, driven by playwright-core. Each test gets a fresh
 // context (so a fresh visitor) and fails on any console error or uncaught page error.
+import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 import { chromiumPath } from '../scripts/lib.mjs';
 import { startStack } from './support.mjs';
+
+const require = createRequire(import.meta.url);
+
+/**
+ * The WCAG 2.2 AA violations axe-core finds in the element `selector` names (the whole
+ * document without one), a line each: the rule and the elements. Adds axe to the page
+ * when it lacks it, which a page under its strict CSP allows only when opened with
+ * `bypassCSP`.
+ */
+export async function accessibilityViolations(page, selector) {
+  if (!(await page.evaluate(() => 'axe' in window))) {
+    await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  }
+  return page.evaluate(async (selector) => {
+    const scope = selector ? { include: [[selector]] } : document;
+    const result = await window.axe.run(scope, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] });
+    return result.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target).join(', ')}`);
+  }, selector);
+}
 
 /** `args` are extra Chromium switches (say, host names mapped to 127.0.0.1). */
 export async function launchBrowser({ args = [] } = {}) {

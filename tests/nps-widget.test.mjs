@@ -2,12 +2,10 @@
 // strict CSP: a visitor answers by mouse and by keyboard, sees the follow-up of their
 // category, survives a lost response, and the worker counts what they sent.
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { openPage, startStackAndBrowser, waitForEvent } from './browser.mjs';
+import { accessibilityViolations, openPage, startStackAndBrowser, waitForEvent } from './browser.mjs';
 import { upsertSite } from '../scripts/sites.mjs';
 
-const require = createRequire(import.meta.url);
 let stack;
 let browser;
 let current;
@@ -313,15 +311,7 @@ describe('<pv-nps> on the demo site', () => {
 
   test('the widget has no WCAG 2.2 AA violation, before and after answering', async () => {
     const { page } = await visit({ bypassCSP: true });
-    await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-    const audit = () =>
-      page.evaluate(async () => {
-        const result = await window.axe.run(
-          { include: [['pv-nps']] },
-          { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
-        );
-        return result.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target).join(', ')}`);
-      });
+    const audit = () => accessibilityViolations(page, 'pv-nps');
     await radio(page, 9).click();
     assert.deepEqual(await audit(), []);
     await widget(page).getByRole('button', { name: 'Envoyer' }).click();

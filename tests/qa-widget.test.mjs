@@ -3,12 +3,10 @@
 // answers from a second browser context; badges show, and answers reorder by helpfulness
 // after a vote and a reload; the page carries the Question JSON-LD; axe finds nothing.
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { openPage, startStackAndBrowser, waitForEvent } from './browser.mjs';
+import { accessibilityViolations, openPage, startStackAndBrowser, waitForEvent } from './browser.mjs';
 import { newId } from './support.mjs';
 
-const require = createRequire(import.meta.url);
 let stack;
 let browser;
 const opened = [];
@@ -169,12 +167,7 @@ describe('<pv-qa> on the demo product page', () => {
     const weight = (selector) => qa.locator(selector).first().evaluate((element) => getComputedStyle(element).fontWeight);
     assert.equal(await weight('article.question'), '400');
     assert.equal(await weight('article.question h3'), '700');
-    await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-    const audit = () =>
-      page.evaluate(async () => {
-        const result = await window.axe.run({ include: [['pv-qa']] }, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] });
-        return result.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target).join(', ')}`);
-      });
+    const audit = () => accessibilityViolations(page, 'pv-qa');
     assert.deepEqual(await audit(), []);
     await qa.getByRole('button', { name: 'Poser une question' }).click();
     await qa.getByRole('button', { name: 'Envoyer ma question' }).click();

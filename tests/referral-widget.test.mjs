@@ -3,11 +3,9 @@
 // conversion from the brand's server credits both, which the advocate sees after reload.
 import assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
-import { createRequire } from 'node:module';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { openPage, startStackAndBrowser, waitForEvent } from './browser.mjs';
+import { accessibilityViolations, openPage, startStackAndBrowser, waitForEvent } from './browser.mjs';
 
-const require = createRequire(import.meta.url);
 const PERSON = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36';
 let stack;
 let browser;
@@ -112,14 +110,9 @@ describe('<pv-referral> on the demo page', () => {
     const page = (await visitor({ bypassCSP: true })).page;
     await page.goto(`${stack.demoOrigin}/`);
     await referralReady(page);
-    await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
     const widget = page.locator('pv-referral');
     await widget.getByRole('button', { name: 'Obtenir mon lien de parrainage' }).click();
     await widget.getByText('Indiquez votre nom.').waitFor();
-    const violations = await page.evaluate(async () => {
-      const result = await window.axe.run({ include: [['pv-referral']] }, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] });
-      return result.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target).join(', ')}`);
-    });
-    assert.deepEqual(violations, []);
+    assert.deepEqual(await accessibilityViolations(page, 'pv-referral'), []);
   });
 });

@@ -3,12 +3,10 @@
 // the brand publishes it, the page shows it with the right aggregate and JSON-LD;
 // hostile text stays text; helpful votes count once; more reviews load page by page.
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { openPage, startStackAndBrowser, waitForEvent } from './browser.mjs';
+import { accessibilityViolations, openPage, startStackAndBrowser, waitForEvent } from './browser.mjs';
 import { newId } from './support.mjs';
 
-const require = createRequire(import.meta.url);
 let stack;
 let browser;
 let current;
@@ -234,15 +232,7 @@ describe('<pv-review> on the demo product page', () => {
   test('the widget has no WCAG 2.2 AA violation: list, form with problems, thanks', async () => {
     await published('bivouac-2', { rating: 2, author_name: 'Lou' });
     const page = await visit('/', { bypassCSP: true });
-    await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-    const audit = () =>
-      page.evaluate(async () => {
-        const result = await window.axe.run(
-          { include: [['pv-review']] },
-          { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
-        );
-        return result.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target).join(', ')}`);
-      });
+    const audit = () => accessibilityViolations(page, 'pv-review');
     const widget = page.locator('pv-review');
     assert.deepEqual(await audit(), []);
     await widget.getByRole('button', { name: 'Écrire un avis' }).click();

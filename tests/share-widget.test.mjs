@@ -2,9 +2,8 @@
 // clipboard read back), a friend opens the link in another browser and lands on the
 // page, and the sharer sees their balance go up after a reload.
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { launchBrowser, openPage, startStackAndBrowser, waitForEvent } from './browser.mjs';
+import { accessibilityViolations, launchBrowser, openPage, startStackAndBrowser, waitForEvent } from './browser.mjs';
 import { newId } from './support.mjs';
 
 // Headless Chromium says "HeadlessChrome", which the worker rightly takes for a robot.
@@ -12,7 +11,6 @@ const PERSON = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like 
 let stack;
 let browser;
 const opened = [];
-const require = createRequire(import.meta.url);
 
 before(async () => {
   [stack, browser] = await startStackAndBrowser();
@@ -37,15 +35,6 @@ const shareReady = async (page) => {
   await page.locator('pv-share').scrollIntoViewIfNeeded();
   await waitForEvent(page, 'pv:ready {"widget":"share"');
 };
-
-/** The widget's WCAG 2.2 AA violations as axe-core finds them, one line each. */
-async function accessibilityViolations(page) {
-  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-  return page.evaluate(async () => {
-    const result = await window.axe.run({ include: [['pv-share']] }, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] });
-    return result.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target).join(', ')}`);
-  });
-}
 
 describe('<pv-share> on the demo page', () => {
   test('a link copied by one visitor and opened by a friend raises the sharer\u2019s balance', async () => {
@@ -103,14 +92,14 @@ describe('<pv-share> on the demo page', () => {
     const { page } = await visitor({ bypassCSP: true });
     await page.goto(`${stack.demoOrigin}/`);
     await shareReady(page);
-    assert.deepEqual(await accessibilityViolations(page), [], 'before sharing');
+    assert.deepEqual(await accessibilityViolations(page, 'pv-share'), [], 'before sharing');
 
     const widget = page.locator('pv-share');
     await widget.getByRole('button', { name: 'Partager' }).click();
     const link = await widget.getByLabel('Votre lien personnel').inputValue();
     await widget.getByRole('button', { name: 'Copier le lien' }).click();
     await widget.getByRole('status').waitFor();
-    assert.deepEqual(await accessibilityViolations(page), [], 'with the link');
+    assert.deepEqual(await accessibilityViolations(page, 'pv-share'), [], 'with the link');
 
     const code = new URL(link).pathname.split('/').pop();
     const visit = await fetch(`${stack.api}/shares/${code}/visits`, {
@@ -124,7 +113,7 @@ describe('<pv-share> on the demo page', () => {
     await widget.locator('.balance[data-balance="55"]').waitFor();
     await widget.getByText('Historique').click();
     await widget.locator('.history li').first().waitFor();
-    assert.deepEqual(await accessibilityViolations(page), [], 'with points and their history');
+    assert.deepEqual(await accessibilityViolations(page, 'pv-share'), [], 'with points and their history');
   });
 
   // A page served without TLS has neither SubtleCrypto nor crypto.randomUUID: the loader

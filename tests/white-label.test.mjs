@@ -3,11 +3,9 @@
 // default with the page's own switch, a serif font, square corners, custom copy).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { openPage, startStackAndBrowser, waitForEvent } from './browser.mjs';
+import { accessibilityViolations, openPage, startStackAndBrowser, waitForEvent } from './browser.mjs';
 
-const require = createRequire(import.meta.url);
 let stack;
 let browser;
 let current;
@@ -51,16 +49,7 @@ async function visit(path, options = {}) {
 const card = (page) => page.locator('pv-nps').locator('section.card');
 const cardStyle = (page, property) => card(page).evaluate((element, property) => getComputedStyle(element)[property], property);
 
-async function audit(page) {
-  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-  return page.evaluate(async () => {
-    const result = await window.axe.run(
-      { include: [['pv-nps']] },
-      { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
-    );
-    return result.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target).join(', ')}`);
-  });
-}
+const audit = (page) => accessibilityViolations(page, 'pv-nps');
 
 describe('white label', () => {
   test('each site’s theme and copy reach its widget, with no Portevoix branding unless asked', async () => {
