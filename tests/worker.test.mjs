@@ -328,7 +328,7 @@ describe('GET /nps/summary', () => {
   });
 
   test('refuses malformed dates with 400', async () => {
-    for (const query of ['?from=yesterday', '?to=2026-02-30', '?from=2026-12-01&to=2026-11-01']) {
+    for (const query of ['?from=yesterday', '?to=2026-02-30', '?from=2026-12-01&to=2026-11-01', '?from=2026-01-01&from=2026-02-01']) {
       const response = await fetch(`${stack.api}/nps/summary${query}`, {
         headers: { authorization: `Bearer ${stack.adminToken}` },
       });

@@ -654,6 +654,7 @@ fn summary_refuses_bad_dates() {
         ("from=yesterday", "from"),
         ("to=2025-13-01", "to"),
         ("from=2025-12-01&to=2025-11-01", "from"),
+        ("from=2025-01-01&to=2025-01-31&from=2025-02-01", "from"),
     ] {
         let response = summary(&store, query, Some(ADMIN_TOKEN));
         assert_eq!(

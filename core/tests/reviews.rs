@@ -506,6 +506,8 @@ fn bad_paging_parameters_are_named() {
         ("limit=0", "limit"),
         ("limit=51", "limit"),
         ("cursor=%27%20OR%201%3D1", "cursor"),
+        ("limit=5&limit=50", "limit"),
+        ("sort=newest&limit=5&sort=oldest", "sort"),
     ] {
         let mut request = request("GET", REVIEWS, b"");
         request.query = query;
@@ -515,6 +517,17 @@ fn bad_paging_parameters_are_named() {
             "{query}"
         );
     }
+}
+
+#[test]
+fn a_query_parameter_given_twice_is_refused_by_name() {
+    let store = SqliteStore::new();
+    let mut request = request("GET", REVIEWS, b"");
+    request.query = "limit=5&limit=50";
+    let response = run(&store, &request);
+    assert_eq!(response.status, 400);
+    let body: Value = serde_json::from_str(&response.body).expect("error body");
+    assert_eq!(body["error"]["message"], "limit is given twice");
 }
 
 #[test]

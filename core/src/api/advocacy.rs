@@ -250,7 +250,7 @@ pub(super) async fn advocates<S: Store>(
     site: &Site,
     store: &S,
 ) -> Result<ApiResponse> {
-    let params = query_params(request.query);
+    let params = query_params(request.query)?;
     let level = params
         .get("level")
         .map(|value| {

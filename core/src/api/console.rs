@@ -67,7 +67,7 @@ pub(super) fn require_own_origin(request: &ApiRequest<'_>) -> Result<()> {
 /// The date range and page filter of the console's NPS reads.
 fn filter_of(request: &ApiRequest<'_>) -> Result<(DateRange, Filter)> {
     let range = DateRange::of(request)?;
-    let page = query_params(request.query).remove("page");
+    let page = query_params(request.query)?.remove("page");
     let page = validate::page_url(page.as_deref()).map_err(|_| Error::InvalidQuery {
         param: "page".to_owned(),
         message: "page must be the http(s) URL of a page answers came from".to_owned(),
@@ -98,7 +98,7 @@ pub(super) async fn nps_comments<S: Store>(
     store: &S,
 ) -> Result<ApiResponse> {
     let (_, filter) = filter_of(request)?;
-    let params = query_params(request.query);
+    let params = query_params(request.query)?;
     let category = match params.get("category").map(String::as_str) {
         None => None,
         Some("promoter") => Some(Category::Promoter),

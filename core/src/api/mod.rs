@@ -547,7 +547,7 @@ async fn within_visitor<L: RateLimiter>(limiter: &L, site: &Site, visitor_id: &s
 
 /// The `visitor_id` query parameter of the reads that answer one browser.
 fn visitor_param(request: &ApiRequest<'_>) -> Result<String> {
-    let visitor_id = query_params(request.query)
+    let visitor_id = query_params(request.query)?
         .remove("visitor_id")
         .unwrap_or_default();
     validate::opaque_id("visitor_id", &visitor_id).map_err(|_| Error::InvalidQuery {
@@ -993,15 +993,24 @@ async fn submit_nps<S: Store, L: RateLimiter, H: HumanCheck>(
     Ok(ApiResponse::json(status, &NpsCreated::from(stored)))
 }
 
-/// The query parameters, first value of each name winning.
-fn query_params(query: &str) -> std::collections::BTreeMap<String, String> {
+/// The query parameters by name. A name given twice (`limit=5&limit=50`) is refused:
+/// which value counts would otherwise be a silent guess, as a JSON field given twice is.
+fn query_params(query: &str) -> Result<std::collections::BTreeMap<String, String>> {
     let mut params = std::collections::BTreeMap::new();
     for (name, value) in form_urlencoded::parse(query.as_bytes()) {
-        params
-            .entry(name.into_owned())
-            .or_insert_with(|| value.into_owned());
+        match params.entry(name.into_owned()) {
+            std::collections::btree_map::Entry::Occupied(entry) => {
+                return Err(Error::InvalidQuery {
+                    message: format!("{} is given twice", entry.key()),
+                    param: entry.key().clone(),
+                });
+            }
+            std::collections::btree_map::Entry::Vacant(entry) => {
+                entry.insert(value.into_owned());
+            }
+        }
     }
-    params
+    Ok(params)
 }
 
 /// The verified customer token's claims, if the request carries one: a token that is
@@ -1048,7 +1057,7 @@ fn moderation_decision(
 fn queue_params(
     request: &ApiRequest<'_>,
 ) -> Result<(Option<String>, Option<crate::paging::Cursor>, u32)> {
-    let mut params = query_params(request.query);
+    let mut params = query_params(request.query)?;
     let cursor = params
         .get("cursor")
         .map(|value| crate::paging::Cursor::decode(value, 1))
@@ -1096,7 +1105,7 @@ struct DateRange {
 
 impl DateRange {
     fn of(request: &ApiRequest<'_>) -> Result<DateRange> {
-        let mut params = query_params(request.query);
+        let mut params = query_params(request.query)?;
         let from = params.remove("from");
         let to = params.remove("to");
         let from_ms = from

@@ -126,7 +126,7 @@ pub(super) async fn list<S: Store>(
     store: &S,
 ) -> Result<ApiResponse> {
     validate::product_id(product)?;
-    let params = query_params(request.query);
+    let params = query_params(request.query)?;
     let words = qa::RUST_UNICODE.words(params.get("q").map(String::as_str))?;
     let cursor = params
         .get("cursor")
@@ -383,7 +383,7 @@ pub(super) async fn answerers<S: Store>(
     site: &Site,
     store: &S,
 ) -> Result<ApiResponse> {
-    let params = query_params(request.query);
+    let params = query_params(request.query)?;
     let limit = match params.get("limit") {
         None => 20,
         Some(value) => value

@@ -173,7 +173,7 @@ pub(super) async fn list<S: Store>(
     store: &S,
 ) -> Result<ApiResponse> {
     validate::product_id(product)?;
-    let (sort, cursor, limit) = list_params(&query_params(request.query), 3)?;
+    let (sort, cursor, limit) = list_params(&query_params(request.query)?, 3)?;
     let page = review_store::page(store, &site.key, product, sort, cursor.as_ref(), limit).await?;
     Ok(ApiResponse::json(200, &page).cacheable(LIST_CACHE, request.if_none_match))
 }
@@ -198,7 +198,7 @@ pub(super) async fn json_ld<S: Store>(
     store: &S,
 ) -> Result<ApiResponse> {
     validate::product_id(product)?;
-    let params = query_params(request.query);
+    let params = query_params(request.query)?;
     let name = product_name(&params)?;
     let page = review_store::page(
         store,
@@ -225,7 +225,7 @@ pub(super) async fn html<S: Store>(
     store: &S,
 ) -> Result<ApiResponse> {
     validate::product_id(product)?;
-    let params = query_params(request.query);
+    let params = query_params(request.query)?;
     let name = product_name(&params)?;
     let (sort, cursor, limit) = list_params(&params, 3)?;
     let locale = params
