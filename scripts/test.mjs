@@ -2,11 +2,14 @@
 // checks formatting and lints, runs the native Rust tests, builds the widgets and the
 // worker, then runs the worker-over-HTTP and browser tests against workerd and Chromium.
 // Exits non-zero on the first failure.
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MIGRATED_STATE_VARIABLE } from '../tests/support.mjs';
 import { build } from './build.mjs';
 import { lint } from './lint.mjs';
 import { root, run, say } from './lib.mjs';
+import { migrateDatabase } from './local.mjs';
 import { setup } from './setup.mjs';
 
 const started = Date.now();
@@ -20,7 +23,16 @@ try {
   const specs = readdirSync(join(root, 'tests'))
     .filter((name) => name.endsWith('.test.mjs'))
     .map((name) => join('tests', name));
-  await run(process.execPath, ['--test', '--test-concurrency=1', ...specs]);
+  // The migrations are applied once, here; each test file's stack copies the result.
+  const migrated = mkdtempSync(join(tmpdir(), 'portevoix-migrated-'));
+  try {
+    await migrateDatabase(migrated, { quiet: true });
+    await run(process.execPath, ['--test', '--test-concurrency=1', ...specs], {
+      env: { ...process.env, [MIGRATED_STATE_VARIABLE]: migrated },
+    });
+  } finally {
+    rmSync(migrated, { recursive: true, force: true });
+  }
   say(`all tests passed in ${Math.round((Date.now() - started) / 1000)} s`);
 } catch (error) {
   say(`FAILED: ${error.message}`);

@@ -11,6 +11,13 @@ import { prepareDatabase, startDemoSite, startWorker } from '../scripts/local.mj
 import { openLocalDatabase, secret } from '../scripts/sites.mjs';
 
 /**
+ * Names a state folder with a freshly migrated D1, which `npm test` makes once for all the
+ * test files: each stack copies it rather than applying the migrations again. A test file
+ * run on its own migrates its database itself.
+ */
+export const MIGRATED_STATE_VARIABLE = 'PORTEVOIX_MIGRATED_STATE';
+
+/**
  * `beforeWorker(target)` runs once the database is ready and before the worker starts, for
  * bulk seeding with `d1Query(sql, target)` or `openLocalDatabase(target.state)` (a second
  * process writing to the local D1 while the worker has it open can bring the worker down).
@@ -28,7 +35,7 @@ export async function startStack({ beforeWorker } = {}) {
   let sites;
   let worker;
   try {
-    sites = await prepareDatabase({ state, demoOrigin, adminToken, customerSecret, quiet: true });
+    sites = await prepareDatabase({ state, demoOrigin, adminToken, customerSecret, quiet: true, migrated: process.env[MIGRATED_STATE_VARIABLE] });
     if (!sites.includes(site)) throw new Error(`the demo sites lack ${site}`);
     await beforeWorker?.({ state });
     worker = await startWorker({
