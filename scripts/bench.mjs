@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { startStack } from '../tests/support.mjs';
 import { openLocalDatabase } from './sites.mjs';
-import { launchBrowser } from '../tests/browser.mjs';
 import { build } from './build.mjs';
 import { assetsDir, builtFiles, root, say, workerDir } from './lib.mjs';
 import { setup } from './setup.mjs';
@@ -285,6 +284,8 @@ const spread = (values) => ({ median: median(values), least: Math.min(...values)
  * viewport with and without the kit, for LCP and CLS as a visitor meets them.
  */
 async function browserFigures(stack) {
+  // Imported here, after set-up has installed playwright-core.
+  const { launchBrowser } = await import('../tests/browser.mjs');
   const browser = await launchBrowser();
   try {
     const allAtOnce = [];

@@ -12,7 +12,6 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Miniflare } from 'miniflare';
 import { bin, run, say, workerDir, wranglerEnv } from './lib.mjs';
 
 /** A random secret, URL-safe. */
@@ -45,15 +44,22 @@ function localDatabaseId() {
 /**
  * The local D1 kept in `state`, opened as `wrangler d1 execute --local` opens it (by a
  * workerd of its own, on the same file) but once for many statements: a statement takes
- * about 10 ms, where starting wrangler takes over a second. `close` when done.
+ * about 10 ms, where starting wrangler takes over a second. `close` when done. Miniflare is
+ * imported on the first statement, not with this module: `npm start` imports it before its
+ * set-up has installed the npm packages.
  */
 export function openLocalDatabase(state) {
-  const miniflare = new Miniflare({
-    modules: true,
-    script: '',
-    d1Persist: join(state, 'v3', 'd1'),
-    d1Databases: { DB: localDatabaseId() },
-  });
+  let opened;
+  const open = () =>
+    (opened ??= import('miniflare').then(
+      ({ Miniflare }) =>
+        new Miniflare({
+          modules: true,
+          script: '',
+          d1Persist: join(state, 'v3', 'd1'),
+          d1Databases: { DB: localDatabaseId() },
+        }),
+    ));
   return {
     /**
      * The rows of one SQL statement. While a running worker holds the file's lock, workerd
@@ -61,7 +67,7 @@ export function openLocalDatabase(state) {
      * nothing: the statement is run again, up to six times over about two and a half seconds.
      */
     async query(sql) {
-      const database = await miniflare.getD1Database('DB');
+      const database = await (await open()).getD1Database('DB');
       for (let attempt = 1; ; attempt++) {
         try {
           return (await database.prepare(sql).all()).results;
@@ -71,7 +77,9 @@ export function openLocalDatabase(state) {
         }
       }
     },
-    close: () => miniflare.dispose(),
+    close: async () => {
+      if (opened) await (await opened).dispose();
+    },
   };
 }
 

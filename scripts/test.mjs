@@ -5,11 +5,9 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MIGRATED_STATE_VARIABLE } from '../tests/support.mjs';
 import { build } from './build.mjs';
 import { lint } from './lint.mjs';
 import { root, run, say } from './lib.mjs';
-import { migrateDatabase } from './local.mjs';
 import { setup } from './setup.mjs';
 
 const started = Date.now();
@@ -24,6 +22,9 @@ try {
     .filter((name) => name.endsWith('.test.mjs'))
     .map((name) => join('tests', name));
   // The migrations are applied once, here; each test file's stack copies the result.
+  // Imported only now: they need the npm packages that setup installs.
+  const { migrateDatabase } = await import('./local.mjs');
+  const { MIGRATED_STATE_VARIABLE } = await import('../tests/support.mjs');
   const migrated = mkdtempSync(join(tmpdir(), 'portevoix-migrated-'));
   try {
     await migrateDatabase(migrated, { quiet: true });
