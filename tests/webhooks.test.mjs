@@ -156,12 +156,19 @@ describe('webhooks', () => {
       method: 'POST',
       body: { url: 'https://hooks.example/actions-again', events: ['nps.created'] },
     });
-    const rotate = () => stack.admin(`/webhooks/${created.id}/rotate-secret`, { method: 'POST', body: { idempotency_key: 'rotate-again-1' } });
+    const rotate = (key = 'rotate-again-1') => stack.admin(`/webhooks/${created.id}/rotate-secret`, { method: 'POST', body: { idempotency_key: key } });
     const first = await rotate();
     assert.equal(first.status, 200, JSON.stringify(first.body));
     assert.deepEqual(await rotate(), first, 'the same answer, with the same new secret');
     assert.deepEqual(await stack.query(`SELECT secret, previous_secret FROM webhook_subscriptions WHERE id = '${created.id}'`), [
       { secret: first.body.secret, previous_secret: created.secret },
+    ]);
+    // A later rotation, then the first one sent again: it rotates nothing.
+    const later = await rotate('rotate-again-2');
+    assert.notEqual(later.body.secret, first.body.secret);
+    assert.deepEqual(await rotate(), later, 'answered with the current secret');
+    assert.deepEqual(await stack.query(`SELECT secret, previous_secret FROM webhook_subscriptions WHERE id = '${created.id}'`), [
+      { secret: later.body.secret, previous_secret: first.body.secret },
     ]);
     for (let attempt = 0; attempt < 2; attempt += 1) {
       const { status } = await stack.admin(`/webhooks/${created.id}/test`, { method: 'POST', body: { idempotency_key: 'test-again-1' } });

@@ -56,10 +56,19 @@ pub mod sql {
     /// Random bytes for a new secret.
     pub const RANDOM: &str = "SELECT lower(hex(randomblob(24))) AS hex";
     /// `?1` site, `?2` subscription, `?3` new secret, `?4` until when the old one still
-    /// signs, `?5` idempotency key or NULL: nothing when the latest rotation had that key.
+    /// signs, `?5` idempotency key or NULL: nothing when a rotation was made with that key.
     pub const ROTATE: &str = "UPDATE webhook_subscriptions SET previous_secret = secret, \
-        previous_secret_until = ?4, secret = ?3, rotation_key = ?5 \
-        WHERE site_id = ?1 AND id = ?2 AND active = 1 AND (?5 IS NULL OR rotation_key IS NOT ?5)";
+        previous_secret_until = ?4, secret = ?3 \
+        WHERE site_id = ?1 AND id = ?2 AND active = 1 AND NOT EXISTS \
+        (SELECT 1 FROM webhook_rotation_keys \
+        WHERE site_id = ?1 AND subscription_id = ?2 AND idempotency_key = ?5)";
+    /// `?1` site, `?2` subscription, `?3` idempotency key or NULL, `?4` now (after
+    /// [`ROTATE`], in the same batch): remembers the key, so that it never rotates again.
+    pub const KEEP_ROTATION_KEY: &str = "INSERT INTO webhook_rotation_keys \
+        (site_id, subscription_id, idempotency_key, created_at) \
+        SELECT site_id, id, ?3, ?4 FROM webhook_subscriptions \
+        WHERE site_id = ?1 AND id = ?2 AND active = 1 AND ?3 IS NOT NULL \
+        ON CONFLICT DO NOTHING";
     /// `?1` site, `?2` subscription: an active one, with its secret (after [`ROTATE`],
     /// in the same batch).
     pub const WITH_SECRET: &str = "SELECT id, url, events, active, created_at, secret \
@@ -320,8 +329,9 @@ async fn new_secret<S: Store>(store: &S) -> Result<String> {
 }
 
 /// Gives a subscription a new secret, answered this once; the old one still signs
-/// deliveries beside it for [`ROTATION_GRACE_MS`], then no more. The same rotation sent
-/// again with its `idempotency_key` answers the secret it made instead of making another.
+/// deliveries beside it for [`ROTATION_GRACE_MS`], then no more. A rotation sent again
+/// with its `idempotency_key` rotates nothing and answers the current secret: the one it
+/// made, or a later rotation's (sending an old rotation again must not push that out).
 pub async fn rotate_secret<S: Store>(
     store: &S,
     site_id: &str,
@@ -341,10 +351,19 @@ pub async fn rotate_secret<S: Store>(
                 idempotency_key.into(),
             ],
         ),
+        Statement::new(
+            sql::KEEP_ROTATION_KEY,
+            vec![
+                site_id.into(),
+                id.into(),
+                idempotency_key.into(),
+                now_ms.into(),
+            ],
+        ),
         Statement::new(sql::WITH_SECRET, vec![site_id.into(), id.into()]),
     ];
     let mut results = store.batch(&statements).await?;
-    rows_of::<SubscriptionRow>(&mut results, 1)?
+    rows_of::<SubscriptionRow>(&mut results, 2)?
         .pop()
         .map(Into::into)
         .ok_or(Error::NotFound)

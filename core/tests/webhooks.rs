@@ -387,6 +387,35 @@ fn a_rotation_sent_again_with_its_key_answers_the_secret_it_made_and_keeps_the_o
 
     let newer = rotate("rotate-0002");
     assert_ne!(newer, new, "another key is another rotation");
+    assert_eq!(
+        rotate("rotate-0001"),
+        newer,
+        "an older rotation sent again rotates nothing and answers the current secret"
+    );
+    assert_eq!(
+        store.texts("SELECT secret || ' ' || previous_secret FROM webhook_subscriptions"),
+        [format!("{newer} {new}")],
+        "the secret before the latest still signs beside it"
+    );
+}
+
+#[test]
+fn a_rotation_key_kept_before_every_key_was_kept_still_rotates_nothing() {
+    let store = SqliteStore::before_migration("0017");
+    let subscription = subscribe(&store, &["nps.created"]);
+    let secret = subscription.secret.expect("the first secret");
+    store.execute("UPDATE webhook_subscriptions SET rotation_key = 'rotate-0001'");
+    store.apply_migrations_from("0017");
+    let path = format!("/v1/sites/cairn/webhooks/{}/rotate-secret", subscription.id);
+    let response = admin_call(
+        &store,
+        "POST",
+        &path,
+        &json!({ "idempotency_key": "rotate-0001" }),
+    );
+    assert_eq!(response.status, 200, "{}", response.body);
+    let answered: WebhookSubscription = serde_json::from_str(&response.body).expect("answered");
+    assert_eq!(answered.secret, Some(secret), "rotated nothing");
 }
 
 #[test]
