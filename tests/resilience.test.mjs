@@ -170,19 +170,26 @@ describe('nothing lost', () => {
   for (const [name, reachesWorker] of [['before it reached the worker', false], ['after the worker stored it', true]]) {
     test(`an answer whose request stalls ${name} is kept, the visitor told, and sent again once`, async () => {
       const { page, problems } = await newVisitor();
+      await page.clock.install();
       await openDemo(page);
       let posts = 0;
+      let stalled;
+      const firstStalled = new Promise((resolve) => { stalled = resolve; });
       await page.route(`${stack.api}/nps`, async (route) => {
         if (route.request().method() !== 'POST' || ++posts > 1) return route.continue();
         // The first send goes unanswered for good, like a phone between networks.
         if (reachesWorker) await route.fetch();
+        stalled();
       });
       const abandoned = page.waitForEvent('requestfailed', { predicate: (request) => request.url() === `${stack.api}/nps`, timeout: 45_000 });
       const widget = page.locator('pv-nps');
       await widget.getByRole('radio', { name: '7', exact: true }).click();
       await widget.getByRole('button', { name: 'Envoyer' }).click();
-      // Given up after 20 s rather than waited for as long as the browser would.
-      await widget.getByText('Réponse gardée : elle sera envoyée dès le retour de la connexion.').waitFor({ timeout: 30_000 });
+      // Given up after 20 s (the page's clock is moved on) rather than waited for as long
+      // as the browser would.
+      await firstStalled;
+      await page.clock.fastForward(20_000);
+      await widget.getByText('Réponse gardée : elle sera envoyée dès le retour de la connexion.').waitFor();
       // And aborted, not left open to hold one of the browser's connections to the worker.
       assert.equal((await abandoned).failure()?.errorText, 'net::ERR_ABORTED');
       const visitor = await visitorOf(page);
@@ -269,8 +276,14 @@ describe('the site configuration', () => {
     let attempts = 0;
     // The first request goes unanswered for good, like a phone between networks.
     await page.route(`${stack.api}/config`, (route) => (++attempts === 1 ? undefined : route.continue()));
+    await page.clock.install();
     await page.goto(`${stack.demoOrigin}/`);
+    // The widget holds the loader's request from when it mounts (its container is drawn):
+    // the page's clock is moved on past the 20 s it waits from then.
+    await page.locator('pv-nps div').first().waitFor({ state: 'attached' });
+    await page.clock.fastForward(20_000);
     await waitForEvent(page, 'pv:ready {"widget":"nps"');
+    assert.equal(await page.locator('#event-log li', { hasText: 'pv:error' }).count(), 0, 'the Wasm loaded the first time');
     assert.equal(attempts, 2);
     await page.locator('pv-nps').getByRole('radio', { name: '8', exact: true }).waitFor();
     assert.deepEqual(problems(), []);
@@ -318,8 +331,14 @@ describe('the Wasm', () => {
     test(`${what} ${how} the first time is reported, asked for again, and the widgets draw`, async () => {
       const { page, problems } = await newVisitor();
       let requests = 0;
-      await page.route(file, (route) => (++requests === 1 ? firstRequest(route) : route.continue()));
+      let asked;
+      const firstAsked = new Promise((resolve) => { asked = resolve; });
+      await page.route(file, (route) => (++requests === 1 ? (asked(), firstRequest(route)) : route.continue()));
+      await page.clock.install();
       await page.goto(`${stack.demoOrigin}/`);
+      await firstAsked;
+      // A stall is given up after 20 s: the page's clock is moved on rather than waited for.
+      if (firstRequest === stalls) await page.clock.fastForward(20_000);
       await waitForEvent(page, 'pv:error {"code":"load_failed"');
       await page.locator('pv-nps').getByRole('radio', { name: '8', exact: true }).waitFor();
       await waitForEvent(page, 'pv:ready {"widget":"review"');
