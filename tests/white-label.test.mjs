@@ -35,15 +35,33 @@ async function visit(path, options = {}) {
   page.on('console', (message) => {
     if (message.type() === 'warning' && message.text().startsWith('portevoix')) current.warnings.push(message.text());
   });
+  // Each shift's value, and what moved (for the failure message: a shift seen once in CI
+  // could not be made again).
   await page.addInitScript(() => {
     window.layoutShifts = [];
+    window.layoutShiftSources = [];
+    const rect = ({ x, y, width, height }) => `${x},${y} ${width}×${height}`;
+    const describe = (node) =>
+      !node ? 'a node since removed' : node.nodeType === 1 ? `<${node.localName}${node.id ? `#${node.id}` : ''} class="${node.className}">` : node.nodeName;
     new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.layoutShifts.push(entry.value);
+      for (const entry of list.getEntries()) {
+        if (entry.hadRecentInput) continue;
+        window.layoutShifts.push(entry.value);
+        for (const source of entry.sources) {
+          window.layoutShiftSources.push(`${describe(source.node)} at ${Math.round(entry.startTime)} ms: ${rect(source.previousRect)} -> ${rect(source.currentRect)}`);
+        }
+      }
     }).observe({ type: 'layout-shift', buffered: true });
   });
   await page.goto(`${stack.demoOrigin}${path}`);
   await waitForEvent(page, 'pv:ready {"widget":"nps"');
   return page;
+}
+
+/** Fails with what moved, if anything on the page has shifted since it opened. */
+async function assertNoLayoutShift(page) {
+  const { shifts, sources } = await page.evaluate(() => ({ shifts: window.layoutShifts, sources: window.layoutShiftSources }));
+  assert.deepEqual(shifts, [], `cumulative layout shift is 0; moved: ${sources.join('; ')}`);
 }
 
 const card = (page) => page.locator('pv-nps').locator('section.card');
@@ -169,8 +187,7 @@ describe('host-page citizenship', () => {
         const page = await visit(path, { viewport });
         await page.locator('pv-nps').scrollIntoViewIfNeeded();
         await page.waitForTimeout(300);
-        const shifts = await page.evaluate(() => window.layoutShifts);
-        assert.deepEqual(shifts, [], 'cumulative layout shift is 0');
+        await assertNoLayoutShift(page);
       });
     }
   }
@@ -199,7 +216,7 @@ describe('host-page citizenship', () => {
     }
     for (const widget of ['share', 'referral']) await waitForEvent(page, `pv:ready {"widget":"${widget}"`);
     await page.waitForTimeout(300);
-    assert.deepEqual(await page.evaluate(() => window.layoutShifts), [], 'cumulative layout shift is 0');
+    await assertNoLayoutShift(page);
 
     const released = await page.locator('pv-review').evaluate((host) => host.style.minHeight);
     assert.match(released, /^\d+px$/, 'it keeps the height it drew, so a shorter state moves nothing');
