@@ -24,6 +24,18 @@ export async function accessibilityViolations(page, selector) {
   }, selector);
 }
 
+/**
+ * A promise and the function that fulfils it: a test's route handler says "the request
+ * has stalled" with `fulfil`, and the test awaits `promise` before moving the page's clock.
+ */
+export function signal() {
+  let fulfil;
+  const promise = new Promise((resolve) => {
+    fulfil = resolve;
+  });
+  return { promise, fulfil };
+}
+
 /** `args` are extra Chromium switches (say, host names mapped to 127.0.0.1). */
 export async function launchBrowser({ args = [] } = {}) {
   const executablePath = chromiumPath();

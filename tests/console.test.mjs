@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { accessibilityViolations, openPage, startStackAndBrowser } from './browser.mjs';
+import { accessibilityViolations, openPage, signal, startStackAndBrowser } from './browser.mjs';
 import { clearOfUtcMidnight } from './support.mjs';
 
 let stack;
@@ -501,14 +501,13 @@ describe('a console read that stalls', () => {
     await page.clock.install();
     await signIn(page);
     let reads = 0;
-    let stalled;
-    const firstStalled = new Promise((resolve) => { stalled = resolve; });
+    const stalled = signal();
     // The first read goes unanswered for good, like a laptop whose Wi-Fi dropped.
-    await page.route('**/advocates?*', (route) => (++reads === 1 ? stalled() : route.continue()));
+    await page.route('**/advocates?*', (route) => (++reads === 1 ? stalled.fulfil() : route.continue()));
     const abandoned = page.waitForEvent('requestfailed', { predicate: (request) => request.url().includes('/advocates?') });
     await page.getByRole('button', { name: 'Advocates' }).click();
     // The page's clock is moved on past the 30 s rather than waited for.
-    await firstStalled;
+    await stalled.promise;
     await page.clock.fastForward(30_000);
     await page.getByRole('alert').filter({ hasText: 'could not be reached (no answer within 30 s); try again' }).waitFor();
     assert.equal((await abandoned).failure()?.errorText, 'net::ERR_ABORTED', 'the read is aborted, not left open');

@@ -3,7 +3,7 @@
 // kept without need: a visitor who only reads leaves nothing in the page's storage.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { openPage, startStackAndBrowser, waitForEvent } from './browser.mjs';
+import { openPage, signal, startStackAndBrowser, waitForEvent } from './browser.mjs';
 import { newId } from './support.mjs';
 
 const ABORTED = [/Failed to load resource/];
@@ -173,13 +173,12 @@ describe('nothing lost', () => {
       await page.clock.install();
       await openDemo(page);
       let posts = 0;
-      let stalled;
-      const firstStalled = new Promise((resolve) => { stalled = resolve; });
+      const stalled = signal();
       await page.route(`${stack.api}/nps`, async (route) => {
         if (route.request().method() !== 'POST' || ++posts > 1) return route.continue();
         // The first send goes unanswered for good, like a phone between networks.
         if (reachesWorker) await route.fetch();
-        stalled();
+        stalled.fulfil();
       });
       const abandoned = page.waitForEvent('requestfailed', { predicate: (request) => request.url() === `${stack.api}/nps`, timeout: 45_000 });
       const widget = page.locator('pv-nps');
@@ -187,7 +186,7 @@ describe('nothing lost', () => {
       await widget.getByRole('button', { name: 'Envoyer' }).click();
       // Given up after 20 s (the page's clock is moved on) rather than waited for as long
       // as the browser would.
-      await firstStalled;
+      await stalled.promise;
       await page.clock.fastForward(20_000);
       await widget.getByText('Réponse gardée : elle sera envoyée dès le retour de la connexion.').waitFor();
       // And aborted, not left open to hold one of the browser's connections to the worker.
@@ -331,12 +330,11 @@ describe('the Wasm', () => {
     test(`${what} ${how} the first time is reported, asked for again, and the widgets draw`, async () => {
       const { page, problems } = await newVisitor();
       let requests = 0;
-      let asked;
-      const firstAsked = new Promise((resolve) => { asked = resolve; });
-      await page.route(file, (route) => (++requests === 1 ? (asked(), firstRequest(route)) : route.continue()));
+      const asked = signal();
+      await page.route(file, (route) => (++requests === 1 ? (asked.fulfil(), firstRequest(route)) : route.continue()));
       await page.clock.install();
       await page.goto(`${stack.demoOrigin}/`);
-      await firstAsked;
+      await asked.promise;
       // A stall is given up after 20 s: the page's clock is moved on rather than waited for.
       if (firstRequest === stalls) await page.clock.fastForward(20_000);
       await waitForEvent(page, 'pv:error {"code":"load_failed"');
