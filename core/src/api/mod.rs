@@ -20,6 +20,9 @@ mod referrals;
 mod reviews;
 mod webhooks;
 
+use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
+
 use serde::Serialize;
 
 use crate::error::{Error, Result};
@@ -875,14 +878,13 @@ fn dropped_field(
 fn json_object_text(body: &[u8]) -> Result<&str> {
     let body = std::str::from_utf8(body)
         .map_err(|_| Error::InvalidJson("the body must be UTF-8 encoded JSON".to_owned()))?;
-    serde_json::from_str::<std::collections::BTreeMap<String, serde::de::IgnoredAny>>(body)
-        .map_err(|error| {
-            Error::InvalidJson(if error.is_data() {
-                "the body must be a JSON object".to_owned()
-            } else {
-                format!("the body is not valid JSON: {error}")
-            })
-        })?;
+    serde_json::from_str::<BTreeMap<String, serde::de::IgnoredAny>>(body).map_err(|error| {
+        Error::InvalidJson(if error.is_data() {
+            "the body must be a JSON object".to_owned()
+        } else {
+            format!("the body is not valid JSON: {error}")
+        })
+    })?;
     Ok(body)
 }
 
@@ -995,17 +997,17 @@ async fn submit_nps<S: Store, L: RateLimiter, H: HumanCheck>(
 
 /// The query parameters by name. A name given twice (`limit=5&limit=50`) is refused:
 /// which value counts would otherwise be a silent guess, as a JSON field given twice is.
-fn query_params(query: &str) -> Result<std::collections::BTreeMap<String, String>> {
-    let mut params = std::collections::BTreeMap::new();
+fn query_params(query: &str) -> Result<BTreeMap<String, String>> {
+    let mut params = BTreeMap::new();
     for (name, value) in form_urlencoded::parse(query.as_bytes()) {
         match params.entry(name.into_owned()) {
-            std::collections::btree_map::Entry::Occupied(entry) => {
+            Entry::Occupied(entry) => {
                 return Err(Error::InvalidQuery {
                     message: format!("{} is given twice", entry.key()),
                     param: entry.key().clone(),
                 });
             }
-            std::collections::btree_map::Entry::Vacant(entry) => {
+            Entry::Vacant(entry) => {
                 entry.insert(value.into_owned());
             }
         }
