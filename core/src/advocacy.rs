@@ -253,25 +253,25 @@ pub async fn follow<S: Store>(store: &S, code: &str, by_person: bool) -> Result<
     Ok(rows_of::<Link>(&mut results, 1)?.pop())
 }
 
-/// The link with this code.
-pub async fn link<S: Store>(store: &S, code: &str) -> Result<Option<Link>> {
-    let mut results = store
-        .batch(&[Statement::new(sql::LINK, vec![code.into()])])
-        .await?;
-    Ok(rows_of::<Link>(&mut results, 0)?.pop())
-}
-
-/// The customer a browser's visitor id is known to be, if any.
-pub async fn identity<S: Store>(
+/// The link with this code, and the customer a browser's visitor id is known to be, if
+/// any: one round trip for what a visit through a link checks first.
+pub async fn link_and_identity<S: Store>(
     store: &S,
+    code: &str,
     site_id: &str,
     visitor_id: &str,
-) -> Result<Option<String>> {
-    let statement = Statement::new(sql::IDENTITY, vec![site_id.into(), visitor_id.into()]);
-    let mut results = store.batch(&[statement]).await?;
-    Ok(rows_of::<CustomerRow>(&mut results, 0)?
+) -> Result<(Option<Link>, Option<String>)> {
+    let mut results = store
+        .batch(&[
+            Statement::new(sql::LINK, vec![code.into()]),
+            Statement::new(sql::IDENTITY, vec![site_id.into(), visitor_id.into()]),
+        ])
+        .await?;
+    let link = rows_of::<Link>(&mut results, 0)?.pop();
+    let customer = rows_of::<CustomerRow>(&mut results, 1)?
         .pop()
-        .map(|row| row.customer_id))
+        .map(|row| row.customer_id);
+    Ok((link, customer))
 }
 
 /// Records a visit through a link: `Some(counted)` for the visitor's first visit of the

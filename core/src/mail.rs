@@ -29,8 +29,9 @@ pub struct Mail {
 /// Hands mails over for delivery.
 #[allow(async_fn_in_trait)]
 pub trait Mailer {
-    /// Takes `mail` for delivery; the same template and subject twice is taken once.
-    async fn send(&self, mail: &Mail) -> Result<()>;
+    /// Takes `mails` for delivery, all at once (the outbox writes them in one round trip);
+    /// the same template and subject twice is taken once.
+    async fn send(&self, mails: &[Mail]) -> Result<()>;
 }
 
 /// `?1` site, `?2` recipient, `?3` template, `?4` subject id, `?5` subject, `?6` body,
@@ -52,20 +53,28 @@ impl<'a, S: Store> OutboxMailer<'a, S> {
 }
 
 impl<S: Store> Mailer for OutboxMailer<'_, S> {
-    async fn send(&self, mail: &Mail) -> Result<()> {
-        let statement = Statement::new(
-            INSERT_OUTBOX,
-            vec![
-                mail.site_id.as_str().into(),
-                mail.recipient.as_str().into(),
-                mail.template.into(),
-                mail.subject_id.as_str().into(),
-                mail.subject.as_str().into(),
-                mail.body.as_str().into(),
-                mail.created_at.into(),
-            ],
-        );
-        self.store.batch(&[statement]).await?;
+    async fn send(&self, mails: &[Mail]) -> Result<()> {
+        if mails.is_empty() {
+            return Ok(());
+        }
+        let statements: Vec<Statement> = mails
+            .iter()
+            .map(|mail| {
+                Statement::new(
+                    INSERT_OUTBOX,
+                    vec![
+                        mail.site_id.as_str().into(),
+                        mail.recipient.as_str().into(),
+                        mail.template.into(),
+                        mail.subject_id.as_str().into(),
+                        mail.subject.as_str().into(),
+                        mail.body.as_str().into(),
+                        mail.created_at.into(),
+                    ],
+                )
+            })
+            .collect();
+        self.store.batch(&statements).await?;
         Ok(())
     }
 }

@@ -169,6 +169,11 @@ fn visits_count_once_per_visitor_and_day_never_for_the_sharer_or_robots() {
     assert!(counted.counted);
     assert_eq!(counted.points, 50);
     assert_eq!(
+        store.take_round_trips(),
+        4,
+        "the site; the link and who the visitor is; the visit; the reward"
+    );
+    assert_eq!(
         visit(
             &store,
             &link.code,

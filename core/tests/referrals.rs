@@ -309,6 +309,36 @@ fn conversions_with_bad_fields_are_refused_and_store_nothing() {
 }
 
 #[test]
+fn a_friend_named_twice_or_invited_before_gets_one_mail() {
+    let store = store();
+    let card = join(&store, ADVOCATE, "camille@cairn.example");
+    let path = format!("/v1/sites/cairn/referrals/{}/invitations", card.code);
+    let invite = |emails: &[&str]| -> InvitationsSent {
+        let response = post(
+            &store,
+            &path,
+            &json!({ "visitor_id": ADVOCATE, "emails": emails }),
+        );
+        assert_eq!(response.status, 200, "{}", response.body);
+        serde_json::from_str(&response.body).expect("sent")
+    };
+    let first = invite(&["a@x.example", "a@x.example"]);
+    assert_eq!(
+        (first.invited, first.already_invited, first.left_today),
+        (1, 1, 5)
+    );
+    let second = invite(&["b@x.example", "a@x.example"]);
+    assert_eq!(
+        (second.invited, second.already_invited, second.left_today),
+        (1, 1, 4)
+    );
+    assert_eq!(
+        store.texts("SELECT recipient FROM mail_outbox ORDER BY id"),
+        ["a@x.example", "b@x.example"]
+    );
+}
+
+#[test]
 fn invitations_are_mailed_through_the_outbox_within_the_daily_allowance() {
     let store = store();
     let card = join(&store, ADVOCATE, "camille@cairn.example");
@@ -337,6 +367,11 @@ fn invitations_are_mailed_through_the_outbox_within_the_daily_allowance() {
     assert_eq!(
         (sent.invited, sent.already_invited, sent.left_today),
         (5, 0, 1)
+    );
+    assert_eq!(
+        store.take_round_trips(),
+        4,
+        "the site; the referral and today's invitations; the five invitations; their mails"
     );
     assert_eq!(
         store.number("SELECT COUNT(*) FROM mail_outbox WHERE template = 'referral_invitation'"),

@@ -159,8 +159,9 @@ pub(super) async fn visit<S: Store, L: RateLimiter>(
     let report: VisitReport = parse_body(request.body)?;
     validate::opaque_id("visitor_id", &report.visitor_id)?;
     within_visitor(limiter, site, &report.visitor_id).await?;
-    let link = advocacy::link(store, code)
-        .await?
+    let (link, visitor_customer) =
+        advocacy::link_and_identity(store, code, &site.key, &report.visitor_id).await?;
+    let link = link
         .filter(|link| link.site_id == site.key)
         .ok_or(Error::UnknownShare)?;
     let answer = |outcome: VisitOutcome, points: i64| {
@@ -176,10 +177,9 @@ pub(super) async fn visit<S: Store, L: RateLimiter>(
     if share::is_bot(request.user_agent) {
         return Ok(answer(VisitOutcome::Bot, 0));
     }
-    let own = report.visitor_id == link.sharer_visitor_id || {
-        let customer = advocacy::identity(store, &site.key, &report.visitor_id).await?;
-        customer.is_some_and(|customer| Account::Customer(customer).key() == link.sharer)
-    };
+    let own = report.visitor_id == link.sharer_visitor_id
+        || visitor_customer
+            .is_some_and(|customer| Account::Customer(customer).key() == link.sharer);
     if own {
         return Ok(answer(VisitOutcome::OwnLink, 0));
     }

@@ -205,13 +205,17 @@ pub(super) async fn invite<S: Store, L: RateLimiter, M: Mailer>(
     };
     within_visitor(limiter, site, &body.visitor_id).await?;
     let claims = customer_claims(body.customer_token.as_deref(), site, request.now_ms)?;
-    let referral = referral_store::by_code(store, &site.key, &code)
-        .await?
+    let (referral, sent_today) = referral_store::with_invited_since(
+        store,
+        &site.key,
+        &code,
+        share::day_start(request.now_ms),
+    )
+    .await?;
+    let referral = referral
         .filter(|referral| owns(referral, &body.visitor_id, claims.as_ref()))
         .ok_or(Error::UnknownReferral)?;
     let allowance = u64::from(site.config.referral.invitations_per_day);
-    let sent_today =
-        referral_store::invited_since(store, &code, share::day_start(request.now_ms)).await?;
     let left = allowance.saturating_sub(sent_today);
     if left < emails.len() as u64 {
         let tomorrow = share::day_start(request.now_ms) + DAY_MS;
@@ -229,34 +233,36 @@ pub(super) async fn invite<S: Store, L: RateLimiter, M: Mailer>(
         .unwrap_or_default();
     let first_name = referral::first_name(&referral.advocate_name);
     let link = format!("{}/r/{}", request.base_url, referral.code);
-    let (mut invited, mut already_invited) = (0_u32, 0_u32);
-    for email in &emails {
-        if referral_store::invite(store, &code, &referral::email_sha256(email), request.now_ms)
-            .await?
-        {
-            let mut text = format!(
-                "{first_name} invites you to {}. {offer}\n\n{link}",
-                site.config.brand_name
-            );
-            if let Some(message) = &message {
-                text = format!("{message}\n\n{text}");
-            }
-            mailer
-                .send(&Mail {
-                    site_id: site.key.clone(),
-                    recipient: email.clone(),
-                    template: "referral_invitation",
-                    subject_id: format!("{code}:{}", referral::email_sha256(email)),
-                    subject: format!("{first_name} → {}", site.config.brand_name),
-                    body: text,
-                    created_at: request.now_ms,
-                })
-                .await?;
-            invited += 1;
-        } else {
-            already_invited += 1;
-        }
+    let hashes: Vec<String> = emails
+        .iter()
+        .map(|email| referral::email_sha256(email))
+        .collect();
+    let new = referral_store::invite_all(store, &code, &hashes, request.now_ms).await?;
+    let mut text = format!(
+        "{first_name} invites you to {}. {offer}\n\n{link}",
+        site.config.brand_name
+    );
+    if let Some(message) = &message {
+        text = format!("{message}\n\n{text}");
     }
+    let mails: Vec<Mail> = emails
+        .iter()
+        .zip(&hashes)
+        .zip(&new)
+        .filter(|(_, new)| **new)
+        .map(|((email, hash), _)| Mail {
+            site_id: site.key.clone(),
+            recipient: email.clone(),
+            template: "referral_invitation",
+            subject_id: format!("{code}:{hash}"),
+            subject: format!("{first_name} → {}", site.config.brand_name),
+            body: text.clone(),
+            created_at: request.now_ms,
+        })
+        .collect();
+    mailer.send(&mails).await?;
+    let invited = mails.len() as u32;
+    let already_invited = emails.len() as u32 - invited;
     Ok(ApiResponse::json(
         200,
         &InvitationsSent {

@@ -315,28 +315,48 @@ pub async fn stats<S: Store>(store: &S, code: &str) -> Result<Stats> {
         .ok_or_else(|| Error::Storage("no stats row".into()))
 }
 
-/// Invitations sent with a code since `since_ms`.
-pub async fn invited_since<S: Store>(store: &S, code: &str, since_ms: i64) -> Result<u64> {
-    Ok(one::<S, InvitedRow>(
-        store,
-        Statement::new(sql::INVITED_SINCE, vec![code.into(), since_ms.into()]),
-    )
-    .await?
-    .map_or(0, |row| row.invited))
+/// The referral with this code on this site, and how many friends it has invited since
+/// `since_ms`: one round trip for what an invitation request checks first.
+pub async fn with_invited_since<S: Store>(
+    store: &S,
+    site_id: &str,
+    code: &str,
+    since_ms: i64,
+) -> Result<(Option<Referral>, u64)> {
+    let mut results = store
+        .batch(&[
+            Statement::new(sql::BY_CODE, vec![site_id.into(), code.into()]),
+            Statement::new(sql::INVITED_SINCE, vec![code.into(), since_ms.into()]),
+        ])
+        .await?;
+    let referral = rows_of::<Referral>(&mut results, 0)?.pop();
+    let invited = rows_of::<InvitedRow>(&mut results, 1)?
+        .pop()
+        .map_or(0, |row| row.invited);
+    Ok((referral, invited))
 }
 
-/// Records an invitation of this email hash; false if the friend was invited before.
-pub async fn invite<S: Store>(
+/// Records an invitation of each email hash, in one round trip; for each, false if that
+/// friend was invited with this code before.
+pub async fn invite_all<S: Store>(
     store: &S,
     code: &str,
-    email_sha256: &str,
+    email_hashes: &[String],
     now_ms: i64,
-) -> Result<bool> {
-    let statement = Statement::new(
-        sql::INSERT_INVITATION,
-        vec![code.into(), email_sha256.into(), now_ms.into()],
-    );
-    Ok(one::<S, IdRow>(store, statement).await?.is_some())
+) -> Result<Vec<bool>> {
+    let statements: Vec<Statement> = email_hashes
+        .iter()
+        .map(|hash| {
+            Statement::new(
+                sql::INSERT_INVITATION,
+                vec![code.into(), hash.as_str().into(), now_ms.into()],
+            )
+        })
+        .collect();
+    let mut results = store.batch(&statements).await?;
+    (0..statements.len())
+        .map(|index| Ok(!rows_of::<IdRow>(&mut results, index)?.is_empty()))
+        .collect()
 }
 
 /// Records a visit through a referral link; false if this visitor came already today.

@@ -5,7 +5,7 @@
     reason = "each test crate that includes this module uses a different part of it"
 )]
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -52,8 +52,10 @@ pub fn request<'a>(method: &'a str, path: &'a str, body: &'a [u8]) -> ApiRequest
     }
 }
 
-/// Handles a request with generous rate limits and the fake Turnstile.
+/// Handles a request with generous rate limits and the fake Turnstile; the store's
+/// [`SqliteStore::take_round_trips`] then counts that request's round trips.
 pub fn run(store: &SqliteStore, request: &ApiRequest<'_>) -> ApiResponse {
+    store.take_round_trips();
     pollster::block_on(handle(
         request,
         store,
@@ -135,6 +137,8 @@ impl HumanCheck for FakeTurnstile {
 
 pub struct SqliteStore {
     connection: Connection,
+    /// Calls to the `Store` methods: each is one D1 round trip in the worker's adapter.
+    round_trips: Cell<u32>,
 }
 
 fn storage(error: rusqlite::Error) -> Error {
@@ -142,6 +146,16 @@ fn storage(error: rusqlite::Error) -> Error {
 }
 
 impl SqliteStore {
+    fn count_round_trip(&self) {
+        self.round_trips.set(self.round_trips.get() + 1);
+    }
+
+    /// The D1 round trips made since the last call: the `Store` calls, each one round trip
+    /// in the worker's adapter.
+    pub fn take_round_trips(&self) -> u32 {
+        self.round_trips.replace(0)
+    }
+
     /// A fresh in-memory database with every migration applied and the test site seeded.
     pub fn new() -> SqliteStore {
         // "~" sorts after every numbered migration file.
@@ -153,6 +167,7 @@ impl SqliteStore {
     pub fn before_migration(first_left_out: &str) -> SqliteStore {
         let store = SqliteStore {
             connection: Connection::open_in_memory().expect("in-memory SQLite"),
+            round_trips: Cell::new(0),
         };
         store.apply_migrations(|name| name < first_left_out);
         store
@@ -393,6 +408,7 @@ fn to_stored((id, category): (String, String)) -> Result<StoredNps> {
 
 impl Store for SqliteStore {
     async fn site(&self, site_id: &str) -> Result<Option<SiteRow>> {
+        self.count_round_trip();
         self.connection
             .query_row(sql::SELECT_SITE, [site_id], |row| {
                 Ok(SiteRow {
@@ -410,6 +426,7 @@ impl Store for SqliteStore {
     }
 
     async fn record_nps(&self, answer: &NewNpsAnswer) -> Result<Recorded<StoredNps>> {
+        self.count_round_trip();
         let inserted = self
             .connection
             .query_row(
@@ -446,6 +463,7 @@ impl Store for SqliteStore {
     }
 
     async fn find_nps(&self, site_id: &str, idempotency_key: &str) -> Result<Option<StoredNps>> {
+        self.count_round_trip();
         let row = self
             .connection
             .query_row(
@@ -465,6 +483,7 @@ impl Store for SqliteStore {
         since_ms: i64,
         visitor_id: &str,
     ) -> Result<bool> {
+        self.count_round_trip();
         self.connection
             .query_row(
                 sql::COMMENT_SEEN,
@@ -475,6 +494,7 @@ impl Store for SqliteStore {
     }
 
     async fn nps_counts(&self, site_id: &str, from_ms: i64, to_ms: i64) -> Result<NpsCounts> {
+        self.count_round_trip();
         self.connection
             .query_row(sql::COUNT_NPS, params![site_id, from_ms, to_ms], |row| {
                 Ok(NpsCounts {
@@ -487,6 +507,7 @@ impl Store for SqliteStore {
     }
 
     async fn batch(&self, statements: &[Statement]) -> Result<Vec<Vec<Row>>> {
+        self.count_round_trip();
         let transaction = self.connection.unchecked_transaction().map_err(storage)?;
         let results = statements
             .iter()
