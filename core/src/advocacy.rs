@@ -43,21 +43,39 @@ pub mod sql {
         created_at) SELECT ?1, ?2, ?3, (SELECT COUNT(*) FROM share_visits WHERE code = ?1 \
         AND day = ?3 AND counted = 1) < ?4, ?5 WHERE true ON CONFLICT DO NOTHING RETURNING counted";
 
+    /// The credit statement, with `$condition` added to the conditions of its insert.
+    macro_rules! credit {
+        ($condition:literal) => {
+            concat!(
+                "WITH who AS (SELECT CASE WHEN ?2 LIKE 'visitor:%' THEN \
+                COALESCE((SELECT 'customer:' || customer_id FROM identities WHERE site_id = ?1 \
+                AND visitor_id = substr(?2, 9)), ?2) ELSE ?2 END AS account), \
+                earned AS (SELECT COALESCE(SUM(points), 0) AS today FROM ledger, who \
+                WHERE ledger.site_id = ?1 AND ledger.account = who.account AND reason = ?4 \
+                AND created_at >= ?8), \
+                award AS (SELECT who.account, CASE WHEN ?7 < 0 THEN ?3 ELSE MIN(?3, ?7 - earned.today) \
+                END AS points FROM who, earned) \
+                INSERT INTO ledger (site_id, account, points, reason, source, idempotency_key, created_at) \
+                SELECT ?1, account, points, ?4, ?5, ?6, ?9 FROM award WHERE points > 0",
+                $condition,
+                " ON CONFLICT DO NOTHING RETURNING points"
+            )
+        };
+    }
+
     /// `?1` site, `?2` account (a visitor account is credited to its customer once known),
     /// `?3` points, `?4` reason, `?5` source, `?6` idempotency key, `?7` daily cap (-1: none),
     /// `?8` start of today, `?9` now. Credits the rule's points cut to what the cap leaves;
     /// returns them, or nothing when nothing is left or the key was used.
-    pub const CREDIT: &str = "WITH who AS (SELECT CASE WHEN ?2 LIKE 'visitor:%' THEN \
-        COALESCE((SELECT 'customer:' || customer_id FROM identities WHERE site_id = ?1 \
-        AND visitor_id = substr(?2, 9)), ?2) ELSE ?2 END AS account), \
-        earned AS (SELECT COALESCE(SUM(points), 0) AS today FROM ledger, who \
-        WHERE ledger.site_id = ?1 AND ledger.account = who.account AND reason = ?4 \
-        AND created_at >= ?8), \
-        award AS (SELECT who.account, CASE WHEN ?7 < 0 THEN ?3 ELSE MIN(?3, ?7 - earned.today) \
-        END AS points FROM who, earned) \
-        INSERT INTO ledger (site_id, account, points, reason, source, idempotency_key, created_at) \
-        SELECT ?1, account, points, ?4, ?5, ?6, ?9 FROM award WHERE points > 0 \
-        ON CONFLICT DO NOTHING RETURNING points";
+    pub const CREDIT: &str = credit!("");
+
+    /// [`CREDIT`] for a visit through a link, whose code is the source `?5`, in the batch
+    /// after [`INSERT_VISIT`]: `?10` visitor, `?11` day. Credits only if that visitor's
+    /// visit of that day counted.
+    pub const CREDIT_COUNTED_VISIT: &str = credit!(
+        " AND EXISTS (SELECT 1 FROM share_visits WHERE code = ?5 AND visitor_id = ?10 \
+        AND day = ?11 AND counted = 1)"
+    );
 
     /// `?1` site, `?2` account.
     pub const BALANCE: &str = "SELECT COALESCE(SUM(points), 0) AS balance FROM ledger \
@@ -211,7 +229,7 @@ struct AdvocateRow {
 }
 
 /// The sharer's link to `url`, made now or earlier (the same sharer and page always get
-/// the same link).
+/// the same link), after recording `identification` when the sharer is a customer.
 pub async fn link_for<S: Store>(
     store: &S,
     site_id: &str,
@@ -219,9 +237,12 @@ pub async fn link_for<S: Store>(
     visitor_id: &str,
     url: &str,
     now_ms: i64,
+    identification: Option<&Identification<'_>>,
 ) -> Result<Recorded<String>> {
     let sharer = sharer.key();
-    let insert = Statement::new(
+    let mut statements = identification.map_or_else(Vec::new, Identification::statements);
+    let first = statements.len();
+    statements.push(Statement::new(
         sql::INSERT_LINK,
         vec![
             site_id.into(),
@@ -230,16 +251,16 @@ pub async fn link_for<S: Store>(
             url.into(),
             now_ms.into(),
         ],
-    );
-    let earlier = Statement::new(
+    ));
+    statements.push(Statement::new(
         sql::LINK_OF_SHARER,
         vec![site_id.into(), sharer.as_str().into(), url.into()],
-    );
-    let mut results = store.batch(&[insert, earlier]).await?;
-    if let Some(created) = rows_of::<CodeRow>(&mut results, 0)?.pop() {
+    ));
+    let mut results = store.batch(&statements).await?;
+    if let Some(created) = rows_of::<CodeRow>(&mut results, first)?.pop() {
         return Ok(Recorded::Created(created.code));
     }
-    rows_of::<CodeRow>(&mut results, 1)?
+    rows_of::<CodeRow>(&mut results, first + 1)?
         .pop()
         .map(|row| Recorded::Replayed(row.code))
         .ok_or_else(|| Error::Storage("a new link code collided; retry".into()))
@@ -274,31 +295,59 @@ pub async fn link_and_identity<S: Store>(
     Ok((link, customer))
 }
 
-/// Records a visit through a link: `Some(counted)` for the visitor's first visit of the
-/// day (not counted once the link has `per_day` counted visits that day), `None` if they
-/// came already today.
+/// A visit through a share link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Visit<'a> {
+    /// The link's code.
+    pub code: &'a str,
+    /// The visiting browser.
+    pub visitor_id: &'a str,
+    /// [`crate::share::day_of`] the visit.
+    pub day: i64,
+    /// Counted visits allowed per link and day.
+    pub per_day: u32,
+    /// Unix ms.
+    pub now_ms: i64,
+}
+
+/// Records a visit and, in the same round trip, `reward` (whose source is the link's code)
+/// if it counts: `Some((counted, points written))` for the visitor's first visit of the
+/// day (not counted once the link has its counted visits of the day), `None` if they came
+/// already today.
 pub async fn record_visit<S: Store>(
     store: &S,
-    code: &str,
-    visitor_id: &str,
-    day: i64,
-    per_day: u32,
-    now_ms: i64,
-) -> Result<Option<bool>> {
-    let statement = Statement::new(
+    visit: &Visit<'_>,
+    reward: &Credit<'_>,
+) -> Result<Option<(bool, i64)>> {
+    let mut statements = vec![Statement::new(
         sql::INSERT_VISIT,
         vec![
-            code.into(),
-            visitor_id.into(),
-            day.into(),
-            i64::from(per_day).into(),
-            now_ms.into(),
+            visit.code.into(),
+            visit.visitor_id.into(),
+            visit.day.into(),
+            i64::from(visit.per_day).into(),
+            visit.now_ms.into(),
         ],
-    );
-    let mut results = store.batch(&[statement]).await?;
-    Ok(rows_of::<CountedRow>(&mut results, 0)?
-        .pop()
-        .map(|row| row.counted == 1))
+    )];
+    if reward.points > 0 {
+        let mut credit = reward.statement(sql::CREDIT_COUNTED_VISIT);
+        credit
+            .params
+            .extend([visit.visitor_id.into(), visit.day.into()]);
+        statements.push(credit);
+    }
+    let mut results = store.batch(&statements).await?;
+    let Some(visited) = rows_of::<CountedRow>(&mut results, 0)?.pop() else {
+        return Ok(None);
+    };
+    let points = if statements.len() > 1 {
+        rows_of::<PointsRow>(&mut results, 1)?
+            .pop()
+            .map_or(0, |row| row.points)
+    } else {
+        0
+    };
+    Ok(Some((visited.counted == 1, points)))
 }
 
 /// One reward to write to the ledger.
@@ -322,30 +371,63 @@ pub struct Credit<'a> {
     pub now_ms: i64,
 }
 
+impl Credit<'_> {
+    /// The statement writing it: [`sql::CREDIT`] or a variant taking the same parameters
+    /// first.
+    fn statement(&self, sql: &'static str) -> Statement {
+        Statement::new(
+            sql,
+            vec![
+                self.site_id.into(),
+                self.account.as_str().into(),
+                i64::from(self.points).into(),
+                self.reason.as_str().into(),
+                self.source.into(),
+                self.idempotency_key.as_str().into(),
+                self.daily_cap.map_or(-1, i64::from).into(),
+                crate::share::day_start(self.now_ms).into(),
+                self.now_ms.into(),
+            ],
+        )
+    }
+}
+
 /// Writes a reward, cut to what the daily cap leaves; returns the points written (0 when
 /// the rule gives none, the cap is reached, or the event was already rewarded).
 pub async fn credit<S: Store>(store: &S, credit: &Credit<'_>) -> Result<i64> {
-    if credit.points == 0 {
-        return Ok(0);
+    Ok(credit_all(store, std::slice::from_ref(credit))
+        .await?
+        .first()
+        .copied()
+        .unwrap_or(0))
+}
+
+/// Writes several rewards in one round trip and one transaction (both sides of a
+/// referral), each as [`credit`] does; returns the points written for each.
+pub async fn credit_all<S: Store>(store: &S, credits: &[Credit<'_>]) -> Result<Vec<i64>> {
+    let paying: Vec<&Credit<'_>> = credits.iter().filter(|credit| credit.points > 0).collect();
+    if paying.is_empty() {
+        return Ok(vec![0; credits.len()]);
     }
-    let statement = Statement::new(
-        sql::CREDIT,
-        vec![
-            credit.site_id.into(),
-            credit.account.as_str().into(),
-            i64::from(credit.points).into(),
-            credit.reason.as_str().into(),
-            credit.source.into(),
-            credit.idempotency_key.as_str().into(),
-            credit.daily_cap.map_or(-1, i64::from).into(),
-            crate::share::day_start(credit.now_ms).into(),
-            credit.now_ms.into(),
-        ],
-    );
-    let mut results = store.batch(&[statement]).await?;
-    Ok(rows_of::<PointsRow>(&mut results, 0)?
-        .pop()
-        .map_or(0, |row| row.points))
+    let statements: Vec<Statement> = paying
+        .iter()
+        .map(|credit| credit.statement(sql::CREDIT))
+        .collect();
+    let mut results = store.batch(&statements).await?;
+    let mut index = 0;
+    credits
+        .iter()
+        .map(|credit| {
+            if credit.points == 0 {
+                return Ok(0);
+            }
+            let written = rows_of::<PointsRow>(&mut results, index)?
+                .pop()
+                .map_or(0, |row| row.points);
+            index += 1;
+            Ok(written)
+        })
+        .collect()
 }
 
 /// An account's balance and latest entries.
@@ -375,34 +457,52 @@ pub async fn statement<S: Store>(
     Ok((balance, entries))
 }
 
-/// Records that this browser is this customer: the visitor's points and links move to
-/// the customer, in one transaction, and later rewards to the visitor go to the customer.
-pub async fn identify<S: Store>(
-    store: &S,
-    site_id: &str,
-    visitor_id: &str,
-    customer_id: &str,
-    now_ms: i64,
-) -> Result<()> {
-    let params = || -> Vec<Param> {
+/// That this browser is this customer (from a verified customer token): recorded on its
+/// own by [`identify`], or at the head of the batch of the write it comes with, so that
+/// the write takes no round trip more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Identification<'a> {
+    /// The site.
+    pub site_id: &'a str,
+    /// The browser.
+    pub visitor_id: &'a str,
+    /// The customer the token names.
+    pub customer_id: &'a str,
+    /// Unix ms.
+    pub now_ms: i64,
+}
+
+impl Identification<'_> {
+    /// The statements recording it, in one transaction: the visitor's points and links
+    /// move to the customer, and later rewards to the visitor go to the customer.
+    pub fn statements(&self) -> Vec<Statement> {
+        let params = || -> Vec<Param> {
+            vec![
+                self.site_id.into(),
+                self.visitor_id.into(),
+                self.customer_id.into(),
+                self.now_ms.into(),
+            ]
+        };
         vec![
-            site_id.into(),
-            visitor_id.into(),
-            customer_id.into(),
-            now_ms.into(),
-        ]
-    };
-    store
-        .batch(&[
             Statement::new(sql::REMEMBER_IDENTITY, params()),
             Statement::new(sql::TRANSFER_IN, params()),
             Statement::new(sql::TRANSFER_OUT, params()),
             Statement::new(
                 sql::MOVE_LINKS,
-                vec![site_id.into(), visitor_id.into(), customer_id.into()],
+                vec![
+                    self.site_id.into(),
+                    self.visitor_id.into(),
+                    self.customer_id.into(),
+                ],
             ),
-        ])
-        .await?;
+        ]
+    }
+}
+
+/// Records an [`Identification`] in a round trip of its own.
+pub async fn identify<S: Store>(store: &S, identification: &Identification<'_>) -> Result<()> {
+    store.batch(&identification.statements()).await?;
     Ok(())
 }
 

@@ -164,6 +164,22 @@ fn joining_needs_a_name_an_email_and_consent() {
         response.body
     );
     assert_eq!(
+        store.take_round_trips(),
+        2,
+        "the site; the browser recorded as the customer's and the new code"
+    );
+    let again = post(
+        &store,
+        "/v1/sites/cairn/referrals",
+        &json!({ "visitor_id": ADVOCATE, "consent": true, "customer_token": token }),
+    );
+    assert_eq!(again.status, 200, "{}", again.body);
+    assert_eq!(
+        store.take_round_trips(),
+        3,
+        "the site; the browser recorded as the customer's and the code; its funnel"
+    );
+    assert_eq!(
         store.number("SELECT COUNT(*) FROM referrals WHERE advocate = 'customer:camille'"),
         1
     );
@@ -175,6 +191,11 @@ fn a_signed_conversion_credits_both_sides_once() {
     let card = join(&store, ADVOCATE, "camille@cairn.example");
     let body = order(&card.code, "A-1001", "dominique@cairn.example");
     let first = converted(&report(&store, &body, NOW_MS, NOW_MS));
+    assert_eq!(
+        store.take_round_trips(),
+        3,
+        "the site; the conversion; both sides' rewards"
+    );
     assert_eq!((first.credited, first.replayed), (true, false));
     assert_eq!((first.advocate_points, first.friend_points), (500, 200));
     let again = converted(&report(&store, &body, NOW_MS, NOW_MS + 60_000));

@@ -7,7 +7,7 @@ use super::{
     ApiRequest, ApiResponse, customer_claims, customer_of, parse_body, query_params, require_json,
     visitor_param, within_visitor,
 };
-use crate::advocacy::{self, Credit};
+use crate::advocacy::{self, Credit, Identification, Visit};
 use crate::error::{Error, Result};
 use crate::ladder;
 use crate::limits::RateLimiter;
@@ -74,16 +74,12 @@ pub(super) async fn share<S: Store, L: RateLimiter>(
         site,
         request.now_ms,
     )?;
-    if let Some(claims) = &claims {
-        advocacy::identify(
-            store,
-            &site.key,
-            &share_request.visitor_id,
-            &claims.sub,
-            request.now_ms,
-        )
-        .await?;
-    }
+    let identification = claims.as_ref().map(|claims| Identification {
+        site_id: &site.key,
+        visitor_id: &share_request.visitor_id,
+        customer_id: &claims.sub,
+        now_ms: request.now_ms,
+    });
     let sharer = Account::of(
         claims.as_ref().map(|claims| claims.sub.as_str()),
         &share_request.visitor_id,
@@ -95,6 +91,7 @@ pub(super) async fn share<S: Store, L: RateLimiter>(
         &share_request.visitor_id,
         &url,
         request.now_ms,
+        identification.as_ref(),
     )
     .await?;
     let (status, code) = match outcome {
@@ -184,37 +181,33 @@ pub(super) async fn visit<S: Store, L: RateLimiter>(
         return Ok(answer(VisitOutcome::OwnLink, 0));
     }
     let day = share::day_of(request.now_ms);
+    let rules = &site.config.rewards;
     let recorded = advocacy::record_visit(
         store,
-        code,
-        &report.visitor_id,
-        day,
-        site.config.rewards.visits_per_link_per_day,
-        request.now_ms,
+        &Visit {
+            code,
+            visitor_id: &report.visitor_id,
+            day,
+            per_day: rules.visits_per_link_per_day,
+            now_ms: request.now_ms,
+        },
+        &Credit {
+            site_id: &site.key,
+            account: link.sharer.clone(),
+            reason: Reason::Visit,
+            source: code,
+            points: rules.points(Reason::Visit),
+            daily_cap: rules.daily_cap(Reason::Visit),
+            idempotency_key: format!("visit:{code}:{}:{day}", report.visitor_id),
+            now_ms: request.now_ms,
+        },
     )
     .await?;
-    match recorded {
-        None => Ok(answer(VisitOutcome::AlreadyCounted, 0)),
-        Some(false) => Ok(answer(VisitOutcome::DailyCap, 0)),
-        Some(true) => {
-            let rules = &site.config.rewards;
-            let points = advocacy::credit(
-                store,
-                &Credit {
-                    site_id: &site.key,
-                    account: link.sharer.clone(),
-                    reason: Reason::Visit,
-                    source: code,
-                    points: rules.points(Reason::Visit),
-                    daily_cap: rules.daily_cap(Reason::Visit),
-                    idempotency_key: format!("visit:{code}:{}:{day}", report.visitor_id),
-                    now_ms: request.now_ms,
-                },
-            )
-            .await?;
-            Ok(answer(VisitOutcome::Counted, points))
-        }
-    }
+    Ok(match recorded {
+        None => answer(VisitOutcome::AlreadyCounted, 0),
+        Some((false, _)) => answer(VisitOutcome::DailyCap, 0),
+        Some((true, points)) => answer(VisitOutcome::Counted, points),
+    })
 }
 
 /// `GET /v1/sites/{site}/me/points?visitor_id=…`, with `Authorization: Customer <token>`
@@ -228,7 +221,13 @@ pub(super) async fn my_points<S: Store>(
     let claims = customer_of(request, site)?;
     let (kind, account) = match &claims {
         Some(claims) => {
-            advocacy::identify(store, &site.key, &visitor_id, &claims.sub, request.now_ms).await?;
+            let identification = Identification {
+                site_id: &site.key,
+                visitor_id: &visitor_id,
+                customer_id: &claims.sub,
+                now_ms: request.now_ms,
+            };
+            advocacy::identify(store, &identification).await?;
             (AccountKind::Customer, Account::Customer(claims.sub.clone()))
         }
         None => (AccountKind::Visitor, Account::Visitor(visitor_id.clone())),

@@ -6,11 +6,11 @@ use super::{
     ApiRequest, ApiResponse, customer_claims, customer_of, parse_body, require_json, visitor_param,
     within_visitor,
 };
-use crate::advocacy::{self, Credit};
+use crate::advocacy::{self, Credit, Identification};
 use crate::error::{Error, Result};
 use crate::limits::RateLimiter;
 use crate::mail::{Mail, Mailer};
-use crate::referral::store::{self as referral_store, NewConversion, NewReferral, Referral};
+use crate::referral::store::{self as referral_store, NewConversion, NewReferral, Referral, Stats};
 use crate::referral::{self, ConversionOutcome, MAX_INVITES_PER_REQUEST};
 use crate::review::MAX_NAME_CHARS;
 use crate::rewards::{Account, Reason};
@@ -32,15 +32,9 @@ const DAY_MS: i64 = 86_400_000;
 const FUNNEL_LINES: u32 = 200;
 
 /// The card an advocate sees for their referral.
-async fn card<S: Store>(
-    request: &ApiRequest<'_>,
-    site: &Site,
-    store: &S,
-    referral: &Referral,
-) -> Result<ReferralCard> {
-    let stats = referral_store::stats(store, &referral.code).await?;
+fn card(request: &ApiRequest<'_>, site: &Site, referral: &Referral, stats: Stats) -> ReferralCard {
     let settings = &site.config.referral;
-    Ok(ReferralCard {
+    ReferralCard {
         code: referral.code.clone(),
         link: format!("{}/r/{}", request.base_url, referral.code),
         friend_offer: settings.friend_offer.clone(),
@@ -53,25 +47,29 @@ async fn card<S: Store>(
             converted: stats.converted,
             rewards: stats.rewards,
         },
-    })
+    }
 }
 
-/// The advocate's account: the customer of a verified token (their browser is then known
-/// to be them), else the browser.
-async fn advocate<S: Store>(
-    store: &S,
-    site: &Site,
-    claims: Option<&CustomerClaims>,
-    visitor_id: &str,
+/// The advocate's account: the customer of a verified token (with the identification
+/// that records their browser as theirs), else the browser.
+fn advocate<'a>(
+    site: &'a Site,
+    claims: Option<&'a CustomerClaims>,
+    visitor_id: &'a str,
     now_ms: i64,
-) -> Result<Account> {
-    Ok(match claims {
-        Some(claims) => {
-            advocacy::identify(store, &site.key, visitor_id, &claims.sub, now_ms).await?;
-            Account::Customer(claims.sub.clone())
-        }
-        None => Account::Visitor(visitor_id.to_owned()),
-    })
+) -> (Account, Option<Identification<'a>>) {
+    match claims {
+        Some(claims) => (
+            Account::Customer(claims.sub.clone()),
+            Some(Identification {
+                site_id: &site.key,
+                visitor_id,
+                customer_id: &claims.sub,
+                now_ms,
+            }),
+        ),
+        None => (Account::Visitor(visitor_id.to_owned()), None),
+    }
 }
 
 /// `POST /v1/sites/{site}/referrals`: the advocate's code, made once.
@@ -104,14 +102,8 @@ pub(super) async fn create<S: Store, L: RateLimiter>(
             "consent must be true to join the referral programme",
         ));
     }
-    let account = advocate(
-        store,
-        site,
-        claims.as_ref(),
-        &body.visitor_id,
-        request.now_ms,
-    )
-    .await?;
+    let (account, identification) =
+        advocate(site, claims.as_ref(), &body.visitor_id, request.now_ms);
     let settings = &site.config.referral;
     let outcome = referral_store::referral_for(
         store,
@@ -124,16 +116,20 @@ pub(super) async fn create<S: Store, L: RateLimiter>(
             now_ms: request.now_ms,
             expires_at: request.now_ms + i64::from(settings.code_valid_days) * DAY_MS,
             max_conversions: settings.max_conversions_per_code,
+            identification,
         },
     )
     .await?;
-    let (status, referral) = match outcome {
-        Recorded::Created(referral) => (201, referral),
-        Recorded::Replayed(referral) => (200, referral),
+    let (status, referral, stats) = match outcome {
+        Recorded::Created(referral) => (201, referral, Stats::default()),
+        Recorded::Replayed(referral) => {
+            let stats = referral_store::stats(store, &referral.code).await?;
+            (200, referral, stats)
+        }
     };
     Ok(ApiResponse::json(
         status,
-        &card(request, site, store, &referral).await?,
+        &card(request, site, &referral, stats),
     ))
 }
 
@@ -146,13 +142,19 @@ pub(super) async fn mine<S: Store>(
 ) -> Result<ApiResponse> {
     let visitor_id = visitor_param(request)?;
     let claims = customer_of(request, site)?;
-    let account = advocate(store, site, claims.as_ref(), &visitor_id, request.now_ms).await?;
+    let (account, identification) = advocate(site, claims.as_ref(), &visitor_id, request.now_ms);
+    if let Some(identification) = &identification {
+        advocacy::identify(store, identification).await?;
+    }
     // No code yet is an ordinary state, not an error: 204, so pages log nothing.
     match referral_store::referral_of(store, &site.key, &account).await? {
-        Some(referral) => Ok(ApiResponse::json(
-            200,
-            &card(request, site, store, &referral).await?,
-        )),
+        Some(referral) => {
+            let stats = referral_store::stats(store, &referral.code).await?;
+            Ok(ApiResponse::json(
+                200,
+                &card(request, site, &referral, stats),
+            ))
+        }
         None => Ok(ApiResponse::no_content()),
     }
 }
@@ -410,35 +412,34 @@ pub(super) async fn convert<S: Store>(
     };
     if conversion.outcome == ConversionOutcome::Credited {
         // Keyed by order: paid once even when the report is retried after a failure here.
-        for (account, points, reason, side) in [
-            (
-                conversion.advocate.clone(),
-                conversion.advocate_points,
-                Reason::Referral,
-                "advocate",
-            ),
-            (
-                conversion.buyer_account.clone(),
-                conversion.friend_points,
-                Reason::Referred,
-                "friend",
-            ),
-        ] {
-            advocacy::credit(
-                store,
-                &Credit {
-                    site_id: &site.key,
-                    account,
-                    reason,
-                    source: &order_id,
-                    points: u32::try_from(points).unwrap_or(0),
-                    daily_cap: None,
-                    idempotency_key: format!("referral-{side}:{order_id}"),
-                    now_ms: request.now_ms,
-                },
-            )
-            .await?;
-        }
+        let credit = |account: &str, points: i64, reason: Reason, side: &str| Credit {
+            site_id: &site.key,
+            account: account.to_owned(),
+            reason,
+            source: &order_id,
+            points: u32::try_from(points).unwrap_or(0),
+            daily_cap: None,
+            idempotency_key: format!("referral-{side}:{order_id}"),
+            now_ms: request.now_ms,
+        };
+        advocacy::credit_all(
+            store,
+            &[
+                credit(
+                    &conversion.advocate,
+                    conversion.advocate_points,
+                    Reason::Referral,
+                    "advocate",
+                ),
+                credit(
+                    &conversion.buyer_account,
+                    conversion.friend_points,
+                    Reason::Referred,
+                    "friend",
+                ),
+            ],
+        )
+        .await?;
     }
     Ok(ApiResponse::json(
         if replayed { 200 } else { 201 },

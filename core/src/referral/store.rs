@@ -4,6 +4,7 @@
 
 use serde::Deserialize;
 
+use crate::advocacy::Identification;
 use crate::error::{Error, Result};
 use crate::referral::ConversionOutcome;
 use crate::rewards::Account;
@@ -134,8 +135,8 @@ pub struct Referral {
     pub conversions: i64,
 }
 
-/// A code's funnel.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+/// A code's funnel (all zero for a code just made).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 pub struct Stats {
     /// Friends invited by email.
     pub invited: u64,
@@ -166,6 +167,8 @@ pub struct NewReferral<'a> {
     pub expires_at: i64,
     /// Credited conversions allowed.
     pub max_conversions: u32,
+    /// Recorded first, in the same round trip, when the advocate is a customer.
+    pub identification: Option<Identification<'a>>,
 }
 
 /// A reported order, validated.
@@ -257,9 +260,15 @@ pub async fn referral_for<S: Store>(
         sql::OF_ADVOCATE,
         vec![new.site_id.into(), advocate.as_str().into()],
     );
-    let mut results = store.batch(&[insert, read]).await?;
-    let created = rows_of::<CodeRow>(&mut results, 0)?.pop().is_some();
-    let referral = rows_of::<Referral>(&mut results, 1)?
+    let mut statements = new
+        .identification
+        .as_ref()
+        .map_or_else(Vec::new, Identification::statements);
+    let first = statements.len();
+    statements.extend([insert, read]);
+    let mut results = store.batch(&statements).await?;
+    let created = rows_of::<CodeRow>(&mut results, first)?.pop().is_some();
+    let referral = rows_of::<Referral>(&mut results, first + 1)?
         .pop()
         .ok_or_else(|| Error::Storage("a new referral code collided; retry".into()))?;
     Ok(if created {
