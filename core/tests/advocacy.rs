@@ -309,6 +309,11 @@ fn contributions_are_rewarded_once_each() {
             admin(&store, "POST", &path, "", &json!({ "decision": "publish" })).status,
             200
         );
+        assert_eq!(
+            store.take_round_trips(),
+            3,
+            "the site; the decision and the author; the reward"
+        );
     }
     let statement = points(&store, "visitor-0001", Some("camille"));
     assert_eq!(

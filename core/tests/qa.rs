@@ -198,7 +198,9 @@ fn anonymous_answers_are_refused_unless_the_site_allows_them_and_then_wait() {
     );
     assert_eq!(store.number("SELECT COUNT(*) FROM answers"), 0);
 
-    store.set_config(r#"{"qa":{"allow_anonymous_answers":true}}"#);
+    store.set_config(
+        r#"{"qa":{"allow_anonymous_answers":true},"rewards":{"points_per_answer":20}}"#,
+    );
     let anonymous = posted(&post(
         &store,
         &answer_path(&question),
@@ -219,6 +221,15 @@ fn anonymous_answers_are_refused_unless_the_site_allows_them_and_then_wait() {
         &format!("/v1/sites/cairn/answers/{}/moderation", anonymous.id),
         "",
         &json!({ "decision": "publish" }),
+    );
+    assert_eq!(
+        store.take_round_trips(),
+        3,
+        "the site; the decision, the answer and its author; the author's reward"
+    );
+    assert_eq!(
+        store.number("SELECT SUM(points) FROM ledger WHERE reason = 'answer'"),
+        20
     );
     let published: AdminAnswer = serde_json::from_str(&published.body).expect("answer");
     assert_eq!(published.status.as_str(), "published");

@@ -352,7 +352,7 @@ pub(super) async fn moderate_answer<S: Store>(
 ) -> Result<ApiResponse> {
     validate::stored_id(answer_id, Error::UnknownAnswer)?;
     let (status, reason) = moderation_decision(request)?;
-    let answer = qa_store::moderate_answer(
+    let (answer, author) = qa_store::moderate_answer(
         store,
         &site.key,
         answer_id,
@@ -362,7 +362,7 @@ pub(super) async fn moderate_answer<S: Store>(
     )
     .await?;
     if status == Status::Published
-        && let Some(author) = qa_store::author(store, &site.key, answer_id).await?
+        && let Some(author) = author
     {
         reward(
             store,

@@ -290,7 +290,7 @@ pub(super) async fn moderate<S: Store>(
 ) -> Result<ApiResponse> {
     validate::stored_id(review_id, Error::UnknownReview)?;
     let (status, reason) = moderation_decision(request)?;
-    let review = review_store::moderate(
+    let (review, author) = review_store::moderate(
         store,
         &site.key,
         review_id,
@@ -300,7 +300,7 @@ pub(super) async fn moderate<S: Store>(
     )
     .await?;
     if status == Status::Published
-        && let Some(author) = review_store::author(store, &site.key, review_id).await?
+        && let Some(author) = author
     {
         reward(
             store,

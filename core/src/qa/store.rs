@@ -686,7 +686,9 @@ pub async fn moderate_question<S: Store>(
         .ok_or(Error::UnknownQuestion)
 }
 
-/// Publishes or rejects an answer.
+/// Publishes or rejects an answer; returns it, and the account its rewards go to (its
+/// customer, else its visitor; none for the brand's own answers) read in the same round
+/// trip.
 pub async fn moderate_answer<S: Store>(
     store: &S,
     site_id: &str,
@@ -694,7 +696,7 @@ pub async fn moderate_answer<S: Store>(
     status: Status,
     reason: Option<&str>,
     now_ms: i64,
-) -> Result<AdminAnswer> {
+) -> Result<(AdminAnswer, Option<Account>)> {
     let update = Statement::new(
         sql::MODERATE_ANSWER,
         vec![
@@ -706,14 +708,23 @@ pub async fn moderate_answer<S: Store>(
         ],
     );
     let read = Statement::new(sql::ADMIN_ANSWER, vec![site_id.into(), answer_id.into()]);
-    let mut results = store.batch(&[update, read]).await?;
+    let author = Statement::new(sql::AUTHOR, vec![site_id.into(), answer_id.into()]);
+    let mut results = store.batch(&[update, read, author]).await?;
     if rows_of::<IdRow>(&mut results, 0)?.is_empty() {
         return Err(Error::UnknownAnswer);
     }
-    rows_of::<AdminAnswerRow>(&mut results, 1)?
+    let answer = rows_of::<AdminAnswerRow>(&mut results, 1)?
         .pop()
         .map(Into::into)
-        .ok_or(Error::UnknownAnswer)
+        .ok_or(Error::UnknownAnswer)?;
+    let author = rows_of::<AuthorRow>(&mut results, 2)?
+        .pop()
+        .and_then(|row| match (row.customer_id, row.visitor_id) {
+            (Some(customer), _) => Some(Account::Customer(customer)),
+            (None, Some(visitor)) => Some(Account::Visitor(visitor)),
+            (None, None) => None,
+        });
+    Ok((answer, author))
 }
 
 /// The customers with the most published answers.
@@ -726,22 +737,4 @@ pub async fn top_answerers<S: Store>(store: &S, site_id: &str, limit: u32) -> Re
     Ok(TopAnswerers {
         answerers: rows_of::<TopAnswerer>(&mut results, 0)?,
     })
-}
-
-/// The account an answer's rewards go to: its customer, else its visitor; none for the
-/// brand's own answers.
-pub async fn author<S: Store>(
-    store: &S,
-    site_id: &str,
-    answer_id: &str,
-) -> Result<Option<Account>> {
-    let statement = Statement::new(sql::AUTHOR, vec![site_id.into(), answer_id.into()]);
-    let mut results = store.batch(&[statement]).await?;
-    Ok(rows_of::<AuthorRow>(&mut results, 0)?
-        .pop()
-        .and_then(|row| match (row.customer_id, row.visitor_id) {
-            (Some(customer), _) => Some(Account::Customer(customer)),
-            (None, Some(visitor)) => Some(Account::Visitor(visitor)),
-            (None, None) => None,
-        }))
 }

@@ -502,7 +502,9 @@ pub async fn queue<S: Store>(
     })
 }
 
-/// Publishes or rejects a review; deciding the same twice changes nothing.
+/// Publishes or rejects a review (deciding the same twice changes nothing); returns it,
+/// and the account its rewards go to (its customer, else its visitor) read in the same
+/// round trip.
 pub async fn moderate<S: Store>(
     store: &S,
     site_id: &str,
@@ -510,8 +512,8 @@ pub async fn moderate<S: Store>(
     status: Status,
     reason: Option<&str>,
     now_ms: i64,
-) -> Result<AdminReview> {
-    let statement = Statement::new(
+) -> Result<(AdminReview, Option<Account>)> {
+    let update = Statement::new(
         sql::MODERATE,
         vec![
             site_id.into(),
@@ -521,7 +523,16 @@ pub async fn moderate<S: Store>(
             now_ms.into(),
         ],
     );
-    single_admin_row(store, statement).await
+    let author = Statement::new(sql::AUTHOR, vec![site_id.into(), review_id.into()]);
+    let mut results = store.batch(&[update, author]).await?;
+    let review = rows_of::<AdminRow>(&mut results, 0)?
+        .pop()
+        .map(Into::into)
+        .ok_or(Error::UnknownReview)?;
+    let author = rows_of::<AuthorRow>(&mut results, 1)?
+        .pop()
+        .map(|row| Account::of(row.customer_id.as_deref(), &row.visitor_id));
+    Ok((review, author))
 }
 
 /// Sets the brand's public reply, replacing any earlier one.
@@ -550,17 +561,4 @@ async fn single_admin_row<S: Store>(store: &S, statement: Statement) -> Result<A
         .pop()
         .map(Into::into)
         .ok_or(Error::UnknownReview)
-}
-
-/// The account a review's rewards go to: its customer, else its visitor.
-pub async fn author<S: Store>(
-    store: &S,
-    site_id: &str,
-    review_id: &str,
-) -> Result<Option<Account>> {
-    let statement = Statement::new(sql::AUTHOR, vec![site_id.into(), review_id.into()]);
-    let mut results = store.batch(&[statement]).await?;
-    Ok(rows_of::<AuthorRow>(&mut results, 0)?
-        .pop()
-        .map(|row| Account::of(row.customer_id.as_deref(), &row.visitor_id)))
 }
