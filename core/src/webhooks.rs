@@ -12,7 +12,7 @@ use serde::Deserialize;
 use sha2::Sha256;
 
 use crate::error::{Error, Result};
-use crate::store::{Param, Statement, Store, rows_of};
+use crate::store::{Param, Row, Statement, Store, rows_of};
 use crate::wire::{WebhookDelivery, WebhookSubscription};
 
 /// The events a subscription may ask for.
@@ -237,7 +237,9 @@ struct RandomRow {
     hex: String,
 }
 
-/// Subscribes `url` to `events`; the answer carries the secret, shown this once.
+/// Subscribes `url` to `events`; the answer carries the secret, shown this once. Two round
+/// trips: what the site has (and what `idempotency_key` made before) with fresh random
+/// bytes for the secret, then the subscription.
 pub async fn create<S: Store>(
     store: &S,
     site_id: &str,
@@ -246,18 +248,29 @@ pub async fn create<S: Store>(
     idempotency_key: Option<&str>,
     now_ms: i64,
 ) -> Result<WebhookSubscription> {
-    if let Some(key) = idempotency_key
-        && let Some(earlier) = by_key(store, site_id, key).await?
-    {
-        return same_request(earlier, url, events);
+    let mut reads = vec![
+        Statement::new(sql::LIST, vec![site_id.into()]),
+        Statement::new(sql::RANDOM, Vec::new()),
+    ];
+    if let Some(key) = idempotency_key {
+        reads.push(Statement::new(
+            sql::BY_KEY,
+            vec![site_id.into(), key.into()],
+        ));
     }
-    if list(store, site_id).await?.len() >= MAX_SUBSCRIPTIONS {
+    let mut read = store.batch(&reads).await?;
+    if idempotency_key.is_some()
+        && let Some(earlier) = rows_of::<SubscriptionRow>(&mut read, 2)?.pop()
+    {
+        return same_request(earlier.into(), url, events);
+    }
+    if rows_of::<SubscriptionRow>(&mut read, 0)?.len() >= MAX_SUBSCRIPTIONS {
         return Err(Error::field(
             "url",
             format!("a site has at most {MAX_SUBSCRIPTIONS} webhook subscriptions"),
         ));
     }
-    let secret = new_secret(store).await?;
+    let secret = secret_of(&mut read, 1)?;
     let events_json =
         serde_json::to_string(events).map_err(|error| Error::Storage(error.to_string()))?;
     let statement = Statement::new(
@@ -322,7 +335,12 @@ async fn new_secret<S: Store>(store: &S) -> Result<String> {
     let mut random = store
         .batch(&[Statement::new(sql::RANDOM, Vec::new())])
         .await?;
-    rows_of::<RandomRow>(&mut random, 0)?
+    secret_of(&mut random, 0)
+}
+
+/// The secret made from the random bytes [`sql::RANDOM`] read at `index` of a batch.
+fn secret_of(results: &mut [Vec<Row>], index: usize) -> Result<String> {
+    rows_of::<RandomRow>(results, index)?
         .pop()
         .and_then(|row| secret_from_hex(&row.hex))
         .ok_or_else(|| Error::Storage("no random bytes for a webhook secret".into()))

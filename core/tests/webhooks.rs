@@ -241,8 +241,14 @@ fn a_subscription_sent_again_with_its_key_is_made_once_and_answered_with_its_sec
     });
     let first = subscribe_with(request.clone());
     assert_eq!(first.status, 201, "{}", first.body);
+    assert_eq!(
+        store.take_round_trips(),
+        3,
+        "the site; the subscriptions, random bytes and what the key made; the subscription"
+    );
     let again = subscribe_with(request);
     assert_eq!(again.status, 201, "{}", again.body);
+    assert_eq!(store.take_round_trips(), 2, "the site; what the key made");
     let (first, again): (WebhookSubscription, WebhookSubscription) = (
         serde_json::from_str(&first.body).expect("subscription"),
         serde_json::from_str(&again.body).expect("subscription"),
