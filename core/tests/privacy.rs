@@ -197,6 +197,11 @@ fn an_erasure_leaves_no_trace_keeps_the_figures_and_is_logged() {
     .expect("log");
     assert_eq!(log.erasures[0].requested_by, "Léa (service client)");
     assert_eq!(log.erasures[0].email_sha256, hash);
+    assert_eq!(
+        log.erasures[0].rows.get("reviews"),
+        Some(&1),
+        "the log holds what the erasure changed"
+    );
 }
 
 #[test]
