@@ -395,39 +395,27 @@ impl Credit<'_> {
 /// Writes a reward, cut to what the daily cap leaves; returns the points written (0 when
 /// the rule gives none, the cap is reached, or the event was already rewarded).
 pub async fn credit<S: Store>(store: &S, credit: &Credit<'_>) -> Result<i64> {
-    Ok(credit_all(store, std::slice::from_ref(credit))
-        .await?
-        .first()
-        .copied()
-        .unwrap_or(0))
+    if credit.points == 0 {
+        return Ok(0);
+    }
+    let mut results = store.batch(&[credit.statement(sql::CREDIT)]).await?;
+    Ok(rows_of::<PointsRow>(&mut results, 0)?
+        .pop()
+        .map_or(0, |row| row.points))
 }
 
 /// Writes several rewards in one round trip and one transaction (both sides of a
-/// referral), each as [`credit`] does; returns the points written for each.
-pub async fn credit_all<S: Store>(store: &S, credits: &[Credit<'_>]) -> Result<Vec<i64>> {
-    let paying: Vec<&Credit<'_>> = credits.iter().filter(|credit| credit.points > 0).collect();
-    if paying.is_empty() {
-        return Ok(vec![0; credits.len()]);
-    }
-    let statements: Vec<Statement> = paying
+/// referral), each as [`credit`] does.
+pub async fn credit_all<S: Store>(store: &S, credits: &[Credit<'_>]) -> Result<()> {
+    let statements: Vec<Statement> = credits
         .iter()
+        .filter(|credit| credit.points > 0)
         .map(|credit| credit.statement(sql::CREDIT))
         .collect();
-    let mut results = store.batch(&statements).await?;
-    let mut index = 0;
-    credits
-        .iter()
-        .map(|credit| {
-            if credit.points == 0 {
-                return Ok(0);
-            }
-            let written = rows_of::<PointsRow>(&mut results, index)?
-                .pop()
-                .map_or(0, |row| row.points);
-            index += 1;
-            Ok(written)
-        })
-        .collect()
+    if !statements.is_empty() {
+        store.batch(&statements).await?;
+    }
+    Ok(())
 }
 
 /// An account's balance and latest entries.
