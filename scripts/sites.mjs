@@ -9,7 +9,7 @@
 // token's SHA-256 is stored. An existing site keeps its secrets unless --rotate-secrets.
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { bin, run, say, workerDir, wranglerEnv } from './lib.mjs';
@@ -39,6 +39,17 @@ function localDatabaseId() {
   const id = config.match(/^\s*database_id\s*=\s*"([^"]+)"/m)?.[1];
   if (!id) throw new Error('wrangler.toml names no database_id');
   return id;
+}
+
+/**
+ * The SQLite file of the local D1 kept in `state`: the one database file in miniflare's D1
+ * folder (its name is a hash of the database id; `metadata.sqlite` is miniflare's own).
+ */
+export function localDatabaseFile(state) {
+  const folder = join(state, 'v3', 'd1', 'miniflare-D1DatabaseObject');
+  const files = readdirSync(folder).filter((name) => name.endsWith('.sqlite') && name !== 'metadata.sqlite');
+  if (files.length !== 1) throw new Error(`${folder} holds ${files.length} databases (${files.join(', ')}); expected one`);
+  return join(folder, files[0]);
 }
 
 /**

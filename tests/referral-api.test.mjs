@@ -92,7 +92,7 @@ describe('the referral path', () => {
       assert.equal((await conversion(order(card.code, `friend-${index}@x.example`))).body.outcome, 'credited');
     }
     assert.equal((await conversion(order(card.code, 'one-more@x.example'))).body.outcome, 'code_exhausted');
-    await stack.query(`UPDATE referrals SET expires_at = 0, conversions = 0 WHERE code = '${card.code}' RETURNING code`);
+    await stack.write(`UPDATE referrals SET expires_at = 0, conversions = 0 WHERE code = '${card.code}' RETURNING code`);
     assert.equal((await conversion(order(card.code, 'late@x.example'))).body.outcome, 'code_expired');
     assert.equal(await ledger(`visitor:${advocate}`), 20 * 500);
   });
