@@ -2,7 +2,7 @@
 // Node.js's V8, its D1 binding answered by SQLite in this process, and the CPU time per
 // request of the worker alone: the process's CPU time less the time SQLite took, which on
 // Cloudflare is D1's, not the worker's. workerd cannot say this (its local D1 runs in the
-// worker's own process, and its clock stands still while code runs).
+// worker's own process, and a worker's clock advances only between I/O).
 // Run by bench.mjs with a Node.js that compiles the worker's Wasm:
 //   node --experimental-wasm-exnref worker-cpu.mjs DATABASE_FILE PAGE_ORIGIN
 // Prints one JSON line: { node, requests, routes: [{ route, cpuMs, sqliteMs }] }.
@@ -15,7 +15,8 @@ const WARM_UP = 300;
 const REQUESTS = 3_000;
 
 const database = new DatabaseSync(databaseFile);
-// No fsync: D1's durability is not the worker's CPU.
+// No fsync: D1's durability is not the worker's CPU, and without it SQLite's time, read
+// from the clock around each call, is all CPU.
 database.exec('PRAGMA synchronous = OFF');
 const changes = database.prepare('SELECT changes() AS changes, last_insert_rowid() AS last_row_id');
 let sqliteNs = 0n;
