@@ -1,8 +1,6 @@
 // Module hooks that let Node.js load the worker as workerd does: `cloudflare:workers` (of
 // which the worker's shim takes only the `WorkerEntrypoint` base class) and a `.wasm`
 // import answering the compiled module.
-import { readFileSync } from 'node:fs';
-
 const ENTRYPOINT = 'export class WorkerEntrypoint { constructor(ctx, env) { this.ctx = ctx; this.env = env; } }';
 
 export async function resolve(specifier, context, next) {
@@ -12,10 +10,9 @@ export async function resolve(specifier, context, next) {
 
 export async function load(url, context, next) {
   if (!url.endsWith('.wasm')) return next(url, context);
-  const bytes = readFileSync(new URL(url)).toString('base64');
   return {
     format: 'module',
     shortCircuit: true,
-    source: `export default new WebAssembly.Module(Buffer.from(${JSON.stringify(bytes)}, 'base64'));`,
+    source: `import { readFileSync } from 'node:fs'; export default new WebAssembly.Module(readFileSync(new URL(${JSON.stringify(url)})));`,
   };
 }
