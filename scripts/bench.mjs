@@ -512,10 +512,10 @@ time it waits on D1. Local workerd cannot tell the two apart (its local D1 runs 
 worker's process, and a worker's clock advances only between I/O, not while its code
 runs), so the built worker, as deployed, runs here in the V8 of Node.js ${cpu.node} (the
 engine workerd embeds, in another release), its D1 binding answered by SQLite in the same
-process: the figure is the
-process's CPU time over ${cpu.requests} sequential requests per route, less the time SQLite took,
-divided by their number (\`scripts/bench/worker-cpu.mjs\`). It includes building each
-request and reading each response, which the runtime does on Cloudflare.
+process: the figure is the process's CPU time over ${cpu.requests} sequential requests per
+route, less the time SQLite took, divided by their number
+(\`scripts/bench/worker-cpu.mjs\`). It includes building each request and reading each
+response, which the runtime does on Cloudflare.
 `;
 writeFileSync(join(root, 'docs', 'benchmarks.md'), report);
 console.log(`\n${report}`);

@@ -92,7 +92,8 @@ const env = {
   TURNSTILE_VERIFY_URL: 'http://127.0.0.1:9/siteverify',
 };
 register(new URL('./worker-hooks.mjs', import.meta.url));
-// The shim listens for the runtime's unhandled rejections, which Node.js reports its own way.
+// The shim listens for the runtime's error events (to restart the Wasm after a crash);
+// Node.js has no such global, and none is sent here.
 globalThis.addEventListener = () => {};
 const { default: Worker } = await import(new URL('../../worker/build/index.js', import.meta.url).href);
 const worker = new Worker({ waitUntil() {}, passThroughOnException() {} }, env);
