@@ -127,6 +127,21 @@ describe('invitations', () => {
     const stranger = await call(`/referrals/${card.code}/invitations`, { method: 'POST', body: { visitor_id: newId(), emails: ['x@x.example'] } });
     assert.equal(stranger.body.error.code, 'unknown_referral');
   });
+
+  test('mail a friend named twice, or invited before, once', async () => {
+    await clearOfUtcMidnight();
+    const advocate = newId();
+    const card = await join(advocate, 'lou@cairn.example', 'Lou');
+    const invite = (emails) => call(`/referrals/${card.code}/invitations`, { method: 'POST', body: { visitor_id: advocate, emails } });
+    const friend = `twice-${advocate}@x.example`;
+    const other = `other-${advocate}@x.example`;
+    const first = (await invite([friend, friend])).body;
+    assert.deepEqual([first.invited, first.already_invited], [1, 1]);
+    const second = (await invite([other, friend])).body;
+    assert.deepEqual([second.invited, second.already_invited], [1, 1]);
+    const mails = await stack.query(`SELECT recipient FROM mail_outbox WHERE recipient IN ('${friend}', '${other}') ORDER BY id`);
+    assert.deepEqual(mails.map((mail) => mail.recipient), [friend, other]);
+  });
 });
 
 describe('the brand', () => {

@@ -1,10 +1,10 @@
-//! Mail the worker sends on someone's behalf (referral invitations, "your question was
-//! answered"), handed to a [`Mailer`]. The one that ships writes each mail to the
-//! `mail_outbox` table, where a sending service (or the demo site's outbox page) picks it
-//! up: nothing here pretends to have sent anything.
+//! Mail the worker owes someone (referral invitations, "your question was answered"),
+//! written to the `mail_outbox` table in the same transaction as what it is about, where a
+//! sending service (or the demo site's outbox page) picks it up: nothing here pretends to
+//! have sent anything.
 
 use crate::error::Result;
-use crate::store::{Statement, Store, rows_of};
+use crate::store::{Param, Statement, Store, rows_of};
 use crate::wire::OutboxMail;
 
 /// One mail, ready to send.
@@ -26,56 +26,20 @@ pub struct Mail {
     pub created_at: i64,
 }
 
-/// Hands mails over for delivery.
-#[allow(async_fn_in_trait)]
-pub trait Mailer {
-    /// Takes `mails` for delivery, all at once (the outbox writes them in one round trip);
-    /// the same template and subject twice is taken once.
-    async fn send(&self, mails: &[Mail]) -> Result<()>;
-}
-
-/// `?1` site, `?2` recipient, `?3` template, `?4` subject id, `?5` subject, `?6` body,
-/// `?7` created at.
-pub const INSERT_OUTBOX: &str = "INSERT INTO mail_outbox (site_id, recipient, template, \
-    subject_id, subject, body, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
-    ON CONFLICT DO NOTHING";
-
-/// The [`Mailer`] that ships: the `mail_outbox` table of the store.
-pub struct OutboxMailer<'a, S: Store> {
-    store: &'a S,
-}
-
-impl<'a, S: Store> OutboxMailer<'a, S> {
-    /// A mailer writing to `store`'s outbox.
-    pub fn new(store: &'a S) -> Self {
-        OutboxMailer { store }
-    }
-}
-
-impl<S: Store> Mailer for OutboxMailer<'_, S> {
-    async fn send(&self, mails: &[Mail]) -> Result<()> {
-        if mails.is_empty() {
-            return Ok(());
-        }
-        let statements: Vec<Statement> = mails
-            .iter()
-            .map(|mail| {
-                Statement::new(
-                    INSERT_OUTBOX,
-                    vec![
-                        mail.site_id.as_str().into(),
-                        mail.recipient.as_str().into(),
-                        mail.template.into(),
-                        mail.subject_id.as_str().into(),
-                        mail.subject.as_str().into(),
-                        mail.body.as_str().into(),
-                        mail.created_at.into(),
-                    ],
-                )
-            })
-            .collect();
-        self.store.batch(&statements).await?;
-        Ok(())
+impl Mail {
+    /// The values of `?1` to `?7` of a statement queuing this mail (site, recipient,
+    /// template, subject id, subject, body, created at), which the module owing it writes
+    /// in the batch that stores what the mail is about.
+    pub fn params(&self) -> Vec<Param> {
+        vec![
+            self.site_id.as_str().into(),
+            self.recipient.as_str().into(),
+            self.template.into(),
+            self.subject_id.as_str().into(),
+            self.subject.as_str().into(),
+            self.body.as_str().into(),
+            self.created_at.into(),
+        ]
     }
 }
 

@@ -4,7 +4,6 @@
 mod support;
 
 use portevoix_core::api::{ApiResponse, handle};
-use portevoix_core::mail::OutboxMailer;
 use portevoix_core::token::{CustomerClaims, sign};
 use portevoix_core::wire::{NpsCreated, NpsSummary, PublicSiteConfig, ThemeReport};
 use serde_json::{Value, json};
@@ -319,7 +318,6 @@ fn a_visitor_over_the_limit_is_told_when_to_retry_and_nothing_is_stored() {
             &store,
             &limiter,
             &FakeTurnstile,
-            &OutboxMailer::new(&store),
         ));
         statuses.push(response.status);
         last = Some(response);
@@ -338,14 +336,7 @@ fn each_client_address_is_counted_apart() {
     let config = |address: &'static str| {
         let mut request = request("GET", "/v1/sites/cairn/config", b"");
         request.client_address = Some(address);
-        pollster::block_on(handle(
-            &request,
-            &store,
-            &limiter,
-            &FakeTurnstile,
-            &OutboxMailer::new(&store),
-        ))
-        .status
+        pollster::block_on(handle(&request, &store, &limiter, &FakeTurnstile)).status
     };
     assert_eq!(
         [

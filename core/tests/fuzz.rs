@@ -6,7 +6,6 @@
 mod support;
 
 use portevoix_core::api::{ApiRequest, ApiResponse, handle};
-use portevoix_core::mail::OutboxMailer;
 use portevoix_core::token;
 use proptest::prelude::*;
 use serde_json::{Map, Value};
@@ -34,7 +33,6 @@ fn send(store: &SqliteStore, method: &str, path: &str, query: &str, body: &[u8])
         store,
         &MemoryLimiter::new(u32::MAX),
         &FakeTurnstile,
-        &OutboxMailer::new(store),
     ))
 }
 

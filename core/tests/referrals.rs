@@ -360,6 +360,36 @@ fn a_friend_named_twice_or_invited_before_gets_one_mail() {
 }
 
 #[test]
+fn a_friend_whose_mail_cannot_be_queued_is_not_counted_as_invited() {
+    let store = store();
+    let card = join(&store, ADVOCATE, "camille@cairn.example");
+    let path = format!("/v1/sites/cairn/referrals/{}/invitations", card.code);
+    let body = json!({ "visitor_id": ADVOCATE, "emails": ["a@x.example", "b@x.example"] });
+    store.execute(
+        "CREATE TRIGGER outbox_down BEFORE INSERT ON mail_outbox \
+         WHEN NEW.recipient = 'b@x.example' BEGIN SELECT RAISE(ABORT, 'outbox down'); END",
+    );
+    let failed = post(&store, &path, &body);
+    assert_eq!(failed.status, 500, "{}", failed.body);
+    assert_eq!(
+        store.number("SELECT COUNT(*) FROM referral_invitations"),
+        0,
+        "neither invitation is kept when a mail is not"
+    );
+    assert_eq!(store.number("SELECT COUNT(*) FROM mail_outbox"), 0);
+
+    store.execute("DROP TRIGGER outbox_down");
+    let retried = post(&store, &path, &body);
+    assert_eq!(retried.status, 200, "{}", retried.body);
+    let sent: InvitationsSent = serde_json::from_str(&retried.body).expect("sent");
+    assert_eq!((sent.invited, sent.already_invited), (2, 0));
+    assert_eq!(
+        store.texts("SELECT recipient FROM mail_outbox ORDER BY id"),
+        ["a@x.example", "b@x.example"]
+    );
+}
+
+#[test]
 fn invitations_are_mailed_through_the_outbox_within_the_daily_allowance() {
     let store = store();
     let card = join(&store, ADVOCATE, "camille@cairn.example");
@@ -391,8 +421,8 @@ fn invitations_are_mailed_through_the_outbox_within_the_daily_allowance() {
     );
     assert_eq!(
         store.take_round_trips(),
-        4,
-        "the site; the referral and today's invitations; the five invitations; their mails"
+        3,
+        "the site; the referral and today's invitations; the five invitations and their mails"
     );
     assert_eq!(
         store.number("SELECT COUNT(*) FROM mail_outbox WHERE template = 'referral_invitation'"),

@@ -15,7 +15,6 @@ use futures_util::StreamExt;
 use portevoix_core::Error;
 use portevoix_core::api::{self, ApiRequest, ApiResponse};
 use portevoix_core::export::Export;
-use portevoix_core::mail::OutboxMailer;
 use worker::{
     Context, Date, Env, Headers, Method, Request, Response, ScheduleContext, ScheduledEvent,
     console_error, console_log, event,
@@ -65,9 +64,7 @@ async fn fetch(mut request: Request, env: Env, _context: Context) -> worker::Res
         Ok(store) => {
             let limiter = limits::WorkersLimiter::new(&env);
             let human = turnstile::Turnstile::new(&env);
-            // Mail goes to the D1 outbox until a sending service is plugged in here.
-            let mailer = OutboxMailer::new(store);
-            api::handle(&api_request, store, &limiter, &human, &mailer).await
+            api::handle(&api_request, store, &limiter, &human).await
         }
         Err(error) => ApiResponse::error(&Error::Storage(format!("D1 binding DB: {error}"))),
     };

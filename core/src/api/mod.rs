@@ -1,6 +1,6 @@
 //! The worker's request handling, independent of the Workers runtime: the worker turns a
 //! `worker::Request` into an [`ApiRequest`], calls [`handle`] with its D1 store, rate-limit
-//! bindings, Turnstile client and mailer, and turns the [`ApiResponse`] back. Tests call
+//! bindings and Turnstile client, and turns the [`ApiResponse`] back. Tests call
 //! [`handle`] with a SQLite store and in-memory stand-ins.
 //!
 //! Every route under `/v1/sites/{site}/` checks, in order: route and method, body size,
@@ -28,7 +28,6 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::export::Export;
 use crate::limits::{self, Limit, RETRY_AFTER_SECONDS, RateLimiter};
-use crate::mail::Mailer;
 use crate::nps::Category;
 use crate::session;
 use crate::site::Site;
@@ -488,12 +487,11 @@ fn route(path: &str) -> Result<(&str, Endpoint<'_>)> {
 }
 
 /// Answers one request. Never panics on input; every failure is an error response.
-pub async fn handle<S: Store, L: RateLimiter, H: HumanCheck, M: Mailer>(
+pub async fn handle<S: Store, L: RateLimiter, H: HumanCheck>(
     request: &ApiRequest<'_>,
     store: &S,
     limiter: &L,
     human: &H,
-    mailer: &M,
 ) -> ApiResponse {
     let mut cors = None;
     let outcome = if let Some(code) = request.path.strip_prefix("/s/") {
@@ -501,7 +499,7 @@ pub async fn handle<S: Store, L: RateLimiter, H: HumanCheck, M: Mailer>(
     } else if let Some(code) = request.path.strip_prefix("/r/") {
         short_link(request, code, store, limiter, true).await
     } else {
-        handle_inner(request, store, limiter, human, mailer, &mut cors).await
+        handle_inner(request, store, limiter, human, &mut cors).await
     };
     let mut response = outcome.unwrap_or_else(|error| ApiResponse::error(&error));
     if let Some(origin) = cors {
@@ -581,12 +579,11 @@ async fn within<L: RateLimiter>(limiter: &L, limit: Limit, key: &str) -> Result<
     }
 }
 
-async fn handle_inner<S: Store, L: RateLimiter, H: HumanCheck, M: Mailer>(
+async fn handle_inner<S: Store, L: RateLimiter, H: HumanCheck>(
     request: &ApiRequest<'_>,
     store: &S,
     limiter: &L,
     human: &H,
-    mailer: &M,
     cors: &mut Option<String>,
 ) -> Result<ApiResponse> {
     let (site_key, endpoint) = route(request.path)?;
@@ -719,7 +716,7 @@ async fn handle_inner<S: Store, L: RateLimiter, H: HumanCheck, M: Mailer>(
         (Endpoint::MyReferral, _) => referrals::mine(request, &site, store).await,
         (Endpoint::ReferralOffer(code), _) => referrals::offer(&site, code, store).await,
         (Endpoint::ReferralInvitations(code), _) => {
-            referrals::invite(request, &site, code, store, limiter, mailer).await
+            referrals::invite(request, &site, code, store, limiter).await
         }
         (Endpoint::ReferralVisits(code), _) => {
             referrals::visit(request, &site, code, store, limiter).await

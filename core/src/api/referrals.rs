@@ -9,7 +9,7 @@ use super::{
 use crate::advocacy::{self, Credit, Identification};
 use crate::error::{Error, Result};
 use crate::limits::RateLimiter;
-use crate::mail::{Mail, Mailer};
+use crate::mail::Mail;
 use crate::referral::store::{self as referral_store, NewConversion, NewReferral, Referral, Stats};
 use crate::referral::{self, ConversionOutcome, MAX_INVITES_PER_REQUEST};
 use crate::review::MAX_NAME_CHARS;
@@ -169,13 +169,12 @@ fn owns(referral: &Referral, visitor_id: &str, claims: Option<&CustomerClaims>) 
 
 /// `POST /v1/sites/{site}/referrals/{code}/invitations`: up to five friends by email,
 /// within the advocate's daily allowance.
-pub(super) async fn invite<S: Store, L: RateLimiter, M: Mailer>(
+pub(super) async fn invite<S: Store, L: RateLimiter>(
     request: &ApiRequest<'_>,
     site: &Site,
     code: &str,
     store: &S,
     limiter: &L,
-    mailer: &M,
 ) -> Result<ApiResponse> {
     let code = referral::code(code)?;
     require_json(request.content_type)?;
@@ -235,11 +234,6 @@ pub(super) async fn invite<S: Store, L: RateLimiter, M: Mailer>(
         .unwrap_or_default();
     let first_name = referral::first_name(&referral.advocate_name);
     let link = format!("{}/r/{}", request.base_url, referral.code);
-    let hashes: Vec<String> = emails
-        .iter()
-        .map(|email| referral::email_sha256(email))
-        .collect();
-    let new = referral_store::invite_all(store, &code, &hashes, request.now_ms).await?;
     let mut text = format!(
         "{first_name} invites you to {}. {offer}\n\n{link}",
         site.config.brand_name
@@ -247,23 +241,24 @@ pub(super) async fn invite<S: Store, L: RateLimiter, M: Mailer>(
     if let Some(message) = &message {
         text = format!("{message}\n\n{text}");
     }
-    let mails: Vec<Mail> = emails
+    let invitations: Vec<(String, Mail)> = emails
         .iter()
-        .zip(&hashes)
-        .zip(&new)
-        .filter(|(_, new)| **new)
-        .map(|((email, hash), _)| Mail {
-            site_id: site.key.clone(),
-            recipient: email.clone(),
-            template: "referral_invitation",
-            subject_id: format!("{code}:{hash}"),
-            subject: format!("{first_name} → {}", site.config.brand_name),
-            body: text.clone(),
-            created_at: request.now_ms,
+        .map(|email| {
+            let hash = referral::email_sha256(email);
+            let mail = Mail {
+                site_id: site.key.clone(),
+                recipient: email.clone(),
+                template: "referral_invitation",
+                subject_id: format!("{code}:{hash}"),
+                subject: format!("{first_name} → {}", site.config.brand_name),
+                body: text.clone(),
+                created_at: request.now_ms,
+            };
+            (hash, mail)
         })
         .collect();
-    mailer.send(&mails).await?;
-    let invited = mails.len() as u32;
+    let new = referral_store::invite_all(store, &code, &invitations).await?;
+    let invited = new.iter().filter(|new| **new).count() as u32;
     let already_invited = emails.len() as u32 - invited;
     Ok(ApiResponse::json(
         200,

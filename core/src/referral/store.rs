@@ -6,6 +6,7 @@ use serde::Deserialize;
 
 use crate::advocacy::Identification;
 use crate::error::{Error, Result};
+use crate::mail::Mail;
 use crate::referral::ConversionOutcome;
 use crate::rewards::Account;
 use crate::store::{Recorded, Statement, Store, rows_of};
@@ -62,6 +63,15 @@ pub mod sql {
     pub const INSERT_INVITATION: &str = "INSERT INTO referral_invitations (id, code, \
         email_sha256, created_at) VALUES (lower(hex(randomblob(16))), ?1, ?2, ?3) \
         ON CONFLICT DO NOTHING RETURNING id";
+
+    /// `?1` site, `?2` recipient, `?3` template, `?4` subject id, `?5` subject, `?6` body,
+    /// `?7` now, `?8` code, `?9` email hash: a friend's invitation mail, queued only if
+    /// their invitation is the one stored now, so a friend invited before is not mailed
+    /// again.
+    pub const INSERT_INVITATION_MAIL: &str = "INSERT INTO mail_outbox (site_id, recipient, \
+        template, subject_id, subject, body, created_at) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 \
+        WHERE EXISTS (SELECT 1 FROM referral_invitations WHERE code = ?8 \
+        AND email_sha256 = ?9 AND created_at = ?7) ON CONFLICT DO NOTHING";
 
     /// `?1` code, `?2` visitor, `?3` day, `?4` now. Returns the code if the visit is new.
     pub const INSERT_VISIT: &str = "INSERT INTO referral_visits (code, visitor_id, day, \
@@ -345,26 +355,34 @@ pub async fn with_invited_since<S: Store>(
     Ok((referral, invited))
 }
 
-/// Records an invitation of each email hash, in one round trip; for each, false if that
-/// friend was invited with this code before.
+/// Records an invitation of each friend (their email hash) with its mail, in one round
+/// trip and one transaction (each at its mail's time): no invitation is kept without its
+/// mail. For each, false if that friend was invited with this code before, and then no
+/// mail is queued.
 pub async fn invite_all<S: Store>(
     store: &S,
     code: &str,
-    email_hashes: &[String],
-    now_ms: i64,
+    invitations: &[(String, Mail)],
 ) -> Result<Vec<bool>> {
-    let statements: Vec<Statement> = email_hashes
+    let statements: Vec<Statement> = invitations
         .iter()
-        .map(|hash| {
-            Statement::new(
-                sql::INSERT_INVITATION,
-                vec![code.into(), hash.as_str().into(), now_ms.into()],
-            )
+        .flat_map(|(hash, mail)| {
+            [
+                Statement::new(
+                    sql::INSERT_INVITATION,
+                    vec![code.into(), hash.as_str().into(), mail.created_at.into()],
+                ),
+                Statement::new(sql::INSERT_INVITATION_MAIL, {
+                    let mut params = mail.params();
+                    params.extend([code.into(), hash.as_str().into()]);
+                    params
+                }),
+            ]
         })
         .collect();
     let mut results = store.batch(&statements).await?;
-    (0..statements.len())
-        .map(|index| Ok(!rows_of::<IdRow>(&mut results, index)?.is_empty()))
+    (0..invitations.len())
+        .map(|index| Ok(!rows_of::<IdRow>(&mut results, 2 * index)?.is_empty()))
         .collect()
 }
 

@@ -11,7 +11,6 @@ use std::path::Path;
 
 use portevoix_core::api::{ApiRequest, ApiResponse, handle};
 use portevoix_core::limits::{Limit, RateLimiter};
-use portevoix_core::mail::OutboxMailer;
 use portevoix_core::nps::NpsCounts;
 use portevoix_core::site::hex_sha256;
 use portevoix_core::spam::HumanCheck;
@@ -56,14 +55,9 @@ pub fn request<'a>(method: &'a str, path: &'a str, body: &'a [u8]) -> ApiRequest
 /// per write, batching statements"), checked on every write a test makes.
 const MOST_ROUND_TRIPS_PER_WRITE: u32 = 3;
 
-/// Writes allowed more, and why: an invitation hands its mails to the mailer once the
-/// invitations are stored (only new addresses are mailed); the privacy routes, rare
-/// requests of the brand, find every trace of a person before exporting or erasing it.
-const ROUND_TRIP_EXCEPTIONS: [(&str, u32); 3] = [
-    ("/invitations", 4),
-    ("/privacy/export", 4),
-    ("/privacy/erase", 6),
-];
+/// Writes allowed more, and why: the privacy routes, rare requests of the brand, find
+/// every trace of a person before exporting or erasing it.
+const ROUND_TRIP_EXCEPTIONS: [(&str, u32); 2] = [("/privacy/export", 4), ("/privacy/erase", 6)];
 
 /// Handles a request with generous rate limits and the fake Turnstile, and fails the test
 /// if a write took more D1 round trips than [`MOST_ROUND_TRIPS_PER_WRITE`]; the store's
@@ -75,7 +69,6 @@ pub fn run(store: &SqliteStore, request: &ApiRequest<'_>) -> ApiResponse {
         store,
         &MemoryLimiter::new(GENEROUS),
         &FakeTurnstile,
-        &OutboxMailer::new(store),
     ));
     if request.method != "GET" {
         let most = ROUND_TRIP_EXCEPTIONS
