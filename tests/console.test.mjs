@@ -580,6 +580,9 @@ describe('privacy requests in the console', () => {
       .filter((name) => !['sites', 'erasures'].includes(name) && !name.startsWith('_cf') && !name.startsWith('sqlite'));
     const everything = (await Promise.all(tables.map((name) => stack.query(`SELECT * FROM "${name}"`)))).map((rows) => JSON.stringify(rows)).join('\n');
     for (const trace of ['Noémie', 'noemie', visitor_id]) assert.ok(!everything.includes(trace), `${trace} is still stored`);
+    const [logged] = await stack.query("SELECT rows FROM erasures WHERE requested_by = 'Léa, service client'");
+    const changed = JSON.parse(logged.rows);
+    assert.deepEqual([changed.reviews, changed.questions, changed.nps_answers], [1, 1, 1], logged.rows);
 
     await page.getByLabel('Their email address').fill(email);
     await page.getByRole('button', { name: 'Find', exact: true }).click();

@@ -18,23 +18,39 @@ use crate::wire::{Erasure, PersonData};
 /// Why withdrawn contributions are rejected, for the brand's records.
 const ERASED: &str = "erased at the person's request";
 
-/// Finding the person's ids: `?1` site, `?2` email (lowercase), `?3` its SHA-256.
+/// Finding the person's ids, in one round trip: `?1` site, `?2` email (lowercase), `?3`
+/// its SHA-256.
 mod find {
-    pub const CUSTOMERS: &str = "SELECT customer_id AS id FROM reviews \
-        WHERE site_id = ?1 AND lower(email) = ?2 AND customer_id IS NOT NULL \
-        UNION SELECT customer_id FROM questions \
-        WHERE site_id = ?1 AND lower(email) = ?2 AND customer_id IS NOT NULL \
-        UNION SELECT substr(advocate, 10) FROM referrals \
-        WHERE site_id = ?1 AND advocate_email_sha256 = ?3 AND advocate LIKE 'customer:%'";
-    pub const VISITORS: &str = "SELECT visitor_id AS id FROM reviews \
-        WHERE site_id = ?1 AND lower(email) = ?2 \
-        UNION SELECT visitor_id FROM questions WHERE site_id = ?1 AND lower(email) = ?2 \
-        UNION SELECT advocate_visitor_id FROM referrals WHERE site_id = ?1 AND advocate_email_sha256 = ?3";
-    /// `?1` site, `?2` customer ids, `?3` visitor ids (JSON arrays): the browsers known
-    /// to be these customers, and the other way round.
-    pub const LINKED: &str = "SELECT visitor_id, customer_id FROM identities WHERE site_id = ?1 \
-        AND (customer_id IN (SELECT value FROM json_each(?2)) \
-        OR visitor_id IN (SELECT value FROM json_each(?3)))";
+    /// The customer ids found with the address.
+    macro_rules! customers {
+        () => {
+            "SELECT customer_id AS id FROM reviews \
+            WHERE site_id = ?1 AND lower(email) = ?2 AND customer_id IS NOT NULL \
+            UNION SELECT customer_id FROM questions \
+            WHERE site_id = ?1 AND lower(email) = ?2 AND customer_id IS NOT NULL \
+            UNION SELECT substr(advocate, 10) FROM referrals \
+            WHERE site_id = ?1 AND advocate_email_sha256 = ?3 AND advocate LIKE 'customer:%'"
+        };
+    }
+    /// The visitor ids (browsers) found with the address.
+    macro_rules! visitors {
+        () => {
+            "SELECT visitor_id AS id FROM reviews WHERE site_id = ?1 AND lower(email) = ?2 \
+            UNION SELECT visitor_id FROM questions WHERE site_id = ?1 AND lower(email) = ?2 \
+            UNION SELECT advocate_visitor_id FROM referrals \
+            WHERE site_id = ?1 AND advocate_email_sha256 = ?3"
+        };
+    }
+    pub const CUSTOMERS: &str = customers!();
+    pub const VISITORS: &str = visitors!();
+    /// The browsers known to be these customers, and the other way round.
+    pub const LINKED: &str = concat!(
+        "SELECT visitor_id, customer_id FROM identities WHERE site_id = ?1 AND (customer_id IN (",
+        customers!(),
+        ") OR visitor_id IN (",
+        visitors!(),
+        "))"
+    );
 }
 
 /// The person's rows, table by table: `?1` site, `?2` email (lowercase), `?3` its
@@ -221,167 +237,87 @@ const EXPORT: [(&str, &str); 17] = [
     ),
 ];
 
-/// What the erasure runs, in this order (webhook payloads and mails first: they are
-/// found through the contributions and referral codes the later statements anonymise),
-/// by table. `?7` is the
-/// erasure's id, `?8` the reason withdrawn contributions are rejected.
-const ERASE: [(&str, &str); 17] = [
-    (
-        "webhook_deliveries",
-        concat!(
-            "DELETE FROM webhook_deliveries WHERE site_id = ?1 AND ",
-            of_person!(payloads),
-            " RETURNING 1 AS changed"
-        ),
-    ),
-    (
-        "mail_outbox",
-        concat!(
-            "DELETE FROM mail_outbox WHERE site_id = ?1 AND (lower(recipient) = ?2 OR substr(subject_id, 1, instr(subject_id, ':') - 1) IN ",
-            of_person!(codes),
-            ") RETURNING 1 AS changed"
-        ),
-    ),
-    (
-        "nps_answers",
-        concat!(
-            "UPDATE nps_answers SET comment = NULL, comment_hash = NULL, customer_id = NULL, visitor_id = 'erased', page_url = NULL WHERE site_id = ?1 AND (customer_id IN ",
-            of_person!(customers),
-            " OR visitor_id IN ",
-            of_person!(visitors),
-            ") RETURNING 1 AS changed"
-        ),
-    ),
-    (
-        "review_votes",
-        concat!(
-            "UPDATE review_votes SET visitor_id = 'erased:' || lower(hex(randomblob(8))) WHERE visitor_id IN ",
-            of_person!(visitors),
-            " AND review_id IN (SELECT id FROM reviews WHERE site_id = ?1) RETURNING 1 AS changed"
-        ),
-    ),
-    (
-        "reviews",
-        concat!(
-            "UPDATE reviews SET status = 'rejected', rejection_reason = ?8, title = '', body = '', author_name = '', email = NULL, customer_id = NULL, order_id = NULL, visitor_id = 'erased', reply = NULL, reply_at = NULL, page_url = NULL, body_hash = NULL WHERE site_id = ?1 AND (lower(email) = ?2 OR customer_id IN ",
-            of_person!(customers),
-            " OR visitor_id IN ",
-            of_person!(visitors),
-            ") RETURNING 1 AS changed"
-        ),
-    ),
-    (
-        "answer_votes",
-        concat!(
-            "UPDATE answer_votes SET visitor_id = 'erased:' || lower(hex(randomblob(8))) WHERE visitor_id IN ",
-            of_person!(visitors),
-            " AND answer_id IN (SELECT id FROM answers WHERE site_id = ?1) RETURNING 1 AS changed"
-        ),
-    ),
-    (
-        "answers",
-        concat!(
-            "UPDATE answers SET status = 'rejected', rejection_reason = ?8, body = '', search_text = '', author_name = '', customer_id = NULL, visitor_id = NULL WHERE site_id = ?1 AND (customer_id IN ",
-            of_person!(customers),
-            " OR visitor_id IN ",
-            of_person!(visitors),
-            ") RETURNING 1 AS changed"
-        ),
-    ),
-    (
-        "questions",
-        concat!(
-            "UPDATE questions SET status = 'rejected', rejection_reason = ?8, body = '', search_text = '', body_hash = NULL, author_name = '', email = NULL, customer_id = NULL, visitor_id = 'erased', page_url = NULL WHERE site_id = ?1 AND (lower(email) = ?2 OR customer_id IN ",
-            of_person!(customers),
-            " OR visitor_id IN ",
-            of_person!(visitors),
-            ") RETURNING 1 AS changed"
-        ),
-    ),
-    (
-        "share_visits",
-        concat!(
-            "UPDATE share_visits SET visitor_id = 'erased:' || lower(hex(randomblob(8))) WHERE visitor_id IN ",
-            of_person!(visitors),
-            " AND code IN (SELECT code FROM share_links WHERE site_id = ?1) RETURNING 1 AS changed"
-        ),
-    ),
-    (
-        "share_links",
-        concat!(
-            "UPDATE share_links SET sharer = 'erased:' || code, sharer_visitor_id = 'erased' WHERE site_id = ?1 AND (sharer IN ",
-            of_person!(accounts),
-            " OR sharer_visitor_id IN ",
-            of_person!(visitors),
-            ") RETURNING 1 AS changed"
-        ),
-    ),
-    (
-        "referral_invitations",
-        "DELETE FROM referral_invitations WHERE email_sha256 = ?3 AND code IN (SELECT code FROM referrals WHERE site_id = ?1) RETURNING 1 AS changed",
-    ),
-    (
-        "referral_visits",
-        concat!(
-            "UPDATE referral_visits SET visitor_id = 'erased:' || lower(hex(randomblob(8))) WHERE visitor_id IN ",
-            of_person!(visitors),
-            " AND code IN (SELECT code FROM referrals WHERE site_id = ?1) RETURNING 1 AS changed"
-        ),
-    ),
-    (
-        "conversions",
-        concat!(
-            "UPDATE conversions SET buyer_email_sha256 = 'erased', buyer_account = 'erased:' || order_id WHERE site_id = ?1 AND (buyer_email_sha256 = ?3 OR buyer_account IN ",
-            of_person!(accounts),
-            ") RETURNING 1 AS changed"
-        ),
-    ),
-    (
-        "ledger",
-        concat!(
-            "UPDATE ledger SET account = 'erased:' || ?7, note = NULL WHERE site_id = ?1 AND account IN ",
-            of_person!(accounts),
-            " RETURNING 1 AS changed"
-        ),
-    ),
-    (
-        "identities",
-        concat!(
-            "DELETE FROM identities WHERE site_id = ?1 AND (customer_id IN ",
-            of_person!(customers),
-            " OR visitor_id IN ",
-            of_person!(visitors),
-            ") RETURNING 1 AS changed"
-        ),
-    ),
-    (
-        "panel_members",
-        concat!(
-            "DELETE FROM panel_members WHERE site_id = ?1 AND customer_id IN ",
-            of_person!(customers),
-            " RETURNING 1 AS changed"
-        ),
-    ),
-    (
-        "referrals",
-        concat!(
-            "UPDATE referrals SET advocate = 'erased:' || code, advocate_visitor_id = 'erased', advocate_name = '', advocate_email = '', advocate_email_sha256 = 'erased:' || code WHERE site_id = ?1 AND code IN ",
-            of_person!(codes),
-            " RETURNING 1 AS changed"
-        ),
-    ),
-];
+/// The id of the erasure being carried out, inside its batch (logged by its first
+/// statement): `?1` site, `?3` email hash, `?8` now.
+macro_rules! this_erasure {
+    () => {
+        "(SELECT id FROM erasures WHERE site_id = ?1 AND email_sha256 = ?3 AND created_at = ?8 \
+        ORDER BY rowid DESC LIMIT 1)"
+    };
+}
 
-/// `?1` id, `?2` site, `?3` email hash, `?4` who, `?5` rows (JSON), `?6` now.
-const LOG: &str = "INSERT INTO erasures (id, site_id, email_sha256, requested_by, rows, created_at) \
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
-/// `?1` id, `?2` rows (JSON): what the erasure logged by [`LOG`] changed.
-const LOG_ROWS: &str = "UPDATE erasures SET rows = ?2 WHERE id = ?1";
+/// Opens the `json_set` that adds one table's count to the erasure's log.
+macro_rules! json_set_of {
+    ($table:literal) => {
+        "json_set("
+    };
+}
+
+/// Declares what an erasure changes, table by table, as the change and which rows it
+/// takes. [`ERASE`] runs the changes in the order given: each before any change that
+/// alters which rows it takes (webhook payloads and mails first: they are found through
+/// the contributions and referral codes that later changes anonymise). So [`LOG`], run
+/// before them in the same transaction, counts the rows each change will take, and logs
+/// the erasure with those counts. `?1` to `?6` are the person's (see `of_person!`), `?7`
+/// who carries it out, `?8` now, `?9` why withdrawn contributions are rejected.
+macro_rules! erasure {
+    ($($table:literal: $change:expr, where ($($rows:tt)+);)+) => {
+        const ERASE: &[&str] = &[$(concat!($change, " WHERE ", $($rows)+)),+];
+        // The counts go into one `json_set` per table, nested (D1 allows 32 arguments to a
+        // function and refuses a compound SELECT of one term per table), and the zeros are
+        // left out.
+        const LOG: &str = concat!(
+            "INSERT INTO erasures (id, site_id, email_sha256, requested_by, rows, created_at) \
+            SELECT lower(hex(randomblob(16))), ?1, ?3, ?7, (SELECT json_group_object(key, value) \
+            FROM json_each(",
+            $(json_set_of!($table),)+
+            "'{}'",
+            $(", '$.", $table, "', (SELECT count(*) FROM ", $table, " WHERE ", $($rows)+, "))",)+
+            ") WHERE value > 0), ?8 RETURNING id, rows"
+        );
+    };
+}
+
+erasure! {
+    "webhook_deliveries": "DELETE FROM webhook_deliveries",
+        where ("site_id = ?1 AND ", of_person!(payloads));
+    "mail_outbox": "DELETE FROM mail_outbox",
+        where ("site_id = ?1 AND (lower(recipient) = ?2 OR substr(subject_id, 1, instr(subject_id, ':') - 1) IN ", of_person!(codes), ")");
+    "nps_answers": "UPDATE nps_answers SET comment = NULL, comment_hash = NULL, customer_id = NULL, visitor_id = 'erased', page_url = NULL",
+        where ("site_id = ?1 AND (customer_id IN ", of_person!(customers), " OR visitor_id IN ", of_person!(visitors), ")");
+    "review_votes": "UPDATE review_votes SET visitor_id = 'erased:' || lower(hex(randomblob(8)))",
+        where ("visitor_id IN ", of_person!(visitors), " AND review_id IN (SELECT id FROM reviews WHERE site_id = ?1)");
+    "reviews": "UPDATE reviews SET status = 'rejected', rejection_reason = ?9, title = '', body = '', author_name = '', email = NULL, customer_id = NULL, order_id = NULL, visitor_id = 'erased', reply = NULL, reply_at = NULL, page_url = NULL, body_hash = NULL",
+        where ("site_id = ?1 AND (lower(email) = ?2 OR customer_id IN ", of_person!(customers), " OR visitor_id IN ", of_person!(visitors), ")");
+    "answer_votes": "UPDATE answer_votes SET visitor_id = 'erased:' || lower(hex(randomblob(8)))",
+        where ("visitor_id IN ", of_person!(visitors), " AND answer_id IN (SELECT id FROM answers WHERE site_id = ?1)");
+    "answers": "UPDATE answers SET status = 'rejected', rejection_reason = ?9, body = '', search_text = '', author_name = '', customer_id = NULL, visitor_id = NULL",
+        where ("site_id = ?1 AND (customer_id IN ", of_person!(customers), " OR visitor_id IN ", of_person!(visitors), ")");
+    "questions": "UPDATE questions SET status = 'rejected', rejection_reason = ?9, body = '', search_text = '', body_hash = NULL, author_name = '', email = NULL, customer_id = NULL, visitor_id = 'erased', page_url = NULL",
+        where ("site_id = ?1 AND (lower(email) = ?2 OR customer_id IN ", of_person!(customers), " OR visitor_id IN ", of_person!(visitors), ")");
+    "share_visits": "UPDATE share_visits SET visitor_id = 'erased:' || lower(hex(randomblob(8)))",
+        where ("visitor_id IN ", of_person!(visitors), " AND code IN (SELECT code FROM share_links WHERE site_id = ?1)");
+    "share_links": "UPDATE share_links SET sharer = 'erased:' || code, sharer_visitor_id = 'erased'",
+        where ("site_id = ?1 AND (sharer IN ", of_person!(accounts), " OR sharer_visitor_id IN ", of_person!(visitors), ")");
+    "referral_invitations": "DELETE FROM referral_invitations",
+        where ("email_sha256 = ?3 AND code IN (SELECT code FROM referrals WHERE site_id = ?1)");
+    "referral_visits": "UPDATE referral_visits SET visitor_id = 'erased:' || lower(hex(randomblob(8)))",
+        where ("visitor_id IN ", of_person!(visitors), " AND code IN (SELECT code FROM referrals WHERE site_id = ?1)");
+    "conversions": "UPDATE conversions SET buyer_email_sha256 = 'erased', buyer_account = 'erased:' || order_id",
+        where ("site_id = ?1 AND (buyer_email_sha256 = ?3 OR buyer_account IN ", of_person!(accounts), ")");
+    "ledger": concat!("UPDATE ledger SET account = 'erased:' || ", this_erasure!(), ", note = NULL"),
+        where ("site_id = ?1 AND account IN ", of_person!(accounts));
+    "identities": "DELETE FROM identities",
+        where ("site_id = ?1 AND (customer_id IN ", of_person!(customers), " OR visitor_id IN ", of_person!(visitors), ")");
+    "panel_members": "DELETE FROM panel_members",
+        where ("site_id = ?1 AND customer_id IN ", of_person!(customers));
+    "referrals": "UPDATE referrals SET advocate = 'erased:' || code, advocate_visitor_id = 'erased', advocate_name = '', advocate_email = '', advocate_email_sha256 = 'erased:' || code",
+        where ("site_id = ?1 AND code IN ", of_person!(codes));
+}
+
 /// `?1` site: the latest erasures.
 const LOG_LIST: &str = "SELECT id, email_sha256, requested_by, rows, created_at FROM erasures \
     WHERE site_id = ?1 ORDER BY created_at DESC LIMIT 100";
-/// A fresh id.
-const NEW_ID: &str = "SELECT lower(hex(randomblob(16))) AS id";
 
 #[derive(Debug, Deserialize)]
 struct IdRow {
@@ -443,7 +379,7 @@ impl Person {
 }
 
 /// The person behind `email`: their address, its hash, and the customer and visitor ids
-/// found with it (directly, then through the identities linking the two).
+/// found with it (directly, and through the identities linking the two).
 async fn person<S: Store>(store: &S, site_id: &str, email: &str) -> Result<Person> {
     let email = validate::email(email)?.to_lowercase();
     let hash = email_sha256(&email);
@@ -458,24 +394,13 @@ async fn person<S: Store>(store: &S, site_id: &str, email: &str) -> Result<Perso
         .batch(&[
             Statement::new(find::CUSTOMERS, params()),
             Statement::new(find::VISITORS, params()),
+            Statement::new(find::LINKED, params()),
         ])
         .await?;
     let ids = |rows: Vec<IdRow>| rows.into_iter().map(|row| row.id).collect::<Vec<_>>();
     let mut customers = ids(rows_of(&mut results, 0)?);
     let mut visitors = ids(rows_of(&mut results, 1)?);
-    let json = |ids: &Vec<String>| {
-        serde_json::to_string(ids).map_err(|error| Error::Storage(error.to_string()))
-    };
-    let linked = Statement::new(
-        find::LINKED,
-        vec![
-            site_id.into(),
-            json(&customers)?.as_str().into(),
-            json(&visitors)?.as_str().into(),
-        ],
-    );
-    let mut results = store.batch(&[linked]).await?;
-    for link in rows_of::<LinkRow>(&mut results, 0)? {
+    for link in rows_of::<LinkRow>(&mut results, 2)? {
         if !customers.contains(&link.customer_id) {
             customers.push(link.customer_id);
         }
@@ -515,8 +440,8 @@ pub async fn export<S: Store>(store: &S, site_id: &str, email: &str) -> Result<P
     })
 }
 
-/// Erases the person behind `email` in one transaction, which logs it too: no erasure
-/// goes unlogged. The rows it changed are added to the log in a round trip after.
+/// Erases the person behind `email` in one transaction, which logs it too, with the rows
+/// it changed: no erasure goes unlogged.
 pub async fn erase<S: Store>(
     store: &S,
     site_id: &str,
@@ -526,54 +451,32 @@ pub async fn erase<S: Store>(
 ) -> Result<Erasure> {
     let requested_by = validate::text("requested_by", requested_by, 1, 120)?;
     let person = person(store, site_id, email).await?;
-    let mut new_id = store.batch(&[Statement::new(NEW_ID, Vec::new())]).await?;
-    let id = rows_of::<IdRow>(&mut new_id, 0)?
-        .pop()
-        .map(|row| row.id)
-        .ok_or_else(|| Error::Storage("no id for the erasure".into()))?;
     let mut params = person.params(site_id)?;
-    params.push(id.as_str().into());
-    params.push(ERASED.into());
-    let log = Statement::new(
-        LOG,
-        vec![
-            id.as_str().into(),
-            site_id.into(),
-            person.hash.as_str().into(),
-            requested_by.as_str().into(),
-            "{}".into(),
-            now_ms.into(),
-        ],
-    );
-    let statements: Vec<Statement> = std::iter::once(log)
-        .chain(
-            ERASE
-                .iter()
-                .map(|(_, sql)| Statement::new(sql, bound(sql, &params))),
-        )
+    params.extend([requested_by.as_str().into(), now_ms.into(), ERASED.into()]);
+    let statements: Vec<Statement> = std::iter::once(LOG)
+        .chain(ERASE.iter().copied())
+        .map(|sql| Statement::new(sql, bound(sql, &params)))
         .collect();
     let mut results = store.batch(&statements).await?;
-    let mut rows = BTreeMap::new();
-    for (index, (table, _)) in ERASE.iter().enumerate() {
-        let changed = rows_of::<Row>(&mut results, index + 1)?.len() as u64;
-        if changed > 0 {
-            rows.insert((*table).to_owned(), changed);
-        }
-    }
-    let counts = serde_json::to_string(&rows).map_err(|error| Error::Storage(error.to_string()))?;
-    store
-        .batch(&[Statement::new(
-            LOG_ROWS,
-            vec![id.as_str().into(), counts.as_str().into()],
-        )])
-        .await?;
+    let logged = rows_of::<LoggedRow>(&mut results, 0)?
+        .pop()
+        .ok_or_else(|| Error::Storage("the erasure was not logged".into()))?;
+    let rows = serde_json::from_str(&logged.rows)
+        .map_err(|error| Error::Storage(format!("erasure log rows: {error}")))?;
     Ok(Erasure {
-        id,
+        id: logged.id,
         email_sha256: person.hash,
         requested_by,
         rows,
         created_at: now_ms,
     })
+}
+
+/// What [`LOG`] gives back.
+#[derive(Debug, Deserialize)]
+struct LoggedRow {
+    id: String,
+    rows: String,
 }
 
 #[derive(Debug, Deserialize)]

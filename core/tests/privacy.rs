@@ -73,6 +73,14 @@ fn all_rows(store: &SqliteStore) -> String {
 #[test]
 fn everything_about_a_person_is_exported_from_their_address() {
     let store = store_with_camille();
+    let linked_only = "visitor-linked-only-01";
+    store.execute(&format!(
+        "INSERT INTO identities (site_id, visitor_id, customer_id, created_at) \
+         VALUES ('cairn', '{linked_only}', '{CUSTOMER}', {NOW_MS});
+         INSERT INTO nps_answers (id, site_id, idempotency_key, visitor_id, score, category, created_at) \
+         VALUES ('{n}', 'cairn', 'k-n3', '{linked_only}', 9, 'promoter', {NOW_MS});",
+        n = "7".repeat(32),
+    ));
     let response = admin_call(
         &store,
         "POST",
@@ -80,12 +88,19 @@ fn everything_about_a_person_is_exported_from_their_address() {
         &json!({ "email": EMAIL }),
     );
     assert_eq!(response.status, 200, "{}", response.body);
+    assert_eq!(
+        store.take_round_trips(),
+        3,
+        "the site; the person's ids; their rows"
+    );
     let data: PersonData = serde_json::from_str(&response.body).expect("export");
     assert_eq!(data.customer_ids, [CUSTOMER]);
-    assert!(
-        data.visitor_ids.contains(&VISITOR.to_owned())
-            && data.visitor_ids.contains(&OTHER_BROWSER.to_owned())
-    );
+    for visitor in [VISITOR, OTHER_BROWSER, linked_only] {
+        assert!(
+            data.visitor_ids.contains(&visitor.to_owned()),
+            "{visitor} is one of their browsers"
+        );
+    }
     for table in [
         "reviews",
         "questions",
@@ -103,8 +118,8 @@ fn everything_about_a_person_is_exported_from_their_address() {
     }
     assert_eq!(
         data.tables["nps_answers"].len(),
-        1,
-        "not the stranger's answer"
+        2,
+        "theirs, from a browser known only as the customer's, and not the stranger's"
     );
     assert_eq!(
         data.tables["mail_outbox"].len(),
@@ -127,9 +142,40 @@ fn an_erasure_leaves_no_trace_keeps_the_figures_and_is_logged() {
         &json!({ "email": EMAIL, "requested_by": "Léa (service client)" }),
     );
     assert_eq!(response.status, 200, "{}", response.body);
+    assert_eq!(
+        store.take_round_trips(),
+        3,
+        "the site; the person's ids; the erasure and its log"
+    );
     let erasure: Erasure = serde_json::from_str(&response.body).expect("erasure");
-    assert_eq!(erasure.rows.get("reviews"), Some(&1));
-    assert_eq!(erasure.rows.get("mail_outbox"), Some(&2));
+    let changed: Vec<(&str, u64)> = erasure
+        .rows
+        .iter()
+        .map(|(table, rows)| (table.as_str(), *rows))
+        .collect();
+    assert_eq!(
+        changed,
+        [
+            ("answers", 1),
+            ("conversions", 1),
+            ("identities", 1),
+            ("ledger", 1),
+            ("mail_outbox", 2),
+            ("nps_answers", 1),
+            ("panel_members", 1),
+            ("questions", 1),
+            ("referrals", 1),
+            ("reviews", 1),
+            ("share_links", 1),
+            ("webhook_deliveries", 3),
+        ],
+        "each table's rows the erasure changed, and no table it left alone"
+    );
+    assert_eq!(
+        store.texts("SELECT account FROM ledger"),
+        [format!("erased:{}", erasure.id)],
+        "the person's points stay, on an account named after the erasure"
+    );
 
     let everything = all_rows(&store);
     let hash = portevoix_core::referral::email_sha256(EMAIL);
@@ -197,9 +243,9 @@ fn an_erasure_leaves_no_trace_keeps_the_figures_and_is_logged() {
     .expect("log");
     assert_eq!(log.erasures[0].requested_by, "Léa (service client)");
     assert_eq!(log.erasures[0].email_sha256, hash);
+    assert_eq!(log.erasures[0].id, erasure.id);
     assert_eq!(
-        log.erasures[0].rows.get("reviews"),
-        Some(&1),
+        log.erasures[0].rows, erasure.rows,
         "the log holds what the erasure changed"
     );
 }

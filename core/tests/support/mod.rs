@@ -55,10 +55,6 @@ pub fn request<'a>(method: &'a str, path: &'a str, body: &'a [u8]) -> ApiRequest
 /// per write, batching statements"), checked on every write a test makes.
 const MOST_ROUND_TRIPS_PER_WRITE: u32 = 3;
 
-/// Writes allowed more, and why: the privacy routes, rare requests of the brand, find
-/// every trace of a person before exporting or erasing it.
-const ROUND_TRIP_EXCEPTIONS: [(&str, u32); 2] = [("/privacy/export", 4), ("/privacy/erase", 6)];
-
 /// Handles a request with generous rate limits and the fake Turnstile, and fails the test
 /// if a write took more D1 round trips than [`MOST_ROUND_TRIPS_PER_WRITE`]; the store's
 /// [`SqliteStore::take_round_trips`] then counts that request's round trips.
@@ -71,14 +67,10 @@ pub fn run(store: &SqliteStore, request: &ApiRequest<'_>) -> ApiResponse {
         &FakeTurnstile,
     ));
     if request.method != "GET" {
-        let most = ROUND_TRIP_EXCEPTIONS
-            .iter()
-            .find(|(suffix, _)| request.path.ends_with(suffix))
-            .map_or(MOST_ROUND_TRIPS_PER_WRITE, |(_, most)| *most);
         let round_trips = store.round_trips.get();
         assert!(
-            round_trips <= most,
-            "{} {} took {round_trips} D1 round trips (at most {most})",
+            round_trips <= MOST_ROUND_TRIPS_PER_WRITE,
+            "{} {} took {round_trips} D1 round trips (at most {MOST_ROUND_TRIPS_PER_WRITE})",
             request.method,
             request.path
         );
