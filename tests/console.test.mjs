@@ -420,8 +420,25 @@ describe('writes sent again in the console after a lost answer', () => {
 });
 
 describe('a session that ends while a tab is open', () => {
-  /** Ends the session behind the page's back, as its two hours running out would. */
-  async function endSession(context) {
+  /** The console, with the requests it has made and not yet had answered. */
+  async function openWatchedConsole() {
+    const { context, page } = await openConsole();
+    const open = new Set();
+    page.on('request', (request) => open.add(request));
+    for (const done of ['requestfinished', 'requestfailed']) page.on(done, (request) => open.delete(request));
+    return { page, endSession: () => endSession(context, open) };
+  }
+
+  /**
+   * Ends the session behind the page's back, as its two hours running out would, once the
+   * page's own requests are answered (a page's reads can run on after it is left): the call
+   * that finds the session over is then the one the test makes next.
+   */
+  async function endSession(context, open) {
+    for (let waited = 0; open.size > 0; waited += 50) {
+      if (waited > 30_000) throw new Error(`still waiting for ${[...open].map((request) => request.url()).join(', ')}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     await context.clearCookies();
   }
 
@@ -437,12 +454,12 @@ describe('a session that ends while a tab is open', () => {
   }
 
   test('a write asks to sign in again over the page, and is done once signed in', async () => {
-    const { context, page } = await openConsole();
+    const { page, endSession } = await openWatchedConsole();
     await signIn(page);
     await page.getByRole('button', { name: 'Integrations' }).click();
     const url = 'https://hooks.cairn.example/after-the-session';
     await page.getByLabel('Endpoint URL').fill(url);
-    await endSession(context);
+    await endSession();
     await page.getByRole('button', { name: 'Subscribe' }).click();
     await page.getByRole('dialog', { name: 'Your session has ended' }).waitFor();
     assert.deepEqual(await stack.query(`SELECT id FROM webhook_subscriptions WHERE url = '${url}'`), [], 'nothing stored without a session');
@@ -455,7 +472,7 @@ describe('a session that ends while a tab is open', () => {
 
     await page.getByRole('button', { name: 'Privacy' }).click();
     await page.getByLabel('Their email address').fill('personne@example.org');
-    await endSession(context);
+    await endSession();
     await page.getByRole('button', { name: 'Find', exact: true }).click();
     await signInAgain(page);
     await page.getByText('Nothing is stored about personne@example.org.').waitFor();
@@ -463,14 +480,14 @@ describe('a session that ends while a tab is open', () => {
   });
 
   test('a settings draft survives it and is saved once signed in again', async () => {
-    const { context, page } = await openConsole();
+    const { page, endSession } = await openWatchedConsole();
     await signIn(page);
     await page.getByRole('button', { name: 'Settings' }).click();
     const contact = page.getByLabel('Contact page');
     const before = await contact.inputValue();
     const drafted = 'https://cairn.example/contact-after-the-session';
     await contact.fill(drafted);
-    await endSession(context);
+    await endSession();
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByRole('dialog', { name: 'Your session has ended' }).waitFor();
     assert.equal(JSON.parse((await stack.query("SELECT config FROM sites WHERE id = 'cairn'"))[0].config).contact_url ?? '', before, 'nothing saved without a session');
@@ -484,10 +501,10 @@ describe('a session that ends while a tab is open', () => {
   });
 
   test('a read refused on opening a tab is made once signed in again', async () => {
-    const { context, page } = await openConsole();
+    const { page, endSession } = await openWatchedConsole();
     await signIn(page);
     await page.locator('#nps-score').waitFor();
-    await endSession(context);
+    await endSession();
     await page.getByRole('button', { name: 'Advocates' }).click();
     await signInAgain(page);
     await page.getByRole('heading', { name: 'The ladder' }).waitFor();
