@@ -19,6 +19,7 @@ use portevoix_core::store::{
 };
 use portevoix_core::wire::ErrorBody;
 use portevoix_core::{Error, Result};
+use rusqlite::limits::Limit as SqliteLimit;
 use rusqlite::types::{ToSqlOutput, Value as SqlValue, ValueRef};
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 
@@ -148,6 +149,19 @@ impl HumanCheck for FakeTurnstile {
     }
 }
 
+/// What D1 refuses beyond, set on the test database after its migrations so that a
+/// statement D1 would refuse fails here too: the limits Cloudflare documents (statement
+/// length, bound parameters, function arguments, LIKE patterns, row size) and the terms of
+/// a compound SELECT, undocumented and measured on local workerd (5 pass, 6 fail).
+const D1_LIMITS: [(SqliteLimit, i32); 6] = [
+    (SqliteLimit::SQLITE_LIMIT_SQL_LENGTH, 100_000),
+    (SqliteLimit::SQLITE_LIMIT_VARIABLE_NUMBER, 100),
+    (SqliteLimit::SQLITE_LIMIT_FUNCTION_ARG, 32),
+    (SqliteLimit::SQLITE_LIMIT_LIKE_PATTERN_LENGTH, 50),
+    (SqliteLimit::SQLITE_LIMIT_LENGTH, 2_000_000),
+    (SqliteLimit::SQLITE_LIMIT_COMPOUND_SELECT, 5),
+];
+
 pub struct SqliteStore {
     connection: Connection,
     /// Calls to the `Store` methods: each is one D1 round trip in the worker's adapter.
@@ -183,6 +197,12 @@ impl SqliteStore {
             round_trips: Cell::new(0),
         };
         store.apply_migrations(|name| name < first_left_out);
+        for (limit, most) in D1_LIMITS {
+            store
+                .connection
+                .set_limit(limit, most)
+                .expect("set a D1 limit");
+        }
         store
             .connection
             .execute(
