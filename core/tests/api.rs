@@ -661,9 +661,15 @@ fn the_test_database_refuses_what_d1_refuses() {
     let store = SqliteStore::new();
     let terms = |count: usize| vec!["SELECT 1"; count].join(" UNION ALL ");
     assert!(store.try_execute(&terms(5)));
-    assert!(!store.try_execute(&terms(6)), "a compound SELECT of 6 terms");
+    assert!(
+        !store.try_execute(&terms(6)),
+        "a compound SELECT of 6 terms"
+    );
     let arguments = |count: usize| format!("SELECT json_array({})", vec!["1"; count].join(","));
     assert!(store.try_execute(&arguments(32)));
-    assert!(!store.try_execute(&arguments(33)), "33 arguments to a function");
+    assert!(
+        !store.try_execute(&arguments(33)),
+        "33 arguments to a function"
+    );
     assert!(!store.try_execute(&format!("SELECT 'a' LIKE '{}'", "a".repeat(51))));
 }
