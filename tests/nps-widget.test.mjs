@@ -215,7 +215,7 @@ describe('<pv-nps> on the demo site', () => {
     assert.equal(await widget(page).getByRole('button', { name: 'Envoyer' }).isDisabled(), false);
   });
 
-  test('a reload shows a fresh survey and keeps the visitor id', async () => {
+  test('a visitor who answered is thanked on their next visit instead of asked again, until the site asks again', async () => {
     const { page } = await visit();
     await radio(page, 8).click();
     await widget(page).getByRole('button', { name: 'Envoyer' }).click();
@@ -225,10 +225,23 @@ describe('<pv-nps> on the demo site', () => {
 
     await page.reload();
     await ready(page);
+    await widget(page).getByText('Merci pour votre retour').waitFor();
+    assert.equal(await radio(page, 9).count(), 0, 'not asked again');
+    assert.equal(await focusedInWidget(page), null, 'the thanks takes no focus on arrival');
+
+    // The site asks again after 90 days (its default): move the kept answer back 91 days.
+    await page.evaluate(() => {
+      const key = 'portevoix.nps.cairn';
+      const kept = JSON.parse(localStorage.getItem(key));
+      localStorage.setItem(key, JSON.stringify({ ...kept, at_ms: kept.at_ms - 91 * 86_400_000 }));
+    });
+    await page.reload();
+    await ready(page);
     await radio(page, 9).click();
     await widget(page).getByRole('button', { name: 'Envoyer' }).click();
     await widget(page).getByRole('heading', { name: 'Merci !' }).waitFor();
     sent.promoters++;
+    assert.equal(await page.evaluate(() => localStorage.getItem('portevoix.visitor')), visitor, 'the same visitor id');
     const rows = await stack.query(`SELECT score FROM nps_answers WHERE visitor_id = '${visitor}' ORDER BY score`);
     assert.deepEqual(rows.map((row) => row.score), [8, 9]);
   });

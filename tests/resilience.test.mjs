@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { openPage, signal, startStackAndBrowser, waitForEvent } from './browser.mjs';
 import { newId } from './support.mjs';
+import { upsertSite } from '../scripts/sites.mjs';
 
 const ABORTED = [/Failed to load resource/];
 let stack;
@@ -85,17 +86,30 @@ describe('nothing lost', () => {
       return route.continue();
     };
     // Five visitors answering twenty widgets each: one visitor alone would meet the
-    // per-visitor rate limit, which is not what this test is about.
+    // per-visitor rate limit, which is not what this test is about. Their site asks on
+    // every visit (as one surveying each order does): a site that waits before asking
+    // again thanks the nineteen later widgets for the first answer instead.
+    await upsertSite(
+      {
+        id: 'cairn-every-visit',
+        name: 'Cairn',
+        allowed_origins: [stack.demoOrigin],
+        config: { default_locale: 'fr', nps: { ask_again_after_days: 0 } },
+      },
+      { state: stack.state },
+      { adminToken: stack.adminToken, customerSecret: 'unused', quiet: true },
+    );
     const keys = new Set();
     for (let visitorIndex = 0; visitorIndex < 5; visitorIndex++) {
       const { page, problems } = await newVisitor();
       await openDemo(page);
       // Only the answers go through the failing network; the page itself loads plainly.
-      await page.route(`${stack.api}/nps`, flaky);
+      await page.route(`${stack.worker.origin}/v1/sites/cairn-every-visit/nps`, flaky);
       await page.evaluate(() => {
         for (let index = 0; index < 20; index++) {
           const element = document.createElement('pv-nps');
           element.className = 'fault';
+          element.setAttribute('site', 'cairn-every-visit');
           element.setAttribute('lang', 'en');
           document.querySelector('main').append(element);
         }

@@ -230,6 +230,14 @@ pub fn settings_page(props: &SettingsProps) -> Html {
                     </div>
                 </fieldset>
                 <fieldset>
+                    <legend>{ "NPS survey" }</legend>
+                    <div class="field">
+                        <label for="nps-ask-again">{ "Days before a browser that answered is asked again (0: every visit)" }</label>
+                        <input id="nps-ask-again" inputmode="numeric" value={number(config.nps.ask_again_after_days)}
+                            oninput={edit(|settings, value| settings.config.nps.ask_again_after_days = value.trim().parse().unwrap_or(u32::MAX))} />
+                    </div>
+                </fieldset>
+                <fieldset>
                     <legend>{ "Reward points" }</legend>
                     <div class="field">
                         <label for="points-review">{ "Per published review" }</label>

@@ -143,6 +143,48 @@ pub enum FormAction {
     NetworkFailed,
 }
 
+/// How a site runs its NPS survey.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct NpsSettings {
+    /// Days a browser that answered is thanked for its answer instead of asked again, so
+    /// that a reload or the next page does not survey the visitor twice in a row; 0 asks on
+    /// every visit (a survey per order, say).
+    pub ask_again_after_days: u32,
+}
+
+impl Default for NpsSettings {
+    fn default() -> Self {
+        NpsSettings {
+            ask_again_after_days: 90,
+        }
+    }
+}
+
+/// The longest a site may wait before asking a browser again: ten years.
+pub const MAX_ASK_AGAIN_AFTER_DAYS: u32 = 3650;
+
+const DAY_MS: i64 = 86_400_000;
+
+/// A browser's last answer, as the widget remembers it in the page's storage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LastAnswer {
+    /// When the worker stored it, Unix ms.
+    pub at_ms: i64,
+    /// What it made of the visitor, for the thanks shown again.
+    pub category: Category,
+}
+
+impl NpsSettings {
+    /// The earlier answer to thank the visitor for at `now_ms` instead of asking again,
+    /// if any. An answer dated in the future (the clock was set back) still counts.
+    pub fn thanked_for(&self, last: Option<LastAnswer>, now_ms: i64) -> Option<Category> {
+        let wait_ms = i64::from(self.ask_again_after_days) * DAY_MS;
+        last.filter(|last| now_ms.saturating_sub(last.at_ms) < wait_ms)
+            .map(|last| last.category)
+    }
+}
+
 /// The state of one `<pv-nps>` form. Pure, so every transition is tested natively.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NpsForm {
@@ -197,6 +239,15 @@ impl NpsForm {
             && matches!(self.phase, Phase::Editing | Phase::WaitingToRetry)
     }
 
+    /// What the widget shows: the thanks for an earlier answer (`thanked_for`) while this
+    /// form is untouched, else this form's own phase.
+    pub fn shown_phase(&self, thanked_for: Option<Category>) -> Phase {
+        match thanked_for {
+            Some(category) if *self == NpsForm::default() => Phase::Sent(category),
+            _ => self.phase.clone(),
+        }
+    }
+
     /// True while the answer is being sent or waits for a retry: inputs stay as they are,
     /// so a retry sends exactly what the first attempt did.
     pub fn locked(&self) -> bool {
@@ -237,6 +288,54 @@ impl NpsForm {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_browser_that_answered_is_thanked_until_the_site_asks_again() {
+        let now = 1_000 * DAY_MS;
+        let answered = |days_ago: i64| {
+            Some(LastAnswer {
+                at_ms: now - days_ago * DAY_MS,
+                category: Category::Promoter,
+            })
+        };
+        let every = |days| NpsSettings {
+            ask_again_after_days: days,
+        };
+        assert_eq!(
+            every(90).thanked_for(answered(0), now),
+            Some(Category::Promoter)
+        );
+        assert_eq!(
+            every(90).thanked_for(answered(89), now),
+            Some(Category::Promoter)
+        );
+        assert_eq!(every(90).thanked_for(answered(90), now), None);
+        assert_eq!(every(90).thanked_for(None, now), None);
+        assert_eq!(
+            every(0).thanked_for(answered(0), now),
+            None,
+            "0 asks every visit"
+        );
+        assert_eq!(
+            every(90).thanked_for(answered(-3), now),
+            Some(Category::Promoter),
+            "an answer from a clock set back"
+        );
+        assert_eq!(
+            every(MAX_ASK_AGAIN_AFTER_DAYS).thanked_for(answered(3649), now),
+            Some(Category::Promoter)
+        );
+    }
+
+    #[test]
+    fn the_thanks_for_an_earlier_answer_shows_only_over_an_untouched_form() {
+        let earlier = Some(Category::Detractor);
+        let form = NpsForm::default();
+        assert_eq!(form.shown_phase(earlier), Phase::Sent(Category::Detractor));
+        assert_eq!(form.shown_phase(None), Phase::Editing);
+        let picked = form.apply(FormAction::PickScore(9));
+        assert_eq!(picked.shown_phase(earlier), Phase::Editing);
+    }
 
     #[test]
     fn whole_percentages_add_up_to_one_hundred() {

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::copy::{self, Text};
 use crate::error::{Error, Result};
+use crate::nps::MAX_ASK_AGAIN_AFTER_DAYS;
 use crate::site::{MAX_REVIEW_PROFILES, ReviewProfile, SiteConfig};
 use crate::store::{Statement, Store};
 use crate::validate;
@@ -180,6 +181,12 @@ pub fn validated(mut settings: SiteSettings) -> Result<SiteSettings> {
                 ));
             }
         }
+    }
+    if config.nps.ask_again_after_days > MAX_ASK_AGAIN_AFTER_DAYS {
+        return Err(Error::field(
+            "config.nps.ask_again_after_days",
+            format!("config.nps.ask_again_after_days must be 0 to {MAX_ASK_AGAIN_AFTER_DAYS} days"),
+        ));
     }
     let rewards = &config.rewards;
     for (name, value) in [

@@ -78,6 +78,8 @@ pub struct SiteConfig {
     pub theme: Theme,
     /// The brand's profiles on external review sites.
     pub review_profiles: Vec<ReviewProfile>,
+    /// How the site runs its NPS survey.
+    pub nps: crate::nps::NpsSettings,
     /// Moderation rules for reviews.
     pub reviews: ReviewSettings,
     /// How the site runs its Q&A.
@@ -105,6 +107,7 @@ impl Default for SiteConfig {
             promoter_links: PromoterLinks::default(),
             theme: Theme::default(),
             review_profiles: Vec::new(),
+            nps: crate::nps::NpsSettings::default(),
             reviews: ReviewSettings::default(),
             qa: crate::qa::QaSettings::default(),
             rewards: crate::rewards::RewardRules::default(),
@@ -215,6 +218,7 @@ impl Site {
             promoter_links: self.config.promoter_links.clone(),
             theme: self.config.theme.clone(),
             review_profiles: self.config.review_profiles.clone(),
+            nps: self.config.nps.clone(),
             anonymous_answers: self.config.qa.allow_anonymous_answers,
             rewards: self.config.rewards.clone(),
             referral: self.config.referral.clone(),

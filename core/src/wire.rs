@@ -215,6 +215,9 @@ pub struct PublicSiteConfig {
     pub show_branding: bool,
     /// The brand's profiles on external review sites, offered to happy customers.
     pub review_profiles: Vec<ReviewProfile>,
+    /// How the NPS survey runs: when a browser that answered is asked again.
+    #[serde(default)]
+    pub nps: crate::nps::NpsSettings,
     /// Whether visitors without a customer token may answer questions.
     pub anonymous_answers: bool,
     /// What the site rewards, shown by the share widget.

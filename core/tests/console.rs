@@ -500,6 +500,14 @@ fn a_misspelt_or_repeated_settings_field_at_any_depth_is_refused_and_named() {
             "config.rewards.points_per_reveiw",
         ),
         (
+            r#"{"brand_name":"Cairn","nps":{"ask_again_after_days":3651}}"#,
+            "config.nps.ask_again_after_days",
+        ),
+        (
+            r#"{"brand_name":"Cairn","nps":{"ask_again_after_day":30}}"#,
+            "config.nps.ask_again_after_day",
+        ),
+        (
             r#"{"brand_name":"Cairn","copy":{"fr":{"nps.question":"Recommanderiez-vous {marque} ?"}}}"#,
             "config.copy.fr.nps.question",
         ),
@@ -541,6 +549,7 @@ fn broken_settings_are_refused_whole_and_change_nothing() {
         (r#"{"allowed_origins":["javascript:alert(1)"],"config":{"brand_name":"Cairn"}}"#.to_owned(), 422, "invalid_field"),
         (r#"{"allowed_origins":[],"config":{"brand_name":"<script>alert(1)</script>","contact_url":"javascript:alert(1)"}}"#.to_owned(), 422, "invalid_field"),
         (r#"{"allowed_origins":[],"config":{"brand_name":"Cairn","rewards":{"points_per_review":-5}}}"#.to_owned(), 422, "invalid_field"),
+        (r#"{"allowed_origins":[],"config":{"brand_name":"Cairn","nps":{"ask_again_after_days":"ninety"}}}"#.to_owned(), 422, "invalid_field"),
         ("[".to_owned(), 400, "invalid_json"),
         (format!(r#"{{"allowed_origins":[],"config":{{"brand_name":"{}"}}}}"#, "a".repeat(70_000)), 413, "payload_too_large"),
     ];

@@ -10,7 +10,7 @@ use portevoix_core::dict::Dict;
 use portevoix_core::ladder::Activity;
 use portevoix_core::locale::Locale;
 use portevoix_core::moderation::Status;
-use portevoix_core::nps::Category;
+use portevoix_core::nps::{Category, NpsSettings};
 use portevoix_core::qa::Badge;
 use portevoix_core::referral::{ConversionOutcome, ReferralSettings};
 use portevoix_core::review::ReviewSort;
@@ -321,6 +321,9 @@ fn public_site_config() {
                 name: "Google".into(),
                 url: "https://g.page/r/cairn/review".into(),
             }],
+            nps: NpsSettings {
+                ask_again_after_days: 30,
+            },
             anonymous_answers: false,
             rewards: RewardRules {
                 points_per_visit: 50,

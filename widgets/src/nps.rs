@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use portevoix_core::copy::{Copy, Text};
 use portevoix_core::locale::Locale;
-use portevoix_core::nps::{Category, FormAction, NpsForm, Phase, SCORES};
+use portevoix_core::nps::{Category, FormAction, LastAnswer, NpsForm, Phase, SCORES};
 use portevoix_core::validate::{MAX_COMMENT_CHARS, clip_page_url};
 use portevoix_core::wire::{NpsCreated, NpsSubmission, PublicSiteConfig};
 use web_sys::{HtmlElement, HtmlTextAreaElement};
@@ -27,6 +27,31 @@ impl Reducible for FormState {
 
     fn reduce(self: Rc<Self>, action: FormAction) -> Rc<Self> {
         Rc::new(FormState(self.0.apply(action)))
+    }
+}
+
+/// Where this browser keeps its last answer to `site`'s survey.
+fn last_answer_key(site: &str) -> String {
+    format!("portevoix.nps.{site}")
+}
+
+/// This browser's last answer to `site`'s survey, if it kept one.
+fn last_answer(site: &str) -> Option<LastAnswer> {
+    let kept = host::local_storage()?
+        .get_item(&last_answer_key(site))
+        .ok()??;
+    json::from_str(&kept).ok()
+}
+
+/// Keeps the answer the worker just stored, so that the next visit is thanked for it
+/// rather than asked again (until the site's `ask_again_after_days`).
+fn remember_answer(site: &str, category: Category) {
+    let answer = LastAnswer {
+        at_ms: js_sys::Date::now() as i64,
+        category,
+    };
+    if let (Some(storage), Ok(kept)) = (host::local_storage(), json::to_string(&answer)) {
+        let _ = storage.set_item(&last_answer_key(site), &kept);
     }
 }
 
@@ -63,6 +88,7 @@ fn send(
         let props = props.clone();
         Callback::from(move |answered: Answered<NpsCreated>| match answered {
             Answered::Stored(created) => {
+                remember_answer(&props.site, created.category);
                 dispatch.dispatch(FormAction::Stored(created.category));
                 host::emit(
                     &props.host,
@@ -98,6 +124,7 @@ pub fn nps_widget(props: &WidgetProps) -> Html {
     let form = use_reducer(FormState::default);
     let heading = use_node_ref();
     let shown_at = *use_state(js_sys::Date::now);
+    let earlier = *use_state(|| last_answer(&props.site));
 
     let config = loaded.ready();
     let (site_locale, site_mode) = loaded.site_defaults();
@@ -148,7 +175,8 @@ pub fn nps_widget(props: &WidgetProps) -> Html {
     };
     let copy = Copy::new(locale, &config.brand_name, &config.copy);
 
-    let body = match form.0.phase {
+    let thanked_for = config.nps.thanked_for(earlier, js_sys::Date::now() as i64);
+    let body = match form.0.shown_phase(thanked_for) {
         Phase::Sent(category) => thanks(&copy, &config, category, &heading),
         _ => {
             let human_check = turnstile_site_key
