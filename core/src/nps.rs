@@ -167,12 +167,32 @@ pub const MAX_ASK_AGAIN_AFTER_DAYS: u32 = 3650;
 const DAY_MS: i64 = 86_400_000;
 
 /// A browser's last answer, as the widget remembers it in the page's storage.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LastAnswer {
     /// When the worker stored it, Unix ms.
     pub at_ms: i64,
     /// What it made of the visitor, for the thanks shown again.
     pub category: Category,
+}
+
+impl LastAnswer {
+    /// As kept in storage, `{at_ms} {category}`: written by hand, so that the widgets
+    /// carry no serde code for it.
+    pub fn stored(&self) -> String {
+        format!("{} {}", self.at_ms, self.category.as_str())
+    }
+
+    /// Reads what [`LastAnswer::stored`] wrote; `None` for anything else.
+    pub fn from_stored(text: &str) -> Option<LastAnswer> {
+        let (at_ms, category) = text.split_once(' ')?;
+        let category = [Category::Promoter, Category::Passive, Category::Detractor]
+            .into_iter()
+            .find(|known| known.as_str() == category)?;
+        Some(LastAnswer {
+            at_ms: at_ms.parse().ok()?,
+            category,
+        })
+    }
 }
 
 impl NpsSettings {
@@ -325,6 +345,25 @@ mod tests {
             every(MAX_ASK_AGAIN_AFTER_DAYS).thanked_for(answered(3649), now),
             Some(Category::Promoter)
         );
+    }
+
+    #[test]
+    fn a_last_answer_reads_back_what_was_stored_and_nothing_else() {
+        let answer = LastAnswer {
+            at_ms: 1_796_541_591_696,
+            category: Category::Passive,
+        };
+        assert_eq!(answer.stored(), "1796541591696 passive");
+        assert_eq!(LastAnswer::from_stored(&answer.stored()), Some(answer));
+        for text in [
+            "",
+            "1796541591696",
+            "soon passive",
+            "1796541591696 fan",
+            "{\"at_ms\":1}",
+        ] {
+            assert_eq!(LastAnswer::from_stored(text), None, "{text:?}");
+        }
     }
 
     #[test]

@@ -40,7 +40,7 @@ fn last_answer(site: &str) -> Option<LastAnswer> {
     let kept = host::local_storage()?
         .get_item(&last_answer_key(site))
         .ok()??;
-    json::from_str(&kept).ok()
+    LastAnswer::from_stored(&kept)
 }
 
 /// Keeps the answer the worker just stored, so that the next visit is thanked for it
@@ -50,8 +50,8 @@ fn remember_answer(site: &str, category: Category) {
         at_ms: js_sys::Date::now() as i64,
         category,
     };
-    if let (Some(storage), Ok(kept)) = (host::local_storage(), json::to_string(&answer)) {
-        let _ = storage.set_item(&last_answer_key(site), &kept);
+    if let Some(storage) = host::local_storage() {
+        let _ = storage.set_item(&last_answer_key(site), &answer.stored());
     }
 }
 
