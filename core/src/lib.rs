@@ -10,7 +10,7 @@
 //! - [`share`], [`rewards`], [`ladder`] and [`advocacy`]: share links and visits, the
 //!   points ledger and its rules, the advocate ladder.
 //! - [`referral`] and [`mail`]: referral codes, signed conversions and their fraud rules,
-//!   and the mail handed to a sender.
+//!   and the mail the worker owes, written to its outbox.
 //! - [`review`]: product reviews: rules, aggregate, paging, storage and crawler markup.
 //! - [`outbox`]: how widgets keep writes until the worker has answered them.
 //! - [`startup`]: the order in which the widgets of one page start.
@@ -23,6 +23,10 @@
 //! - [`limits`]: which rate-limit counters a request falls under.
 //! - [`api`]: the worker's request handling, written against [`store::Store`] and
 //!   [`limits::RateLimiter`].
+
+/// One day in Unix milliseconds: the unit of every daily window (limits, caps, report
+/// weeks, how long a browser is not asked again).
+pub const DAY_MS: i64 = 86_400_000;
 
 pub mod advocacy;
 pub mod api;

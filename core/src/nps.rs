@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::DAY_MS;
 use crate::validate;
 use crate::wire::NpsSummary;
 
@@ -163,8 +164,6 @@ impl Default for NpsSettings {
 
 /// The longest a site may wait before asking a browser again: ten years.
 pub const MAX_ASK_AGAIN_AFTER_DAYS: u32 = 3650;
-
-const DAY_MS: i64 = 86_400_000;
 
 /// A browser's last answer, as the widget remembers it in the page's storage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

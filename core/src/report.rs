@@ -5,13 +5,13 @@
 
 use serde::Deserialize;
 
+use crate::DAY_MS;
 use crate::error::{Error, Result};
 use crate::nps::{Category, NpsCounts};
 use crate::paging::{self, Cursor};
 use crate::store::{Param, Statement, Store, rows_of};
 use crate::wire::{NpsComment, NpsCommentPage, NpsPage, NpsReport, NpsWeek};
 
-const DAY_MS: i64 = 86_400_000;
 /// 1970-01-01 was a Thursday: the Monday of its week was three days before.
 const MONDAY_OFFSET_MS: i64 = 3 * DAY_MS;
 /// Pages listed for the filter: the most answered ones.

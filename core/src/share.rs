@@ -1,6 +1,7 @@
 //! Share links: which pages may be shared (never anything off the site: no open
 //! redirect), how a landing page learns it came through a link, and which visits count.
 
+use crate::DAY_MS;
 use crate::error::{Error, Result};
 use crate::site::Site;
 
@@ -8,7 +9,6 @@ use crate::site::Site;
 pub const MARKER_PARAM: &str = "pv_share";
 /// Longest URL that can be shared.
 pub const MAX_URL_CHARS: usize = 2_048;
-const DAY_MS: i64 = 86_400_000;
 
 /// Words in a user agent that give away a robot or a link previewer: these fetch the short
 /// link to draw a preview or index it, they are not friends visiting.

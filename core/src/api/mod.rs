@@ -25,6 +25,7 @@ use std::collections::btree_map::Entry;
 
 use serde::Serialize;
 
+use crate::DAY_MS;
 use crate::error::{Error, Result};
 use crate::export::Export;
 use crate::limits::{self, Limit, RETRY_AFTER_SECONDS, RateLimiter};
@@ -41,7 +42,6 @@ use crate::wire::{NpsCreated, NpsSubmission, ThemeReport};
 const PREFLIGHT_MAX_AGE_SECONDS: u32 = 7_200;
 /// How long the public site configuration may be cached by browsers and CDNs.
 const CONFIG_MAX_AGE_SECONDS: u32 = 60;
-const DAY_MS: i64 = 86_400_000;
 /// Mails listed by the outbox route.
 const OUTBOX_MAILS: u32 = 100;
 /// "No end date": the largest integer a JavaScript number (and so a D1 binding) holds exactly.

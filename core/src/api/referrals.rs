@@ -6,6 +6,7 @@ use super::{
     ApiRequest, ApiResponse, customer_claims, customer_of, parse_body, require_json, visitor_param,
     within_visitor,
 };
+use crate::DAY_MS;
 use crate::advocacy::{self, Credit, Identification};
 use crate::error::{Error, Result};
 use crate::limits::RateLimiter;
@@ -27,7 +28,6 @@ use crate::wire::{
 
 /// The marker a referral link adds to the landing page's URL.
 pub const MARKER_PARAM: &str = "pv_ref";
-const DAY_MS: i64 = 86_400_000;
 /// Codes listed in the brand's funnel at most.
 const FUNNEL_LINES: u32 = 200;
 
