@@ -1117,7 +1117,7 @@ pub struct InvitationRequest {
 /// The answer to invitations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InvitationsSent {
-    /// New invitations handed to the mail sender.
+    /// New invitations, each with its mail written to the outbox.
     pub invited: u32,
     /// Friends already invited with this code: not mailed again.
     pub already_invited: u32,
