@@ -41,7 +41,9 @@ mod find {
             WHERE site_id = ?1 AND advocate_email_sha256 = ?3"
         };
     }
+    /// The customer ids found with the address.
     pub const CUSTOMERS: &str = customers!();
+    /// The visitor ids found with the address.
     pub const VISITORS: &str = visitors!();
     /// The browsers known to be these customers, and the other way round.
     pub const LINKED: &str = concat!(
