@@ -150,6 +150,11 @@ describe('<pv-nps> on the demo site', () => {
     const [error] = await eventsOf(page, 'pv:error');
     assert.equal(error.code, 'spam_suspected');
     assert.equal((await stack.summary()).total, before);
+    // Nothing was stored, so nothing is remembered: the next visit asks.
+    assert.equal(await page.evaluate(() => localStorage.getItem('portevoix.nps.cairn')), null);
+    await page.reload();
+    await ready(page);
+    await radio(page, 10).waitFor();
   });
 
   test('on a site with Turnstile, the answer waits for the human check and then goes through', async () => {

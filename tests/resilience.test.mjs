@@ -145,7 +145,7 @@ describe('nothing lost', () => {
   });
 
   for (const [name, reachesWorker] of [['before it reached the worker', false], ['after the worker stored it', true]]) {
-    test(`an answer whose page closed mid-send ${name} is sent by the next page, once`, async () => {
+    test(`an answer whose page closed mid-send ${name} is sent by the next page, once, and the visitor not asked again`, async () => {
       const { context, page, problems } = await newVisitor();
       await openDemo(page);
       let held;
@@ -173,6 +173,9 @@ describe('nothing lost', () => {
 
       const reopened = await context.newPage();
       await openDemo(reopened);
+      const reopenedWidget = reopened.locator('pv-nps');
+      await reopenedWidget.getByRole('heading', { name: 'Merci !' }).waitFor();
+      assert.equal(await reopenedWidget.getByRole('radio').count(), 0, 'thanked, not surveyed a second time');
       await reopened.waitForFunction(() => localStorage.getItem('portevoix.outbox') === null);
       const rows = await rowsOf(visitor);
       assert.equal(rows.length, 1);

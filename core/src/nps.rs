@@ -168,7 +168,7 @@ pub const MAX_ASK_AGAIN_AFTER_DAYS: u32 = 3650;
 /// A browser's last answer, as the widget remembers it in the page's storage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LastAnswer {
-    /// When the worker stored it, Unix ms.
+    /// When the visitor sent it, Unix ms.
     pub at_ms: i64,
     /// What it made of the visitor, for the thanks shown again.
     pub category: Category,

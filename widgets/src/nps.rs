@@ -43,8 +43,10 @@ fn last_answer(site: &str) -> Option<LastAnswer> {
     LastAnswer::from_stored(&kept)
 }
 
-/// Keeps the answer the worker just stored, so that the next visit is thanked for it
-/// rather than asked again (until the site's `ask_again_after_days`).
+/// Keeps the answer just handed to the outbox, so that the next visit is thanked for it
+/// rather than asked again (until the site's `ask_again_after_days`): kept from the send,
+/// not from the worker's reply, because an answer the network holds up is delivered later,
+/// maybe by another page, and a reload meanwhile must not ask the visitor a second time.
 fn remember_answer(site: &str, category: Category) {
     let answer = LastAnswer {
         at_ms: js_sys::Date::now() as i64,
@@ -52,6 +54,13 @@ fn remember_answer(site: &str, category: Category) {
     };
     if let Some(storage) = host::local_storage() {
         let _ = storage.set_item(&last_answer_key(site), &answer.stored());
+    }
+}
+
+/// Forgets the answer the worker refused: nothing was stored, so the visitor is asked.
+fn forget_answer(site: &str) {
+    if let Some(storage) = host::local_storage() {
+        let _ = storage.remove_item(&last_answer_key(site));
     }
 }
 
@@ -88,7 +97,6 @@ fn send(
         let props = props.clone();
         Callback::from(move |answered: Answered<NpsCreated>| match answered {
             Answered::Stored(created) => {
-                remember_answer(&props.site, created.category);
                 dispatch.dispatch(FormAction::Stored(created.category));
                 host::emit(
                     &props.host,
@@ -103,11 +111,13 @@ fn send(
                 );
             }
             Answered::Refused(error) => {
+                forget_answer(&props.site);
                 dispatch.dispatch(FormAction::Refused(error.message().to_owned()));
             }
             Answered::Waiting => dispatch.dispatch(FormAction::NetworkFailed),
         })
     };
+    remember_answer(&props.site, Category::of(score));
     outbox::send_answer(&props, "nps", &idempotency_key, &url, &body, on_answered);
 }
 
