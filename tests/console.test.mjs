@@ -500,6 +500,36 @@ describe('a session that ends while a tab is open', () => {
     await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
   });
 
+  test('the NPS tab asks for its three parts at once, and once left, asks to sign in for none of them', async () => {
+    const { page } = await openConsole();
+    const held = [];
+    const allHeld = signal();
+    await page.route(/\/nps\/(report|comments)\?/, (route) => {
+      held.push(route);
+      if (held.length === 3) allHeld.fulfil();
+    });
+    await signIn(page);
+    // Not one after the other: the tab waits for one round trip, not three.
+    let timer;
+    await Promise.race([
+      allHeld.promise,
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${held.length} of the 3 reads asked for while none was answered`)), 15_000);
+      }),
+    ]).finally(() => clearTimeout(timer));
+    // The marketer moves on to a tab that reads nothing; the session ends meanwhile, and
+    // the NPS tab's reads come back refused.
+    await page.getByRole('button', { name: 'Exports' }).click();
+    const answered = held.map((route) => page.waitForEvent('requestfinished', { predicate: (request) => request === route.request() }));
+    for (const route of held) {
+      await route.fulfill({ status: 401, contentType: 'application/json', body: '{"error":{"code":"unauthorized","message":"Sign in."}}' });
+    }
+    await Promise.all(answered);
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 200))));
+    assert.equal(await page.getByRole('dialog', { name: 'Your session has ended' }).count(), 0, 'no sign-in asked for a tab no longer shown');
+    assert.equal(await page.getByRole('alert').count(), 0);
+  });
+
   test('a read refused on opening a tab is made once signed in again', async () => {
     const { page, endSession } = await openWatchedConsole();
     await signIn(page);

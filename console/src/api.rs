@@ -251,11 +251,24 @@ pub async fn sign_out(site: &str) -> Result<(), ApiError> {
         .map(|_| ())
 }
 
+/// Starts a page's read, and gives back what drops it: the effect that started the read
+/// returns it, so that a read the page no longer wants (the page was left, or a newer read
+/// replaced it when the filters changed) stops where it stands. It then neither shows its
+/// late answer over the newer one, nor makes the requests it had left, nor asks the
+/// marketer to sign in for a page no longer shown.
+pub fn start_read(read: impl Future<Output = ()> + 'static) -> impl FnOnce() {
+    let (read, handle) = futures::future::abortable(read);
+    spawn_local(async move {
+        let _ = read.await;
+    });
+    move || handle.abort()
+}
+
 /// What an admin read holds: nothing yet, or the worker's answer.
 pub type Loaded<T> = StateHandle<Option<Result<T, ApiError>>>;
 
 /// Reads `path` (when there is one) at first and again whenever it or `generation`
-/// changes.
+/// changes, for as long as the page is shown.
 #[hook]
 pub fn use_admin_read<T: DeserializeOwned + 'static>(
     path: Option<String>,
@@ -265,11 +278,12 @@ pub fn use_admin_read<T: DeserializeOwned + 'static>(
     {
         let loaded = loaded.clone();
         use_effect_with((path, generation), move |(path, _)| {
-            if let Some(path) = path.clone() {
-                spawn_local(async move {
+            let path = path.clone();
+            start_read(async move {
+                if let Some(path) = path {
                     loaded.set(Some(get::<T>(&path).await));
-                });
-            }
+                }
+            })
         });
     }
     loaded

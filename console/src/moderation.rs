@@ -36,12 +36,12 @@ enum Editing {
 
 async fn fetch_queue(site: &str) -> Result<Vec<QueueItem>, ApiError> {
     let pending = "?status=pending&limit=50";
-    let reviews: AdminReviewPage =
-        api::get(&format!("{}{pending}", api::site_path(site, "reviews"))).await?;
-    let questions: AdminQuestionPage =
-        api::get(&format!("{}{pending}", api::site_path(site, "questions"))).await?;
-    let answers: AdminAnswerPage =
-        api::get(&format!("{}{pending}", api::site_path(site, "answers"))).await?;
+    let (reviews, questions, answers) = futures::future::try_join3(
+        api::get::<AdminReviewPage>(&format!("{}{pending}", api::site_path(site, "reviews"))),
+        api::get::<AdminQuestionPage>(&format!("{}{pending}", api::site_path(site, "questions"))),
+        api::get::<AdminAnswerPage>(&format!("{}{pending}", api::site_path(site, "answers"))),
+    )
+    .await?;
     Ok(one_queue(
         reviews.reviews,
         questions.questions,
@@ -114,13 +114,13 @@ pub fn moderation_page(props: &ModerationProps) -> Html {
         let (queue, selected) = (queue.clone(), selected.clone());
         use_effect_with((props.site.clone(), *generation), move |(site, _)| {
             let site = site.clone();
-            spawn_local(async move {
+            api::start_read(async move {
                 let outcome = fetch_queue(&site).await;
                 if let Ok(items) = &outcome {
                     selected.set((*selected).min(items.len().saturating_sub(1)));
                 }
                 queue.set(Some(outcome));
-            });
+            })
         });
     }
 

@@ -57,19 +57,20 @@ async fn fetch_figures(site: &str, filters: &Filters) -> Result<Figures, ApiErro
             .collect::<Vec<_>>()
             .join("&")
     };
-    let report: NpsReport = api::get(&format!(
-        "{}?{}",
-        api::site_path(site, "nps/report"),
-        with("")
-    ))
-    .await?;
     let comments = api::site_path(site, "nps/comments");
-    let to_handle: NpsCommentPage = api::get(&format!(
-        "{comments}?{}",
-        with("category=detractor&unhandled=true&limit=50")
-    ))
+    let (report, to_handle, latest) = futures::future::try_join3(
+        api::get::<NpsReport>(&format!(
+            "{}?{}",
+            api::site_path(site, "nps/report"),
+            with("")
+        )),
+        api::get::<NpsCommentPage>(&format!(
+            "{comments}?{}",
+            with("category=detractor&unhandled=true&limit=50")
+        )),
+        api::get::<NpsCommentPage>(&format!("{comments}?{}", with("limit=20"))),
+    )
     .await?;
-    let latest: NpsCommentPage = api::get(&format!("{comments}?{}", with("limit=20"))).await?;
     Ok(Figures {
         report,
         to_handle: to_handle.comments,
@@ -91,9 +92,9 @@ pub fn nps_page(props: &NpsPageProps) -> Html {
             (props.site.clone(), (*filters).clone(), *generation),
             move |(site, filters, _)| {
                 let (site, filters) = (site.clone(), filters.clone());
-                spawn_local(async move {
+                api::start_read(async move {
                     figures.set(Some(fetch_figures(&site, &filters).await));
-                });
+                })
             },
         );
     }

@@ -76,10 +76,10 @@ pub fn settings_page(props: &SettingsProps) -> Html {
         let draft = draft.clone();
         use_effect_with(props.site.clone(), move |site| {
             let site = site.clone();
-            spawn_local(async move {
+            api::start_read(async move {
                 let loaded = api::get::<SiteSettings>(&api::site_path(&site, "settings")).await;
                 draft.set(Some(loaded));
-            });
+            })
         });
     }
 
