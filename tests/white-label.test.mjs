@@ -192,7 +192,7 @@ describe('host-page citizenship', () => {
     }
   }
 
-  test('a widget drawn below the viewport gives back the space it leaves empty; one drawn in view keeps it; nothing moves', async () => {
+  test('a widget drawn below the viewport gives back the space it leaves empty; one drawn in view keeps it, its card filling it; nothing moves', async () => {
     // 1280 px wide, widgets draw shorter than the phone-sized reservations. The NPS card
     // ends in view; the review and Q&A widgets are drawn ahead of the visitor, below it.
     const page = await visit(pages.light, { viewport: { width: 1280, height: 1000 } });
@@ -201,11 +201,14 @@ describe('host-page citizenship', () => {
       page.evaluate((tags) => Object.fromEntries(tags.map((tag) => {
         const host = document.querySelector(tag);
         const drawn = host.shadowRoot.firstElementChild.getBoundingClientRect().height;
-        return [tag, { host: host.getBoundingClientRect().height, drawn }];
+        const card = host.shadowRoot.querySelector('.card');
+        const content = [...card.children].reduce((bottom, child) => Math.max(bottom, child.getBoundingClientRect().bottom), 0);
+        return [tag, { host: host.getBoundingClientRect().height, drawn, card: card.getBoundingClientRect().height, unusedInCard: card.getBoundingClientRect().bottom - content }];
       })), tags);
     const loaded = await heights(['pv-nps', 'pv-review', 'pv-qa']);
     assert.equal(loaded['pv-nps'].host, 18 * 16, 'the NPS widget, drawn in view, keeps its 18 rem');
-    assert.ok(loaded['pv-nps'].drawn < loaded['pv-nps'].host - 16, 'and draws shorter than that');
+    assert.ok(loaded['pv-nps'].unusedInCard > 16 * 2, `and draws shorter than that: ${JSON.stringify(loaded['pv-nps'])}`);
+    assert.equal(loaded['pv-nps'].card, loaded['pv-nps'].host, 'its card fills the reservation: no empty band under it');
     for (const tag of ['pv-review', 'pv-qa']) {
       assert.ok(Math.abs(loaded[tag].host - loaded[tag].drawn) < 1, `${tag} is as high as it draws: ${JSON.stringify(loaded[tag])}`);
     }

@@ -58,12 +58,13 @@ pub fn emit(host: &HtmlElement, name: &str, detail: &[(&str, JsValue)]) {
     }
 }
 
-/// Gives back the part of the element's reserved height (the `min-height` the README has
-/// brands set, or the loader's) that the widget's drawing leaves empty, when that part
-/// lies below the viewport: then only what the visitor cannot see moves up, and a widget
-/// drawn ahead of the visitor's scrolling leaves no gap under it. A widget drawn in view
-/// keeps its reservation. The element keeps the height it drew, so a later, shorter state
-/// moves nothing either.
+/// Fits the widget to the element's reserved height (the `min-height` the README has
+/// brands set, or the loader's) when its drawing is shorter. When the empty part lies
+/// below the viewport, it is given back: only what the visitor cannot see moves up, and a
+/// widget drawn ahead of the visitor's scrolling leaves no gap under it. A widget drawn in
+/// view keeps its reservation, as giving it back would move the page under the visitor's
+/// eyes, and its card grows to fill it (class `fill`), so that no empty band shows
+/// between it and what follows. Either way a later, shorter state moves nothing.
 fn fit_reservation(host: &HtmlElement) {
     let (Some(drawn), Some(viewport_height)) = (
         host.shadow_root()
@@ -74,11 +75,16 @@ fn fit_reservation(host: &HtmlElement) {
     ) else {
         return;
     };
-    let drawn = drawn.get_bounding_client_rect();
-    let unused = host.get_bounding_client_rect().bottom() - drawn.bottom();
-    if unused >= 1.0 && drawn.bottom() >= viewport_height {
-        let height = format!("{}px", drawn.height().ceil() as u32);
+    let drawn_box = drawn.get_bounding_client_rect();
+    let unused = host.get_bounding_client_rect().bottom() - drawn_box.bottom();
+    if unused < 1.0 {
+        return;
+    }
+    if drawn_box.bottom() >= viewport_height {
+        let height = format!("{}px", drawn_box.height().ceil() as u32);
         let _ = host.style().set_property("min-height", &height);
+    } else {
+        drawn.set_class_name("fill");
     }
 }
 

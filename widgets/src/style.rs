@@ -11,6 +11,8 @@
 pub const CSS: &str = r#"
 :host{display:block;min-height:var(--pv-min-height,18rem)}
 :host([hidden]){display:none}
+.fill{display:flex;flex-direction:column;min-height:inherit}
+.fill>.card{flex:1 0 auto}
 *,*::before,*::after{box-sizing:border-box}
 .card{
 --pv-a:var(--pv-accent,var(--pv-accent-light,#1f5f4a));
