@@ -71,7 +71,7 @@ const importChecked = (href) => {
 // The space a widget takes, held from the first frame so the page never shifts; a page
 // whose theme makes widgets taller sets --pv-min-height on them.
 const reserve = new CSSStyleSheet();
-reserve.replaceSync(':host{display:block;min-height:var(--pv-min-height,18rem)}');
+reserve.replaceSync(':host{display:block;min-height:var(--pv-min-height,21rem)}');
 
 // Each widget's mount (and first draw), and the start of each request, in a task of its
 // own, so that several coming together never hold the main thread in one long task. Each
