@@ -206,7 +206,7 @@ describe('host-page citizenship', () => {
         return [tag, { host: host.getBoundingClientRect().height, drawn, card: card.getBoundingClientRect().height, unusedInCard: card.getBoundingClientRect().bottom - content }];
       })), tags);
     const loaded = await heights(['pv-nps', 'pv-review', 'pv-qa']);
-    assert.equal(loaded['pv-nps'].host, 21 * 16, 'the NPS widget, drawn in view, keeps its 21 rem');
+    assert.equal(loaded['pv-nps'].host, 17 * 16, 'the NPS widget, drawn in view, keeps its 17 rem');
     assert.ok(loaded['pv-nps'].unusedInCard > 16 * 2, `and draws shorter than that: ${JSON.stringify(loaded['pv-nps'])}`);
     assert.equal(loaded['pv-nps'].card, loaded['pv-nps'].host, 'its card fills the reservation: no empty band under it');
     for (const tag of ['pv-review', 'pv-qa']) {
@@ -227,26 +227,36 @@ describe('host-page citizenship', () => {
 
   // The README's reservations are the demo's: a widget whose first draw outgrows them
   // pushes the host page down as it appears.
-  const reservations = (text) =>
-    Object.fromEntries([...text.matchAll(/^(pv-[a-z]+) \{ display: block; min-height: var\(--pv-min-height, ([\d.]+)rem\); \}$/gm)].map(([, tag, rem]) => [tag, Number(rem)]));
+  // On a phone, and (`wide`) the rules of `@media (width > 30rem)` over them.
+  const reservations = (text) => {
+    const rule = '(pv-[a-z]+) \\{ (?:display: block; )?min-height: var\\(--pv-min-height, ([\\d.]+)rem\\); \\}';
+    const read = (pattern) => Object.fromEntries([...text.matchAll(new RegExp(pattern, 'gm'))].map(([, tag, rem]) => [tag, Number(rem)]));
+    const phone = read(`^${rule}$`);
+    return { phone, wide: { ...phone, ...read(`^@media \\(width > 30rem\\) \\{ ${rule} \\}$`) } };
+  };
   const readme = reservations(readFileSync(new URL('../README.md', import.meta.url), 'utf8'));
   test('the README reserves space for every widget, as the demo page does', () => {
-    assert.deepEqual(Object.keys(readme), ['pv-nps', 'pv-review', 'pv-qa', 'pv-share', 'pv-referral']);
+    assert.deepEqual(Object.keys(readme.phone), ['pv-nps', 'pv-review', 'pv-qa', 'pv-share', 'pv-referral']);
+    assert.ok(readme.wide['pv-nps'] < readme.phone['pv-nps'], 'the survey needs less once its scale takes one row');
     assert.deepEqual(reservations(readFileSync(new URL('../demo-site/style.css', import.meta.url), 'utf8')), readme);
   });
-  for (const width of [360, 1280]) {
+  for (const [width, reserved] of [[360, readme.phone], [1280, readme.wide]]) {
     test(`every widget's first draw fits the space the README reserves, ${width} px wide`, async () => {
       // Tall enough for every widget to be near the viewport and draw.
       const page = await visit(pages.light, { viewport: { width, height: 6000 } });
-      for (const tag of Object.keys(readme)) {
+      for (const tag of Object.keys(reserved)) {
         await waitForEvent(page, `pv:ready {"widget":"${tag.slice(3)}"`);
       }
       const drawn = await page.evaluate((tags) => {
         const rem = parseFloat(getComputedStyle(document.documentElement).fontSize);
-        return Object.fromEntries(tags.map((tag) => [tag, document.querySelector(tag).shadowRoot.querySelector('.card').getBoundingClientRect().height / rem]));
-      }, Object.keys(readme));
-      for (const [tag, rem] of Object.entries(readme)) {
-        assert.ok(drawn[tag] <= rem, `${tag} draws ${drawn[tag].toFixed(1)} rem high in a ${rem} rem reservation`);
+        return Object.fromEntries(tags.map((tag) => {
+          const host = document.querySelector(tag);
+          return [tag, { card: host.shadowRoot.querySelector('.card').getBoundingClientRect().height / rem, host: host.getBoundingClientRect().height / rem }];
+        }));
+      }, Object.keys(reserved));
+      for (const [tag, rem] of Object.entries(reserved)) {
+        assert.ok(drawn[tag].card <= rem, `${tag} draws ${drawn[tag].card.toFixed(1)} rem high in a ${rem} rem reservation`);
+        assert.ok(drawn[tag].host >= rem - 0.01, `the demo page reserves ${rem} rem for ${tag}: ${drawn[tag].host.toFixed(1)}`);
       }
     });
   }

@@ -37,7 +37,7 @@ border-radius:var(--pv-r);padding:calc(var(--pv-s)*1.25);max-width:40rem}
 legend.question{font-size:1.1em;font-weight:600;margin:0 0 calc(var(--pv-s)*.9);padding:0}
 fieldset{border:0;margin:0;padding:0;min-width:0}
 .scale{display:grid;grid-template-columns:repeat(11,minmax(0,1fr));gap:calc(var(--pv-s)*.3)}
-@media (max-width:30rem){.scale{grid-template-columns:repeat(6,minmax(0,1fr))}}
+@media (width<=30rem){.scale{grid-template-columns:repeat(6,minmax(0,1fr))}}
 .score{position:relative;display:block}
 .score input{position:absolute;inset:0;width:100%;height:100%;margin:0;opacity:0;cursor:pointer}
 .score span{display:flex;align-items:center;justify-content:center;min-height:2.75rem;
