@@ -234,6 +234,18 @@ describe('<pv-nps> on the demo site', () => {
     assert.equal(await radio(page, 9).count(), 0, 'not asked again');
     assert.equal(await focusedInWidget(page), null, 'the thanks takes no focus on arrival');
 
+    // Another site's survey on the same element (a single-page app changing `site`) is
+    // asked: the answer kept is this site's.
+    await upsertSite(
+      { id: 'cairn-shop', name: 'Cairn', allowed_origins: [stack.demoOrigin], config: { default_locale: 'fr' } },
+      { state: stack.state },
+      { adminToken: stack.adminToken, customerSecret: 'unused', quiet: true },
+    );
+    await widget(page).evaluate((element) => element.setAttribute('site', 'cairn-shop'));
+    await radio(page, 9).waitFor();
+    await widget(page).evaluate((element) => element.setAttribute('site', 'cairn'));
+    await widget(page).getByText('Merci pour votre retour').waitFor();
+
     // The site asks again after 90 days (its default): move the kept answer back 91 days.
     await page.evaluate(() => {
       const key = 'portevoix.nps.cairn';

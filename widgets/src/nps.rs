@@ -134,7 +134,9 @@ pub fn nps_widget(props: &WidgetProps) -> Html {
     let form = use_reducer(FormState::default);
     let heading = use_node_ref();
     let shown_at = *use_state(js_sys::Date::now);
-    let earlier = *use_state(|| last_answer(&props.site));
+    // Read on every draw (one small storage read), so that a `site` attribute changed
+    // after mounting is asked or thanked as that site's survey.
+    let earlier = last_answer(&props.site);
 
     let config = loaded.ready();
     let (site_locale, site_mode) = loaded.site_defaults();
