@@ -263,6 +263,35 @@ describe('<pv-nps> on the demo site', () => {
     assert.deepEqual(rows.map((row) => row.score), [8, 9]);
   });
 
+  test('a survey shown twice, on one page or in another tab, thanks the visitor as soon as either is answered', async () => {
+    const { page } = await visit();
+    await page.evaluate(() => {
+      const element = document.createElement('pv-nps');
+      element.id = 'again';
+      document.querySelector('main').append(element);
+    });
+    const again = page.locator('#again');
+    const first = page.locator('pv-nps:not(#again)');
+    await again.scrollIntoViewIfNeeded();
+    const otherTab = await current.context.newPage();
+    await otherTab.goto(`${stack.demoOrigin}/`);
+    await ready(otherTab);
+    await radio(otherTab, 0).waitFor();
+
+    await again.getByRole('radio', { name: '10', exact: true }).click();
+    await again.getByRole('button', { name: 'Envoyer' }).click();
+    await again.getByRole('heading', { name: 'Merci !' }).waitFor();
+    sent.promoters++;
+    for (const survey of [first, widget(otherTab)]) {
+      await survey.getByText('Parleriez-vous de Cairn autour de vous').waitFor();
+      assert.equal(await survey.getByRole('radio').count(), 0, 'not asked a second time');
+    }
+    assert.equal(await focusedInWidget(otherTab), null, 'the other tab\'s thanks takes no focus');
+    const visitor = await page.evaluate(() => localStorage.getItem('portevoix.visitor'));
+    const rows = await stack.query(`SELECT score FROM nps_answers WHERE visitor_id = '${visitor}'`);
+    assert.deepEqual(rows.map((row) => row.score), [10]);
+  });
+
   test('an answer whose response is lost is kept, retried by itself and stored once', async () => {
     const { page } = await visit({ allowed: [/Failed to load resource/] });
     let attempts = 0;

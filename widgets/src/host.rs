@@ -366,6 +366,43 @@ impl Drop for HostThemeWatch {
     }
 }
 
+/// Listens to events of the given types on the window until dropped, so that a hook's
+/// teardown removes its listener with it.
+pub struct WindowListener {
+    types: &'static [&'static str],
+    callback: Closure<dyn FnMut(Event)>,
+}
+
+impl WindowListener {
+    /// Starts calling `on_event` for every event of `types` the window hears.
+    pub fn start(
+        types: &'static [&'static str],
+        on_event: impl FnMut(Event) + 'static,
+    ) -> WindowListener {
+        let callback = Closure::<dyn FnMut(Event)>::new(on_event);
+        if let Some(window) = web_sys::window() {
+            for kind in types {
+                let _ = window
+                    .add_event_listener_with_callback(kind, callback.as_ref().unchecked_ref());
+            }
+        }
+        WindowListener { types, callback }
+    }
+}
+
+impl Drop for WindowListener {
+    fn drop(&mut self) {
+        if let Some(window) = web_sys::window() {
+            for kind in self.types {
+                let _ = window.remove_event_listener_with_callback(
+                    kind,
+                    self.callback.as_ref().unchecked_ref(),
+                );
+            }
+        }
+    }
+}
+
 /// Whether the widget draws in dark colours, read from the host page at every render (so
 /// the first frame already has the right colours) and re-rendered when the host page's
 /// switch or the system preference changes while the theme's mode is `auto`.
@@ -383,9 +420,10 @@ pub fn use_dark_mode(mode: ColorMode) -> bool {
     host_is_dark(mode)
 }
 
-/// Counts host theme changes; each one re-renders the widget.
+/// Counts changes seen outside the widget (the host's theme, another page's storage); each
+/// one re-renders the widget.
 #[derive(Default)]
-struct ChangeCount(u64);
+pub struct ChangeCount(u64);
 
 impl Reducible for ChangeCount {
     type Action = ();

@@ -8,7 +8,8 @@ use portevoix_core::locale::Locale;
 use portevoix_core::nps::{Category, FormAction, LastAnswer, NpsForm, Phase, SCORES};
 use portevoix_core::validate::{MAX_COMMENT_CHARS, clip_page_url};
 use portevoix_core::wire::{NpsCreated, NpsSubmission, PublicSiteConfig};
-use web_sys::{HtmlElement, HtmlTextAreaElement};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{CustomEvent, CustomEventInit, HtmlElement, HtmlTextAreaElement, StorageEvent};
 use yew::prelude::*;
 
 use crate::WidgetProps;
@@ -35,6 +36,11 @@ fn last_answer_key(site: &str) -> String {
     format!("portevoix.nps.{site}")
 }
 
+/// The window event a `<pv-nps>` sends when it changes the answer kept for a site, its
+/// detail that answer's storage key: the browser's own `storage` event tells other tabs
+/// only, and another survey of the site on this page must hear of it too.
+const KEPT_ANSWER_CHANGED: &str = "portevoix:nps-kept";
+
 /// This browser's last answer to `site`'s survey, if it kept one.
 fn last_answer(site: &str) -> Option<LastAnswer> {
     let kept = host::local_storage()?
@@ -52,16 +58,63 @@ fn remember_answer(site: &str, category: Category) {
         at_ms: js_sys::Date::now() as i64,
         category,
     };
+    let key = last_answer_key(site);
     if let Some(storage) = host::local_storage() {
-        let _ = storage.set_item(&last_answer_key(site), &answer.stored());
+        let _ = storage.set_item(&key, &answer.stored());
     }
+    announce_kept_answer(&key);
 }
 
 /// Forgets the answer the worker refused: nothing was stored, so the visitor is asked.
 fn forget_answer(site: &str) {
+    let key = last_answer_key(site);
     if let Some(storage) = host::local_storage() {
-        let _ = storage.remove_item(&last_answer_key(site));
+        let _ = storage.remove_item(&key);
     }
+    announce_kept_answer(&key);
+}
+
+/// Tells the page's other surveys that the answer kept under `key` changed.
+fn announce_kept_answer(key: &str) {
+    let init = CustomEventInit::new();
+    init.set_detail(&JsValue::from_str(key));
+    if let (Some(window), Ok(event)) = (
+        web_sys::window(),
+        CustomEvent::new_with_event_init_dict(KEPT_ANSWER_CHANGED, &init),
+    ) {
+        let _ = window.dispatch_event(&event);
+    }
+}
+
+/// This browser's last answer to `site`'s survey, read afresh on every draw (one small
+/// storage read), and a new draw whenever it changes elsewhere: in another survey of the
+/// page or another tab of the site. A survey the visitor has not touched then thanks them
+/// at once instead of inviting a second answer; a changed `site` attribute reads that
+/// site's answer.
+#[hook]
+fn use_kept_answer(site: &AttrValue) -> Option<LastAnswer> {
+    let changes = use_reducer(host::ChangeCount::default);
+    {
+        let changes = changes.dispatcher();
+        use_effect_with(site.clone(), move |site| {
+            let key = last_answer_key(site);
+            let listener = host::WindowListener::start(
+                &[KEPT_ANSWER_CHANGED, "storage"],
+                move |event: Event| {
+                    let changed_key = match event.dyn_ref::<StorageEvent>() {
+                        // A cleared storage has no key: every kept answer went with it.
+                        Some(storage) => storage.key(),
+                        None => event.unchecked_ref::<CustomEvent>().detail().as_string(),
+                    };
+                    if changed_key.is_none_or(|changed| changed == key) {
+                        changes.dispatch(());
+                    }
+                },
+            );
+            move || drop(listener)
+        });
+    }
+    last_answer(site)
 }
 
 /// Hands the answer held by `form` to the outbox, and reports what becomes of it to the
@@ -134,9 +187,7 @@ pub fn nps_widget(props: &WidgetProps) -> Html {
     let form = use_reducer(FormState::default);
     let heading = use_node_ref();
     let shown_at = *use_state(js_sys::Date::now);
-    // Read on every draw (one small storage read), so that a `site` attribute changed
-    // after mounting is asked or thanked as that site's survey.
-    let earlier = last_answer(&props.site);
+    let earlier = use_kept_answer(&props.site);
 
     let config = loaded.ready();
     let (site_locale, site_mode) = loaded.site_defaults();
