@@ -184,6 +184,33 @@ describe('nothing lost', () => {
     });
   }
 
+  test('an answer the worker refuses when a later page delivers it is forgotten, and the visitor asked again', async () => {
+    const { context, page, problems } = await newVisitor();
+    await openDemo(page);
+    await page.route(`${stack.api}/nps`, (route) =>
+      route.request().method() === 'POST' ? route.abort('internetdisconnected') : route.continue());
+    const widget = page.locator('pv-nps');
+    // A filled honeypot stands in for any refusal that only the worker can make, such as a
+    // human check whose token expired while the answer waited in the outbox.
+    await widget.locator('input[name=website]').evaluate((input) => (input.value = 'http://autofill.example'));
+    await widget.getByRole('radio', { name: '9', exact: true }).click();
+    await widget.getByRole('button', { name: 'Envoyer' }).click();
+    await widget.getByText('Réponse gardée : elle sera envoyée dès le retour de la connexion.').waitFor();
+    const visitor = await visitorOf(page);
+    assert.notEqual(await page.evaluate(() => localStorage.getItem('portevoix.nps.cairn')), null, 'kept when sent');
+    await page.close();
+
+    // The next page's outbox delivers it, the worker refuses it, and no page that sent it
+    // is open to hear: the answer kept for the survey is forgotten all the same.
+    const reopened = await context.newPage();
+    await openDemo(reopened);
+    await reopened.waitForFunction(() =>
+      localStorage.getItem('portevoix.outbox') === null && localStorage.getItem('portevoix.nps.cairn') === null);
+    await reopened.locator('pv-nps').getByRole('radio', { name: '9', exact: true }).waitFor();
+    assert.deepEqual(await rowsOf(visitor), []);
+    assert.deepEqual(problems([...ABORTED, /status of 422/]), []);
+  });
+
   for (const [name, reachesWorker] of [['before it reached the worker', false], ['after the worker stored it', true]]) {
     test(`an answer whose request stalls ${name} is kept, the visitor told, and sent again once`, async () => {
       const { page, problems } = await newVisitor();

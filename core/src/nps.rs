@@ -165,6 +165,20 @@ impl Default for NpsSettings {
 /// The longest a site may wait before asking a browser again: ten years.
 pub const MAX_ASK_AGAIN_AFTER_DAYS: u32 = 3650;
 
+/// Where a browser posts an answer to `site`'s survey, under the worker's `api_base`
+/// (which ends in `/`).
+pub fn answer_url(api_base: &str, site: &str) -> String {
+    format!("{api_base}v1/sites/{site}/nps")
+}
+
+/// The site of a URL [`answer_url`] made, `None` for any other: the outbox keeps only the
+/// URL of a write, and must forget the kept answer of the survey whose answer it delivered
+/// and the worker refused, even from a page without that survey.
+pub fn site_of_answer_url(url: &str) -> Option<&str> {
+    let (before, site) = url.strip_suffix("/nps")?.rsplit_once('/')?;
+    (before.ends_with("/v1/sites") && validate::site_key(site).is_ok()).then_some(site)
+}
+
 /// A browser's last answer, as the widget remembers it in the page's storage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LastAnswer {
@@ -307,6 +321,25 @@ impl NpsForm {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_answer_url_gives_back_its_site_and_no_other_url_gives_one() {
+        for api_base in ["https://api.example/", "http://127.0.0.1:8787/pv/"] {
+            let url = answer_url(api_base, "cairn-shop");
+            assert_eq!(site_of_answer_url(&url), Some("cairn-shop"));
+        }
+        for url in [
+            "https://api.example/v1/sites/cairn/shares",
+            "https://api.example/v1/sites/cairn/products/nps",
+            "https://api.example/v1/sites/cairn/products/tent/reviews",
+            "https://api.example/v1/sites//nps",
+            "https://api.example/v1/sites/Cairn Shop/nps",
+            "https://api.example/nps",
+            "nps",
+        ] {
+            assert_eq!(site_of_answer_url(url), None, "{url}");
+        }
+    }
 
     #[test]
     fn a_browser_that_answered_is_thanked_until_the_site_asks_again() {

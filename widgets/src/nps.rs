@@ -5,7 +5,9 @@ use std::rc::Rc;
 
 use portevoix_core::copy::{Copy, Text};
 use portevoix_core::locale::Locale;
-use portevoix_core::nps::{Category, FormAction, LastAnswer, NpsForm, Phase, SCORES};
+use portevoix_core::nps::{
+    Category, FormAction, LastAnswer, NpsForm, Phase, SCORES, answer_url, site_of_answer_url,
+};
 use portevoix_core::validate::{MAX_COMMENT_CHARS, clip_page_url};
 use portevoix_core::wire::{NpsCreated, NpsSubmission, PublicSiteConfig};
 use wasm_bindgen::{JsCast, JsValue};
@@ -65,7 +67,17 @@ fn remember_answer(site: &str, category: Category) {
     announce_kept_answer(&key);
 }
 
-/// Forgets the answer the worker refused: nothing was stored, so the visitor is asked.
+/// Forgets the answer kept for the survey whose answer, posted to `url`, the worker
+/// refused: nothing was stored, so the visitor is asked again. The outbox calls it, as it
+/// hears every refusal, also of an answer an earlier page left behind and a page without
+/// that survey delivers.
+pub fn forget_refused_answer(url: &str) {
+    if let Some(site) = site_of_answer_url(url) {
+        forget_answer(site);
+    }
+}
+
+/// Forgets the answer kept for `site`'s survey.
 fn forget_answer(site: &str) {
     let key = last_answer_key(site);
     if let Some(storage) = host::local_storage() {
@@ -145,7 +157,7 @@ fn send(
     let Ok(body) = json::to_string(&submission) else {
         return;
     };
-    let url = format!("{}v1/sites/{}/nps", props.api_base, props.site);
+    let url = answer_url(&props.api_base, &props.site);
     let on_answered = {
         let props = props.clone();
         Callback::from(move |answered: Answered<NpsCreated>| match answered {
@@ -164,7 +176,6 @@ fn send(
                 );
             }
             Answered::Refused(error) => {
-                forget_answer(&props.site);
                 dispatch.dispatch(FormAction::Refused(error.message().to_owned()));
             }
             Answered::Waiting => dispatch.dispatch(FormAction::NetworkFailed),

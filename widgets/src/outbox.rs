@@ -190,6 +190,7 @@ async fn flush() {
                 }
                 Err(refused) => {
                     update(|outbox| outbox.remove(&entry.key));
+                    crate::nps::forget_refused_answer(&entry.url);
                     tell(&entry.key, Delivery::Refused(refused));
                 }
             }
