@@ -184,6 +184,38 @@ describe('nothing lost', () => {
     });
   }
 
+  test('an answer another tab delivers is told to the tab that sent it', async () => {
+    const { context, page, problems } = await newVisitor();
+    await openDemo(page);
+    let offline = true;
+    await page.route(`${stack.api}/nps`, (route) =>
+      offline && route.request().method() === 'POST' ? route.abort('internetdisconnected') : route.continue());
+    const widget = page.locator('pv-nps');
+    await widget.getByRole('radio', { name: '9', exact: true }).click();
+    await widget.getByRole('button', { name: 'Envoyer' }).click();
+    await widget.getByText('Réponse gardée : elle sera envoyée dès le retour de la connexion.').waitFor();
+    const visitor = await visitorOf(page);
+
+    // Another tab of the site, which reaches the worker, delivers it from the outbox the
+    // tabs share as it loads. (The first tab, still offline, puts it back to hear of it.)
+    const otherTab = await context.newPage();
+    await openDemo(otherTab);
+    for (let tries = 0; (await rowsOf(visitor)).length === 0; tries++) {
+      assert.ok(tries < 100, 'the other tab delivered the answer');
+      await otherTab.waitForTimeout(200);
+    }
+
+    // The tab that sent it hears what became of it once it is back online, rather than
+    // showing "saved" for good: it sends the answer again, and the worker replays it.
+    offline = false;
+    await page.evaluate(() => window.dispatchEvent(new Event('online')));
+    await widget.getByRole('heading', { name: 'Merci !' }).waitFor();
+    const rows = await rowsOf(visitor);
+    assert.deepEqual(rows.map((row) => row.score), [9], 'stored once');
+    assert.equal(await page.evaluate(() => localStorage.getItem('portevoix.outbox')), null);
+    assert.deepEqual(problems(ABORTED), []);
+  });
+
   test('an answer the worker refuses when a later page delivers it is forgotten, and the visitor asked again', async () => {
     const { context, page, problems } = await newVisitor();
     await openDemo(page);

@@ -10,13 +10,14 @@ use std::time::Duration;
 use portevoix_core::dict::Dict;
 use portevoix_core::outbox::Outbox;
 use serde::de::DeserializeOwned;
-use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Event, StorageEvent};
 use yew::Callback;
 use yew::platform::time::sleep;
 
 use crate::WidgetProps;
 use crate::api::{self, CallError};
-use crate::host::{self, spawn_local};
+use crate::host::{self, WindowListener, spawn_local};
 use portevoix_web as json;
 
 const STORAGE_KEY: &str = "portevoix.outbox";
@@ -32,13 +33,23 @@ enum Delivery {
     Waiting,
 }
 
+/// A write this page sent and waits to hear about, kept whole: another tab of the site
+/// may deliver it from the outbox they share, and only this page can tell its visitor
+/// what became of it. It is then sent again, and the worker answers a write sent again
+/// under its key as it answered the first time.
+struct Awaited {
+    listener: Callback<Delivery>,
+    url: String,
+    body: String,
+}
+
 thread_local! {
-    static LISTENERS: RefCell<Dict<String, Callback<Delivery>>> = RefCell::new(Dict::new());
+    static LISTENERS: RefCell<Dict<String, Awaited>> = RefCell::new(Dict::new());
     /// Kept when storage is blocked, so retries still happen while the page is open.
     static IN_MEMORY: RefCell<Option<String>> = const { RefCell::new(None) };
     static FLUSHING: Cell<bool> = const { Cell::new(false) };
     static WAKE_AT: Cell<Option<f64>> = const { Cell::new(None) };
-    static ONLINE_LISTENER: RefCell<Option<Closure<dyn FnMut()>>> = const { RefCell::new(None) };
+    static PAGE_LISTENER: RefCell<Option<WindowListener>> = const { RefCell::new(None) };
 }
 
 fn now() -> f64 {
@@ -88,9 +99,9 @@ fn tell(key: &str, delivery: Delivery) {
     let listener = LISTENERS.with(|listeners| {
         let mut listeners = listeners.borrow_mut();
         if matches!(delivery, Delivery::Waiting) {
-            listeners.get(key).cloned()
+            listeners.get(key).map(|awaited| awaited.listener.clone())
         } else {
-            listeners.remove(key)
+            listeners.remove(key).map(|awaited| awaited.listener)
         }
     });
     if let Some(listener) = listener {
@@ -153,7 +164,12 @@ pub fn send_answer<T: DeserializeOwned + 'static>(
 /// of it. Calling again with the same key (a visitor pressing "send now") sends the
 /// write that was saved first.
 fn send(key: &str, url: &str, body: &str, listener: Callback<Delivery>) {
-    LISTENERS.with(|listeners| listeners.borrow_mut().insert(key.to_owned(), listener));
+    let awaited = Awaited {
+        listener,
+        url: url.to_owned(),
+        body: body.to_owned(),
+    };
+    LISTENERS.with(|listeners| listeners.borrow_mut().insert(key.to_owned(), awaited));
     update(|outbox| {
         outbox.add(key, url, body, now());
         outbox.hurry(now());
@@ -163,7 +179,7 @@ fn send(key: &str, url: &str, body: &str, listener: Callback<Delivery>) {
 
 /// Sends every saved write that is due, e.g. those an earlier page left behind.
 pub fn deliver_now() {
-    listen_for_online();
+    listen_to_the_page();
     spawn_local(flush());
 }
 
@@ -224,20 +240,41 @@ fn wake_at_time(wake_at: f64) {
     }
 }
 
-/// Coming back online sends everything at once instead of waiting out the backoff.
-fn listen_for_online() {
-    ONLINE_LISTENER.with(|slot| {
+/// Coming back online sends everything at once instead of waiting out the backoff; and
+/// when another tab changes the outbox, the writes this page awaits that it took out
+/// (delivered, or refused) are put back and sent again, so that this page hears their
+/// answer too rather than waiting for good.
+fn listen_to_the_page() {
+    PAGE_LISTENER.with(|slot| {
         if slot.borrow().is_some() {
             return;
         }
-        let callback = Closure::<dyn FnMut()>::new(|| {
-            update(|outbox| outbox.hurry(now()));
+        let listener = WindowListener::start(&["online", "storage"], |event: Event| {
+            match event.dyn_ref::<StorageEvent>() {
+                None => {
+                    update(|outbox| outbox.hurry(now()));
+                }
+                // A cleared storage has no key: the outbox went with it.
+                Some(storage) if storage.key().is_none_or(|key| key == STORAGE_KEY) => {
+                    let mut put_back = false;
+                    update(|outbox| {
+                        LISTENERS.with_borrow(|listeners| {
+                            for (key, awaited) in listeners.iter() {
+                                if !outbox.contains(key) {
+                                    outbox.add(key, &awaited.url, &awaited.body, now());
+                                    put_back = true;
+                                }
+                            }
+                        });
+                    });
+                    if !put_back {
+                        return;
+                    }
+                }
+                Some(_) => return,
+            }
             spawn_local(flush());
         });
-        if let Some(window) = web_sys::window() {
-            let _ = window
-                .add_event_listener_with_callback("online", callback.as_ref().unchecked_ref());
-        }
-        *slot.borrow_mut() = Some(callback);
+        *slot.borrow_mut() = Some(listener);
     });
 }
