@@ -250,31 +250,37 @@ fn listen_to_the_page() {
             return;
         }
         let listener = WindowListener::start(&["online", "storage"], |event: Event| {
-            match event.dyn_ref::<StorageEvent>() {
+            let send_now = match event.dyn_ref::<StorageEvent>() {
                 None => {
                     update(|outbox| outbox.hurry(now()));
+                    true
                 }
                 // A cleared storage has no key: the outbox went with it.
-                Some(storage) if storage.key().is_none_or(|key| key == STORAGE_KEY) => {
-                    let mut put_back = false;
-                    update(|outbox| {
-                        LISTENERS.with_borrow(|listeners| {
-                            for (key, awaited) in listeners.iter() {
-                                if !outbox.contains(key) {
-                                    outbox.add(key, &awaited.url, &awaited.body, now());
-                                    put_back = true;
-                                }
-                            }
-                        });
-                    });
-                    if !put_back {
-                        return;
-                    }
+                Some(storage) => {
+                    storage.key().is_none_or(|key| key == STORAGE_KEY) && put_back_awaited()
                 }
-                Some(_) => return,
+            };
+            if send_now {
+                spawn_local(flush());
             }
-            spawn_local(flush());
         });
         *slot.borrow_mut() = Some(listener);
     });
+}
+
+/// Puts back in the outbox the writes this page awaits that another tab took out of it.
+/// True when there was any.
+fn put_back_awaited() -> bool {
+    let mut put_back = false;
+    update(|outbox| {
+        LISTENERS.with_borrow(|listeners| {
+            for (key, awaited) in listeners.iter() {
+                if !outbox.contains(key) {
+                    outbox.add(key, &awaited.url, &awaited.body, now());
+                    put_back = true;
+                }
+            }
+        });
+    });
+    put_back
 }
