@@ -1,7 +1,8 @@
 //! The outbox of [`portevoix_core::outbox`], kept in the host page's `localStorage` so a
 //! visitor's answer survives a closed tab: the NPS, review and Q&A forms send through
 //! [`send_answer`], and whichever page next loads the widgets delivers what an earlier
-//! page could not. (Making a share link or joining the referral programme is not kept:
+//! page could not. The site's open tabs share it, and a tab still hears what became of
+//! an answer it sent when another tab delivered it. (Making a share link or joining the referral programme is not kept:
 //! the visitor waits for its answer on the page.)
 
 use std::cell::{Cell, RefCell};
