@@ -19,6 +19,28 @@ pub struct Palette {
 }
 
 impl Palette {
+    /// The palette's colours by the name its JSON gives each, in the order the console
+    /// lists them, so that an editor and the checks name them the same way.
+    pub fn colours(&self) -> [(&'static str, &str); 4] {
+        [
+            ("accent", &self.accent),
+            ("on_accent", &self.on_accent),
+            ("text", &self.text),
+            ("background", &self.background),
+        ]
+    }
+
+    /// The colour [`Palette::colours`] names `name`, to edit it.
+    pub fn colour_mut(&mut self, name: &str) -> Option<&mut String> {
+        match name {
+            "accent" => Some(&mut self.accent),
+            "on_accent" => Some(&mut self.on_accent),
+            "text" => Some(&mut self.text),
+            "background" => Some(&mut self.background),
+            _ => None,
+        }
+    }
+
     fn light() -> Palette {
         Palette {
             accent: "#1f5f4a".into(),
@@ -96,6 +118,23 @@ pub enum ColorMode {
 }
 
 impl ColorMode {
+    /// Every mode, in the order the console offers them.
+    pub const ALL: [ColorMode; 3] = [ColorMode::Light, ColorMode::Dark, ColorMode::Auto];
+
+    /// The mode's name in a site's configuration JSON, which the console's choice carries.
+    pub fn name(self) -> &'static str {
+        match self {
+            ColorMode::Light => "light",
+            ColorMode::Dark => "dark",
+            ColorMode::Auto => "auto",
+        }
+    }
+
+    /// The mode named `name`, as [`ColorMode::name`] spells it.
+    pub fn from_name(name: &str) -> Option<ColorMode> {
+        ColorMode::ALL.into_iter().find(|mode| mode.name() == name)
+    }
+
     /// Whether to draw in dark colours. In `auto`, the host page's switch wins: a `dark`
     /// or `light` class, or `data-theme` / `data-bs-theme` / `data-color-mode`, on
     /// `<html>`; without one, the visitor's `prefers-color-scheme`.
@@ -257,6 +296,14 @@ impl Theme {
         )
     }
 
+    /// Every colour pair of both palettes that falls short of WCAG 2.2 AA, for the
+    /// console, where a brand edits both whatever the mode.
+    pub fn every_contrast_warning(&self) -> Vec<String> {
+        let mut warnings = self.light.contrast_warnings("light");
+        warnings.extend(self.dark.contrast_warnings("dark"));
+        warnings
+    }
+
     /// Every colour pair that falls short of WCAG 2.2 AA: 4.5:1 for text, 3:1 for the
     /// accent against the background. Only the palettes the mode can show are checked.
     pub fn contrast_warnings(&self) -> Vec<String> {
@@ -311,18 +358,14 @@ impl Theme {
         palettes
             .iter()
             .flat_map(|(prefix, palette)| {
-                [
-                    ("accent", &palette.accent),
-                    ("on_accent", &palette.on_accent),
-                    ("text", &palette.text),
-                    ("background", &palette.background),
-                ]
-                .map(|(name, value)| (format!("{prefix}.{name}"), value))
+                palette
+                    .colours()
+                    .map(|(name, value)| (format!("{prefix}.{name}"), value))
             })
             .chain([
-                ("theme.font".to_owned(), &self.font),
-                ("theme.radius".to_owned(), &self.radius),
-                ("theme.spacing".to_owned(), &self.spacing),
+                ("theme.font".to_owned(), self.font.as_str()),
+                ("theme.radius".to_owned(), self.radius.as_str()),
+                ("theme.spacing".to_owned(), self.spacing.as_str()),
             ])
             .find(|(_, value)| !is_css_value(value))
             .map(|(path, _)| path)
@@ -396,6 +439,31 @@ mod tests {
     use super::*;
 
     #[test]
+    fn each_colour_is_edited_under_the_name_it_is_listed_by() {
+        let mut palette = Palette::dark();
+        for (name, _) in Palette::dark().colours() {
+            *palette.colour_mut(name).expect("a listed colour") = format!("#{name}");
+        }
+        let json = serde_json::to_value(&palette).expect("a palette serializes");
+        for (name, value) in palette.colours() {
+            assert_eq!(value, format!("#{name}"));
+            assert_eq!(json[name], value, "listed under its JSON name");
+        }
+        assert_eq!(palette.colour_mut("border"), None);
+    }
+
+    #[test]
+    fn a_mode_is_named_as_its_json_names_it() {
+        for mode in ColorMode::ALL {
+            let json = serde_json::to_string(&mode).expect("a mode serializes");
+            assert_eq!(json, format!("\"{}\"", mode.name()));
+            assert_eq!(ColorMode::from_name(mode.name()), Some(mode));
+        }
+        assert_eq!(ColorMode::from_name("Dark"), None);
+        assert_eq!(ColorMode::from_name(""), None);
+    }
+
+    #[test]
     fn contrast_matches_the_wcag_formula() {
         let black = Rgb::parse("#000").expect("hex");
         let white = Rgb::parse("#ffffff").expect("hex");
@@ -449,6 +517,31 @@ mod tests {
             ..Theme::default()
         };
         assert!(unreadable.contrast_warnings()[0].contains("cannot check"));
+    }
+
+    #[test]
+    fn the_console_hears_of_both_palettes_whatever_the_mode_shows() {
+        let theme = Theme {
+            dark: Palette {
+                accent: "#303a35".into(),
+                ..Palette::dark()
+            },
+            ..Theme::default()
+        };
+        assert_eq!(
+            theme.contrast_warnings(),
+            Vec::<String>::new(),
+            "light mode hides it"
+        );
+        assert_eq!(
+            theme.every_contrast_warning(),
+            [
+                "dark theme: on_accent #0d1f18 on accent #303a35 has a contrast of 1.45:1, \
+                 below the 4.5:1 WCAG 2.2 AA asks for",
+                "dark theme: accent #303a35 on background #18201c has a contrast of 1.41:1, \
+                 below the 3:1 WCAG 2.2 AA asks for"
+            ]
+        );
     }
 
     #[test]
