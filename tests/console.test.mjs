@@ -711,8 +711,9 @@ describe('settings in the console', () => {
     const { page } = await openConsole();
     await signIn(page);
     await page.getByRole('button', { name: 'Settings' }).click();
-    const accent = page.getByLabel('Accent colour', { exact: true });
-    const picker = page.getByLabel('Accent colour picker');
+    const light = page.getByRole('group', { name: 'Light colours' });
+    const accent = light.getByLabel('Accent colour', { exact: true });
+    const picker = light.getByLabel('Accent colour picker');
     assert.equal(await accent.inputValue(), '#1f5f4a');
     assert.equal(await picker.inputValue(), '#1f5f4a', 'the picker shows the saved colour');
     await accent.fill('red;} * {display:none');
@@ -724,7 +725,7 @@ describe('settings in the console', () => {
     await profiles.fill('Google | https://g.page/r/cairn-demo/review\nTrustpilot | https://fr.trustpilot.example/review/cairn');
     await picker.fill('#b3261e');
     assert.equal(await accent.inputValue(), '#b3261e', 'a picked colour fills the field');
-    const chosen = page.getByRole('group', { name: 'Preview of the NPS widget' }).locator('.chosen');
+    const chosen = page.getByRole('group', { name: 'Preview of the NPS widget in the light colours' }).locator('.chosen');
     assert.equal(await chosen.evaluate((span) => getComputedStyle(span).backgroundColor), 'rgb(179, 38, 30)');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
@@ -739,6 +740,83 @@ describe('settings in the console', () => {
     await nps.getByRole('radio', { name: '9', exact: true }).click();
     const selected = nps.locator('.score input:checked + span');
     assert.equal(await selected.evaluate((span) => getComputedStyle(span).backgroundColor), 'rgb(179, 38, 30)');
+  });
+});
+
+describe('the theme in the console', () => {
+  test('the colour mode, dark colours, font and spacing are set, their contrast checked as typed, and worn by the widget on a dark page', async () => {
+    const theme = async () => JSON.parse((await stack.query("SELECT config FROM sites WHERE id = 'cairn'"))[0].config).theme;
+    const before = await theme();
+    const { page } = await openConsole();
+    await signIn(page);
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const modes = page.getByRole('group', { name: 'Colour mode' });
+    assert.equal(await modes.getByRole('radio', { name: /^Light/ }).isChecked(), true, 'the site’s mode is shown');
+    const contrast = page.locator('.contrast[role=status]');
+    assert.equal(await contrast.textContent(), 'Both palettes meet WCAG 2.2 AA contrast.');
+
+    await modes.getByRole('radio', { name: /^Follow the page/ }).check();
+    const dark = page.getByRole('group', { name: 'Dark colours' });
+    const darkAccent = dark.getByLabel('Accent colour', { exact: true });
+    assert.equal(await darkAccent.inputValue(), '#7cc4a4', 'the dark palette’s colours are shown');
+    await darkAccent.fill('#303a35');
+    await contrast.getByText('dark theme: accent #303a35 on background #18201c has a contrast of 1.41:1, below the 3:1 WCAG 2.2 AA asks for').waitFor();
+    await dark.getByLabel('Accent colour picker').fill('#f2b84b');
+    assert.equal(await darkAccent.inputValue(), '#f2b84b', 'a picked colour fills the field');
+    await contrast.getByText('meet WCAG 2.2 AA').waitFor();
+    const preview = page.getByRole('group', { name: 'Preview of the NPS widget in the dark colours' });
+    assert.equal(await preview.locator('.chosen').evaluate((span) => getComputedStyle(span).backgroundColor), 'rgb(242, 184, 75)');
+    assert.equal(await preview.evaluate((card) => getComputedStyle(card).backgroundColor), 'rgb(24, 32, 28)');
+    assert.equal(await preview.locator('.send').evaluate((send) => getComputedStyle(send).color), 'rgb(13, 31, 24)', 'the text on the accent');
+
+    await page.getByLabel('Spacing (the unit of every gap and padding)').fill('2rem;}');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByRole('alert').filter({ hasText: 'config.theme.spacing' }).waitFor();
+    assert.deepEqual(await theme(), before, 'nothing saved');
+
+    await page.getByLabel('Spacing (the unit of every gap and padding)').fill('1.25rem');
+    await page.getByLabel("Font (a CSS font stack; inherit: your page's font)").fill('Georgia, serif');
+    assert.equal(await preview.evaluate((card) => getComputedStyle(card).paddingTop), '20px', 'the preview takes the spacing');
+    assert.equal(await preview.evaluate((card) => getComputedStyle(card).fontFamily), 'Georgia, serif');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    const saved = await theme();
+    assert.equal(saved.mode, 'auto');
+    assert.equal(saved.dark.accent, '#f2b84b');
+    assert.equal(saved.font, 'Georgia, serif');
+    assert.equal(saved.spacing, '1.25rem');
+    assert.equal(saved.accent, before.accent, 'the light colours are as they were');
+
+    await page.reload();
+    await page.getByRole('button', { name: 'Settings' }).click();
+    assert.equal(await modes.getByRole('radio', { name: /^Follow the page/ }).isChecked(), true, 'the saved mode is shown');
+
+    const visitor = await openPage(browser);
+    opened.push(visitor);
+    await visitor.page.emulateMedia({ colorScheme: 'dark' });
+    await visitor.page.goto(`${stack.demoOrigin}/`);
+    const nps = visitor.page.locator('pv-nps');
+    await nps.getByRole('radio', { name: '9', exact: true }).click();
+    assert.equal(await nps.locator('.score input:checked + span').evaluate((span) => getComputedStyle(span).backgroundColor), 'rgb(242, 184, 75)');
+    assert.equal(await nps.locator('.card').evaluate((card) => getComputedStyle(card).fontFamily), 'Georgia, serif');
+    await visitor.page.emulateMedia({ colorScheme: 'light' });
+    const lightAccent = `rgb(${[1, 3, 5].map((at) => parseInt(before.accent.slice(at, at + 2), 16)).join(', ')})`;
+    await visitor.page.waitForFunction((expected) => {
+      const span = document.querySelector('pv-nps').shadowRoot.querySelector('.score input:checked + span');
+      return getComputedStyle(span).backgroundColor === expected;
+    }, lightAccent);
+
+    // Back to the demo's light theme for the tests that follow.
+    for (const [label, value] of [
+      ['Spacing (the unit of every gap and padding)', before.spacing ?? '1rem'],
+      ["Font (a CSS font stack; inherit: your page's font)", before.font],
+    ]) {
+      await page.getByLabel(label).fill(value);
+    }
+    await modes.getByRole('radio', { name: /^Light/ }).check();
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    assert.equal((await theme()).mode, 'light');
   });
 });
 

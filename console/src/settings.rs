@@ -1,12 +1,13 @@
-//! The console's settings page: brand name, allowed origins, theme (with a live preview
-//! of a widget in it), contact and review links, reward points and the widgets' texts
-//! ([`TextsEditor`]). The worker checks everything before saving anything; its refusal
-//! names the field.
+//! The console's settings page: brand name, allowed origins, theme (colour mode, light
+//! and dark colours, font, corner radius and spacing, with a live preview of a widget in
+//! each palette and its contrast problems as they are typed), contact and review links,
+//! reward points and the widgets' texts ([`TextsEditor`]). The worker checks everything
+//! before saving anything; its refusal names the field.
 
 use portevoix_core::copy::set_override;
 use portevoix_core::settings::{SiteSettings, profiles_of, profiles_text};
-use portevoix_core::theme::picker_hex;
-use portevoix_web::hooks::{use_effect_with, use_state};
+use portevoix_core::theme::{ColorMode, Palette, Theme, picker_hex};
+use portevoix_web::hooks::{StateHandle, use_effect_with, use_state};
 use web_sys::{HtmlElement, HtmlInputElement, HtmlTextAreaElement};
 use yew::platform::spawn_local;
 use yew::prelude::*;
@@ -48,17 +49,12 @@ fn text_of(event: &InputEvent) -> String {
 /// A theme colour: a text field for any CSS colour, and beside it the browser's colour
 /// picker, so a brand can pick a colour by eye as well as paste its hex code. Both edit
 /// the same setting.
-fn colour_field(
-    id: &'static str,
-    label: &'static str,
-    value: &str,
-    oninput: Callback<InputEvent>,
-) -> Html {
+fn colour_field(id: &str, label: &'static str, value: &str, oninput: Callback<InputEvent>) -> Html {
     html! {
         <div class="field">
-            <label for={id}>{ label }</label>
+            <label for={id.to_owned()}>{ label }</label>
             <div class="colour">
-                <input {id} value={value.to_owned()} oninput={oninput.clone()} />
+                <input id={id.to_owned()} value={value.to_owned()} oninput={oninput.clone()} />
                 <input type="color" aria-label={format!("{label} picker")}
                     value={picker_hex(value).unwrap_or_default()} {oninput} />
             </div>
@@ -66,11 +62,68 @@ fn colour_field(
     }
 }
 
+/// What the console calls each of a palette's colours (by [`Palette::colours`]' names).
+fn colour_label(name: &str) -> &'static str {
+    match name {
+        "accent" => "Accent colour",
+        "on_accent" => "Text on the accent",
+        "text" => "Text colour",
+        _ => "Background",
+    }
+}
+
+/// What each colour mode does, as the console offers it.
+fn mode_label(mode: ColorMode) -> (&'static str, &'static str) {
+    match mode {
+        ColorMode::Light => ("Light", "always the light colours"),
+        ColorMode::Dark => ("Dark", "always the dark colours"),
+        ColorMode::Auto => (
+            "Follow the page",
+            "your page's dark-mode switch, else the visitor's system setting",
+        ),
+    }
+}
+
+/// Hands `palette` and the theme's font, radius and spacing to a preview card as CSS
+/// custom properties, through the CSSOM (the console's policy forbids inline style
+/// attributes).
+fn paint_preview(preview: &NodeRef, palette: &Palette, theme: &Theme) {
+    let Some(element) = preview.cast::<HtmlElement>() else {
+        return;
+    };
+    let style = element.style();
+    for (name, value) in palette.colours().into_iter().chain([
+        ("radius", theme.radius.as_str()),
+        ("font", theme.font.as_str()),
+        ("spacing", theme.spacing.as_str()),
+    ]) {
+        let property = format!("--preview-{}", name.replace('_', "-"));
+        let _ = style.set_property(&property, value);
+    }
+}
+
+/// A field's input handler: applies `change`, with the field's new text, to a copy of the
+/// draft.
+fn on_edit(
+    draft: &StateHandle<Option<Result<SiteSettings, ApiError>>>,
+    status: &StateHandle<Status>,
+    change: impl Fn(&mut SiteSettings, String) + 'static,
+) -> Callback<InputEvent> {
+    let (draft, status) = (draft.clone(), status.clone());
+    Callback::from(move |event: InputEvent| {
+        if let Some(Ok(mut settings)) = (*draft).clone() {
+            change(&mut settings, text_of(&event));
+            draft.set(Some(Ok(settings)));
+            status.set(Status::Idle);
+        }
+    })
+}
+
 #[function_component(SettingsPage)]
 pub fn settings_page(props: &SettingsProps) -> Html {
     let draft = use_state(|| None::<Result<SiteSettings, ApiError>>);
     let status = use_state(|| Status::Idle);
-    let preview = use_node_ref();
+    let previews = [use_node_ref(), use_node_ref()];
 
     {
         let draft = draft.clone();
@@ -83,27 +136,16 @@ pub fn settings_page(props: &SettingsProps) -> Html {
         });
     }
 
-    // The preview takes the draft's colours as CSS custom properties, set through the
-    // CSSOM (the console's policy forbids inline style attributes).
     {
-        let preview = preview.clone();
+        let previews = previews.clone();
         let theme = match &*draft {
             Some(Ok(settings)) => Some(settings.config.theme.clone()),
             _ => None,
         };
         use_effect_with(theme, move |theme| {
-            if let (Some(theme), Some(element)) = (theme, preview.cast::<HtmlElement>()) {
-                let style = element.style();
-                for (name, value) in [
-                    ("--preview-accent", &theme.light.accent),
-                    ("--preview-on-accent", &theme.light.on_accent),
-                    ("--preview-text", &theme.light.text),
-                    ("--preview-background", &theme.light.background),
-                    ("--preview-radius", &theme.radius),
-                    ("--preview-font", &theme.font),
-                ] {
-                    let _ = style.set_property(name, value);
-                }
+            if let Some(theme) = theme {
+                paint_preview(&previews[0], &theme.light, theme);
+                paint_preview(&previews[1], &theme.dark, theme);
             }
         });
     }
@@ -115,15 +157,18 @@ pub fn settings_page(props: &SettingsProps) -> Html {
         };
     };
 
-    // One field's edit: applies `change` to a copy of the draft.
-    let edit = |change: fn(&mut SiteSettings, String)| {
-        let draft = draft.clone();
-        let status = status.clone();
-        Callback::from(move |event: InputEvent| {
-            if let Some(Ok(mut settings)) = (*draft).clone() {
-                change(&mut settings, text_of(&event));
-                draft.set(Some(Ok(settings)));
-                status.set(Status::Idle);
+    let edit = |change: fn(&mut SiteSettings, String)| on_edit(&draft, &status, change);
+    // A colour of the light (`dark` false) or dark palette.
+    let edit_colour = |dark: bool, name: &'static str| {
+        on_edit(&draft, &status, move |settings, value| {
+            let theme = &mut settings.config.theme;
+            let palette = if dark {
+                &mut theme.dark
+            } else {
+                &mut theme.light
+            };
+            if let Some(colour) = palette.colour_mut(name) {
+                *colour = value;
             }
         })
     };
@@ -168,7 +213,6 @@ pub fn settings_page(props: &SettingsProps) -> Html {
     };
 
     let config = &settings.config;
-    let theme = &config.theme.light;
     let rewards = &config.rewards;
     let number = |value: u32| value.to_string();
     html! {
@@ -205,28 +249,68 @@ pub fn settings_page(props: &SettingsProps) -> Html {
                     </div>
                 </fieldset>
                 <fieldset class="theme">
-                    <legend>{ "Theme (light)" }</legend>
-                    { colour_field("accent", "Accent colour", &theme.accent,
-                        edit(|settings, value| settings.config.theme.light.accent = value)) }
-                    { colour_field("on-accent", "Text on the accent", &theme.on_accent,
-                        edit(|settings, value| settings.config.theme.light.on_accent = value)) }
-                    { colour_field("text-colour", "Text colour", &theme.text,
-                        edit(|settings, value| settings.config.theme.light.text = value)) }
-                    { colour_field("background", "Background", &theme.background,
-                        edit(|settings, value| settings.config.theme.light.background = value)) }
+                    <legend>{ "Theme" }</legend>
+                    <fieldset class="modes">
+                        <legend>{ "Colour mode" }</legend>
+                        { for ColorMode::ALL.into_iter().map(|mode| {
+                            let (label, detail) = mode_label(mode);
+                            html! {
+                                <label class="mode">
+                                    <input type="radio" name="theme-mode" value={mode.name()}
+                                        checked={config.theme.mode == mode}
+                                        oninput={edit(|settings, value| settings.config.theme.mode = ColorMode::from_name(&value).unwrap_or_default())} />
+                                    <span><strong>{ label }</strong>{ ": " }{ detail }</span>
+                                </label>
+                            }
+                        }) }
+                    </fieldset>
+                    <div class="field">
+                        <label for="font">{ "Font (a CSS font stack; inherit: your page's font)" }</label>
+                        <input id="font" value={config.theme.font.clone()}
+                            oninput={edit(|settings, value| settings.config.theme.font = value)} />
+                    </div>
                     <div class="field">
                         <label for="radius">{ "Corner radius" }</label>
                         <input id="radius" value={config.theme.radius.clone()}
                             oninput={edit(|settings, value| settings.config.theme.radius = value)} />
                     </div>
-                    <div class="preview" ref={preview} aria-label="Preview of the NPS widget" role="group">
-                        <p class="question">{ format!("How likely are you to recommend {}?", config.brand_name) }</p>
-                        <div class="scale" aria-hidden="true">
-                            { for (0..=10).map(|score| html! {
-                                <span class={classes!((score == 9).then_some("chosen"))}>{ score }</span>
-                            }) }
-                        </div>
-                        <span class="send" aria-hidden="true">{ "Send" }</span>
+                    <div class="field">
+                        <label for="spacing">{ "Spacing (the unit of every gap and padding)" }</label>
+                        <input id="spacing" value={config.theme.spacing.clone()}
+                            oninput={edit(|settings, value| settings.config.theme.spacing = value)} />
+                    </div>
+                    <div class="palettes">
+                        { for [(false, &config.theme.light), (true, &config.theme.dark)].into_iter().map(|(dark, palette)| {
+                            let mode = if dark { "dark" } else { "light" };
+                            html! {
+                                <fieldset class="palette">
+                                    <legend>{ if dark { "Dark colours" } else { "Light colours" } }</legend>
+                                    { for palette.colours().into_iter().map(|(name, value)| {
+                                        colour_field(&format!("{mode}-{name}"), colour_label(name), value, edit_colour(dark, name))
+                                    }) }
+                                    <div class="preview" ref={previews[usize::from(dark)].clone()} role="group"
+                                        aria-label={format!("Preview of the NPS widget in the {mode} colours")}>
+                                        <p class="question">{ format!("How likely are you to recommend {}?", config.brand_name) }</p>
+                                        <div class="scale" aria-hidden="true">
+                                            { for (0..=10).map(|score| html! {
+                                                <span class={classes!((score == 9).then_some("chosen"))}>{ score }</span>
+                                            }) }
+                                        </div>
+                                        <span class="send" aria-hidden="true">{ "Send" }</span>
+                                    </div>
+                                </fieldset>
+                            }
+                        }) }
+                    </div>
+                    <div class="contrast" role="status">
+                        {
+                            match config.theme.every_contrast_warning().as_slice() {
+                                [] => html! { <p>{ "Both palettes meet WCAG 2.2 AA contrast." }</p> },
+                                warnings => html! {
+                                    <ul>{ for warnings.iter().map(|warning| html! { <li>{ warning.clone() }</li> }) }</ul>
+                                },
+                            }
+                        }
                     </div>
                 </fieldset>
                 <fieldset>
