@@ -1,5 +1,5 @@
 //! The site settings a brand edits in the console (allowed origins and the whole
-//! configuration: name, theme, copy, review links, reward rules), checked in full before
+//! configuration: name, theme, copy, review links, reward rules, referral programme), checked in full before
 //! anything is saved: a refused change names its field and stores nothing, so a stored
 //! configuration is never half-broken. Stored themes are still sanitized on read.
 
@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 use crate::copy::{self, Text};
 use crate::error::{Error, Result};
 use crate::nps::MAX_ASK_AGAIN_AFTER_DAYS;
+use crate::referral::ReferralSettings;
+use crate::share::page_on_origins;
 use crate::site::{MAX_REVIEW_PROFILES, ReviewProfile, SiteConfig};
 use crate::store::{Statement, Store};
 use crate::validate;
@@ -22,6 +24,12 @@ pub const MAX_POINTS: u32 = 10_000;
 const MAX_BRAND_NAME_CHARS: usize = 80;
 const MAX_PROFILE_NAME_CHARS: usize = 40;
 const MAX_COPY_CHARS: usize = 500;
+/// Longest friend offer: one line, shown on landing and in invitations.
+pub const MAX_FRIEND_OFFER_CHARS: usize = 200;
+/// Most days a referral code may be remembered for or used within: ten years.
+pub const MAX_REFERRAL_DAYS: u32 = 3_650;
+/// Most conversions one code may earn, or invitations one advocate may send a day.
+pub const MAX_REFERRAL_COUNT: u32 = 1_000;
 
 /// `GET`/`POST /v1/sites/{site}/settings` (admin): what the brand may change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -199,7 +207,8 @@ pub fn validated(mut settings: SiteSettings) -> Result<SiteSettings> {
     ] {
         points(&format!("config.rewards.{name}"), value)?;
     }
-    let caps = &rewards.daily_caps;
+    validated_referral(&mut config.referral, &settings.allowed_origins)?;
+    let caps = &config.rewards.daily_caps;
     for (name, cap) in [
         ("visit", caps.visit),
         ("share", caps.share),
@@ -212,6 +221,67 @@ pub fn validated(mut settings: SiteSettings) -> Result<SiteSettings> {
         }
     }
     Ok(settings)
+}
+
+/// The referral programme checked as [`validated`] checks the rest: points within
+/// [`MAX_POINTS`], a one-line offer, a landing page on one of the site's
+/// `allowed_origins` (where the referral link sends a friend), and every limit at least
+/// 1 (invitations may be 0: none by email) and at most a sane ceiling.
+fn validated_referral(referral: &mut ReferralSettings, allowed_origins: &[String]) -> Result<()> {
+    points("config.referral.advocate_points", referral.advocate_points)?;
+    points("config.referral.friend_points", referral.friend_points)?;
+    if let Some(offer) = &referral.friend_offer {
+        referral.friend_offer = Some(validate::text(
+            "config.referral.friend_offer",
+            offer,
+            1,
+            MAX_FRIEND_OFFER_CHARS,
+        )?);
+    }
+    if let Some(url) = &referral.landing_url {
+        let field = "config.referral.landing_url";
+        referral.landing_url = Some(page_on_origins(allowed_origins, url).ok_or_else(|| {
+            Error::field(
+                field,
+                format!("{field} must be an http(s) page on one of the allowed origins"),
+            )
+        })?);
+    }
+    for (name, value, least, most) in [
+        (
+            "attribution_days",
+            referral.attribution_days,
+            1,
+            MAX_REFERRAL_DAYS,
+        ),
+        (
+            "code_valid_days",
+            referral.code_valid_days,
+            1,
+            MAX_REFERRAL_DAYS,
+        ),
+        (
+            "max_conversions_per_code",
+            referral.max_conversions_per_code,
+            1,
+            MAX_REFERRAL_COUNT,
+        ),
+        (
+            "invitations_per_day",
+            referral.invitations_per_day,
+            0,
+            MAX_REFERRAL_COUNT,
+        ),
+    ] {
+        if !(least..=most).contains(&value) {
+            let field = format!("config.referral.{name}");
+            return Err(Error::field(
+                &field,
+                format!("{field} must be {least} to {most}"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Review profiles as the console edits them: one `Name | URL` line each.
@@ -347,6 +417,47 @@ mod tests {
                     });
                 }),
             ),
+            (
+                "config.referral.advocate_points",
+                Box::new(|s| s.config.referral.advocate_points = MAX_POINTS + 1),
+            ),
+            (
+                "config.referral.friend_offer",
+                Box::new(|s| s.config.referral.friend_offer = Some("x".repeat(201))),
+            ),
+            (
+                "config.referral.friend_offer",
+                Box::new(|s| s.config.referral.friend_offer = Some("10 €\u{7}off".into())),
+            ),
+            (
+                "config.referral.landing_url",
+                Box::new(|s| {
+                    s.config.referral.landing_url = Some("https://elsewhere.example/".into());
+                }),
+            ),
+            (
+                "config.referral.landing_url",
+                Box::new(|s| {
+                    s.config.referral.landing_url =
+                        Some("https://www.cairn.example@evil.example/".into());
+                }),
+            ),
+            (
+                "config.referral.attribution_days",
+                Box::new(|s| s.config.referral.attribution_days = 0),
+            ),
+            (
+                "config.referral.code_valid_days",
+                Box::new(|s| s.config.referral.code_valid_days = MAX_REFERRAL_DAYS + 1),
+            ),
+            (
+                "config.referral.max_conversions_per_code",
+                Box::new(|s| s.config.referral.max_conversions_per_code = 0),
+            ),
+            (
+                "config.referral.invitations_per_day",
+                Box::new(|s| s.config.referral.invitations_per_day = MAX_REFERRAL_COUNT + 1),
+            ),
         ];
         for (field, break_it) in cases {
             let mut broken = settings();
@@ -356,6 +467,28 @@ mod tests {
                 other => panic!("{field}: {other:?}"),
             }
         }
+    }
+
+    #[test]
+    fn a_referral_programme_is_kept_trimmed_with_its_landing_page_on_the_site() {
+        let mut programme = settings();
+        let referral = &mut programme.config.referral;
+        referral.friend_offer = Some("  15 € off your first order ".into());
+        referral.landing_url = Some(" https://WWW.cairn.example/parrainage?via=ami ".into());
+        referral.invitations_per_day = 0;
+        let kept = validated(programme).expect("valid").config.referral;
+        assert_eq!(
+            kept.friend_offer.as_deref(),
+            Some("15 € off your first order")
+        );
+        assert_eq!(
+            kept.landing_url.as_deref(),
+            Some("https://WWW.cairn.example/parrainage?via=ami")
+        );
+        assert_eq!(
+            kept.invitations_per_day, 0,
+            "no invitations by email is a choice"
+        );
     }
 
     #[test]

@@ -51,12 +51,19 @@ pub fn is_bot(user_agent: Option<&str>) -> bool {
 /// A URL the site may have shared: `http(s)`, on one of its allowed origins, with nothing
 /// in its authority (credentials, backslashes) that could send a browser elsewhere.
 pub fn shareable_url(site: &Site, url: &str) -> Result<String> {
-    let invalid = || {
+    page_on_origins(&site.allowed_origins, url).ok_or_else(|| {
         Error::field(
             "url",
             "url must be an http(s) page on one of the site's allowed origins",
         )
-    };
+    })
+}
+
+/// `url`, trimmed, if it is an `http(s)` page on one of `allowed_origins` (as a site
+/// stores them: lower case, no trailing slash) with nothing in its authority that could
+/// send a browser elsewhere; `None` otherwise. Checks a share's URL as it is shared and a
+/// referral programme's landing page as it is saved.
+pub fn page_on_origins(allowed_origins: &[String], url: &str) -> Option<String> {
     let url = url.trim();
     // Only what RFC 3986 allows, as a browser's `location.href` has it: anything else
     // (spaces, quotes, angle brackets, backslashes, raw Unicode) is refused.
@@ -64,21 +71,18 @@ pub fn shareable_url(site: &Site, url: &str) -> Result<String> {
         .bytes()
         .all(|byte| byte.is_ascii_graphic() && !b"<>\"{}|\\^`".contains(&byte));
     if url.len() > MAX_URL_CHARS || !well_formed {
-        return Err(invalid());
+        return None;
     }
-    let (scheme, rest) = url.split_once("://").ok_or_else(invalid)?;
+    let (scheme, rest) = url.split_once("://")?;
     if !scheme.eq_ignore_ascii_case("https") && !scheme.eq_ignore_ascii_case("http") {
-        return Err(invalid());
+        return None;
     }
     let authority = rest
         .split(['/', '?', '#'])
         .next()
-        .filter(|authority| !authority.is_empty() && !authority.contains('@'))
-        .ok_or_else(invalid)?;
-    if !site.allows_origin(&format!("{scheme}://{authority}")) {
-        return Err(invalid());
-    }
-    Ok(url.to_owned())
+        .filter(|authority| !authority.is_empty() && !authority.contains('@'))?;
+    let origin = format!("{scheme}://{authority}").to_ascii_lowercase();
+    allowed_origins.contains(&origin).then(|| url.to_owned())
 }
 
 /// The page to send a link's visitor to: the shared URL with [`MARKER_PARAM`] added to its
