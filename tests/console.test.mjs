@@ -820,6 +820,76 @@ describe('the theme in the console', () => {
   });
 });
 
+describe('the whole configuration in the console', () => {
+  test('the referral programme, moderation, language and branding are checked, saved and read by the widgets', async () => {
+    const config = async () => JSON.parse((await stack.query("SELECT config FROM sites WHERE id = 'cairn'"))[0].config);
+    const before = await config();
+    const { page } = await openConsole();
+    await signIn(page);
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const programme = page.getByRole('group', { name: 'Referral programme' });
+    const offer = programme.getByLabel('What a referred friend is offered');
+    assert.equal(await offer.inputValue(), before.referral.friend_offer, 'the saved offer is shown');
+    await offer.fill('15 € de remise');
+    await programme.getByLabel("Points to the advocate for each friend's first order").fill('750');
+    const landing = programme.getByLabel(/^Where referral links land/);
+    await landing.fill('https://elsewhere.example/parrainage');
+    const save = async () => page.getByRole('button', { name: 'Save settings' }).click();
+    await save();
+    await page.getByRole('alert').filter({ hasText: 'config.referral.landing_url must be an http(s) page on one of the allowed origins' }).waitFor();
+    await landing.fill(`${stack.demoOrigin}/#parrainage`);
+    const remembered = programme.getByLabel("Days a friend's visit is remembered before they order");
+    await remembered.fill('0');
+    await save();
+    await page.getByRole('alert').filter({ hasText: 'config.referral.attribution_days must be 1 to 3650' }).waitFor();
+    await remembered.fill('forty');
+    await save();
+    await page.getByRole('alert').filter({ hasText: 'config.referral.attribution_days must be 1 to 3650' }).waitFor();
+    assert.deepEqual(await config(), before, 'nothing saved');
+
+    await remembered.fill('45');
+    const moderation = page.getByRole('group', { name: 'Moderation' });
+    const questionsAtOnce = moderation.getByLabel('Publish questions at once');
+    assert.equal(await questionsAtOnce.isChecked(), before.qa?.publish_questions_at_once ?? false);
+    await questionsAtOnce.check();
+    await page.getByLabel('Show “Powered by Portevoix” under the widgets').check();
+    const language = page.getByLabel('Language when the page names none');
+    assert.equal(await language.inputValue(), 'fr');
+    await language.selectOption('en');
+    await save();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    const saved = await config();
+    assert.equal(saved.referral.friend_offer, '15 € de remise');
+    assert.equal(saved.referral.advocate_points, 750);
+    assert.equal(saved.referral.landing_url, `${stack.demoOrigin}/#parrainage`);
+    assert.equal(saved.referral.attribution_days, 45);
+    assert.equal(saved.qa.publish_questions_at_once, true);
+    assert.equal(saved.show_branding, true);
+    assert.equal(saved.default_locale, 'en');
+
+    const visitor = await openPage(browser);
+    opened.push(visitor);
+    await visitor.page.goto(`${stack.demoOrigin}/`);
+    await visitor.page.locator('pv-referral').scrollIntoViewIfNeeded();
+    await visitor.page.locator('pv-referral').getByText('Vos amis profitent de 15 € de remise ; vous gagnez 750 points à chaque première commande.').waitFor();
+    await visitor.page.locator('pv-nps').getByText('Propulsé par Portevoix').waitFor();
+
+    // Back to the demo's programme and rules for the tests that follow.
+    await offer.fill(before.referral.friend_offer);
+    await programme.getByLabel("Points to the advocate for each friend's first order").fill(String(before.referral.advocate_points));
+    await landing.fill('');
+    await remembered.fill(String(before.referral.attribution_days));
+    await questionsAtOnce.uncheck();
+    await page.getByLabel('Show “Powered by Portevoix” under the widgets').uncheck();
+    await language.selectOption('fr');
+    await save();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    const restored = await config();
+    assert.deepEqual(restored.referral, { ...before.referral, landing_url: null }, 'the programme is back');
+    assert.equal(restored.show_branding, false);
+  });
+});
+
 describe('texts in the console', () => {
   test('a text said the brand’s way is checked, saved and read by visitors; emptied, the default is back', async () => {
     const question = 'Quelle est la probabilité que vous recommandiez {brand} à un ami ou un collègue ?';

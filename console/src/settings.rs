@@ -1,19 +1,22 @@
-//! The console's settings page: brand name, allowed origins, theme (colour mode, light
-//! and dark colours, font, corner radius and spacing, with a live preview of a widget in
-//! each palette and its contrast problems as they are typed), contact and review links,
-//! reward points and the widgets' texts ([`TextsEditor`]). The worker checks everything
-//! before saving anything; its refusal names the field.
+//! The console's settings page: brand name, default language, branding, allowed origins,
+//! contact, review and promoter links, theme (colour mode, light and dark colours, font,
+//! corner radius and spacing, with a live preview of a widget in each palette and its
+//! contrast problems as they are typed), the NPS survey, moderation rules, reward points,
+//! the referral programme and the widgets' texts ([`TextsEditor`]): all a brand's
+//! marketer may change, so that none of it waits for an operator. The worker checks
+//! everything before saving anything; its refusal names the field.
 
 use portevoix_core::copy::set_override;
+use portevoix_core::locale::Locale;
 use portevoix_core::settings::{SiteSettings, profiles_of, profiles_text};
 use portevoix_core::theme::{ColorMode, Palette, Theme, picker_hex};
 use portevoix_web::hooks::{StateHandle, use_effect_with, use_state};
-use web_sys::{HtmlElement, HtmlInputElement, HtmlTextAreaElement};
+use web_sys::{HtmlElement, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::api::{self, ApiError};
-use crate::texts::{TextEdit, TextsEditor};
+use crate::texts::{TextEdit, TextsEditor, language_name};
 
 #[derive(Properties, PartialEq)]
 pub struct SettingsProps {
@@ -43,7 +46,63 @@ fn text_of(event: &InputEvent) -> String {
                 })
                 .map(|area| area.value())
         })
+        .or_else(|| {
+            event
+                .target()
+                .and_then(|target| wasm_bindgen::JsCast::dyn_into::<HtmlSelectElement>(target).ok())
+                .map(|select| select.value())
+        })
         .unwrap_or_default()
+}
+
+/// Whether the checkbox the event came from is ticked.
+fn checked_of(event: &InputEvent) -> bool {
+    event
+        .target()
+        .and_then(|target| wasm_bindgen::JsCast::dyn_into::<HtmlInputElement>(target).ok())
+        .is_some_and(|input| input.checked())
+}
+
+/// A whole number's field; what is not one is sent as it is for the worker to refuse,
+/// naming the field.
+fn number_field(
+    id: &'static str,
+    label: &'static str,
+    value: u32,
+    oninput: Callback<InputEvent>,
+) -> Html {
+    html! {
+        <div class="field">
+            <label for={id}>{ label }</label>
+            <input {id} inputmode="numeric" value={value.to_string()} {oninput} />
+        </div>
+    }
+}
+
+/// A whole number as typed in a [`number_field`]; anything else becomes a number past
+/// every limit, which the worker refuses with the field's range.
+fn number_of(value: &str) -> u32 {
+    value.trim().parse().unwrap_or(u32::MAX)
+}
+
+/// An optional text setting: empty is none.
+fn optional(value: String) -> Option<String> {
+    Some(value).filter(|value| !value.trim().is_empty())
+}
+
+/// A yes-or-no setting's checkbox, its label beside it.
+fn check_field(
+    id: &'static str,
+    label: &'static str,
+    checked: bool,
+    oninput: Callback<InputEvent>,
+) -> Html {
+    html! {
+        <label class="check" for={id}>
+            <input {id} type="checkbox" {checked} {oninput} />
+            <span>{ label }</span>
+        </label>
+    }
 }
 
 /// A theme colour: a text field for any CSS colour, and beside it the browser's colour
@@ -102,17 +161,18 @@ fn paint_preview(preview: &NodeRef, palette: &Palette, theme: &Theme) {
     }
 }
 
-/// A field's input handler: applies `change`, with the field's new text, to a copy of the
-/// draft.
-fn on_edit(
+/// A field's input handler: applies `change`, with what `read` makes of the field (its
+/// text, or whether it is ticked), to a copy of the draft.
+fn on_edit<T: 'static>(
     draft: &StateHandle<Option<Result<SiteSettings, ApiError>>>,
     status: &StateHandle<Status>,
-    change: impl Fn(&mut SiteSettings, String) + 'static,
+    read: fn(&InputEvent) -> T,
+    change: impl Fn(&mut SiteSettings, T) + 'static,
 ) -> Callback<InputEvent> {
     let (draft, status) = (draft.clone(), status.clone());
     Callback::from(move |event: InputEvent| {
         if let Some(Ok(mut settings)) = (*draft).clone() {
-            change(&mut settings, text_of(&event));
+            change(&mut settings, read(&event));
             draft.set(Some(Ok(settings)));
             status.set(Status::Idle);
         }
@@ -157,10 +217,11 @@ pub fn settings_page(props: &SettingsProps) -> Html {
         };
     };
 
-    let edit = |change: fn(&mut SiteSettings, String)| on_edit(&draft, &status, change);
+    let edit = |change: fn(&mut SiteSettings, String)| on_edit(&draft, &status, text_of, change);
+    let toggle = |change: fn(&mut SiteSettings, bool)| on_edit(&draft, &status, checked_of, change);
     // A colour of the light (`dark` false) or dark palette.
     let edit_colour = |dark: bool, name: &'static str| {
-        on_edit(&draft, &status, move |settings, value| {
+        on_edit(&draft, &status, text_of, move |settings, value| {
             let theme = &mut settings.config.theme;
             let palette = if dark {
                 &mut theme.dark
@@ -214,7 +275,7 @@ pub fn settings_page(props: &SettingsProps) -> Html {
 
     let config = &settings.config;
     let rewards = &config.rewards;
-    let number = |value: u32| value.to_string();
+    let referral = &config.referral;
     html! {
         <main class="settings">
             <form onsubmit={save} aria-label="Site settings">
@@ -226,6 +287,21 @@ pub fn settings_page(props: &SettingsProps) -> Html {
                             oninput={edit(|settings, value| settings.config.brand_name = value)} />
                     </div>
                     <div class="field">
+                        <label for="default-language">{ "Language when the page names none" }</label>
+                        <select id="default-language"
+                            oninput={edit(|settings, value| {
+                                if let Some(locale) = Locale::from_tag(&value) {
+                                    settings.config.default_locale = locale;
+                                }
+                            })}>
+                            { for Locale::all().map(|locale| html! {
+                                <option value={locale.tag()} selected={locale == config.default_locale}>{ language_name(locale.tag()) }</option>
+                            }) }
+                        </select>
+                    </div>
+                    { check_field("show-branding", "Show “Powered by Portevoix” under the widgets", config.show_branding,
+                        toggle(|settings, on| settings.config.show_branding = on)) }
+                    <div class="field">
                         <label for="origins">{ "Allowed origins (one per line)" }</label>
                         <textarea id="origins" rows="3" value={settings.allowed_origins.join("\n")}
                             oninput={edit(|settings, value| {
@@ -235,7 +311,7 @@ pub fn settings_page(props: &SettingsProps) -> Html {
                     <div class="field">
                         <label for="contact-url">{ "Contact page" }</label>
                         <input id="contact-url" type="url" value={config.contact_url.clone().unwrap_or_default()}
-                            oninput={edit(|settings, value| settings.config.contact_url = Some(value).filter(|url| !url.is_empty()))} />
+                            oninput={edit(|settings, value| settings.config.contact_url = optional(value))} />
                     </div>
                     <div class="field">
                         <label for="review-profiles">{ "Profiles on review sites (one per line: Name | URL)" }</label>
@@ -245,7 +321,17 @@ pub fn settings_page(props: &SettingsProps) -> Html {
                     <div class="field">
                         <label for="review-link">{ "Review page for promoters" }</label>
                         <input id="review-link" type="url" value={config.promoter_links.review.clone().unwrap_or_default()}
-                            oninput={edit(|settings, value| settings.config.promoter_links.review = Some(value).filter(|url| !url.is_empty()))} />
+                            oninput={edit(|settings, value| settings.config.promoter_links.review = optional(value))} />
+                    </div>
+                    <div class="field">
+                        <label for="share-link">{ "Page promoters are asked to share" }</label>
+                        <input id="share-link" type="url" value={config.promoter_links.share.clone().unwrap_or_default()}
+                            oninput={edit(|settings, value| settings.config.promoter_links.share = optional(value))} />
+                    </div>
+                    <div class="field">
+                        <label for="referral-link">{ "Referral programme page for promoters" }</label>
+                        <input id="referral-link" type="url" value={config.promoter_links.referral.clone().unwrap_or_default()}
+                            oninput={edit(|settings, value| settings.config.promoter_links.referral = optional(value))} />
                     </div>
                 </fieldset>
                 <fieldset class="theme">
@@ -315,39 +401,57 @@ pub fn settings_page(props: &SettingsProps) -> Html {
                 </fieldset>
                 <fieldset>
                     <legend>{ "NPS survey" }</legend>
-                    <div class="field">
-                        <label for="nps-ask-again">{ "Days before a browser that answered is asked again (0: every visit)" }</label>
-                        <input id="nps-ask-again" inputmode="numeric" value={number(config.nps.ask_again_after_days)}
-                            oninput={edit(|settings, value| settings.config.nps.ask_again_after_days = value.trim().parse().unwrap_or(u32::MAX))} />
-                    </div>
+                    { number_field("nps-ask-again", "Days before a browser that answered is asked again (0: every visit)", config.nps.ask_again_after_days,
+                        edit(|settings, value| settings.config.nps.ask_again_after_days = number_of(&value))) }
+                </fieldset>
+                <fieldset>
+                    <legend>{ "Moderation" }</legend>
+                    { check_field("publish-verified-reviews", "Publish reviews from verified buyers at once", config.reviews.auto_publish_verified,
+                        toggle(|settings, on| settings.config.reviews.auto_publish_verified = on)) }
+                    { check_field("publish-questions", "Publish questions at once", config.qa.publish_questions_at_once,
+                        toggle(|settings, on| settings.config.qa.publish_questions_at_once = on)) }
+                    { check_field("publish-customer-answers", "Publish answers from known customers at once (others always wait)", config.qa.publish_customer_answers_at_once,
+                        toggle(|settings, on| settings.config.qa.publish_customer_answers_at_once = on)) }
+                    { check_field("anonymous-answers", "Take answers from visitors who are not known customers (badged anonymous)", config.qa.allow_anonymous_answers,
+                        toggle(|settings, on| settings.config.qa.allow_anonymous_answers = on)) }
                 </fieldset>
                 <fieldset>
                     <legend>{ "Reward points" }</legend>
+                    { number_field("points-review", "Per published review", rewards.points_per_review,
+                        edit(|settings, value| settings.config.rewards.points_per_review = number_of(&value))) }
+                    { number_field("points-answer", "Per published answer", rewards.points_per_answer,
+                        edit(|settings, value| settings.config.rewards.points_per_answer = number_of(&value))) }
+                    { number_field("points-share", "Per link shared", rewards.points_per_share,
+                        edit(|settings, value| settings.config.rewards.points_per_share = number_of(&value))) }
+                    { number_field("points-nps", "Per NPS answer", rewards.points_per_nps_answer,
+                        edit(|settings, value| settings.config.rewards.points_per_nps_answer = number_of(&value))) }
+                    { number_field("points-visit", "Per friend's visit", rewards.points_per_visit,
+                        edit(|settings, value| settings.config.rewards.points_per_visit = number_of(&value))) }
+                </fieldset>
+                <fieldset>
+                    <legend>{ "Referral programme" }</legend>
                     <div class="field">
-                        <label for="points-review">{ "Per published review" }</label>
-                        <input id="points-review" inputmode="numeric" value={number(rewards.points_per_review)}
-                            oninput={edit(|settings, value| settings.config.rewards.points_per_review = value.trim().parse().unwrap_or(u32::MAX))} />
+                        <label for="friend-offer">{ "What a referred friend is offered" }</label>
+                        <input id="friend-offer" value={referral.friend_offer.clone().unwrap_or_default()}
+                            oninput={edit(|settings, value| settings.config.referral.friend_offer = optional(value))} />
                     </div>
                     <div class="field">
-                        <label for="points-answer">{ "Per published answer" }</label>
-                        <input id="points-answer" inputmode="numeric" value={number(rewards.points_per_answer)}
-                            oninput={edit(|settings, value| settings.config.rewards.points_per_answer = value.trim().parse().unwrap_or(u32::MAX))} />
+                        <label for="landing-url">{ "Where referral links land (a page of an allowed origin; empty: the first origin's home page)" }</label>
+                        <input id="landing-url" type="url" value={referral.landing_url.clone().unwrap_or_default()}
+                            oninput={edit(|settings, value| settings.config.referral.landing_url = optional(value))} />
                     </div>
-                    <div class="field">
-                        <label for="points-share">{ "Per link shared" }</label>
-                        <input id="points-share" inputmode="numeric" value={number(rewards.points_per_share)}
-                            oninput={edit(|settings, value| settings.config.rewards.points_per_share = value.trim().parse().unwrap_or(u32::MAX))} />
-                    </div>
-                    <div class="field">
-                        <label for="points-nps">{ "Per NPS answer" }</label>
-                        <input id="points-nps" inputmode="numeric" value={number(rewards.points_per_nps_answer)}
-                            oninput={edit(|settings, value| settings.config.rewards.points_per_nps_answer = value.trim().parse().unwrap_or(u32::MAX))} />
-                    </div>
-                    <div class="field">
-                        <label for="points-visit">{ "Per friend's visit" }</label>
-                        <input id="points-visit" inputmode="numeric" value={number(rewards.points_per_visit)}
-                            oninput={edit(|settings, value| settings.config.rewards.points_per_visit = value.trim().parse().unwrap_or(u32::MAX))} />
-                    </div>
+                    { number_field("advocate-points", "Points to the advocate for each friend's first order", referral.advocate_points,
+                        edit(|settings, value| settings.config.referral.advocate_points = number_of(&value))) }
+                    { number_field("friend-points", "Points to the friend for that order", referral.friend_points,
+                        edit(|settings, value| settings.config.referral.friend_points = number_of(&value))) }
+                    { number_field("attribution-days", "Days a friend's visit is remembered before they order", referral.attribution_days,
+                        edit(|settings, value| settings.config.referral.attribution_days = number_of(&value))) }
+                    { number_field("code-valid-days", "Days a referral code can be used", referral.code_valid_days,
+                        edit(|settings, value| settings.config.referral.code_valid_days = number_of(&value))) }
+                    { number_field("max-conversions", "Friends' orders one code can earn points for", referral.max_conversions_per_code,
+                        edit(|settings, value| settings.config.referral.max_conversions_per_code = number_of(&value))) }
+                    { number_field("invitations-per-day", "Invitations an advocate may send by email a day (0: none)", referral.invitations_per_day,
+                        edit(|settings, value| settings.config.referral.invitations_per_day = number_of(&value))) }
                 </fieldset>
                 <TextsEditor default_language={config.default_locale.tag()}
                     overrides={config.copy.clone()} on_edit={edit_text} />

@@ -34,7 +34,7 @@ pub struct TextsProps {
 
 /// A language's name in the console's English, by the browser's Intl data: a language
 /// the widgets gain is named here without a change (its tag, where the browser has none).
-fn language_name(tag: &str) -> String {
+pub fn language_name(tag: &str) -> String {
     let options = js_sys::Intl::DisplayNamesOptions::new();
     options.set_type(js_sys::Intl::DisplayNamesType::Language);
     let english = js_sys::Array::of1(&"en".into());
