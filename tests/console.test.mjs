@@ -848,6 +848,12 @@ describe('the whole configuration in the console', () => {
     assert.deepEqual(await config(), before, 'nothing saved');
 
     await remembered.fill('45');
+    const caps = page.getByRole('group', { name: 'Most points one person earns a day (empty: no limit)' });
+    await caps.getByLabel('For reviews').fill('lots');
+    await save();
+    await page.getByRole('alert').filter({ hasText: 'config.rewards.daily_caps.review must be at most 10000' }).waitFor();
+    await caps.getByLabel('For reviews').fill('50');
+    await page.getByLabel('Visits one link earns points for a day').fill('5');
     const moderation = page.getByRole('group', { name: 'Moderation' });
     const questionsAtOnce = moderation.getByLabel('Publish questions at once');
     assert.equal(await questionsAtOnce.isChecked(), before.qa?.publish_questions_at_once ?? false);
@@ -866,6 +872,9 @@ describe('the whole configuration in the console', () => {
     assert.equal(saved.qa.publish_questions_at_once, true);
     assert.equal(saved.show_branding, true);
     assert.equal(saved.default_locale, 'en');
+    assert.equal(saved.rewards.daily_caps.review, 50);
+    assert.equal(saved.rewards.daily_caps.answer, null, 'an empty cap is none');
+    assert.equal(saved.rewards.visits_per_link_per_day, 5);
 
     const visitor = await openPage(browser);
     opened.push(visitor);
@@ -880,6 +889,8 @@ describe('the whole configuration in the console', () => {
     await landing.fill('');
     await remembered.fill(String(before.referral.attribution_days));
     await questionsAtOnce.uncheck();
+    await caps.getByLabel('For reviews').fill(before.rewards?.daily_caps?.review == null ? '' : String(before.rewards.daily_caps.review));
+    await page.getByLabel('Visits one link earns points for a day').fill(String(before.rewards?.visits_per_link_per_day ?? 20));
     await page.getByLabel('Show “Powered by Portevoix” under the widgets').uncheck();
     await language.selectOption('fr');
     await save();
@@ -887,6 +898,7 @@ describe('the whole configuration in the console', () => {
     const restored = await config();
     assert.deepEqual(restored.referral, { ...before.referral, landing_url: null }, 'the programme is back');
     assert.equal(restored.show_branding, false);
+    assert.equal(restored.rewards.daily_caps.review ?? null, before.rewards?.daily_caps?.review ?? null);
   });
 });
 

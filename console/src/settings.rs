@@ -63,18 +63,19 @@ fn checked_of(event: &InputEvent) -> bool {
         .is_some_and(|input| input.checked())
 }
 
-/// A whole number's field; what is not one is sent as it is for the worker to refuse,
-/// naming the field.
+/// A whole number's field (empty for a limit that is not set); what is not a number is
+/// sent for the worker to refuse, naming the field.
 fn number_field(
     id: &'static str,
     label: &'static str,
-    value: u32,
+    value: Option<u32>,
     oninput: Callback<InputEvent>,
 ) -> Html {
+    let value = value.map(|value| value.to_string()).unwrap_or_default();
     html! {
         <div class="field">
             <label for={id}>{ label }</label>
-            <input {id} inputmode="numeric" value={value.to_string()} {oninput} />
+            <input {id} inputmode="numeric" {value} {oninput} />
         </div>
     }
 }
@@ -83,6 +84,11 @@ fn number_field(
 /// every limit, which the worker refuses with the field's range.
 fn number_of(value: &str) -> u32 {
     value.trim().parse().unwrap_or(u32::MAX)
+}
+
+/// An optional limit as typed in a [`number_field`]: empty is none.
+fn optional_number_of(value: &str) -> Option<u32> {
+    (!value.trim().is_empty()).then(|| number_of(value))
 }
 
 /// An optional text setting: empty is none.
@@ -401,7 +407,7 @@ pub fn settings_page(props: &SettingsProps) -> Html {
                 </fieldset>
                 <fieldset>
                     <legend>{ "NPS survey" }</legend>
-                    { number_field("nps-ask-again", "Days before a browser that answered is asked again (0: every visit)", config.nps.ask_again_after_days,
+                    { number_field("nps-ask-again", "Days before a browser that answered is asked again (0: every visit)", Some(config.nps.ask_again_after_days),
                         edit(|settings, value| settings.config.nps.ask_again_after_days = number_of(&value))) }
                 </fieldset>
                 <fieldset>
@@ -417,16 +423,31 @@ pub fn settings_page(props: &SettingsProps) -> Html {
                 </fieldset>
                 <fieldset>
                     <legend>{ "Reward points" }</legend>
-                    { number_field("points-review", "Per published review", rewards.points_per_review,
+                    { number_field("points-review", "Per published review", Some(rewards.points_per_review),
                         edit(|settings, value| settings.config.rewards.points_per_review = number_of(&value))) }
-                    { number_field("points-answer", "Per published answer", rewards.points_per_answer,
+                    { number_field("points-answer", "Per published answer", Some(rewards.points_per_answer),
                         edit(|settings, value| settings.config.rewards.points_per_answer = number_of(&value))) }
-                    { number_field("points-share", "Per link shared", rewards.points_per_share,
+                    { number_field("points-share", "Per link shared", Some(rewards.points_per_share),
                         edit(|settings, value| settings.config.rewards.points_per_share = number_of(&value))) }
-                    { number_field("points-nps", "Per NPS answer", rewards.points_per_nps_answer,
+                    { number_field("points-nps", "Per NPS answer", Some(rewards.points_per_nps_answer),
                         edit(|settings, value| settings.config.rewards.points_per_nps_answer = number_of(&value))) }
-                    { number_field("points-visit", "Per friend's visit", rewards.points_per_visit,
+                    { number_field("points-visit", "Per friend's visit", Some(rewards.points_per_visit),
                         edit(|settings, value| settings.config.rewards.points_per_visit = number_of(&value))) }
+                    { number_field("visits-per-link", "Visits one link earns points for a day", Some(rewards.visits_per_link_per_day),
+                        edit(|settings, value| settings.config.rewards.visits_per_link_per_day = number_of(&value))) }
+                    <fieldset>
+                        <legend>{ "Most points one person earns a day (empty: no limit)" }</legend>
+                        { number_field("cap-review", "For reviews", rewards.daily_caps.review,
+                            edit(|settings, value| settings.config.rewards.daily_caps.review = optional_number_of(&value))) }
+                        { number_field("cap-answer", "For answers", rewards.daily_caps.answer,
+                            edit(|settings, value| settings.config.rewards.daily_caps.answer = optional_number_of(&value))) }
+                        { number_field("cap-share", "For links shared", rewards.daily_caps.share,
+                            edit(|settings, value| settings.config.rewards.daily_caps.share = optional_number_of(&value))) }
+                        { number_field("cap-nps", "For NPS answers", rewards.daily_caps.nps,
+                            edit(|settings, value| settings.config.rewards.daily_caps.nps = optional_number_of(&value))) }
+                        { number_field("cap-visit", "For friends' visits", rewards.daily_caps.visit,
+                            edit(|settings, value| settings.config.rewards.daily_caps.visit = optional_number_of(&value))) }
+                    </fieldset>
                 </fieldset>
                 <fieldset>
                     <legend>{ "Referral programme" }</legend>
@@ -440,17 +461,17 @@ pub fn settings_page(props: &SettingsProps) -> Html {
                         <input id="landing-url" type="url" value={referral.landing_url.clone().unwrap_or_default()}
                             oninput={edit(|settings, value| settings.config.referral.landing_url = optional(value))} />
                     </div>
-                    { number_field("advocate-points", "Points to the advocate for each friend's first order", referral.advocate_points,
+                    { number_field("advocate-points", "Points to the advocate for each friend's first order", Some(referral.advocate_points),
                         edit(|settings, value| settings.config.referral.advocate_points = number_of(&value))) }
-                    { number_field("friend-points", "Points to the friend for that order", referral.friend_points,
+                    { number_field("friend-points", "Points to the friend for that order", Some(referral.friend_points),
                         edit(|settings, value| settings.config.referral.friend_points = number_of(&value))) }
-                    { number_field("attribution-days", "Days a friend's visit is remembered before they order", referral.attribution_days,
+                    { number_field("attribution-days", "Days a friend's visit is remembered before they order", Some(referral.attribution_days),
                         edit(|settings, value| settings.config.referral.attribution_days = number_of(&value))) }
-                    { number_field("code-valid-days", "Days a referral code can be used", referral.code_valid_days,
+                    { number_field("code-valid-days", "Days a referral code can be used", Some(referral.code_valid_days),
                         edit(|settings, value| settings.config.referral.code_valid_days = number_of(&value))) }
-                    { number_field("max-conversions", "Friends' orders one code can earn points for", referral.max_conversions_per_code,
+                    { number_field("max-conversions", "Friends' orders one code can earn points for", Some(referral.max_conversions_per_code),
                         edit(|settings, value| settings.config.referral.max_conversions_per_code = number_of(&value))) }
-                    { number_field("invitations-per-day", "Invitations an advocate may send by email a day (0: none)", referral.invitations_per_day,
+                    { number_field("invitations-per-day", "Invitations an advocate may send by email a day (0: none)", Some(referral.invitations_per_day),
                         edit(|settings, value| settings.config.referral.invitations_per_day = number_of(&value))) }
                 </fieldset>
                 <TextsEditor default_language={config.default_locale.tag()}
