@@ -1,7 +1,8 @@
 //! The site settings a brand edits in the console (allowed origins and the whole
-//! configuration: name, theme, copy, review links, reward rules, referral programme), checked in full before
-//! anything is saved: a refused change names its field and stores nothing, so a stored
-//! configuration is never half-broken. Stored themes are still sanitized on read.
+//! configuration: name, theme, copy, review links, reward rules, referral programme),
+//! checked in full before anything is saved: a refused change names its field and stores
+//! nothing, so a stored configuration is never half-broken. Stored themes are still
+//! sanitized on read.
 
 use serde::{Deserialize, Serialize};
 
@@ -25,11 +26,11 @@ const MAX_BRAND_NAME_CHARS: usize = 80;
 const MAX_PROFILE_NAME_CHARS: usize = 40;
 const MAX_COPY_CHARS: usize = 500;
 /// Longest friend offer: one line, shown on landing and in invitations.
-pub const MAX_FRIEND_OFFER_CHARS: usize = 200;
+const MAX_FRIEND_OFFER_CHARS: usize = 200;
 /// Most days a referral code may be remembered for or used within: ten years.
-pub const MAX_REFERRAL_DAYS: u32 = 3_650;
+const MAX_REFERRAL_DAYS: u32 = 3_650;
 /// Most conversions one code may earn, or invitations one advocate may send a day.
-pub const MAX_REFERRAL_COUNT: u32 = 1_000;
+const MAX_REFERRAL_COUNT: u32 = 1_000;
 
 /// `GET`/`POST /v1/sites/{site}/settings` (admin): what the brand may change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
