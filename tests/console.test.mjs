@@ -827,6 +827,9 @@ describe('the whole configuration in the console', () => {
     const { page } = await openConsole();
     await signIn(page);
     await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByLabel('Brand name').scrollIntoViewIfNeeded();
+    const saveButton = await page.getByRole('button', { name: 'Save settings' }).boundingBox();
+    assert.ok(saveButton.y + saveButton.height <= page.viewportSize().height, `the save button stays in view at the page's top (y=${saveButton.y})`);
     const programme = page.getByRole('group', { name: 'Referral programme' });
     const offer = programme.getByLabel('What a referred friend is offered');
     assert.equal(await offer.inputValue(), before.referral.friend_offer, 'the saved offer is shown');

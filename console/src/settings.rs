@@ -476,16 +476,20 @@ pub fn settings_page(props: &SettingsProps) -> Html {
                 </fieldset>
                 <TextsEditor default_language={config.default_locale.tag()}
                     overrides={config.copy.clone()} on_edit={edit_text} />
-                {
-                    match &*status {
-                        Status::Refused(message) => html! { <p role="alert" class="problem">{ message.clone() }</p> },
-                        Status::Saved => html! { <p role="status" class="saved">{ "Saved. Widgets show the change within a minute." }</p> },
-                        _ => html! {},
+                // Kept in view at the foot of the window, so that a change anywhere on the
+                // long page is saved, or its refusal read, without scrolling to the end.
+                <div class="save-bar">
+                    <button type="submit" disabled={*status == Status::Saving}>
+                        { if *status == Status::Saving { "Saving…" } else { "Save settings" } }
+                    </button>
+                    {
+                        match &*status {
+                            Status::Refused(message) => html! { <p role="alert" class="problem">{ message.clone() }</p> },
+                            Status::Saved => html! { <p role="status" class="saved">{ "Saved. Widgets show the change within a minute." }</p> },
+                            _ => html! {},
+                        }
                     }
-                }
-                <button type="submit" disabled={*status == Status::Saving}>
-                    { if *status == Status::Saving { "Saving…" } else { "Save settings" } }
-                </button>
+                </div>
             </form>
         </main>
     }
