@@ -157,11 +157,15 @@ pub fn validated(mut settings: SiteSettings) -> Result<SiteSettings> {
     }
     if let Some(path) = config.theme.unsafe_value() {
         let field = format!("config.{path}");
+        let example = match path.as_str() {
+            "theme.font" => "a font stack such as Georgia, serif",
+            "theme.radius" => "a length such as 12px",
+            "theme.spacing" => "a length such as 1rem",
+            _ => "a colour such as #1f5f4a or rgb(31, 95, 74)",
+        };
         return Err(Error::field(
             &field,
-            format!(
-                "{field} must be a plain CSS value (colours such as #1f5f4a or rgb(31, 95, 74))"
-            ),
+            format!("{field} must be a plain CSS value: {example}"),
         ));
     }
     for (tag, overrides) in config.copy.iter_mut() {
@@ -467,6 +471,19 @@ mod tests {
                 Err(Error::InvalidField { field: named, .. }) => assert_eq!(named, field),
                 other => panic!("{field}: {other:?}"),
             }
+        }
+    }
+
+    #[test]
+    fn a_refused_theme_value_is_shown_what_it_should_look_like() {
+        let mut broken = settings();
+        broken.config.theme.spacing = "2rem;}".into();
+        match validated(broken) {
+            Err(Error::InvalidField { message, .. }) => assert_eq!(
+                message,
+                "config.theme.spacing must be a plain CSS value: a length such as 1rem"
+            ),
+            other => panic!("{other:?}"),
         }
     }
 
