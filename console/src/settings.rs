@@ -225,6 +225,17 @@ pub fn settings_page(props: &SettingsProps) -> Html {
 
     let edit = |change: fn(&mut SiteSettings, String)| on_edit(&draft, &status, text_of, change);
     let toggle = |change: fn(&mut SiteSettings, bool)| on_edit(&draft, &status, checked_of, change);
+    let edit_number = |set: fn(&mut SiteSettings, u32)| {
+        on_edit(&draft, &status, text_of, move |settings, value| {
+            set(settings, number_of(&value))
+        })
+    };
+    // A limit that may be left unset (empty).
+    let edit_limit = |set: fn(&mut SiteSettings, Option<u32>)| {
+        on_edit(&draft, &status, text_of, move |settings, value| {
+            set(settings, optional_number_of(&value))
+        })
+    };
     // A colour of the light (`dark` false) or dark palette.
     let edit_colour = |dark: bool, name: &'static str| {
         on_edit(&draft, &status, text_of, move |settings, value| {
@@ -408,7 +419,7 @@ pub fn settings_page(props: &SettingsProps) -> Html {
                 <fieldset>
                     <legend>{ "NPS survey" }</legend>
                     { number_field("nps-ask-again", "Days before a browser that answered is asked again (0: every visit)", Some(config.nps.ask_again_after_days),
-                        edit(|settings, value| settings.config.nps.ask_again_after_days = number_of(&value))) }
+                        edit_number(|settings, number| settings.config.nps.ask_again_after_days = number)) }
                 </fieldset>
                 <fieldset>
                     <legend>{ "Moderation" }</legend>
@@ -424,29 +435,29 @@ pub fn settings_page(props: &SettingsProps) -> Html {
                 <fieldset>
                     <legend>{ "Reward points" }</legend>
                     { number_field("points-review", "Per published review", Some(rewards.points_per_review),
-                        edit(|settings, value| settings.config.rewards.points_per_review = number_of(&value))) }
+                        edit_number(|settings, number| settings.config.rewards.points_per_review = number)) }
                     { number_field("points-answer", "Per published answer", Some(rewards.points_per_answer),
-                        edit(|settings, value| settings.config.rewards.points_per_answer = number_of(&value))) }
+                        edit_number(|settings, number| settings.config.rewards.points_per_answer = number)) }
                     { number_field("points-share", "Per link shared", Some(rewards.points_per_share),
-                        edit(|settings, value| settings.config.rewards.points_per_share = number_of(&value))) }
+                        edit_number(|settings, number| settings.config.rewards.points_per_share = number)) }
                     { number_field("points-nps", "Per NPS answer", Some(rewards.points_per_nps_answer),
-                        edit(|settings, value| settings.config.rewards.points_per_nps_answer = number_of(&value))) }
+                        edit_number(|settings, number| settings.config.rewards.points_per_nps_answer = number)) }
                     { number_field("points-visit", "Per friend's visit", Some(rewards.points_per_visit),
-                        edit(|settings, value| settings.config.rewards.points_per_visit = number_of(&value))) }
+                        edit_number(|settings, number| settings.config.rewards.points_per_visit = number)) }
                     { number_field("visits-per-link", "Visits one link earns points for a day", Some(rewards.visits_per_link_per_day),
-                        edit(|settings, value| settings.config.rewards.visits_per_link_per_day = number_of(&value))) }
+                        edit_number(|settings, number| settings.config.rewards.visits_per_link_per_day = number)) }
                     <fieldset>
                         <legend>{ "Most points one person earns a day (empty: no limit)" }</legend>
                         { number_field("cap-review", "For reviews", rewards.daily_caps.review,
-                            edit(|settings, value| settings.config.rewards.daily_caps.review = optional_number_of(&value))) }
+                            edit_limit(|settings, limit| settings.config.rewards.daily_caps.review = limit)) }
                         { number_field("cap-answer", "For answers", rewards.daily_caps.answer,
-                            edit(|settings, value| settings.config.rewards.daily_caps.answer = optional_number_of(&value))) }
+                            edit_limit(|settings, limit| settings.config.rewards.daily_caps.answer = limit)) }
                         { number_field("cap-share", "For links shared", rewards.daily_caps.share,
-                            edit(|settings, value| settings.config.rewards.daily_caps.share = optional_number_of(&value))) }
+                            edit_limit(|settings, limit| settings.config.rewards.daily_caps.share = limit)) }
                         { number_field("cap-nps", "For NPS answers", rewards.daily_caps.nps,
-                            edit(|settings, value| settings.config.rewards.daily_caps.nps = optional_number_of(&value))) }
+                            edit_limit(|settings, limit| settings.config.rewards.daily_caps.nps = limit)) }
                         { number_field("cap-visit", "For friends' visits", rewards.daily_caps.visit,
-                            edit(|settings, value| settings.config.rewards.daily_caps.visit = optional_number_of(&value))) }
+                            edit_limit(|settings, limit| settings.config.rewards.daily_caps.visit = limit)) }
                     </fieldset>
                 </fieldset>
                 <fieldset>
@@ -462,17 +473,17 @@ pub fn settings_page(props: &SettingsProps) -> Html {
                             oninput={edit(|settings, value| settings.config.referral.landing_url = optional(value))} />
                     </div>
                     { number_field("advocate-points", "Points to the advocate for each friend's first order", Some(referral.advocate_points),
-                        edit(|settings, value| settings.config.referral.advocate_points = number_of(&value))) }
+                        edit_number(|settings, number| settings.config.referral.advocate_points = number)) }
                     { number_field("friend-points", "Points to the friend for that order", Some(referral.friend_points),
-                        edit(|settings, value| settings.config.referral.friend_points = number_of(&value))) }
+                        edit_number(|settings, number| settings.config.referral.friend_points = number)) }
                     { number_field("attribution-days", "Days a friend's visit is remembered before they order", Some(referral.attribution_days),
-                        edit(|settings, value| settings.config.referral.attribution_days = number_of(&value))) }
+                        edit_number(|settings, number| settings.config.referral.attribution_days = number)) }
                     { number_field("code-valid-days", "Days a referral code can be used", Some(referral.code_valid_days),
-                        edit(|settings, value| settings.config.referral.code_valid_days = number_of(&value))) }
+                        edit_number(|settings, number| settings.config.referral.code_valid_days = number)) }
                     { number_field("max-conversions", "Friends' orders one code can earn points for", Some(referral.max_conversions_per_code),
-                        edit(|settings, value| settings.config.referral.max_conversions_per_code = number_of(&value))) }
+                        edit_number(|settings, number| settings.config.referral.max_conversions_per_code = number)) }
                     { number_field("invitations-per-day", "Invitations an advocate may send by email a day (0: none)", Some(referral.invitations_per_day),
-                        edit(|settings, value| settings.config.referral.invitations_per_day = number_of(&value))) }
+                        edit_number(|settings, number| settings.config.referral.invitations_per_day = number)) }
                 </fieldset>
                 <TextsEditor default_language={config.default_locale.tag()}
                     overrides={config.copy.clone()} on_edit={edit_text} />
