@@ -5,14 +5,17 @@
 //     "config": { "default_locale": "fr", "contact_url": "https://cairn.example/contact", ... },
 //     "turnstile_secret": null }
 //
-// A new site gets a fresh admin token and customer-token secret, printed once; only the
-// token's SHA-256 is stored. An existing site keeps its secrets unless --rotate-secrets.
+// The file is checked first by the rules the console's settings follow (core's
+// site_file.rs): a mistake is named and nothing is written. A new site gets a fresh admin
+// token and customer-token secret, printed once; only the token's SHA-256 is stored. An
+// existing site keeps its secrets unless --rotate-secrets.
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { bin, run, say, workerDir, wranglerEnv } from './lib.mjs';
+import { parseArgs } from 'node:util';
+import { bin, root, run, say, workerDir, wranglerEnv } from './lib.mjs';
 
 /** A random secret, URL-safe. */
 export const secret = () => randomBytes(24).toString('base64url');
@@ -113,22 +116,44 @@ export async function d1Query(sql, target) {
   }
 }
 
+/** Builds core's site checker (natively, in seconds the first time; at once after). */
+export async function buildSiteChecker() {
+  say('building the site checker');
+  await run('cargo', ['build', '--quiet', '-p', 'portevoix-core', '--bin', 'check-site']);
+}
+
+/**
+ * `site` (an object, or a site file's text) as it is to be stored, once core's checker
+ * accepts it (origins normalized, texts trimmed, every setting present); otherwise throws
+ * its reason, which names the field. The first call on a machine compiles the checker.
+ */
+export function checkedSite(site) {
+  const result = spawnSync('cargo', ['run', '--quiet', '-p', 'portevoix-core', '--bin', 'check-site'], {
+    cwd: root,
+    input: typeof site === 'string' ? site : JSON.stringify(site),
+    encoding: 'utf8',
+  });
+  if (result.error) throw result.error;
+  if (result.status !== 0) throw new Error(result.stderr.trim());
+  return JSON.parse(result.stdout);
+}
+
 const siteExists = async (id, target) => (await d1Query(`SELECT id FROM sites WHERE id = ${sqlText(id)}`, target)).length > 0;
 
 /**
- * Creates or updates `site`. Secrets are written when given (or when the site is new);
+ * Creates or updates `given` (as [`checkedSite`] takes it). Secrets are written when given (or when the site is new);
  * otherwise the stored ones are kept. Returns the secrets that were written.
  */
-export async function upsertSite(site, target, { adminToken, customerSecret, quiet = false } = {}) {
-  if (!/^[a-z0-9-]{1,64}$/.test(site.id)) throw new Error(`site id ${JSON.stringify(site.id)} must be 1-64 of a-z, 0-9, -`);
+export async function upsertSite(given, target, { adminToken, customerSecret, quiet = false } = {}) {
+  const site = checkedSite(given);
   const isNew = !(await siteExists(site.id, target));
   const secrets = isNew || adminToken || customerSecret
     ? { adminToken: adminToken ?? secret(), customerSecret: customerSecret ?? secret() }
     : null;
   const columns = {
     name: sqlText(site.name),
-    allowed_origins: sqlText(JSON.stringify(site.allowed_origins ?? [])),
-    config: sqlText(JSON.stringify(site.config ?? {})),
+    allowed_origins: sqlText(JSON.stringify(site.allowed_origins)),
+    config: sqlText(JSON.stringify(site.config)),
     // Turnstile's secret, if the site turns the human check on (with config.turnstile_site_key).
     turnstile_secret: site.turnstile_secret ? sqlText(site.turnstile_secret) : 'NULL',
     ...(secrets && {
@@ -146,17 +171,35 @@ export async function upsertSite(site, target, { adminToken, customerSecret, qui
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const args = process.argv.slice(2);
-  const file = args.find((arg) => !arg.startsWith('--'));
-  if (!file) {
-    console.error('usage: npm run site -- SITE.json [--remote] [--rotate-secrets]');
+  const usage = 'usage: npm run site -- SITE.json [--remote | --state DIR] [--rotate-secrets]';
+  let options;
+  try {
+    options = parseArgs({
+      allowPositionals: true,
+      options: { remote: { type: 'boolean' }, state: { type: 'string' }, 'rotate-secrets': { type: 'boolean' } },
+    });
+  } catch (error) {
+    console.error(`${error.message}\n${usage}`);
     process.exit(2);
   }
-  const remote = args.includes('--remote');
-  const target = remote ? { remote } : { state: new URL('../.portevoix/state', import.meta.url).pathname };
-  const rotate = args.includes('--rotate-secrets');
-  const site = JSON.parse(readFileSync(file, 'utf8'));
-  const written = await upsertSite(site, target, rotate ? { adminToken: secret(), customerSecret: secret() } : {});
+  const { values, positionals } = options;
+  const [file] = positionals;
+  if (!file || positionals.length > 1) {
+    console.error(usage);
+    process.exit(2);
+  }
+  // --state: a local D1 other than `npm start`'s (another checkout's, or a test's).
+  const target = values.remote ? { remote: true } : { state: values.state ?? new URL('../.portevoix/state', import.meta.url).pathname };
+  await buildSiteChecker();
+  let site;
+  let written;
+  try {
+    site = checkedSite(readFileSync(file, 'utf8'));
+    written = await upsertSite(site, target, values['rotate-secrets'] ? { adminToken: secret(), customerSecret: secret() } : {});
+  } catch (error) {
+    console.error(`${file}: ${error.message}\nNothing was written.`);
+    process.exit(1);
+  }
   if (written) {
     say(`site ${site.id} saved. Keep these now; they are not shown again:`);
     console.log(`  admin token            ${written.adminToken}\n  customer-token secret  ${written.customerSecret}`);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { build } from './build.mjs';
 import { root, say } from './lib.mjs';
 import { prepareDatabase, startDemoSite, startWorker } from './local.mjs';
-import { secret } from './sites.mjs';
+import { buildSiteChecker, secret } from './sites.mjs';
 import { setup } from './setup.mjs';
 
 const workerPort = Number(process.env.PORTEVOIX_WORKER_PORT || 8787);
@@ -22,6 +22,7 @@ function kept(name) {
 
 await setup();
 await build();
+await buildSiteChecker();
 mkdirSync(home, { recursive: true });
 const adminToken = kept('admin-token');
 const customerSecret = kept('customer-token-secret');

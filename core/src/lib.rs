@@ -15,6 +15,8 @@
 //! - [`outbox`]: how widgets keep writes until the worker has answered them.
 //! - [`startup`]: the order in which the widgets of one page start.
 //! - [`site`] and [`theme`]: a brand's site configuration, its look and its contrast.
+//! - [`settings`] and [`site_file`]: the configuration a brand saves from the console and an
+//!   operator writes with `npm run site`, checked by the same rules.
 //! - [`locale`] and [`copy`]: the shipped languages (one file each in `locales/`) and
 //!   every visible string of the widgets.
 //! - [`token`]: the signed `customer-token` a brand's server hands to its pages.
@@ -55,6 +57,7 @@ pub mod session;
 pub mod settings;
 pub mod share;
 pub mod site;
+pub mod site_file;
 pub mod spam;
 pub mod startup;
 pub mod store;

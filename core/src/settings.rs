@@ -22,7 +22,8 @@ const UPDATE: &str = "UPDATE sites SET allowed_origins = ?2, config = ?3, name =
 pub const MAX_ORIGINS: usize = 20;
 /// Most points any single rule may give, against a typo costing the brand a fortune.
 pub const MAX_POINTS: u32 = 10_000;
-const MAX_BRAND_NAME_CHARS: usize = 80;
+/// Longest brand name: it is set inside the NPS question.
+pub const MAX_BRAND_NAME_CHARS: usize = 80;
 const MAX_PROFILE_NAME_CHARS: usize = 40;
 const MAX_COPY_CHARS: usize = 500;
 /// Longest friend offer: one line, shown on landing and in invitations.

@@ -283,6 +283,31 @@ impl Theme {
         }
     }
 
+    /// The theme with each value left out (empty) given its default and nothing else
+    /// changed: what a site file that sets only some values means, before
+    /// [`Theme::unsafe_value`] names any value that is there but unsafe.
+    pub fn filled(mut self) -> Theme {
+        let default = Theme::default();
+        let fill = |value: &mut String, fallback: &str| {
+            if value.trim().is_empty() {
+                fallback.clone_into(value);
+            }
+        };
+        for (palette, fallback) in [
+            (&mut self.light, &default.light),
+            (&mut self.dark, &default.dark),
+        ] {
+            fill(&mut palette.accent, &fallback.accent);
+            fill(&mut palette.on_accent, &fallback.on_accent);
+            fill(&mut palette.text, &fallback.text);
+            fill(&mut palette.background, &fallback.background);
+        }
+        fill(&mut self.font, &default.font);
+        fill(&mut self.radius, &default.radius);
+        fill(&mut self.spacing, &default.spacing);
+        self
+    }
+
     /// The `:host` rule that hands the theme to the widget's stylesheet. The host page may
     /// still override any `--pv-*` property on the element itself.
     pub fn host_css(&self) -> String {

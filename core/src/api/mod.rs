@@ -823,7 +823,9 @@ fn parse_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T> {
 /// would otherwise be dropped without a word while the rest is saved. A field is unknown
 /// when it has a value in the body but none once the body is read into `T` and written
 /// back (which also catches fields inside flattened structs).
-fn parse_body_strictly<T: serde::de::DeserializeOwned + Serialize>(body: &[u8]) -> Result<T> {
+pub(crate) fn parse_body_strictly<T: serde::de::DeserializeOwned + Serialize>(
+    body: &[u8],
+) -> Result<T> {
     let parsed: T = parse_body(body)?;
     let given: serde_json::Value = serde_json::from_slice(body)
         .map_err(|error| Error::InvalidJson(format!("the body is not valid JSON: {error}")))?;
