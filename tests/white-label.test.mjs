@@ -28,7 +28,8 @@ afterEach(async () => {
 
 const pages = { light: '/', nuit: '/nuit.html' };
 
-async function visit(path, options = {}) {
+/** Opens `path` and waits for its NPS widget; `prepare(page)` runs before the page loads. */
+async function visit(path, { prepare, ...options } = {}) {
   current = await openPage(browser, options);
   const { page } = current;
   current.warnings = [];
@@ -53,6 +54,7 @@ async function visit(path, options = {}) {
       }
     }).observe({ type: 'layout-shift', buffered: true });
   });
+  await prepare?.(page);
   await page.goto(`${stack.demoOrigin}${path}`);
   await waitForEvent(page, 'pv:ready {"widget":"nps"');
   return page;
@@ -103,6 +105,24 @@ describe('white label', () => {
     const selected = page.locator('pv-nps').locator('.score input:checked + span');
     assert.equal(await selected.evaluate((span) => getComputedStyle(span).backgroundColor), 'rgb(181, 68, 44)');
     assert.equal(await cardStyle(page, 'borderTopLeftRadius'), '3px');
+  });
+
+  test('a theme whose colours fail WCAG contrast is told to the developer once, in the browser console', async () => {
+    const page = await visit(pages.light, {
+      prepare: (page) =>
+        page.route(`${stack.worker.origin}/v1/sites/cairn/config`, async (route) => {
+          const response = await route.fetch();
+          const config = await response.json();
+          config.theme.text = '#9a9a9a';
+          await route.fulfill({ response, json: config });
+        }),
+    });
+    await page.evaluate(() => window.Portevoix.open('pv-share'));
+    await waitForEvent(page, 'pv:ready {"widget":"share"');
+    await page.waitForTimeout(200);
+    assert.equal(current.warnings.length, 1, current.warnings.join('\n'));
+    assert.match(current.warnings[0], /^portevoix site cairn: light theme: text #9a9a9a on background #[0-9a-f]{6} has a contrast of 2\.\d\d:1/);
+    current.warnings = [];
   });
 
   test('aggressive host styles change nothing inside the widget', async () => {

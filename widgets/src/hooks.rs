@@ -86,9 +86,13 @@ pub fn use_site_config(
                 match api::site_config_with_retries(&api_base, &site).await {
                     Ok(config) => {
                         host::adopt_styles(&root, Some((&site, &config.theme)));
-                        host::warn_about_contrast_once(&site, &config.theme);
                         host::next_task().await;
+                        let theme = config.theme.clone();
                         state.set(SiteConfig::Ready(config));
+                        // After the form is drawn: a message for the brand's developer
+                        // need not delay the visitor's first sight of the widget.
+                        host::next_task().await;
+                        host::warn_about_contrast_once(&site, &theme);
                     }
                     Err(error) => {
                         api::report(&host, widget, &site, &error);
