@@ -50,6 +50,8 @@ describe('npm run site', () => {
       [{ ...probe({}), id: 'Probe!' }, /id must be 1 to 64 characters of a-z, 0-9 and -/],
       [probe({ brand_name: 'B'.repeat(81) }), /config\.brand_name must be at most 80 characters/],
       [probe({ copy: { fr: { send: 'x'.repeat(501) } } }), /config\.copy\.fr\.send must be at most 500 characters/],
+      // Each text within its limit, but more than the console could save back.
+      [probe({ copy: Object.fromEntries(Array.from({ length: 150 }, (_, index) => [`en-t${index}`, { send: 'x'.repeat(500) }])) }), /the console could not save them back/],
       [probe({ theme: { accent: 'red;}</style><script>alert(1)</script>' } }), /config\.theme\.accent must be a plain CSS value/],
       [probe({ contact_url: 'javascript:alert(1)' }), /config\.contact_url must be an http\(s\) URL/],
       [{ ...probe({}), allowed_origins: ['https://cairn.example/shop'] }, /allowed_origins\[0\] must be an origin/],

@@ -9,7 +9,7 @@ use crate::api::parse_body_strictly;
 use crate::error::{Error, Result};
 use crate::settings::{self, SiteSettings};
 use crate::site::SiteConfig;
-use crate::validate;
+use crate::validate::{self, MAX_SETTINGS_BODY_BYTES};
 
 /// Longest Turnstile key or secret accepted: Cloudflare's are about 35 characters.
 const MAX_TURNSTILE_CHARS: usize = 200;
@@ -61,6 +61,17 @@ pub fn checked(text: &str) -> Result<SiteFile> {
         allowed_origins: file.allowed_origins,
         config: file.config,
     })?;
+    let settings_bytes = serde_json::to_string(&checked)
+        .map_err(|error| Error::Storage(format!("the settings as JSON: {error}")))?
+        .len();
+    if settings_bytes > MAX_SETTINGS_BODY_BYTES {
+        return Err(Error::field(
+            "config",
+            format!(
+                "the origins and config come to {settings_bytes} bytes of JSON: the console could not save them back (at most {MAX_SETTINGS_BODY_BYTES})"
+            ),
+        ));
+    }
     file.allowed_origins = checked.allowed_origins;
     file.config = checked.config;
     file.config.turnstile_site_key = turnstile_part(
@@ -207,6 +218,29 @@ mod tests {
             ),
         ] {
             assert_eq!(field_of(text), field, "{text}");
+        }
+    }
+
+    #[test]
+    fn settings_the_console_could_not_save_back_are_refused() {
+        // Each override alone is within its 500 characters; 150 languages of them are not
+        // within the 64 KB the console's settings route takes.
+        let copy = (0..150)
+            .map(|index| format!(r#""en-t{index:03}": {{ "send": "{}" }}"#, "x".repeat(500)))
+            .collect::<Vec<_>>()
+            .join(",");
+        let text = format!(
+            r#"{{ "id": "cairn", "name": "Cairn", "config": {{ "copy": {{ {copy} }} }} }}"#
+        );
+        match checked(&text) {
+            Err(Error::InvalidField { field, message }) => {
+                assert_eq!(field, "config");
+                assert!(
+                    message.contains("the console could not save them back"),
+                    "{message}"
+                );
+            }
+            other => panic!("{other:?}"),
         }
     }
 
