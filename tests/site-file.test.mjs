@@ -4,7 +4,7 @@
 // is stored as the worker then serves it, its secrets kept unless rotated.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -105,5 +105,21 @@ describe('npm run site', () => {
     assert.equal(rotated.code, 0, rotated.stderr);
     assert.match(rotated.stdout, /admin token/);
     assert.notEqual((await rowOf('probe')).admin_token_sha256, row.admin_token_sha256);
+  });
+
+  test('accepts the site file the README shows, every setting in it as written', async () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const example = JSON.parse(readme.match(/```json\n(\{\n  "id": [\s\S]*?)\n```/)[1]);
+    const run = await runSite({ ...example, id: 'readme-example' });
+    assert.equal(run.code, 0, run.stderr);
+    // Every value the file gives is stored as given (what it leaves out takes its default).
+    const holds = (stored, given, path) => {
+      if (given === null || typeof given !== 'object' || Array.isArray(given)) {
+        assert.deepEqual(stored, given, path);
+        return;
+      }
+      for (const [key, value] of Object.entries(given)) holds(stored?.[key], value, `${path}.${key}`);
+    };
+    holds(JSON.parse((await rowOf('readme-example')).config), example.config, 'config');
   });
 });
