@@ -469,7 +469,7 @@ ${browser.perWidget.map((row) => `| \`<${row.widget}>\` | ${ms(row.fromNavigatio
   the time to the first widget and of the kit's long tasks: fewer and smaller functions
   run at start-up is what would bring them down. (A module can ask V8 to compile chosen
   functions up front, in a compilation-hints section, but V8 reads it only behind
-  `--experimental-wasm-compilation-hints`, off by default as of V8 14.6: no page can
+  \`--experimental-wasm-compilation-hints\`, off by default as of V8 14.6: no page can
   count on it.)
 - Long tasks (over 50 ms) of the page's main thread that ran the kit's code or compiled its
   Wasm, per load, read from Chromium traces of ${PAGE_LOADS} more loads of each kind (traced apart: tracing slows the page): ${browser.longTasks.allAtOnce.perLoad.toFixed(1)} with all five drawing
