@@ -141,8 +141,9 @@ export function checkedSite(site) {
 const siteExists = async (id, target) => (await d1Query(`SELECT id FROM sites WHERE id = ${sqlText(id)}`, target)).length > 0;
 
 /**
- * Creates or updates `given` (as [`checkedSite`] takes it). Secrets are written when given (or when the site is new);
- * otherwise the stored ones are kept. Returns the secrets that were written.
+ * Creates or updates `given` (an object or a site file's text, checked by
+ * [`checkedSite`]). Secrets are written when given (or when the site is new); otherwise
+ * the stored ones are kept. Returns the site as stored and the secrets that were written.
  */
 export async function upsertSite(given, target, { adminToken, customerSecret, quiet = false } = {}) {
   const site = checkedSite(given);
@@ -167,7 +168,7 @@ export async function upsertSite(given, target, { adminToken, customerSecret, qu
     : `UPDATE sites SET ${names.map((name) => `${name} = ${columns[name]}`).join(', ')} WHERE id = ${sqlText(site.id)}`;
   if (!quiet) say(`${isNew ? 'creating' : 'updating'} site ${site.id} (${target.remote ? 'on Cloudflare' : 'in the local D1'})`);
   await d1Query(sql, target);
-  return secrets;
+  return { site, secrets };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
@@ -194,8 +195,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   let site;
   let written;
   try {
-    site = checkedSite(readFileSync(file, 'utf8'));
-    written = await upsertSite(site, target, values['rotate-secrets'] ? { adminToken: secret(), customerSecret: secret() } : {});
+    const rotated = values['rotate-secrets'] ? { adminToken: secret(), customerSecret: secret() } : {};
+    ({ site, secrets: written } = await upsertSite(readFileSync(file, 'utf8'), target, rotated));
   } catch (error) {
     console.error(`${file}: ${error.message}\nNothing was written.`);
     process.exit(1);
