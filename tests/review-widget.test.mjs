@@ -122,7 +122,9 @@ describe('<pv-review> on the demo product page', () => {
 
     await widget.getByRole('button', { name: 'Écrire un avis' }).focus();
     await page.keyboard.press('Enter');
-    // Focus is on the first star; the radio group moves with the arrow keys.
+    // Focus moves to the first star once the form is drawn (as a visitor sees it, a frame
+    // later: keys sent before it land nowhere); the radio group moves with the arrow keys.
+    await page.waitForFunction(() => document.querySelector('pv-review').shadowRoot.activeElement?.type === 'radio');
     await page.keyboard.press('Space');
     for (let step = 0; step < 3; step++) await page.keyboard.press('ArrowRight');
     assert.equal(await widget.getByRole('radio', { name: '4 étoiles sur 5' }).isChecked(), true);
