@@ -975,6 +975,22 @@ describe('settings over HTTP', () => {
     assert.equal((await refused.json()).error.code, 'payload_too_large');
     assert.equal((await stack.query("SELECT config FROM sites WHERE id = 'cairn'"))[0].config, before);
   });
+
+  test('refuse a Turnstile site key that is not a plain token, or of the wrong type, naming it and saving nothing', async () => {
+    const settings = await (await fetch(`${stack.api}/settings`, { headers: { authorization: `Bearer ${stack.adminToken}` } })).json();
+    const before = (await stack.query("SELECT config FROM sites WHERE id = 'cairn'"))[0].config;
+    for (const key of ['"></script><script>alert(1)//', 'x'.repeat(201), 42]) {
+      const refused = await fetch(`${stack.api}/settings`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${stack.adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ ...settings, config: { ...settings.config, turnstile_site_key: key } }),
+      });
+      assert.equal(refused.status, 422, String(key));
+      const { error } = await refused.json();
+      assert.equal(error.field, 'config.turnstile_site_key', String(key));
+      assert.equal((await stack.query("SELECT config FROM sites WHERE id = 'cairn'"))[0].config, before);
+    }
+  });
 });
 
 describe('integrations in the console', () => {

@@ -196,6 +196,10 @@ pub fn validated(mut settings: SiteSettings) -> Result<SiteSettings> {
             }
         }
     }
+    config.turnstile_site_key = turnstile_value(
+        "config.turnstile_site_key",
+        config.turnstile_site_key.as_deref(),
+    )?;
     if config.nps.ask_again_after_days > MAX_ASK_AGAIN_AFTER_DAYS {
         return Err(Error::field(
             "config.nps.ask_again_after_days",
@@ -227,6 +231,31 @@ pub fn validated(mut settings: SiteSettings) -> Result<SiteSettings> {
         }
     }
     Ok(settings)
+}
+
+/// Longest Turnstile key or secret accepted: Cloudflare's are about 35 characters.
+const MAX_TURNSTILE_CHARS: usize = 200;
+
+/// A Turnstile key or secret: absent, or one token of letters, digits, `-` and `_`, as
+/// Cloudflare issues them (it is written into pages and sent to Cloudflare as is).
+pub(crate) fn turnstile_value(field: &str, value: Option<&str>) -> Result<Option<String>> {
+    let Some(value) = value.map(str::trim).filter(|value| !value.is_empty()) else {
+        return Ok(None);
+    };
+    let plain = value.len() <= MAX_TURNSTILE_CHARS
+        && value
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_');
+    if plain {
+        Ok(Some(value.to_owned()))
+    } else {
+        Err(Error::field(
+            field,
+            format!(
+                "{field} must be the value Cloudflare gives, such as 0x4AAAAAAA… (letters, digits, - and _)"
+            ),
+        ))
+    }
 }
 
 /// The referral programme checked as [`validated`] checks the rest: points within
@@ -357,6 +386,23 @@ mod tests {
         assert_eq!(kept.config.theme.light.accent, "#b3261e");
     }
 
+    #[test]
+    fn a_turnstile_site_key_is_kept_trimmed_and_a_blank_one_turns_the_check_off() {
+        let mut given = settings();
+        given.config.turnstile_site_key = Some(" 0x4AAAAAAA-test_key ".into());
+        let kept = validated(given).expect("valid");
+        assert_eq!(
+            kept.config.turnstile_site_key.as_deref(),
+            Some("0x4AAAAAAA-test_key")
+        );
+        let mut blank = settings();
+        blank.config.turnstile_site_key = Some("  ".into());
+        assert_eq!(
+            validated(blank).expect("valid").config.turnstile_site_key,
+            None
+        );
+    }
+
     /// A field the case expects named, and how the case breaks the settings.
     type Breakage = (&'static str, Box<dyn Fn(&mut SiteSettings)>);
 
@@ -409,6 +455,16 @@ mod tests {
                         [("no.such.key".to_owned(), "x".to_owned())].into(),
                     );
                 }),
+            ),
+            (
+                "config.turnstile_site_key",
+                Box::new(|s| {
+                    s.config.turnstile_site_key = Some("x\"></script><script>alert(1)//".into());
+                }),
+            ),
+            (
+                "config.turnstile_site_key",
+                Box::new(|s| s.config.turnstile_site_key = Some("0x4A".repeat(51))),
             ),
             (
                 "config.rewards.points_per_review",

@@ -11,9 +11,6 @@ use crate::settings::{self, SiteSettings};
 use crate::site::SiteConfig;
 use crate::validate::{self, MAX_SETTINGS_BODY_BYTES};
 
-/// Longest Turnstile key or secret accepted: Cloudflare's are about 35 characters.
-const MAX_TURNSTILE_CHARS: usize = 200;
-
 /// One site as its operator describes it: its key, name, origins, configuration and
 /// Turnstile secret. The admin token and customer-token secret are never in it: the
 /// script makes them.
@@ -74,11 +71,8 @@ pub fn checked(text: &str) -> Result<SiteFile> {
     }
     file.allowed_origins = checked.allowed_origins;
     file.config = checked.config;
-    file.config.turnstile_site_key = turnstile_part(
-        "config.turnstile_site_key",
-        file.config.turnstile_site_key.as_deref(),
-    )?;
-    file.turnstile_secret = turnstile_part("turnstile_secret", file.turnstile_secret.as_deref())?;
+    file.turnstile_secret =
+        settings::turnstile_value("turnstile_secret", file.turnstile_secret.as_deref())?;
     match (&file.config.turnstile_site_key, &file.turnstile_secret) {
         (Some(_), None) => Err(Error::field(
             "turnstile_secret",
@@ -89,28 +83,6 @@ pub fn checked(text: &str) -> Result<SiteFile> {
             "config.turnstile_site_key is required with turnstile_secret: without it the human check stays off",
         )),
         _ => Ok(file),
-    }
-}
-
-/// A Turnstile key or secret: absent, or one token of letters, digits, `-` and `_`, as
-/// Cloudflare issues them (it is written into pages and sent to Cloudflare as is).
-fn turnstile_part(field: &str, value: Option<&str>) -> Result<Option<String>> {
-    let Some(value) = value.map(str::trim).filter(|value| !value.is_empty()) else {
-        return Ok(None);
-    };
-    let plain = value.len() <= MAX_TURNSTILE_CHARS
-        && value
-            .bytes()
-            .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_');
-    if plain {
-        Ok(Some(value.to_owned()))
-    } else {
-        Err(Error::field(
-            field,
-            format!(
-                "{field} must be the value Cloudflare gives, such as 0x4AAAAAAA… (letters, digits, - and _)"
-            ),
-        ))
     }
 }
 
