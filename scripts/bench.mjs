@@ -477,6 +477,12 @@ ${browser.perWidget.map((row) => `| \`<${row.widget}>\` | ${ms(row.fromNavigatio
   (longest ${ms(browser.longTasks.withKit.longest)}) (target: none). The host page's own long tasks
   (parsing, its scripts, layout), for comparison: ${browser.longTasks.host.perLoad.toFixed(1)} per load with the kit
   (longest ${ms(browser.longTasks.host.longest)}), ${browser.longTasks.withoutKit.perLoad.toFixed(1)} without it (longest ${ms(browser.longTasks.withoutKit.longest)}).
+  The kit's long task, in the loads that have one, is the first widget's mount: Yew's
+  first draw on the page, about two thirds of it V8 compiling, on their first call, the
+  functions of Yew and of the widget (247 of them, traced). Drawing a bare card first and
+  the widget in the next task split it in two, but cost 1.9 KB gzip, drew the first
+  widget no sooner and, over 7 traced loads of each kind, left as many long tasks (measured
+  once, 2026-12-06): not adopted.
 - The host page on a 1280×800 viewport, with the kit / without it: LCP ${msSpread(browser.lcp.withKit)} /
   ${msSpread(browser.lcp.withoutKit)} (median, and in brackets the range over the loads); CLS (worst load) ${browser.cls.withKit.toFixed(3)} / ${browser.cls.withoutKit.toFixed(3)}
   (target 0).
