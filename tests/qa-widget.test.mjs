@@ -91,6 +91,8 @@ describe('<pv-qa> on the demo product page', () => {
     // Nothing matches: ask it, keyboard only. The search starts the question.
     await qa.getByRole('button', { name: 'Poser une question' }).focus();
     await prospect.keyboard.press('Enter');
+    // Focus moves to the question once the form is drawn: keys sent before land nowhere.
+    await prospect.waitForFunction(() => document.querySelector('pv-qa').shadowRoot.activeElement?.id === 'pv-qa-text');
     const question = `${'vent fort'} : tient-elle en crête à 80 km/h ? (${newId().slice(0, 8)})`;
     await prospect.keyboard.press('Control+A');
     await prospect.keyboard.type(question);
@@ -121,6 +123,7 @@ describe('<pv-qa> on the demo product page', () => {
     await customer.getByRole('button', { name: 'Se connecter (cliente de démo)' }).click();
     const answerButton = customerQa.locator('li', { has: customer.locator(`article[data-id="${asked.id}"]`) }).getByRole('button', { name: 'Répondre' });
     await answerButton.click();
+    await customer.waitForFunction(() => document.querySelector('pv-qa').shadowRoot.activeElement?.id === 'pv-qa-text');
     await customer.keyboard.type('Testée au col du Galibier par 90 km/h : aucun souci.');
     await customer.keyboard.press('Tab');
     await customer.keyboard.type('Camille');
