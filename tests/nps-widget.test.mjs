@@ -270,7 +270,7 @@ describe('<pv-nps> on the demo site', () => {
     assert.deepEqual(rows.map((row) => row.score), [8, 9]);
   });
 
-  test('a survey shown twice, on one page or in another tab, thanks the visitor as soon as either is answered', async () => {
+  test('a survey shown twice, on one page or in another tab, thanks the visitor as soon as either is answered, even where begun', async () => {
     const { page } = await visit();
     await page.evaluate(() => {
       const element = document.createElement('pv-nps');
@@ -283,7 +283,9 @@ describe('<pv-nps> on the demo site', () => {
     const otherTab = await current.context.newPage();
     await otherTab.goto(`${stack.demoOrigin}/`);
     await ready(otherTab);
-    await radio(otherTab, 0).waitFor();
+    // Begun in the other tab, left for this one: sending both would count the visitor twice.
+    await radio(otherTab, 3).click();
+    await widget(otherTab).getByRole('textbox').fill('Un peu lourde.');
 
     await again.getByRole('radio', { name: '10', exact: true }).click();
     await again.getByRole('button', { name: 'Envoyer' }).click();
@@ -292,6 +294,7 @@ describe('<pv-nps> on the demo site', () => {
     for (const survey of [first, widget(otherTab)]) {
       await survey.getByText('Parleriez-vous de Cairn autour de vous').waitFor();
       assert.equal(await survey.getByRole('radio').count(), 0, 'not asked a second time');
+      assert.equal(await survey.getByRole('button', { name: 'Envoyer' }).count(), 0);
     }
     assert.equal(await focusedInWidget(otherTab), null, 'the other tab\'s thanks takes no focus');
     const visitor = await page.evaluate(() => localStorage.getItem('portevoix.visitor'));

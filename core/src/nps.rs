@@ -273,10 +273,17 @@ impl NpsForm {
     }
 
     /// What the widget shows: the thanks for an earlier answer (`thanked_for`) while this
-    /// form is untouched, else this form's own phase.
-    pub fn shown_phase(&self, thanked_for: Option<Category>) -> Phase {
+    /// form is untouched, and over a form being filled in when that answer was given after
+    /// the form was shown (`answered_since_shown`: in another tab or survey of the page,
+    /// and sending this one too would count the visitor twice); else this form's own phase.
+    pub fn shown_phase(&self, thanked_for: Option<Category>, answered_since_shown: bool) -> Phase {
         match thanked_for {
-            Some(category) if *self == NpsForm::default() => Phase::Sent(category),
+            Some(category)
+                if *self == NpsForm::default()
+                    || (answered_since_shown && self.phase == Phase::Editing) =>
+            {
+                Phase::Sent(category)
+            }
             _ => self.phase.clone(),
         }
     }
@@ -399,13 +406,37 @@ mod tests {
     }
 
     #[test]
-    fn the_thanks_for_an_earlier_answer_shows_only_over_an_untouched_form() {
+    fn the_thanks_for_an_answer_from_before_the_form_shows_only_over_an_untouched_form() {
         let earlier = Some(Category::Detractor);
         let form = NpsForm::default();
-        assert_eq!(form.shown_phase(earlier), Phase::Sent(Category::Detractor));
-        assert_eq!(form.shown_phase(None), Phase::Editing);
+        assert_eq!(
+            form.shown_phase(earlier, false),
+            Phase::Sent(Category::Detractor)
+        );
+        assert_eq!(form.shown_phase(None, false), Phase::Editing);
         let picked = form.apply(FormAction::PickScore(9));
-        assert_eq!(picked.shown_phase(earlier), Phase::Editing);
+        assert_eq!(picked.shown_phase(earlier, false), Phase::Editing);
+    }
+
+    #[test]
+    fn an_answer_given_elsewhere_after_the_form_was_shown_closes_it_unless_it_is_sending() {
+        let elsewhere = Some(Category::Promoter);
+        let typing = NpsForm::default()
+            .apply(FormAction::PickScore(3))
+            .apply(FormAction::EditComment("Trop lourde".into()));
+        assert_eq!(
+            typing.shown_phase(elsewhere, true),
+            Phase::Sent(Category::Promoter)
+        );
+        assert_eq!(
+            typing.shown_phase(None, true),
+            Phase::Editing,
+            "forgotten: asked again"
+        );
+        let sending = typing.apply(FormAction::Submit {
+            fresh_key: "key".into(),
+        });
+        assert_eq!(sending.shown_phase(elsewhere, true), Phase::Sending);
     }
 
     #[test]

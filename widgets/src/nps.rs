@@ -100,9 +100,9 @@ fn announce_kept_answer(key: &str) {
 
 /// This browser's last answer to `site`'s survey, read afresh on every draw (one small
 /// storage read), and a new draw whenever it changes elsewhere: in another survey of the
-/// page or another tab of the site. A survey the visitor has not touched then thanks them
-/// at once instead of inviting a second answer; a changed `site` attribute reads that
-/// site's answer.
+/// page or another tab of the site. A survey then thanks them at once instead of
+/// inviting a second answer, even one they had begun filling in (not one whose answer is
+/// on its way); a changed `site` attribute reads that site's answer.
 #[hook]
 fn use_kept_answer(site: &AttrValue) -> Option<LastAnswer> {
     let changes = use_reducer(host::ChangeCount::default);
@@ -249,8 +249,9 @@ pub fn nps_widget(props: &WidgetProps) -> Html {
     };
     let copy = Copy::new(locale, &config.brand_name, &config.copy);
 
+    let answered_since_shown = earlier.is_some_and(|earlier| earlier.at_ms as f64 >= shown_at);
     let thanked_for = config.nps.thanked_for(earlier, js_sys::Date::now() as i64);
-    let body = match form.0.shown_phase(thanked_for) {
+    let body = match form.0.shown_phase(thanked_for, answered_since_shown) {
         Phase::Sent(category) => thanks(&copy, &config, category, &heading),
         _ => {
             let human_check = turnstile_site_key
