@@ -197,6 +197,31 @@ describe('<pv-review> on the demo product page', () => {
     assert.equal(jsonLd.review[0].reviewBody, hostile);
   });
 
+  test('a product with no review yet, drawn in view on a phone, fills its card with one centred invitation', async () => {
+    const page = await visit('/', { viewport: { width: 360, height: 800 } });
+    const widget = await addWidget(page, `new-${newId().slice(0, 8)}`);
+    const layout = () =>
+      widget.evaluate((host) => {
+        const card = host.shadowRoot.querySelector('.card').getBoundingClientRect();
+        const parts = [...host.shadowRoot.querySelector('.card').children].map((child) => child.getBoundingClientRect());
+        return {
+          host: host.getBoundingClientRect().height,
+          card: card.height,
+          above: parts[0].top - card.top,
+          below: card.bottom - Math.max(...parts.map((part) => part.bottom)),
+        };
+      });
+    await widget.getByText('Aucun avis pour l’instant').waitFor();
+    const inviting = await layout();
+    assert.equal(inviting.card, inviting.host, `the card fills the space reserved for it: ${JSON.stringify(inviting)}`);
+    assert.ok(Math.abs(inviting.above - inviting.below) < 16, `its content sits in the middle: ${JSON.stringify(inviting)}`);
+
+    await widget.getByRole('button', { name: 'Écrire un avis' }).click();
+    await widget.getByRole('radio', { name: '5 étoiles sur 5' }).waitFor();
+    const writing = await layout();
+    assert.ok(writing.above < 32, `the form reads from the top, as everywhere: ${JSON.stringify(writing)}`);
+  });
+
   test('verified purchases are badged, helpful counts once, and more reviews load on demand', async () => {
     const product = 'lantern-300';
     const token = stack.customerToken('customer-3', 600, undefined, [{ id: 'A-3003', products: [product] }]);
