@@ -199,8 +199,26 @@ pub fn spawn_local(future: impl Future<Output = ()> + 'static) {
 
 /// Resumes in a later task, letting the browser handle input and paint in between: a
 /// widget's start-up is cut into steps this way so that none holds the main thread long.
+/// Through `scheduler.yield()` where the browser has it, whose continuation runs ahead of
+/// the tasks the page has queued meanwhile (a timer's waits behind them, and a host page
+/// still loading queues many); else through a zero-delay timer.
 pub async fn next_task() {
-    yew::platform::time::sleep(std::time::Duration::ZERO).await;
+    match scheduler_yield() {
+        Some(yielded) => {
+            let _ = wasm_bindgen_futures::JsFuture::from(yielded).await;
+        }
+        None => yew::platform::time::sleep(std::time::Duration::ZERO).await,
+    }
+}
+
+/// `scheduler.yield()`'s promise, in browsers that have it (Chromium since 129).
+fn scheduler_yield() -> Option<js_sys::Promise> {
+    let scheduler = js_sys::Reflect::get(&js_sys::global(), &"scheduler".into()).ok()?;
+    let yield_function = js_sys::Reflect::get(&scheduler, &"yield".into())
+        .ok()?
+        .dyn_into::<js_sys::Function>()
+        .ok()?;
+    yield_function.call0(&scheduler).ok()?.dyn_into().ok()
 }
 
 /// Gives the shadow root the widgets' stylesheet and, once known, the site's theme.
