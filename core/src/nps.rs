@@ -195,6 +195,13 @@ impl LastAnswer {
         format!("{} {}", self.at_ms, self.category.as_str())
     }
 
+    /// True when this answer was sent at or after `shown_at_ms`, the time a survey was
+    /// shown: then it was given elsewhere (another tab or survey of the page) while that
+    /// survey stood open, and [`NpsForm::shown_phase`] closes it.
+    pub fn given_since(&self, shown_at_ms: i64) -> bool {
+        self.at_ms >= shown_at_ms
+    }
+
     /// Reads what [`LastAnswer::stored`] wrote; `None` for anything else.
     pub fn from_stored(text: &str) -> Option<LastAnswer> {
         let (at_ms, category) = text.split_once(' ')?;
@@ -416,6 +423,17 @@ mod tests {
         assert_eq!(form.shown_phase(None, false), Phase::Editing);
         let picked = form.apply(FormAction::PickScore(9));
         assert_eq!(picked.shown_phase(earlier, false), Phase::Editing);
+    }
+
+    #[test]
+    fn an_answer_counts_as_given_since_a_survey_was_shown_from_that_millisecond_on() {
+        let answer = LastAnswer {
+            at_ms: 1_000,
+            category: Category::Passive,
+        };
+        assert!(answer.given_since(999));
+        assert!(answer.given_since(1_000));
+        assert!(!answer.given_since(1_001));
     }
 
     #[test]

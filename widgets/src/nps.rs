@@ -249,7 +249,7 @@ pub fn nps_widget(props: &WidgetProps) -> Html {
     };
     let copy = Copy::new(locale, &config.brand_name, &config.copy);
 
-    let answered_since_shown = earlier.is_some_and(|earlier| earlier.at_ms as f64 >= shown_at);
+    let answered_since_shown = earlier.is_some_and(|earlier| earlier.given_since(shown_at as i64));
     let thanked_for = config.nps.thanked_for(earlier, js_sys::Date::now() as i64);
     let body = match form.0.shown_phase(thanked_for, answered_since_shown) {
         Phase::Sent(category) => thanks(&copy, &config, category, &heading),
