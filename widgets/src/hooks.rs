@@ -51,7 +51,7 @@ impl SiteConfig {
         let message = (*self == SiteConfig::Failed)
             .then(|| Copy::new(locale, "", &Default::default()).text(failure));
         html! {
-            <section class="card loading" part="card" lang={locale.tag()} aria-busy={message.is_none().to_string()}>
+            <section class={classes!("card", "loading", message.is_some().then_some("single"))} part="card" lang={locale.tag()} aria-busy={message.is_none().to_string()}>
                 if let Some(message) = message {
                     <p role="alert">{ message }</p>
                 }

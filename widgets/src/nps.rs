@@ -251,7 +251,8 @@ pub fn nps_widget(props: &WidgetProps) -> Html {
 
     let answered_since_shown = earlier.is_some_and(|earlier| earlier.given_since(shown_at as i64));
     let thanked_for = config.nps.thanked_for(earlier, js_sys::Date::now() as i64);
-    let body = match form.0.shown_phase(thanked_for, answered_since_shown) {
+    let phase = form.0.shown_phase(thanked_for, answered_since_shown);
+    let body = match phase {
         Phase::Sent(category) => thanks(&copy, &config, category, &heading),
         _ => {
             let human_check = turnstile_site_key
@@ -260,8 +261,11 @@ pub fn nps_widget(props: &WidgetProps) -> Html {
             survey(props, &copy, &form, human_check)
         }
     };
+    // The thanks is the card's one message, centred when the card fills its reservation
+    // (as it does for every returning visitor whose survey is drawn in view).
+    let single = matches!(phase, Phase::Sent(_)).then_some("single");
     html! {
-        <section class="card" part="card" lang={locale.tag()} data-mode={if dark { "dark" } else { "light" }}>
+        <section class={classes!("card", single)} part="card" lang={locale.tag()} data-mode={if dark { "dark" } else { "light" }}>
             { body }
             if config.show_branding {
                 <p class="credit" part="credit">{ copy.text(Text::PoweredBy) }</p>

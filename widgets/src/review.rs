@@ -476,10 +476,10 @@ pub fn review_widget(props: &WidgetProps) -> Html {
         })
     };
 
-    // No review yet and no form open: the card a brand's new products all show, laid out
-    // as one centred invitation (a card filling its reserved height is otherwise mostly
-    // empty below it).
-    let inviting = matches!(&*listing, Listing::Ready { summary, .. } if summary.count == 0)
+    // No review yet and no form open: the card a brand's new products all show, its one
+    // message an invitation, centred when the card fills its reserved height (which is
+    // otherwise mostly empty below it).
+    let single = matches!(&*listing, Listing::Ready { summary, .. } if summary.count == 0)
         && !*writing
         && !matches!(form.0.attempt.phase, Phase::Sent(_));
     let writer = if let Phase::Sent(status) = form.0.attempt.phase {
@@ -504,7 +504,7 @@ pub fn review_widget(props: &WidgetProps) -> Html {
     };
 
     html! {
-        <section class={classes!("card", "reviews", inviting.then_some("inviting"))} part="card" lang={locale.tag()} data-mode={if dark { "dark" } else { "light" }}>
+        <section class={classes!("card", "reviews", single.then_some("single"))} part="card" lang={locale.tag()} data-mode={if dark { "dark" } else { "light" }}>
             <h2 class="heading" part="heading">{ copy.text(Text::ReviewHeading) }</h2>
             { listing_view(&copy, &listing, *sort, &voted, on_sort, on_more, on_helpful) }
             <div class="writer">{ writer }</div>

@@ -13,7 +13,9 @@ pub const CSS: &str = r#"
 :host([hidden]){display:none}
 .fill{display:flex;flex-direction:column;min-height:inherit}
 .fill>.card{flex:1 0 auto}
-.fill>.inviting{display:flex;flex-direction:column;justify-content:center;align-items:center;text-align:center}
+.fill>.single{display:flex;flex-direction:column;justify-content:center;align-items:center;text-align:center}
+.fill>.single .links{justify-content:center}
+.fill>.single .thanks>:last-child{margin-bottom:0}
 *,*::before,*::after{box-sizing:border-box}
 .card{
 --pv-a:var(--pv-accent,var(--pv-accent-light,#1f5f4a));
