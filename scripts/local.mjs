@@ -3,10 +3,12 @@
 // wrangler, and the demo brand site served from its own origin.
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { closeSync, openSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { cp, readdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { extname, join, normalize } from 'node:path';
+import { createInterface } from 'node:readline';
+import { stripVTControlCharacters } from 'node:util';
 import { assetsDir, bin, root, workerDir, wranglerEnv } from './lib.mjs';
 import { d1, upsertSite } from './sites.mjs';
 
@@ -39,6 +41,17 @@ export async function prepareDatabase({ state, demoOrigin, adminToken, customerS
 }
 
 /**
+ * wrangler 4.86's dev proxy parks a GET whose forwarding to the worker meets a keep-alive
+ * connection closing at that moment (it takes it for a reload under way) and sends it on
+ * only when its next request comes (cloudflare/workers-sdk#14641 and #15252; the releases
+ * that fix it need Node 22). A page waiting on that one request waited for its widget's
+ * 20 s retry: a few loads in a hundred in a stress run, and a failed CI run once. A HEAD of
+ * the loader every second sends any parked request on; its log lines are left out.
+ */
+const HEARTBEAT_MS = 1000;
+const HEARTBEAT_LINE = /\bHEAD \/portevoix\.js /;
+
+/**
  * Starts `wrangler dev` on 127.0.0.1:`port`; resolves once the worker answers. Local
  * workerd runs no cron by itself: `--test-scheduled` serves /__scheduled, which runs the
  * worker's cron (the webhook outbox) when called, as `npm start` does every minute.
@@ -47,13 +60,25 @@ export async function prepareDatabase({ state, demoOrigin, adminToken, customerS
  */
 export async function startWorker({ port, state, quiet = false, log, vars = {} }) {
   const varArgs = Object.entries(vars).flatMap(([name, value]) => ['--var', `${name}:${value}`]);
-  const logFile = log && openSync(log, 'a');
+  const toTerminal = !log && !quiet;
   const child = spawn(
     bin('wrangler'),
     ['dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', state, '--show-interactive-dev-session=false', '--inspector-port', '0', '--test-scheduled', ...varArgs],
-    { cwd: workerDir, env: wranglerEnv, stdio: ['ignore', logFile ?? (quiet ? 'ignore' : 'inherit'), logFile ?? 'inherit'], detached: true },
+    {
+      cwd: workerDir,
+      // Piped to leave the heartbeat out, yet coloured as before on a terminal.
+      env: toTerminal && process.stdout.isTTY ? { ...wranglerEnv, FORCE_COLOR: '1' } : wranglerEnv,
+      stdio: ['ignore', 'pipe', log ? 'pipe' : 'inherit'],
+      detached: true,
+    },
   );
-  if (logFile) closeSync(logFile);
+  const output = log ? createWriteStream(log, { flags: 'a' }) : toTerminal ? process.stdout : undefined;
+  if (log) child.on('close', () => output.end());
+  for (const stream of [child.stdout, child.stderr].filter(Boolean)) {
+    createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
+      if (!HEARTBEAT_LINE.test(stripVTControlCharacters(line))) output?.write(`${line}\n`);
+    });
+  }
   const origin = `http://127.0.0.1:${port}`;
   const exited = new Promise((resolve) => child.on('exit', resolve));
   const deadline = Date.now() + 60_000;
@@ -68,7 +93,12 @@ export async function startWorker({ port, state, quiet = false, log, vars = {} }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   if (Date.now() >= deadline) throw new Error('wrangler dev did not answer within 60 s');
+  const heartbeat = setInterval(() => {
+    fetch(`${origin}/portevoix.js`, { method: 'HEAD', signal: AbortSignal.timeout(5000) }).catch(() => {});
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
   const stop = async () => {
+    clearInterval(heartbeat);
     if (child.exitCode !== null) return;
     try {
       process.kill(-child.pid, 'SIGTERM');

@@ -93,8 +93,8 @@ export async function openPage(
  * Waits for the demo page's event log to show an event starting with `text` (say
  * `pv:ready {"widget":"qa"`), the `nth` of them. The widgets give up on a stalled request
  * after 20 s and ask again (1 s later for the configuration), so the default wait outlasts
- * one such recovery with room for a slow retry: the local worker has been seen to leave
- * requests unanswered for over 30 s on a loaded machine. A wait still going after 10 s
+ * one such recovery with room for a slow retry (the local stack's heartbeat, see
+ * `startWorker`, keeps wrangler's dev proxy from holding requests). A wait still going after 10 s
  * writes what the page is waiting for to stderr, and one that times out throws it: a CI
  * run must explain itself.
  */

@@ -45,13 +45,6 @@ const eventsOf = (page, type) =>
     items.map((item) => item.textContent).filter((text) => text.startsWith(`${type} `)).map((text) => JSON.parse(text.slice(type.length + 1))),
   type);
 
-/**
- * The widget's `pv:error` events, less the loader's `load_failed`: local workerd now and
- * then leaves a widget file unanswered for the loader's 20 s, and the loader's retry
- * (tested on its own) then draws the widget, which is the behaviour wanted.
- */
-const widgetErrorsOf = async (page) => (await eventsOf(page, 'pv:error')).filter((error) => error.code !== 'load_failed');
-
 /** The element focused inside the widget's shadow root, described for assertions. */
 const focusedInWidget = (page) =>
   page.evaluate(() => {
@@ -154,7 +147,7 @@ describe('<pv-nps> on the demo site', () => {
     await widget(page).locator('input[name=website]').evaluate((input) => (input.value = 'http://pills.example'));
     await widget(page).getByRole('button', { name: 'Envoyer' }).click();
     await widget(page).getByRole('alert').filter({ hasText: 'n’a pas pu être acceptée' }).waitFor();
-    const [error] = await widgetErrorsOf(page);
+    const [error] = await eventsOf(page, 'pv:error');
     assert.equal(error.code, 'spam_suspected');
     assert.equal((await stack.summary()).total, before);
     // Nothing was stored, so nothing is remembered: the next visit asks.
@@ -341,7 +334,7 @@ describe('<pv-nps> on the demo site', () => {
     assert.equal(attempts, 2, 'retried once, by itself');
     const rows = await stack.query("SELECT idempotency_key FROM nps_answers WHERE comment = 'Réseau capricieux en refuge'");
     assert.equal(rows.length, 1, 'stored once');
-    const [error] = await widgetErrorsOf(page);
+    const [error] = await eventsOf(page, 'pv:error');
     assert.equal(error.code, 'network');
     assert.equal(await page.evaluate(() => localStorage.getItem('portevoix.outbox')), null, 'a delivered outbox leaves nothing behind');
   });
