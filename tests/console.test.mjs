@@ -517,14 +517,15 @@ describe('a session that ends while a tab is open', () => {
         timer = setTimeout(() => reject(new Error(`${held.length} of the 3 reads asked for while none was answered`)), 15_000);
       }),
     ]).finally(() => clearTimeout(timer));
-    // The marketer moves on to a tab that reads nothing; the session ends meanwhile, and
-    // the NPS tab's reads come back refused.
+    // The marketer moves on to a tab that reads nothing: the NPS tab's reads are closed
+    // there and then, so none comes back refused (the session having ended meanwhile) to
+    // ask for a sign-in over a tab no longer shown.
+    const closed = held.map((route) => page.waitForEvent('requestfailed', { predicate: (request) => request === route.request() }));
     await page.getByRole('button', { name: 'Exports' }).click();
-    const answered = held.map((route) => page.waitForEvent('requestfinished', { predicate: (request) => request === route.request() }));
+    for (const request of await Promise.all(closed)) assert.equal(request.failure()?.errorText, 'net::ERR_ABORTED');
     for (const route of held) {
-      await route.fulfill({ status: 401, contentType: 'application/json', body: '{"error":{"code":"unauthorized","message":"Sign in."}}' });
+      await route.fulfill({ status: 401, contentType: 'application/json', body: '{"error":{"code":"unauthorized","message":"Sign in."}}' }).catch(() => {});
     }
-    await Promise.all(answered);
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 200))));
     assert.equal(await page.getByRole('dialog', { name: 'Your session has ended' }).count(), 0, 'no sign-in asked for a tab no longer shown');
     assert.equal(await page.getByRole('alert').count(), 0);
@@ -562,6 +563,20 @@ describe('a console read that stalls', () => {
     await page.getByRole('button', { name: 'Advocates' }).click();
     await page.getByRole('heading', { name: 'The ladder' }).waitFor();
     assert.equal(reads, 2);
+  });
+
+  test('is closed at once when its tab is left, its connection freed', async () => {
+    const { page } = await openConsole();
+    // The page's clock stands still: the 30 s give-up cannot be what ends the read.
+    await page.clock.install();
+    await signIn(page);
+    const stalled = signal();
+    await page.route('**/advocates?*', () => stalled.fulfil());
+    const abandoned = page.waitForEvent('requestfailed', { predicate: (request) => request.url().includes('/advocates?') });
+    await page.getByRole('button', { name: 'Advocates' }).click();
+    await stalled.promise;
+    await page.getByRole('button', { name: 'Integrations' }).click();
+    assert.equal((await abandoned).failure()?.errorText, 'net::ERR_ABORTED');
   });
 });
 

@@ -78,9 +78,10 @@ fn fetch_failure(value: JsValue) -> String {
 }
 
 /// Sends one request and reads its whole answer: the status and the body's text, or why
-/// no answer came. A body is sent as JSON. `stalled_after` is as for [`response_text`], and
-/// a request given up on is also aborted, so that the browser does not keep it open (and
-/// hold one of its few connections to the worker) for minutes.
+/// no answer came. A body is sent as JSON. `stalled_after` is as for [`response_text`]. A
+/// request given up on, or whose future is dropped before its answer is read, is also
+/// aborted, so that the browser does not keep it open (and hold one of its few connections
+/// to the worker).
 pub async fn fetch_text(
     method: &str,
     url: &str,
@@ -96,10 +97,11 @@ pub async fn fetch_text(
     if let Some(body) = json_body {
         init.set_body(&JsValue::from_str(body));
     }
-    let abort = stalled_after.and_then(|_| AbortController::new().ok());
+    let abort = AbortController::new().ok();
     if let Some(abort) = &abort {
         init.set_signal(Some(&abort.signal()));
     }
+    let _abort_when_dropped = AbortOnDrop(abort.clone());
     let request = Request::new_with_str_and_init(url, &init).map_err(fetch_failure)?;
     let content_type = json_body.map(|_| ("content-type", "application/json"));
     for (name, value) in content_type.iter().chain(headers) {
@@ -108,6 +110,20 @@ pub async fn fetch_text(
     let window = web_sys::window().ok_or_else(|| "no window".to_owned())?;
     let deadline = stalled_after.map(|seconds| deadline(seconds, abort));
     read_answer(window.fetch_with_request(&request), deadline).await
+}
+
+/// Aborts its request when dropped. A request whose reader is dropped midway (a console
+/// page left while its reads were under way) is then closed at once: left to its deadline,
+/// its unread answer held one of the browser's few connections to the worker for 30 s.
+/// Once the answer has been read whole, the abort does nothing.
+struct AbortOnDrop(Option<AbortController>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        if let Some(abort) = &self.0 {
+            abort.abort();
+        }
+    }
 }
 
 /// Reads the whole answer of a `fetch` already under way (one the loader started while the
