@@ -90,6 +90,25 @@ export async function openPage(
 }
 
 /**
+ * Where a widget's card stands in the space reserved for it: the element's and the card's
+ * heights, and the room above the card's first part and below its lowest one (equal when
+ * its content sits in the middle).
+ */
+export function cardLayout(widget) {
+  return widget.evaluate((host) => {
+    const card = host.shadowRoot.querySelector('.card');
+    const box = card.getBoundingClientRect();
+    const parts = [...card.children].map((child) => child.getBoundingClientRect());
+    return {
+      host: host.getBoundingClientRect().height,
+      card: box.height,
+      above: parts[0].top - box.top,
+      below: box.bottom - Math.max(...parts.map((part) => part.bottom)),
+    };
+  });
+}
+
+/**
  * Waits for the demo page's event log to show an event starting with `text` (say
  * `pv:ready {"widget":"qa"`), the `nth` of them. The widgets give up on a stalled request
  * after 20 s and ask again (1 s later for the configuration), so the default wait outlasts

@@ -3,7 +3,7 @@
 // category, survives a lost response, and the worker counts what they sent.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { accessibilityViolations, openPage, startStackAndBrowser, waitForEvent } from './browser.mjs';
+import { accessibilityViolations, cardLayout, openPage, startStackAndBrowser, waitForEvent } from './browser.mjs';
 import { upsertSite } from '../scripts/sites.mjs';
 
 let stack;
@@ -234,17 +234,7 @@ describe('<pv-nps> on the demo site', () => {
     assert.equal(await radio(page, 9).count(), 0, 'not asked again');
     assert.equal(await focusedInWidget(page), null, 'the thanks takes no focus on arrival');
     // Drawn in view, the card keeps the space reserved for the survey, the thanks in its middle.
-    const thanks = await widget(page).evaluate((host) => {
-      const card = host.shadowRoot.querySelector('.card');
-      const box = card.getBoundingClientRect();
-      const parts = [...card.children].map((child) => child.getBoundingClientRect());
-      return {
-        host: host.getBoundingClientRect().height,
-        card: box.height,
-        above: parts[0].top - box.top,
-        below: box.bottom - Math.max(...parts.map((part) => part.bottom)),
-      };
-    });
+    const thanks = await cardLayout(widget(page));
     assert.equal(thanks.card, thanks.host, `the card fills the space reserved for it: ${JSON.stringify(thanks)}`);
     assert.ok(thanks.above > 40 && Math.abs(thanks.above - thanks.below) < 16, `the thanks sits in the middle: ${JSON.stringify(thanks)}`);
 

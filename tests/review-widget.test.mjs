@@ -4,7 +4,7 @@
 // hostile text stays text; helpful votes count once; more reviews load page by page.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { accessibilityViolations, openPage, startStackAndBrowser, waitForEvent } from './browser.mjs';
+import { accessibilityViolations, cardLayout, openPage, startStackAndBrowser, waitForEvent } from './browser.mjs';
 import { newId } from './support.mjs';
 
 let stack;
@@ -200,17 +200,7 @@ describe('<pv-review> on the demo product page', () => {
   test('a product with no review yet, drawn in view on a phone, fills its card with one centred invitation', async () => {
     const page = await visit('/', { viewport: { width: 360, height: 800 } });
     const widget = await addWidget(page, `new-${newId().slice(0, 8)}`);
-    const layout = () =>
-      widget.evaluate((host) => {
-        const card = host.shadowRoot.querySelector('.card').getBoundingClientRect();
-        const parts = [...host.shadowRoot.querySelector('.card').children].map((child) => child.getBoundingClientRect());
-        return {
-          host: host.getBoundingClientRect().height,
-          card: card.height,
-          above: parts[0].top - card.top,
-          below: card.bottom - Math.max(...parts.map((part) => part.bottom)),
-        };
-      });
+    const layout = () => cardLayout(widget);
     await widget.getByText('Aucun avis pour l’instant').waitFor();
     const inviting = await layout();
     assert.equal(inviting.card, inviting.host, `the card fills the space reserved for it: ${JSON.stringify(inviting)}`);
