@@ -90,7 +90,8 @@ impl Palette {
                     if ratio < required {
                         warnings.push(format!(
                             "{mode} theme: {front_name} {front} on {back_name} {back} has a contrast of \
-                             {ratio:.2}:1, below the {required}:1 WCAG 2.2 AA asks for"
+                             {:.2}:1, below the {required}:1 WCAG 2.2 AA asks for",
+                            hundredths_down(ratio)
                         ));
                     }
                 }
@@ -102,6 +103,14 @@ impl Palette {
         }
         warnings
     }
+}
+
+/// A ratio rounded down to hundredths, for showing with two decimals: a contrast just
+/// short of its minimum (4.499) then reads as short of it (4.49), never as the minimum
+/// itself (4.50).
+fn hundredths_down(ratio: f64) -> f64 {
+    // The nudge keeps a ratio such as 3.05, stored as 3.0499999…, from reading 3.04.
+    (ratio * 100.0 + 1e-9).floor() / 100.0
 }
 
 /// Whether widgets are light, dark, or follow the host page.
@@ -532,7 +541,7 @@ mod tests {
         let warnings = theme.contrast_warnings();
         assert_eq!(warnings.len(), 3, "{warnings:?}");
         assert!(warnings[0].starts_with(
-            "light theme: text #999999 on background #ffffff has a contrast of 2.85:1"
+            "light theme: text #999999 on background #ffffff has a contrast of 2.84:1"
         ));
         let unreadable = Theme {
             light: Palette {
@@ -542,6 +551,26 @@ mod tests {
             ..Theme::default()
         };
         assert!(unreadable.contrast_warnings()[0].contains("cannot check"));
+    }
+
+    #[test]
+    fn a_contrast_just_short_of_its_minimum_reads_short_of_it() {
+        let theme = Theme {
+            light: Palette {
+                text: "#707972".into(),
+                ..Palette::light()
+            },
+            ..Theme::default()
+        };
+        assert_eq!(
+            theme.contrast_warnings(),
+            [
+                "light theme: text #707972 on background #ffffff has a contrast of 4.49:1, \
+              below the 4.5:1 WCAG 2.2 AA asks for"
+            ]
+        );
+        assert_eq!(format!("{:.2}", hundredths_down(3.05)), "3.05");
+        assert_eq!(format!("{:.2}", hundredths_down(21.0)), "21.00");
     }
 
     #[test]
