@@ -38,7 +38,8 @@ const integrity = (bytes, algorithm = 'sha384') => `${algorithm}-${createHash(al
  * merging near-identical ones (Rust's generics leave many that differ only in a constant
  * or a callee: 1.5 to 2% less gzip), run again until it shrinks no more (`--converge`:
  * 0.3 to 0.5% less gzip, for 10 s more of build), with every import, export and module renamed
- * to a letter or two, and the glue `${stem}.js` rewritten to match.
+ * to a letter or two, the producers and target-features sections (tool metadata no
+ * browser reads: 0.2 KB gzip) dropped, and the glue `${stem}.js` rewritten to match.
  * wasm-bindgen names each import after its Rust item and a hash
  * (`__wbg_createElement_de4a31ed2fb252be`), spelt out in both files: random hex that no
  * compressor shrinks. Fails the build when the glue does not read as expected, rather
@@ -49,7 +50,7 @@ function optimizeWasm(dir, stem) {
   const optimized = join(dir, 'optimized.wasm');
   // Renaming in a run of its own: `--converge` would rename the renamed names again.
   const shrink = ['--duplicate-function-elimination', '--merge-similar-functions', '-Oz', '--converge', ...wasmFeatures, join(dir, `${stem}_bg.wasm`), '-o', shrunk];
-  const rename = ['--minify-imports-and-exports-and-modules', ...wasmFeatures, shrunk, '-o', optimized];
+  const rename = ['--minify-imports-and-exports-and-modules', '--strip-producers', '--strip-target-features', ...wasmFeatures, shrunk, '-o', optimized];
   say(`$ wasm-opt ${shrink.join(' ')}`);
   if (output(bin('wasm-opt'), shrink, { stdio: ['ignore', 'pipe', 'inherit'] }) === null) throw new Error('wasm-opt failed');
   say(`$ wasm-opt ${rename.join(' ')}`);
