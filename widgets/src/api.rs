@@ -8,7 +8,7 @@ use futures::FutureExt;
 use futures::future::{LocalBoxFuture, Shared};
 use portevoix_core::dict::Dict;
 use portevoix_core::form::Refusal;
-use portevoix_core::wire::{ErrorBody, PublicSiteConfig};
+use portevoix_core::wire::{ErrorBody, HelpfulCounted, HelpfulVote, PublicSiteConfig};
 use wasm_bindgen::JsValue;
 use web_sys::RequestCredentials;
 
@@ -73,6 +73,36 @@ pub fn report(host: &web_sys::HtmlElement, widget: &str, site: &str, error: &Cal
             ("message", error.message().into()),
         ],
     );
+}
+
+/// What a product widget (reviews, Q&A) reports when its element has no usable `product`
+/// attribute: it has nothing to ask the worker for.
+pub fn missing_product(widget: &str) -> CallError {
+    CallError::Refused {
+        code: "invalid_field".into(),
+        message: format!(
+            "<pv-{widget}> needs a product=\"…\" attribute of A-Z, a-z, 0-9, '-', '_' and '.'"
+        ),
+        field: Some("product".into()),
+    }
+}
+
+/// Casts this visitor's helpful vote at `url` (a review's or an answer's) and remembers it
+/// in this browser, so that the button shows as pressed after a reload: the count the
+/// worker now holds, or `None` when its answer could not be read (nothing remembered).
+pub async fn vote_helpful(url: &str, id: &str) -> Result<Option<u64>, CallError> {
+    let vote = HelpfulVote {
+        visitor_id: crate::host::visitor_id(),
+    };
+    let Ok(body) = json::to_string(&vote) else {
+        return Ok(None);
+    };
+    let text = call("POST", url, Some(&body)).await?;
+    let Ok(counted) = json::from_str::<HelpfulCounted>(&text) else {
+        return Ok(None);
+    };
+    crate::host::remember_helpful_vote(id);
+    Ok(Some(counted.helpful_count))
 }
 
 /// Calls the worker and returns the body of a 2xx answer. Credentials are never sent: the

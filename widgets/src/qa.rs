@@ -17,8 +17,7 @@ use portevoix_core::qa::{self, Badge};
 use portevoix_core::review::markup::iso_day;
 use portevoix_core::validate::clip_page_url;
 use portevoix_core::wire::{
-    AnswerSubmission, HelpfulCounted, HelpfulVote, Posted, PublicQuestion, QuestionPage,
-    QuestionSubmission,
+    AnswerSubmission, Posted, PublicQuestion, QuestionPage, QuestionSubmission,
 };
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlInputElement, ShadowRoot};
@@ -274,16 +273,7 @@ pub fn qa_widget(props: &WidgetProps) -> Html {
             ),
             move |(_, query, _, _, _)| {
                 let Some(product) = product else {
-                    api::report(
-                        &props.host,
-                        "qa",
-                        &props.site,
-                        &CallError::Refused {
-                            code: "invalid_field".into(),
-                            message: "<pv-qa> needs a product=\"…\" attribute of A-Z, a-z, 0-9, '-', '_' and '.'".into(),
-                            field: Some("product".into()),
-                        },
-                    );
+                    api::report(&props.host, "qa", &props.site, &api::missing_product("qa"));
                     listing.set(Listing::Failed);
                     return;
                 };
@@ -511,17 +501,9 @@ pub fn qa_widget(props: &WidgetProps) -> Html {
                     "{}v1/sites/{}/products/{product}/answers/{answer_id}/helpful",
                     props.api_base, props.site
                 );
-                let Ok(body) = json::to_string(&HelpfulVote {
-                    visitor_id: host::visitor_id(),
-                }) else {
-                    return;
-                };
-                match api::call("POST", &url, Some(&body)).await {
-                    Ok(text) => {
-                        let Ok(counted) = json::from_str::<HelpfulCounted>(&text) else {
-                            return;
-                        };
-                        host::remember_helpful_vote(&answer_id);
+                match api::vote_helpful(&url, &answer_id).await {
+                    Ok(None) => {}
+                    Ok(Some(helpful_count)) => {
                         let mut now_voted = (*voted).clone();
                         now_voted.push(answer_id.clone());
                         voted.set(now_voted);
@@ -536,7 +518,7 @@ pub fn qa_widget(props: &WidgetProps) -> Html {
                                 .flat_map(|question| question.answers.iter_mut())
                                 .filter(|answer| answer.id == answer_id)
                             {
-                                answer.helpful_count = counted.helpful_count;
+                                answer.helpful_count = helpful_count;
                             }
                             listing.set(Listing::Ready {
                                 questions,

@@ -14,8 +14,7 @@ use portevoix_core::review::markup::{self, INITIAL_ATTRIBUTE, JSON_LD_ATTRIBUTE}
 use portevoix_core::review::{self, ReviewSort, STARS};
 use portevoix_core::validate::clip_page_url;
 use portevoix_core::wire::{
-    HelpfulCounted, HelpfulVote, PublicReview, PublicSiteConfig, ReviewCreated, ReviewPage,
-    ReviewSubmission, ReviewSummary,
+    PublicReview, PublicSiteConfig, ReviewCreated, ReviewPage, ReviewSubmission, ReviewSummary,
 };
 use web_sys::{HtmlElement, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -219,11 +218,7 @@ pub fn review_widget(props: &WidgetProps) -> Html {
                         &props.host,
                         "review",
                         &props.site,
-                        &CallError::Refused {
-                            code: "invalid_field".into(),
-                            message: "<pv-review> needs a product=\"…\" attribute of A-Z, a-z, 0-9, '-', '_' and '.'".into(),
-                            field: Some("product".into()),
-                        },
+                        &api::missing_product("review"),
                     );
                     listing.set(Listing::Failed);
                     return;
@@ -421,18 +416,9 @@ pub fn review_widget(props: &WidgetProps) -> Html {
             let props = props.clone();
             spawn_local(async move {
                 let url = format!("{}/{review_id}/helpful", reviews_url(&props, &product));
-                let vote = HelpfulVote {
-                    visitor_id: host::visitor_id(),
-                };
-                let Ok(body) = json::to_string(&vote) else {
-                    return;
-                };
-                match api::call("POST", &url, Some(&body)).await {
-                    Ok(text) => {
-                        let Ok(counted) = json::from_str::<HelpfulCounted>(&text) else {
-                            return;
-                        };
-                        host::remember_helpful_vote(&review_id);
+                match api::vote_helpful(&url, &review_id).await {
+                    Ok(None) => {}
+                    Ok(Some(helpful_count)) => {
                         let mut now_voted = (*voted).clone();
                         now_voted.push(review_id.clone());
                         voted.set(now_voted);
@@ -444,7 +430,7 @@ pub fn review_widget(props: &WidgetProps) -> Html {
                         } = (*listing).clone()
                         {
                             for shown in reviews.iter_mut().filter(|shown| shown.id == review_id) {
-                                shown.helpful_count = counted.helpful_count;
+                                shown.helpful_count = helpful_count;
                             }
                             listing.set(Listing::Ready {
                                 summary,
