@@ -154,6 +154,37 @@ describe('<pv-qa> on the demo product page', () => {
     assert.equal(marked.suggestedAnswer[0].upvoteCount, 1);
   });
 
+  test('an earlier search answered late does not replace the list of the later one', async () => {
+    const [first, second] = [`mât${newId().slice(0, 6)}`, `piquet${newId().slice(0, 6)}`];
+    await publishedQuestion(`Le ${first} est-il en aluminium ?`);
+    await publishedQuestion(`Combien de ${second} sont fournis ?`);
+    const page = await visit();
+    const qa = page.locator('pv-qa');
+    // The first search's answer is held until the second search's has come.
+    const firstSearch = new RegExp(`/questions\\?(.*&)?q=${encodeURIComponent(first)}`);
+    const held = new Promise((resolve) => page.route(firstSearch, resolve));
+    await qa.getByLabel('Rechercher dans les questions').focus();
+    await page.keyboard.type(first);
+    const firstAnswer = await held;
+    const secondAnswered = page.waitForResponse(new RegExp(`/questions\\?(.*&)?q=${second}`));
+    await searchShows(page, second, `Combien de ${second} sont fournis ?`);
+    await secondAnswered;
+    // Every list the widget draws from now on is recorded, for 1.5 s after the late answer
+    // (the widget reads an answer within milliseconds).
+    await page.evaluate(() => {
+      const root = document.querySelector('pv-qa').shadowRoot;
+      const record = () => [...root.querySelectorAll('article.question h3')].map((heading) => heading.textContent);
+      window.drawnLists = [record()];
+      new MutationObserver(() => window.drawnLists.push(record())).observe(root, { childList: true, subtree: true, characterData: true });
+    });
+    const arrived = page.waitForResponse(firstSearch);
+    await firstAnswer.continue();
+    await arrived;
+    await page.waitForTimeout(1_500);
+    const drawn = await page.evaluate(() => window.drawnLists);
+    assert.deepEqual(new Set(drawn.map((list) => JSON.stringify(list))), new Set([JSON.stringify([`Combien de ${second} sont fournis ?`])]));
+  });
+
   test('hostile questions show as text, and the widget has no WCAG 2.2 AA violation with its form open', async () => {
     await publishedQuestion('<img src=x onerror=alert(1)> est-ce étanche ?');
     const page = await visit({ bypassCSP: true });

@@ -246,6 +246,30 @@ describe('<pv-review> on the demo product page', () => {
     assert.equal(votes[0].n, 1);
   });
 
+  test('a vote counted while more reviews load keeps both: the new page and the new count', async () => {
+    const product = 'tarp-4x4';
+    for (let index = 0; index < 6; index++) await published(product, { rating: (index % 5) + 1 });
+    const votedId = await published(product, { rating: 3, author_name: 'Ilan' });
+    const page = await visit();
+    const widget = await addWidget(page, product);
+    // The next page is held until the vote has been counted and shown.
+    const held = [];
+    const nextPage = /\/reviews\?(.*&)?cursor=/;
+    await page.route(nextPage, (route) => held.push(route));
+    await widget.getByRole('button', { name: 'Voir plus d’avis' }).click();
+    await page.waitForFunction(() => document.querySelector('#reviews-tarp-4x4').shadowRoot.querySelector('ol.list').getAttribute('aria-busy') === 'true');
+    const voted = widget.locator(`.review[data-id="${votedId}"]`);
+    await voted.getByRole('button', { name: 'Utile (0)' }).click();
+    await voted.getByRole('button', { name: 'Utile (1)' }).waitFor();
+    assert.equal(held.length, 1);
+    const arrived = page.waitForResponse(nextPage);
+    await held[0].continue();
+    await arrived;
+    await page.waitForFunction(() => document.querySelector('#reviews-tarp-4x4').shadowRoot.querySelectorAll('.review').length === 7);
+    assert.equal(await voted.getByRole('button', { name: 'Utile (1)' }).getAttribute('aria-pressed'), 'true', 'the count survives the page');
+    assert.equal(await widget.getByRole('button', { name: 'Voir plus d’avis' }).count(), 0, 'no more pages');
+  });
+
   test('the widget has no WCAG 2.2 AA violation: list, form with problems, thanks', async () => {
     await published('bivouac-2', { rating: 2, author_name: 'Lou' });
     const page = await visit('/', { bypassCSP: true });

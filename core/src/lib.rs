@@ -12,6 +12,7 @@
 //! - [`referral`] and [`mail`]: referral codes, signed conversions and their fraud rules,
 //!   and the mail the worker owes, written to its outbox.
 //! - [`review`]: product reviews: rules, aggregate, paging, storage and crawler markup.
+//! - [`listing`]: a widget's paged list of reviews or questions, as late answers change it.
 //! - [`outbox`]: how widgets keep writes until the worker has answered them.
 //! - [`startup`]: the order in which the widgets of one page start.
 //! - [`site`] and [`theme`]: a brand's site configuration, its look and its contrast.
@@ -41,6 +42,7 @@ pub mod funnels;
 pub mod history;
 pub mod ladder;
 pub mod limits;
+pub mod listing;
 pub mod locale;
 pub mod mail;
 pub mod moderation;

@@ -426,29 +426,13 @@ impl Drop for WindowListener {
 /// switch or the system preference changes while the theme's mode is `auto`.
 #[hook]
 pub fn use_dark_mode(mode: ColorMode) -> bool {
-    let changes = use_reducer(ChangeCount::default);
-    {
-        let changes = changes.dispatcher();
-        use_effect_with(mode, move |mode| {
-            let watch = (*mode == ColorMode::Auto)
-                .then(|| HostThemeWatch::start(move || changes.dispatch(())));
-            move || drop(watch)
-        });
-    }
+    let redraw = use_force_update();
+    use_effect_with(mode, move |mode| {
+        let watch = (*mode == ColorMode::Auto)
+            .then(|| HostThemeWatch::start(move || redraw.force_update()));
+        move || drop(watch)
+    });
     host_is_dark(mode)
-}
-
-/// Counts changes seen outside the widget (the host's theme, another page's storage); each
-/// one re-renders the widget.
-#[derive(Default)]
-pub struct ChangeCount(u64);
-
-impl Reducible for ChangeCount {
-    type Action = ();
-
-    fn reduce(self: std::rc::Rc<Self>, _: ()) -> std::rc::Rc<Self> {
-        std::rc::Rc::new(ChangeCount(self.0.wrapping_add(1)))
-    }
 }
 
 /// Puts JSON-LD for search engines into the host page: into the script already marked

@@ -6,7 +6,7 @@
 //! Built by `npm run build`; tried in a browser by `npm start`.
 //!
 //! Every byte here is downloaded by the brands' visitors, and generic code is compiled
-//! once per type it is used with. So states and effects go through
+//! once per type it is used with. So states, reducers and effects go through
 //! `portevoix_web::hooks`, which boxes their values and closures so that Yew's hook code
 //! is compiled once rather than per widget state or effect; futures are spawned boxed
 //! (`host::spawn_local`); the five widgets share one props type ([`WidgetProps`]) and one
@@ -16,6 +16,7 @@ mod api;
 mod fields;
 mod hooks;
 mod host;
+mod listing;
 mod nps;
 mod outbox;
 mod qa;

@@ -19,7 +19,9 @@ use crate::hooks::{use_ready_event, use_site_config, use_turnstile};
 use crate::host;
 use crate::outbox::{self, Answered};
 use portevoix_web as json;
-use portevoix_web::hooks::{use_effect_with, use_state};
+use portevoix_web::hooks::{
+    ReducerDispatcher, ReducerHandle, use_effect_with, use_reducer, use_state,
+};
 
 /// The form state as a Yew reducer.
 #[derive(Default)]
@@ -105,27 +107,22 @@ fn announce_kept_answer(key: &str) {
 /// on its way); a changed `site` attribute reads that site's answer.
 #[hook]
 fn use_kept_answer(site: &AttrValue) -> Option<LastAnswer> {
-    let changes = use_reducer(host::ChangeCount::default);
-    {
-        let changes = changes.dispatcher();
-        use_effect_with(site.clone(), move |site| {
-            let key = last_answer_key(site);
-            let listener = host::WindowListener::start(
-                &[KEPT_ANSWER_CHANGED, "storage"],
-                move |event: Event| {
-                    let changed_key = match event.dyn_ref::<StorageEvent>() {
-                        // A cleared storage has no key: every kept answer went with it.
-                        Some(storage) => storage.key(),
-                        None => event.unchecked_ref::<CustomEvent>().detail().as_string(),
-                    };
-                    if changed_key.is_none_or(|changed| changed == key) {
-                        changes.dispatch(());
-                    }
-                },
-            );
-            move || drop(listener)
-        });
-    }
+    let redraw = use_force_update();
+    use_effect_with(site.clone(), move |site| {
+        let key = last_answer_key(site);
+        let listener =
+            host::WindowListener::start(&[KEPT_ANSWER_CHANGED, "storage"], move |event: Event| {
+                let changed_key = match event.dyn_ref::<StorageEvent>() {
+                    // A cleared storage has no key: every kept answer went with it.
+                    Some(storage) => storage.key(),
+                    None => event.unchecked_ref::<CustomEvent>().detail().as_string(),
+                };
+                if changed_key.is_none_or(|changed| changed == key) {
+                    redraw.force_update();
+                }
+            });
+        move || drop(listener)
+    });
     last_answer(site)
 }
 
@@ -137,7 +134,7 @@ fn send(
     locale: Locale,
     shown_at: f64,
     turnstile_token: Option<String>,
-    dispatch: UseReducerDispatcher<FormState>,
+    dispatch: ReducerDispatcher<FormState>,
 ) {
     let (Some(score), Some(idempotency_key)) = (form.score, form.idempotency_key.clone()) else {
         return;
@@ -279,7 +276,7 @@ pub fn nps_widget(props: &WidgetProps) -> Html {
 fn survey(
     props: &WidgetProps,
     copy: &Copy,
-    form: &UseReducerHandle<FormState>,
+    form: &ReducerHandle<FormState>,
     human_check: Option<(NodeRef, bool)>,
 ) -> Html {
     let state = &form.0;

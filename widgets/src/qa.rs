@@ -9,6 +9,7 @@ use std::rc::Rc;
 
 use portevoix_core::copy::{Copy, Text};
 use portevoix_core::form::{Phase, Refusal};
+use portevoix_core::listing::Shown;
 use portevoix_core::locale::Locale;
 use portevoix_core::moderation::Status;
 use portevoix_core::qa::form::{Field, FormAction, Kind, QaForm};
@@ -28,9 +29,12 @@ use crate::api::{self, CallError};
 use crate::fields::{self, Checkbox, TextInput};
 use crate::hooks::{use_ready_event, use_site_config, use_turnstile};
 use crate::host::{self, spawn_local};
+use crate::listing::use_listing;
 use crate::outbox::{self, Answered};
 use portevoix_web as json;
-use portevoix_web::hooks::{use_effect_with, use_state};
+use portevoix_web::hooks::{
+    ReducerDispatcher, ReducerHandle, use_effect_with, use_reducer, use_state,
+};
 
 /// Questions fetched per page.
 const PAGE_SIZE: u32 = 5;
@@ -60,18 +64,6 @@ impl Reducible for FormState {
     fn reduce(self: Rc<Self>, action: FormAction) -> Rc<Self> {
         Rc::new(FormState(self.0.apply(action)))
     }
-}
-
-/// The published questions shown so far.
-#[derive(Clone, PartialEq)]
-enum Listing {
-    Loading,
-    Ready {
-        questions: Vec<PublicQuestion>,
-        next_cursor: Option<String>,
-        loading_more: bool,
-    },
-    Failed,
 }
 
 /// Which form is open.
@@ -185,7 +177,7 @@ fn send(
     props: WidgetProps,
     product: String,
     outgoing: Outgoing,
-    dispatch: UseReducerDispatcher<FormState>,
+    dispatch: ReducerDispatcher<FormState>,
     on_published: Callback<()>,
 ) {
     let kind = if outgoing.question_id.is_some() {
@@ -247,7 +239,7 @@ fn focus_selector(root: &ShadowRoot, selector: &str) {
 #[function_component(QaWidget)]
 pub fn qa_widget(props: &WidgetProps) -> Html {
     let loaded = use_site_config(&props.host, &props.root, &props.api_base, &props.site, "qa");
-    let listing = use_state(|| Listing::Loading);
+    let listing = use_listing::<QuestionPage>(props, "qa");
     let search = use_state(String::new);
     let query = use_state(String::new);
     let latest_search = use_mut_ref(String::new);
@@ -273,8 +265,7 @@ pub fn qa_widget(props: &WidgetProps) -> Html {
             ),
             move |(_, query, _, _, _)| {
                 let Some(product) = product else {
-                    api::report(&props.host, "qa", &props.site, &api::missing_product("qa"));
-                    listing.set(Listing::Failed);
+                    listing.fail(&api::missing_product("qa"));
                     return;
                 };
                 if props.site.is_empty() {
@@ -282,19 +273,7 @@ pub fn qa_widget(props: &WidgetProps) -> Html {
                     return;
                 }
                 let query = query.clone();
-                spawn_local(async move {
-                    match fetch_page(&props, &product, &query, None).await {
-                        Ok(page) => listing.set(Listing::Ready {
-                            questions: page.questions,
-                            next_cursor: page.next_cursor,
-                            loading_more: false,
-                        }),
-                        Err(error) => {
-                            api::report(&props.host, "qa", &props.site, &error);
-                            listing.set(Listing::Failed);
-                        }
-                    }
-                });
+                listing.load(async move { fetch_page(&props, &product, &query, None).await });
             },
         );
     }
@@ -319,18 +298,12 @@ pub fn qa_widget(props: &WidgetProps) -> Html {
         let product_name = props.product_name.clone();
         let unsearched = query.trim().is_empty();
         use_effect_with(
-            ((*listing).clone(), unsearched),
-            move |(listing, unsearched)| {
-                if let (Listing::Ready { questions, .. }, Some(product), true) =
-                    (listing, product, unsearched)
+            (listing.shown().clone(), unsearched),
+            move |(shown, unsearched)| {
+                if let (Shown::Ready { page, .. }, Some(product), true) =
+                    (shown, product, unsearched)
                 {
-                    let page = QuestionPage {
-                        product: product.clone(),
-                        q: None,
-                        questions: questions.clone(),
-                        next_cursor: None,
-                    };
-                    let ld = markup::json_ld(&page, product_name.as_deref());
+                    let ld = markup::json_ld(page, product_name.as_deref());
                     host::put_json_ld(JSON_LD_ATTRIBUTE, &product, &ld);
                 }
             },
@@ -341,7 +314,7 @@ pub fn qa_widget(props: &WidgetProps) -> Html {
     let (site_locale, site_mode) = loaded.site_defaults();
     let locale = host::locale(&props.host, site_locale);
     let dark = host::use_dark_mode(site_mode);
-    let ready = site_config.is_some() && matches!(*listing, Listing::Ready { .. });
+    let ready = site_config.is_some() && matches!(listing.shown(), Shown::Ready { .. });
     use_ready_event(
         &props.host,
         ready,
@@ -446,43 +419,12 @@ pub fn qa_widget(props: &WidgetProps) -> Html {
         let product = product.clone();
         let query = (*query).clone();
         Callback::from(move |_: MouseEvent| {
-            let Listing::Ready {
-                questions,
-                next_cursor: Some(cursor),
-                ..
-            } = (*listing).clone()
-            else {
-                return;
-            };
             let Some(product) = product.clone() else {
                 return;
             };
-            listing.set(Listing::Ready {
-                questions: questions.clone(),
-                next_cursor: Some(cursor.clone()),
-                loading_more: true,
-            });
-            let (listing, props, query) = (listing.clone(), props.clone(), query.clone());
-            spawn_local(async move {
-                match fetch_page(&props, &product, &query, Some(&cursor)).await {
-                    Ok(page) => {
-                        let mut shown = questions;
-                        shown.extend(page.questions);
-                        listing.set(Listing::Ready {
-                            questions: shown,
-                            next_cursor: page.next_cursor,
-                            loading_more: false,
-                        });
-                    }
-                    Err(error) => {
-                        api::report(&props.host, "qa", &props.site, &error);
-                        listing.set(Listing::Ready {
-                            questions,
-                            next_cursor: Some(cursor),
-                            loading_more: false,
-                        });
-                    }
-                }
+            let (props, query) = (props.clone(), query.clone());
+            listing.load_more(move |cursor| async move {
+                fetch_page(&props, &product, &query, Some(&cursor)).await
             });
         })
     };
@@ -504,28 +446,8 @@ pub fn qa_widget(props: &WidgetProps) -> Html {
                 match api::vote_helpful(&url, &answer_id).await {
                     Ok(None) => {}
                     Ok(Some(helpful_count)) => {
-                        let mut now_voted = (*voted).clone();
-                        now_voted.push(answer_id.clone());
-                        voted.set(now_voted);
-                        if let Listing::Ready {
-                            mut questions,
-                            next_cursor,
-                            loading_more,
-                        } = (*listing).clone()
-                        {
-                            for answer in questions
-                                .iter_mut()
-                                .flat_map(|question| question.answers.iter_mut())
-                                .filter(|answer| answer.id == answer_id)
-                            {
-                                answer.helpful_count = helpful_count;
-                            }
-                            listing.set(Listing::Ready {
-                                questions,
-                                next_cursor,
-                                loading_more,
-                            });
-                        }
+                        voted.set(host::helpful_votes());
+                        listing.helpful_counted(answer_id, helpful_count);
                     }
                     Err(error) => api::report(&props.host, "qa", &props.site, &error),
                 }
@@ -549,16 +471,17 @@ pub fn qa_widget(props: &WidgetProps) -> Html {
         qa_form(&copy, &form, human_check, on_cancel.clone())
     };
 
-    let list = match &*listing {
-        Listing::Loading => html! { <div class="list-loading" aria-busy="true"></div> },
-        Listing::Failed => {
+    let list = match listing.shown() {
+        Shown::Loading => html! { <div class="list-loading" aria-busy="true"></div> },
+        Shown::Failed => {
             html! { <p class="alert" role="alert">{ copy.text(Text::QaErrorLoad) }</p> }
         }
-        Listing::Ready {
-            questions,
-            next_cursor,
-            loading_more,
-        } => {
+        Shown::Ready { page, busy } => {
+            let QuestionPage {
+                questions,
+                next_cursor,
+                ..
+            } = page;
             let shown: Vec<&PublicQuestion> = questions
                 .iter()
                 .filter(|question| {
@@ -582,7 +505,7 @@ pub fn qa_widget(props: &WidgetProps) -> Html {
                     if let Some(message) = empty_message {
                         <p class="none" role="status">{ message }</p>
                     }
-                    <ol class="list questions" part="list" aria-busy={loading_more.to_string()}>
+                    <ol class="list questions" part="list" aria-busy={busy.to_string()}>
                         { for shown.into_iter().map(|question| {
                             let answer_target = Writing::Answer(question.id.clone());
                             let open_answer = {
@@ -606,7 +529,7 @@ pub fn qa_widget(props: &WidgetProps) -> Html {
                         }) }
                     </ol>
                     if next_cursor.is_some() {
-                        <button type="button" class="more secondary" part="more" disabled={*loading_more} onclick={on_more}>
+                        <button type="button" class="more secondary" part="more" disabled={*busy} onclick={on_more}>
                             { copy.text(Text::QaMore) }
                         </button>
                     }
@@ -724,7 +647,7 @@ fn field_problem(copy: &Copy, form: &QaForm, field: Field) -> Option<String> {
 
 fn qa_form(
     copy: &Copy,
-    form: &UseReducerHandle<FormState>,
+    form: &ReducerHandle<FormState>,
     human_check: Option<(NodeRef, bool)>,
     on_cancel: Callback<MouseEvent>,
 ) -> Html {

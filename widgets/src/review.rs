@@ -7,6 +7,7 @@ use std::rc::Rc;
 
 use portevoix_core::copy::{Copy, Text};
 use portevoix_core::form::{Phase, Refusal};
+use portevoix_core::listing::Shown;
 use portevoix_core::locale::Locale;
 use portevoix_core::moderation::Status;
 use portevoix_core::review::form::{Field, FormAction, ReviewForm};
@@ -14,7 +15,7 @@ use portevoix_core::review::markup::{self, INITIAL_ATTRIBUTE, JSON_LD_ATTRIBUTE}
 use portevoix_core::review::{self, ReviewSort, STARS};
 use portevoix_core::validate::clip_page_url;
 use portevoix_core::wire::{
-    PublicReview, PublicSiteConfig, ReviewCreated, ReviewPage, ReviewSubmission, ReviewSummary,
+    PublicSiteConfig, ReviewCreated, ReviewPage, ReviewSubmission, ReviewSummary,
 };
 use web_sys::{HtmlElement, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -24,9 +25,12 @@ use crate::api::{self, CallError};
 use crate::fields::{self, Checkbox, TextInput};
 use crate::hooks::{use_ready_event, use_site_config, use_turnstile};
 use crate::host::{self, spawn_local};
+use crate::listing::use_listing;
 use crate::outbox::{self, Answered};
 use portevoix_web as json;
-use portevoix_web::hooks::{use_effect_with, use_state};
+use portevoix_web::hooks::{
+    ReducerDispatcher, ReducerHandle, use_effect_with, use_reducer, use_state,
+};
 
 /// Reviews fetched per page.
 const PAGE_SIZE: u32 = 5;
@@ -38,30 +42,6 @@ impl Reducible for FormState {
 
     fn reduce(self: Rc<Self>, action: FormAction) -> Rc<Self> {
         Rc::new(FormState(self.0.apply(action)))
-    }
-}
-
-/// The published reviews shown so far.
-#[derive(Clone, PartialEq)]
-enum Listing {
-    Loading,
-    Ready {
-        summary: ReviewSummary,
-        reviews: Vec<PublicReview>,
-        next_cursor: Option<String>,
-        loading_more: bool,
-    },
-    Failed,
-}
-
-impl Listing {
-    fn from_page(page: ReviewPage) -> Listing {
-        Listing::Ready {
-            summary: page.summary,
-            reviews: page.reviews,
-            next_cursor: page.next_cursor,
-            loading_more: false,
-        }
     }
 }
 
@@ -135,7 +115,7 @@ fn send(
     props: WidgetProps,
     product: String,
     submission: ReviewSubmission,
-    dispatch: UseReducerDispatcher<FormState>,
+    dispatch: ReducerDispatcher<FormState>,
     on_published: Callback<()>,
 ) {
     let (rating, idempotency_key) = (submission.rating, submission.idempotency_key.clone());
@@ -188,7 +168,7 @@ pub fn review_widget(props: &WidgetProps) -> Html {
         &props.site,
         "review",
     );
-    let listing = use_state(|| Listing::Loading);
+    let listing = use_listing::<ReviewPage>(props, "review");
     let sort = use_state(ReviewSort::default);
     let reload = use_state(u32::default);
     let writing = use_state(bool::default);
@@ -214,20 +194,14 @@ pub fn review_widget(props: &WidgetProps) -> Html {
             ),
             move |(_, sort, reload, _, _)| {
                 let Some(product) = product else {
-                    api::report(
-                        &props.host,
-                        "review",
-                        &props.site,
-                        &api::missing_product("review"),
-                    );
-                    listing.set(Listing::Failed);
+                    listing.fail(&api::missing_product("review"));
                     return;
                 };
                 let first_look = *sort == ReviewSort::Newest && *reload == 0;
                 if let Some(page) =
                     server_rendered_page(&props.host, &product).filter(|_| first_look)
                 {
-                    listing.set(Listing::from_page(page));
+                    listing.show(page);
                     return;
                 }
                 if props.site.is_empty() {
@@ -235,37 +209,16 @@ pub fn review_widget(props: &WidgetProps) -> Html {
                     return;
                 }
                 let sort = *sort;
-                spawn_local(async move {
-                    match fetch_page(&props, &product, sort, None).await {
-                        Ok(page) => listing.set(Listing::from_page(page)),
-                        Err(error) => {
-                            api::report(&props.host, "review", &props.site, &error);
-                            listing.set(Listing::Failed);
-                        }
-                    }
-                });
+                listing.load(async move { fetch_page(&props, &product, sort, None).await });
             },
         );
     }
     {
         let product = product.clone();
         let product_name = props.product_name.clone();
-        use_effect_with((*listing).clone(), move |listing| {
-            if let (
-                Listing::Ready {
-                    summary, reviews, ..
-                },
-                Some(product),
-            ) = (listing, product)
-            {
-                let page = ReviewPage {
-                    product: product.clone(),
-                    sort: ReviewSort::Newest,
-                    summary: summary.clone(),
-                    reviews: reviews.clone(),
-                    next_cursor: None,
-                };
-                let ld = markup::json_ld(&page, product_name.as_deref());
+        use_effect_with(listing.shown().clone(), move |shown| {
+            if let (Shown::Ready { page, .. }, Some(product)) = (shown, product) {
+                let ld = markup::json_ld(page, product_name.as_deref());
                 host::put_json_ld(JSON_LD_ATTRIBUTE, &product, &ld);
             }
         });
@@ -275,7 +228,7 @@ pub fn review_widget(props: &WidgetProps) -> Html {
     let (site_locale, site_mode) = loaded.site_defaults();
     let locale = host::locale(&props.host, site_locale);
     let dark = host::use_dark_mode(site_mode);
-    let ready = site_config.is_some() && matches!(*listing, Listing::Ready { .. });
+    let ready = site_config.is_some() && matches!(listing.shown(), Shown::Ready { .. });
     use_ready_event(
         &props.host,
         ready,
@@ -342,11 +295,9 @@ pub fn review_widget(props: &WidgetProps) -> Html {
 
     let on_sort = {
         let sort = sort.clone();
-        let listing = listing.clone();
         Callback::from(move |event: Event| {
             let select: HtmlSelectElement = event.target_unchecked_into();
             if let Ok(chosen) = ReviewSort::parse(&select.value()) {
-                listing.set(Listing::Loading);
                 sort.set(chosen);
             }
         })
@@ -357,48 +308,12 @@ pub fn review_widget(props: &WidgetProps) -> Html {
         let product = product.clone();
         let sort = *sort;
         Callback::from(move |_: MouseEvent| {
-            let Listing::Ready {
-                summary,
-                reviews,
-                next_cursor: Some(cursor),
-                ..
-            } = (*listing).clone()
-            else {
-                return;
-            };
             let Some(product) = product.clone() else {
                 return;
             };
-            listing.set(Listing::Ready {
-                summary: summary.clone(),
-                reviews: reviews.clone(),
-                next_cursor: Some(cursor.clone()),
-                loading_more: true,
-            });
-            let listing = listing.clone();
             let props = props.clone();
-            spawn_local(async move {
-                match fetch_page(&props, &product, sort, Some(&cursor)).await {
-                    Ok(page) => {
-                        let mut shown = reviews;
-                        shown.extend(page.reviews);
-                        listing.set(Listing::Ready {
-                            summary: page.summary,
-                            reviews: shown,
-                            next_cursor: page.next_cursor,
-                            loading_more: false,
-                        });
-                    }
-                    Err(error) => {
-                        api::report(&props.host, "review", &props.site, &error);
-                        listing.set(Listing::Ready {
-                            summary,
-                            reviews,
-                            next_cursor: Some(cursor),
-                            loading_more: false,
-                        });
-                    }
-                }
+            listing.load_more(move |cursor| async move {
+                fetch_page(&props, &product, sort, Some(&cursor)).await
             });
         })
     };
@@ -411,34 +326,14 @@ pub fn review_widget(props: &WidgetProps) -> Html {
             let Some(product) = product.clone() else {
                 return;
             };
-            let listing = listing.clone();
-            let voted = voted.clone();
-            let props = props.clone();
+            let (listing, voted, props) = (listing.clone(), voted.clone(), props.clone());
             spawn_local(async move {
                 let url = format!("{}/{review_id}/helpful", reviews_url(&props, &product));
                 match api::vote_helpful(&url, &review_id).await {
                     Ok(None) => {}
                     Ok(Some(helpful_count)) => {
-                        let mut now_voted = (*voted).clone();
-                        now_voted.push(review_id.clone());
-                        voted.set(now_voted);
-                        if let Listing::Ready {
-                            summary,
-                            mut reviews,
-                            next_cursor,
-                            loading_more,
-                        } = (*listing).clone()
-                        {
-                            for shown in reviews.iter_mut().filter(|shown| shown.id == review_id) {
-                                shown.helpful_count = helpful_count;
-                            }
-                            listing.set(Listing::Ready {
-                                summary,
-                                reviews,
-                                next_cursor,
-                                loading_more,
-                            });
-                        }
+                        voted.set(host::helpful_votes());
+                        listing.helpful_counted(review_id, helpful_count);
                     }
                     Err(error) => api::report(&props.host, "review", &props.site, &error),
                 }
@@ -465,7 +360,7 @@ pub fn review_widget(props: &WidgetProps) -> Html {
     // No review yet and no form open: the card a brand's new products all show, its one
     // message an invitation, centred when the card fills its reserved height (which is
     // otherwise mostly empty below it).
-    let single = matches!(&*listing, Listing::Ready { summary, .. } if summary.count == 0)
+    let single = matches!(listing.shown(), Shown::Ready { page, .. } if page.summary.count == 0)
         && !*writing
         && !matches!(form.0.attempt.phase, Phase::Sent(_));
     let writer = if let Phase::Sent(status) = form.0.attempt.phase {
@@ -492,7 +387,7 @@ pub fn review_widget(props: &WidgetProps) -> Html {
     html! {
         <section class={classes!("card", "reviews", single.then_some("single"))} part="card" lang={locale.tag()} data-mode={if dark { "dark" } else { "light" }}>
             <h2 class="heading" part="heading">{ copy.text(Text::ReviewHeading) }</h2>
-            { listing_view(&copy, &listing, *sort, &voted, on_sort, on_more, on_helpful) }
+            { listing_view(&copy, listing.shown(), *sort, &voted, on_sort, on_more, on_helpful) }
             <div class="writer">{ writer }</div>
             if config.show_branding {
                 <p class="credit" part="credit">{ copy.text(Text::PoweredBy) }</p>
@@ -553,24 +448,19 @@ fn summary_view(copy: &Copy, summary: &ReviewSummary) -> Html {
 
 fn listing_view(
     copy: &Copy,
-    listing: &Listing,
+    listing: &Shown<ReviewPage>,
     sort: ReviewSort,
     voted: &[String],
     on_sort: Callback<Event>,
     on_more: Callback<MouseEvent>,
     on_helpful: Callback<String>,
 ) -> Html {
-    let (summary, reviews, next_cursor, loading_more) = match listing {
-        Listing::Loading => return html! { <div class="list-loading" aria-busy="true"></div> },
-        Listing::Failed => {
+    let (page, busy) = match listing {
+        Shown::Loading => return html! { <div class="list-loading" aria-busy="true"></div> },
+        Shown::Failed => {
             return html! { <p class="alert" role="alert">{ copy.text(Text::ReviewLoadError) }</p> };
         }
-        Listing::Ready {
-            summary,
-            reviews,
-            next_cursor,
-            loading_more,
-        } => (summary, reviews, next_cursor, *loading_more),
+        Shown::Ready { page, busy } => (page, *busy),
     };
     let sort_label = |option: ReviewSort| match option {
         ReviewSort::Newest => Text::ReviewSortNewest,
@@ -578,7 +468,7 @@ fn listing_view(
         ReviewSort::RatingHigh => Text::ReviewSortRatingHigh,
         ReviewSort::RatingLow => Text::ReviewSortRatingLow,
     };
-    let items = reviews.iter().map(|shown| {
+    let items = page.reviews.iter().map(|shown| {
         let voted_here = voted.contains(&shown.id);
         let onclick = {
             let on_helpful = on_helpful.clone();
@@ -616,8 +506,8 @@ fn listing_view(
     });
     html! {
         <>
-            { summary_view(copy, summary) }
-            if summary.count > 1 {
+            { summary_view(copy, &page.summary) }
+            if page.summary.count > 1 {
                 <div class="toolbar">
                     <label for="pv-sort">{ copy.text(Text::ReviewSortLabel) }</label>
                     <select id="pv-sort" part="sort" onchange={on_sort}>
@@ -627,9 +517,9 @@ fn listing_view(
                     </select>
                 </div>
             }
-            <ol class="list" part="list" aria-busy={loading_more.to_string()}>{ for items }</ol>
-            if next_cursor.is_some() {
-                <button type="button" class="more secondary" part="more" disabled={loading_more} onclick={on_more}>
+            <ol class="list" part="list" aria-busy={busy.to_string()}>{ for items }</ol>
+            if page.next_cursor.is_some() {
+                <button type="button" class="more secondary" part="more" disabled={busy} onclick={on_more}>
                     { copy.text(Text::ReviewMore) }
                 </button>
             }
@@ -658,7 +548,7 @@ fn field_problem(copy: &Copy, form: &ReviewForm, field: Field) -> Option<String>
 /// One labelled text input with its problem, wired for screen readers.
 fn text_input(
     copy: &Copy,
-    form: &UseReducerHandle<FormState>,
+    form: &ReducerHandle<FormState>,
     field: Field,
     label: Text,
     kind: &'static str,
@@ -692,7 +582,7 @@ fn text_input(
 
 fn review_form(
     copy: &Copy,
-    form: &UseReducerHandle<FormState>,
+    form: &ReducerHandle<FormState>,
     human_check: Option<(NodeRef, bool)>,
     form_start: &NodeRef,
     on_cancel: Callback<MouseEvent>,
