@@ -88,6 +88,45 @@ describe('<pv-share> on the demo page', () => {
     assert.deepEqual(reasons, ['visit', 'share']);
   });
 
+  test('a visitor who signs in while their anonymous points are on their way sees the customer\u2019s points, not those when they come', async () => {
+    const adjusted = await stack.admin('/points/adjust', {
+      method: 'POST',
+      body: { customer_id: 'demo-camille', points: 777, reason: 'Cadeau de bienvenue', idempotency_key: newId() },
+    });
+    assert.equal(adjusted.status, 200);
+    const { page } = await visitor();
+    await page.goto(`${stack.demoOrigin}/`);
+    await shareReady(page);
+    const widget = page.locator('pv-share');
+    // Sharing gives this browser a visitor id, whose points the next visit asks for.
+    await widget.getByRole('button', { name: 'Partager' }).click();
+    await widget.getByLabel('Votre lien personnel').waitFor();
+    const anonymousPoints = (request) => request.url().includes('/me/points?') && !request.headers().authorization;
+    const held = new Promise((resolve) => page.route(/\/me\/points\?/, (route) => (anonymousPoints(route.request()) ? resolve(route) : route.continue())));
+    await page.reload();
+    await shareReady(page);
+    const anonymous = await held;
+
+    await page.getByRole('button', { name: 'Se connecter (cliente de démo)' }).click();
+    const balance = widget.locator('.balance');
+    await balance.waitFor();
+    const customerBalance = await balance.getAttribute('data-balance');
+    assert.ok(Number(customerBalance) >= 777, customerBalance);
+    // Every balance the widget shows from now on is recorded, for 1.5 s after the late
+    // anonymous answer (the widget reads an answer within milliseconds).
+    await page.evaluate(() => {
+      const root = document.querySelector('pv-share').shadowRoot;
+      const record = () => root.querySelector('.balance')?.dataset.balance ?? null;
+      window.shownBalances = [record()];
+      new MutationObserver(() => window.shownBalances.push(record())).observe(root, { childList: true, subtree: true, attributes: true, characterData: true });
+    });
+    const arrived = page.waitForResponse((response) => anonymousPoints(response.request()));
+    await anonymous.continue();
+    await arrived;
+    await page.waitForTimeout(1_500);
+    assert.deepEqual(new Set(await page.evaluate(() => window.shownBalances)), new Set([customerBalance]));
+  });
+
   test('meets WCAG 2.2 AA before sharing, with its link and copy confirmation, and with points and their history', async () => {
     const { page } = await visitor({ bypassCSP: true });
     await page.goto(`${stack.demoOrigin}/`);

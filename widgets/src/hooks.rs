@@ -1,6 +1,8 @@
 //! The hooks every widget shares: its site's configuration (with the theme adopted into
-//! its shadow root), the `pv:ready` event, and the Turnstile challenge of its form.
+//! its shadow root), the `pv:ready` event, and the Turnstile challenge of its form; and
+//! [`Outdated`], which keeps an effect's late answers from overwriting newer ones.
 
+use std::cell::Cell;
 use std::rc::Rc;
 
 use portevoix_core::copy::{Copy, Text};
@@ -14,6 +16,27 @@ use yew::prelude::*;
 use crate::api;
 use crate::host::{self, spawn_local};
 use crate::turnstile::Challenge;
+
+/// Raised when the effect that made it is torn down (its attributes changed, or the widget
+/// went): what that effect's requests bring is then out of date and is not shown. Without
+/// it, a visitor who signs in while their anonymous points are on their way would see
+/// those replace their own when they come.
+#[derive(Clone)]
+pub struct Outdated(Rc<Cell<bool>>);
+
+impl Outdated {
+    /// The flag of an effect about to run, and the teardown the effect returns to raise it.
+    pub fn watch() -> (Outdated, impl FnOnce()) {
+        let flag = Rc::new(Cell::new(false));
+        let raise = flag.clone();
+        (Outdated(flag), move || raise.set(true))
+    }
+
+    /// Whether the effect has been torn down since.
+    pub fn is_raised(&self) -> bool {
+        self.0.get()
+    }
+}
 
 /// Where a widget stands with its site's configuration.
 #[derive(Clone, PartialEq)]
@@ -78,12 +101,17 @@ pub fn use_site_config(
         use_effect_with((api_base.clone(), site.clone()), move |(api_base, site)| {
             host::adopt_styles(&root, None);
             let (api_base, site) = (api_base.clone(), site.clone());
+            let (outdated, teardown) = Outdated::watch();
             spawn_local(async move {
                 // The first draw, reading the configuration (often already here: the
                 // loader asks for it alongside the Wasm) and drawing the form each take a
                 // task of their own rather than one long task together.
                 host::next_task().await;
-                match api::site_config_with_retries(&api_base, &site).await {
+                let answer = api::site_config_with_retries(&api_base, &site).await;
+                if outdated.is_raised() {
+                    return;
+                }
+                match answer {
                     Ok(config) => {
                         host::adopt_styles(&root, Some((&site, &config.theme)));
                         host::next_task().await;
@@ -100,6 +128,7 @@ pub fn use_site_config(
                     }
                 }
             });
+            teardown
         });
     }
     (*state).clone()

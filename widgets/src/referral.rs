@@ -18,7 +18,7 @@ use yew::prelude::*;
 use crate::WidgetProps;
 use crate::api::{self, CallError};
 use crate::fields::{self, Checkbox, TextInput};
-use crate::hooks::{use_ready_event, use_site_config};
+use crate::hooks::{Outdated, use_ready_event, use_site_config};
 use crate::host::{self, spawn_local};
 use portevoix_web as json;
 use portevoix_web::hooks::{use_effect_with, use_state};
@@ -118,8 +118,13 @@ pub fn referral_widget(props: &WidgetProps) -> Html {
         use_effect_with(
             (props.site.clone(), props.customer_token.clone()),
             move |_| {
+                let (outdated, teardown) = Outdated::watch();
                 spawn_local(async move {
-                    let mine = match fetch_card(&props).await {
+                    let answer = fetch_card(&props).await;
+                    if outdated.is_raised() {
+                        return;
+                    }
+                    let mine = match answer {
                         Ok(mine) => mine,
                         Err(error) => {
                             api::report(&props.host, "referral", &props.site, &error);
@@ -133,10 +138,12 @@ pub fn referral_widget(props: &WidgetProps) -> Html {
                         && let Ok(offer) = fetch_offer(&props, &landed.code).await
                         && js_sys::Date::now() - landed.at
                             <= f64::from(offer.attribution_days) * DAY_MS
+                        && !outdated.is_raised()
                     {
                         friend.set(Some(offer));
                     }
                 });
+                teardown
             },
         );
     }

@@ -16,7 +16,7 @@ use yew::prelude::*;
 
 use crate::WidgetProps;
 use crate::api::{self, CallError};
-use crate::hooks::{use_ready_event, use_site_config};
+use crate::hooks::{Outdated, use_ready_event, use_site_config};
 use crate::host::{self, spawn_local};
 use portevoix_web as json;
 use portevoix_web::hooks::{use_effect_with, use_state};
@@ -141,12 +141,18 @@ pub fn share_widget(props: &WidgetProps) -> Html {
         use_effect_with(
             (props.site.clone(), props.customer_token.clone()),
             move |_| {
+                let (outdated, teardown) = Outdated::watch();
                 spawn_local(async move {
-                    match fetch_points(&props).await {
+                    let answer = fetch_points(&props).await;
+                    if outdated.is_raised() {
+                        return;
+                    }
+                    match answer {
                         Ok(statement) => points.set(statement),
                         Err(error) => api::report(&props.host, "share", &props.site, &error),
                     }
                 });
+                teardown
             },
         );
     }
