@@ -270,6 +270,42 @@ describe('<pv-review> on the demo product page', () => {
     assert.equal(await widget.getByRole('button', { name: 'Voir plus d’avis' }).count(), 0, 'no more pages');
   });
 
+  test('another sort keeps the list shown, dimmed, and the sort menu focused until the sorted list comes', async () => {
+    const product = 'stove-duo';
+    const helpfulId = await published(product, { rating: 2, author_name: 'Maël' });
+    await published(product, { rating: 5 });
+    await published(product, { rating: 4 });
+    const vote = await fetch(`${stack.api}/products/${product}/reviews/${helpfulId}/helpful`, {
+      method: 'POST',
+      headers: { origin: stack.demoOrigin, 'content-type': 'application/json' },
+      body: JSON.stringify({ visitor_id: newId() }),
+    });
+    assert.equal(vote.status, 200);
+    const page = await visit();
+    const widget = await addWidget(page, product);
+    const firstId = () => widget.locator('.review').first().getAttribute('data-id');
+    assert.notEqual(await firstId(), helpfulId, 'newest first');
+    const sorted = /\/reviews\?(.*&)?sort=helpful/;
+    const held = new Promise((resolve) => page.route(sorted, resolve));
+    const menu = widget.getByLabel('Trier par');
+    await menu.focus();
+    await menu.selectOption('helpful');
+    const answer = await held;
+    const list = widget.locator('ol.list');
+    assert.equal(await list.getAttribute('aria-busy'), 'true');
+    assert.match(await list.getAttribute('class'), /\bstale\b/);
+    assert.equal(await widget.locator('.review').count(), 3, 'the list stays while the sorted one comes');
+    assert.equal(await menu.evaluate((select) => select.getRootNode().activeElement === select), true, 'the menu keeps focus');
+    await answer.continue();
+    await page.waitForFunction(
+      ([product, id]) => document.querySelector(`#reviews-${product}`).shadowRoot.querySelector('.review')?.dataset.id === id,
+      [product, helpfulId],
+    );
+    assert.equal(await list.getAttribute('aria-busy'), 'false');
+    assert.doesNotMatch(await list.getAttribute('class'), /\bstale\b/);
+    assert.equal(await menu.evaluate((select) => select.getRootNode().activeElement === select), true);
+  });
+
   test('the widget has no WCAG 2.2 AA violation: list, form with problems, thanks', async () => {
     await published('bivouac-2', { rating: 2, author_name: 'Lou' });
     const page = await visit('/', { bypassCSP: true });

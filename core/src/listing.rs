@@ -1,6 +1,6 @@
 //! A product's published reviews or questions as a widget shows them: a first page, more
 //! pages appended as the visitor asks, helpful counts updated in place, and the list shown
-//! (marked busy) while another sort or search brings its own. Every change is an
+//! (marked as no longer the one asked for) while another sort or search brings its own. Every change is an
 //! [`Action`] applied to the list as it is when the change arrives, never to a copy taken
 //! when its request left: an answer that comes late (a page asked for before the visitor
 //! re-sorted or searched again, a vote counted while more were loading) neither undoes
@@ -69,12 +69,31 @@ pub enum Shown<P> {
     Ready {
         /// Every item shown, with the latest page's cursor.
         page: P,
-        /// A page is on its way: the next one, or the first of a new list (which replaces
-        /// this one when it comes). The list is marked busy and offers no more meanwhile.
-        busy: bool,
+        /// What is on its way for it.
+        pending: Pending,
     },
     /// The first page could not be read.
     Failed,
+}
+
+/// What is on its way for a list shown. While anything is, the list is marked busy and
+/// offers no more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pending {
+    /// Nothing: the list is as the worker last gave it.
+    Nothing,
+    /// The page after those shown.
+    More,
+    /// The first page of a new list (another sort or search, a reload), which replaces this
+    /// one when it comes: the list shown is no longer the one asked for.
+    NewList,
+}
+
+impl Pending {
+    /// Whether anything is on its way (the list's `aria-busy`, and its "more" disabled).
+    pub fn is_busy(self) -> bool {
+        self != Pending::Nothing
+    }
 }
 
 /// The list of one widget and the request its pages must answer.
@@ -127,7 +146,10 @@ impl<P: Page> Listing<P> {
     /// on its way (a second click asks nothing).
     pub fn more_cursor(&self) -> Option<&str> {
         match &self.shown {
-            Shown::Ready { page, busy: false } => page.next_cursor(),
+            Shown::Ready {
+                page,
+                pending: Pending::Nothing,
+            } => page.next_cursor(),
             _ => None,
         }
     }
@@ -140,32 +162,43 @@ impl<P: Page> Listing<P> {
             Action::Asked(request) => {
                 self.request = request;
                 match &mut self.shown {
-                    Shown::Ready { busy, .. } => *busy = true,
+                    Shown::Ready { pending, .. } => *pending = Pending::NewList,
                     shown => *shown = Shown::Loading,
                 }
             }
             Action::Loaded(request, page) if request == current => {
-                self.shown = Shown::Ready { page, busy: false };
+                self.shown = Shown::Ready {
+                    page,
+                    pending: Pending::Nothing,
+                };
             }
             Action::Failed(request) if request == current => self.shown = Shown::Failed,
             Action::MoreAsked(request) if request == current => {
-                if let Shown::Ready { busy, .. } = &mut self.shown {
-                    *busy = true;
+                if let Shown::Ready {
+                    pending: pending @ Pending::Nothing,
+                    ..
+                } = &mut self.shown
+                {
+                    *pending = Pending::More;
                 }
             }
             Action::MoreLoaded(request, next) if request == current => {
                 if let Shown::Ready {
                     page,
-                    busy: busy @ true,
+                    pending: pending @ Pending::More,
                 } = &mut self.shown
                 {
                     page.append(next);
-                    *busy = false;
+                    *pending = Pending::Nothing;
                 }
             }
             Action::MoreFailed(request) if request == current => {
-                if let Shown::Ready { busy, .. } = &mut self.shown {
-                    *busy = false;
+                if let Shown::Ready {
+                    pending: pending @ Pending::More,
+                    ..
+                } = &mut self.shown
+                {
+                    *pending = Pending::Nothing;
                 }
             }
             Action::HelpfulCounted(id, count) => {
@@ -241,10 +274,10 @@ mod tests {
         let listing = listing.apply(Action::MoreLoaded(1, review_page(&["c"], 4, None)));
         assert_eq!(shown_ids(&listing), ["a", "b", "c"]);
         assert_eq!(listing.more_cursor(), None);
-        let Shown::Ready { page, busy } = &listing.shown else {
+        let Shown::Ready { page, pending } = &listing.shown else {
             panic!("ready");
         };
-        assert!(!busy);
+        assert_eq!(*pending, Pending::Nothing);
         assert_eq!(
             page.summary.count, 4,
             "the later page's totals are the newer"
@@ -266,6 +299,13 @@ mod tests {
             .apply(Action::MoreAsked(1))
             .apply(Action::Asked(2));
         assert_eq!(shown_ids(&listing), ["a"], "shown until the new list comes");
+        assert!(matches!(
+            listing.shown,
+            Shown::Ready {
+                pending: Pending::NewList,
+                ..
+            }
+        ));
         assert_eq!(
             listing.more_cursor(),
             None,

@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use portevoix_core::copy::{Copy, Text};
 use portevoix_core::form::{Phase, Refusal};
-use portevoix_core::listing::Shown;
+use portevoix_core::listing::{Pending, Shown};
 use portevoix_core::locale::Locale;
 use portevoix_core::moderation::Status;
 use portevoix_core::qa::form::{Field, FormAction, Kind, QaForm};
@@ -476,7 +476,7 @@ pub fn qa_widget(props: &WidgetProps) -> Html {
         Shown::Failed => {
             html! { <p class="alert" role="alert">{ copy.text(Text::QaErrorLoad) }</p> }
         }
-        Shown::Ready { page, busy } => {
+        Shown::Ready { page, pending } => {
             let QuestionPage {
                 questions,
                 next_cursor,
@@ -505,7 +505,7 @@ pub fn qa_widget(props: &WidgetProps) -> Html {
                     if let Some(message) = empty_message {
                         <p class="none" role="status">{ message }</p>
                     }
-                    <ol class="list questions" part="list" aria-busy={busy.to_string()}>
+                    <ol class={classes!("list", "questions", (*pending == Pending::NewList).then_some("stale"))} part="list" aria-busy={pending.is_busy().to_string()}>
                         { for shown.into_iter().map(|question| {
                             let answer_target = Writing::Answer(question.id.clone());
                             let open_answer = {
@@ -529,7 +529,7 @@ pub fn qa_widget(props: &WidgetProps) -> Html {
                         }) }
                     </ol>
                     if next_cursor.is_some() {
-                        <button type="button" class="more secondary" part="more" disabled={*busy} onclick={on_more}>
+                        <button type="button" class="more secondary" part="more" disabled={pending.is_busy()} onclick={on_more}>
                             { copy.text(Text::QaMore) }
                         </button>
                     }

@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use portevoix_core::copy::{Copy, Text};
 use portevoix_core::form::{Phase, Refusal};
-use portevoix_core::listing::Shown;
+use portevoix_core::listing::{Pending, Shown};
 use portevoix_core::locale::Locale;
 use portevoix_core::moderation::Status;
 use portevoix_core::review::form::{Field, FormAction, ReviewForm};
@@ -455,12 +455,12 @@ fn listing_view(
     on_more: Callback<MouseEvent>,
     on_helpful: Callback<String>,
 ) -> Html {
-    let (page, busy) = match listing {
+    let (page, pending) = match listing {
         Shown::Loading => return html! { <div class="list-loading" aria-busy="true"></div> },
         Shown::Failed => {
             return html! { <p class="alert" role="alert">{ copy.text(Text::ReviewLoadError) }</p> };
         }
-        Shown::Ready { page, busy } => (page, *busy),
+        Shown::Ready { page, pending } => (page, *pending),
     };
     let sort_label = |option: ReviewSort| match option {
         ReviewSort::Newest => Text::ReviewSortNewest,
@@ -517,9 +517,9 @@ fn listing_view(
                     </select>
                 </div>
             }
-            <ol class="list" part="list" aria-busy={busy.to_string()}>{ for items }</ol>
+            <ol class={classes!("list", (pending == Pending::NewList).then_some("stale"))} part="list" aria-busy={pending.is_busy().to_string()}>{ for items }</ol>
             if page.next_cursor.is_some() {
-                <button type="button" class="more secondary" part="more" disabled={busy} onclick={on_more}>
+                <button type="button" class="more secondary" part="more" disabled={pending.is_busy()} onclick={on_more}>
                     { copy.text(Text::ReviewMore) }
                 </button>
             }

@@ -97,6 +97,7 @@ input[type=text],input[type=email]{width:100%;display:block}
 input:focus-visible,select:focus-visible{outline:3px solid var(--pv-a);outline-offset:2px}
 input[aria-invalid=true]{border-color:var(--pv-err)}
 .list{list-style:none;margin:var(--pv-s) 0 0;padding:0}
+.list.stale{opacity:.75;transition:opacity .2s .3s}
 .review{border-top:1px solid color-mix(in srgb,var(--pv-t) 15%,transparent);padding:var(--pv-s) 0}
 .review .rating{margin:0}
 .review .title{font-size:1.05em;margin:.25em 0}
