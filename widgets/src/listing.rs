@@ -51,7 +51,7 @@ pub fn use_listing<P: Page + 'static>(
 }
 
 impl<P: Page + 'static> ListingHandle<P> {
-    /// What this render shows.
+    /// What the list shows now (the latest state, even in a callback of an earlier render).
     pub fn shown(&self) -> &Shown<P> {
         &self.state.0.shown
     }
@@ -106,8 +106,8 @@ impl<P: Page + 'static> ListingHandle<P> {
         self.state.dispatch(Action::Failed(request));
     }
 
-    /// Adds the next page, which `fetch` reads from the cursor it is given, to the list this
-    /// render shows; nothing when there is no next page or one is already on its way.
+    /// Adds the next page, which `fetch` reads from the cursor it is given, to the list shown;
+    /// nothing when there is no next page or a page is already on its way.
     pub fn load_more<F>(&self, fetch: impl FnOnce(String) -> F)
     where
         F: Future<Output = Result<P, CallError>> + 'static,
