@@ -60,8 +60,9 @@ type AnyValue = Rc<dyn Any>;
 
 /// The state [`use_state`] gives: the value of this render, and a way to set the next.
 pub struct StateHandle<T> {
-    value: Rc<T>,
+    value: AnyValue,
     inner: UseStateHandle<AnyValue>,
+    kind: PhantomData<T>,
 }
 
 impl<T> Clone for StateHandle<T> {
@@ -69,15 +70,18 @@ impl<T> Clone for StateHandle<T> {
         StateHandle {
             value: self.value.clone(),
             inner: self.inner.clone(),
+            kind: PhantomData,
         }
     }
 }
 
-impl<T> Deref for StateHandle<T> {
+impl<T: 'static> Deref for StateHandle<T> {
     type Target = T;
 
     fn deref(&self) -> &T {
-        &self.value
+        self.value
+            .downcast_ref::<T>()
+            .expect("a state holds the type it was made with")
     }
 }
 
@@ -101,9 +105,11 @@ impl<T: 'static> Hook for UseState<'_, T> {
         // The one call of Yew's own: the workspace's clippy.toml refuses it everywhere else.
         #[allow(clippy::disallowed_methods)]
         let inner = yew::functional::use_state(self.init).run(context);
-        let value =
-            Rc::downcast::<T>((*inner).clone()).expect("a state holds the type it was made with");
-        StateHandle { value, inner }
+        StateHandle {
+            value: (*inner).clone(),
+            inner,
+            kind: PhantomData,
+        }
     }
 }
 
