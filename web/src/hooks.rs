@@ -95,7 +95,7 @@ impl<T: 'static> StateHandle<T> {
 /// The hook behind [`use_state`].
 struct UseState<'init, T> {
     init: Box<dyn FnOnce() -> AnyValue + 'init>,
-    value: PhantomData<T>,
+    kind: PhantomData<T>,
 }
 
 impl<T: 'static> Hook for UseState<'_, T> {
@@ -120,7 +120,7 @@ pub fn use_state<'init, T: 'static>(
 ) -> impl Hook<Output = StateHandle<T>> + 'init {
     UseState {
         init: Box::new(move || Rc::new(init())),
-        value: PhantomData,
+        kind: PhantomData,
     }
 }
 
@@ -154,14 +154,14 @@ where
 /// callback made at an earlier render), and a way to change it.
 pub struct ReducerHandle<T> {
     inner: UseReducerHandle<AnyState>,
-    value: PhantomData<T>,
+    kind: PhantomData<T>,
 }
 
 impl<T> Clone for ReducerHandle<T> {
     fn clone(&self) -> Self {
         ReducerHandle {
             inner: self.inner.clone(),
-            value: PhantomData,
+            kind: PhantomData,
         }
     }
 }
@@ -190,7 +190,7 @@ where
     pub fn dispatcher(&self) -> ReducerDispatcher<T> {
         ReducerDispatcher {
             inner: self.inner.dispatcher(),
-            value: PhantomData,
+            kind: PhantomData,
         }
     }
 }
@@ -198,14 +198,14 @@ where
 /// Dispatches to a [`use_reducer`] state, as Yew's `UseReducerDispatcher`.
 pub struct ReducerDispatcher<T> {
     inner: UseReducerDispatcher<AnyState>,
-    value: PhantomData<T>,
+    kind: PhantomData<T>,
 }
 
 impl<T> Clone for ReducerDispatcher<T> {
     fn clone(&self) -> Self {
         ReducerDispatcher {
             inner: self.inner.clone(),
-            value: PhantomData,
+            kind: PhantomData,
         }
     }
 }
@@ -223,7 +223,7 @@ where
 /// The hook behind [`use_reducer`].
 struct UseReducer<'init, T> {
     init: Box<dyn FnOnce() -> AnyState + 'init>,
-    value: PhantomData<T>,
+    kind: PhantomData<T>,
 }
 
 impl<T: 'static> Hook for UseReducer<'_, T> {
@@ -235,7 +235,7 @@ impl<T: 'static> Hook for UseReducer<'_, T> {
         let inner = yew::functional::use_reducer(self.init).run(context);
         ReducerHandle {
             inner,
-            value: PhantomData,
+            kind: PhantomData,
         }
     }
 }
@@ -247,7 +247,7 @@ pub fn use_reducer<'init, T: Reducible + 'static>(
 ) -> impl Hook<Output = ReducerHandle<T>> + 'init {
     UseReducer {
         init: Box::new(move || AnyState(Rc::new(init()))),
-        value: PhantomData,
+        kind: PhantomData,
     }
 }
 
