@@ -185,6 +185,31 @@ describe('<pv-qa> on the demo product page', () => {
     assert.deepEqual(new Set(drawn.map((list) => JSON.stringify(list))), new Set([JSON.stringify([`Combien de ${second} sont fournis ?`])]));
   });
 
+  test('a search with no match on the page says the worker is searching, and no match only once it has answered', async () => {
+    await publishedQuestion('Les sardines tiennent-elles dans le sable ?');
+    const page = await visit();
+    const qa = page.locator('pv-qa');
+    const notice = qa.locator('p.none');
+    const word = `sardine${newId().slice(0, 6)}`;
+    const search = new RegExp(`/questions\\?(.*&)?q=${word}`);
+    const held = new Promise((resolve) => page.route(search, resolve));
+    await qa.getByLabel('Rechercher dans les questions').focus();
+    await page.keyboard.type(word);
+    // No question on the page matches, but later pages might: while typing pauses and while
+    // the worker searches, the widget must not send the visitor to ask again.
+    await notice.getByText('Recherche dans toutes les questions…').waitFor();
+    const worker = await held;
+    assert.equal(await notice.textContent(), 'Recherche dans toutes les questions…');
+    assert.equal(await qa.locator('article.question').count(), 0);
+    await worker.continue();
+    await notice.getByText('Aucune question ne correspond : posez la vôtre.').waitFor();
+    // A search cleared shows every question again, with no notice once they are back.
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Backspace');
+    await qa.locator('article.question').first().waitFor();
+    await page.waitForFunction(() => !document.querySelector('pv-qa').shadowRoot.querySelector('p.none'));
+  });
+
   test('hostile questions show as text, and the widget has no WCAG 2.2 AA violation with its form open', async () => {
     await publishedQuestion('<img src=x onerror=alert(1)> est-ce étanche ?');
     const page = await visit({ bypassCSP: true });

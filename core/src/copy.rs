@@ -151,6 +151,8 @@ pub enum Text {
     QaSearchLabel,
     /// No question matches the search.
     QaSearchNone,
+    /// No question shown matches the search, and the worker is yet to answer it.
+    QaSearching,
     /// Shown before the first published question.
     QaNone,
     /// Answer count when there is exactly one.
@@ -380,6 +382,7 @@ impl Text {
             Text::QaHeading => "qa.heading",
             Text::QaSearchLabel => "qa.search.label",
             Text::QaSearchNone => "qa.search.none",
+            Text::QaSearching => "qa.search.searching",
             Text::QaNone => "qa.none",
             Text::QaAnswerCountOne => "qa.answer_count.one",
             Text::QaAnswerCountOther => "qa.answer_count.other",
@@ -532,6 +535,7 @@ impl Text {
         Text::QaHeading,
         Text::QaSearchLabel,
         Text::QaSearchNone,
+        Text::QaSearching,
         Text::QaNone,
         Text::QaAnswerCountOne,
         Text::QaAnswerCountOther,

@@ -242,6 +242,9 @@ pub fn qa_widget(props: &WidgetProps) -> Html {
     let listing = use_listing::<QuestionPage>(props, "qa");
     let search = use_state(String::new);
     let query = use_state(String::new);
+    // The search the list last asked the worker for: the list shown answers it once nothing
+    // is pending.
+    let asked_query = use_mut_ref(String::new);
     let latest_search = use_mut_ref(String::new);
     let reload = use_state(u32::default);
     let writing = use_state(|| Writing::Nothing);
@@ -255,6 +258,7 @@ pub fn qa_widget(props: &WidgetProps) -> Html {
         let listing = listing.clone();
         let props = props.clone();
         let product = product.clone();
+        let asked_query = asked_query.clone();
         use_effect_with(
             (
                 product.clone(),
@@ -273,6 +277,7 @@ pub fn qa_widget(props: &WidgetProps) -> Html {
                     return;
                 }
                 let query = query.clone();
+                asked_query.borrow_mut().clone_from(&query);
                 listing.load(async move { fetch_page(&props, &product, &query, None).await });
             },
         );
@@ -493,13 +498,14 @@ pub fn qa_widget(props: &WidgetProps) -> Html {
                     BROWSER_UNICODE.matches(&all, &words)
                 })
                 .collect();
-            let empty_message = if questions.is_empty() && words.is_empty() {
-                Some(copy.text(Text::QaNone))
-            } else if shown.is_empty() {
-                Some(copy.text(Text::QaSearchNone))
-            } else {
-                None
-            };
+            let empty_message = qa::SearchView {
+                listed: questions.len(),
+                matching: shown.len(),
+                searching: !words.is_empty(),
+                answered: *pending != Pending::NewList && *asked_query.borrow() == *search,
+            }
+            .notice()
+            .map(|text| copy.text(text));
             html! {
                 <>
                     if let Some(message) = empty_message {

@@ -9,6 +9,7 @@ pub mod store;
 
 use serde::{Deserialize, Serialize};
 
+use crate::copy::Text;
 use crate::error::{Error, Result};
 use crate::moderation::Status;
 use crate::token::CustomerClaims;
@@ -236,6 +237,37 @@ impl SearchFolding {
     }
 }
 
+/// What the Q&A list shows for the search being typed, as the widget sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SearchView {
+    /// Questions in the list, whatever the search.
+    pub listed: usize,
+    /// Of those, the ones the words typed match.
+    pub matching: usize,
+    /// Whether any word is typed.
+    pub searching: bool,
+    /// Whether the list is the worker's answer to what is typed now: not while typing
+    /// pauses, nor while the worker searches.
+    pub answered: bool,
+}
+
+impl SearchView {
+    /// The notice shown in place of questions, if any. Until the worker has searched every
+    /// question, none shown is not the same as none at all: saying so would send the
+    /// visitor to ask again a question already answered further down.
+    pub fn notice(self) -> Option<Text> {
+        if self.matching > 0 {
+            None
+        } else if !self.answered {
+            Some(Text::QaSearching)
+        } else if self.listed == 0 && !self.searching {
+            Some(Text::QaNone)
+        } else {
+            Some(Text::QaSearchNone)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -252,6 +284,26 @@ mod tests {
             name: None,
             email: None,
         }
+    }
+
+    #[test]
+    fn no_match_is_said_only_once_the_worker_has_searched() {
+        let view = |listed, matching, searching, answered| {
+            SearchView {
+                listed,
+                matching,
+                searching,
+                answered,
+            }
+            .notice()
+        };
+        assert_eq!(view(5, 2, true, false), None);
+        assert_eq!(view(5, 0, true, false), Some(Text::QaSearching));
+        assert_eq!(view(0, 0, false, false), Some(Text::QaSearching));
+        assert_eq!(view(5, 0, true, true), Some(Text::QaSearchNone));
+        assert_eq!(view(0, 0, true, true), Some(Text::QaSearchNone));
+        assert_eq!(view(0, 0, false, true), Some(Text::QaNone));
+        assert_eq!(view(5, 5, false, true), None);
     }
 
     #[test]
