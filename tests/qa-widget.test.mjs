@@ -210,6 +210,33 @@ describe('<pv-qa> on the demo product page', () => {
     await page.waitForFunction(() => !document.querySelector('pv-qa').shadowRoot.querySelector('p.none'));
   });
 
+  test('a whole question typed in the search finds the questions that share its longest words', async () => {
+    const tag = newId().slice(0, 8);
+    const question = `Les arceaux${tag} résistent-ils vraiment au grand froid ?`;
+    await publishedQuestion(question);
+    const page = await visit();
+    const qa = page.locator('pv-qa');
+    const searches = [];
+    page.on('request', (request) => {
+      if (request.url().includes('/questions?')) searches.push(new URL(request.url()).searchParams.get('q'));
+    });
+    await qa.getByLabel('Rechercher dans les questions').focus();
+    // Longer than the 100 characters the worker reads, and starting with words every
+    // question has.
+    const typed = `Bonjour, est-ce que les arceaux${tag} de cette tente résistent vraiment au grand froid de la haute montagne en hiver ?`;
+    assert.ok(typed.length > 100);
+    await page.keyboard.type(typed);
+    await page.waitForFunction(() => document.querySelector('pv-qa').shadowRoot.querySelectorAll('article.question').length === 1);
+    assert.deepEqual(await visibleQuestions(page), [question]);
+    assert.equal(await qa.locator('.alert').count(), 0);
+    assert.ok(searches.includes(`arceaux${tag} résistent vraiment`), `searched for ${JSON.stringify(searches)}`);
+    assert.ok(searches.every((q) => q === null || q.length <= 100));
+    // The search typed is the question's start when the visitor asks it after all.
+    await qa.getByRole('button', { name: 'Poser une question' }).click();
+    await page.waitForFunction(() => document.querySelector('pv-qa').shadowRoot.activeElement?.id === 'pv-qa-text');
+    assert.equal(await qa.locator('#pv-qa-text').inputValue(), typed);
+  });
+
   test('hostile questions show as text, and the widget has no WCAG 2.2 AA violation with its form open', async () => {
     await publishedQuestion('<img src=x onerror=alert(1)> est-ce étanche ?');
     const page = await visit({ bypassCSP: true });

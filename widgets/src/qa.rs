@@ -88,7 +88,7 @@ async fn fetch_page(
     cursor: Option<&str>,
 ) -> Result<QuestionPage, CallError> {
     let mut url = format!("{}?limit={PAGE_SIZE}", questions_url(props, product));
-    if !query.trim().is_empty() {
+    if !query.is_empty() {
         url.push_str("&q=");
         url.push_str(&String::from(js_sys::encode_uri_component(query)));
     }
@@ -241,9 +241,10 @@ pub fn qa_widget(props: &WidgetProps) -> Html {
     let loaded = use_site_config(&props.host, &props.root, &props.api_base, &props.site, "qa");
     let listing = use_listing::<QuestionPage>(props, "qa");
     let search = use_state(String::new);
+    // What the worker is asked for: the words of `search` that count, once typing pauses.
     let query = use_state(String::new);
-    // The search the list last asked the worker for: the list shown answers it once nothing
-    // is pending.
+    // The search the list last asked the worker for ([`qa::SearchFolding::query`] of what
+    // was typed): the list shown answers it once nothing is pending.
     let asked_query = use_mut_ref(String::new);
     let latest_search = use_mut_ref(String::new);
     let reload = use_state(u32::default);
@@ -292,8 +293,9 @@ pub fn qa_widget(props: &WidgetProps) -> Html {
             let search = search.clone();
             spawn_local(async move {
                 yew::platform::time::sleep(std::time::Duration::from_millis(SEARCH_PAUSE_MS)).await;
-                if *latest_search.borrow() == search && *query != search {
-                    query.set(search);
+                let sent = BROWSER_UNICODE.query(&search);
+                if *latest_search.borrow() == search && *query != sent {
+                    query.set(sent);
                 }
             });
         });
@@ -301,7 +303,7 @@ pub fn qa_widget(props: &WidgetProps) -> Html {
     {
         let product = product.clone();
         let product_name = props.product_name.clone();
-        let unsearched = query.trim().is_empty();
+        let unsearched = query.is_empty();
         use_effect_with(
             (listing.shown().clone(), unsearched),
             move |(shown, unsearched)| {
@@ -502,7 +504,8 @@ pub fn qa_widget(props: &WidgetProps) -> Html {
                 listed: questions.len(),
                 matching: shown.len(),
                 searching: !words.is_empty(),
-                answered: *pending != Pending::NewList && *asked_query.borrow() == *search,
+                answered: *pending != Pending::NewList
+                    && *asked_query.borrow() == BROWSER_UNICODE.query(&search),
             }
             .notice()
             .map(|text| copy.text(text));

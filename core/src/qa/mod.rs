@@ -22,10 +22,14 @@ pub const MAX_QUESTION_CHARS: usize = 1_000;
 pub const MIN_ANSWER_CHARS: usize = 2;
 /// Longest answer, in characters.
 pub const MAX_ANSWER_CHARS: usize = 3_000;
-/// Longest search text.
+/// Longest search text the worker reads; a widget sends at most this, however long the
+/// visitor's search.
 pub const MAX_SEARCH_CHARS: usize = 100;
-/// Words of a search that must all appear; more are ignored.
+/// Words of a search that must all appear: its longest ones; more are ignored.
 pub const MAX_SEARCH_WORDS: usize = 3;
+/// The characters of a search word compared: a longer word is searched by its start, so
+/// that [`MAX_SEARCH_WORDS`] words and the spaces between them fit [`MAX_SEARCH_CHARS`].
+pub const MAX_SEARCH_WORD_CHARS: usize = 32;
 /// Top answerers listed at most.
 pub const MAX_TOP_ANSWERERS: u32 = 100;
 
@@ -210,7 +214,8 @@ impl SearchFolding {
     }
 
     /// The words a question search must all find, as [`SearchFolding::text`] writes them: at
-    /// most [`MAX_SEARCH_WORDS`], each of two characters or more.
+    /// most [`MAX_SEARCH_WORDS`], each of two characters or more (see
+    /// [`SearchFolding::query`] for which).
     pub fn words(self, query: Option<&str>) -> Result<Vec<String>> {
         let Some(query) = query else {
             return Ok(Vec::new());
@@ -221,12 +226,51 @@ impl SearchFolding {
                 message: format!("q must be at most {MAX_SEARCH_CHARS} characters"),
             });
         }
-        Ok(query
-            .split(|character: char| !(self.is_word_character)(character))
-            .filter(|word| word.chars().count() >= 2)
+        Ok(self
+            .chosen_words(query)
+            .into_iter()
             .map(|word| self.text(word))
-            .take(MAX_SEARCH_WORDS)
             .collect())
+    }
+
+    /// The search a widget sends for what the visitor typed: the words that count, as
+    /// typed, within [`MAX_SEARCH_CHARS`]. A visitor may type a whole question before
+    /// asking it; its first words ("is it", "est-ce que") would find every question, and
+    /// its length would be refused.
+    pub fn query(self, search: &str) -> String {
+        self.chosen_words(search).join(" ")
+    }
+
+    /// The [`MAX_SEARCH_WORDS`] longest words of `search` (the most telling), first typed
+    /// first among equals, each once and cut to [`MAX_SEARCH_WORD_CHARS`], in the order
+    /// typed.
+    fn chosen_words(self, search: &str) -> Vec<&str> {
+        let mut chosen: Vec<(usize, &str)> = Vec::with_capacity(MAX_SEARCH_WORDS + 1);
+        for word in search.split(|character: char| !(self.is_word_character)(character)) {
+            let length = word.chars().count();
+            let word = word
+                .char_indices()
+                .nth(MAX_SEARCH_WORD_CHARS)
+                .map_or(word, |(end, _)| &word[..end]);
+            if length < 2
+                || chosen
+                    .iter()
+                    .any(|(_, seen)| self.text(seen) == self.text(word))
+            {
+                continue;
+            }
+            chosen.push((length, word));
+            if chosen.len() > MAX_SEARCH_WORDS {
+                let shortest = chosen.iter().map(|(length, _)| *length).min();
+                if let Some(last_shortest) = chosen
+                    .iter()
+                    .rposition(|(length, _)| Some(*length) == shortest)
+                {
+                    chosen.remove(last_shortest);
+                }
+            }
+        }
+        chosen.into_iter().map(|(_, word)| word).collect()
     }
 
     /// Whether `text` contains every search word, as the widget filters questions already
@@ -351,16 +395,49 @@ mod tests {
     }
 
     #[test]
-    fn searches_keep_up_to_three_real_words() {
+    fn searches_keep_their_three_longest_real_words() {
         assert_eq!(
             RUST_UNICODE.words(Some("La tente, est-elle étanche ? pluie")),
-            Ok(vec!["la".into(), "tente".into(), "est".into()])
+            Ok(vec!["tente".into(), "etanche".into(), "pluie".into()])
+        );
+        assert_eq!(
+            RUST_UNICODE.words(Some("Est-ce que la tente résiste à la pluie ?")),
+            Ok(vec!["tente".into(), "resiste".into(), "pluie".into()])
+        );
+        assert_eq!(
+            RUST_UNICODE.words(Some("pluie PLUIE Pluie vent")),
+            Ok(vec!["pluie".into(), "vent".into()])
         );
         assert_eq!(RUST_UNICODE.words(Some("a ?")), Ok(Vec::new()));
         assert!(RUST_UNICODE.words(Some(&"x".repeat(101))).is_err());
         let words = RUST_UNICODE.words(Some("ÉTANCHE pluie")).expect("words");
         assert!(RUST_UNICODE.matches("Est-elle étanche sous la pluie ?", &words));
         assert!(!RUST_UNICODE.matches("Est-elle étanche ?", &words));
+    }
+
+    #[test]
+    fn a_widget_sends_the_words_that_count_within_the_length_the_worker_reads() {
+        let question = "Bonjour, est-ce que cette tente supporte vraiment une nuit entière \
+                        de tempête en haute montagne, avec des rafales à plus de 90 km/h ?";
+        assert!(question.chars().count() > MAX_SEARCH_CHARS);
+        let query = RUST_UNICODE.query(question);
+        assert_eq!(query, "supporte vraiment montagne");
+        assert_eq!(
+            RUST_UNICODE.words(Some(&query)),
+            Ok(vec![
+                "supporte".into(),
+                "vraiment".into(),
+                "montagne".into()
+            ])
+        );
+        let endless = "é".repeat(400);
+        let query = RUST_UNICODE.query(&format!("{endless} {endless}x {endless}y {endless}z"));
+        assert!(query.chars().count() <= MAX_SEARCH_CHARS);
+        assert_eq!(
+            RUST_UNICODE.words(Some(&query)).map(|words| words.len()),
+            Ok(1)
+        );
+        assert_eq!(RUST_UNICODE.query("a ?"), "");
     }
 
     #[test]
