@@ -168,6 +168,11 @@ describe('reading', () => {
     assert.deepEqual(await ids('vent'), [wind.body.id]);
     assert.deepEqual(await ids('cuisiner tente'), [rain.body.id]);
     assert.deepEqual(await ids('vent tente'), []);
+    // The three longest words count, so that a question typed whole finds its like.
+    const whole = await list(`?q=${encodeURIComponent('Est-ce que le brûleur tient vraiment au vent ?')}`, sku);
+    assert.equal(whole.body.q, 'bruleur tient vraiment');
+    assert.deepEqual(whole.body.questions, []);
+    assert.deepEqual(await ids('Est-ce que ce brûleur tient au vent ?'), [wind.body.id]);
   });
 
   test('the brand sees its unanswered questions, its answer queue and its top answerers', async () => {
