@@ -214,19 +214,29 @@ describe('<pv-qa> on the demo product page', () => {
     const tag = newId().slice(0, 8);
     const question = `Les arceaux${tag} résistent-ils vraiment au grand froid ?`;
     await publishedQuestion(question);
+    await publishedQuestion(`Le double toit ${tag} se monte-t-il seul ?`);
     const page = await visit();
     const qa = page.locator('pv-qa');
     const searches = [];
     page.on('request', (request) => {
       if (request.url().includes('/questions?')) searches.push(new URL(request.url()).searchParams.get('q'));
     });
-    await qa.getByLabel('Rechercher dans les questions').focus();
+    assert.ok((await visibleQuestions(page)).length > 1);
     // Longer than the 100 characters the worker reads, and starting with words every
-    // question has.
+    // question has. The page's list is narrowed first, the worker's searches held back.
     const typed = `Bonjour, est-ce que les arceaux${tag} de cette tente résistent vraiment au grand froid de la haute montagne en hiver ?`;
     assert.ok(typed.length > 100);
+    const held = [];
+    await page.route(/\/questions\?(.*&)?q=/, (route) => held.push(route));
+    await qa.getByLabel('Rechercher dans les questions').focus();
     await page.keyboard.type(typed);
     await page.waitForFunction(() => document.querySelector('pv-qa').shadowRoot.querySelectorAll('article.question').length === 1);
+    assert.deepEqual(await visibleQuestions(page), [question]);
+    await page.unroute(/\/questions\?(.*&)?q=/);
+    const answered = page.waitForResponse(/\/questions\?(.*&)?q=/);
+    await Promise.all(held.map((route) => route.continue()));
+    await answered;
+    await page.waitForFunction(() => document.querySelector('pv-qa').shadowRoot.querySelector('ol.questions[aria-busy="false"]'));
     assert.deepEqual(await visibleQuestions(page), [question]);
     assert.equal(await qa.locator('.alert').count(), 0);
     assert.ok(searches.includes(`arceaux${tag} résistent vraiment`), `searched for ${JSON.stringify(searches)}`);

@@ -462,9 +462,7 @@ pub fn qa_widget(props: &WidgetProps) -> Html {
         })
     };
 
-    let words = BROWSER_UNICODE
-        .words(Some(search.as_str()))
-        .unwrap_or_default();
+    let words = BROWSER_UNICODE.words_of(&search);
     let form_view = |kind_writing: &Writing| -> Html {
         if *writing != *kind_writing {
             return Html::default();

@@ -226,11 +226,16 @@ impl SearchFolding {
                 message: format!("q must be at most {MAX_SEARCH_CHARS} characters"),
             });
         }
-        Ok(self
-            .chosen_words(query)
+        Ok(self.words_of(query))
+    }
+
+    /// [`SearchFolding::words`] of a search of any length: those the widget filters the
+    /// questions shown with while the visitor types, the ones the worker searches for.
+    pub fn words_of(self, search: &str) -> Vec<String> {
+        self.chosen_words(search)
             .into_iter()
             .map(|word| self.text(word))
-            .collect())
+            .collect()
     }
 
     /// The search a widget sends for what the visitor typed: the words that count, as
@@ -429,6 +434,10 @@ mod tests {
                 "vraiment".into(),
                 "montagne".into()
             ])
+        );
+        assert_eq!(
+            Ok(RUST_UNICODE.words_of(question)),
+            RUST_UNICODE.words(Some(&query))
         );
         let endless = "é".repeat(400);
         let query = RUST_UNICODE.query(&format!("{endless} {endless}x {endless}y {endless}z"));
