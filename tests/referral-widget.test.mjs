@@ -65,7 +65,8 @@ describe('<pv-referral> on the demo page', () => {
     const code = await widget.locator('.referral-card').getAttribute('data-code');
     assert.equal(link, `${stack.worker.origin}/r/${code}`);
 
-    await widget.getByLabel(/Invitez jusqu’à 5 amis/).fill('dominique@x.example\nlou@x.example');
+    // Pasted from an address book: names, quotes, an address twice.
+    await widget.getByLabel(/Invitez jusqu’à 5 amis/).fill('Dominique Petit <dominique@x.example>,\n"Martin, Lou" <lou@x.example>; LOU@x.example');
     await widget.getByRole('button', { name: 'Envoyer les invitations' }).click();
     await widget.getByText('Invitations envoyées : 2.').waitFor();
     // No mail is sent on a local run: the demo's outbox page shows what waits for a sender.

@@ -45,15 +45,36 @@ impl JoinForm {
     }
 }
 
-/// The addresses typed into the invitation box: one per line, or separated by commas,
-/// semicolons or spaces.
+/// The addresses typed or pasted into the invitation box, each once whatever its case: one
+/// per line, or separated by commas, semicolons or spaces. What an address book or a mail
+/// client copies gives its addresses too: `Léa Martin <lea@example.com>`,
+/// `"Martin, Léa" <lea@example.com>`, `mailto:lea@example.com`.
 pub fn invitation_addresses(text: &str) -> Vec<String> {
-    text.split(|character: char| character.is_whitespace() || character == ',' || character == ';')
-        .map(str::trim)
-        .filter(|address| !address.is_empty())
-        .map(str::to_owned)
-        .collect()
+    // Beside addresses in angle brackets, words without `@` are their display names.
+    let named = text.contains('<');
+    let mut addresses: Vec<String> = Vec::new();
+    let separator =
+        |character: char| character.is_whitespace() || matches!(character, ',' | ';' | '<' | '>');
+    for word in text.split(separator) {
+        let address = word
+            .get(..MAILTO.len())
+            .filter(|scheme| scheme.eq_ignore_ascii_case(MAILTO))
+            .map_or(word, |_| &word[MAILTO.len()..]);
+        if address.is_empty()
+            || (named && !address.contains('@'))
+            || addresses
+                .iter()
+                .any(|known| known.eq_ignore_ascii_case(address))
+        {
+            continue;
+        }
+        addresses.push(address.to_owned());
+    }
+    addresses
 }
+
+/// The scheme of an address copied from a link.
+const MAILTO: &str = "mailto:";
 
 /// What is wrong with the invitation box, if anything.
 pub fn invitation_problem(text: &str) -> Option<Text> {
@@ -107,6 +128,18 @@ mod tests {
             ["a@x.example", "b@x.example", "c@x.example", "d@x.example"]
         );
         assert_eq!(invitation_problem("a@x.example b@x.example"), None);
+        assert_eq!(
+            invitation_addresses(
+                "Léa Martin <lea@x.example>, \"Durand; Tom\" <tom@x.example>;\r\n\
+                 MAILTO:zoe@x.example LEA@x.example <tom@x.example>"
+            ),
+            ["lea@x.example", "tom@x.example", "zoe@x.example"]
+        );
+        assert_eq!(
+            invitation_problem("Léa Martin, lea@x.example"),
+            Some(Text::ReferralErrorInvites),
+            "a name with no address is not dropped in silence"
+        );
         assert_eq!(invitation_problem(""), Some(Text::ReferralErrorInvites));
         assert_eq!(
             invitation_problem("a@x.example oops"),
