@@ -1,10 +1,11 @@
 //! A product's published reviews or questions as a widget shows them: a first page, more
 //! pages appended as the visitor asks, helpful counts updated in place, and the list shown
-//! (marked as no longer the one asked for) while another sort or search brings its own. Every change is an
-//! [`Action`] applied to the list as it is when the change arrives, never to a copy taken
-//! when its request left: an answer that comes late (a page asked for before the visitor
-//! re-sorted or searched again, a vote counted while more were loading) neither undoes
-//! what came meanwhile nor lands in a list it no longer belongs to.
+//! (marked as no longer the one asked for) while another sort or search brings its own.
+//! Every change is an [`Action`] applied to the list as it is when the change arrives,
+//! never to a copy taken when its request left: an answer that comes late (a page asked
+//! for before the visitor re-sorted or searched again, a vote counted while more were
+//! loading) neither undoes what came meanwhile nor lands in a list it no longer belongs
+//! to.
 
 use crate::wire::{QuestionPage, ReviewPage};
 
