@@ -210,10 +210,12 @@ describe('<pv-qa> on the demo product page', () => {
     await page.waitForFunction(() => !document.querySelector('pv-qa').shadowRoot.querySelector('p.none'));
   });
 
-  test('a whole question typed in the search finds the questions that share its longest words', async () => {
+  test('a whole question typed in the search finds the questions that share its telling words, the most shared first', async () => {
     const tag = newId().slice(0, 8);
     const question = `Les arceaux${tag} résistent-ils vraiment au grand froid ?`;
     await publishedQuestion(question);
+    const oneWord = `Quelle montagne pour débuter (${tag}) ?`;
+    await publishedQuestion(oneWord);
     await publishedQuestion(`Le double toit ${tag} se monte-t-il seul ?`);
     const page = await visit();
     const qa = page.locator('pv-qa');
@@ -221,25 +223,30 @@ describe('<pv-qa> on the demo product page', () => {
     page.on('request', (request) => {
       if (request.url().includes('/questions?')) searches.push(new URL(request.url()).searchParams.get('q'));
     });
-    assert.ok((await visibleQuestions(page)).length > 1);
-    // Longer than the 100 characters the worker reads, and starting with words every
-    // question has. The page's list is narrowed first, the worker's searches held back.
+    assert.ok((await visibleQuestions(page)).length > 2);
+    // Longer than the 100 characters the worker reads, and full of words every question
+    // has. The page's list is narrowed first, in its own order, the worker's searches held
+    // back; the worker's answer puts the question sharing the most words first.
     const typed = `Bonjour, est-ce que les arceaux${tag} de cette tente résistent vraiment au grand froid de la haute montagne en hiver ?`;
     assert.ok(typed.length > 100);
     const held = [];
     await page.route(/\/questions\?(.*&)?q=/, (route) => held.push(route));
     await qa.getByLabel('Rechercher dans les questions').focus();
     await page.keyboard.type(typed);
-    await page.waitForFunction(() => document.querySelector('pv-qa').shadowRoot.querySelectorAll('article.question').length === 1);
-    assert.deepEqual(await visibleQuestions(page), [question]);
+    await page.waitForFunction(() => document.querySelector('pv-qa').shadowRoot.querySelectorAll('article.question').length === 2);
+    assert.deepEqual(await visibleQuestions(page), [oneWord, question], 'newest first, as listed');
     await page.unroute(/\/questions\?(.*&)?q=/);
     const answered = page.waitForResponse(/\/questions\?(.*&)?q=/);
     await Promise.all(held.map((route) => route.continue()));
     await answered;
     await page.waitForFunction(() => document.querySelector('pv-qa').shadowRoot.querySelector('ol.questions[aria-busy="false"]'));
-    assert.deepEqual(await visibleQuestions(page), [question]);
+    await page.waitForFunction(
+      (first) => document.querySelector('pv-qa').shadowRoot.querySelector('article.question h3')?.textContent === first,
+      question,
+    );
+    assert.deepEqual(await visibleQuestions(page), [question, oneWord]);
     assert.equal(await qa.locator('.alert').count(), 0);
-    assert.ok(searches.includes(`arceaux${tag} résistent vraiment`), `searched for ${JSON.stringify(searches)}`);
+    assert.ok(searches.includes(`arceaux${tag} résistent montagne`), `searched for ${JSON.stringify(searches)}`);
     assert.ok(searches.every((q) => q === null || q.length <= 100));
     // The search typed is the question's start when the visitor asks it after all.
     await qa.getByRole('button', { name: 'Poser une question' }).click();

@@ -130,7 +130,7 @@ pub(super) async fn list<S: Store>(
     let words = qa::RUST_UNICODE.words(params.get("q").map(String::as_str))?;
     let cursor = params
         .get("cursor")
-        .map(|value| Cursor::decode(value, 2))
+        .map(|value| Cursor::decode(value, qa_store::cursor_keys(&words)))
         .transpose()?;
     let limit = paging::page_size(params.get("limit").map(String::as_str))?;
     let page = qa_store::page(store, &site.key, product, &words, cursor.as_ref(), limit).await?;

@@ -25,11 +25,25 @@ pub const MAX_ANSWER_CHARS: usize = 3_000;
 /// Longest search text the worker reads; a widget sends at most this, however long the
 /// visitor's search.
 pub const MAX_SEARCH_CHARS: usize = 100;
-/// Words of a search that must all appear: its longest ones; more are ignored.
+/// Words of a search that count: its longest ones; more are ignored. A question is found
+/// by any of them, and ranked by how many it holds.
 pub const MAX_SEARCH_WORDS: usize = 3;
 /// The characters of a search word compared: a longer word is searched by its start, so
 /// that [`MAX_SEARCH_WORDS`] words and the spaces between them fit [`MAX_SEARCH_CHARS`].
 pub const MAX_SEARCH_WORD_CHARS: usize = 32;
+/// Words that tell nothing of what a search is about, in French and English (the widgets'
+/// languages), folded as [`SearchFolding::text`] writes them: a visitor who types a whole
+/// question ("Est-ce que cette tente…", "Is this tent…") is searching for its other words.
+/// A word that means something in the other language ("son", "ton", "an", "or") is not here.
+const STOP_WORDS: &str = "\
+    ai as au aux avec avoir bien bonjour ca ce ces cet cette combien comme comment dans de des \
+    donc du elle elles en est et etes etre fait faire il ils je la le les leur leurs lui ma \
+    mais me merci mes moi mon ne nos notre nous on ont ou par pas peut peux plus pour pourquoi \
+    quand que quel quelle quelles quels qui sa se ses si sont sur ta te tes toi tres tu un une \
+    vos votre vous vraiment about any are be but can could did do does for from had has have \
+    he hello her hi his how if in into is it its many me much my not of our please really she \
+    should so than thanks that the their them then there these they this to very was we were \
+    what when where which who why will with would you your";
 /// Top answerers listed at most.
 pub const MAX_TOP_ANSWERERS: u32 = 100;
 
@@ -213,7 +227,7 @@ impl SearchFolding {
         folded
     }
 
-    /// The words a question search must all find, as [`SearchFolding::text`] writes them: at
+    /// The words a question search looks for, as [`SearchFolding::text`] writes them: at
     /// most [`MAX_SEARCH_WORDS`], each of two characters or more (see
     /// [`SearchFolding::query`] for which).
     pub fn words(self, query: Option<&str>) -> Result<Vec<String>> {
@@ -248,8 +262,19 @@ impl SearchFolding {
 
     /// The [`MAX_SEARCH_WORDS`] longest words of `search` (the most telling), first typed
     /// first among equals, each once and cut to [`MAX_SEARCH_WORD_CHARS`], in the order
-    /// typed.
+    /// typed. [`STOP_WORDS`] count only in a search made of nothing else.
     fn chosen_words(self, search: &str) -> Vec<&str> {
+        let telling = self.longest_words(search, true);
+        if telling.is_empty() {
+            self.longest_words(search, false)
+        } else {
+            telling
+        }
+    }
+
+    /// [`SearchFolding::chosen_words`] among all the words of `search`, or only those that
+    /// are not [`STOP_WORDS`].
+    fn longest_words(self, search: &str, skip_stop_words: bool) -> Vec<&str> {
         let mut chosen: Vec<(usize, &str)> = Vec::with_capacity(MAX_SEARCH_WORDS + 1);
         for word in search.split(|character: char| !(self.is_word_character)(character)) {
             let length = word.chars().count();
@@ -257,10 +282,10 @@ impl SearchFolding {
                 .char_indices()
                 .nth(MAX_SEARCH_WORD_CHARS)
                 .map_or(word, |(end, _)| &word[..end]);
+            let folded = self.text(word);
             if length < 2
-                || chosen
-                    .iter()
-                    .any(|(_, seen)| self.text(seen) == self.text(word))
+                || (skip_stop_words && STOP_WORDS.split_whitespace().any(|stop| stop == folded))
+                || chosen.iter().any(|(_, seen)| self.text(seen) == folded)
             {
                 continue;
             }
@@ -278,11 +303,12 @@ impl SearchFolding {
         chosen.into_iter().map(|(_, word)| word).collect()
     }
 
-    /// Whether `text` contains every search word, as the widget filters questions already
-    /// shown while the visitor types (the worker searches the rest).
+    /// Whether `text` contains any search word (or there is none), as the widget filters
+    /// questions already shown while the visitor types (the worker searches the rest and
+    /// ranks them).
     pub fn matches(self, text: &str, words: &[String]) -> bool {
         let text = self.text(text);
-        words.iter().all(|word| text.contains(word.as_str()))
+        words.is_empty() || words.iter().any(|word| text.contains(word.as_str()))
     }
 }
 
@@ -417,7 +443,29 @@ mod tests {
         assert!(RUST_UNICODE.words(Some(&"x".repeat(101))).is_err());
         let words = RUST_UNICODE.words(Some("ÉTANCHE pluie")).expect("words");
         assert!(RUST_UNICODE.matches("Est-elle étanche sous la pluie ?", &words));
-        assert!(!RUST_UNICODE.matches("Est-elle étanche ?", &words));
+        assert!(RUST_UNICODE.matches("Est-elle étanche ?", &words));
+        assert!(!RUST_UNICODE.matches("Est-elle légère ?", &words));
+        assert!(RUST_UNICODE.matches("Est-elle légère ?", &[]));
+    }
+
+    #[test]
+    fn words_that_tell_nothing_count_only_when_nothing_else_is_typed() {
+        assert_eq!(
+            RUST_UNICODE.words(Some("Is this tent really waterproof when it rains?")),
+            Ok(vec!["tent".into(), "waterproof".into(), "rains".into()])
+        );
+        assert_eq!(
+            RUST_UNICODE.words(Some("Bonjour, est-ce que ça résiste ?")),
+            Ok(vec!["resiste".into()])
+        );
+        assert_eq!(
+            RUST_UNICODE.words(Some("Est-ce que")),
+            Ok(vec!["est".into(), "ce".into(), "que".into()])
+        );
+        assert_eq!(
+            RUST_UNICODE.words(Some("Un bijou en or pour mon son")),
+            Ok(vec!["bijou".into(), "or".into(), "son".into()])
+        );
     }
 
     #[test]
@@ -426,14 +474,10 @@ mod tests {
                         de tempête en haute montagne, avec des rafales à plus de 90 km/h ?";
         assert!(question.chars().count() > MAX_SEARCH_CHARS);
         let query = RUST_UNICODE.query(question);
-        assert_eq!(query, "supporte vraiment montagne");
+        assert_eq!(query, "supporte entière montagne");
         assert_eq!(
             RUST_UNICODE.words(Some(&query)),
-            Ok(vec![
-                "supporte".into(),
-                "vraiment".into(),
-                "montagne".into()
-            ])
+            Ok(vec!["supporte".into(), "entiere".into(), "montagne".into()])
         );
         assert_eq!(
             Ok(RUST_UNICODE.words_of(question)),

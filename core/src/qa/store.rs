@@ -100,20 +100,19 @@ pub mod sql {
         };
     }
 
-    /// Matches search word `$n` (empty: matches all) in a question or its published
-    /// answers.
-    macro_rules! word {
+    /// 1 if search word `$n` (empty: none) is in a question or its published answers, else 0.
+    macro_rules! holds {
         ($n:literal) => {
             concat!(
-                " AND (",
+                "(",
                 $n,
-                " = '' OR instr(questions.search_text, ",
+                " != '' AND (instr(questions.search_text, ",
                 $n,
                 ") > 0 \
                  OR EXISTS (SELECT 1 FROM answers WHERE answers.question_id = questions.id \
                  AND answers.status = 'published' AND instr(answers.search_text, ",
                 $n,
-                ") > 0))"
+                ") > 0)))"
             )
         };
     }
@@ -136,16 +135,29 @@ pub mod sql {
     pub const QUESTION_SEEN: &str = "SELECT EXISTS (SELECT 1 FROM questions WHERE site_id = ?1 \
         AND body_hash = ?2 AND created_at >= ?3 AND visitor_id != ?4) AS seen";
 
-    /// `?1` site, `?2` product, after `?3` helpful total, `?4` created at, `?5` id; search
-    /// words `?6`, `?7`, `?8`; at most `?9` rows. Most helpful first, newest among equals.
-    pub const PAGE: &str = concat!(
-        "SELECT id, body, author_name, created_at, helpful_total FROM questions \
-         WHERE site_id = ?1 AND product_id = ?2 AND status = 'published' \
-         AND (helpful_total, created_at, id) < (?3, ?4, ?5)",
-        word!("?6"),
-        word!("?7"),
-        word!("?8"),
-        " ORDER BY helpful_total DESC, created_at DESC, id DESC LIMIT ?9"
+    /// `?1` site, `?2` product, after `?3` helpful total, `?4` created at, `?5` id; at most
+    /// `?6` rows. Most helpful first, newest among equals.
+    pub const PAGE: &str = "SELECT id, body, author_name, created_at, helpful_total, \
+        0 AS matched FROM questions \
+        WHERE site_id = ?1 AND product_id = ?2 AND status = 'published' \
+        AND (helpful_total, created_at, id) < (?3, ?4, ?5) \
+        ORDER BY helpful_total DESC, created_at DESC, id DESC LIMIT ?6";
+
+    /// `?1` site, `?2` product, after `?3` words matched, `?4` helpful total, `?5` created
+    /// at, `?6` id; search words `?7`, `?8`, `?9` (empty: none); at most `?10` rows. The
+    /// questions holding any word, those holding the most first, then as [`PAGE`].
+    pub const SEARCH_PAGE: &str = concat!(
+        "SELECT id, body, author_name, created_at, helpful_total, matched FROM (\
+         SELECT id, body, author_name, created_at, helpful_total, ",
+        holds!("?7"),
+        " + ",
+        holds!("?8"),
+        " + ",
+        holds!("?9"),
+        " AS matched FROM questions \
+         WHERE site_id = ?1 AND product_id = ?2 AND status = 'published') \
+         WHERE matched > 0 AND (matched, helpful_total, created_at, id) < (?3, ?4, ?5, ?6) \
+         ORDER BY matched DESC, helpful_total DESC, created_at DESC, id DESC LIMIT ?10"
     );
 
     /// `?1` site, `?2` JSON array of question ids: their published answers, most helpful
@@ -258,6 +270,8 @@ struct QuestionRow {
     author_name: String,
     created_at: i64,
     helpful_total: u64,
+    /// How many of the search words it holds (0 when not searching).
+    matched: i64,
 }
 
 #[derive(Deserialize)]
@@ -495,8 +509,14 @@ pub async fn question_seen<S: Store>(
         .is_some_and(|row| row.seen == 1))
 }
 
-/// One page of a product's published questions matching every search word, with their
-/// published answers: two round trips (the page, then the answers of its questions).
+/// The sort keys in a cursor of [`page`]: a search's leads with the words matched.
+pub fn cursor_keys(words: &[String]) -> usize {
+    if words.is_empty() { 2 } else { 3 }
+}
+
+/// One page of a product's published questions, or of those holding any search word, the
+/// most words first, with their published answers: two round trips (the page, then the
+/// answers of its questions).
 pub async fn page<S: Store>(
     store: &S,
     site_id: &str,
@@ -505,28 +525,37 @@ pub async fn page<S: Store>(
     after: Option<&Cursor>,
     limit: u32,
 ) -> Result<QuestionPage> {
-    let (helpful, created_at, id) = after.map_or((FOREVER, FOREVER, ""), |cursor| {
-        (cursor.key(0), cursor.key(1), cursor.id.as_str())
-    });
-    let mut params: Vec<Param> = vec![
-        site_id.into(),
-        product_id.into(),
-        helpful.into(),
-        created_at.into(),
-        id.into(),
-    ];
-    for index in 0..MAX_SEARCH_WORDS {
-        params.push(words.get(index).map_or("", String::as_str).into());
+    let searching = !words.is_empty();
+    let mut params: Vec<Param> = vec![site_id.into(), product_id.into()];
+    for index in 0..cursor_keys(words) {
+        params.push(after.map_or(FOREVER, |cursor| cursor.key(index)).into());
+    }
+    params.push(after.map_or("", |cursor| cursor.id.as_str()).into());
+    if searching {
+        for index in 0..MAX_SEARCH_WORDS {
+            params.push(words.get(index).map_or("", String::as_str).into());
+        }
     }
     params.push((i64::from(limit) + 1).into());
-    let mut results = store.batch(&[Statement::new(sql::PAGE, params)]).await?;
+    let query = if searching {
+        sql::SEARCH_PAGE
+    } else {
+        sql::PAGE
+    };
+    let mut results = store.batch(&[Statement::new(query, params)]).await?;
     let mut rows = rows_of::<QuestionRow>(&mut results, 0)?;
-    let next_cursor = paging::cut(&mut rows, limit, |last| Cursor {
-        keys: vec![
+    let next_cursor = paging::cut(&mut rows, limit, |last| {
+        let mut keys = vec![
             i64::try_from(last.helpful_total).unwrap_or(FOREVER),
             last.created_at,
-        ],
-        id: last.id.clone(),
+        ];
+        if searching {
+            keys.insert(0, last.matched);
+        }
+        Cursor {
+            keys,
+            id: last.id.clone(),
+        }
     });
     let mut questions: Vec<PublicQuestion> = rows
         .into_iter()
