@@ -306,6 +306,54 @@ describe('<pv-review> on the demo product page', () => {
     assert.equal(await menu.evaluate((select) => select.getRootNode().activeElement === select), true);
   });
 
+  test('a histogram row shows only the reviews of its rating, by mouse or keyboard, until taken off', async () => {
+    const product = 'mat-ul';
+    for (const rating of [5, 2, 5, 4, 2, 5]) await published(product, { rating });
+    const page = await visit('/', { bypassCSP: true });
+    const widget = await addWidget(page, product);
+    const ratingsShown = () => widget.locator('.review').evaluateAll((reviews) => reviews.map((review) => Number(review.dataset.rating)));
+    const more = widget.getByRole('button', { name: 'Voir plus d’avis' });
+    assert.equal((await ratingsShown()).length, 5, 'the first page of all six');
+    const row = (stars) => widget.locator(`.histogram button[data-stars="${stars}"]`);
+    assert.equal(await row(3).isDisabled(), true, 'no 3-star review to show');
+
+    await widget.getByRole('button', { name: /^2 étoiles : 2 avis \(33/ }).click();
+    await page.waitForFunction((product) => {
+      const reviews = [...document.querySelector(`#reviews-${product}`).shadowRoot.querySelectorAll('.review')];
+      return reviews.length === 2 && reviews.every((review) => review.dataset.rating === '2');
+    }, product);
+    assert.equal(await row(2).getAttribute('aria-pressed'), 'true');
+    await widget.getByRole('status').getByText('Seuls les avis notés 2 sur 5 sont affichés').waitFor();
+    assert.equal(await more.count(), 0, 'both 2-star reviews are on the page');
+    assert.equal(await widget.locator('.count').getAttribute('data-count'), '6', 'the summary still counts all');
+    assert.ok(current.listRequests.some((url) => new URL(url).searchParams.get('rating') === '2'));
+    assert.deepEqual(await accessibilityViolations(page, `#reviews-${product}`), []);
+
+    // Another row, by keyboard: it replaces the filter.
+    await row(5).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(
+      (product) => document.querySelector(`#reviews-${product}`).shadowRoot.querySelectorAll('.review[data-rating="5"]').length === 3,
+      product,
+    );
+    assert.deepEqual(await ratingsShown(), [5, 5, 5]);
+    assert.equal(await row(2).getAttribute('aria-pressed'), 'false');
+
+    // Taken off by the notice's button: every review again, and the focus back on the row.
+    await widget.getByRole('button', { name: 'Voir tous les avis' }).click();
+    await more.waitFor();
+    assert.equal((await ratingsShown()).length, 5);
+    assert.equal(await widget.getByRole('status').filter({ hasText: 'Seuls les avis' }).count(), 0);
+    assert.equal(await row(5).getAttribute('aria-pressed'), 'false');
+    assert.equal(await row(5).evaluate((button) => button.getRootNode().activeElement === button), true);
+    // And a second press on a row takes its filter off too.
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((product) => document.querySelector(`#reviews-${product}`).shadowRoot.querySelectorAll('.review').length === 3, product);
+    await page.keyboard.press('Enter');
+    await more.waitFor();
+    assert.equal(await row(5).getAttribute('aria-pressed'), 'false');
+  });
+
   test('the widget has no WCAG 2.2 AA violation: list, form with problems, thanks', async () => {
     await published('bivouac-2', { rating: 2, author_name: 'Lou' });
     const page = await visit('/', { bypassCSP: true });

@@ -154,6 +154,33 @@ describe('reading', () => {
     }
   });
 
+  test('a rating filter lists only that rating, page by page, and refuses anything but 1 to 5', async () => {
+    const sku = 'lantern';
+    for (const sort of ['newest', 'helpful']) {
+      const seen = [];
+      let query = `?sort=${sort}&rating=2&limit=1`;
+      for (;;) {
+        const { status, body } = await list(query, sku);
+        assert.equal(status, 200);
+        assert.equal(body.rating, 2);
+        assert.equal(body.summary.count, 12, 'the summary counts every review');
+        seen.push(...body.reviews);
+        if (!body.next_cursor) break;
+        query = `?sort=${sort}&rating=2&limit=1&cursor=${body.next_cursor}`;
+      }
+      assert.deepEqual(seen.map((shown) => shown.rating), [2, 2, 2], sort);
+    }
+    assert.equal((await list('', sku)).body.rating, undefined);
+    for (const rating of ['0', '6', 'deux', '2.5', '', '%3Cscript%3Ealert(1)%3C%2Fscript%3E', '2&rating=3']) {
+      const refused = await list(`?rating=${rating}`, sku);
+      assert.equal(refused.status, 400, rating);
+      assert.equal(refused.body.error.code, 'invalid_query');
+      assert.equal(refused.body.error.field, 'rating');
+    }
+    const unknown = await call(`${reviewsPath(sku)}?rating=5`, { site: 'nobody' });
+    assert.equal(unknown.status, 404);
+  });
+
   test('each visitor counts once as finding a review helpful', async () => {
     const sku = 'mug';
     const created = await submit(review(), sku);

@@ -97,6 +97,10 @@ pub enum Text {
     ReviewSortRatingHigh,
     /// Sort option.
     ReviewSortRatingLow,
+    /// Says the list holds one rating's reviews only, `{stars}` filled in.
+    ReviewFilterShowing,
+    /// Takes the rating filter off.
+    ReviewFilterClear,
     /// Loads the next page.
     ReviewMore,
     /// Opens the review form.
@@ -355,6 +359,8 @@ impl Text {
             Text::ReviewSortHelpful => "review.sort.helpful",
             Text::ReviewSortRatingHigh => "review.sort.rating_high",
             Text::ReviewSortRatingLow => "review.sort.rating_low",
+            Text::ReviewFilterShowing => "review.filter.showing",
+            Text::ReviewFilterClear => "review.filter.clear",
             Text::ReviewMore => "review.more",
             Text::ReviewWrite => "review.write",
             Text::ReviewFormRating => "review.form.rating",
@@ -508,6 +514,8 @@ impl Text {
         Text::ReviewSortHelpful,
         Text::ReviewSortRatingHigh,
         Text::ReviewSortRatingLow,
+        Text::ReviewFilterShowing,
+        Text::ReviewFilterClear,
         Text::ReviewMore,
         Text::ReviewWrite,
         Text::ReviewFormRating,

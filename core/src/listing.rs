@@ -243,6 +243,7 @@ mod tests {
         ReviewPage {
             product: "duvet".to_owned(),
             sort: ReviewSort::Newest,
+            rating: None,
             summary: ReviewSummary {
                 count,
                 average: Some(5.0),

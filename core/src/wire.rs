@@ -346,6 +346,10 @@ pub struct ReviewPage {
     pub product: String,
     /// The order of this page.
     pub sort: ReviewSort,
+    /// The only rating listed, when the visitor filters by stars; the summary still counts
+    /// every review.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rating: Option<u8>,
     /// Over all published reviews, not just this page.
     pub summary: ReviewSummary,
     /// This page's reviews.

@@ -429,6 +429,7 @@ fn review_page() {
         &ReviewPage {
             product: "bivouac-2".into(),
             sort: ReviewSort::Helpful,
+            rating: None,
             summary: ReviewSummary {
                 count: 2,
                 average: Some(4.5),

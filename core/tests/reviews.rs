@@ -499,6 +499,48 @@ fn pages_cover_every_review_once_in_each_order() {
 }
 
 #[test]
+fn a_rating_filter_pages_through_that_rating_only_in_each_order() {
+    let store = SqliteStore::new();
+    seed_published(&store, 0..53);
+    // Ratings cycle 1 to 5: eleven reviews have 3 stars (indexes 2, 7, …, 52).
+    for sort in ["newest", "helpful", "rating_high", "rating_low"] {
+        let mut seen = Vec::new();
+        let mut query = format!("sort={sort}&rating=3&limit=4");
+        loop {
+            let page = list(&store, &query);
+            assert_eq!(page.rating, Some(3));
+            assert_eq!(
+                page.summary.count, 53,
+                "{sort}: the summary counts every review"
+            );
+            seen.extend(page.reviews);
+            match page.next_cursor {
+                Some(cursor) => query = format!("sort={sort}&rating=3&limit=4&cursor={cursor}"),
+                None => break,
+            }
+        }
+        assert!(seen.iter().all(|review| review.rating == 3), "{sort}");
+        let mut ids: Vec<&str> = seen.iter().map(|review| review.id.as_str()).collect();
+        assert_eq!(ids.len(), 11, "{sort}: every 3-star review");
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), 11, "{sort}: none twice");
+        let keys: Vec<(i64, i64)> = seen
+            .iter()
+            .map(|review| match sort {
+                "helpful" => (-(review.helpful_count as i64), -review.created_at),
+                _ => (0, -review.created_at),
+            })
+            .collect();
+        assert!(
+            keys.windows(2).all(|pair| pair[0] <= pair[1]),
+            "{sort}: in order"
+        );
+    }
+    assert_eq!(list(&store, "").rating, None);
+}
+
+#[test]
 fn bad_paging_parameters_are_named() {
     let store = SqliteStore::new();
     for (query, param) in [
@@ -508,6 +550,13 @@ fn bad_paging_parameters_are_named() {
         ("cursor=%27%20OR%201%3D1", "cursor"),
         ("limit=5&limit=50", "limit"),
         ("sort=newest&limit=5&sort=oldest", "sort"),
+        ("rating=0", "rating"),
+        ("rating=6", "rating"),
+        ("rating=4.5", "rating"),
+        ("rating=-1", "rating"),
+        ("rating=", "rating"),
+        ("rating=%3Cscript%3E", "rating"),
+        ("rating=3&rating=4", "rating"),
     ] {
         let mut request = request("GET", REVIEWS, b"");
         request.query = query;

@@ -486,3 +486,16 @@ pub async fn copy_to_clipboard(text: &str) -> bool {
         .await
         .is_ok()
 }
+
+/// Moves the focus to the first element of the widget matching `selector`, if any: where a
+/// keyboard user goes on when the control they used has gone.
+pub fn focus_selector(root: &ShadowRoot, selector: &str) {
+    if let Some(element) = root
+        .query_selector(selector)
+        .ok()
+        .flatten()
+        .and_then(|element| element.dyn_into::<HtmlElement>().ok())
+    {
+        let _ = element.focus();
+    }
+}

@@ -21,7 +21,7 @@ use portevoix_core::wire::{
     AnswerSubmission, Posted, PublicQuestion, QuestionPage, QuestionSubmission,
 };
 use wasm_bindgen::JsCast;
-use web_sys::{HtmlElement, HtmlInputElement, ShadowRoot};
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::WidgetProps;
@@ -224,17 +224,6 @@ fn send(
     );
 }
 
-fn focus_selector(root: &ShadowRoot, selector: &str) {
-    if let Some(element) = root
-        .query_selector(selector)
-        .ok()
-        .flatten()
-        .and_then(|element| element.dyn_into::<HtmlElement>().ok())
-    {
-        let _ = element.focus();
-    }
-}
-
 /// The `<pv-qa>` widget.
 #[function_component(QaWidget)]
 pub fn qa_widget(props: &WidgetProps) -> Html {
@@ -372,11 +361,11 @@ pub fn qa_widget(props: &WidgetProps) -> Html {
             ((*writing).clone(), form.0.attempt.phase.clone()),
             move |(writing, phase)| {
                 if matches!(phase, Phase::Sent(_)) {
-                    focus_selector(&root, ".thanks h3");
+                    host::focus_selector(&root, ".thanks h3");
                 } else if *writing != Writing::Nothing {
-                    focus_selector(&root, "#pv-qa-text");
+                    host::focus_selector(&root, "#pv-qa-text");
                 } else if let Some(selector) = return_focus.borrow_mut().take() {
-                    focus_selector(&root, &selector);
+                    host::focus_selector(&root, &selector);
                 }
             },
         );

@@ -56,6 +56,7 @@ async fn fetch_page(
     props: &WidgetProps,
     product: &str,
     sort: ReviewSort,
+    only_rating: Option<u8>,
     cursor: Option<&str>,
 ) -> Result<ReviewPage, CallError> {
     let mut url = format!(
@@ -63,6 +64,10 @@ async fn fetch_page(
         reviews_url(props, product),
         sort.as_str()
     );
+    if let Some(rating) = only_rating {
+        url.push_str("&rating=");
+        url.push_str(&rating.to_string());
+    }
     if let Some(cursor) = cursor {
         url.push_str("&cursor=");
         url.push_str(cursor);
@@ -80,7 +85,8 @@ fn server_rendered_page(host: &HtmlElement, product: &str) -> Option<ReviewPage>
         .ok()
         .flatten()?;
     let page: ReviewPage = json::from_str(&script.text_content()?).ok()?;
-    (page.product == product && page.sort == ReviewSort::Newest).then_some(page)
+    (page.product == product && page.sort == ReviewSort::Newest && page.rating.is_none())
+        .then_some(page)
 }
 
 /// The review the form holds, as the worker takes it.
@@ -170,6 +176,7 @@ pub fn review_widget(props: &WidgetProps) -> Html {
     );
     let listing = use_listing::<ReviewPage>(props, "review");
     let sort = use_state(ReviewSort::default);
+    let only_rating = use_state(|| None::<u8>);
     let reload = use_state(u32::default);
     let writing = use_state(bool::default);
     let form = use_reducer(|| FormState(ReviewForm::default()));
@@ -187,17 +194,18 @@ pub fn review_widget(props: &WidgetProps) -> Html {
         use_effect_with(
             (
                 product.clone(),
-                *sort,
+                (*sort, *only_rating),
                 *reload,
                 props.api_base.clone(),
                 props.site.clone(),
             ),
-            move |(_, sort, reload, _, _)| {
+            move |(_, (sort, only_rating), reload, _, _)| {
                 let Some(product) = product else {
                     listing.fail(&api::missing_product("review"));
                     return;
                 };
-                let first_look = *sort == ReviewSort::Newest && *reload == 0;
+                let first_look =
+                    *sort == ReviewSort::Newest && only_rating.is_none() && *reload == 0;
                 if let Some(page) =
                     server_rendered_page(&props.host, &product).filter(|_| first_look)
                 {
@@ -208,8 +216,10 @@ pub fn review_widget(props: &WidgetProps) -> Html {
                     // The configuration hook has said so; asking would be `/v1/sites//…`.
                     return;
                 }
-                let sort = *sort;
-                listing.load(async move { fetch_page(&props, &product, sort, None).await });
+                let (sort, only_rating) = (*sort, *only_rating);
+                listing.load(
+                    async move { fetch_page(&props, &product, sort, only_rating, None).await },
+                );
             },
         );
     }
@@ -302,18 +312,33 @@ pub fn review_widget(props: &WidgetProps) -> Html {
             }
         })
     };
+    let on_rating = {
+        let only_rating = only_rating.clone();
+        let root = props.root.clone();
+        Callback::from(move |rating: Option<u8>| {
+            // A second click on the row shown takes the filter off; the row keeps the focus
+            // when the notice's button that took it off goes.
+            let chosen = rating.filter(|rating| *only_rating != Some(*rating));
+            if chosen.is_none()
+                && let Some(shown) = *only_rating
+            {
+                host::focus_selector(&root, &format!(".histogram button[data-stars=\"{shown}\"]"));
+            }
+            only_rating.set(chosen);
+        })
+    };
     let on_more = {
         let listing = listing.clone();
         let props = props.clone();
         let product = product.clone();
-        let sort = *sort;
+        let (sort, only_rating) = (*sort, *only_rating);
         Callback::from(move |_: MouseEvent| {
             let Some(product) = product.clone() else {
                 return;
             };
             let props = props.clone();
             listing.load_more(move |cursor| async move {
-                fetch_page(&props, &product, sort, Some(&cursor)).await
+                fetch_page(&props, &product, sort, only_rating, Some(&cursor)).await
             });
         })
     };
@@ -387,7 +412,14 @@ pub fn review_widget(props: &WidgetProps) -> Html {
     html! {
         <section class={classes!("card", "reviews", single.then_some("single"))} part="card" lang={locale.tag()} data-mode={if dark { "dark" } else { "light" }}>
             <h2 class="heading" part="heading">{ copy.text(Text::ReviewHeading) }</h2>
-            { listing_view(&copy, listing.shown(), *sort, &voted, on_sort, on_more, on_helpful) }
+            { listing_view(&copy, listing.shown(), &voted, ListControls {
+                sort: *sort,
+                only_rating: *only_rating,
+                on_sort,
+                on_rating,
+                on_more,
+                on_helpful,
+            }) }
             <div class="writer">{ writer }</div>
             if config.show_branding {
                 <p class="credit" part="credit">{ copy.text(Text::PoweredBy) }</p>
@@ -404,7 +436,12 @@ fn star_row(rating: u8) -> Html {
     }
 }
 
-fn summary_view(copy: &Copy, summary: &ReviewSummary) -> Html {
+fn summary_view(
+    copy: &Copy,
+    summary: &ReviewSummary,
+    only_rating: Option<u8>,
+    on_rating: &Callback<Option<u8>>,
+) -> Html {
     let Some(average) = summary.average else {
         return html! { <p class="none">{ copy.text(Text::ReviewNone) }</p> };
     };
@@ -421,14 +458,20 @@ fn summary_view(copy: &Copy, summary: &ReviewSummary) -> Html {
                 ("percent", &percent.to_string()),
             ],
         );
+        let shown = only_rating == Some(stars);
+        let onclick = on_rating.reform(move |_: MouseEvent| Some(stars));
         html! {
-            <li class="bar-row" aria-label={label} data-stars={stars.to_string()} data-count={count.to_string()}>
-                <span aria-hidden="true">{ format!("{stars} ★") }</span>
-                <svg class="bar" viewBox="0 0 100 8" preserveAspectRatio="none" aria-hidden="true">
-                    <rect class="track" width="100" height="8" rx="4" />
-                    <rect class="fill" width={percent.to_string()} height="8" rx="4" />
-                </svg>
-                <span aria-hidden="true" class="bar-count">{ count }</span>
+            <li>
+                <button type="button" class="bar-row" part="histogram-row" aria-pressed={shown.to_string()}
+                    disabled={count == 0 && !shown} data-stars={stars.to_string()} data-count={count.to_string()} {onclick}>
+                    <span class="spoken">{ label }</span>
+                    <span aria-hidden="true">{ format!("{stars} ★") }</span>
+                    <svg class="bar" viewBox="0 0 100 8" preserveAspectRatio="none" aria-hidden="true">
+                        <rect class="track" width="100" height="8" rx="4" />
+                        <rect class="fill" width={percent.to_string()} height="8" rx="4" />
+                    </svg>
+                    <span aria-hidden="true" class="bar-count">{ count }</span>
+                </button>
             </li>
         }
     });
@@ -446,15 +489,30 @@ fn summary_view(copy: &Copy, summary: &ReviewSummary) -> Html {
     }
 }
 
+/// How the visitor steers the list: its order, its rating filter, more, and votes.
+struct ListControls {
+    sort: ReviewSort,
+    only_rating: Option<u8>,
+    on_sort: Callback<Event>,
+    on_rating: Callback<Option<u8>>,
+    on_more: Callback<MouseEvent>,
+    on_helpful: Callback<String>,
+}
+
 fn listing_view(
     copy: &Copy,
     listing: &Shown<ReviewPage>,
-    sort: ReviewSort,
     voted: &[String],
-    on_sort: Callback<Event>,
-    on_more: Callback<MouseEvent>,
-    on_helpful: Callback<String>,
+    controls: ListControls,
 ) -> Html {
+    let ListControls {
+        sort,
+        only_rating,
+        on_sort,
+        on_rating,
+        on_more,
+        on_helpful,
+    } = controls;
     let (page, pending) = match listing {
         Shown::Loading => return html! { <div class="list-loading" aria-busy="true"></div> },
         Shown::Failed => {
@@ -506,7 +564,15 @@ fn listing_view(
     });
     html! {
         <>
-            { summary_view(copy, &page.summary) }
+            { summary_view(copy, &page.summary, only_rating, &on_rating) }
+            if let Some(stars) = only_rating {
+                <p class="filter" part="filter" role="status">
+                    { copy.text_with(Text::ReviewFilterShowing, &[("stars", &stars.to_string())]) }
+                    <button type="button" class="secondary" onclick={on_rating.reform(|_: MouseEvent| None)}>
+                        { copy.text(Text::ReviewFilterClear) }
+                    </button>
+                </p>
+            }
             if page.summary.count > 1 {
                 <div class="toolbar">
                     <label for="pv-sort">{ copy.text(Text::ReviewSortLabel) }</label>

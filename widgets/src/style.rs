@@ -84,7 +84,12 @@ border:1px solid var(--pv-a);color:var(--pv-t);text-decoration:none;font-weight:
 .stars .on{color:var(--pv-a)}
 .stars .off{color:color-mix(in srgb,var(--pv-t) 30%,transparent)}
 .histogram{list-style:none;margin:0;padding:0;display:grid;gap:.25em}
-.bar-row{display:grid;grid-template-columns:2.5em 1fr 2.5em;gap:.5em;align-items:center;font-size:.9em}
+.bar-row{position:relative;display:grid;grid-template-columns:2.5em 1fr 2.5em;gap:.5em;align-items:center;font-size:.9em;
+width:100%;min-height:1.75rem;padding:0 .35em;font-weight:400;text-align:start;color:var(--pv-t);background:transparent;border-color:transparent}
+.bar-row:hover:not(:disabled),.bar-row[aria-pressed=true]{border-color:var(--pv-a)}
+.bar-row[aria-pressed=true]{font-weight:700}
+.spoken{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
+.filter{display:flex;gap:.5em;align-items:center;flex-wrap:wrap;margin:var(--pv-s) 0 0}
 .bar{width:100%;height:.5em;display:block}
 .bar .track{fill:color-mix(in srgb,var(--pv-t) 12%,transparent)}
 .bar .fill{fill:var(--pv-a)}

@@ -19,7 +19,7 @@ use crate::site::Site;
 use crate::spam::{self, HumanCheck};
 use crate::store::{Recorded, Store};
 use crate::validate;
-use crate::wire::{HelpfulVote, ReplySubmission, ReviewSubmission};
+use crate::wire::{HelpfulVote, ReplySubmission, ReviewPage, ReviewSubmission};
 
 /// Browsers revalidate the review list on every read (a moderated review shows at once);
 /// an unchanged list costs a 304.
@@ -147,22 +147,49 @@ pub(super) async fn submit<S: Store, L: RateLimiter, H: HumanCheck>(
     Ok(ApiResponse::json(status, &created))
 }
 
-/// The sort, cursor (of `cursor_keys` sort keys) and page size of a list request.
-fn list_params(
-    params: &std::collections::BTreeMap<String, String>,
-    cursor_keys: usize,
-) -> Result<(ReviewSort, Option<Cursor>, u32)> {
-    let sort = params
-        .get("sort")
-        .map(|value| ReviewSort::parse(value))
-        .transpose()?
-        .unwrap_or_default();
-    let cursor = params
-        .get("cursor")
-        .map(|value| Cursor::decode(value, cursor_keys))
-        .transpose()?;
-    let limit = paging::page_size(params.get("limit").map(String::as_str))?;
-    Ok((sort, cursor, limit))
+/// What a list request asks for: its order, its rating filter, where it starts and how
+/// many reviews.
+struct ListRequest {
+    sort: ReviewSort,
+    only_rating: Option<u8>,
+    cursor: Option<Cursor>,
+    limit: u32,
+}
+
+impl ListRequest {
+    /// Reads `sort`, `rating`, `cursor` and `limit`, each checked.
+    fn read(params: &std::collections::BTreeMap<String, String>) -> Result<ListRequest> {
+        Ok(ListRequest {
+            sort: params
+                .get("sort")
+                .map(|value| ReviewSort::parse(value))
+                .transpose()?
+                .unwrap_or_default(),
+            only_rating: params
+                .get("rating")
+                .map(|value| review::parse_rating_filter(value))
+                .transpose()?,
+            cursor: params
+                .get("cursor")
+                .map(|value| Cursor::decode(value, 3))
+                .transpose()?,
+            limit: paging::page_size(params.get("limit").map(String::as_str))?,
+        })
+    }
+
+    /// The page asked for.
+    async fn page<S: Store>(&self, store: &S, site: &Site, product: &str) -> Result<ReviewPage> {
+        review_store::page(
+            store,
+            &site.key,
+            product,
+            self.sort,
+            self.only_rating,
+            self.cursor.as_ref(),
+            self.limit,
+        )
+        .await
+    }
 }
 
 /// `GET …/products/{product}/reviews`: a page of published reviews and the aggregate.
@@ -173,8 +200,9 @@ pub(super) async fn list<S: Store>(
     store: &S,
 ) -> Result<ApiResponse> {
     validate::product_id(product)?;
-    let (sort, cursor, limit) = list_params(&query_params(request.query)?, 3)?;
-    let page = review_store::page(store, &site.key, product, sort, cursor.as_ref(), limit).await?;
+    let page = ListRequest::read(&query_params(request.query)?)?
+        .page(store, site, product)
+        .await?;
     Ok(ApiResponse::json(200, &page).cacheable(LIST_CACHE, request.if_none_match))
 }
 
@@ -206,6 +234,7 @@ pub(super) async fn json_ld<S: Store>(
         product,
         ReviewSort::Newest,
         None,
+        None,
         paging::DEFAULT_PAGE_SIZE,
     )
     .await?;
@@ -227,12 +256,12 @@ pub(super) async fn html<S: Store>(
     validate::product_id(product)?;
     let params = query_params(request.query)?;
     let name = product_name(&params)?;
-    let (sort, cursor, limit) = list_params(&params, 3)?;
+    let list = ListRequest::read(&params)?;
     let locale = params
         .get("lang")
         .and_then(|tag| Locale::negotiate([tag.as_str()]))
         .unwrap_or(site.config.default_locale);
-    let page = review_store::page(store, &site.key, product, sort, cursor.as_ref(), limit).await?;
+    let page = list.page(store, site, product).await?;
     let copy = Copy::new(locale, &site.config.brand_name, &site.config.copy);
     let body = markup::html_fragment(&page, name.as_deref(), &copy);
     Ok(ApiResponse::text(200, "text/html; charset=utf-8", body)

@@ -294,6 +294,7 @@ mod tests {
         ReviewPage {
             product: "tent-2p".into(),
             sort: ReviewSort::Newest,
+            rating: None,
             summary: ReviewSummary {
                 count,
                 average: (count > 0).then(|| sum as f64 / count as f64),

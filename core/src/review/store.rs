@@ -143,6 +143,17 @@ pub mod sql {
         "rating ASC, created_at DESC, id DESC"
     );
 
+    /// Only `?3` stars, newest first (as every order but `helpful` within one rating).
+    pub const PAGE_OF_RATING: &str = published_page!(
+        "rating = ?3 AND (created_at, id) < (?5, ?6)",
+        "created_at DESC, id DESC"
+    );
+    /// Only `?3` stars, most helpful first, newest among equals.
+    pub const PAGE_OF_RATING_HELPFUL: &str = published_page!(
+        "rating = ?3 AND (helpful_count, created_at, id) < (?4, ?5, ?6)",
+        "helpful_count DESC, created_at DESC, id DESC"
+    );
+
     /// `?1` site, `?2` product, `?3` review, `?4` visitor, `?5` now: one vote per visitor
     /// on a published review; returns the vote if it is new.
     pub const INSERT_VOTE: &str = "INSERT INTO review_votes (review_id, visitor_id, created_at) \
@@ -377,21 +388,25 @@ pub async fn text_seen<S: Store>(
         .is_some_and(|row| row.seen == 1))
 }
 
-/// One page of a product's published reviews with the product's aggregate, read in one
-/// round trip: the aggregate is one row, the page an index range.
+/// One page of a product's published reviews (or of those of `only_rating` stars) with the
+/// product's aggregate, read in one round trip: the aggregate is one row, the page an
+/// index range.
 pub async fn page<S: Store>(
     store: &S,
     site_id: &str,
     product_id: &str,
     sort: ReviewSort,
+    only_rating: Option<u8>,
     after: Option<&Cursor>,
     limit: u32,
 ) -> Result<ReviewPage> {
-    let statement = match sort {
-        ReviewSort::Newest => sql::PAGE_NEWEST,
-        ReviewSort::Helpful => sql::PAGE_HELPFUL,
-        ReviewSort::RatingHigh => sql::PAGE_RATING_HIGH,
-        ReviewSort::RatingLow => sql::PAGE_RATING_LOW,
+    let statement = match (only_rating, sort) {
+        (Some(_), ReviewSort::Helpful) => sql::PAGE_OF_RATING_HELPFUL,
+        (Some(_), _) => sql::PAGE_OF_RATING,
+        (None, ReviewSort::Newest) => sql::PAGE_NEWEST,
+        (None, ReviewSort::Helpful) => sql::PAGE_HELPFUL,
+        (None, ReviewSort::RatingHigh) => sql::PAGE_RATING_HIGH,
+        (None, ReviewSort::RatingLow) => sql::PAGE_RATING_LOW,
     };
     let (rating, helpful_count, created_at, id) = match after {
         Some(cursor) => (
@@ -405,6 +420,7 @@ pub async fn page<S: Store>(
             (first_rating, FOREVER, FOREVER, "")
         }
     };
+    let rating = only_rating.map_or(rating, i64::from);
     let aggregate = Statement::new(sql::AGGREGATE, vec![site_id.into(), product_id.into()]);
     let list = Statement::new(
         statement,
@@ -434,6 +450,7 @@ pub async fn page<S: Store>(
     Ok(ReviewPage {
         product: product_id.to_owned(),
         sort,
+        rating: only_rating,
         summary: ReviewSummary {
             count: aggregate.review_count,
             average: aggregate.average(),
