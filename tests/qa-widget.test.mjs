@@ -77,7 +77,10 @@ describe('<pv-qa> on the demo product page', () => {
     await prospect.route(searches, (route) => held.push(route));
     await qa.getByLabel('Rechercher dans les questions').focus();
     await searchShows(prospect, 'зимой', 'Подходит ли она ЗИМОЙ ?');
+    const markedWords = () => qa.locator('article.question mark').allTextContents();
+    assert.deepEqual(await markedWords(), ['ЗИМОЙ'], 'the word found is marked as written');
     await searchShows(prospect, 'SÈCHE', 'Reste-t-elle sèche sous un gros orage ?');
+    assert.deepEqual(await markedWords(), ['sèche']);
     await prospect.unroute(searches);
     await Promise.all(held.map((route) => route.continue()));
 
@@ -245,6 +248,11 @@ describe('<pv-qa> on the demo product page', () => {
       question,
     );
     assert.deepEqual(await visibleQuestions(page), [question, oneWord]);
+    assert.deepEqual(
+      await qa.locator('article.question').evaluateAll((articles) => articles.map((article) => [...article.querySelectorAll('h3 mark')].map((mark) => mark.textContent))),
+      [[`arceaux${tag}`, 'résistent'], ['montagne']],
+      'the words each question holds are marked',
+    );
     assert.equal(await qa.locator('.alert').count(), 0);
     assert.ok(searches.includes(`arceaux${tag} résistent montagne`), `searched for ${JSON.stringify(searches)}`);
     assert.ok(searches.every((q) => q === null || q.length <= 100));
@@ -271,6 +279,12 @@ describe('<pv-qa> on the demo product page', () => {
     assert.equal(await weight('article.question'), '400');
     assert.equal(await weight('article.question h3'), '700');
     const audit = () => accessibilityViolations(page, 'pv-qa');
+    assert.deepEqual(await audit(), []);
+    // Searched: the hostile markup found is marked as text too, and still readable.
+    await qa.getByLabel('Rechercher dans les questions').fill('onerror');
+    await qa.locator('article.question mark').first().waitFor();
+    assert.deepEqual(await qa.locator('article.question mark').allTextContents(), ['onerror']);
+    assert.equal(await qa.evaluate((element) => element.shadowRoot.querySelectorAll('img').length), 0);
     assert.deepEqual(await audit(), []);
     await qa.getByRole('button', { name: 'Poser une question' }).click();
     await qa.getByRole('button', { name: 'Envoyer ma question' }).click();

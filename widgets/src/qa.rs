@@ -512,7 +512,7 @@ pub fn qa_widget(props: &WidgetProps) -> Html {
                             let answering = *writing == answer_target;
                             html! {
                                 <li key={question.id.clone()}>
-                                    { question_view(&copy, question, &voted, on_helpful.clone()) }
+                                    { question_view(&copy, question, &words, &voted, on_helpful.clone()) }
                                     if answering {
                                         { form_view(&answer_target) }
                                     } else if can_answer {
@@ -568,9 +568,23 @@ fn badge_text(copy: &Copy, badge: Badge) -> String {
     })
 }
 
+/// `text` with the search words found in it marked.
+fn found_text(text: &str, words: &[String]) -> Html {
+    let mut shown = Vec::new();
+    let mut written = 0;
+    for range in BROWSER_UNICODE.found_ranges(text, words) {
+        shown.push(Html::from(&text[written..range.start]));
+        shown.push(html! { <mark part="found">{ &text[range.clone()] }</mark> });
+        written = range.end;
+    }
+    shown.push(Html::from(&text[written..]));
+    shown.into_iter().collect()
+}
+
 fn question_view(
     copy: &Copy,
     question: &PublicQuestion,
+    words: &[String],
     voted: &[String],
     on_helpful: Callback<String>,
 ) -> Html {
@@ -585,7 +599,7 @@ fn question_view(
     );
     html! {
         <article class="question" part="question" data-id={question.id.clone()}>
-            <h3 class="question-text">{ question.text.clone() }</h3>
+            <h3 class="question-text">{ found_text(&question.text, words) }</h3>
             <p class="meta">
                 { copy.text_with(Text::QaAskedBy, &[("name", &question.author_name)]) }
                 { " · " }
@@ -606,7 +620,7 @@ fn question_view(
                         };
                         html! {
                             <li class="answer" part="answer" key={answer.id.clone()} data-id={answer.id.clone()} data-badge={answer.badge.as_str()}>
-                                <p class="text">{ answer.text.clone() }</p>
+                                <p class="text">{ found_text(&answer.text, words) }</p>
                                 <p class="meta">
                                     <span class="author">{ answer.author_name.clone() }</span>
                                     <span class="badge" part="badge">{ badge_text(copy, answer.badge) }</span>

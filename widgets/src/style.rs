@@ -142,6 +142,7 @@ article.question{border-top:1px solid color-mix(in srgb,var(--pv-t) 15%,transpar
 .question-text{font-size:1.05em;margin:0 0 .25em;overflow-wrap:anywhere}
 .answers{list-style:none;margin:.5em 0 0;padding:0 0 0 calc(var(--pv-s)*.9);border-inline-start:3px solid color-mix(in srgb,var(--pv-t) 15%,transparent)}
 .answer{margin:0 0 calc(var(--pv-s)*.75)}
+mark{color:inherit;background:color-mix(in srgb,var(--pv-a) 25%,transparent);border-radius:2px}
 .answer .text{margin:0 0 .25em;white-space:pre-line;overflow-wrap:anywhere}
 .badge{font-weight:600;border:1px solid var(--pv-a);border-radius:1em;padding:0 .6em;margin-inline-start:.5em;white-space:nowrap}
 .answer[data-badge=brand] .badge{background:var(--pv-a);color:var(--pv-oa)}

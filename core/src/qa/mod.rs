@@ -7,6 +7,8 @@ pub mod form;
 pub mod markup;
 pub mod store;
 
+use std::ops::Range;
+
 use serde::{Deserialize, Serialize};
 
 use crate::copy::Text;
@@ -216,13 +218,7 @@ impl SearchFolding {
         let lowercase = (self.lowercase)(text);
         let mut folded = String::with_capacity(lowercase.len());
         for character in lowercase.chars() {
-            match UNACCENTED
-                .iter()
-                .find(|(accented, _)| *accented == character)
-            {
-                Some((_, plain)) => folded.push_str(plain),
-                None => folded.push(character),
-            }
+            push_unaccented(&mut folded, character);
         }
         folded
     }
@@ -303,12 +299,58 @@ impl SearchFolding {
         chosen.into_iter().map(|(_, word)| word).collect()
     }
 
+    /// The byte ranges of `text` where a search word is found, in order and merged: what
+    /// the widget marks, so that a visitor sees why each question is listed. None when
+    /// lowercasing changes how many characters `text` has (rare letters such as `İ`), as
+    /// the folded text then cannot be traced back to it.
+    pub fn found_ranges(self, text: &str, words: &[String]) -> Vec<Range<usize>> {
+        let lowercase = (self.lowercase)(text);
+        if words.is_empty() || lowercase.chars().count() != text.chars().count() {
+            return Vec::new();
+        }
+        // The folded text, and for each of its bytes where the character of `text` it comes
+        // from starts.
+        let mut folded = String::with_capacity(lowercase.len());
+        let mut origins: Vec<usize> = Vec::with_capacity(lowercase.len());
+        for ((start, _), lower) in text.char_indices().zip(lowercase.chars()) {
+            push_unaccented(&mut folded, lower);
+            origins.resize(folded.len(), start);
+        }
+        let mut found = vec![false; text.len()];
+        for word in words.iter().filter(|word| !word.is_empty()) {
+            for (at, _) in folded.match_indices(word.as_str()) {
+                let last = origins[at + word.len() - 1];
+                let end = last + text[last..].chars().next().map_or(0, char::len_utf8);
+                found[origins[at]..end].fill(true);
+            }
+        }
+        let mut ranges: Vec<Range<usize>> = Vec::new();
+        for (index, _) in found.iter().enumerate().filter(|(_, found)| **found) {
+            match ranges.last_mut() {
+                Some(last) if last.end == index => last.end = index + 1,
+                _ => ranges.push(index..index + 1),
+            }
+        }
+        ranges
+    }
+
     /// Whether `text` contains any search word (or there is none), as the widget filters
     /// questions already shown while the visitor types (the worker searches the rest and
     /// ranks them).
     pub fn matches(self, text: &str, words: &[String]) -> bool {
         let text = self.text(text);
         words.is_empty() || words.iter().any(|word| text.contains(word.as_str()))
+    }
+}
+
+/// Adds a lowercase `character` to `folded` as searches compare it: without its accent.
+fn push_unaccented(folded: &mut String, character: char) {
+    match UNACCENTED
+        .iter()
+        .find(|(accented, _)| *accented == character)
+    {
+        Some((_, plain)) => folded.push_str(plain),
+        None => folded.push(character),
     }
 }
 
@@ -446,6 +488,47 @@ mod tests {
         assert!(RUST_UNICODE.matches("Est-elle étanche ?", &words));
         assert!(!RUST_UNICODE.matches("Est-elle légère ?", &words));
         assert!(RUST_UNICODE.matches("Est-elle légère ?", &[]));
+    }
+
+    #[test]
+    fn the_words_found_are_traced_back_to_the_text_as_written() {
+        fn found<'t>(text: &'t str, search: &str) -> Vec<&'t str> {
+            let words = RUST_UNICODE.words(Some(search)).expect("words");
+            RUST_UNICODE
+                .found_ranges(text, &words)
+                .into_iter()
+                .map(|range| &text[range])
+                .collect()
+        }
+        assert_eq!(
+            found(
+                "Est-elle ÉTANCHE sous la pluie ? Étanche !",
+                "etanche pluie"
+            ),
+            ["ÉTANCHE", "pluie", "Étanche"]
+        );
+        assert_eq!(
+            found("Größe ?", "grosse"),
+            ["Größe"],
+            "ß folds to two letters"
+        );
+        assert_eq!(found("Le sœur", "soeur"), ["sœur"]);
+        assert_eq!(
+            found("tentes", "tente tentes"),
+            ["tentes"],
+            "overlaps merge"
+        );
+        assert_eq!(found("vent", "orage"), Vec::<&str>::new());
+        assert_eq!(found("Ça ? 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 ça", "ca"), ["Ça", "ça"]);
+        let lengthened = SearchFolding {
+            lowercase: |text| text.replace('İ', "i̇").to_lowercase(),
+            is_word_character: char::is_alphanumeric,
+        };
+        assert!(
+            lengthened
+                .found_ranges("İstanbul", &["stanbul".into()])
+                .is_empty()
+        );
     }
 
     #[test]
