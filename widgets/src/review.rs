@@ -566,12 +566,12 @@ fn listing_view(
         <>
             { summary_view(copy, &page.summary, only_rating, &on_rating) }
             if let Some(stars) = only_rating {
-                <p class="filter" part="filter" role="status">
-                    { copy.text_with(Text::ReviewFilterShowing, &[("stars", &stars.to_string())]) }
+                <div class="filter" part="filter">
+                    <p role="status">{ copy.text_with(Text::ReviewFilterShowing, &[("stars", &stars.to_string())]) }</p>
                     <button type="button" class="secondary" onclick={on_rating.reform(|_: MouseEvent| None)}>
                         { copy.text(Text::ReviewFilterClear) }
                     </button>
-                </p>
+                </div>
             }
             if page.summary.count > 1 {
                 <div class="toolbar">

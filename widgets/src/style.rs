@@ -90,6 +90,7 @@ width:100%;min-height:1.75rem;padding:0 .35em;font-weight:400;text-align:start;c
 .bar-row[aria-pressed=true]{font-weight:700}
 .spoken{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
 .filter{display:flex;gap:.5em;align-items:center;flex-wrap:wrap;margin:var(--pv-s) 0 0}
+.filter p{margin:0}
 .bar{width:100%;height:.5em;display:block}
 .bar .track{fill:color-mix(in srgb,var(--pv-t) 12%,transparent)}
 .bar .fill{fill:var(--pv-a)}

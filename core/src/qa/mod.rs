@@ -300,7 +300,7 @@ impl SearchFolding {
     }
 
     /// The byte ranges of `text` where a search word is found, in order and merged: what
-    /// the widget marks, so that a visitor sees why each question is listed. None when
+    /// the widget marks, so that a visitor sees why each question is listed. Nothing when
     /// lowercasing changes how many characters `text` has (rare letters such as `İ`), as
     /// the folded text then cannot be traced back to it.
     pub fn found_ranges(self, text: &str, words: &[String]) -> Vec<Range<usize>> {
