@@ -304,8 +304,11 @@ impl SearchFolding {
     /// lowercasing changes how many characters `text` has (rare letters such as `İ`), as
     /// the folded text then cannot be traced back to it.
     pub fn found_ranges(self, text: &str, words: &[String]) -> Vec<Range<usize>> {
+        if words.is_empty() {
+            return Vec::new();
+        }
         let lowercase = (self.lowercase)(text);
-        if words.is_empty() || lowercase.chars().count() != text.chars().count() {
+        if lowercase.chars().count() != text.chars().count() {
             return Vec::new();
         }
         // The folded text, and for each of its bytes where the character of `text` it comes
