@@ -80,14 +80,7 @@ pub fn page_size(value: Option<&str>) -> Result<u32> {
     let Some(value) = value else {
         return Ok(DEFAULT_PAGE_SIZE);
     };
-    value
-        .parse::<u32>()
-        .ok()
-        .filter(|size| (1..=MAX_PAGE_SIZE).contains(size))
-        .ok_or_else(|| Error::InvalidQuery {
-            param: "limit".to_owned(),
-            message: format!("limit must be an integer from 1 to {MAX_PAGE_SIZE}"),
-        })
+    crate::validate::number_param("limit", value, 1..=MAX_PAGE_SIZE)
 }
 
 /// Cuts a page fetched with one row too many, returning the cursor after its last row

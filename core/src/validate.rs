@@ -1,6 +1,10 @@
 //! Field rules shared by the widgets (to warn before sending) and the worker (to refuse).
 //! Each returns the cleaned value or an [`Error::InvalidField`] naming the field.
 
+use std::fmt::Display;
+use std::ops::RangeInclusive;
+use std::str::FromStr;
+
 use crate::error::{Error, Result};
 
 /// Longest accepted request body: an answer is a few hundred bytes, so 16 KB is generous.
@@ -124,6 +128,26 @@ pub fn site_key(value: &str) -> Result<()> {
     }
 }
 
+/// A query parameter that must be a whole number within `range`: a page size, an advocate
+/// level, a rating.
+pub fn number_param<N>(param: &str, value: &str, range: RangeInclusive<N>) -> Result<N>
+where
+    N: FromStr + PartialOrd + Display,
+{
+    value
+        .parse::<N>()
+        .ok()
+        .filter(|number| range.contains(number))
+        .ok_or_else(|| Error::InvalidQuery {
+            param: param.to_owned(),
+            message: format!(
+                "{param} must be an integer from {} to {}",
+                range.start(),
+                range.end()
+            ),
+        })
+}
+
 /// A `YYYY-MM-DD` day as Unix milliseconds at its UTC midnight.
 pub fn day_start_ms(param: &str, value: &str) -> Result<i64> {
     let invalid = || Error::InvalidQuery {
@@ -237,6 +261,21 @@ pub fn email(value: &str) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn number_params_are_whole_numbers_in_their_range_named_when_not() {
+        assert_eq!(number_param("rating", "5", 1..=5_u8), Ok(5));
+        for value in ["0", "6", "4.5", "-1", "", " 3", "trois", "300"] {
+            assert_eq!(
+                number_param("rating", value, 1..=5_u8),
+                Err(Error::InvalidQuery {
+                    param: "rating".into(),
+                    message: "rating must be an integer from 1 to 5".into(),
+                }),
+                "{value:?}"
+            );
+        }
+    }
 
     #[test]
     fn comment_is_trimmed_and_blank_means_none() {

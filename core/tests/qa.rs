@@ -381,6 +381,20 @@ fn search_finds_words_in_questions_and_their_answers() {
     assert_eq!(error_of(&run(&store, &too_long)).2.as_deref(), Some("q"));
 }
 
+/// The ids listed by `query` on every page, following each page's cursor to the last.
+fn every_page(store: &SqliteStore, query: &str) -> Vec<String> {
+    let mut seen = Vec::new();
+    let mut next = query.to_owned();
+    loop {
+        let page = list(store, &next);
+        seen.extend(page.questions.into_iter().map(|question| question.id));
+        match page.next_cursor {
+            Some(cursor) => next = format!("{query}&cursor={cursor}"),
+            None => return seen,
+        }
+    }
+}
+
 #[test]
 fn pages_follow_the_cursor_through_every_question_once() {
     let store = SqliteStore::new();
@@ -390,16 +404,7 @@ fn pages_follow_the_cursor_through_every_question_once() {
         let id = posted(&post(&store, QUESTIONS, &body)).id;
         publish_question(&store, &id);
     }
-    let mut seen = Vec::new();
-    let mut query = "limit=3".to_owned();
-    loop {
-        let page = list(&store, &query);
-        seen.extend(page.questions.into_iter().map(|question| question.id));
-        match page.next_cursor {
-            Some(cursor) => query = format!("limit=3&cursor={cursor}"),
-            None => break,
-        }
-    }
+    let mut seen = every_page(&store, "limit=3");
     seen.sort();
     seen.dedup();
     assert_eq!(seen.len(), 7);
@@ -422,16 +427,7 @@ fn a_search_pages_through_every_match_once_the_most_words_first() {
             both_words.push(id);
         }
     }
-    let mut seen = Vec::new();
-    let mut query = "q=tente%20etanche&limit=1".to_owned();
-    loop {
-        let page = list(&store, &query);
-        seen.extend(page.questions.into_iter().map(|question| question.id));
-        match page.next_cursor {
-            Some(cursor) => query = format!("q=tente%20etanche&limit=1&cursor={cursor}"),
-            None => break,
-        }
-    }
+    let mut seen = every_page(&store, "q=tente%20etanche&limit=1");
     assert_eq!(seen.len(), 4, "the bags hold neither word: {seen:?}");
     let mut first = seen[..2].to_vec();
     first.sort();

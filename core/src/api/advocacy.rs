@@ -252,29 +252,11 @@ pub(super) async fn advocates<S: Store>(
     let params = query_params(request.query)?;
     let level = params
         .get("level")
-        .map(|value| {
-            value
-                .parse::<u8>()
-                .ok()
-                .filter(|level| (1..=6).contains(level))
-                .ok_or_else(|| Error::InvalidQuery {
-                    param: "level".to_owned(),
-                    message: "level must be an integer from 1 to 6".to_owned(),
-                })
-        })
+        .map(|value| validate::number_param("level", value, 1..=6))
         .transpose()?;
     let limit = params
         .get("limit")
-        .map(|value| {
-            value
-                .parse::<usize>()
-                .ok()
-                .filter(|limit| (1..=MAX_ADVOCATES).contains(limit))
-                .ok_or_else(|| Error::InvalidQuery {
-                    param: "limit".to_owned(),
-                    message: format!("limit must be an integer from 1 to {MAX_ADVOCATES}"),
-                })
-        })
+        .map(|value| validate::number_param("limit", value, 1..=MAX_ADVOCATES))
         .transpose()?
         .unwrap_or(DEFAULT_ADVOCATES);
     let mut levels: std::collections::BTreeMap<u8, u64> = (1..=6).map(|level| (level, 0)).collect();

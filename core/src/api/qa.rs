@@ -386,17 +386,7 @@ pub(super) async fn answerers<S: Store>(
     let params = query_params(request.query)?;
     let limit = match params.get("limit") {
         None => 20,
-        Some(value) => value
-            .parse::<u32>()
-            .ok()
-            .filter(|limit| (1..=qa::MAX_TOP_ANSWERERS).contains(limit))
-            .ok_or_else(|| Error::InvalidQuery {
-                param: "limit".to_owned(),
-                message: format!(
-                    "limit must be an integer from 1 to {}",
-                    qa::MAX_TOP_ANSWERERS
-                ),
-            })?,
+        Some(value) => validate::number_param("limit", value, 1..=qa::MAX_TOP_ANSWERERS)?,
     };
     Ok(ApiResponse::json(
         200,

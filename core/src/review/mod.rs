@@ -77,14 +77,7 @@ impl ReviewSort {
 /// Reads a `rating` query value: only the reviews of that many stars (1 to 5), as a visitor
 /// who clicks a row of the histogram asks.
 pub fn parse_rating_filter(value: &str) -> Result<u8> {
-    value
-        .parse::<u8>()
-        .ok()
-        .filter(|rating| (1..=5).contains(rating))
-        .ok_or_else(|| Error::InvalidQuery {
-            param: "rating".to_owned(),
-            message: "rating must be a whole number of stars from 1 to 5".to_owned(),
-        })
+    crate::validate::number_param("rating", value, 1..=5)
 }
 
 /// A product's published reviews summed up: kept by triggers in `review_aggregates`.
