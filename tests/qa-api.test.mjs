@@ -170,6 +170,10 @@ describe('reading', () => {
     assert.deepEqual(await ids('cuisiner tente'), [rain.body.id]);
     assert.deepEqual(await ids('tente vent cuisiner'), [rain.body.id, wind.body.id]);
     assert.deepEqual(await ids('orage'), []);
+    // A word finds the words it starts, not those it sits in.
+    assert.deepEqual(await ids('cuisin'), [rain.body.id]);
+    assert.deepEqual(await ids('ent'), [], '"ent" is in "vent" and "tente" but starts no word');
+    assert.deepEqual(await ids('on'), [rain.body.id], 'a word starts after a hyphen ("Peut-on")');
     // A question typed whole is searched by its three longest telling words.
     const whole = await list(`?q=${encodeURIComponent('Est-ce que le brûleur tient vraiment au vent ?')}`, sku);
     assert.equal(whole.body.q, 'bruleur tient vent');

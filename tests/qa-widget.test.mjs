@@ -81,6 +81,12 @@ describe('<pv-qa> on the demo product page', () => {
     assert.deepEqual(await markedWords(), ['ЗИМОЙ'], 'the word found is marked as written');
     await searchShows(prospect, 'SÈCHE', 'Reste-t-elle sèche sous un gros orage ?');
     assert.deepEqual(await markedWords(), ['sèche']);
+    // A word finds the words it starts, not those it sits in ("rage" is in "orage").
+    await searchShows(prospect, 'tapi', 'Le tapis de sol est-il inclus ?');
+    assert.deepEqual(await markedWords(), ['tapi']);
+    await prospect.keyboard.press('Control+A');
+    await prospect.keyboard.type('rage');
+    await prospect.waitForFunction(() => document.querySelector('pv-qa').shadowRoot.querySelectorAll('article.question').length === 0);
     await prospect.unroute(searches);
     await Promise.all(held.map((route) => route.continue()));
 

@@ -321,7 +321,7 @@ impl SearchFolding {
         }
         let mut found = vec![false; text.len()];
         for word in words.iter().filter(|word| !word.is_empty()) {
-            for (at, _) in folded.match_indices(word.as_str()) {
+            for at in word_starts(&folded, word) {
                 let last = origins[at + word.len() - 1];
                 let end = last + text[last..].chars().next().map_or(0, char::len_utf8);
                 found[origins[at]..end].fill(true);
@@ -337,13 +337,31 @@ impl SearchFolding {
         ranges
     }
 
-    /// Whether `text` contains any search word (or there is none), as the widget filters
-    /// questions already shown while the visitor types (the worker searches the rest and
-    /// ranks them).
+    /// Whether a word of `text` starts with any search word (or there is none), as the
+    /// widget filters questions already shown while the visitor types (the worker searches
+    /// the rest and ranks them).
     pub fn matches(self, text: &str, words: &[String]) -> bool {
         let text = self.text(text);
-        words.is_empty() || words.iter().any(|word| text.contains(word.as_str()))
+        words.is_empty()
+            || words
+                .iter()
+                .any(|word| word_starts(&text, word).next().is_some())
     }
+}
+
+/// Where `word` is found in `folded` at the start of one of its words: at the start of the
+/// text or after any character but an ASCII letter or digit, the rule the worker's search
+/// applies in SQL (`GLOB '*[^a-z0-9]word*'`, see [`store::sql::SEARCH_PAGE`]). A word
+/// typed finds the words it begins ("tente" finds "tentes", "ete" finds "l'été") but not
+/// those it ends or sits in ("ete" does not find "crête" or "complète"); text in scripts
+/// other than Latin letters is searched anywhere, as the rule sees no word in it.
+fn word_starts<'t>(folded: &'t str, word: &'t str) -> impl Iterator<Item = usize> + 't {
+    let mut before: Option<char> = None;
+    folded.char_indices().filter_map(move |(at, character)| {
+        let starts_word = !before.is_some_and(|before| before.is_ascii_alphanumeric());
+        before = Some(character);
+        (starts_word && !word.is_empty() && folded[at..].starts_with(word)).then_some(at)
+    })
 }
 
 /// Adds a lowercase `character` to `folded` as searches compare it: without its accent.
@@ -522,6 +540,11 @@ mod tests {
             "overlaps merge"
         );
         assert_eq!(found("vent", "orage"), Vec::<&str>::new());
+        assert_eq!(
+            found("Crête ou l'Été ?", "ete"),
+            ["Été"],
+            "only where a word starts"
+        );
         assert_eq!(found("Ça ? 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 ça", "ca"), ["Ça", "ça"]);
         let lengthened = SearchFolding {
             lowercase: |text| text.replace('İ', "i̇").to_lowercase(),
@@ -593,6 +616,25 @@ mod tests {
         assert_eq!(
             RUST_UNICODE.words(Some("ÉTÉ chaud")),
             Ok(vec!["ete".into(), "chaud".into()])
+        );
+    }
+
+    #[test]
+    fn a_search_word_finds_the_words_it_begins_not_those_it_sits_in() {
+        let words = RUST_UNICODE.words(Some("été")).expect("words");
+        assert!(RUST_UNICODE.matches("Et pour l'été ?", &words));
+        assert!(RUST_UNICODE.matches("Été comme hiver", &words));
+        assert!(RUST_UNICODE.matches("Toile (étendue) au sol", &words));
+        assert!(!RUST_UNICODE.matches("Une crête, une tente complète", &words));
+        let words = RUST_UNICODE.words(Some("tente 20")).expect("words");
+        assert!(RUST_UNICODE.matches("Les tentes", &words));
+        assert!(RUST_UNICODE.matches("à -20 °C", &words));
+        assert!(!RUST_UNICODE.matches("Une attente de 120 jours", &words));
+        assert!(RUST_UNICODE.matches("La sous-tente", &words));
+        let words = RUST_UNICODE.words(Some("帐篷")).expect("words");
+        assert!(
+            RUST_UNICODE.matches("这个帐篷防水吗", &words),
+            "no Latin word to start: found anywhere"
         );
     }
 

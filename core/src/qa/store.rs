@@ -100,19 +100,23 @@ pub mod sql {
         };
     }
 
-    /// 1 if search word `$n` (empty: none) is in a question or its published answers, else 0.
+    /// 1 if a word of a question or of its published answers starts with search word `$n`
+    /// (empty: none), else 0. A word starts the text or follows any character but an ASCII
+    /// letter or digit, as [`crate::qa::SearchFolding::matches`] reads it; search words hold
+    /// letters and digits only, none of `GLOB`'s wildcards.
     macro_rules! holds {
         ($n:literal) => {
             concat!(
                 "(",
                 $n,
-                " != '' AND (instr(questions.search_text, ",
+                " != '' AND ((' ' || questions.search_text) GLOB ('*[^a-z0-9]' || ",
                 $n,
-                ") > 0 \
+                " || '*') \
                  OR EXISTS (SELECT 1 FROM answers WHERE answers.question_id = questions.id \
-                 AND answers.status = 'published' AND instr(answers.search_text, ",
+                 AND answers.status = 'published' \
+                 AND (' ' || answers.search_text) GLOB ('*[^a-z0-9]' || ",
                 $n,
-                ") > 0)))"
+                " || '*'))))"
             )
         };
     }
