@@ -312,6 +312,14 @@ describe('<pv-review> on the demo product page', () => {
     const page = await visit('/', { bypassCSP: true });
     const widget = await addWidget(page, product);
     const ratingsShown = () => widget.locator('.review').evaluateAll((reviews) => reviews.map((review) => Number(review.dataset.rating)));
+    const menu = widget.getByLabel('Trier par');
+    const sorts = () => menu.locator('option').evaluateAll((options) => options.map((option) => option.value));
+    // Lowest rated first: the filter below keeps this choice for when it is taken off.
+    await menu.selectOption('rating_low');
+    await page.waitForFunction(
+      (product) => document.querySelector(`#reviews-${product}`).shadowRoot.querySelector('.review')?.dataset.rating === '2',
+      product,
+    );
     const more = widget.getByRole('button', { name: 'Voir plus d’avis' });
     assert.equal((await ratingsShown()).length, 5, 'the first page of all six');
     const row = (stars) => widget.locator(`.histogram button[data-stars="${stars}"]`);
@@ -324,6 +332,8 @@ describe('<pv-review> on the demo product page', () => {
     }, product);
     assert.equal(await row(2).getAttribute('aria-pressed'), 'true');
     await widget.getByRole('status').getByText('Seuls les avis notés 2 sur 5 sont affichés').waitFor();
+    assert.deepEqual(await sorts(), ['newest', 'helpful'], 'one rating shown: no rating order to offer');
+    assert.equal(await menu.inputValue(), 'newest', 'the order the list is in');
     assert.equal(await more.count(), 0, 'both 2-star reviews are on the page');
     assert.equal(await widget.locator('.count').getAttribute('data-count'), '6', 'the summary still counts all');
     assert.ok(current.listRequests.some((url) => new URL(url).searchParams.get('rating') === '2'));
@@ -342,7 +352,9 @@ describe('<pv-review> on the demo product page', () => {
     // Taken off by the notice's button: every review again, and the focus back on the row.
     await widget.getByRole('button', { name: 'Voir tous les avis' }).click();
     await more.waitFor();
-    assert.equal((await ratingsShown()).length, 5);
+    assert.deepEqual(await ratingsShown(), [2, 2, 4, 5, 5], 'lowest rated first, as chosen before');
+    assert.deepEqual(await sorts(), ['newest', 'helpful', 'rating_high', 'rating_low']);
+    assert.equal(await menu.inputValue(), 'rating_low');
     assert.equal(await widget.getByRole('status').filter({ hasText: 'Seuls les avis' }).count(), 0);
     assert.equal(await row(5).getAttribute('aria-pressed'), 'false');
     assert.equal(await row(5).evaluate((button) => button.getRootNode().activeElement === button), true);

@@ -577,8 +577,10 @@ fn listing_view(
                 <div class="toolbar">
                     <label for="pv-sort">{ copy.text(Text::ReviewSortLabel) }</label>
                     <select id="pv-sort" part="sort" onchange={on_sort}>
-                        { for ReviewSort::ALL.map(|option| html! {
-                            <option value={option.as_str()} selected={option == sort}>{ copy.text(sort_label(option)) }</option>
+                        { for ReviewSort::offered(only_rating).map(|option| html! {
+                            // Keyed: an order no longer offered takes its own element away,
+                            // never the one the browser shows as chosen.
+                            <option key={option.as_str()} value={option.as_str()} selected={option == sort}>{ copy.text(sort_label(option)) }</option>
                         }) }
                     </select>
                 </div>

@@ -62,6 +62,16 @@ impl ReviewSort {
         }
     }
 
+    /// The orders worth offering over the reviews listed: all of them, or, while only one
+    /// rating is shown, those that do not order by rating, as every review listed then has
+    /// the same and they would list them as [`ReviewSort::Newest`] does. A rating order
+    /// chosen before stays chosen, for when every rating is shown again.
+    pub fn offered(only_rating: Option<u8>) -> impl Iterator<Item = ReviewSort> {
+        ReviewSort::ALL.into_iter().filter(move |sort| {
+            only_rating.is_none() || !matches!(sort, ReviewSort::RatingHigh | ReviewSort::RatingLow)
+        })
+    }
+
     /// Reads a `sort` query value.
     pub fn parse(value: &str) -> Result<ReviewSort> {
         ReviewSort::ALL
@@ -173,6 +183,18 @@ mod tests {
             stars_4: stars[3],
             stars_5: stars[4],
         }
+    }
+
+    #[test]
+    fn one_rating_shown_is_not_offered_in_rating_order() {
+        assert_eq!(
+            ReviewSort::offered(None).collect::<Vec<_>>(),
+            ReviewSort::ALL
+        );
+        assert_eq!(
+            ReviewSort::offered(Some(5)).collect::<Vec<_>>(),
+            [ReviewSort::Newest, ReviewSort::Helpful]
+        );
     }
 
     #[test]
