@@ -79,6 +79,8 @@ describe('<pv-qa> on the demo product page', () => {
     await searchShows(prospect, 'зимой', 'Подходит ли она ЗИМОЙ ?');
     const markedWords = () => qa.locator('article.question mark').allTextContents();
     assert.deepEqual(await markedWords(), ['ЗИМОЙ'], 'the word found is marked as written');
+    const found = qa.locator('.search [role="status"]');
+    assert.equal(await found.textContent(), '', 'nothing said before the worker answers');
     await searchShows(prospect, 'SÈCHE', 'Reste-t-elle sèche sous un gros orage ?');
     assert.deepEqual(await markedWords(), ['sèche']);
     // A word finds the words it starts, not those it sits in ("rage" is in "orage").
@@ -93,9 +95,13 @@ describe('<pv-qa> on the demo product page', () => {
     await searchShows(prospect, 'orage', 'Reste-t-elle sèche sous un gros orage ?');
     // Accents need not be typed.
     await searchShows(prospect, 'seche', 'Reste-t-elle sèche sous un gros orage ?');
+    // Once the worker has answered, a screen reader hears how many questions match, from a
+    // status region there from the start; nothing when none does (the notice says so).
+    await found.getByText('1 question affichée correspond à votre recherche.').waitFor();
     await prospect.keyboard.press('Control+A');
     await prospect.keyboard.type('vent fort');
     await qa.getByText('Aucune question ne correspond : posez la vôtre.').waitFor();
+    assert.equal(await found.textContent(), '');
 
     // Nothing matches: ask it, keyboard only. The search starts the question.
     await qa.getByRole('button', { name: 'Poser une question' }).focus();

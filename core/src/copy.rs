@@ -157,6 +157,11 @@ pub enum Text {
     QaSearchNone,
     /// No question shown matches the search, and the worker is yet to answer it.
     QaSearching,
+    /// Said to screen readers once the worker has answered a search: how many questions
+    /// shown match it, when exactly one.
+    QaSearchFoundOne,
+    /// The same, for any other number.
+    QaSearchFoundOther,
     /// Shown before the first published question.
     QaNone,
     /// Answer count when there is exactly one.
@@ -389,6 +394,8 @@ impl Text {
             Text::QaSearchLabel => "qa.search.label",
             Text::QaSearchNone => "qa.search.none",
             Text::QaSearching => "qa.search.searching",
+            Text::QaSearchFoundOne => "qa.search.found.one",
+            Text::QaSearchFoundOther => "qa.search.found.other",
             Text::QaNone => "qa.none",
             Text::QaAnswerCountOne => "qa.answer_count.one",
             Text::QaAnswerCountOther => "qa.answer_count.other",
@@ -544,6 +551,8 @@ impl Text {
         Text::QaSearchLabel,
         Text::QaSearchNone,
         Text::QaSearching,
+        Text::QaSearchFoundOne,
+        Text::QaSearchFoundOther,
         Text::QaNone,
         Text::QaAnswerCountOne,
         Text::QaAnswerCountOther,

@@ -465,6 +465,9 @@ pub fn qa_widget(props: &WidgetProps) -> Html {
         qa_form(&copy, &form, human_check, on_cancel.clone())
     };
 
+    // What the search found, said to screen readers by a status region always there (one
+    // added with its text is not reliably read).
+    let mut found_message = String::new();
     let list = match listing.shown() {
         Shown::Loading => html! { <div class="list-loading" aria-busy="true"></div> },
         Shown::Failed => {
@@ -487,15 +490,22 @@ pub fn qa_widget(props: &WidgetProps) -> Html {
                     BROWSER_UNICODE.matches(&all, &words)
                 })
                 .collect();
-            let empty_message = qa::SearchView {
+            let search_view = qa::SearchView {
                 listed: questions.len(),
                 matching: shown.len(),
                 searching: !words.is_empty(),
                 answered: *pending != Pending::NewList
                     && *asked_query.borrow() == BROWSER_UNICODE.query(&search),
+            };
+            if let Some(count) = search_view.found() {
+                let text = if count == 1 {
+                    Text::QaSearchFoundOne
+                } else {
+                    Text::QaSearchFoundOther
+                };
+                found_message = copy.text_with(text, &[("count", &copy.number(count as u64))]);
             }
-            .notice()
-            .map(|text| copy.text(text));
+            let empty_message = search_view.notice().map(|text| copy.text(text));
             html! {
                 <>
                     if let Some(message) = empty_message {
@@ -543,6 +553,7 @@ pub fn qa_widget(props: &WidgetProps) -> Html {
             <div class="search" role="search">
                 <label for="pv-search">{ copy.text(Text::QaSearchLabel) }</label>
                 <input id="pv-search" type="search" part="search" autocomplete="off" value={(*search).clone()} oninput={on_search} />
+                <p class="spoken" role="status">{ found_message }</p>
             </div>
             { list }
             <div class="writer">

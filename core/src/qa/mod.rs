@@ -404,6 +404,13 @@ impl SearchView {
             Some(Text::QaSearchNone)
         }
     }
+
+    /// How many questions to tell a screen reader the search found, once the worker has
+    /// answered it: a search's result is a status message (WCAG 2.2, 4.1.3). Nothing while
+    /// typing pauses or the worker searches, nor when [`SearchView::notice`] speaks.
+    pub fn found(self) -> Option<usize> {
+        (self.searching && self.answered && self.matching > 0).then_some(self.matching)
+    }
 }
 
 #[cfg(test)]
@@ -442,6 +449,27 @@ mod tests {
         assert_eq!(view(0, 0, true, true), Some(Text::QaSearchNone));
         assert_eq!(view(0, 0, false, true), Some(Text::QaNone));
         assert_eq!(view(5, 5, false, true), None);
+    }
+
+    #[test]
+    fn the_number_found_is_said_once_the_worker_has_searched() {
+        let found = |matching, searching, answered| {
+            SearchView {
+                listed: 5,
+                matching,
+                searching,
+                answered,
+            }
+            .found()
+        };
+        assert_eq!(found(2, true, true), Some(2));
+        assert_eq!(
+            found(2, true, false),
+            None,
+            "typing pauses or the worker searches"
+        );
+        assert_eq!(found(0, true, true), None, "the notice says there is none");
+        assert_eq!(found(5, false, true), None, "no search");
     }
 
     #[test]
