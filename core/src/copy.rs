@@ -793,6 +793,13 @@ impl Copy {
             .replace("{brand}", &self.brand_name)
     }
 
+    /// `one`'s text when `count` is 1, else `other`'s, its `{count}` written as
+    /// [`Copy::number`] writes it ("1 review", "12 reviews").
+    pub fn count(&self, count: u64, one: Text, other: Text) -> String {
+        let text = if count == 1 { one } else { other };
+        self.text_with(text, &[("count", &self.number(count))])
+    }
+
     /// A string with `{brand}` and the given `{name}` placeholders filled in.
     pub fn text_with(&self, text: Text, values: &[(&str, &str)]) -> String {
         values.iter().fold(self.text(text), |acc, (name, value)| {
@@ -982,6 +989,20 @@ mod tests {
         assert_eq!(english.number(1_000), "1,000");
         assert_eq!(english.number(1_234_567), "1,234,567");
         assert_eq!(french.number(12_345), "12\u{202f}345");
+    }
+
+    #[test]
+    fn counts_take_the_singular_for_one_only_and_group_their_digits() {
+        let none = Dict::new();
+        let english = Copy::new(Locale::EN, "Cairn", &none);
+        let french = Copy::new(french(), "Cairn", &none);
+        let answers = |copy: &Copy, count| {
+            copy.count(count, Text::QaAnswerCountOne, Text::QaAnswerCountOther)
+        };
+        assert_eq!(answers(&english, 1), "1 answer");
+        assert_eq!(answers(&english, 0), "0 answers");
+        assert_eq!(answers(&english, 1_200), "1,200 answers");
+        assert_eq!(answers(&french, 2), "2 réponses");
     }
 
     #[test]

@@ -498,12 +498,11 @@ pub fn qa_widget(props: &WidgetProps) -> Html {
                     && *asked_query.borrow() == BROWSER_UNICODE.query(&search),
             };
             if let Some(count) = search_view.found() {
-                let text = if count == 1 {
-                    Text::QaSearchFoundOne
-                } else {
-                    Text::QaSearchFoundOther
-                };
-                found_message = copy.text_with(text, &[("count", &copy.number(count as u64))]);
+                found_message = copy.count(
+                    count as u64,
+                    Text::QaSearchFoundOne,
+                    Text::QaSearchFoundOther,
+                );
             }
             let empty_message = search_view.notice().map(|text| copy.text(text));
             html! {
@@ -599,14 +598,10 @@ fn question_view(
     voted: &[String],
     on_helpful: Callback<String>,
 ) -> Html {
-    let count = question.answers.len();
-    let count_text = copy.text_with(
-        if count == 1 {
-            Text::QaAnswerCountOne
-        } else {
-            Text::QaAnswerCountOther
-        },
-        &[("count", &copy.number(count as u64))],
+    let count_text = copy.count(
+        question.answers.len() as u64,
+        Text::QaAnswerCountOne,
+        Text::QaAnswerCountOther,
     );
     html! {
         <article class="question" part="question" data-id={question.id.clone()}>

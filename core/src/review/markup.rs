@@ -195,12 +195,7 @@ pub fn escape_html(text: &str) -> String {
 
 /// "12 reviews" / "1 review".
 pub fn count_text(count: u64, copy: &Copy) -> String {
-    let text = if count == 1 {
-        Text::ReviewCountOne
-    } else {
-        Text::ReviewCountOther
-    };
-    copy.text_with(text, &[("count", &copy.number(count))])
+    copy.count(count, Text::ReviewCountOne, Text::ReviewCountOther)
 }
 
 /// The server-rendered fragment: heading, summary, the page's reviews with their brand
