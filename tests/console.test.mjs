@@ -156,6 +156,20 @@ describe('the brand console', () => {
     await page.getByRole('button', { name: 'Apply' }).click();
     await page.getByText('6 answers').waitFor();
     assert.equal(await page.locator('#nps-score').textContent(), '+16.7');
+    // A range without the chosen page's answers: the menu still shows the page the figures
+    // are for, and applying again keeps it.
+    const pageMenu = page.getByLabel('Page', { exact: true });
+    await page.getByLabel('From', { exact: true }).fill('2000-01-01');
+    await page.getByLabel('To', { exact: true }).fill('2000-01-31');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.getByText('0 answers').waitFor();
+    assert.equal(await pageMenu.inputValue(), `${stack.demoOrigin}/`);
+    assert.deepEqual(await pageMenu.locator('option').allTextContents(), ['All pages', `${stack.demoOrigin}/ (0)`]);
+    await page.getByLabel('From', { exact: true }).fill('');
+    await page.getByLabel('To', { exact: true }).fill('');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.getByText('6 answers').waitFor();
+    assert.equal(await pageMenu.inputValue(), `${stack.demoOrigin}/`);
   });
 });
 

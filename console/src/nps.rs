@@ -3,7 +3,7 @@
 //! first, then the latest comments.
 
 use portevoix_core::nps::{Category, whole_percentages};
-use portevoix_core::report::{chart, line_path};
+use portevoix_core::report::{chart, line_path, pages_offered};
 use portevoix_core::wire::{NpsComment, NpsCommentPage, NpsReport, NpsSummary};
 use portevoix_web::hooks::{use_effect_with, use_state};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -142,7 +142,7 @@ pub fn nps_page(props: &NpsPageProps) -> Html {
     };
 
     let pages = match &*figures {
-        Some(Ok(figures)) => figures.report.pages.clone(),
+        Some(Ok(figures)) => pages_offered(&figures.report),
         _ => Vec::new(),
     };
     let body = match &*figures {
@@ -186,8 +186,11 @@ pub fn nps_page(props: &NpsPageProps) -> Html {
                     <label for="filter-page">{ "Page" }</label>
                     <select id="filter-page" ref={page_select}>
                         <option value="" selected={filters.page.is_empty()}>{ "All pages" }</option>
+                        // Keyed: Yew would otherwise hand a page's option, once picked in
+                        // the browser (which then ignores its `selected` attribute), to
+                        // another page.
                         { for pages.iter().map(|page| html! {
-                            <option value={page.page_url.clone()} selected={filters.page == page.page_url}>
+                            <option key={page.page_url.clone()} value={page.page_url.clone()} selected={filters.page == page.page_url}>
                                 { format!("{} ({})", page.page_url, page.total) }
                             </option>
                         }) }

@@ -270,6 +270,23 @@ pub fn chart(weeks: &[NpsWeek], width: f64, height: f64) -> Vec<ChartWeek> {
         .collect()
 }
 
+/// The pages the console's page menu offers: the range's busiest, and the page the figures
+/// are limited to when it is not among them (no answer in the range, or past the first
+/// [`MAX_PAGES`]), with its answers in the range. The menu then always shows the page the
+/// figures are for, and applying the filters again keeps it.
+pub fn pages_offered(report: &NpsReport) -> Vec<NpsPage> {
+    let mut pages = report.pages.clone();
+    if let Some(page) = &report.page
+        && !pages.iter().any(|listed| listed.page_url == *page)
+    {
+        pages.push(NpsPage {
+            page_url: page.clone(),
+            total: report.summary.total,
+        });
+    }
+    pages
+}
+
 /// The SVG path joining the weeks' NPS points.
 pub fn line_path(weeks: &[ChartWeek]) -> String {
     weeks
@@ -286,6 +303,41 @@ pub fn line_path(weeks: &[ChartWeek]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::wire::NpsSummary;
+
+    #[test]
+    fn the_page_filtered_by_stays_in_the_menu_when_the_range_has_none_of_its_answers() {
+        let page = |page_url: &str, total| NpsPage {
+            page_url: page_url.into(),
+            total,
+        };
+        let report = |filtered_by: Option<&str>, total| NpsReport {
+            summary: NpsSummary {
+                from: None,
+                to: None,
+                total,
+                promoters: 0,
+                passives: 0,
+                detractors: 0,
+                nps: None,
+            },
+            page: filtered_by.map(str::to_owned),
+            weeks: Vec::new(),
+            pages: vec![page("/", 6), page("/nuit", 1)],
+        };
+        assert_eq!(
+            pages_offered(&report(None, 7)),
+            [page("/", 6), page("/nuit", 1)]
+        );
+        assert_eq!(
+            pages_offered(&report(Some("/nuit"), 1)),
+            [page("/", 6), page("/nuit", 1)]
+        );
+        assert_eq!(
+            pages_offered(&report(Some("/old"), 0)),
+            [page("/", 6), page("/nuit", 1), page("/old", 0)]
+        );
+    }
 
     fn week(total: u64, nps: Option<f64>) -> NpsWeek {
         NpsWeek {
