@@ -320,7 +320,7 @@ impl SearchFolding {
             origins.resize(folded.len(), start);
         }
         let mut found = vec![false; text.len()];
-        for word in words.iter().filter(|word| !word.is_empty()) {
+        for word in words {
             for at in word_starts(&folded, word) {
                 let last = origins[at + word.len() - 1];
                 let end = last + text[last..].chars().next().map_or(0, char::len_utf8);
@@ -574,6 +574,12 @@ mod tests {
             "only where a word starts"
         );
         assert_eq!(found("Ça ? 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 ça", "ca"), ["Ça", "ça"]);
+        assert!(
+            RUST_UNICODE
+                .found_ranges("vent", &[String::new()])
+                .is_empty(),
+            "an empty word marks nothing"
+        );
         let lengthened = SearchFolding {
             lowercase: |text| text.replace('İ', "i̇").to_lowercase(),
             is_word_character: char::is_alphanumeric,
