@@ -270,6 +270,8 @@ describe('advocates in the console', () => {
     await page.getByLabel('Reason', { exact: true }).fill('Bon d’achat utilisé');
     await page.getByRole('button', { name: 'Credit' }).click();
     await page.getByText('Balance: 150 points').waitFor();
+    // Signed as a reader expects, with the minus sign (U+2212) a screen reader says "minus".
+    assert.deepEqual(await page.locator('.history span.points').allTextContents(), ['\u221250', '+200']);
     const [{ balance }] = await stack.query("SELECT SUM(points) AS balance FROM ledger WHERE account = 'customer:camille-console'");
     assert.equal(balance, 150);
   });

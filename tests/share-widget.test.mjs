@@ -86,6 +86,7 @@ describe('<pv-share> on the demo page', () => {
     await widget.getByText('Historique').click();
     const reasons = await widget.locator('.history li').evaluateAll((items) => items.map((item) => item.dataset.reason));
     assert.deepEqual(reasons, ['visit', 'share']);
+    assert.deepEqual(await widget.locator('.history .entry-points').allTextContents(), ['+50', '+5']);
   });
 
   test('a visitor who signs in while their anonymous points are on their way sees the customer\u2019s points, not those when they come', async () => {

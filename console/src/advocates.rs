@@ -1,6 +1,7 @@
 //! The console's advocates page: how many customers stand on each rung of the ladder,
 //! the leaderboard, one advocate's history, and points credited (or debited) by hand.
 
+use portevoix_core::copy::{figure, signed};
 use portevoix_core::ladder::level_name;
 use portevoix_core::outbox::ResendKey;
 use portevoix_core::wire::{Adjusted, AdvocateHistory, AdvocateList, EventKind, PointsAdjustment};
@@ -151,7 +152,7 @@ pub fn advocates_page(props: &AdvocatesProps) -> Html {
                                             <td><button type="button" class="link" onclick={open}>{ advocate.customer_id.clone() }</button></td>
                                             <td>{ format!("{} · {}", advocate.level, level_name(advocate.level)) }</td>
                                             <td>{ advocate.score }</td>
-                                            <td>{ advocate.points }</td>
+                                            <td>{ figure(advocate.points) }</td>
                                         </tr>
                                     }
                                 }) }
@@ -167,7 +168,7 @@ pub fn advocates_page(props: &AdvocatesProps) -> Html {
                         match &*history {
                             Some(Ok(history)) if history.customer_id == *customer => html! {
                                 <>
-                                    <p class="balance">{ format!("Balance: {} points", history.points) }</p>
+                                    <p class="balance">{ format!("Balance: {} points", figure(history.points)) }</p>
                                     <ul class="history">
                                         { for history.events.iter().map(|event| {
                                             let kind = match event.kind {
@@ -183,7 +184,7 @@ pub fn advocates_page(props: &AdvocatesProps) -> Html {
                                                 <li class={kind}>
                                                     <span class="badge">{ kind }</span>
                                                     if let Some(points) = event.points {
-                                                        <span class="points">{ format!("{points:+}") }</span>
+                                                        <span class="points">{ signed(points) }</span>
                                                     }
                                                     <span class="detail">{ event.detail.clone() }</span>
                                                     <time>{ String::from(when) }</time>

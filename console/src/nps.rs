@@ -2,6 +2,7 @@
 //! an SVG chart, the promoter/passive/detractor split, detractors' comments to handle
 //! first, then the latest comments.
 
+use portevoix_core::copy::signed;
 use portevoix_core::nps::{Category, whole_percentages};
 use portevoix_core::report::{chart, line_path, pages_offered};
 use portevoix_core::wire::{NpsComment, NpsCommentPage, NpsReport, NpsSummary};
@@ -232,9 +233,7 @@ fn split_bars(split: &[(&'static str, &str, u64)], total: u64) -> Vec<(&'static 
 }
 
 fn score_panel(summary: &NpsSummary) -> Html {
-    let score = summary
-        .nps
-        .map_or_else(|| "—".to_owned(), |nps| format!("{nps:+}"));
+    let score = summary.nps.map_or_else(|| "—".to_owned(), signed);
     let split = [
         ("promoters", "Promoters", summary.promoters),
         ("passives", "Passives", summary.passives),
@@ -276,9 +275,7 @@ fn trend_chart(report: &NpsReport) -> Html {
         .weeks
         .iter()
         .map(|week| {
-            let nps = week
-                .nps
-                .map_or_else(|| "no score".to_owned(), |nps| format!("{nps:+}"));
+            let nps = week.nps.map_or_else(|| "no score".to_owned(), signed);
             format!("week of {}: {nps} ({})", week.week, answers(week.total))
         })
         .collect::<Vec<_>>()

@@ -688,6 +688,40 @@ pub fn sections() -> impl Iterator<Item = (&'static str, Vec<&'static str>)> {
         })
 }
 
+/// The minus sign (U+2212), not the hyphen: screen readers say it as "minus" where they
+/// read a hyphen as "dash", and it is as wide as a digit, so signed figures line up.
+const MINUS_SIGN: &str = "\u{2212}";
+
+/// What goes before a figure: the minus sign below zero, `plus` above it, nothing at zero.
+fn sign<N: PartialOrd + Default>(figure: &N, plus: &'static str) -> &'static str {
+    let zero = N::default();
+    if *figure > zero {
+        plus
+    } else if *figure < zero {
+        MINUS_SIGN
+    } else {
+        ""
+    }
+}
+
+/// A figure for the console's English pages (not grouped), with the minus sign below zero.
+pub fn figure<N: std::fmt::Display + PartialOrd + Default>(figure: N) -> String {
+    format!(
+        "{}{}",
+        sign(&figure, ""),
+        figure.to_string().trim_start_matches('-')
+    )
+}
+
+/// A score or a change as [`figure`] writes it, with `+` above zero (`+16.7`, `0`, `−100`).
+pub fn signed<N: std::fmt::Display + PartialOrd + Default>(figure: N) -> String {
+    format!(
+        "{}{}",
+        sign(&figure, "+"),
+        figure.to_string().trim_start_matches('-')
+    )
+}
+
 /// The `{name}` placeholders in `text`, each once, in order.
 pub fn placeholders(text: &str) -> Vec<&str> {
     let mut found = Vec::new();
@@ -826,10 +860,34 @@ impl Copy {
         grouped
     }
 
+    /// Points as a balance shows them: grouped as [`Copy::number`], with the minus sign of
+    /// [`signed`] below zero (a brand's adjustment can take a balance there).
+    pub fn points(&self, points: i64) -> String {
+        format!(
+            "{}{}",
+            sign(&points, ""),
+            self.number(points.unsigned_abs())
+        )
+    }
+
+    /// A ledger entry's points, always signed and grouped (`+1,000`, `−25`), so that what
+    /// was earned and what was taken read apart at a glance.
+    pub fn points_change(&self, points: i64) -> String {
+        format!(
+            "{}{}",
+            sign(&points, "+"),
+            self.number(points.unsigned_abs())
+        )
+    }
+
     /// A value to one decimal, half away from zero (`4.5`; `4,5` in French).
     pub fn decimal(&self, value: f64) -> String {
         let tenths = (value.abs() * 10.0).round() as u64;
-        let sign = if value < 0.0 && tenths > 0 { "-" } else { "" };
+        let sign = if value < 0.0 && tenths > 0 {
+            MINUS_SIGN
+        } else {
+            ""
+        };
         format!(
             "{sign}{}{}{}",
             self.number(tenths / 10),
@@ -1006,6 +1064,30 @@ mod tests {
     }
 
     #[test]
+    fn signed_figures_say_plus_and_minus_and_nothing_at_zero() {
+        let none = Dict::new();
+        let english = Copy::new(Locale::EN, "Cairn", &none);
+        let french = Copy::new(french(), "Cairn", &none);
+        assert_eq!(english.points_change(1_000), "+1,000");
+        assert_eq!(english.points_change(-25), "\u{2212}25");
+        assert_eq!(english.points_change(0), "0");
+        assert_eq!(french.points_change(-12_500), "\u{2212}12\u{202f}500");
+        assert_eq!(english.points(-1_500), "\u{2212}1,500");
+        assert_eq!(english.points(55), "55");
+        assert_eq!(signed(16.7), "+16.7");
+        assert_eq!(signed(-100.0), "\u{2212}100");
+        assert_eq!(signed(0.0), "0");
+        assert_eq!(
+            signed(-0.0),
+            "0",
+            "a rounded score of minus nothing is no score below zero"
+        );
+        assert_eq!(signed(-40_i64), "\u{2212}40");
+        assert_eq!(figure(-40_i64), "\u{2212}40");
+        assert_eq!(figure(40_i64), "40");
+    }
+
+    #[test]
     fn decimals_keep_one_digit_rounded_half_away_from_zero() {
         let none = Dict::new();
         let english = Copy::new(Locale::EN, "Cairn", &none);
@@ -1015,7 +1097,7 @@ mod tests {
         assert_eq!(english.decimal(4.96), "5.0");
         assert_eq!(english.decimal(1234.5), "1,234.5");
         assert_eq!(english.decimal(-0.04), "0.0");
-        assert_eq!(english.decimal(-2.5), "-2.5");
+        assert_eq!(english.decimal(-2.5), "\u{2212}2.5");
         assert_eq!(french.decimal(4.5), "4,5");
     }
 

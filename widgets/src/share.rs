@@ -304,14 +304,14 @@ pub fn share_widget(props: &WidgetProps) -> Html {
             if let Some(statement) = statement {
                 <div class="points" part="points">
                     <p class="balance" data-balance={statement.balance.to_string()}>
-                        { copy.text_with(Text::PointsBalance, &[("points", &statement.balance.to_string())]) }
+                        { copy.text_with(Text::PointsBalance, &[("points", &copy.points(statement.balance))]) }
                     </p>
                     <details>
                         <summary>{ copy.text(Text::PointsHistory) }</summary>
                         <ol class="history">
                             { for statement.entries.iter().map(|entry| html! {
                                 <li data-reason={entry.reason.as_str()}>
-                                    <span class="entry-points">{ format!("{:+}", entry.points) }</span>
+                                    <span class="entry-points">{ copy.points_change(entry.points) }</span>
                                     { " " }
                                     <span>{ entry.note.clone().unwrap_or_else(|| reason_text(&copy, entry.reason)) }</span>
                                     { " · " }
