@@ -34,14 +34,16 @@ pub const MAX_SEARCH_WORDS: usize = 3;
 /// that [`MAX_SEARCH_WORDS`] words and the spaces between them fit [`MAX_SEARCH_CHARS`].
 pub const MAX_SEARCH_WORD_CHARS: usize = 32;
 /// Words that tell nothing of what a search is about, in French and English (the widgets'
-/// languages), folded as [`SearchFolding::text`] writes them: a visitor who types a whole
+/// languages), in lowercase and written with their accents: a visitor who types a whole
 /// question ("Est-ce que cette tente…", "Is this tent…") is searching for its other words.
 /// A word that means something in the other language ("son", "ton", "an", "or") is not here.
+/// See [`SearchFolding::is_stop_word`] for how a typed word is compared with them.
 const STOP_WORDS: &str = "\
-    ai as au aux avec avoir bien bonjour ca ce ces cet cette combien comme comment dans de des \
-    donc du elle elles en est et etes etre fait faire il ils je la le les leur leurs lui ma \
-    mais me merci mes moi mon ne nos notre nous on ont ou par pas peut peux plus pour pourquoi \
-    quand que quel quelle quelles quels qui sa se ses si sont sur ta te tes toi tres tu un une \
+    ai as au aux avec avoir bien bonjour ça ce ces cet cette combien comme comment dans de des \
+    donc du elle elles en est et êtes être fait faire il ils je la là le les leur leurs lui ma \
+    mais me merci mes moi mon ne nos notre nous on ont ou où par pas peut peux plus pour \
+    pourquoi quand que quel quelle quelles quels qui sa se ses si sont sur ta te tes toi très tu \
+    un une \
     vos votre vous vraiment about any are be but can could did do does for from had has have \
     he hello her hi his how if in into is it its many me much my not of our please really she \
     should so than thanks that the their them then there these they this to very was we were \
@@ -268,6 +270,17 @@ impl SearchFolding {
         }
     }
 
+    /// Whether `word` (folded: `folded`) is one of the [`STOP_WORDS`]: as written, or typed
+    /// without its accents ("etre", "ca"). A word typed with an accent its stop word lacks
+    /// means something else and is searched: "thé" is not "the", nor "maïs" "mais".
+    fn is_stop_word(self, word: &str, folded: &str) -> bool {
+        let lowercase = (self.lowercase)(word);
+        let typed_without_accents = lowercase == folded;
+        STOP_WORDS
+            .split_whitespace()
+            .any(|stop| stop == lowercase || (typed_without_accents && self.text(stop) == folded))
+    }
+
     /// [`SearchFolding::chosen_words`] among all the words of `search`, or only those that
     /// are not [`STOP_WORDS`].
     fn longest_words(self, search: &str, skip_stop_words: bool) -> Vec<&str> {
@@ -280,7 +293,7 @@ impl SearchFolding {
                 .map_or(word, |(end, _)| &word[..end]);
             let folded = self.text(word);
             if length < 2
-                || (skip_stop_words && STOP_WORDS.split_whitespace().any(|stop| stop == folded))
+                || (skip_stop_words && self.is_stop_word(word, &folded))
                 || chosen.iter().any(|(_, seen)| self.text(seen) == folded)
             {
                 continue;
@@ -608,6 +621,25 @@ mod tests {
         assert_eq!(
             RUST_UNICODE.words(Some("Un bijou en or pour mon son")),
             Ok(vec!["bijou".into(), "or".into(), "son".into()])
+        );
+        assert_eq!(
+            RUST_UNICODE.words(Some("Le thé est-il très bon ?")),
+            Ok(vec!["the".into(), "bon".into()]),
+            "a word with an accent its stop word lacks means something else"
+        );
+        assert_eq!(
+            RUST_UNICODE.words(Some("Du maïs, mais où ?")),
+            Ok(vec!["mais".into()])
+        );
+        assert_eq!(
+            RUST_UNICODE.words(Some("Peut-on etre sur que ca tient, là ou ailleurs ?")),
+            Ok(vec!["tient".into(), "ailleurs".into()]),
+            "stop words typed without their accents"
+        );
+        assert_eq!(
+            RUST_UNICODE.words(Some("Est-ce ÊTRE ou ÇA ?")),
+            Ok(vec!["est".into(), "ce".into(), "etre".into()]),
+            "the capitals of stop words, as written"
         );
     }
 
