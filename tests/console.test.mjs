@@ -266,7 +266,8 @@ describe('advocates in the console', () => {
     await page.getByText('Balance: 200 points').waitFor();
     await page.locator('.history').getByText(/Welcome gift/).waitFor();
 
-    await page.getByLabel('Points (negative to debit)').fill('-50');
+    // Typed with the minus sign the history writes, as when copied from it.
+    await page.getByLabel('Points (negative to debit)').fill('\u221250');
     await page.getByLabel('Reason', { exact: true }).fill('Bon d’achat utilisé');
     await page.getByRole('button', { name: 'Credit' }).click();
     await page.getByText('Balance: 150 points').waitFor();

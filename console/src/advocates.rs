@@ -1,7 +1,7 @@
 //! The console's advocates page: how many customers stand on each rung of the ladder,
 //! the leaderboard, one advocate's history, and points credited (or debited) by hand.
 
-use portevoix_core::copy::{figure, signed};
+use portevoix_core::copy::{figure, parse_figure, signed};
 use portevoix_core::ladder::level_name;
 use portevoix_core::outbox::ResendKey;
 use portevoix_core::wire::{Adjusted, AdvocateHistory, AdvocateList, EventKind, PointsAdjustment};
@@ -65,7 +65,7 @@ pub fn advocates_page(props: &AdvocatesProps) -> Html {
                     .map(|input| input.value())
                     .unwrap_or_default()
             };
-            let Ok(points) = value(&points_input).trim().parse::<i64>() else {
+            let Some(points) = parse_figure(&value(&points_input)) else {
                 problem.set(Some(
                     "Points must be a whole number, negative to debit.".into(),
                 ));

@@ -713,6 +713,31 @@ pub fn figure<N: std::fmt::Display + PartialOrd + Default>(figure: N) -> String 
     )
 }
 
+/// A whole number typed by a marketer, read as people write one: with a sign (`+`, `-` or
+/// the minus sign [`figure`] writes, so that a figure copied from the console reads back)
+/// and its thousands grouped by commas or spaces (`−1,000`, `2 500`). `None` for anything
+/// else.
+pub fn parse_figure(text: &str) -> Option<i64> {
+    let text = text.trim();
+    let (negative, digits) = match text.strip_prefix(['-', '\u{2212}']) {
+        Some(rest) => (true, rest),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
+    };
+    let groups: Vec<&str> = digits.split([',', ' ', '\u{a0}', '\u{202f}']).collect();
+    let grouped_by_three = groups.len() == 1
+        || (groups[0].len() <= 3 && groups[1..].iter().all(|group| group.len() == 3));
+    if !grouped_by_three
+        || groups[0].is_empty()
+        || groups
+            .iter()
+            .any(|group| !group.bytes().all(|byte| byte.is_ascii_digit()))
+    {
+        return None;
+    }
+    let magnitude: i64 = groups.concat().parse().ok()?;
+    Some(if negative { -magnitude } else { magnitude })
+}
+
 /// A score or a change as [`figure`] writes it, with `+` above zero (`+16.7`, `0`, `−100`).
 pub fn signed<N: std::fmt::Display + PartialOrd + Default>(figure: N) -> String {
     format!(
@@ -1085,6 +1110,38 @@ mod tests {
         assert_eq!(signed(-40_i64), "\u{2212}40");
         assert_eq!(figure(-40_i64), "\u{2212}40");
         assert_eq!(figure(40_i64), "40");
+    }
+
+    #[test]
+    fn figures_typed_read_back_with_any_sign_and_grouping() {
+        assert_eq!(parse_figure("50"), Some(50));
+        assert_eq!(parse_figure(" -50 "), Some(-50));
+        assert_eq!(
+            parse_figure(&signed(-50_i64)),
+            Some(-50),
+            "as the console writes it"
+        );
+        assert_eq!(parse_figure("+200"), Some(200));
+        assert_eq!(parse_figure("1,000"), Some(1_000));
+        assert_eq!(parse_figure("\u{2212}12 500"), Some(-12_500));
+        assert_eq!(parse_figure("1\u{202f}000\u{202f}000"), Some(1_000_000));
+        for wrong in [
+            "",
+            "-",
+            "+-5",
+            "--5",
+            "5-",
+            "1,00",
+            "1,0000",
+            ",100",
+            "1.5",
+            "12a",
+            "1e3",
+            "١٢",
+            "99999999999999999999",
+        ] {
+            assert_eq!(parse_figure(wrong), None, "{wrong:?}");
+        }
     }
 
     #[test]
