@@ -19,7 +19,7 @@ after(async () => {
   await stack?.stop();
 });
 afterEach(async () => {
-  const problems = opened.flatMap((visitor) => visitor.problems());
+  const problems = opened.flatMap((visitor) => visitor.problems(visitor.allowed));
   await Promise.all(opened.splice(0).map((visitor) => visitor.context.close()));
   assert.deepEqual(problems, [], 'a page logged errors');
 });
@@ -105,6 +105,17 @@ describe('<pv-referral> on the demo page', () => {
     const sharerId = await advocate.page.evaluate(() => localStorage.getItem('portevoix.visitor'));
     const points = (await stack.query(`SELECT SUM(points) AS points FROM ledger WHERE account IN ('visitor:${sharerId}', 'customer:dominique')`))[0].points;
     assert.equal(points, 700, 'both sides, once');
+
+    // A moment without network as the card is asked for: asked again, the advocate sees
+    // their link, not the form to join.
+    advocate.allowed = [/ERR_INTERNET_DISCONNECTED/];
+    let cut = 0;
+    await advocate.page.route('**/referrals/mine?*', (route) => (cut++ === 0 ? route.abort('internetdisconnected') : route.continue()));
+    await advocate.page.reload();
+    await referralReady(advocate.page);
+    assert.equal(cut, 2, 'cut once, asked again once');
+    assert.equal(await widget.locator('.referral-card').getAttribute('data-code'), code);
+    assert.equal(await widget.locator('form.join').count(), 0);
   });
 
   test('the join form has no WCAG 2.2 AA violation, with its problems shown', async () => {

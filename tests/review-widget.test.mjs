@@ -19,7 +19,7 @@ after(async () => {
   await stack?.stop();
 });
 afterEach(async () => {
-  const problems = current?.problems() ?? [];
+  const problems = current?.problems(current.allowed) ?? [];
   await current?.context.close();
   current = undefined;
   assert.deepEqual(problems, [], 'the page logged errors');
@@ -210,6 +210,19 @@ describe('<pv-review> on the demo product page', () => {
     await widget.getByRole('radio', { name: '5 étoiles sur 5' }).waitFor();
     const writing = await layout();
     assert.ok(writing.above < 32, `the form reads from the top, as everywhere: ${JSON.stringify(writing)}`);
+  });
+
+  test('a list whose request fails for a moment is asked again, not shown as failed', async () => {
+    const product = `blip-${newId().slice(0, 8)}`;
+    await published(product, { title: 'Tient la route' });
+    const page = await visit();
+    current.allowed = [/ERR_INTERNET_DISCONNECTED/];
+    let cut = 0;
+    await page.route(`**/products/${product}/reviews?*`, (route) => (cut++ === 0 ? route.abort('internetdisconnected') : route.continue()));
+    const widget = await addWidget(page, product);
+    await widget.getByText('Tient la route').waitFor();
+    assert.equal(cut, 2, 'cut once, asked again once');
+    assert.equal(await widget.getByRole('alert').count(), 0);
   });
 
   test('verified purchases are badged, helpful counts once, and more reviews load on demand', async () => {

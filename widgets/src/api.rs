@@ -111,6 +111,36 @@ pub async fn call(method: &str, url: &str, json_body: Option<&str>) -> Result<St
     call_with_authorization(method, url, json_body, None).await
 }
 
+/// A GET of what a widget shows, [`call`]ed again while the network fails (see
+/// [`waited_to_retry`]): a moment without connection does not leave a product page without
+/// its reviews, or an advocate offered to join again. A refusal is final.
+pub async fn read(url: &str, authorization: Option<&str>) -> Result<String, CallError> {
+    let mut delay_ms = FIRST_RETRY_MS;
+    loop {
+        let outcome = call_with_authorization("GET", url, None, authorization).await;
+        if !matches!(outcome, Err(CallError::Network(_))) || !waited_to_retry(&mut delay_ms).await {
+            return outcome;
+        }
+    }
+}
+
+/// The wait before a read is asked again; doubled after each try.
+const FIRST_RETRY_MS: u64 = 1_000;
+/// The last wait: past it, the widget says what it could not load.
+const LAST_RETRY_MS: u64 = 4_000;
+
+/// Waits `delay_ms` before a read is asked again after a network failure (or the worker
+/// asking to slow down), and doubles it: 1, 2 then 4 seconds. False, at once, once those are
+/// spent.
+async fn waited_to_retry(delay_ms: &mut u64) -> bool {
+    if *delay_ms > LAST_RETRY_MS {
+        return false;
+    }
+    yew::platform::time::sleep(std::time::Duration::from_millis(*delay_ms)).await;
+    *delay_ms *= 2;
+    true
+}
+
 /// [`call`] with an `Authorization` header, e.g. `Customer <token>` for the routes that
 /// answer a known customer.
 pub async fn call_with_authorization(
@@ -226,9 +256,8 @@ pub fn adopt_config_request(api_base: &str, site: &str, pending: js_sys::Promise
     crate::host::spawn_local(future.map(drop));
 }
 
-/// [`site_config`], tried again after 1, 2 and 4 seconds while the network fails (or the
-/// worker asks to slow down), before the widget gives up and says it is unavailable. A
-/// page that names no site is told so at once.
+/// [`site_config`], tried again as a [`read`] is while the network fails, before the
+/// widget gives up and says it is unavailable. A page that names no site is told so at once.
 pub async fn site_config_with_retries(
     api_base: &str,
     site: &str,
@@ -242,14 +271,11 @@ pub async fn site_config_with_retries(
             field: None,
         });
     }
-    let mut delay_ms = 1_000;
+    let mut delay_ms = FIRST_RETRY_MS;
     loop {
-        match site_config(api_base, site).await {
-            Err(CallError::Network(_)) if delay_ms <= 4_000 => {
-                yew::platform::time::sleep(std::time::Duration::from_millis(delay_ms)).await;
-                delay_ms *= 2;
-            }
-            outcome => return outcome,
+        let outcome = site_config(api_base, site).await;
+        if !matches!(outcome, Err(CallError::Network(_))) || !waited_to_retry(&mut delay_ms).await {
+            return outcome;
         }
     }
 }

@@ -96,7 +96,7 @@ async fn fetch_page(
         url.push_str("&cursor=");
         url.push_str(cursor);
     }
-    let body = api::call("GET", &url, None).await?;
+    let body = api::read(&url, None).await?;
     json::from_str(&body)
         .map_err(|error| CallError::Network(format!("unreadable questions: {error}")))
 }

@@ -60,8 +60,7 @@ async fn fetch_card(props: &WidgetProps) -> Result<Option<ReferralCard>, CallErr
         return Ok(None);
     };
     let address = url(props, &format!("/mine?visitor_id={visitor_id}"));
-    let text = api::call_with_authorization("GET", &address, None, authorization(props).as_deref())
-        .await?;
+    let text = api::read(&address, authorization(props).as_deref()).await?;
     if text.is_empty() {
         return Ok(None);
     }
@@ -71,7 +70,7 @@ async fn fetch_card(props: &WidgetProps) -> Result<Option<ReferralCard>, CallErr
 }
 
 async fn fetch_offer(props: &WidgetProps, code: &str) -> Result<FriendOffer, CallError> {
-    let text = api::call("GET", &url(props, &format!("/{code}/offer")), None).await?;
+    let text = api::read(&url(props, &format!("/{code}/offer")), None).await?;
     json::from_str(&text).map_err(|error| CallError::Network(format!("unreadable offer: {error}")))
 }
 

@@ -68,7 +68,7 @@ async fn fetch_points(props: &WidgetProps) -> Result<Option<PointsStatement>, Ca
         .customer_token
         .as_ref()
         .map(|token| format!("Customer {token}"));
-    let text = api::call_with_authorization("GET", &url, None, authorization.as_deref()).await?;
+    let text = api::read(&url, authorization.as_deref()).await?;
     json::from_str(&text)
         .map(Some)
         .map_err(|error| CallError::Network(format!("unreadable points: {error}")))
