@@ -19,7 +19,7 @@ after(async () => {
   await stack?.stop();
 });
 afterEach(async () => {
-  const problems = opened.flatMap((visitor) => visitor.problems());
+  const problems = opened.flatMap((visitor) => visitor.problems(visitor.allowed));
   await Promise.all(opened.splice(0).map((visitor) => visitor.context.close()));
   assert.deepEqual(problems, [], 'a page logged errors');
 });
@@ -198,6 +198,29 @@ describe('<pv-qa> on the demo product page', () => {
     await page.waitForTimeout(1_500);
     const drawn = await page.evaluate(() => window.drawnLists);
     assert.deepEqual(new Set(drawn.map((list) => JSON.stringify(list))), new Set([JSON.stringify([`Combien de ${second} sont fournis ?`])]));
+  });
+
+  test('a search that cannot reach the worker says so after asking again, and finds once tried again', async () => {
+    const word = `tendeur${newId().slice(0, 6)}`;
+    await publishedQuestion(`Le ${word} est-il réglable ?`);
+    const page = await visit();
+    opened.at(-1).allowed = [/ERR_INTERNET_DISCONNECTED/];
+    const qa = page.locator('pv-qa');
+    let connected = false;
+    let asked = 0;
+    await page.route(new RegExp(`/questions\\?(.*&)?q=${word}`), (route) => {
+      asked++;
+      return connected ? route.continue() : route.abort('internetdisconnected');
+    });
+    await qa.getByLabel('Rechercher dans les questions').focus();
+    await page.keyboard.type(word);
+    await qa.getByText('Les questions sont indisponibles pour le moment.').waitFor({ timeout: 20_000 });
+    assert.equal(asked, 4, 'asked again after 1, 2 and 4 s');
+    connected = true;
+    await qa.getByRole('button', { name: 'Réessayer' }).click();
+    await qa.getByRole('heading', { name: `Le ${word} est-il réglable ?` }).waitFor();
+    assert.equal(await qa.getByRole('alert').count(), 0);
+    assert.equal(asked, 5);
   });
 
   test('a search with no match on the page says the worker is searching, and no match only once it has answered', async () => {

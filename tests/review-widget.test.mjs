@@ -212,7 +212,7 @@ describe('<pv-review> on the demo product page', () => {
     assert.ok(writing.above < 32, `the form reads from the top, as everywhere: ${JSON.stringify(writing)}`);
   });
 
-  test('a list whose request fails for a moment is asked again, not shown as failed', async () => {
+  test('a list whose request fails for a moment is asked again; one that keeps failing offers to try again', async () => {
     const product = `blip-${newId().slice(0, 8)}`;
     await published(product, { title: 'Tient la route' });
     const page = await visit();
@@ -223,6 +223,29 @@ describe('<pv-review> on the demo product page', () => {
     await widget.getByText('Tient la route').waitFor();
     assert.equal(cut, 2, 'cut once, asked again once');
     assert.equal(await widget.getByRole('alert').count(), 0);
+
+    // Cut for good: asked again after 1, 2 and 4 s, then said, with a button to try again.
+    const down = `down-${newId().slice(0, 8)}`;
+    await published(down, { title: 'Au sec' });
+    let connected = false;
+    let asked = 0;
+    await page.route(`**/products/${down}/reviews?*`, (route) => {
+      asked++;
+      return connected ? route.continue() : route.abort('internetdisconnected');
+    });
+    await page.evaluate((product) => {
+      const element = document.createElement('pv-review');
+      element.setAttribute('product', product);
+      element.id = `reviews-${product}`;
+      document.querySelector('main').append(element);
+    }, down);
+    const failing = page.locator(`#reviews-${down}`);
+    await failing.getByText('Les avis sont indisponibles pour le moment.').waitFor({ timeout: 20_000 });
+    assert.equal(asked, 4, 'asked four times in all');
+    connected = true;
+    await failing.getByRole('button', { name: 'Réessayer' }).click();
+    await failing.getByText('Au sec').waitFor();
+    assert.equal(await failing.getByRole('alert').count(), 0);
   });
 
   test('verified purchases are badged, helpful counts once, and more reviews load on demand', async () => {

@@ -47,6 +47,8 @@ pub enum Text {
     NetworkError,
     /// Retry button.
     Retry,
+    /// Button that asks again for a list that could not be loaded.
+    LoadAgain,
     /// Shown when the server refused the answer; details go to the page's developer.
     Refused,
     /// Shown when the widget cannot load its configuration.
@@ -339,6 +341,7 @@ impl Text {
             Text::ContactLink => "contact_link",
             Text::NetworkError => "error.network",
             Text::Retry => "retry",
+            Text::LoadAgain => "load_again",
             Text::Refused => "error.refused",
             Text::LoadError => "error.load",
             Text::CharacterCount => "character_count",
@@ -496,6 +499,7 @@ impl Text {
         Text::ContactLink,
         Text::NetworkError,
         Text::Retry,
+        Text::LoadAgain,
         Text::Refused,
         Text::LoadError,
         Text::CharacterCount,

@@ -6,6 +6,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 
+use portevoix_core::copy::{Copy, Text};
 use portevoix_core::listing::{Action, Listing, Page, Shown};
 use portevoix_web::hooks::{ReducerHandle, use_reducer};
 use yew::prelude::*;
@@ -133,5 +134,18 @@ impl<P: Page + 'static> ListingHandle<P> {
 
     fn report(&self, error: &CallError) {
         api::report(&self.props.host, self.widget, &self.props.site, error);
+    }
+}
+
+/// What a list says when it could not be loaded, even asked again: the widget's `message`
+/// and a button to ask once more (the connection may be back, the worker up again).
+pub fn failed_notice(copy: &Copy, message: Text, again: Callback<MouseEvent>) -> Html {
+    html! {
+        <div class="failed">
+            <p class="alert" role="alert">{ copy.text(message) }</p>
+            <div class="actions">
+                <button type="button" class="secondary" onclick={again}>{ copy.text(Text::LoadAgain) }</button>
+            </div>
+        </div>
     }
 }

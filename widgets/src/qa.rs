@@ -29,7 +29,7 @@ use crate::api::{self, CallError};
 use crate::fields::{self, Checkbox, TextInput};
 use crate::hooks::{use_ready_event, use_site_config, use_turnstile};
 use crate::host::{self, spawn_local};
-use crate::listing::use_listing;
+use crate::listing::{failed_notice, use_listing};
 use crate::outbox::{self, Answered};
 use portevoix_web as json;
 use portevoix_web::hooks::{
@@ -471,7 +471,9 @@ pub fn qa_widget(props: &WidgetProps) -> Html {
     let list = match listing.shown() {
         Shown::Loading => html! { <div class="list-loading" aria-busy="true"></div> },
         Shown::Failed => {
-            html! { <p class="alert" role="alert">{ copy.text(Text::QaErrorLoad) }</p> }
+            let reload = reload.clone();
+            let again = Callback::from(move |_: MouseEvent| reload.set(*reload + 1));
+            failed_notice(&copy, Text::QaErrorLoad, again)
         }
         Shown::Ready { page, pending } => {
             let QuestionPage {

@@ -25,7 +25,7 @@ use crate::api::{self, CallError};
 use crate::fields::{self, Checkbox, TextInput};
 use crate::hooks::{use_ready_event, use_site_config, use_turnstile};
 use crate::host::{self, spawn_local};
-use crate::listing::use_listing;
+use crate::listing::{failed_notice, use_listing};
 use crate::outbox::{self, Answered};
 use portevoix_web as json;
 use portevoix_web::hooks::{
@@ -419,6 +419,7 @@ pub fn review_widget(props: &WidgetProps) -> Html {
                 on_rating,
                 on_more,
                 on_helpful,
+                on_load_again: Callback::from(move |_: MouseEvent| reload.set(*reload + 1)),
             }) }
             <div class="writer">{ writer }</div>
             if config.show_branding {
@@ -497,6 +498,7 @@ struct ListControls {
     on_rating: Callback<Option<u8>>,
     on_more: Callback<MouseEvent>,
     on_helpful: Callback<String>,
+    on_load_again: Callback<MouseEvent>,
 }
 
 fn listing_view(
@@ -512,11 +514,12 @@ fn listing_view(
         on_rating,
         on_more,
         on_helpful,
+        on_load_again,
     } = controls;
     let (page, pending) = match listing {
         Shown::Loading => return html! { <div class="list-loading" aria-busy="true"></div> },
         Shown::Failed => {
-            return html! { <p class="alert" role="alert">{ copy.text(Text::ReviewLoadError) }</p> };
+            return failed_notice(copy, Text::ReviewLoadError, on_load_again);
         }
         Shown::Ready { page, pending } => (page, *pending),
     };
