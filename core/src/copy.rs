@@ -710,9 +710,14 @@ fn sign<N: PartialOrd + Default>(figure: &N, plus: &'static str) -> &'static str
 
 /// A figure for the console's English pages (not grouped), with the minus sign below zero.
 pub fn figure<N: std::fmt::Display + PartialOrd + Default>(figure: N) -> String {
+    with_sign(figure, "")
+}
+
+/// `figure` written with [`sign`]'s sign rather than Rust's hyphen.
+fn with_sign<N: std::fmt::Display + PartialOrd + Default>(figure: N, plus: &'static str) -> String {
     format!(
         "{}{}",
-        sign(&figure, ""),
+        sign(&figure, plus),
         figure.to_string().trim_start_matches('-')
     )
 }
@@ -744,11 +749,7 @@ pub fn parse_figure(text: &str) -> Option<i64> {
 
 /// A score or a change as [`figure`] writes it, with `+` above zero (`+16.7`, `0`, `−100`).
 pub fn signed<N: std::fmt::Display + PartialOrd + Default>(figure: N) -> String {
-    format!(
-        "{}{}",
-        sign(&figure, "+"),
-        figure.to_string().trim_start_matches('-')
-    )
+    with_sign(figure, "+")
 }
 
 /// The `{name}` placeholders in `text`, each once, in order.
@@ -892,19 +893,20 @@ impl Copy {
     /// Points as a balance shows them: grouped as [`Copy::number`], with the minus sign of
     /// [`signed`] below zero (a brand's adjustment can take a balance there).
     pub fn points(&self, points: i64) -> String {
-        format!(
-            "{}{}",
-            sign(&points, ""),
-            self.number(points.unsigned_abs())
-        )
+        self.grouped_with_sign(points, "")
     }
 
     /// A ledger entry's points, always signed and grouped (`+1,000`, `−25`), so that what
     /// was earned and what was taken read apart at a glance.
     pub fn points_change(&self, points: i64) -> String {
+        self.grouped_with_sign(points, "+")
+    }
+
+    /// `points` grouped as [`Copy::number`], with [`sign`]'s sign.
+    fn grouped_with_sign(&self, points: i64, plus: &'static str) -> String {
         format!(
             "{}{}",
-            sign(&points, "+"),
+            sign(&points, plus),
             self.number(points.unsigned_abs())
         )
     }
