@@ -217,10 +217,11 @@ describe('<pv-qa> on the demo product page', () => {
     await qa.getByText('Les questions sont indisponibles pour le moment.').waitFor({ timeout: 20_000 });
     assert.equal(asked, 4, 'asked again after 1, 2 and 4 s');
     connected = true;
-    await qa.getByRole('button', { name: 'Réessayer' }).click();
+    await qa.getByRole('button', { name: 'Réessayer' }).press('Enter');
     await qa.getByRole('heading', { name: `Le ${word} est-il réglable ?` }).waitFor();
     assert.equal(await qa.getByRole('alert').count(), 0);
     assert.equal(asked, 5);
+    assert.equal(await qa.evaluate((host) => host.shadowRoot.activeElement?.className), 'heading', 'the focus waits on the heading');
   });
 
   test('a search with no match on the page says the worker is searching, and no match only once it has answered', async () => {

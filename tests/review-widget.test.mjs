@@ -243,8 +243,13 @@ describe('<pv-review> on the demo product page', () => {
     await failing.getByText('Les avis sont indisponibles pour le moment.').waitFor({ timeout: 20_000 });
     assert.equal(asked, 4, 'asked four times in all');
     connected = true;
-    await failing.getByRole('button', { name: 'Réessayer' }).click();
+    await failing.getByRole('button', { name: 'Réessayer' }).press('Enter');
     await failing.getByText('Au sec').waitFor();
+    assert.equal(
+      await failing.evaluate((host) => host.shadowRoot.activeElement?.textContent),
+      'Avis clients',
+      'the focus waits on the heading, not lost with the button',
+    );
     assert.equal(await failing.getByRole('alert').count(), 0);
   });
 

@@ -8,12 +8,13 @@ use std::rc::Rc;
 
 use portevoix_core::copy::{Copy, Text};
 use portevoix_core::listing::{Action, Listing, Page, Shown};
-use portevoix_web::hooks::{ReducerHandle, use_reducer};
+use portevoix_web::hooks::{ReducerHandle, StateHandle, use_reducer};
+use web_sys::ShadowRoot;
 use yew::prelude::*;
 
 use crate::WidgetProps;
 use crate::api::{self, CallError};
-use crate::host::spawn_local;
+use crate::host::{self, spawn_local};
 
 #[derive(Clone)]
 struct ListingState<P>(Listing<P>);
@@ -135,6 +136,17 @@ impl<P: Page + 'static> ListingHandle<P> {
     fn report(&self, error: &CallError) {
         api::report(&self.props.host, self.widget, &self.props.site, error);
     }
+}
+
+/// What the "Try again" button of [`failed_notice`] does: asks for the list again (a new
+/// `reload`), and gives the focus to the widget's heading first, as the button goes with
+/// the notice (a keyboard user would otherwise be sent back to the top of the page).
+pub fn load_again(root: &ShadowRoot, reload: &StateHandle<u32>) -> Callback<MouseEvent> {
+    let (root, reload) = (root.clone(), reload.clone());
+    Callback::from(move |_: MouseEvent| {
+        host::focus_selector(&root, ".heading");
+        reload.set(*reload + 1);
+    })
 }
 
 /// What a list says when it could not be loaded, even asked again: the widget's `message`

@@ -29,7 +29,7 @@ use crate::api::{self, CallError};
 use crate::fields::{self, Checkbox, TextInput};
 use crate::hooks::{use_ready_event, use_site_config, use_turnstile};
 use crate::host::{self, spawn_local};
-use crate::listing::{failed_notice, use_listing};
+use crate::listing::{failed_notice, load_again, use_listing};
 use crate::outbox::{self, Answered};
 use portevoix_web as json;
 use portevoix_web::hooks::{
@@ -470,11 +470,7 @@ pub fn qa_widget(props: &WidgetProps) -> Html {
     let mut found_message = String::new();
     let list = match listing.shown() {
         Shown::Loading => html! { <div class="list-loading" aria-busy="true"></div> },
-        Shown::Failed => {
-            let reload = reload.clone();
-            let again = Callback::from(move |_: MouseEvent| reload.set(*reload + 1));
-            failed_notice(&copy, Text::QaErrorLoad, again)
-        }
+        Shown::Failed => failed_notice(&copy, Text::QaErrorLoad, load_again(&props.root, &reload)),
         Shown::Ready { page, pending } => {
             let QuestionPage {
                 questions,
@@ -550,7 +546,7 @@ pub fn qa_widget(props: &WidgetProps) -> Html {
     };
     html! {
         <section class="card qa" part="card" lang={locale.tag()} data-mode={if dark { "dark" } else { "light" }}>
-            <h2 class="heading" part="heading">{ copy.text(Text::QaHeading) }</h2>
+            <h2 class="heading" part="heading" tabindex="-1">{ copy.text(Text::QaHeading) }</h2>
             <div class="search" role="search">
                 <label for="pv-search">{ copy.text(Text::QaSearchLabel) }</label>
                 <input id="pv-search" type="search" part="search" autocomplete="off" value={(*search).clone()} oninput={on_search} />

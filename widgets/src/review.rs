@@ -25,7 +25,7 @@ use crate::api::{self, CallError};
 use crate::fields::{self, Checkbox, TextInput};
 use crate::hooks::{use_ready_event, use_site_config, use_turnstile};
 use crate::host::{self, spawn_local};
-use crate::listing::{failed_notice, use_listing};
+use crate::listing::{failed_notice, load_again, use_listing};
 use crate::outbox::{self, Answered};
 use portevoix_web as json;
 use portevoix_web::hooks::{
@@ -411,7 +411,7 @@ pub fn review_widget(props: &WidgetProps) -> Html {
 
     html! {
         <section class={classes!("card", "reviews", single.then_some("single"))} part="card" lang={locale.tag()} data-mode={if dark { "dark" } else { "light" }}>
-            <h2 class="heading" part="heading">{ copy.text(Text::ReviewHeading) }</h2>
+            <h2 class="heading" part="heading" tabindex="-1">{ copy.text(Text::ReviewHeading) }</h2>
             { listing_view(&copy, listing.shown(), &voted, ListControls {
                 sort: *sort,
                 only_rating: *only_rating,
@@ -419,7 +419,7 @@ pub fn review_widget(props: &WidgetProps) -> Html {
                 on_rating,
                 on_more,
                 on_helpful,
-                on_load_again: Callback::from(move |_: MouseEvent| reload.set(*reload + 1)),
+                on_load_again: load_again(&props.root, &reload),
             }) }
             <div class="writer">{ writer }</div>
             if config.show_branding {

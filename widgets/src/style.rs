@@ -67,7 +67,7 @@ button:disabled{opacity:.55;cursor:not-allowed}
 .alert{margin:calc(var(--pv-s)*.75) 0 0;padding:calc(var(--pv-s)*.6) calc(var(--pv-s)*.8);border-radius:calc(var(--pv-r)/2);
 border:1px solid var(--pv-err)}
 .thanks h2{font-size:1.2em;margin:0 0 calc(var(--pv-s)*.5)}
-.thanks h2:focus{outline:none}
+.thanks h2:focus,.heading:focus{outline:none}
 .thanks p{margin:0 0 calc(var(--pv-s)*.75)}
 .links{display:flex;gap:calc(var(--pv-s)*.6);flex-wrap:wrap;margin:0;padding:0;list-style:none}
 .links a{display:inline-flex;align-items:center;min-height:2.75rem;padding:0 var(--pv-s);border-radius:calc(var(--pv-r)/2);
