@@ -77,15 +77,18 @@ async function reviewReady(page, product = 'bivouac-2') {
   await waitForEvent(page, `pv:ready {"widget":"review","site":"cairn","product":"${product}"}`);
 }
 
-/** Adds a <pv-review> for `product` to the page, as a brand's template would. */
-async function addWidget(page, product) {
+/**
+ * Adds a <pv-review> for `product` to the page, as a brand's template would, and waits for
+ * its pv:ready unless `ready` is false (a widget whose list cannot load never is).
+ */
+async function addWidget(page, product, { ready = true } = {}) {
   await page.evaluate((product) => {
     const element = document.createElement('pv-review');
     element.setAttribute('product', product);
     element.id = `reviews-${product}`;
     document.querySelector('main').append(element);
   }, product);
-  await reviewReady(page, product);
+  if (ready) await reviewReady(page, product);
   return page.locator(`#reviews-${product}`);
 }
 
@@ -233,13 +236,7 @@ describe('<pv-review> on the demo product page', () => {
       asked++;
       return connected ? route.continue() : route.abort('internetdisconnected');
     });
-    await page.evaluate((product) => {
-      const element = document.createElement('pv-review');
-      element.setAttribute('product', product);
-      element.id = `reviews-${product}`;
-      document.querySelector('main').append(element);
-    }, down);
-    const failing = page.locator(`#reviews-${down}`);
+    const failing = await addWidget(page, down, { ready: false });
     await failing.getByText('Les avis sont indisponibles pour le moment.').waitFor({ timeout: 20_000 });
     assert.equal(asked, 4, 'asked four times in all');
     connected = true;
