@@ -39,15 +39,14 @@ pub const MAX_SEARCH_WORD_CHARS: usize = 32;
 /// A word that means something in the other language ("son", "ton", "an", "or") is not here.
 /// See [`SearchFolding::is_stop_word`] for how a typed word is compared with them.
 const STOP_WORDS: &str = "\
-    ai as au aux avec avoir bien bonjour ça ce ces cet cette combien comme comment dans de des \
-    donc du elle elles en est et êtes être fait faire il ils je la là le les leur leurs lui ma \
-    mais me merci mes moi mon ne nos notre nous on ont ou où par pas peut peux plus pour \
-    pourquoi quand que quel quelle quelles quels qui sa se ses si sont sur ta te tes toi très tu \
-    un une \
-    vos votre vous vraiment about any are be but can could did do does for from had has have \
-    he hello her hi his how if in into is it its many me much my not of our please really she \
-    should so than thanks that the their them then there these they this to very was we were \
-    what when where which who why will with would you your";
+    ai as au aux avec avoir bien bonjour ça ce ces cet cette combien comme comment dans de \
+    des donc du elle elles en est et êtes être fait faire il ils je la là le les leur leurs \
+    lui ma mais me merci mes moi mon ne nos notre nous on ont ou où par pas peut peux plus \
+    pour pourquoi quand que quel quelle quelles quels qui sa se ses si sont sur ta te tes \
+    toi très tu un une vos votre vous vraiment about any are be but can could did do does \
+    for from had has have he hello her hi his how if in into is it its many me much my not \
+    of our please really she should so than thanks that the their them then there these they \
+    this to very was we were what when where which who why will with would you your";
 /// Top answerers listed at most.
 pub const MAX_TOP_ANSWERERS: u32 = 100;
 
@@ -276,9 +275,11 @@ impl SearchFolding {
     fn is_stop_word(self, word: &str, folded: &str) -> bool {
         let lowercase = (self.lowercase)(word);
         let typed_without_accents = lowercase == folded;
-        STOP_WORDS
-            .split_whitespace()
-            .any(|stop| stop == lowercase || (typed_without_accents && self.text(stop) == folded))
+        // Only the few stop words with an accent need folding to be compared.
+        STOP_WORDS.split_whitespace().any(|stop| {
+            stop == lowercase
+                || (typed_without_accents && !stop.is_ascii() && self.text(stop) == folded)
+        })
     }
 
     /// [`SearchFolding::chosen_words`] among all the words of `search`, or only those that
