@@ -250,6 +250,27 @@ describe('<pv-review> on the demo product page', () => {
     assert.equal(await failing.getByRole('alert').count(), 0);
   });
 
+  test('an element naming no product tells the developer why and offers the visitor no button that cannot work', async () => {
+    const page = await visit();
+    const warnings = [];
+    page.on('console', (message) => message.type() === 'warning' && warnings.push(message.text()));
+    await page.evaluate(() => {
+      const element = document.createElement('pv-review');
+      element.id = 'reviews-unnamed';
+      document.querySelector('main').append(element);
+    });
+    const widget = page.locator('#reviews-unnamed');
+    await widget.scrollIntoViewIfNeeded();
+    await widget.getByText('Les avis sont indisponibles pour le moment.').waitFor();
+    assert.equal(await widget.getByRole('button', { name: 'Réessayer' }).count(), 0, 'asking again would fail again');
+    assert.deepEqual(current.listRequests, [], 'nothing asked of the worker');
+    await waitForEvent(page, 'pv:error {"widget":"review","site":"cairn","code":"invalid_field"');
+    assert.ok(
+      warnings.some((warning) => warning.includes('<pv-review> needs a product="…" attribute')),
+      warnings.join('\n'),
+    );
+  });
+
   test('verified purchases are badged, helpful counts once, and more reviews load on demand', async () => {
     const product = 'lantern-300';
     const token = stack.customerToken('customer-3', 600, undefined, [{ id: 'A-3003', products: [product] }]);

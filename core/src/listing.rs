@@ -74,7 +74,17 @@ pub enum Shown<P> {
         pending: Pending,
     },
     /// The first page could not be read.
-    Failed,
+    Failed(Failure),
+}
+
+/// Why a first page could not be read, which decides whether asking again may bring it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failure {
+    /// The worker could not be reached or was unavailable: asking again may bring the list.
+    Unreachable,
+    /// The worker refused the request, or it could not be made (the element names no
+    /// product): asking again would be refused again.
+    Refused,
 }
 
 /// What is on its way for a list shown. While anything is, the list is marked busy and
@@ -125,7 +135,7 @@ pub enum Action<P> {
     /// The first page arrived.
     Loaded(u32, P),
     /// The first page could not be read.
-    Failed(u32),
+    Failed(u32, Failure),
     /// The page after those shown is asked for.
     MoreAsked(u32),
     /// The page after those shown arrived.
@@ -173,7 +183,9 @@ impl<P: Page> Listing<P> {
                     pending: Pending::Nothing,
                 };
             }
-            Action::Failed(request) if request == current => self.shown = Shown::Failed,
+            Action::Failed(request, failure) if request == current => {
+                self.shown = Shown::Failed(failure);
+            }
             Action::MoreAsked(request) if request == current => {
                 if let Shown::Ready {
                     pending: pending @ Pending::Nothing,
@@ -208,7 +220,7 @@ impl<P: Page> Listing<P> {
                 }
             }
             Action::Loaded(..)
-            | Action::Failed(_)
+            | Action::Failed(..)
             | Action::MoreAsked(_)
             | Action::MoreLoaded(..)
             | Action::MoreFailed(_) => {}
@@ -315,7 +327,7 @@ mod tests {
         );
         let listing = listing
             .apply(Action::Loaded(1, review_page(&["old"], 1, None)))
-            .apply(Action::Failed(1));
+            .apply(Action::Failed(1, Failure::Unreachable));
         assert_eq!(shown_ids(&listing), ["a"], "request 2 is still awaited");
         let listing = listing.apply(Action::Loaded(2, review_page(&["x", "y"], 5, Some("c2"))));
         let listing = listing.apply(Action::MoreLoaded(1, review_page(&["late"], 2, None)));
@@ -331,8 +343,8 @@ mod tests {
     fn a_list_asked_for_again_after_a_failure_shows_it_loading() {
         let listing = Listing::<ReviewPage>::default()
             .apply(Action::Asked(1))
-            .apply(Action::Failed(1));
-        assert_eq!(listing.shown, Shown::Failed);
+            .apply(Action::Failed(1, Failure::Refused));
+        assert_eq!(listing.shown, Shown::Failed(Failure::Refused));
         let listing = listing.apply(Action::Asked(2));
         assert_eq!(listing.shown, Shown::Loading);
     }

@@ -8,6 +8,7 @@ use futures::FutureExt;
 use futures::future::{LocalBoxFuture, Shared};
 use portevoix_core::dict::Dict;
 use portevoix_core::form::Refusal;
+use portevoix_core::listing::Failure;
 use portevoix_core::wire::{ErrorBody, HelpfulCounted, HelpfulVote, PublicSiteConfig};
 use wasm_bindgen::JsValue;
 use web_sys::RequestCredentials;
@@ -44,6 +45,14 @@ impl CallError {
         match self {
             CallError::Refused { code, field, .. } => Refusal::from_error(code, field.as_deref()),
             CallError::Network(_) => Refusal::Other,
+        }
+    }
+
+    /// Why a list this error met could not be read: whether asking again may bring it.
+    pub fn failure(&self) -> Failure {
+        match self {
+            CallError::Network(_) => Failure::Unreachable,
+            CallError::Refused { .. } => Failure::Refused,
         }
     }
 

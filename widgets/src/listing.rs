@@ -7,7 +7,7 @@ use std::pin::Pin;
 use std::rc::Rc;
 
 use portevoix_core::copy::{Copy, Text};
-use portevoix_core::listing::{Action, Listing, Page, Shown};
+use portevoix_core::listing::{Action, Failure, Listing, Page, Shown};
 use portevoix_web::hooks::{ReducerHandle, StateHandle, use_reducer};
 use web_sys::ShadowRoot;
 use yew::prelude::*;
@@ -80,7 +80,7 @@ impl<P: Page + 'static> ListingHandle<P> {
         request: u32,
         fetch: Pin<Box<dyn Future<Output = Result<P, CallError>>>>,
         arrived: fn(u32, P) -> Action<P>,
-        failed: fn(u32) -> Action<P>,
+        failed: fn(u32, Failure) -> Action<P>,
     ) {
         let handle = self.clone();
         spawn_local(async move {
@@ -88,7 +88,7 @@ impl<P: Page + 'static> ListingHandle<P> {
                 Ok(page) => arrived(request, page),
                 Err(error) => {
                     handle.report(&error);
-                    failed(request)
+                    failed(request, error.failure())
                 }
             };
             handle.state.dispatch(action);
@@ -105,7 +105,8 @@ impl<P: Page + 'static> ListingHandle<P> {
     pub fn fail(&self, error: &CallError) {
         self.report(error);
         let request = self.ask();
-        self.state.dispatch(Action::Failed(request));
+        self.state
+            .dispatch(Action::Failed(request, error.failure()));
     }
 
     /// Adds the next page, which `fetch` reads from the cursor it is given, to the list shown;
@@ -120,12 +121,9 @@ impl<P: Page + 'static> ListingHandle<P> {
         let request = self.state.0.request();
         let next = fetch(cursor.to_owned());
         self.state.dispatch(Action::MoreAsked(request));
-        self.fill(
-            request,
-            Box::pin(next),
-            Action::MoreLoaded,
-            Action::MoreFailed,
-        );
+        self.fill(request, Box::pin(next), Action::MoreLoaded, |request, _| {
+            Action::MoreFailed(request)
+        });
     }
 
     /// Shows the helpful count the worker answered a vote with.
@@ -150,14 +148,22 @@ pub fn load_again(root: &ShadowRoot, reload: &StateHandle<u32>) -> Callback<Mous
 }
 
 /// What a list says when it could not be loaded, even asked again: the widget's `message`
-/// and a button to ask once more (the connection may be back, the worker up again).
-pub fn failed_notice(copy: &Copy, message: Text, again: Callback<MouseEvent>) -> Html {
+/// and, when the list was `Unreachable`, a button to ask once more (the connection may be
+/// back, the worker up again). A refused list has none: it would only be refused again.
+pub fn failed_notice(
+    copy: &Copy,
+    message: Text,
+    failure: Failure,
+    again: Callback<MouseEvent>,
+) -> Html {
     html! {
         <div class="failed">
             <p class="alert" role="alert">{ copy.text(message) }</p>
-            <div class="actions">
-                <button type="button" class="secondary" onclick={again}>{ copy.text(Text::LoadAgain) }</button>
-            </div>
+            if failure == Failure::Unreachable {
+                <div class="actions">
+                    <button type="button" class="secondary" onclick={again}>{ copy.text(Text::LoadAgain) }</button>
+                </div>
+            }
         </div>
     }
 }

@@ -470,7 +470,12 @@ pub fn qa_widget(props: &WidgetProps) -> Html {
     let mut found_message = String::new();
     let list = match listing.shown() {
         Shown::Loading => html! { <div class="list-loading" aria-busy="true"></div> },
-        Shown::Failed => failed_notice(&copy, Text::QaErrorLoad, load_again(&props.root, &reload)),
+        Shown::Failed(failure) => failed_notice(
+            &copy,
+            Text::QaErrorLoad,
+            *failure,
+            load_again(&props.root, &reload),
+        ),
         Shown::Ready { page, pending } => {
             let QuestionPage {
                 questions,

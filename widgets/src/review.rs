@@ -518,8 +518,8 @@ fn listing_view(
     } = controls;
     let (page, pending) = match listing {
         Shown::Loading => return html! { <div class="list-loading" aria-busy="true"></div> },
-        Shown::Failed => {
-            return failed_notice(copy, Text::ReviewLoadError, on_load_again);
+        Shown::Failed(failure) => {
+            return failed_notice(copy, Text::ReviewLoadError, *failure, on_load_again);
         }
         Shown::Ready { page, pending } => (page, *pending),
     };
