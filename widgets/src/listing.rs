@@ -1,5 +1,6 @@
 //! The reviews' and Q&A widgets' paged lists as Yew state: [`portevoix_core::listing`]'s
-//! rules, with the requests that fill the list and the reports of those that fail.
+//! rules, with the requests that fill the list and the reports of those that fail, and
+//! what both widgets do around their list ([`use_product_list`]).
 
 use std::cell::Cell;
 use std::future::Future;
@@ -8,13 +9,97 @@ use std::rc::Rc;
 
 use portevoix_core::copy::{Copy, Text};
 use portevoix_core::listing::{Action, Failure, Listing, Page, Shown};
-use portevoix_web::hooks::{ReducerHandle, StateHandle, use_reducer};
+use portevoix_core::locale::Locale;
+use portevoix_web::hooks::{ReducerHandle, StateHandle, use_effect_with, use_reducer};
 use web_sys::ShadowRoot;
 use yew::prelude::*;
 
 use crate::WidgetProps;
 use crate::api::{self, CallError};
+use crate::hooks::{SiteConfig, use_ready_event, use_site_config};
 use crate::host::{self, spawn_local};
+
+/// What the reviews' and Q&A widgets share around their list of a product.
+pub struct ProductList<P: Page + 'static> {
+    /// The site's configuration, or how far it has come.
+    pub loaded: SiteConfig,
+    /// The list shown.
+    pub listing: ListingHandle<P>,
+    /// The language the widget speaks: the element's, the page's or the site's.
+    pub locale: Locale,
+    /// Whether the widget is drawn in its dark palette.
+    pub dark: bool,
+}
+
+/// The `widget` (`review`, `qa`) of `props`' product: the site's configuration and the
+/// language and palette it sets, the list (empty and loading at first), `pv:ready` once
+/// both are in, and, while the list shown `describes_product` (not a search's matches), its
+/// schema.org JSON-LD in the host page, written by `put_json_ld` for search engines.
+#[hook]
+pub fn use_product_list<P: Page + 'static>(
+    props: &WidgetProps,
+    widget: &'static str,
+    put_json_ld: fn(&P, &str, Option<&str>),
+    describes_product: bool,
+) -> ProductList<P> {
+    let listing = use_listing::<P>(props, widget);
+    {
+        let product = props.product_id();
+        let product_name = props.product_name.clone();
+        use_effect_with(
+            (listing.shown().clone(), describes_product),
+            move |(shown, describes_product)| {
+                if let (Shown::Ready { page, .. }, Some(product), true) =
+                    (shown, product, *describes_product)
+                {
+                    put_json_ld(page, &product, product_name.as_deref());
+                }
+            },
+        );
+    }
+    let (loaded, locale, dark) = use_frame(
+        props,
+        widget,
+        matches!(listing.shown(), Shown::Ready { .. }),
+    );
+    ProductList {
+        loaded,
+        listing,
+        locale,
+        dark,
+    }
+}
+
+/// [`use_product_list`]'s part that does not depend on the kind of list, compiled once for
+/// both widgets: the site's configuration, the language and palette it sets, and
+/// `pv:ready` once the configuration and the list (`list_ready`) are in.
+#[hook]
+fn use_frame(
+    props: &WidgetProps,
+    widget: &'static str,
+    list_ready: bool,
+) -> (SiteConfig, Locale, bool) {
+    let loaded = use_site_config(
+        &props.host,
+        &props.root,
+        &props.api_base,
+        &props.site,
+        widget,
+    );
+    let (site_locale, site_mode) = loaded.site_defaults();
+    let locale = host::locale(&props.host, site_locale);
+    let dark = host::use_dark_mode(site_mode);
+    use_ready_event(
+        &props.host,
+        list_ready && loaded.ready().is_some(),
+        vec![
+            ("widget", widget.into()),
+            ("site", props.site.to_string()),
+            ("product", props.product_id().unwrap_or_default()),
+        ],
+    );
+    (loaded, locale, dark)
+}
 
 #[derive(Clone)]
 struct ListingState<P>(Listing<P>);
@@ -40,10 +125,7 @@ pub struct ListingHandle<P: Page + 'static> {
 
 /// The list of the `widget` (`review`, `qa`) drawn with `props`, empty and loading at first.
 #[hook]
-pub fn use_listing<P: Page + 'static>(
-    props: &WidgetProps,
-    widget: &'static str,
-) -> ListingHandle<P> {
+fn use_listing<P: Page + 'static>(props: &WidgetProps, widget: &'static str) -> ListingHandle<P> {
     ListingHandle {
         state: use_reducer(|| ListingState(Listing::default())),
         requests: use_memo((), |()| Cell::new(0)),

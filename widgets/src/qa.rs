@@ -27,9 +27,9 @@ use yew::prelude::*;
 use crate::WidgetProps;
 use crate::api::{self, CallError};
 use crate::fields::{self, Checkbox, TextInput};
-use crate::hooks::{use_ready_event, use_site_config, use_turnstile};
+use crate::hooks::use_turnstile;
 use crate::host::{self, spawn_local};
-use crate::listing::{failed_notice, load_again, use_listing};
+use crate::listing::{ProductList, failed_notice, load_again, use_product_list};
 use crate::outbox::{self, Answered};
 use portevoix_web as json;
 use portevoix_web::hooks::{
@@ -224,14 +224,28 @@ fn send(
     );
 }
 
+/// The questions' schema.org JSON-LD, put in the host page for search engines.
+fn put_json_ld(page: &QuestionPage, product: &str, product_name: Option<&str>) {
+    host::put_json_ld(
+        JSON_LD_ATTRIBUTE,
+        product,
+        &markup::json_ld(page, product_name),
+    );
+}
+
 /// The `<pv-qa>` widget.
 #[function_component(QaWidget)]
 pub fn qa_widget(props: &WidgetProps) -> Html {
-    let loaded = use_site_config(&props.host, &props.root, &props.api_base, &props.site, "qa");
-    let listing = use_listing::<QuestionPage>(props, "qa");
     let search = use_state(String::new);
     // What the worker is asked for: the words of `search` that count, once typing pauses.
     let query = use_state(String::new);
+    // A search's matches are not the product's questions: JSON-LD only for the whole list.
+    let ProductList {
+        loaded,
+        listing,
+        locale,
+        dark,
+    } = use_product_list(props, "qa", put_json_ld, query.is_empty());
     // The search the list last asked the worker for ([`qa::SearchFolding::query`] of what
     // was typed): the list shown answers it once nothing is pending.
     let asked_query = use_mut_ref(String::new);
@@ -289,37 +303,7 @@ pub fn qa_widget(props: &WidgetProps) -> Html {
             });
         });
     }
-    {
-        let product = product.clone();
-        let product_name = props.product_name.clone();
-        let unsearched = query.is_empty();
-        use_effect_with(
-            (listing.shown().clone(), unsearched),
-            move |(shown, unsearched)| {
-                if let (Shown::Ready { page, .. }, Some(product), true) =
-                    (shown, product, unsearched)
-                {
-                    let ld = markup::json_ld(page, product_name.as_deref());
-                    host::put_json_ld(JSON_LD_ATTRIBUTE, &product, &ld);
-                }
-            },
-        );
-    }
-
     let site_config = loaded.ready();
-    let (site_locale, site_mode) = loaded.site_defaults();
-    let locale = host::locale(&props.host, site_locale);
-    let dark = host::use_dark_mode(site_mode);
-    let ready = site_config.is_some() && matches!(listing.shown(), Shown::Ready { .. });
-    use_ready_event(
-        &props.host,
-        ready,
-        vec![
-            ("widget", "qa".into()),
-            ("site", props.site.to_string()),
-            ("product", product.clone().unwrap_or_default()),
-        ],
-    );
     let turnstile_site_key = site_config
         .as_ref()
         .and_then(|config| config.turnstile_site_key.clone())

@@ -23,9 +23,9 @@ use yew::prelude::*;
 use crate::WidgetProps;
 use crate::api::{self, CallError};
 use crate::fields::{self, Checkbox, TextInput};
-use crate::hooks::{use_ready_event, use_site_config, use_turnstile};
+use crate::hooks::use_turnstile;
 use crate::host::{self, spawn_local};
-use crate::listing::{failed_notice, load_again, use_listing};
+use crate::listing::{ProductList, failed_notice, load_again, use_product_list};
 use crate::outbox::{self, Answered};
 use portevoix_web as json;
 use portevoix_web::hooks::{
@@ -158,6 +158,15 @@ fn send(
     outbox::send_answer(&props, "review", &idempotency_key, &url, &body, on_answered);
 }
 
+/// The reviews' schema.org JSON-LD, put in the host page for search engines.
+fn put_json_ld(page: &ReviewPage, product: &str, product_name: Option<&str>) {
+    host::put_json_ld(
+        JSON_LD_ATTRIBUTE,
+        product,
+        &markup::json_ld(page, product_name),
+    );
+}
+
 fn focus(node: &NodeRef) {
     if let Some(element) = node.cast::<HtmlElement>() {
         let _ = element.focus();
@@ -167,14 +176,12 @@ fn focus(node: &NodeRef) {
 /// The `<pv-review>` widget.
 #[function_component(ReviewWidget)]
 pub fn review_widget(props: &WidgetProps) -> Html {
-    let loaded = use_site_config(
-        &props.host,
-        &props.root,
-        &props.api_base,
-        &props.site,
-        "review",
-    );
-    let listing = use_listing::<ReviewPage>(props, "review");
+    let ProductList {
+        loaded,
+        listing,
+        locale,
+        dark,
+    } = use_product_list(props, "review", put_json_ld, true);
     let sort = use_state(ReviewSort::default);
     let only_rating = use_state(|| None::<u8>);
     let reload = use_state(u32::default);
@@ -223,31 +230,7 @@ pub fn review_widget(props: &WidgetProps) -> Html {
             },
         );
     }
-    {
-        let product = product.clone();
-        let product_name = props.product_name.clone();
-        use_effect_with(listing.shown().clone(), move |shown| {
-            if let (Shown::Ready { page, .. }, Some(product)) = (shown, product) {
-                let ld = markup::json_ld(page, product_name.as_deref());
-                host::put_json_ld(JSON_LD_ATTRIBUTE, &product, &ld);
-            }
-        });
-    }
-
     let site_config = loaded.ready();
-    let (site_locale, site_mode) = loaded.site_defaults();
-    let locale = host::locale(&props.host, site_locale);
-    let dark = host::use_dark_mode(site_mode);
-    let ready = site_config.is_some() && matches!(listing.shown(), Shown::Ready { .. });
-    use_ready_event(
-        &props.host,
-        ready,
-        vec![
-            ("widget", "review".into()),
-            ("site", props.site.to_string()),
-            ("product", product.clone().unwrap_or_default()),
-        ],
-    );
     let turnstile_site_key = site_config
         .as_ref()
         .and_then(|config| config.turnstile_site_key.clone())
