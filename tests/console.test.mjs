@@ -865,6 +865,8 @@ describe('the whole configuration in the console', () => {
     const programme = page.getByRole('group', { name: 'Referral programme' });
     const offer = programme.getByLabel('What a referred friend is offered');
     assert.equal(await offer.inputValue(), before.referral.friend_offer, 'the saved offer is shown');
+    const hint = await offer.evaluate((input) => document.getElementById(input.getAttribute('aria-describedby'))?.textContent);
+    assert.match(hint ?? '', /^Read by both: the advocate sees “Your friends get …”/, 'the field says who reads the offer');
     await offer.fill('15 € de remise');
     await programme.getByLabel("Points to the advocate for each friend's first order").fill('750');
     const landing = programme.getByLabel(/^Where referral links land/);

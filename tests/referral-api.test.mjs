@@ -56,7 +56,7 @@ describe('the referral path', () => {
     const card = await join(advocate, 'camille@cairn.example');
     assert.match(card.code, /^[0-9A-F]{10}$/);
     assert.equal(card.link, `${stack.worker.origin}/r/${card.code}`);
-    assert.equal(card.friend_offer, '10 € de remise sur votre première commande');
+    assert.equal(card.friend_offer, '10 € de remise sur la première commande');
 
     const landing = await fetch(card.link, { redirect: 'manual', headers: { 'user-agent': PERSON } });
     assert.equal(landing.status, 302);

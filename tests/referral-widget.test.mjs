@@ -52,7 +52,7 @@ describe('<pv-referral> on the demo page', () => {
     await advocate.page.goto(`${stack.demoOrigin}/`);
     await referralReady(advocate.page);
     const widget = advocate.page.locator('pv-referral');
-    await widget.getByText('Vos amis profitent de 10 € de remise sur votre première commande').waitFor();
+    await widget.getByText('Vos amis profitent de 10 € de remise sur la première commande').waitFor();
     await widget.getByRole('button', { name: 'Obtenir mon lien de parrainage' }).click();
     await widget.getByText('Cochez la case pour rejoindre le programme.').waitFor();
     await widget.getByLabel('Votre nom').fill('Camille Martin');
@@ -81,7 +81,7 @@ describe('<pv-referral> on the demo page', () => {
     await referralReady(friend.page);
     await friend.page
       .locator('pv-referral')
-      .getByText('10 € de remise sur votre première commande, grâce à Camille.')
+      .getByText('10 € de remise sur la première commande, grâce à Camille.')
       .waitFor();
     assert.equal(new URL(friend.page.url()).searchParams.get('pv_ref'), null);
     const kept = await friend.page.evaluate(() => JSON.parse(localStorage.getItem('portevoix.referral')));

@@ -465,7 +465,9 @@ pub fn settings_page(props: &SettingsProps) -> Html {
                     <div class="field">
                         <label for="friend-offer">{ "What a referred friend is offered" }</label>
                         <input id="friend-offer" value={referral.friend_offer.clone().unwrap_or_default()}
+                            aria-describedby="friend-offer-hint"
                             oninput={edit(|settings, value| settings.config.referral.friend_offer = optional(value))} />
+                        <p class="hint" id="friend-offer-hint">{ "Read by both: the advocate sees “Your friends get …”, the friend “…, thanks to Camille.” Write it for either, e.g. “€10 off the first order”." }</p>
                     </div>
                     <div class="field">
                         <label for="landing-url">{ "Where referral links land (a page of an allowed origin; empty: the first origin's home page)" }</label>

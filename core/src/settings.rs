@@ -548,13 +548,13 @@ mod tests {
     fn a_referral_programme_is_kept_trimmed_with_its_landing_page_on_the_site() {
         let mut programme = settings();
         let referral = &mut programme.config.referral;
-        referral.friend_offer = Some("  15 € off your first order ".into());
+        referral.friend_offer = Some("  15 € off the first order ".into());
         referral.landing_url = Some(" https://WWW.cairn.example/parrainage?via=ami ".into());
         referral.invitations_per_day = 0;
         let kept = validated(programme).expect("valid").config.referral;
         assert_eq!(
             kept.friend_offer.as_deref(),
-            Some("15 € off your first order")
+            Some("15 € off the first order")
         );
         assert_eq!(
             kept.landing_url.as_deref(),

@@ -331,7 +331,7 @@ fn public_site_config() {
             },
             referral: ReferralSettings {
                 advocate_points: 500,
-                friend_offer: Some("10 € de remise sur votre première commande".into()),
+                friend_offer: Some("10 € de remise sur la première commande".into()),
                 ..ReferralSettings::default()
             },
             show_branding: false,
@@ -764,7 +764,7 @@ fn referrals() {
         &ReferralCard {
             code: "3F9A0C21B7".into(),
             link: "https://portevoix.example/r/3F9A0C21B7".into(),
-            friend_offer: Some("10 € de remise sur votre première commande".into()),
+            friend_offer: Some("10 € de remise sur la première commande".into()),
             advocate_points: 500,
             friend_points: 200,
             expires_at: 1_796_036_000_000,
@@ -798,7 +798,7 @@ fn referrals() {
         &FriendOffer {
             code: "3F9A0C21B7".into(),
             advocate_first_name: "Camille".into(),
-            offer: Some("10 € de remise sur votre première commande".into()),
+            offer: Some("10 € de remise sur la première commande".into()),
             friend_points: 200,
             attribution_days: 30,
         },

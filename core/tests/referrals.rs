@@ -16,7 +16,7 @@ use support::{ADMIN_TOKEN, CUSTOMER_SECRET, NOW_MS, SqliteStore, error_of, reque
 
 const ADVOCATE: &str = "visitor-advocate-1";
 const SETTINGS: &str = r#"{"referral":{"advocate_points":500,"friend_points":200,
-    "friend_offer":"10 € off your first order","max_conversions_per_code":2,
+    "friend_offer":"€10 off the first order","max_conversions_per_code":2,
     "invitations_per_day":6,"code_valid_days":30}}"#;
 
 fn store() -> SqliteStore {
@@ -87,7 +87,7 @@ fn an_advocate_gets_one_code_with_a_link_that_lands_on_the_site() {
     assert_eq!(card.link, format!("https://portevoix.test/r/{}", card.code));
     assert_eq!(
         card.friend_offer.as_deref(),
-        Some("10 € off your first order")
+        Some("€10 off the first order")
     );
     assert_eq!((card.advocate_points, card.friend_points), (500, 200));
     assert_eq!(
@@ -111,7 +111,7 @@ fn an_advocate_gets_one_code_with_a_link_that_lands_on_the_site() {
     let offer: FriendOffer =
         serde_json::from_str(&run(&store, &offer_request).body).expect("offer");
     assert_eq!(offer.advocate_first_name, "Camille");
-    assert_eq!(offer.offer.as_deref(), Some("10 € off your first order"));
+    assert_eq!(offer.offer.as_deref(), Some("€10 off the first order"));
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! `<pv-referral>`: for an advocate, their referral link and code (made once, from their
 //! name and email with consent, or from their customer token), invitations to up to five
 //! friends by email, and how their referrals are doing; for a friend who landed through a
-//! link, the offer made to them ("10 € off your first order, thanks to Camille"). The
+//! link, the offer made to them ("€10 off the first order, thanks to Camille"). The
 //! forms' rules are [`portevoix_core::referral::form`].
 
 use portevoix_core::copy::{Copy, Text};

@@ -35,7 +35,9 @@ pub struct ReferralSettings {
     pub advocate_points: u32,
     /// Points to the friend for that order.
     pub friend_points: u32,
-    /// What the friend is offered, shown on landing ("10 € off your first order").
+    /// What the friend is offered, read by the advocate ("Your friends get …") and by the
+    /// friend on landing ("…, thanks to Camille"): written for either, "€10 off the first
+    /// order".
     pub friend_offer: Option<String>,
     /// Where referral links land; the site's first allowed origin when absent.
     pub landing_url: Option<String>,
