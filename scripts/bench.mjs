@@ -187,7 +187,17 @@ const seedReviews = (from, to) => `INSERT INTO reviews
  * first.
  */
 function recordPageFigures(tags) {
-  window.pvFigures = { ready: [], lcp: 0, cls: 0 };
+  window.pvFigures = { ready: [], lcp: 0, cls: 0, moved: [] };
+  // What a layout shift moved, named so that the kit's elements tell from the host page's:
+  // a node in a widget's shadow root, or the element itself, is its `<pv-…>` tag.
+  const named = (node) => {
+    const host = node?.getRootNode?.().host ?? node;
+    const element = host?.nodeType === Node.ELEMENT_NODE ? host : host?.parentElement;
+    const widget = element?.closest(tags.join());
+    if (widget) return `<${widget.localName}>`;
+    if (!element) return 'a node no longer in the page';
+    return `<${element.localName}${element.className ? ` class="${element.className}"` : ''}>`;
+  };
   const waiting = [];
   const settle = () => {
     for (const [count, resolve] of waiting) if (window.pvFigures.ready.length >= count) resolve();
@@ -206,7 +216,11 @@ function recordPageFigures(tags) {
     for (const entry of list.getEntries()) window.pvFigures.lcp = entry.startTime;
   }).observe({ type: 'largest-contentful-paint', buffered: true });
   new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.pvFigures.cls += entry.value;
+    for (const entry of list.getEntries()) {
+      if (entry.hadRecentInput) continue;
+      window.pvFigures.cls += entry.value;
+      for (const source of entry.sources) window.pvFigures.moved.push(named(source.node));
+    }
   }).observe({ type: 'layout-shift', buffered: true });
 }
 
@@ -319,6 +333,12 @@ const median = (values) => percentile([...values].sort((a, b) => a - b), 50);
  * the cases compared (LCP does, on a busy machine) shows it. */
 const spread = (values) => ({ median: median(values), least: Math.min(...values), most: Math.max(...values) });
 
+/** The load that shifted most: its CLS, and what moved in it (each element once). */
+function worstShifted(loads) {
+  const worst = loads.reduce((most, load) => (load.cls > most.cls ? load : most));
+  return { cls: worst.cls, moved: [...new Set(worst.moved)] };
+}
+
 /**
  * The browser figures: with a viewport tall enough for every widget to be near it (so
  * all five draw at once, the worst case for the main thread), and with a laptop's
@@ -384,8 +404,8 @@ async function browserFigures(stack) {
       },
       lcp: { withKit: spread(withKit.map((load) => load.lcp)), withoutKit: spread(withoutKit.map((load) => load.lcp)) },
       cls: {
-        withKit: Math.max(...withKit.map((load) => load.cls)),
-        withoutKit: Math.max(...withoutKit.map((load) => load.cls)),
+        withKit: worstShifted(withKit),
+        withoutKit: worstShifted(withoutKit),
       },
     };
   } finally {
@@ -412,6 +432,15 @@ const growthRows = await growth();
 
 const ms = (value) => `${value.toFixed(0)} ms`;
 const msSpread = ({ median, least, most }) => `${ms(median)} (${Math.round(least)}–${Math.round(most)})`;
+/** What moved in the worst loads that shifted: the kit's `<pv-…>` elements or the host page's own. */
+const shiftedText = ({ withKit, withoutKit }) => {
+  const names = (worst) => worst.moved.map((name) => `\`${name}\``).join(', ');
+  const said = [
+    ...(withKit.cls > 0 ? [`in the worst load with the kit, ${names(withKit)} moved`] : []),
+    ...(withoutKit.cls > 0 ? [`in the worst without it, ${names(withoutKit)} moved`] : []),
+  ];
+  return said.map((part) => `; ${part}`).join('');
+};
 const budget = JSON.parse(readFileSync(join(root, 'size-budget.json'), 'utf8')).gzip_bytes;
 const when = new Date().toISOString().slice(0, 10);
 const report = `# Benchmarks
@@ -489,8 +518,8 @@ ${browser.perWidget.map((row) => `| \`<${row.widget}>\` | ${ms(row.fromNavigatio
   widget no sooner and, over 7 traced loads of each kind, left as many long tasks (measured
   once, 2026-12-06): not adopted.
 - The host page on a 1280×800 viewport, with the kit / without it: LCP ${msSpread(browser.lcp.withKit)} /
-  ${msSpread(browser.lcp.withoutKit)} (median, and in brackets the range over the loads); CLS (worst load) ${browser.cls.withKit.toFixed(3)} / ${browser.cls.withoutKit.toFixed(3)}
-  (target 0).
+  ${msSpread(browser.lcp.withoutKit)} (median, and in brackets the range over the loads); CLS (worst load) ${browser.cls.withKit.cls.toFixed(3)} / ${browser.cls.withoutKit.cls.toFixed(3)}
+  (target 0)${shiftedText(browser.cls)}.
 
 ## Reads as rows grow (local D1, median of ${READS} sequential requests)
 
