@@ -196,7 +196,9 @@ function recordPageFigures(tags) {
     const widget = element?.closest(tags.join());
     if (widget) return `<${widget.localName}>`;
     if (!element) return 'a node no longer in the page';
-    return `<${element.localName}${element.className ? ` class="${element.className}"` : ''}>`;
+    // `getAttribute`, not `className`: an SVG element's is an object, not its text.
+    const classes = element.getAttribute('class');
+    return `<${element.localName}${classes ? ` class="${classes}"` : ''}>`;
   };
   const waiting = [];
   const settle = () => {
