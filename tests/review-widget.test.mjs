@@ -123,11 +123,17 @@ describe('<pv-review> on the demo product page', () => {
       );
     }
 
+    // The button to write one stands under the score, before the reviews, and the form
+    // opens there: a visitor who has read the score does not scroll past every review.
+    const order = () => widget.evaluate((element) =>
+      [...element.shadowRoot.querySelectorAll('.summary, .writer, .writer form, .toolbar, .list')].map((node) => node.classList[0]));
+    assert.deepEqual(await order(), ['summary', 'writer', 'toolbar', 'list']);
     await widget.getByRole('button', { name: 'Écrire un avis' }).focus();
     await page.keyboard.press('Enter');
     // Focus moves to the first star once the form is drawn (as a visitor sees it, a frame
     // later: keys sent before it land nowhere); the radio group moves with the arrow keys.
     await page.waitForFunction(() => document.querySelector('pv-review').shadowRoot.activeElement?.type === 'radio');
+    assert.deepEqual(await order(), ['summary', 'writer', 'review-form', 'toolbar', 'list']);
     await page.keyboard.press('Space');
     for (let step = 0; step < 3; step++) await page.keyboard.press('ArrowRight');
     assert.equal(await widget.getByRole('radio', { name: '4 étoiles sur 5' }).isChecked(), true);

@@ -395,7 +395,7 @@ pub fn review_widget(props: &WidgetProps) -> Html {
     html! {
         <section class={classes!("card", "reviews", single.then_some("single"))} part="card" lang={locale.tag()} data-mode={if dark { "dark" } else { "light" }}>
             <h2 class="heading" part="heading" tabindex="-1">{ copy.text(Text::ReviewHeading) }</h2>
-            { listing_view(&copy, listing.shown(), &voted, ListControls {
+            { listing_view(&copy, listing.shown(), &voted, html! { <div class="writer">{ writer }</div> }, ListControls {
                 sort: *sort,
                 only_rating: *only_rating,
                 on_sort,
@@ -404,7 +404,6 @@ pub fn review_widget(props: &WidgetProps) -> Html {
                 on_helpful,
                 on_load_again: load_again(&props.root, &reload),
             }) }
-            <div class="writer">{ writer }</div>
             if config.show_branding {
                 <p class="credit" part="credit">{ copy.text(Text::PoweredBy) }</p>
             }
@@ -484,10 +483,14 @@ struct ListControls {
     on_load_again: Callback<MouseEvent>,
 }
 
+/// The list and what steers it, with `writer` (the button to write a review, or the form)
+/// right under the summary, where the commercial widgets put it too: a visitor who has
+/// read the score finds it without scrolling past the reviews.
 fn listing_view(
     copy: &Copy,
     listing: &Shown<ReviewPage>,
     voted: &[String],
+    writer: Html,
     controls: ListControls,
 ) -> Html {
     let ListControls {
@@ -500,9 +503,12 @@ fn listing_view(
         on_load_again,
     } = controls;
     let (page, pending) = match listing {
-        Shown::Loading => return html! { <div class="list-loading" aria-busy="true"></div> },
+        Shown::Loading => {
+            return html! { <><div class="list-loading" aria-busy="true"></div>{ writer }</> };
+        }
         Shown::Failed(failure) => {
-            return failed_notice(copy, Text::ReviewLoadError, *failure, on_load_again);
+            let notice = failed_notice(copy, Text::ReviewLoadError, *failure, on_load_again);
+            return html! { <>{ notice }{ writer }</> };
         }
         Shown::Ready { page, pending } => (page, *pending),
     };
@@ -551,6 +557,7 @@ fn listing_view(
     html! {
         <>
             { summary_view(copy, &page.summary, only_rating, &on_rating) }
+            { writer }
             if let Some(stars) = only_rating {
                 <div class="filter" part="filter">
                     <p role="status">{ copy.text_with(Text::ReviewFilterShowing, &[("stars", &stars.to_string())]) }</p>

@@ -117,6 +117,7 @@ button.secondary{background:transparent;color:var(--pv-t);border-color:color-mix
 button.helpful{min-height:2.25rem;font-size:.85em;font-weight:400}
 button.helpful[aria-pressed=true]{border-color:var(--pv-a);opacity:1}
 .writer{margin-top:var(--pv-s)}
+.review-form{padding:var(--pv-s);border:1px solid color-mix(in srgb,var(--pv-t) 15%,transparent);border-radius:calc(var(--pv-r)/2)}
 .review-form .field,.qa-form .field,.join .field,.invite .field{margin-top:calc(var(--pv-s)*.75)}
 .review-form label{display:block;font-weight:600;margin-bottom:.25em}
 .consent{display:grid;grid-template-columns:auto 1fr;gap:.5em;align-items:start}
