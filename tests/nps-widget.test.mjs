@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { accessibilityViolations, cardLayout, openPage, startStackAndBrowser, waitForEvent } from './browser.mjs';
 import { upsertSite } from '../scripts/sites.mjs';
+import { atStartOfRateWindow, newId } from './support.mjs';
 
 let stack;
 let browser;
@@ -327,6 +328,41 @@ describe('<pv-nps> on the demo site', () => {
     const [error] = await eventsOf(page, 'pv:error');
     assert.equal(error.code, 'network');
     assert.equal(await page.evaluate(() => localStorage.getItem('portevoix.outbox')), null, 'a delivered outbox leaves nothing behind');
+  });
+
+  test('an answer over the rate limit is kept and sent again only when the worker said, not at once', async () => {
+    // This visitor has already sent the 30 answers a minute the worker takes from one visitor.
+    const visitor = newId();
+    await atStartOfRateWindow(30_000);
+    for (let index = 0; index < 30; index++) {
+      const response = await fetch(`${stack.api}/nps`, {
+        method: 'POST',
+        headers: { origin: stack.demoOrigin, 'content-type': 'application/json' },
+        body: JSON.stringify({ score: 8, visitor_id: visitor, idempotency_key: newId(), page_url: `${stack.demoOrigin}/`, locale: 'fr', elapsed_ms: 8000 }),
+      });
+      assert.equal(response.status, 201);
+      sent.passives++;
+    }
+    const { page } = await visit({ allowed: [/Failed to load resource.*429/] });
+    await page.evaluate((visitor) => localStorage.setItem('portevoix.visitor', visitor), visitor);
+    const posts = [];
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && request.url() === `${stack.api}/nps`) posts.push(Date.now());
+    });
+    await radio(page, 6).click();
+    await widget(page).getByRole('button', { name: 'Envoyer' }).click();
+    await widget(page).getByRole('alert').filter({ hasText: 'Réponse gardée' }).waitFor();
+    const [error] = await eventsOf(page, 'pv:error');
+    assert.equal(error.code, 'rate_limited', 'the developer is told the worker asked to wait');
+    // The worker said Retry-After: 60 (read through CORS): the answer waits that long in
+    // the outbox, where a failed network would have it sent again within seconds.
+    const [kept] = await page.evaluate(() => JSON.parse(localStorage.getItem('portevoix.outbox')).entries);
+    assert.ok(kept.next_attempt_at - posts[0] >= 59_000, `sent again ${kept.next_attempt_at - posts[0]} ms after`);
+    await page.waitForTimeout(3_000);
+    assert.equal(posts.length, 1, 'not sent again while it would be refused');
+    assert.equal(await radio(page, 6).isChecked(), true, 'the answer stays on screen');
+    const stored = await stack.query(`SELECT COUNT(*) AS n FROM nps_answers WHERE visitor_id = '${visitor}'`);
+    assert.equal(stored[0].n, 30);
   });
 
   test('elements added, changed, removed and re-added by a single-page app work', async () => {

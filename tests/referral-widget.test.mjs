@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { accessibilityViolations, openPage, startStackAndBrowser, waitForEvent } from './browser.mjs';
+import { clearOfUtcMidnight } from './support.mjs';
 
 const PERSON = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36';
 let stack;
@@ -116,6 +117,47 @@ describe('<pv-referral> on the demo page', () => {
     assert.equal(cut, 2, 'cut once, asked again once');
     assert.equal(await widget.locator('.referral-card').getAttribute('data-code'), code);
     assert.equal(await widget.locator('form.join').count(), 0);
+  });
+
+  test('an advocate asking for more invitations than the day has left is told so, and sends those left', async () => {
+    await clearOfUtcMidnight();
+    const advocate = await visitor();
+    advocate.allowed = [/Failed to load resource.*429/];
+    await advocate.page.goto(`${stack.demoOrigin}/`);
+    await referralReady(advocate.page);
+    const widget = advocate.page.locator('pv-referral');
+    await widget.getByLabel('Votre nom').fill('Sacha Roux');
+    await widget.getByLabel('Votre e-mail').fill('sacha@cairn.example');
+    await widget.getByLabel(/J’accepte le programme de parrainage/).check();
+    await widget.getByRole('button', { name: 'Obtenir mon lien de parrainage' }).click();
+    await widget.getByLabel('Votre lien personnel').waitFor();
+    const code = await widget.locator('.referral-card').getAttribute('data-code');
+    const visitorId = await advocate.page.evaluate(() => localStorage.getItem('portevoix.visitor'));
+    // 19 of the demo's 20 invitations a day, sent earlier from this browser.
+    for (const [batch, count] of [5, 5, 5, 4].entries()) {
+      const emails = Array.from({ length: count }, (_, index) => `earlier-${batch}-${index}-${code}@x.example`.toLowerCase());
+      const response = await fetch(`${stack.worker.origin}/v1/sites/${stack.site}/referrals/${code}/invitations`, {
+        method: 'POST',
+        headers: { origin: stack.demoOrigin, 'content-type': 'application/json' },
+        body: JSON.stringify({ visitor_id: visitorId, emails }),
+      });
+      assert.equal(response.status, 200, await response.text());
+    }
+
+    const invites = widget.getByLabel(/Invitez jusqu’à 5 amis/);
+    await invites.fill('ana@x.example, ben@x.example');
+    await widget.getByRole('button', { name: 'Envoyer les invitations' }).click();
+    await widget.getByText('C’est plus d’invitations qu’il ne vous en reste aujourd’hui : réessayez demain, ou avec moins d’adresses.').waitFor();
+    assert.equal(await invites.inputValue(), 'ana@x.example, ben@x.example', 'the addresses stay to be trimmed');
+    const [error] = await advocate.page.$$eval('#event-log li', (items) =>
+      items.map((item) => item.textContent).filter((text) => text.startsWith('pv:error ')).map((text) => JSON.parse(text.slice(9))));
+    assert.equal(error.code, 'rate_limited');
+
+    await invites.fill('ana@x.example');
+    await widget.getByRole('button', { name: 'Envoyer les invitations' }).click();
+    await widget.getByText('Invitations envoyées : 1.').waitFor();
+    const mailed = await stack.query("SELECT recipient FROM mail_outbox WHERE template = 'referral_invitation' AND recipient IN ('ana@x.example', 'ben@x.example')");
+    assert.deepEqual(mailed.map((row) => row.recipient), ['ana@x.example']);
   });
 
   test('the join form has no WCAG 2.2 AA violation, with its problems shown', async () => {

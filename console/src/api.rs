@@ -174,7 +174,7 @@ async fn call_with(
     unauthorized: Unauthorized,
 ) -> Result<String, ApiError> {
     let (status, text) = loop {
-        let (status, text) = portevoix_web::fetch_text(
+        let portevoix_web::Answer { status, text, .. } = portevoix_web::fetch_text(
             method,
             path,
             body.as_deref(),

@@ -3,7 +3,9 @@
 //! jitter while the network fails, resent by the next page that loads the widgets if the
 //! tab was closed, and dropped only once the worker has answered. Pure bookkeeping here;
 //! the widgets own storage and timers. The console, whose writes a marketer sends again
-//! by hand, keeps their keys with [`ResendKey`].
+//! by hand, keeps their keys with [`ResendKey`]. Reads are never saved, but are asked
+//! again on the same terms ([`read_retry_ms`]): a moment's failure, or the worker's
+//! `Retry-After`.
 
 use serde::{Deserialize, Serialize};
 
@@ -39,6 +41,21 @@ pub fn backoff_ms(attempts: u32, jitter: f64) -> f64 {
     doubling.min(MAX_RETRY_MS) * (0.5 + jitter.clamp(0.0, 1.0))
 }
 
+/// The waits before a widget asks again for what it reads (1, 2 then 4 seconds): past
+/// them, it says what it could not load. Short, as a visitor is looking at the page.
+const READ_RETRY_MS: [u64; 3] = [1_000, 2_000, 4_000];
+/// The longest wait the worker may ask of a read (`Retry-After`) for the widget to wait
+/// it out rather than say at once what it could not load: a rate limit's minute.
+const LONGEST_READ_WAIT_MS: u64 = 60_000;
+
+/// How long a widget waits before asking again for what it reads, after `retries_so_far`
+/// retries, when the worker asked to wait `asked_wait_ms` (0 for a failed network): `None`
+/// once the retries are spent, or when the worker asks for longer than a minute.
+pub fn read_retry_ms(retries_so_far: usize, asked_wait_ms: u64) -> Option<u64> {
+    let backoff = READ_RETRY_MS.get(retries_so_far)?;
+    (asked_wait_ms <= LONGEST_READ_WAIT_MS).then(|| asked_wait_ms.max(*backoff))
+}
+
 /// The saved writes.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Outbox {
@@ -65,11 +82,13 @@ impl Outbox {
         self.entries.retain(|entry| entry.key != key);
     }
 
-    /// Records a failed attempt and schedules the next one.
-    pub fn failed(&mut self, key: &str, now: f64, jitter: f64) {
+    /// Records a failed attempt and schedules the next one: after the backoff, and not
+    /// before `asked_wait_ms` (the worker's `Retry-After`, 0 when it asked for nothing),
+    /// so that a rate-limited write is not sent again while the worker would still refuse it.
+    pub fn failed(&mut self, key: &str, now: f64, jitter: f64, asked_wait_ms: f64) {
         if let Some(entry) = self.entries.iter_mut().find(|entry| entry.key == key) {
             entry.attempts += 1;
-            entry.next_attempt_at = now + backoff_ms(entry.attempts, jitter);
+            entry.next_attempt_at = now + backoff_ms(entry.attempts, jitter).max(asked_wait_ms);
         }
     }
 
@@ -207,7 +226,7 @@ mod tests {
             "{}",
             "a retry sends what was first saved"
         );
-        outbox.failed("key-1", 0.0, 0.5);
+        outbox.failed("key-1", 0.0, 0.5, 0.0);
         assert!(outbox.due(999.0).is_empty());
         assert_eq!(outbox.next_due(), Some(1_000.0));
         assert_eq!(outbox.due(1_000.0).len(), 1);
@@ -217,6 +236,39 @@ mod tests {
         assert_eq!(outbox.next_due(), None);
         assert!(!outbox.contains("key-1"));
         assert!(outbox.is_empty());
+    }
+
+    #[test]
+    fn a_write_the_worker_asked_to_hold_waits_as_long_as_it_asked() {
+        let mut outbox = Outbox::default();
+        outbox.add("key-1", "u", "{}", 0.0);
+        outbox.failed("key-1", 0.0, 0.5, 60_000.0);
+        assert!(
+            outbox.due(59_999.0).is_empty(),
+            "not sent again within its minute"
+        );
+        assert_eq!(outbox.next_due(), Some(60_000.0));
+        outbox.failed("key-1", 60_000.0, 0.5, 500.0);
+        assert_eq!(
+            outbox.next_due(),
+            Some(62_000.0),
+            "a shorter wait than the backoff keeps the backoff"
+        );
+    }
+
+    #[test]
+    fn reads_are_asked_again_three_times_unless_the_worker_asks_for_more_than_a_minute() {
+        assert_eq!(read_retry_ms(0, 0), Some(1_000));
+        assert_eq!(read_retry_ms(1, 0), Some(2_000));
+        assert_eq!(read_retry_ms(2, 0), Some(4_000));
+        assert_eq!(read_retry_ms(3, 0), None);
+        assert_eq!(read_retry_ms(0, 60_000), Some(60_000));
+        assert_eq!(read_retry_ms(2, 3_000), Some(4_000));
+        assert_eq!(
+            read_retry_ms(0, 60_001),
+            None,
+            "a daily cap is said at once"
+        );
     }
 
     #[test]

@@ -326,6 +326,11 @@ fn a_visitor_over_the_limit_is_told_when_to_retry_and_nothing_is_stored() {
     let refused = last.expect("four answers");
     assert_eq!(error_of(&refused).1, "rate_limited");
     assert_eq!(refused.header("retry-after"), Some("60"));
+    assert_eq!(
+        refused.header("access-control-expose-headers"),
+        Some("Retry-After"),
+        "the widget's script may read how long to wait"
+    );
     assert_eq!(store.nps_rows(), 3);
 }
 

@@ -77,11 +77,21 @@ fn fetch_failure(value: JsValue) -> String {
         .unwrap_or_else(|| "request failed".to_owned())
 }
 
-/// Sends one request and reads its whole answer: the status and the body's text, or why
-/// no answer came. A body is sent as JSON. `stalled_after` is as for [`response_text`]. A
-/// request given up on, or whose future is dropped before its answer is read, is also
-/// aborted, so that the browser does not keep it open (and hold one of its few connections
-/// to the worker).
+/// A whole answer to a request.
+pub struct Answer {
+    /// The HTTP status.
+    pub status: u16,
+    /// The body's text.
+    pub text: String,
+    /// The seconds a 429 asked to wait (its `Retry-After`, which the worker exposes to
+    /// pages), so that the caller does not ask again while it would still be refused.
+    pub retry_after_seconds: Option<u32>,
+}
+
+/// Sends one request and reads its whole [`Answer`], or why no answer came. A body is
+/// sent as JSON. `stalled_after` is as for [`response_text`]. A request given up on, or
+/// whose future is dropped before its answer is read, is also aborted, so that the browser
+/// does not keep it open (and hold one of its few connections to the worker).
 pub async fn fetch_text(
     method: &str,
     url: &str,
@@ -89,7 +99,7 @@ pub async fn fetch_text(
     credentials: RequestCredentials,
     headers: &[(&str, &str)],
     stalled_after: Option<u32>,
-) -> Result<(u16, String), String> {
+) -> Result<Answer, String> {
     let init = RequestInit::new();
     init.set_method(method);
     init.set_mode(RequestMode::Cors);
@@ -126,15 +136,12 @@ impl Drop for AbortOnDrop {
     }
 }
 
-/// Reads the whole answer of a `fetch` already under way (one the loader started while the
-/// Wasm was still downloading, say): the status and the body's text, or why no answer came.
+/// Reads the whole [`Answer`] of a `fetch` already under way (one the loader started while
+/// the Wasm was still downloading, say), or why no answer came.
 /// With `stalled_after` (seconds), an answer not whole by then counts as failed: a phone
 /// between networks can leave a request open for minutes, and its caller would wait with
 /// it instead of trying again.
-pub async fn response_text(
-    pending: Promise,
-    stalled_after: Option<u32>,
-) -> Result<(u16, String), String> {
+pub async fn response_text(pending: Promise, stalled_after: Option<u32>) -> Result<Answer, String> {
     read_answer(
         pending,
         stalled_after.map(|seconds| deadline(seconds, None)),
@@ -143,7 +150,7 @@ pub async fn response_text(
 }
 
 /// The answer to `pending`, unless `deadline` fails first.
-async fn read_answer(pending: Promise, deadline: Option<Promise>) -> Result<(u16, String), String> {
+async fn read_answer(pending: Promise, deadline: Option<Promise>) -> Result<Answer, String> {
     let within = |promise: Promise| match &deadline {
         Some(deadline) => Promise::race(&Array::of2(&promise, deadline)),
         None => promise,
@@ -157,7 +164,18 @@ async fn read_answer(pending: Promise, deadline: Option<Promise>) -> Result<(u16
         .map_err(fetch_failure)?
         .as_string()
         .unwrap_or_default();
-    Ok((response.status(), text))
+    let status = response.status();
+    let retry_after_seconds = (status == 429)
+        .then(|| response.headers().get("retry-after").ok().flatten())
+        .flatten()
+        // Read by the browser's parseInt, not Rust's (less Wasm): whole seconds, as the
+        // worker sends them; a date, which it never sends, reads as no wait (NaN as 0).
+        .map(|seconds| js_sys::Number::parse_int(&seconds, 10) as u32);
+    Ok(Answer {
+        status,
+        text,
+        retry_after_seconds,
+    })
 }
 
 /// A promise that fails with "no answer within N s" once `seconds` have passed, and then

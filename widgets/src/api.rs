@@ -9,6 +9,7 @@ use futures::future::{LocalBoxFuture, Shared};
 use portevoix_core::dict::Dict;
 use portevoix_core::form::Refusal;
 use portevoix_core::listing::Failure;
+use portevoix_core::outbox;
 use portevoix_core::wire::{ErrorBody, HelpfulCounted, HelpfulVote, PublicSiteConfig};
 use wasm_bindgen::JsValue;
 use web_sys::RequestCredentials;
@@ -18,8 +19,14 @@ use portevoix_web as json;
 /// How a call to the worker ended, from the widget's point of view.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CallError {
-    /// No answer, a 5xx or a 429: the request may be retried with the same idempotency key.
+    /// No answer or a 5xx: the request may be retried with the same idempotency key.
     Network(String),
+    /// A 429: over one of the worker's rate limits, nothing stored; the same request may
+    /// be retried once `retry_after_seconds` (its `Retry-After`) have passed.
+    RateLimited {
+        /// How long the worker asked to wait; 0 when it did not say.
+        retry_after_seconds: u32,
+    },
     /// A 4xx: the worker refused the request and stored nothing; retrying will not help.
     Refused {
         /// The error code, e.g. `invalid_field`.
@@ -36,6 +43,7 @@ impl CallError {
     pub fn code(&self) -> &str {
         match self {
             CallError::Network(_) => "network",
+            CallError::RateLimited { .. } => "rate_limited",
             CallError::Refused { code, .. } => code,
         }
     }
@@ -44,15 +52,27 @@ impl CallError {
     pub fn refusal(&self) -> Refusal {
         match self {
             CallError::Refused { code, field, .. } => Refusal::from_error(code, field.as_deref()),
-            CallError::Network(_) => Refusal::Other,
+            CallError::Network(_) | CallError::RateLimited { .. } => Refusal::Other,
         }
     }
 
     /// Why a list this error met could not be read: whether asking again may bring it.
     pub fn failure(&self) -> Failure {
         match self {
-            CallError::Network(_) => Failure::Unreachable,
+            CallError::Network(_) | CallError::RateLimited { .. } => Failure::Unreachable,
             CallError::Refused { .. } => Failure::Refused,
+        }
+    }
+
+    /// Whether the same request may be sent again, and if so how long the worker asked to
+    /// wait first (ms; 0 when it asked for nothing).
+    pub fn retry_wait_ms(&self) -> Option<u64> {
+        match self {
+            CallError::Network(_) => Some(0),
+            CallError::RateLimited {
+                retry_after_seconds,
+            } => Some(u64::from(*retry_after_seconds) * 1000),
+            CallError::Refused { .. } => None,
         }
     }
 
@@ -60,6 +80,9 @@ impl CallError {
     pub fn message(&self) -> &str {
         match self {
             CallError::Network(message) | CallError::Refused { message, .. } => message,
+            CallError::RateLimited { .. } => {
+                "too many requests: the worker asked to wait (Retry-After)"
+            }
         }
     }
 }
@@ -120,33 +143,34 @@ pub async fn call(method: &str, url: &str, json_body: Option<&str>) -> Result<St
     call_with_authorization(method, url, json_body, None).await
 }
 
-/// A GET of what a widget shows, [`call`]ed again while the network fails (see
-/// [`waited_to_retry`]): a moment without connection does not leave a product page without
-/// its reviews, or an advocate offered to join again. A refusal is final.
+/// A GET of what a widget shows, [`call`]ed again while the network fails or the worker
+/// asks to wait (see [`waited_to_retry`]): a moment without connection does not leave a
+/// product page without its reviews, or an advocate offered to join again. A refusal is
+/// final.
 pub async fn read(url: &str, authorization: Option<&str>) -> Result<String, CallError> {
-    let mut delay_ms = FIRST_RETRY_MS;
+    let mut retries = 0;
     loop {
         let outcome = call_with_authorization("GET", url, None, authorization).await;
-        if !matches!(outcome, Err(CallError::Network(_))) || !waited_to_retry(&mut delay_ms).await {
-            return outcome;
+        match &outcome {
+            Err(error) if waited_to_retry(&mut retries, error).await => {}
+            _ => return outcome,
         }
     }
 }
 
-/// The wait before a read is asked again; doubled after each try.
-const FIRST_RETRY_MS: u64 = 1_000;
-/// The last wait: past it, the widget says what it could not load.
-const LAST_RETRY_MS: u64 = 4_000;
-
-/// Waits `delay_ms` before a read is asked again after a network failure (or the worker
-/// asking to slow down), and doubles it: 1, 2 then 4 seconds. False, at once, once those are
-/// spent.
-async fn waited_to_retry(delay_ms: &mut u64) -> bool {
-    if *delay_ms > LAST_RETRY_MS {
+/// Waits before a read that met `error` is asked again ([`outbox::read_retry_ms`]: 1, 2
+/// then 4 seconds, or what the worker's `Retry-After` asked). False, at once, for a
+/// refusal, once the retries are spent, or when the worker asks for longer than a visitor
+/// would wait.
+async fn waited_to_retry(retries: &mut usize, error: &CallError) -> bool {
+    let Some(wait_ms) = error
+        .retry_wait_ms()
+        .and_then(|asked| outbox::read_retry_ms(*retries, asked))
+    else {
         return false;
-    }
-    yew::platform::time::sleep(std::time::Duration::from_millis(*delay_ms)).await;
-    *delay_ms *= 2;
+    };
+    yew::platform::time::sleep(std::time::Duration::from_millis(wait_ms)).await;
+    *retries += 1;
     true
 }
 
@@ -176,13 +200,17 @@ pub async fn call_with_authorization(
 const STALLED_AFTER_SECONDS: u32 = 20;
 
 /// The body of a 2xx answer, or what the widget should make of any other outcome.
-fn body_of(answer: Result<(u16, String), String>) -> Result<String, CallError> {
-    let (status, text) = answer.map_err(CallError::Network)?;
+fn body_of(answer: Result<json::Answer, String>) -> Result<String, CallError> {
+    let json::Answer {
+        status,
+        text,
+        retry_after_seconds,
+    } = answer.map_err(CallError::Network)?;
     match status {
         200..=299 => Ok(text),
-        429 => Err(CallError::Network(
-            "too many requests; retrying later".into(),
-        )),
+        429 => Err(CallError::RateLimited {
+            retry_after_seconds: retry_after_seconds.unwrap_or_default(),
+        }),
         400..=499 => {
             let detail = json::from_str::<ErrorBody>(&text).ok();
             Err(CallError::Refused {
@@ -209,7 +237,7 @@ fn config_url(api_base: &str, site: &str) -> String {
 
 /// Reads a site configuration out of its answer.
 async fn config_from(
-    answer: impl Future<Output = Result<(u16, String), String>>,
+    answer: impl Future<Output = Result<json::Answer, String>>,
 ) -> Result<Rc<PublicSiteConfig>, CallError> {
     let body = body_of(answer.await)?;
     json::from_str::<PublicSiteConfig>(&body)
@@ -280,11 +308,12 @@ pub async fn site_config_with_retries(
             field: None,
         });
     }
-    let mut delay_ms = FIRST_RETRY_MS;
+    let mut retries = 0;
     loop {
         let outcome = site_config(api_base, site).await;
-        if !matches!(outcome, Err(CallError::Network(_))) || !waited_to_retry(&mut delay_ms).await {
-            return outcome;
+        match &outcome {
+            Err(error) if waited_to_retry(&mut retries, error).await => {}
+            _ => return outcome,
         }
     }
 }

@@ -30,8 +30,9 @@ enum Delivery {
     Stored(String),
     /// The worker refused it for good; it is dropped.
     Refused(CallError),
-    /// It could not be sent yet; it is saved and will be retried.
-    Waiting,
+    /// It could not be sent yet (the network failed, or the worker asked to wait); it is
+    /// saved and will be retried.
+    Waiting(CallError),
 }
 
 /// A write this page sent and waits to hear about, kept whole: another tab of the site
@@ -99,7 +100,7 @@ fn update(change: impl FnOnce(&mut Outbox)) -> Outbox {
 fn tell(key: &str, delivery: Delivery) {
     let listener = LISTENERS.with(|listeners| {
         let mut listeners = listeners.borrow_mut();
-        if matches!(delivery, Delivery::Waiting) {
+        if matches!(delivery, Delivery::Waiting(_)) {
             listeners.get(key).map(|awaited| awaited.listener.clone())
         } else {
             listeners.remove(key).map(|awaited| awaited.listener)
@@ -123,7 +124,7 @@ pub enum Answered<T> {
 /// Sends a form's answer through the outbox ([`send`]) and tells `on_answered` what
 /// became of it, its reply read as a `T`. Every setback is also told to the page's
 /// developer (a console warning and `pv:error` from the widget's element): a reply that
-/// cannot be read as `unreadable_answer`, a saved answer as `network`.
+/// cannot be read as `unreadable_answer`, a saved answer as `network` or `rate_limited`.
 pub fn send_answer<T: DeserializeOwned + 'static>(
     props: &WidgetProps,
     widget: &'static str,
@@ -144,17 +145,13 @@ pub fn send_answer<T: DeserializeOwned + 'static>(
                 }),
             },
             Delivery::Refused(error) => Answered::Refused(error),
-            Delivery::Waiting => Answered::Waiting,
+            Delivery::Waiting(error) => {
+                api::report(&host, widget, &site, &error);
+                Answered::Waiting
+            }
         };
-        match &answered {
-            Answered::Stored(_) => {}
-            Answered::Refused(error) => api::report(&host, widget, &site, error),
-            Answered::Waiting => api::report(
-                &host,
-                widget,
-                &site,
-                &CallError::Network("saved; will retry".into()),
-            ),
+        if let Answered::Refused(error) = &answered {
+            api::report(&host, widget, &site, error);
         }
         on_answered.emit(answered);
     });
@@ -201,15 +198,20 @@ async fn flush() {
                     update(|outbox| outbox.remove(&entry.key));
                     tell(&entry.key, Delivery::Stored(body));
                 }
-                Err(CallError::Network(_)) => {
-                    update(|outbox| outbox.failed(&entry.key, now(), js_sys::Math::random()));
-                    tell(&entry.key, Delivery::Waiting);
-                }
-                Err(refused) => {
-                    update(|outbox| outbox.remove(&entry.key));
-                    crate::nps::forget_refused_answer(&entry.url);
-                    tell(&entry.key, Delivery::Refused(refused));
-                }
+                Err(error) => match error.retry_wait_ms() {
+                    Some(asked_wait_ms) => {
+                        update(|outbox| {
+                            let jitter = js_sys::Math::random();
+                            outbox.failed(&entry.key, now(), jitter, asked_wait_ms as f64);
+                        });
+                        tell(&entry.key, Delivery::Waiting(error));
+                    }
+                    None => {
+                        update(|outbox| outbox.remove(&entry.key));
+                        crate::nps::forget_refused_answer(&entry.url);
+                        tell(&entry.key, Delivery::Refused(error));
+                    }
+                },
             }
         }
     }

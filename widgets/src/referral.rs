@@ -77,7 +77,6 @@ async fn fetch_offer(props: &WidgetProps, code: &str) -> Result<FriendOffer, Cal
 /// What a failed call means to the visitor.
 fn failure_text(error: &CallError) -> Text {
     match error {
-        CallError::Refused { code, .. } if code == "rate_limited" => Text::ReferralErrorLimit,
         CallError::Refused {
             field: Some(field), ..
         } if field == "emails" => Text::ReferralErrorInvites,
@@ -384,7 +383,12 @@ pub fn referral_widget(props: &WidgetProps) -> Html {
                             }
                             Err(error) => {
                                 api::report(&props.host, "referral", &props.site, &error);
-                                failure.set(Some(failure_text(&error)));
+                                // Past the day's allowance (or as many addresses as are
+                                // left of it): asking again today would be refused.
+                                failure.set(Some(match error {
+                                    CallError::RateLimited { .. } => Text::ReferralErrorLimit,
+                                    _ => failure_text(&error),
+                                }));
                             }
                         }
                     });

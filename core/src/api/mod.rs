@@ -504,6 +504,8 @@ pub async fn handle<S: Store, L: RateLimiter, H: HumanCheck>(
     let mut response = outcome.unwrap_or_else(|error| ApiResponse::error(&error));
     if let Some(origin) = cors {
         response.set_header("access-control-allow-origin", origin);
+        // A page's script may read how long a 429 asks it to wait only if told it may.
+        response.set_header("access-control-expose-headers", "Retry-After".into());
     }
     // Answers differ by Origin (the CORS grant), so caches must key on it, even for
     // requests that sent none.
