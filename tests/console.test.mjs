@@ -354,6 +354,51 @@ describe('writes sent again in the console after a lost answer', () => {
     assert.deepEqual(answers, [{ body: '2,1 kg avec les arceaux.' }]);
   });
 
+  test('a question published without an answer waits under Unanswered questions until the brand answers it', async () => {
+    const text = 'La tente tient-elle <b>vraiment</b> à 1 900 m en octobre ?';
+    const question = await asVisitor('products/bivouac-2/questions', { text, author_name: 'Maël' });
+    // Published with no answer: as a site publishing questions at once does, they never
+    // pass through the moderation queue.
+    assert.equal((await stack.admin(`/questions/${question}/moderation`, { method: 'POST', body: { decision: 'publish' } })).status, 200);
+    const { page } = await openConsole();
+    await signIn(page);
+    await page.getByRole('button', { name: 'Moderation' }).click();
+    const unanswered = page.getByRole('region', { name: /^Unanswered questions \(\d+\)$/ });
+    const item = unanswered.getByRole('listitem').filter({ hasText: text });
+    await item.waitFor();
+    assert.match(await item.textContent(), /bivouac-2.*Maël/, 'the product and who asked, the markup shown as typed');
+    // The queue's keys do not act on the queue from here: its first item stays pending.
+    const pending = await asVisitor('products/bivouac-2/reviews', {
+      rating: 4,
+      title: 'En attente',
+      text: 'Reste en attente de modération pendant ce test.',
+      author_name: 'Ilan',
+    });
+    await page.getByRole('button', { name: 'NPS' }).click();
+    await page.getByRole('button', { name: 'Moderation' }).click();
+    await page.locator('li[aria-current="true"]', { hasText: 'En attente' }).waitFor();
+    await item.getByRole('button', { name: 'Answer…' }).focus();
+    await page.keyboard.press('p');
+    await page.waitForTimeout(500);
+    const statusOf = async (id) => (await stack.query(`SELECT status FROM reviews WHERE id = '${id}'`))[0].status;
+    assert.equal(await statusOf(pending), 'pending');
+    await stack.admin(`/reviews/${pending}/moderation`, { method: 'POST', body: { decision: 'reject', reason: 'Test' } });
+    await item.getByRole('button', { name: 'Answer…' }).click();
+    const answer = 'Oui : testée à 2 000 m en octobre, avec les haubans tendus.';
+    await item.getByLabel('Your answer, published at once as the brand').fill(answer);
+    await item.getByRole('button', { name: 'Publish the answer' }).click();
+    await item.waitFor({ state: 'detached' });
+    const answers = await stack.query(`SELECT body, badge, status FROM answers WHERE question_id = '${question}'`);
+    assert.deepEqual(answers, [{ body: answer, badge: 'brand', status: 'published' }]);
+
+    const visitor = await openPage(browser);
+    opened.push(visitor);
+    await visitor.page.goto(`${stack.demoOrigin}/`);
+    const qa = visitor.page.locator('pv-qa');
+    await qa.scrollIntoViewIfNeeded();
+    await qa.locator('li', { hasText: text }).getByText(answer).waitFor();
+  });
+
   test('a webhook subscription is made once, and its secret shown', async () => {
     const { page } = await openConsole();
     await signIn(page);

@@ -1,7 +1,8 @@
 //! The console's moderation queue: pending reviews, questions and answers as one list,
 //! oldest first, each published, rejected with a reason, or replied to as the brand.
 //! Keyboard shortcuts (outside text fields): `j`/`k` next/previous, `p` publish, `r`
-//! reject, `a` reply or answer as the brand.
+//! reject, `a` reply or answer as the brand. Below it, the published questions nobody has
+//! answered yet, for the brand to answer.
 
 use std::cell::RefCell;
 
@@ -9,8 +10,8 @@ use portevoix_core::moderation::{QueueItem, one_queue};
 use portevoix_core::outbox::ResendKey;
 use portevoix_core::review::markup::star_text;
 use portevoix_core::wire::{
-    AdminAnswerPage, AdminQuestionPage, AdminReviewPage, AnswerSubmission, Decision, Moderation,
-    ReplySubmission,
+    AdminAnswerPage, AdminQuestion, AdminQuestionPage, AdminReviewPage, AnswerSubmission, Decision,
+    Moderation, ReplySubmission,
 };
 use portevoix_web::hooks::{StateHandle, use_effect_with, use_state};
 use wasm_bindgen::JsCast;
@@ -34,19 +35,32 @@ enum Editing {
     Reply,
 }
 
-async fn fetch_queue(site: &str) -> Result<Vec<QueueItem>, ApiError> {
+/// What waits for the brand: the moderation queue, and the published questions without a
+/// published answer (oldest first). A site that publishes questions at once never shows
+/// them in the queue, and a customer's answer may never come: without the second list a
+/// visitor's question would wait on the product page with nobody at the brand told of it.
+#[derive(Debug, Clone, PartialEq)]
+struct Waiting {
+    queue: Vec<QueueItem>,
+    unanswered: Vec<AdminQuestion>,
+}
+
+async fn fetch_waiting(site: &str) -> Result<Waiting, ApiError> {
     let pending = "?status=pending&limit=50";
-    let (reviews, questions, answers) = futures::future::try_join3(
+    let (reviews, questions, answers, unanswered) = futures::future::try_join4(
         api::get::<AdminReviewPage>(&format!("{}{pending}", api::site_path(site, "reviews"))),
         api::get::<AdminQuestionPage>(&format!("{}{pending}", api::site_path(site, "questions"))),
         api::get::<AdminAnswerPage>(&format!("{}{pending}", api::site_path(site, "answers"))),
+        api::get::<AdminQuestionPage>(&format!(
+            "{}?status=unanswered&limit=50",
+            api::site_path(site, "questions")
+        )),
     )
     .await?;
-    Ok(one_queue(
-        reviews.reviews,
-        questions.questions,
-        answers.answers,
-    ))
+    Ok(Waiting {
+        queue: one_queue(reviews.reviews, questions.questions, answers.answers),
+        unanswered: unanswered.questions,
+    })
 }
 
 /// Publishes or rejects `item`.
@@ -78,32 +92,48 @@ async fn reply(
         }
         QueueItem::Question(question) => {
             decide(site, item, Decision::Publish, None).await?;
-            let path = api::site_path(site, &format!("questions/{}/answers", question.id));
-            let idempotency_key = answer_keys
-                .borrow_mut()
-                .key_for((question.id.clone(), text.clone()), api::random_key);
-            let answer = AnswerSubmission {
-                text,
-                author_name: None,
-                visitor_id: None,
-                idempotency_key,
-                customer_token: None,
-                website: None,
-                elapsed_ms: None,
-                turnstile_token: None,
-            };
-            api::post::<_, serde::de::IgnoredAny>(&path, &answer).await?;
+            answer_question(site, &question.id, text, answer_keys).await?;
         }
         QueueItem::Answer(_) => {}
     }
     Ok(())
 }
 
+/// The brand's answer to a published question, published at once. An answer sent again
+/// after a lost answer keeps its key in `answer_keys`, so it is published once.
+async fn answer_question(
+    site: &str,
+    question_id: &str,
+    text: String,
+    answer_keys: &RefCell<ResendKey<(String, String)>>,
+) -> Result<(), ApiError> {
+    let path = api::site_path(site, &format!("questions/{question_id}/answers"));
+    let idempotency_key = answer_keys
+        .borrow_mut()
+        .key_for((question_id.to_owned(), text.clone()), api::random_key);
+    let answer = AnswerSubmission {
+        text,
+        author_name: None,
+        visitor_id: None,
+        idempotency_key,
+        customer_token: None,
+        website: None,
+        elapsed_ms: None,
+        turnstile_token: None,
+    };
+    let outcome = api::post::<_, serde::de::IgnoredAny>(&path, &answer).await;
+    api::settle_key(answer_keys, &outcome);
+    outcome.map(|_| ())
+}
+
 #[function_component(ModerationPage)]
 pub fn moderation_page(props: &ModerationProps) -> Html {
-    let queue = use_state(|| None::<Result<Vec<QueueItem>, ApiError>>);
+    let waiting = use_state(|| None::<Result<Waiting, ApiError>>);
     let selected = use_state(|| 0_usize);
     let editing = use_state(|| Editing::Nothing);
+    // The unanswered question whose answer form is open.
+    let answering = use_state(|| None::<String>);
+    let answer_input = use_node_ref();
     let problem = use_state(|| None::<String>);
     let generation = use_state(|| 0_u32);
     let reason_input = use_node_ref();
@@ -111,39 +141,41 @@ pub fn moderation_page(props: &ModerationProps) -> Html {
     let answer_keys = use_mut_ref(ResendKey::<(String, String)>::default);
 
     {
-        let (queue, selected) = (queue.clone(), selected.clone());
+        let (waiting, selected) = (waiting.clone(), selected.clone());
         use_effect_with((props.site.clone(), *generation), move |(site, _)| {
             let site = site.clone();
             api::start_read(async move {
-                let outcome = fetch_queue(&site).await;
-                if let Ok(items) = &outcome {
-                    selected.set((*selected).min(items.len().saturating_sub(1)));
+                let outcome = fetch_waiting(&site).await;
+                if let Ok(found) = &outcome {
+                    selected.set((*selected).min(found.queue.len().saturating_sub(1)));
                 }
-                queue.set(Some(outcome));
+                waiting.set(Some(outcome));
             })
         });
     }
 
-    let items: Vec<QueueItem> = match &*queue {
-        Some(Ok(items)) => items.clone(),
-        _ => Vec::new(),
+    let (items, unanswered): (&[QueueItem], &[AdminQuestion]) = match &*waiting {
+        Some(Ok(found)) => (&found.queue, &found.unanswered),
+        _ => (&[], &[]),
     };
     let current = items.get(*selected).cloned();
 
-    // Runs an action on the selected item, then reloads the queue.
+    // Runs an action on an item, then reads both lists again.
     let act = {
-        let (site, generation, editing, problem, answer_keys) = (
+        let (site, generation, editing, answering, problem, answer_keys) = (
             props.site.clone(),
             generation.clone(),
             editing.clone(),
+            answering.clone(),
             problem.clone(),
             answer_keys.clone(),
         );
         Callback::from(move |(item, action): (QueueItem, Action)| {
-            let (site, generation, editing, problem, answer_keys) = (
+            let (site, generation, editing, answering, problem, answer_keys) = (
                 site.clone(),
                 generation.clone(),
                 editing.clone(),
+                answering.clone(),
                 problem.clone(),
                 answer_keys.clone(),
             );
@@ -153,16 +185,16 @@ pub fn moderation_page(props: &ModerationProps) -> Html {
                     Action::Reject(reason) => {
                         decide(&site, &item, Decision::Reject, Some(reason)).await
                     }
-                    Action::Reply(text) => {
-                        let outcome = reply(&site, &item, text, &answer_keys).await;
-                        api::settle_key(&answer_keys, &outcome);
-                        outcome
+                    Action::Reply(text) => reply(&site, &item, text, &answer_keys).await,
+                    Action::Answer(text) => {
+                        answer_question(&site, item.id(), text, &answer_keys).await
                     }
                 };
                 match outcome {
                     Ok(()) => {
                         problem.set(None);
                         editing.set(Editing::Nothing);
+                        answering.set(None);
                         generation.set(*generation + 1);
                     }
                     Err(error) => problem.set(Some(error.to_string())),
@@ -182,13 +214,15 @@ pub fn moderation_page(props: &ModerationProps) -> Html {
         );
         let count = items.len();
         Callback::from(move |event: KeyboardEvent| {
-            let typing = event
+            // Keys typed in a field, or among the unanswered questions, are not for the queue.
+            let not_for_the_queue = event
                 .target()
                 .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
                 .is_some_and(|element| {
                     matches!(element.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                        || element.closest(".unanswered").ok().flatten().is_some()
                 });
-            if typing || event.ctrl_key() || event.meta_key() || event.alt_key() {
+            if not_for_the_queue || event.ctrl_key() || event.meta_key() || event.alt_key() {
                 if event.key() == "Escape" {
                     editing.set(Editing::Nothing);
                 }
@@ -213,13 +247,13 @@ pub fn moderation_page(props: &ModerationProps) -> Html {
         })
     };
 
-    let body = match &*queue {
+    let body = match &*waiting {
         None => html! { <p aria-live="polite">{ "Loading…" }</p> },
         Some(Err(error)) => html! { <p role="alert" class="problem">{ error.to_string() }</p> },
-        Some(Ok(items)) if items.is_empty() => {
+        Some(Ok(found)) if found.queue.is_empty() => {
             html! { <p class="empty">{ "Nothing waits for moderation." }</p> }
         }
-        Some(Ok(items)) => html! {
+        Some(Ok(_)) => html! {
             <ol class="queue" aria-label="Waiting for moderation">
                 { for items.iter().enumerate().map(|(index, item)| {
                     let is_selected = index == *selected;
@@ -249,11 +283,91 @@ pub fn moderation_page(props: &ModerationProps) -> Html {
                 <kbd>{ "p" }</kbd>{ " publish, " }<kbd>{ "r" }</kbd>{ " reject, " }
                 <kbd>{ "a" }</kbd>{ " reply or answer as the brand." }
             </p>
-            if let Some(problem) = &*problem {
+            // A problem answering an unanswered question is told by its form, below.
+            if let (Some(problem), None) = (&*problem, &*answering) {
                 <p role="alert" class="problem">{ problem.clone() }</p>
             }
             { body }
+            if matches!(&*waiting, Some(Ok(_))) {
+                { unanswered_view(unanswered, &answering, problem.as_deref(), &act, &answer_input) }
+            }
         </main>
+    }
+}
+
+/// The unanswered questions, each answered here as the brand (see [`Waiting`]).
+fn unanswered_view(
+    questions: &[AdminQuestion],
+    answering: &StateHandle<Option<String>>,
+    problem: Option<&str>,
+    act: &Callback<(QueueItem, Action)>,
+    answer_input: &NodeRef,
+) -> Html {
+    let items = questions.iter().map(|question| {
+        let open = answering.as_deref() == Some(question.id.as_str());
+        let start = {
+            let (answering, input, id) = (answering.clone(), answer_input.clone(), question.id.clone());
+            move |_: MouseEvent| {
+                answering.set(Some(id.clone()));
+                focus_soon(&input);
+            }
+        };
+        let cancel = {
+            let answering = answering.clone();
+            move |_: MouseEvent| answering.set(None)
+        };
+        let send = {
+            let (act, input) = (act.clone(), answer_input.clone());
+            let item = QueueItem::Question(question.clone());
+            move |event: SubmitEvent| {
+                event.prevent_default();
+                if let Some(input) = input.cast::<HtmlTextAreaElement>() {
+                    act.emit((item.clone(), Action::Answer(input.value())));
+                }
+            }
+        };
+        let asked = js_sys::Date::new(&(question.created_at as f64).into())
+            .to_locale_date_string("en-GB", &wasm_bindgen::JsValue::UNDEFINED);
+        html! {
+            <li key={question.id.clone()} class="item">
+                <article aria-label={format!("Question by {}", question.author_name)}>
+                    <p class="meta">
+                        <span>{ question.product.clone() }</span>
+                        <span>{ question.author_name.clone() }</span>
+                        <time>{ String::from(asked) }</time>
+                    </p>
+                    <p class="text">{ question.text.clone() }</p>
+                </article>
+                <div class="actions">
+                    if open {
+                        <form class="inline" onsubmit={send}>
+                            <label for="unanswered-answer">{ "Your answer, published at once as the brand" }</label>
+                            <textarea id="unanswered-answer" ref={answer_input.clone()} maxlength="3000" required=true rows="3" />
+                            if let Some(problem) = problem {
+                                <p role="alert" class="problem">{ problem.to_owned() }</p>
+                            }
+                            <div class="actions">
+                                <button type="submit">{ "Publish the answer" }</button>
+                                <button type="button" class="quiet" onclick={cancel}>{ "Cancel" }</button>
+                            </div>
+                        </form>
+                    } else {
+                        <button type="button" class="quiet" onclick={start}>{ "Answer…" }</button>
+                    }
+                </div>
+            </li>
+        }
+    });
+    html! {
+        <section class="unanswered" aria-labelledby="unanswered-title">
+            <h2 id="unanswered-title">{ format!("Unanswered questions ({})", questions.len()) }</h2>
+            <p class="hint">{ "Published questions without an answer yet, oldest first. Customers may still answer them; yours is published at once." }</p>
+            if questions.is_empty() {
+                <p class="empty">{ "Every published question has an answer." }</p>
+            } else {
+                <ol class="queue" aria-labelledby="unanswered-title">{ for items }</ol>
+            }
+        </section>
     }
 }
 
@@ -263,6 +377,8 @@ enum Action {
     Publish,
     Reject(String),
     Reply(String),
+    /// The brand's answer to a question already published.
+    Answer(String),
 }
 
 fn focus_soon(node: &NodeRef) {
