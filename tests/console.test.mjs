@@ -144,6 +144,7 @@ describe('the brand console', () => {
     await page.getByText('0 answers').waitFor();
     assert.equal(await page.getByLabel('Page', { exact: true }).locator('option').count(), 1, 'no page in an empty range');
     assert.equal(await page.locator('#nps-score').textContent(), '—');
+    await page.getByText('No comment in this range yet.').waitFor();
     await page.getByLabel('From', { exact: true }).fill('');
     await page.getByLabel('To', { exact: true }).fill('');
     await page.getByRole('button', { name: 'Apply' }).click();

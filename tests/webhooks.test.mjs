@@ -61,7 +61,7 @@ describe('webhooks', () => {
       method: 'POST',
       body: {
         url: `http://127.0.0.1:${receiver.address().port}/portevoix`,
-        events: ['nps.created', 'review.published', 'question.answered', 'share.visited', 'referral.converted'],
+        events: ['nps.created', 'review.published', 'question.published', 'question.answered', 'share.visited', 'referral.converted'],
       },
     });
     assert.equal(status, 201);
@@ -86,7 +86,7 @@ describe('webhooks', () => {
     await publicCall(`/shares/${link.code}/visits`, { visitor_id: visitor() });
     await stack.admin(`/webhooks/${created.id}/test`, { method: 'POST' });
 
-    const expected = ['nps.created', 'review.published', 'question.answered', 'share.visited', 'webhook.test'];
+    const expected = ['nps.created', 'review.published', 'question.published', 'question.answered', 'share.visited', 'webhook.test'];
     const accepted = () => received.slice(2);
     const deadline = Date.now() + 60_000;
     while (accepted().length < expected.length && Date.now() < deadline) {
@@ -106,6 +106,8 @@ describe('webhooks', () => {
     const nps = JSON.parse(accepted().find(({ body }) => JSON.parse(body).type === 'nps.created').body);
     assert.equal(nps.data.score, 10);
     assert.match(nps.timestamp, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    const asked = JSON.parse(accepted().find(({ body }) => JSON.parse(body).type === 'question.published').body);
+    assert.deepEqual([asked.data.id, asked.data.product, asked.data.text], [question.id, 'bivouac-2', 'Le double toit est-il traité anti-UV ?']);
 
     const { body: log } = await stack.admin(`/webhooks/${created.id}/deliveries`);
     assert.equal(log.deliveries.length, expected.length);

@@ -164,6 +164,9 @@ pub fn nps_page(props: &NpsPageProps) -> Html {
                 </section>
                 <section aria-labelledby="latest-title" class="comments">
                     <h2 id="latest-title">{ "Latest comments" }</h2>
+                    if figures.latest.is_empty() {
+                        <p class="empty">{ "No comment in this range yet." }</p>
+                    }
                     <ul>
                         { for figures.latest.iter().map(|comment| comment_item(comment, None)) }
                     </ul>

@@ -16,9 +16,10 @@ use crate::store::{Param, Row, Statement, Store, rows_of};
 use crate::wire::{WebhookDelivery, WebhookSubscription};
 
 /// The events a subscription may ask for.
-pub const EVENTS: [&str; 5] = [
+pub const EVENTS: [&str; 6] = [
     "nps.created",
     "review.published",
+    "question.published",
     "question.answered",
     "share.visited",
     "referral.converted",

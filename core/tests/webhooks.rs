@@ -551,3 +551,73 @@ fn webhook_actions_refuse_bad_bodies_and_change_nothing() {
     );
     assert_eq!(other_site.status, 404, "{}", other_site.body);
 }
+
+/// Asks a question about `tent-2p` as a visitor would, and gives its id.
+fn ask(store: &SqliteStore, key: &str, text: &str) -> String {
+    let body = json!({
+        "text": text,
+        "author_name": "Alex",
+        "visitor_id": "visitor-0001",
+        "idempotency_key": key,
+        "elapsed_ms": 12_000
+    })
+    .to_string()
+    .into_bytes();
+    let response = run(
+        store,
+        &request("POST", "/v1/sites/cairn/products/tent-2p/questions", &body),
+    );
+    assert_eq!(response.status, 201, "{}", response.body);
+    let created: serde_json::Value = serde_json::from_str(&response.body).expect("question");
+    created["id"].as_str().expect("an id").to_owned()
+}
+
+#[test]
+fn a_question_is_announced_once_it_is_published_by_moderation_or_at_once() {
+    let store = SqliteStore::new();
+    subscribe(&store, &["question.published"]);
+    let announced = |store: &SqliteStore| {
+        store.texts("SELECT payload FROM webhook_deliveries ORDER BY created_at, rowid")
+    };
+    let moderated = ask(
+        &store,
+        "key-q0000001",
+        "Tient-elle un vent de 80 km/h en crête ?",
+    );
+    assert!(
+        announced(&store).is_empty(),
+        "a pending question is not on the page yet"
+    );
+    for _ in 0..2 {
+        let path = format!("/v1/sites/cairn/questions/{moderated}/moderation");
+        let response = admin_call(&store, "POST", &path, &json!({ "decision": "publish" }));
+        assert_eq!(response.status, 200, "{}", response.body);
+    }
+    assert_eq!(
+        announced(&store).len(),
+        1,
+        "published twice, announced once"
+    );
+
+    store.execute(
+        "UPDATE sites SET config = json_set(config, '$.qa', json_patch(\
+         COALESCE(json_extract(config, '$.qa'), '{}'), '{\"publish_questions_at_once\": true}')) \
+         WHERE id = 'cairn'",
+    );
+    let at_once = ask(
+        &store,
+        "key-q0000002",
+        "Combien pèse-t-elle avec les sardines ?",
+    );
+    let payloads = announced(&store);
+    assert_eq!(payloads.len(), 2);
+    let payload: serde_json::Value = serde_json::from_str(&payloads[1]).expect("JSON payload");
+    assert_eq!(payload["type"], "question.published");
+    assert_eq!(payload["data"]["id"], at_once.as_str());
+    assert_eq!(payload["data"]["product"], "tent-2p");
+    assert_eq!(
+        payload["data"]["text"],
+        "Combien pèse-t-elle avec les sardines ?"
+    );
+    assert_eq!(payload["data"]["author_name"], "Alex");
+}
