@@ -69,7 +69,7 @@ describe('<pv-referral> on the demo page', () => {
     // Pasted from an address book: names, quotes, an address twice.
     await widget.getByLabel(/Invitez jusqu’à 5 amis/).fill('Dominique Petit <dominique@x.example>,\n"Martin, Lou" <lou@x.example>; LOU@x.example');
     await widget.getByRole('button', { name: 'Envoyer les invitations' }).click();
-    await widget.getByText('Invitations envoyées : 2.').waitFor();
+    await widget.getByText('Invitations envoyées : 2 (encore 18 possibles aujourd’hui).').waitFor();
     // No mail is sent on a local run: the demo's outbox page shows what waits for a sender.
     const outbox = await advocate.context.newPage();
     await outbox.goto(`${stack.demoOrigin}/outbox.html`);
@@ -155,7 +155,7 @@ describe('<pv-referral> on the demo page', () => {
 
     await invites.fill('ana@x.example');
     await widget.getByRole('button', { name: 'Envoyer les invitations' }).click();
-    await widget.getByText('Invitations envoyées : 1.').waitFor();
+    await widget.getByText('Invitations envoyées : 1 (encore 0 possibles aujourd’hui).').waitFor();
     const mailed = await stack.query("SELECT recipient FROM mail_outbox WHERE template = 'referral_invitation' AND recipient IN ('ana@x.example', 'ben@x.example')");
     assert.deepEqual(mailed.map((row) => row.recipient), ['ana@x.example']);
   });

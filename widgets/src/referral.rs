@@ -375,7 +375,10 @@ pub fn referral_widget(props: &WidgetProps) -> Html {
                                 tried.set(false);
                                 notice.set(Some(copy.text_with(
                                     Text::ReferralInvited,
-                                    &[("count", &sent.invited.to_string())],
+                                    &[
+                                        ("count", &sent.invited.to_string()),
+                                        ("left", &sent.left_today.to_string()),
+                                    ],
                                 )));
                                 if let Ok(refreshed) = fetch_card(&props).await {
                                     card.set(Some(refreshed));
