@@ -355,12 +355,16 @@ describe('writes sent again in the console after a lost answer', () => {
     assert.deepEqual(answers, [{ body: '2,1 kg avec les arceaux.' }]);
   });
 
-  test('a question published without an answer waits under Unanswered questions until the brand answers it', async () => {
+  test('a question published without an answer waits under Unanswered questions until the brand answers it or takes it down', async () => {
     const text = 'La tente tient-elle <b>vraiment</b> à 1 900 m en octobre ?';
     const question = await asVisitor('products/bivouac-2/questions', { text, author_name: 'Maël' });
+    const advert = 'Des tentes à moitié prix sur tentes-pas-cheres.example ?';
+    const spam = await asVisitor('products/bivouac-2/questions', { text: advert, author_name: 'Promo' });
     // Published with no answer: as a site publishing questions at once does, they never
     // pass through the moderation queue.
-    assert.equal((await stack.admin(`/questions/${question}/moderation`, { method: 'POST', body: { decision: 'publish' } })).status, 200);
+    for (const id of [question, spam]) {
+      assert.equal((await stack.admin(`/questions/${id}/moderation`, { method: 'POST', body: { decision: 'publish' } })).status, 200);
+    }
     const { page } = await openConsole();
     await signIn(page);
     await page.getByRole('button', { name: 'Moderation' }).click();
@@ -392,12 +396,24 @@ describe('writes sent again in the console after a lost answer', () => {
     const answers = await stack.query(`SELECT body, badge, status FROM answers WHERE question_id = '${question}'`);
     assert.deepEqual(answers, [{ body: answer, badge: 'brand', status: 'published' }]);
 
+    // One that should not be on the product page is taken down from here, with a reason.
+    const advertItem = unanswered.getByRole('listitem').filter({ hasText: advert });
+    await advertItem.getByRole('button', { name: 'Take down…' }).click();
+    await advertItem.getByLabel('Reason for taking it down').fill('Publicité');
+    await advertItem.getByRole('button', { name: 'Take it down' }).click();
+    await advertItem.waitFor({ state: 'detached' });
+    assert.deepEqual(
+      (await stack.query(`SELECT status, rejection_reason FROM questions WHERE id = '${spam}'`))[0],
+      { status: 'rejected', rejection_reason: 'Publicité' },
+    );
+
     const visitor = await openPage(browser);
     opened.push(visitor);
     await visitor.page.goto(`${stack.demoOrigin}/`);
     const qa = visitor.page.locator('pv-qa');
     await qa.scrollIntoViewIfNeeded();
     await qa.locator('li', { hasText: text }).getByText(answer).waitFor();
+    assert.equal(await qa.getByText(advert).count(), 0, 'the question taken down is off the page');
   });
 
   test('a webhook subscription is made once, and its secret shown', async () => {

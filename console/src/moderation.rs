@@ -131,9 +131,10 @@ pub fn moderation_page(props: &ModerationProps) -> Html {
     let waiting = use_state(|| None::<Result<Waiting, ApiError>>);
     let selected = use_state(|| 0_usize);
     let editing = use_state(|| Editing::Nothing);
-    // The unanswered question whose answer form is open.
-    let answering = use_state(|| None::<String>);
-    let answer_input = use_node_ref();
+    // The unanswered question whose form is open, and what it is for: an answer
+    // (`Editing::Reply`) or taking it down (`Editing::RejectReason`).
+    let unanswered_form = use_state(|| None::<(String, Editing)>);
+    let unanswered_input = use_node_ref();
     let problem = use_state(|| None::<String>);
     let generation = use_state(|| 0_u32);
     let reason_input = use_node_ref();
@@ -162,20 +163,20 @@ pub fn moderation_page(props: &ModerationProps) -> Html {
 
     // Runs an action on an item, then reads both lists again.
     let act = {
-        let (site, generation, editing, answering, problem, answer_keys) = (
+        let (site, generation, editing, unanswered_form, problem, answer_keys) = (
             props.site.clone(),
             generation.clone(),
             editing.clone(),
-            answering.clone(),
+            unanswered_form.clone(),
             problem.clone(),
             answer_keys.clone(),
         );
         Callback::from(move |(item, action): (QueueItem, Action)| {
-            let (site, generation, editing, answering, problem, answer_keys) = (
+            let (site, generation, editing, unanswered_form, problem, answer_keys) = (
                 site.clone(),
                 generation.clone(),
                 editing.clone(),
-                answering.clone(),
+                unanswered_form.clone(),
                 problem.clone(),
                 answer_keys.clone(),
             );
@@ -194,7 +195,7 @@ pub fn moderation_page(props: &ModerationProps) -> Html {
                     Ok(()) => {
                         problem.set(None);
                         editing.set(Editing::Nothing);
-                        answering.set(None);
+                        unanswered_form.set(None);
                         generation.set(*generation + 1);
                     }
                     Err(error) => problem.set(Some(error.to_string())),
@@ -283,48 +284,64 @@ pub fn moderation_page(props: &ModerationProps) -> Html {
                 <kbd>{ "p" }</kbd>{ " publish, " }<kbd>{ "r" }</kbd>{ " reject, " }
                 <kbd>{ "a" }</kbd>{ " reply or answer as the brand." }
             </p>
-            // A problem answering an unanswered question is told by its form, below.
-            if let (Some(problem), None) = (&*problem, &*answering) {
+            // A problem with an unanswered question is told by its form, below.
+            if let (Some(problem), None) = (&*problem, &*unanswered_form) {
                 <p role="alert" class="problem">{ problem.clone() }</p>
             }
             { body }
             if matches!(&*waiting, Some(Ok(_))) {
-                { unanswered_view(unanswered, &answering, problem.as_deref(), &act, &answer_input) }
+                { unanswered_view(unanswered, &unanswered_form, problem.as_deref(), &act, &unanswered_input) }
             }
         </main>
     }
 }
 
-/// The unanswered questions, each answered here as the brand (see [`Waiting`]).
+/// The unanswered questions, each answered here as the brand, or taken down (a site that
+/// publishes questions at once has no other place to remove one that should not be on its
+/// product page); see [`Waiting`].
 fn unanswered_view(
     questions: &[AdminQuestion],
-    answering: &StateHandle<Option<String>>,
+    form: &StateHandle<Option<(String, Editing)>>,
     problem: Option<&str>,
     act: &Callback<(QueueItem, Action)>,
-    answer_input: &NodeRef,
+    input: &NodeRef,
 ) -> Html {
     let items = questions.iter().map(|question| {
-        let open = answering.as_deref() == Some(question.id.as_str());
-        let start = {
-            let (answering, input, id) = (answering.clone(), answer_input.clone(), question.id.clone());
+        let open = form
+            .as_ref()
+            .filter(|(id, _)| *id == question.id)
+            .map(|(_, mode)| *mode);
+        let start = |mode: Editing| {
+            let (form, input, id) = (form.clone(), input.clone(), question.id.clone());
             move |_: MouseEvent| {
-                answering.set(Some(id.clone()));
+                form.set(Some((id.clone(), mode)));
                 focus_soon(&input);
             }
         };
         let cancel = {
-            let answering = answering.clone();
-            move |_: MouseEvent| answering.set(None)
+            let form = form.clone();
+            move |_: MouseEvent| form.set(None)
         };
         let send = {
-            let (act, input) = (act.clone(), answer_input.clone());
+            let (act, input) = (act.clone(), input.clone());
             let item = QueueItem::Question(question.clone());
             move |event: SubmitEvent| {
                 event.prevent_default();
                 if let Some(input) = input.cast::<HtmlTextAreaElement>() {
-                    act.emit((item.clone(), Action::Answer(input.value())));
+                    let text = input.value();
+                    let action = if open == Some(Editing::Reply) {
+                        Action::Answer(text)
+                    } else {
+                        Action::Reject(text)
+                    };
+                    act.emit((item.clone(), action));
                 }
             }
+        };
+        let (label, limit, submit) = if open == Some(Editing::Reply) {
+            ("Your answer, published at once as the brand", "3000", "Publish the answer")
+        } else {
+            ("Reason for taking it down (kept for your records)", "500", "Take it down")
         };
         let asked = js_sys::Date::new(&(question.created_at as f64).into())
             .to_locale_date_string("en-GB", &wasm_bindgen::JsValue::UNDEFINED);
@@ -339,20 +356,21 @@ fn unanswered_view(
                     <p class="text">{ question.text.clone() }</p>
                 </article>
                 <div class="actions">
-                    if open {
+                    if open.is_some() {
                         <form class="inline" onsubmit={send}>
-                            <label for="unanswered-answer">{ "Your answer, published at once as the brand" }</label>
-                            <textarea id="unanswered-answer" ref={answer_input.clone()} maxlength="3000" required=true rows="3" />
+                            <label for="unanswered-text">{ label }</label>
+                            <textarea id="unanswered-text" ref={input.clone()} maxlength={limit} required=true rows="3" />
                             if let Some(problem) = problem {
                                 <p role="alert" class="problem">{ problem.to_owned() }</p>
                             }
                             <div class="actions">
-                                <button type="submit">{ "Publish the answer" }</button>
+                                <button type="submit">{ submit }</button>
                                 <button type="button" class="quiet" onclick={cancel}>{ "Cancel" }</button>
                             </div>
                         </form>
                     } else {
-                        <button type="button" class="quiet" onclick={start}>{ "Answer…" }</button>
+                        <button type="button" class="quiet" onclick={start(Editing::Reply)}>{ "Answer…" }</button>
+                        <button type="button" class="quiet" onclick={start(Editing::RejectReason)}>{ "Take down…" }</button>
                     }
                 </div>
             </li>
