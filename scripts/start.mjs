@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from './build.mjs';
 import { root, say } from './lib.mjs';
+import { storeDemoContent } from './demo-content.mjs';
 import { prepareDatabase, startDemoSite, startWorker } from './local.mjs';
 import { buildSiteChecker, secret } from './sites.mjs';
 import { setup } from './setup.mjs';
@@ -30,6 +31,14 @@ const demoOrigin = `http://127.0.0.1:${demoPort}`;
 const sites = await prepareDatabase({ state, demoOrigin, adminToken, customerSecret });
 const worker = await startWorker({ port: workerPort, state });
 const demo = await startDemoSite({ port: demoPort, workerOrigin: worker.origin, customerSecret, adminToken });
+try {
+  const stored = await storeDemoContent({ workerOrigin: worker.origin, demoOrigin, adminToken });
+  if (stored.reviews || stored.questions) {
+    say(`demo content: ${stored.reviews} reviews and ${stored.questions} questions stored for the Bivouac 2 tent (demo-site/content.json)`);
+  }
+} catch (error) {
+  say(`demo content not stored (the demo works without it): ${error.message}`);
+}
 // Cloudflare runs the worker's cron every minute; locally, this does.
 const cron = setInterval(() => fetch(`${worker.origin}/__scheduled?cron=*+*+*+*+*`).catch(() => {}), 60_000);
 
