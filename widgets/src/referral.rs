@@ -387,7 +387,9 @@ pub fn referral_widget(props: &WidgetProps) -> Html {
                             Err(error) => {
                                 api::report(&props.host, "referral", &props.site, &error);
                                 // Past the day's allowance (or as many addresses as are
-                                // left of it): asking again today would be refused.
+                                // left of it): asking again today would be refused. (The
+                                // 30 writes a minute a visitor may send also answer 429,
+                                // but only a script sends that many.)
                                 failure.set(Some(match error {
                                     CallError::RateLimited { .. } => Text::ReferralErrorLimit,
                                     _ => failure_text(&error),
