@@ -63,7 +63,7 @@ describe('<pv-nps> on the demo site', () => {
     assert.doesNotMatch(policy, /'unsafe-eval'|'unsafe-inline'/);
     await assert.doesNotReject(radio(page, 0).waitFor());
     const question = await widget(page).locator('legend').textContent();
-    assert.equal(question, 'Quelle est la probabilité que vous recommandiez Cairn à un ami ou un collègue ?');
+    assert.equal(question, 'Quelle est la probabilité que vous recommandiez Cairn à un ami ou un collègue\u00a0?');
     assert.equal(await widget(page).getByRole('radio').count(), 11);
   });
 
@@ -124,7 +124,7 @@ describe('<pv-nps> on the demo site', () => {
 
     await page.keyboard.press('Tab');
     assert.equal((await focusedInWidget(page))?.tag, 'textarea');
-    assert.equal(await widget(page).locator('label.prompt').textContent(), 'Que devrions-nous améliorer ? (facultatif)');
+    assert.equal(await widget(page).locator('label.prompt').textContent(), 'Que devrions-nous améliorer\u00a0? (facultatif)');
     await page.keyboard.type('La fermeture éclair a cédé au bout de deux sorties.');
     await writeLikeAPerson(page);
     await page.keyboard.press('Tab');
@@ -133,7 +133,7 @@ describe('<pv-nps> on the demo site', () => {
 
     await widget(page).getByRole('heading', { name: 'Merci !' }).waitFor();
     assert.equal((await focusedInWidget(page))?.tag, 'h2', 'focus moves to the thank-you');
-    assert.match(await widget(page).locator('.thanks').textContent(), /Que devrions-nous corriger \?/);
+    assert.match(await widget(page).locator('.thanks').textContent(), /Que devrions-nous corriger\s\?/);
     const contact = widget(page).getByRole('link', { name: 'Nous contacter' });
     assert.equal(await contact.getAttribute('href'), `${stack.demoOrigin}/#contact`);
     sent.detractors++;
@@ -214,7 +214,7 @@ describe('<pv-nps> on the demo site', () => {
     assert.equal(await comment.getAttribute('aria-invalid'), 'true');
     const description = await comment.evaluate((textarea) =>
       textarea.getRootNode().getElementById(textarea.getAttribute('aria-describedby')).textContent);
-    assert.match(description, /^2\s001 \/ 2\s000 caractères : merci de raccourcir votre commentaire\.$/u);
+    assert.match(description, /^2\s001 \/ 2\s000 caractères\u00a0: merci de raccourcir votre commentaire\.$/u);
     assert.equal(await widget(page).getByRole('button', { name: 'Envoyer' }).isDisabled(), true);
     await comment.fill('é'.repeat(2000));
     assert.equal(await comment.getAttribute('aria-invalid'), 'false');

@@ -102,7 +102,7 @@ describe('<pv-referral> on the demo page', () => {
     await advocate.page.reload();
     await referralReady(advocate.page);
     await widget.locator('.stats[data-converted="1"]').waitFor();
-    assert.match(await widget.locator('.stats').textContent(), /Invités : 2 · Visites : 1 · Commandes : 1 · Points gagnés : 500/);
+    assert.match(await widget.locator('.stats').textContent(), /Invités\u00a0: 2 · Visites\u00a0: 1 · Commandes\u00a0: 1 · Points gagnés\u00a0: 500/);
     const sharerId = await advocate.page.evaluate(() => localStorage.getItem('portevoix.visitor'));
     const points = (await stack.query(`SELECT SUM(points) AS points FROM ledger WHERE account IN ('visitor:${sharerId}', 'customer:dominique')`))[0].points;
     assert.equal(points, 700, 'both sides, once');

@@ -82,7 +82,7 @@ describe('<pv-share> on the demo page', () => {
     await page.reload();
     await shareReady(page);
     await widget.locator('.balance[data-balance="55"]').waitFor();
-    assert.equal(await widget.locator('.balance').textContent(), 'Vos points : 55');
+    assert.equal(await widget.locator('.balance').textContent(), 'Vos points\u00a0: 55');
     await widget.getByText('Historique').click();
     const reasons = await widget.locator('.history li').evaluateAll((items) => items.map((item) => item.dataset.reason));
     assert.deepEqual(reasons, ['visit', 'share']);
