@@ -20,9 +20,9 @@ export async function storeDemoContent({ workerOrigin, demoOrigin, adminToken })
       headers: { 'content-type': 'application/json', ...headers },
       body: JSON.stringify(body),
     });
-    const answer = await response.json();
-    if (!response.ok) throw new Error(`demo content: POST ${path} answered ${response.status}: ${JSON.stringify(answer)}`);
-    return { created: response.status === 201, ...answer };
+    const text = await response.text();
+    if (!response.ok) throw new Error(`POST ${path} answered ${response.status}: ${text.slice(0, 300)}`);
+    return { created: response.status === 201, ...JSON.parse(text) };
   };
   const asVisitor = (path, key, fields) =>
     call(path, { ...fields, visitor_id: `demo-visitor-${key}`, idempotency_key: `demo-${key}`, elapsed_ms: 30_000 }, { origin: demoOrigin });
