@@ -4,7 +4,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { startStack } from '../tests/support.mjs';
@@ -445,11 +445,14 @@ const shiftedText = ({ withKit, withoutKit }) => {
 };
 const budget = JSON.parse(readFileSync(join(root, 'size-budget.json'), 'utf8')).gzip_bytes;
 const when = new Date().toISOString().slice(0, 10);
+// The machine, so that a later record on another one is not read as the kit's change.
+const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}`;
 const report = `# Benchmarks
 
-Recorded by \`npm run bench\` on ${when} (${process.platform}, ${process.arch}, Node ${process.version}).
-Sizes are deterministic for a given build; times depend on the machine and are shown for
-comparison between runs on the same machine, never asserted by tests. Issue #10's targets
+Recorded by \`npm run bench\` on ${when} (${process.platform}, ${process.arch}, ${machine}, Node ${process.version}).
+Sizes are deterministic for a given build; times depend on the machine (two records on
+different machines are not comparable) and are shown for comparison between runs on the
+same machine, never asserted by tests. Issue #10's targets
 are given beside each figure.
 
 ## Transfer size
