@@ -351,7 +351,13 @@ describe('<pv-nps> on the demo site', () => {
     });
     await radio(page, 6).click();
     await widget(page).getByRole('button', { name: 'Envoyer' }).click();
-    await widget(page).getByRole('alert').filter({ hasText: 'Réponse gardée' }).waitFor();
+    const alert = widget(page).getByRole('alert').filter({ hasText: 'Réponse gardée' });
+    await alert.waitFor();
+    assert.match(
+      await alert.textContent(),
+      /nous recevons beaucoup de réponses en ce moment, la vôtre partira dans un instant/,
+      'the visitor is told it will go in a moment, not that their connection is down',
+    );
     const [error] = await eventsOf(page, 'pv:error');
     assert.equal(error.code, 'rate_limited', 'the developer is told the worker asked to wait');
     // The worker said Retry-After: 60 (read through CORS): the answer waits that long in

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { accessibilityViolations, openPage, startStackAndBrowser, waitForEvent } from './browser.mjs';
-import { clearOfUtcMidnight } from './support.mjs';
+import { atStartOfRateWindow, clearOfUtcMidnight, newId } from './support.mjs';
 
 const PERSON = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36';
 let stack;
@@ -151,13 +151,52 @@ describe('<pv-referral> on the demo page', () => {
     assert.equal(await invites.inputValue(), 'ana@x.example, ben@x.example', 'the addresses stay to be trimmed');
     const [error] = await advocate.page.$$eval('#event-log li', (items) =>
       items.map((item) => item.textContent).filter((text) => text.startsWith('pv:error ')).map((text) => JSON.parse(text.slice(9))));
-    assert.equal(error.code, 'rate_limited');
+    assert.equal(error.code, 'invitations_exhausted');
 
     await invites.fill('ana@x.example');
     await widget.getByRole('button', { name: 'Envoyer les invitations' }).click();
     await widget.getByText('Invitations envoyées : 1 (encore 0 possibles aujourd’hui).').waitFor();
     const mailed = await stack.query("SELECT recipient FROM mail_outbox WHERE template = 'referral_invitation' AND recipient IN ('ana@x.example', 'ben@x.example')");
     assert.deepEqual(mailed.map((row) => row.recipient), ['ana@x.example']);
+  });
+
+  test('an advocate over the worker\u2019s per-minute limit is asked to wait, not told the day is spent', async () => {
+    await clearOfUtcMidnight();
+    const advocate = await visitor();
+    advocate.allowed = [/Failed to load resource.*429/];
+    await advocate.page.goto(`${stack.demoOrigin}/`);
+    await referralReady(advocate.page);
+    const widget = advocate.page.locator('pv-referral');
+    await widget.getByLabel('Votre nom').fill('Noé Petit');
+    await widget.getByLabel('Votre e-mail').fill('noe@cairn.example');
+    await widget.getByLabel(/J’accepte le programme de parrainage/).check();
+    await widget.getByRole('button', { name: 'Obtenir mon lien de parrainage' }).click();
+    await widget.getByLabel('Votre lien personnel').waitFor();
+    const visitorId = await advocate.page.evaluate(() => localStorage.getItem('portevoix.visitor'));
+    // What is left of the 30 writes a minute the worker takes from one visitor (joining
+    // was one), spent by this browser's survey answers (a script gone wrong, say).
+    await atStartOfRateWindow(30_000);
+    const statuses = [];
+    while (statuses.length <= 30 && statuses.at(-1) !== 429) {
+      const response = await fetch(`${stack.worker.origin}/v1/sites/${stack.site}/nps`, {
+        method: 'POST',
+        headers: { origin: stack.demoOrigin, 'content-type': 'application/json' },
+        body: JSON.stringify({ score: 9, visitor_id: visitorId, idempotency_key: newId(), page_url: `${stack.demoOrigin}/`, locale: 'fr', elapsed_ms: 8000 }),
+      });
+      statuses.push(response.status);
+    }
+    assert.deepEqual(new Set(statuses), new Set([201, 429]), 'stored until the limit, then refused');
+
+    const invites = widget.getByLabel(/Invitez jusqu’à 5 amis/);
+    await invites.fill('noa@x.example');
+    await widget.getByRole('button', { name: 'Envoyer les invitations' }).click();
+    await widget.getByText('Trop d’essais en peu de temps\u00a0: attendez une minute, puis réessayez.').waitFor();
+    assert.equal(await invites.inputValue(), 'noa@x.example', 'the address stays to be sent again');
+    const [error] = await advocate.page.$$eval('#event-log li', (items) =>
+      items.map((item) => item.textContent).filter((text) => text.startsWith('pv:error ')).map((text) => JSON.parse(text.slice(9))));
+    assert.equal(error.code, 'rate_limited');
+    const mailed = await stack.query("SELECT COUNT(*) AS n FROM mail_outbox WHERE recipient = 'noa@x.example'");
+    assert.equal(mailed[0].n, 0);
   });
 
   test('the join form has no WCAG 2.2 AA violation, with its problems shown', async () => {

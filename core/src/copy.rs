@@ -45,6 +45,8 @@ pub enum Text {
     ContactLink,
     /// Shown when the answer could not reach the server; it is kept for a retry.
     NetworkError,
+    /// Shown when the worker asked to slow down; the answer is kept and sent after the wait.
+    HeldError,
     /// Retry button.
     Retry,
     /// Button that asks again for a list that could not be loaded.
@@ -312,6 +314,8 @@ pub enum Text {
     ReferralErrorInvites,
     /// Daily invitations used up.
     ReferralErrorLimit,
+    /// Too many tries in a short time (over a rate limit): wait, then try again.
+    ReferralErrorBusy,
     /// Anything else went wrong.
     ReferralError,
     /// The site's configuration could not be read: the widget cannot offer the programme.
@@ -340,6 +344,7 @@ impl Text {
             Text::NpsFollowUpDetractor => "nps.follow_up.detractor",
             Text::ContactLink => "contact_link",
             Text::NetworkError => "error.network",
+            Text::HeldError => "error.held",
             Text::Retry => "retry",
             Text::LoadAgain => "load_again",
             Text::Refused => "error.refused",
@@ -473,6 +478,7 @@ impl Text {
             Text::ReferralErrorConsent => "referral.error.consent",
             Text::ReferralErrorInvites => "referral.error.invites",
             Text::ReferralErrorLimit => "referral.error.limit",
+            Text::ReferralErrorBusy => "referral.error.busy",
             Text::ReferralError => "referral.error.other",
             Text::ReferralUnavailable => "referral.unavailable",
         }
@@ -498,6 +504,7 @@ impl Text {
         Text::NpsFollowUpDetractor,
         Text::ContactLink,
         Text::NetworkError,
+        Text::HeldError,
         Text::Retry,
         Text::LoadAgain,
         Text::Refused,
@@ -631,6 +638,7 @@ impl Text {
         Text::ReferralErrorConsent,
         Text::ReferralErrorInvites,
         Text::ReferralErrorLimit,
+        Text::ReferralErrorBusy,
         Text::ReferralError,
         Text::ReferralUnavailable,
     ];

@@ -104,6 +104,17 @@ pub enum Error {
         /// Seconds to wait, also sent as `Retry-After`.
         retry_after_seconds: u32,
     },
+    /// An advocate asked to invite more friends than the day's allowance has left: unlike
+    /// [`Error::RateLimited`], sending the same request again today will not help.
+    #[error(
+        "today's invitation allowance has {left_today} left: send fewer addresses, or retry in {retry_after_seconds} seconds"
+    )]
+    InvitationsExhausted {
+        /// Invitations the advocate may still send today.
+        left_today: u64,
+        /// Seconds until the allowance renews (midnight UTC), also sent as `Retry-After`.
+        retry_after_seconds: u32,
+    },
     /// The site's stored configuration cannot be read; an operator must fix it.
     #[error("site configuration is broken: {0}")]
     BrokenSiteConfig(String),
@@ -144,7 +155,7 @@ impl Error {
             Error::MethodNotAllowed => 405,
             Error::AlreadyReviewed => 409,
             Error::PayloadTooLarge { .. } => 413,
-            Error::RateLimited { .. } => 429,
+            Error::RateLimited { .. } | Error::InvitationsExhausted { .. } => 429,
             Error::UnsupportedMediaType => 415,
             Error::InvalidField { .. } | Error::SpamSuspected => 422,
             Error::BrokenSiteConfig(_) | Error::Storage(_) => 500,
@@ -179,6 +190,7 @@ impl Error {
             Error::StaleSignature => "stale_signature",
             Error::AlreadyReviewed => "already_reviewed",
             Error::RateLimited { .. } => "rate_limited",
+            Error::InvitationsExhausted { .. } => "invitations_exhausted",
             Error::BrokenSiteConfig(_) | Error::Storage(_) => "internal",
         }
     }

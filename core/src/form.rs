@@ -11,10 +11,30 @@ pub enum Phase {
     Editing,
     /// On its way.
     Sending,
-    /// The network failed; it is saved and resent with the same idempotency key.
-    WaitingToRetry,
+    /// It has not reached the worker yet; it is saved and resent with the same
+    /// idempotency key.
+    WaitingToRetry(Hold),
     /// Stored, with the status the worker gave it.
     Sent(Status),
+}
+
+/// Why a saved answer waits: the visitor is told when to expect it to go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hold {
+    /// No answer, or the server failed: it goes once the connection is back.
+    Unreachable,
+    /// The worker asked to slow down (over a rate limit): it goes once the wait is over.
+    Busy,
+}
+
+impl Hold {
+    /// What the visitor reads while their answer waits.
+    pub fn text(self) -> Text {
+        match self {
+            Hold::Unreachable => Text::NetworkError,
+            Hold::Busy => Text::HeldError,
+        }
+    }
 }
 
 /// Why the worker refused the last attempt.
@@ -83,17 +103,17 @@ impl Default for Attempt {
 impl Attempt {
     /// True while sending or waiting to retry: inputs stay as sent.
     pub fn locked(&self) -> bool {
-        matches!(self.phase, Phase::Sending | Phase::WaitingToRetry)
+        matches!(self.phase, Phase::Sending | Phase::WaitingToRetry(_))
     }
 
     /// Send pressed. A retry sends again what was sent, under its key; a first attempt
     /// goes, under `fresh_key`, only when the form has no problem (`valid`).
     pub fn submit(&mut self, fresh_key: String, valid: bool) {
-        if !matches!(self.phase, Phase::Editing | Phase::WaitingToRetry) {
+        if !matches!(self.phase, Phase::Editing | Phase::WaitingToRetry(_)) {
             return;
         }
         self.tried = true;
-        if self.phase == Phase::WaitingToRetry || valid {
+        if matches!(self.phase, Phase::WaitingToRetry(_)) || valid {
             self.idempotency_key = Some(self.idempotency_key.take().unwrap_or(fresh_key));
             self.phase = Phase::Sending;
             self.refusal = None;
@@ -117,10 +137,11 @@ impl Attempt {
         }
     }
 
-    /// It may not have arrived: the key is kept for the retry.
-    pub fn network_failed(&mut self) {
-        if self.phase == Phase::Sending {
-            self.phase = Phase::WaitingToRetry;
+    /// It may not have arrived, or the worker asked to wait (`hold` says which, the
+    /// latest failure of a background retry included): the key is kept for the retry.
+    pub fn held(&mut self, hold: Hold) {
+        if self.locked() {
+            self.phase = Phase::WaitingToRetry(hold);
         }
     }
 
@@ -169,7 +190,7 @@ mod tests {
         attempt.submit("first".into(), false);
         assert_eq!((attempt.tried, &attempt.phase), (true, &Phase::Editing));
         attempt.submit("first".into(), true);
-        attempt.network_failed();
+        attempt.held(Hold::Unreachable);
         attempt.submit("second".into(), false);
         assert_eq!(attempt.idempotency_key.as_deref(), Some("first"));
         assert_eq!(attempt.phase, Phase::Sending);

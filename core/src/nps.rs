@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::DAY_MS;
+use crate::form::Hold;
 use crate::validate;
 use crate::wire::NpsSummary;
 
@@ -117,9 +118,10 @@ pub enum Phase {
     Editing,
     /// The answer is on its way.
     Sending,
-    /// The network failed; the answer is saved and resent with the same idempotency key,
-    /// by itself with backoff or at once when the visitor asks.
-    WaitingToRetry,
+    /// The answer has not reached the worker yet (`Hold` says why); it is saved and resent
+    /// with the same idempotency key, by itself with backoff or at once when the visitor
+    /// asks.
+    WaitingToRetry(Hold),
     /// The worker stored the answer.
     Sent(Category),
 }
@@ -140,8 +142,9 @@ pub enum FormAction {
     Stored(Category),
     /// The worker refused the answer: nothing was stored, the visitor may fix it.
     Refused(String),
-    /// The answer may not have arrived: keep the key and offer a retry.
-    NetworkFailed,
+    /// The answer may not have arrived, or the worker asked to wait: keep the key and
+    /// offer a retry.
+    Held(Hold),
 }
 
 /// How a site runs its NPS survey.
@@ -276,7 +279,7 @@ impl NpsForm {
     pub fn can_submit(&self) -> bool {
         self.score.is_some()
             && !self.comment_too_long()
-            && matches!(self.phase, Phase::Editing | Phase::WaitingToRetry)
+            && matches!(self.phase, Phase::Editing | Phase::WaitingToRetry(_))
     }
 
     /// What the widget shows: the thanks for an earlier answer (`thanked_for`) while this
@@ -298,7 +301,7 @@ impl NpsForm {
     /// True while the answer is being sent or waits for a retry: inputs stay as they are,
     /// so a retry sends exactly what the first attempt did.
     pub fn locked(&self) -> bool {
-        matches!(self.phase, Phase::Sending | Phase::WaitingToRetry)
+        matches!(self.phase, Phase::Sending | Phase::WaitingToRetry(_))
     }
 
     /// The next state after `action`. Actions that make no sense now change nothing.
@@ -323,8 +326,8 @@ impl NpsForm {
                 next.idempotency_key = None;
                 next.refusal = Some(reason);
             }
-            FormAction::NetworkFailed if self.phase == Phase::Sending => {
-                next.phase = Phase::WaitingToRetry;
+            FormAction::Held(hold) if self.locked() => {
+                next.phase = Phase::WaitingToRetry(hold);
             }
             _ => {}
         }
@@ -570,8 +573,8 @@ mod tests {
     fn a_retry_reuses_the_first_idempotency_key() {
         let form = submitted(NpsForm::default().apply(FormAction::PickScore(9)));
         assert_eq!(form.phase, Phase::Sending);
-        let waiting = form.apply(FormAction::NetworkFailed);
-        assert_eq!(waiting.phase, Phase::WaitingToRetry);
+        let waiting = form.apply(FormAction::Held(Hold::Unreachable));
+        assert_eq!(waiting.phase, Phase::WaitingToRetry(Hold::Unreachable));
         let retried = waiting.apply(FormAction::Submit {
             fresh_key: "key-2".into(),
         });
@@ -585,12 +588,17 @@ mod tests {
     #[test]
     fn a_background_retry_can_store_the_answer_while_it_waits() {
         let waiting = submitted(NpsForm::default().apply(FormAction::PickScore(8)))
-            .apply(FormAction::NetworkFailed);
+            .apply(FormAction::Held(Hold::Unreachable));
         assert_eq!(
             waiting.apply(FormAction::Stored(Category::Passive)).phase,
             Phase::Sent(Category::Passive)
         );
-        assert_eq!(waiting.apply(FormAction::NetworkFailed), waiting);
+        assert_eq!(waiting.apply(FormAction::Held(Hold::Unreachable)), waiting);
+        assert_eq!(
+            waiting.apply(FormAction::Held(Hold::Busy)).phase,
+            Phase::WaitingToRetry(Hold::Busy),
+            "a background retry's answer says why it still waits"
+        );
     }
 
     #[test]

@@ -433,7 +433,17 @@ fn invitations_are_mailed_through_the_outbox_within_the_daily_allowance() {
         5
     );
     let over = invite(&["f@x.example", "g@x.example"], ADVOCATE);
-    assert_eq!(error_of(&over).1, "rate_limited");
+    assert_eq!(
+        error_of(&over),
+        (429, "invitations_exhausted".to_owned(), None),
+        "told apart from the per-minute limits: asking again today will not help"
+    );
+    assert!(
+        over.body
+            .contains("today's invitation allowance has 1 left: send fewer addresses"),
+        "{}",
+        over.body
+    );
     assert!(over.header("retry-after").is_some());
     assert_eq!(
         error_of(&invite(&["a@x.example"; 6], ADVOCATE))

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use futures::FutureExt;
 use futures::future::{LocalBoxFuture, Shared};
 use portevoix_core::dict::Dict;
-use portevoix_core::form::Refusal;
+use portevoix_core::form::{Hold, Refusal};
 use portevoix_core::listing::Failure;
 use portevoix_core::outbox;
 use portevoix_core::wire::{ErrorBody, HelpfulCounted, HelpfulVote, PublicSiteConfig};
@@ -27,7 +27,9 @@ pub enum CallError {
         /// How long the worker asked to wait; 0 when it did not say.
         retry_after_seconds: u32,
     },
-    /// A 4xx: the worker refused the request and stored nothing; retrying will not help.
+    /// A 4xx (a 429 too, when the worker says a limit will not renew within the minute,
+    /// e.g. `invitations_exhausted`): the worker refused the request and stored nothing;
+    /// retrying will not help.
     Refused {
         /// The error code, e.g. `invalid_field`.
         code: String,
@@ -61,6 +63,14 @@ impl CallError {
         match self {
             CallError::Network(_) | CallError::RateLimited { .. } => Failure::Unreachable,
             CallError::Refused { .. } => Failure::Refused,
+        }
+    }
+
+    /// Why a write this error met waits in the outbox, as the visitor is told.
+    pub fn hold(&self) -> Hold {
+        match self {
+            CallError::RateLimited { .. } => Hold::Busy,
+            CallError::Network(_) | CallError::Refused { .. } => Hold::Unreachable,
         }
     }
 
@@ -206,21 +216,25 @@ fn body_of(answer: Result<json::Answer, String>) -> Result<String, CallError> {
         text,
         retry_after_seconds,
     } = answer.map_err(CallError::Network)?;
+    let detail = (400..=499)
+        .contains(&status)
+        .then(|| json::from_str::<ErrorBody>(&text).ok())
+        .flatten();
+    let rate_limited = detail
+        .as_ref()
+        .is_none_or(|body| body.error.code == "rate_limited");
     match status {
         200..=299 => Ok(text),
-        429 => Err(CallError::RateLimited {
+        429 if rate_limited => Err(CallError::RateLimited {
             retry_after_seconds: retry_after_seconds.unwrap_or_default(),
         }),
-        400..=499 => {
-            let detail = json::from_str::<ErrorBody>(&text).ok();
-            Err(CallError::Refused {
-                code: detail
-                    .as_ref()
-                    .map_or_else(|| format!("http_{status}"), |body| body.error.code.clone()),
-                field: detail.as_ref().and_then(|body| body.error.field.clone()),
-                message: detail.map_or(text, |body| body.error.message),
-            })
-        }
+        400..=499 => Err(CallError::Refused {
+            code: detail
+                .as_ref()
+                .map_or_else(|| format!("http_{status}"), |body| body.error.code.clone()),
+            field: detail.as_ref().and_then(|body| body.error.field.clone()),
+            message: detail.map_or(text, |body| body.error.message),
+        }),
         _ => Err(CallError::Network(format!("the server answered {status}"))),
     }
 }

@@ -175,7 +175,7 @@ fn send(
             Answered::Refused(error) => {
                 dispatch.dispatch(FormAction::Refused(error.message().to_owned()));
             }
-            Answered::Waiting => dispatch.dispatch(FormAction::NetworkFailed),
+            Answered::Waiting(hold) => dispatch.dispatch(FormAction::Held(hold)),
         })
     };
     remember_answer(&props.site, Category::of(score));
@@ -347,11 +347,11 @@ fn survey(
     let human_box = human_check.map(|(container, _)| container);
     let button_label = match state.phase {
         Phase::Sending => copy.text(Text::Sending),
-        Phase::WaitingToRetry => copy.text(Text::Retry),
+        Phase::WaitingToRetry(_) => copy.text(Text::Retry),
         _ => copy.text(Text::Send),
     };
     let alert = match (&state.phase, &state.refusal) {
-        (Phase::WaitingToRetry, _) => Some(copy.text(Text::NetworkError)),
+        (Phase::WaitingToRetry(hold), _) => Some(copy.text(hold.text())),
         (_, Some(_)) => Some(copy.text(Text::Refused)),
         _ => None,
     };

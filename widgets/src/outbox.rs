@@ -9,6 +9,7 @@ use std::cell::{Cell, RefCell};
 use std::time::Duration;
 
 use portevoix_core::dict::Dict;
+use portevoix_core::form::Hold;
 use portevoix_core::outbox::Outbox;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::JsCast;
@@ -117,8 +118,8 @@ pub enum Answered<T> {
     Stored(T),
     /// The worker refused it for good, or its reply could not be read.
     Refused(CallError),
-    /// It could not be sent yet; it is saved and will be retried.
-    Waiting,
+    /// It could not be sent yet, for this reason; it is saved and will be retried.
+    Waiting(Hold),
 }
 
 /// Sends a form's answer through the outbox ([`send`]) and tells `on_answered` what
@@ -147,7 +148,7 @@ pub fn send_answer<T: DeserializeOwned + 'static>(
             Delivery::Refused(error) => Answered::Refused(error),
             Delivery::Waiting(error) => {
                 api::report(&host, widget, &site, &error);
-                Answered::Waiting
+                Answered::Waiting(error.hold())
             }
         };
         if let Answered::Refused(error) = &answered {

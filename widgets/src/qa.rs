@@ -211,7 +211,7 @@ fn send(
                 );
             }
             Answered::Refused(error) => dispatch.dispatch(FormAction::Refused(error.refusal())),
-            Answered::Waiting => dispatch.dispatch(FormAction::NetworkFailed),
+            Answered::Waiting(hold) => dispatch.dispatch(FormAction::Held(hold)),
         })
     };
     outbox::send_answer(
@@ -698,7 +698,7 @@ fn qa_form(
     let (_, max) = state.kind.text_limits();
     let count = copy.number(state.text.trim().chars().count() as u64);
     let alert = match (&state.attempt.phase, &state.attempt.refusal) {
-        (Phase::WaitingToRetry, _) => Some(copy.text(Text::NetworkError)),
+        (Phase::WaitingToRetry(hold), _) => Some(copy.text(hold.text())),
         (_, Some(Refusal::Token)) => Some(copy.text(Text::QaErrorToken)),
         (_, Some(Refusal::TokenRequired)) => Some(copy.text(Text::QaErrorTokenRequired)),
         (_, Some(Refusal::Gone)) => Some(copy.text(Text::QaErrorGone)),
@@ -709,7 +709,7 @@ fn qa_form(
     let human_box = human_check.map(|(container, _)| container);
     let submit_label = match (&state.attempt.phase, question) {
         (Phase::Sending, _) => copy.text(Text::Sending),
-        (Phase::WaitingToRetry, _) => copy.text(Text::Retry),
+        (Phase::WaitingToRetry(_), _) => copy.text(Text::Retry),
         (_, true) => copy.text(Text::QaFormSubmitQuestion),
         (_, false) => copy.text(Text::QaFormSubmitAnswer),
     };

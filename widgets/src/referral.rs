@@ -77,6 +77,11 @@ async fn fetch_offer(props: &WidgetProps, code: &str) -> Result<FriendOffer, Cal
 /// What a failed call means to the visitor.
 fn failure_text(error: &CallError) -> Text {
     match error {
+        CallError::RateLimited { .. } => Text::ReferralErrorBusy,
+        // Past the day's allowance, or more addresses than are left of it.
+        CallError::Refused { code, .. } if code == "invitations_exhausted" => {
+            Text::ReferralErrorLimit
+        }
         CallError::Refused {
             field: Some(field), ..
         } if field == "emails" => Text::ReferralErrorInvites,
@@ -386,14 +391,7 @@ pub fn referral_widget(props: &WidgetProps) -> Html {
                             }
                             Err(error) => {
                                 api::report(&props.host, "referral", &props.site, &error);
-                                // Past the day's allowance (or as many addresses as are
-                                // left of it): asking again today would be refused. (The
-                                // 30 writes a minute a visitor may send also answer 429,
-                                // but only a script sends that many.)
-                                failure.set(Some(match error {
-                                    CallError::RateLimited { .. } => Text::ReferralErrorLimit,
-                                    _ => failure_text(&error),
-                                }));
+                                failure.set(Some(failure_text(&error)));
                             }
                         }
                     });

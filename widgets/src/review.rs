@@ -152,7 +152,7 @@ fn send(
                 );
             }
             Answered::Refused(error) => dispatch.dispatch(FormAction::Refused(error.refusal())),
-            Answered::Waiting => dispatch.dispatch(FormAction::NetworkFailed),
+            Answered::Waiting(hold) => dispatch.dispatch(FormAction::Held(hold)),
         })
     };
     outbox::send_answer(&props, "review", &idempotency_key, &url, &body, on_answered);
@@ -696,7 +696,7 @@ fn review_form(
     let count = copy.number(state.text.trim().chars().count() as u64);
     let max = copy.number(review::MAX_TEXT_CHARS as u64);
     let alert = match (&state.attempt.phase, &state.attempt.refusal) {
-        (Phase::WaitingToRetry, _) => Some(copy.text(Text::NetworkError)),
+        (Phase::WaitingToRetry(hold), _) => Some(copy.text(hold.text())),
         (_, Some(Refusal::AlreadyReviewed)) => Some(copy.text(Text::ReviewErrorAlready)),
         (_, Some(Refusal::Token)) => Some(copy.text(Text::ReviewErrorToken)),
         (_, Some(Refusal::Other | Refusal::TokenRequired | Refusal::Gone)) => {
@@ -708,7 +708,7 @@ fn review_form(
     let human_box = human_check.map(|(container, _)| container);
     let button_label = match state.attempt.phase {
         Phase::Sending => copy.text(Text::Sending),
-        Phase::WaitingToRetry => copy.text(Text::Retry),
+        Phase::WaitingToRetry(_) => copy.text(Text::Retry),
         _ => copy.text(Text::ReviewFormSubmit),
     };
     html! {

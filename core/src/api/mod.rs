@@ -180,6 +180,10 @@ impl ApiResponse {
             Error::Unauthorized => response.set_header("www-authenticate", "Bearer".into()),
             Error::RateLimited {
                 retry_after_seconds,
+            }
+            | Error::InvitationsExhausted {
+                retry_after_seconds,
+                ..
             } => response.set_header("retry-after", retry_after_seconds.to_string()),
             _ => {}
         }

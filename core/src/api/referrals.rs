@@ -220,7 +220,8 @@ pub(super) async fn invite<S: Store, L: RateLimiter>(
     let left = allowance.saturating_sub(sent_today);
     if left < emails.len() as u64 {
         let tomorrow = share::day_start(request.now_ms) + DAY_MS;
-        return Err(Error::RateLimited {
+        return Err(Error::InvitationsExhausted {
+            left_today: left,
             retry_after_seconds: u32::try_from((tomorrow - request.now_ms) / 1000)
                 .unwrap_or(86_400)
                 .max(1),

@@ -2,7 +2,7 @@
 //! every transition and rule the visitor meets is tested natively.
 
 use crate::copy::Text;
-use crate::form::{self, Refusal};
+use crate::form::{self, Hold, Refusal};
 use crate::moderation::Status;
 use crate::qa;
 use crate::review::MAX_NAME_CHARS;
@@ -81,8 +81,8 @@ pub enum FormAction {
     Stored(Status),
     /// Refused: nothing stored.
     Refused(Refusal),
-    /// May not have arrived: keep the key, retry.
-    NetworkFailed,
+    /// May not have arrived, or the worker asked to wait: keep the key, retry.
+    Held(Hold),
 }
 
 /// A question or answer form.
@@ -184,7 +184,7 @@ impl QaForm {
             }
             FormAction::Stored(status) => next.attempt.stored(status),
             FormAction::Refused(refusal) => next.attempt.refused(refusal),
-            FormAction::NetworkFailed => next.attempt.network_failed(),
+            FormAction::Held(hold) => next.attempt.held(hold),
             _ => {}
         }
         next
@@ -256,11 +256,12 @@ mod tests {
     #[test]
     fn a_retry_keeps_its_key_and_a_refusal_frees_the_form() {
         let sending = submit(&filled(Kind::Answer, "Oui, sans souci."));
-        let retried = sending
-            .apply(FormAction::NetworkFailed)
-            .apply(FormAction::Submit {
-                fresh_key: "another".into(),
-            });
+        let retried =
+            sending
+                .apply(FormAction::Held(Hold::Unreachable))
+                .apply(FormAction::Submit {
+                    fresh_key: "another".into(),
+                });
         assert_eq!(
             retried.attempt.idempotency_key.as_deref(),
             Some("key-00000001")

@@ -2,7 +2,7 @@
 //! rule the visitor meets is tested natively. The widget only draws it and sends it.
 
 use crate::copy::Text;
-use crate::form::{self, Refusal};
+use crate::form::{self, Hold, Refusal};
 use crate::moderation::Status;
 use crate::review;
 use crate::validate;
@@ -69,8 +69,8 @@ pub enum FormAction {
     Stored(Status),
     /// The worker refused it: nothing stored, the visitor may fix it.
     Refused(Refusal),
-    /// The review may not have arrived: keep the key, retry.
-    NetworkFailed,
+    /// The review may not have arrived, or the worker asked to wait: keep the key, retry.
+    Held(Hold),
 }
 
 /// The review form.
@@ -184,7 +184,7 @@ impl ReviewForm {
             }
             FormAction::Stored(status) => next.attempt.stored(status),
             FormAction::Refused(refusal) => next.attempt.refused(refusal),
-            FormAction::NetworkFailed => next.attempt.network_failed(),
+            FormAction::Held(hold) => next.attempt.held(hold),
             _ => {}
         }
         next
@@ -246,7 +246,7 @@ mod tests {
         assert!(sending.locked());
         let ignored = sending.apply(FormAction::Edit(Field::Title, "Changed".into()));
         assert_eq!(ignored.title, "Solide", "a review in flight cannot change");
-        let waiting = sending.apply(FormAction::NetworkFailed);
+        let waiting = sending.apply(FormAction::Held(Hold::Unreachable));
         let retried = waiting.apply(FormAction::Submit {
             fresh_key: "another-key".into(),
         });
