@@ -119,7 +119,9 @@ describe('invitations', () => {
     const batches = [0, 1, 2, 3].map((batch) => [0, 1, 2, 3, 4].map((index) => `friend-${batch}-${index}@x.example`));
     for (const batch of batches) assert.equal((await invite(batch)).body.invited, 5);
     const over = await invite(['one-more@x.example']);
-    assert.deepEqual([over.status, over.body.error.code], [429, 'rate_limited']);
+    assert.deepEqual([over.status, over.body.error.code], [429, 'invitations_exhausted']);
+    const renewsIn = Number(over.headers.get('retry-after'));
+    assert.ok(renewsIn > 0 && renewsIn <= 86_400, `Retry-After: ${renewsIn}, until UTC midnight`);
     assert.equal((await invite(['a@x.example', 'b@x.example', 'c@x.example', 'd@x.example', 'e@x.example', 'f@x.example'])).body.error.field, 'emails');
     const mails = await stack.query(`SELECT recipient, body FROM mail_outbox WHERE template = 'referral_invitation' AND recipient LIKE 'friend-0-%'`);
     assert.equal(mails.length, 5);
