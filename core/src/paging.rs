@@ -94,18 +94,67 @@ pub fn cut<T>(rows: &mut Vec<T>, limit: u32, cursor_of: impl Fn(&T) -> Cursor) -
     rows.last().map(|last| cursor_of(last).encode())
 }
 
+/// The order of an admin list read by creation time.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Order {
+    /// Oldest first: a queue, worked in the order things arrived.
+    #[default]
+    OldestFirst,
+    /// Newest first: what came in lately, e.g. the published reviews a brand replies to.
+    NewestFirst,
+}
+
+impl Order {
+    /// Reads the `order` query parameter: `oldest` (the default) or `newest`.
+    pub fn parse(value: Option<&str>) -> Result<Order> {
+        match value {
+            None | Some("oldest") => Ok(Order::OldestFirst),
+            Some("newest") => Ok(Order::NewestFirst),
+            Some(_) => Err(Error::InvalidQuery {
+                param: "order".to_owned(),
+                message: "order must be oldest or newest".to_owned(),
+            }),
+        }
+    }
+}
+
 /// Runs an admin list read oldest first: `sql` takes the `filters` parameters, then the
 /// cursor's creation time and id (`(created_at, id) > (…, …)`), then the row limit.
 /// Returns the page and the cursor after it.
 pub async fn oldest_first<S: Store, T: DeserializeOwned>(
     store: &S,
     sql: &'static str,
-    mut filters: Vec<Param>,
+    filters: Vec<Param>,
     after: Option<&Cursor>,
     limit: u32,
     created_at_and_id: impl Fn(&T) -> (i64, String),
 ) -> Result<(Vec<T>, Option<String>)> {
-    let (created_at, id) = after.map_or((-1, ""), |cursor| (cursor.key(0), cursor.id.as_str()));
+    let start = after.map_or((-1, ""), |cursor| (cursor.key(0), cursor.id.as_str()));
+    by_creation(store, sql, filters, start, limit, created_at_and_id).await
+}
+
+/// Runs an admin list read newest first, as [`oldest_first`] but with
+/// `(created_at, id) < (…, …)` and a descending order in `sql`.
+pub async fn newest_first<S: Store, T: DeserializeOwned>(
+    store: &S,
+    sql: &'static str,
+    filters: Vec<Param>,
+    after: Option<&Cursor>,
+    limit: u32,
+    created_at_and_id: impl Fn(&T) -> (i64, String),
+) -> Result<(Vec<T>, Option<String>)> {
+    let start = after.map_or((FOREVER, ""), |cursor| (cursor.key(0), cursor.id.as_str()));
+    by_creation(store, sql, filters, start, limit, created_at_and_id).await
+}
+
+async fn by_creation<S: Store, T: DeserializeOwned>(
+    store: &S,
+    sql: &'static str,
+    mut filters: Vec<Param>,
+    (created_at, id): (i64, &str),
+    limit: u32,
+    created_at_and_id: impl Fn(&T) -> (i64, String),
+) -> Result<(Vec<T>, Option<String>)> {
     filters.extend([created_at.into(), id.into(), (i64::from(limit) + 1).into()]);
     let mut results = store.batch(&[Statement::new(sql, filters)]).await?;
     let mut rows = rows_of::<T>(&mut results, 0)?;

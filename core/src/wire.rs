@@ -445,10 +445,12 @@ pub struct AdminReview {
     pub moderated_at: Option<i64>,
 }
 
-/// `GET /v1/sites/{site}/reviews` (admin): one page of the moderation queue.
+/// `GET /v1/sites/{site}/reviews` (admin): one page of the moderation queue, or of the
+/// reviews published or rejected.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AdminReviewPage {
-    /// Reviews in this state, oldest first, so the queue is worked in order.
+    /// Reviews in this state, oldest first so the queue is worked in order (newest first
+    /// when asked).
     pub reviews: Vec<AdminReview>,
     /// Pass as `cursor` for the next page; `null` on the last page.
     pub next_cursor: Option<String>,

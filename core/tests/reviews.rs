@@ -793,21 +793,12 @@ fn crawler_markup_is_cacheable_json_ld_and_escaped_html() {
     assert!(run(&store, &request_html).body.contains("Customer reviews"));
 }
 
-#[test]
-fn the_moderation_queue_pages_oldest_first() {
-    let store = SqliteStore::new();
-    for index in 0..5 {
-        store.execute(&format!(
-            "INSERT INTO reviews (id, site_id, product_id, idempotency_key, visitor_id, rating, \
-             title, body, author_name, status, created_at) VALUES ('{index:032x}', 'cairn', \
-             'tent-2p', 'queue-{index}', 'v', 4, 't', 'body text', 'n', 'pending', {})",
-            1_000 + index / 2
-        ));
-    }
+/// Every review of one admin list, page by page of two, as `(created_at, id)`.
+fn every_page(store: &SqliteStore, query: &str) -> Vec<(i64, String)> {
     let mut seen = Vec::new();
-    let mut query = "limit=2".to_owned();
+    let mut next = format!("limit=2{query}");
     loop {
-        let response = admin_get(&store, "/v1/sites/cairn/reviews", &query, Some(ADMIN_TOKEN));
+        let response = admin_get(store, "/v1/sites/cairn/reviews", &next, Some(ADMIN_TOKEN));
         let page: AdminReviewPage = serde_json::from_str(&response.body).expect("queue");
         seen.extend(
             page.reviews
@@ -815,13 +806,60 @@ fn the_moderation_queue_pages_oldest_first() {
                 .map(|review| (review.created_at, review.id)),
         );
         match page.next_cursor {
-            Some(cursor) => query = format!("limit=2&cursor={cursor}"),
-            None => break,
+            Some(cursor) => next = format!("limit=2{query}&cursor={cursor}"),
+            None => return seen,
         }
     }
+}
+
+/// Five reviews in `status`, two by two written at the same millisecond.
+fn five_reviews(store: &SqliteStore, status: &str) {
+    for index in 0..5 {
+        store.execute(&format!(
+            "INSERT INTO reviews (id, site_id, product_id, idempotency_key, visitor_id, rating, \
+             title, body, author_name, status, created_at) VALUES ('{index:032x}', 'cairn', \
+             'tent-2p', 'queue-{index}', 'v', 4, 't', 'body text', 'n', '{status}', {})",
+            1_000 + index / 2
+        ));
+    }
+}
+
+#[test]
+fn the_moderation_queue_pages_oldest_first() {
+    let store = SqliteStore::new();
+    five_reviews(&store, "pending");
+    let seen = every_page(&store, "");
     assert_eq!(seen.len(), 5);
     assert!(
         seen.windows(2).all(|pair| pair[0] < pair[1]),
         "oldest first, each once"
     );
+}
+
+#[test]
+fn published_reviews_page_newest_first_when_asked() {
+    let store = SqliteStore::new();
+    five_reviews(&store, "published");
+    let seen = every_page(&store, "&status=published&order=newest");
+    assert_eq!(seen.len(), 5);
+    assert!(
+        seen.windows(2).all(|pair| pair[0] > pair[1]),
+        "newest first, each once: {seen:?}"
+    );
+    assert_eq!(
+        every_page(&store, "&status=published&order=oldest").len(),
+        5
+    );
+    for order in ["latest", "", "newest&order=oldest"] {
+        assert_eq!(
+            error_of(&admin_get(
+                &store,
+                "/v1/sites/cairn/reviews",
+                &format!("status=published&order={order}"),
+                Some(ADMIN_TOKEN)
+            )),
+            (400, "invalid_query".into(), Some("order".into())),
+            "order={order}"
+        );
+    }
 }

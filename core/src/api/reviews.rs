@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::limits::RateLimiter;
 use crate::locale::Locale;
 use crate::moderation::Status;
-use crate::paging::{self, Cursor};
+use crate::paging::{self, Cursor, Order};
 use crate::review::store::{self as review_store, NewReview};
 use crate::review::{self, ReviewSort, markup};
 use crate::rewards::{Account, Reason};
@@ -295,7 +295,8 @@ pub(super) async fn helpful<S: Store, L: RateLimiter>(
     Ok(ApiResponse::json(200, &counted))
 }
 
-/// `GET /v1/sites/{site}/reviews?status=pending` (admin): the moderation queue.
+/// `GET /v1/sites/{site}/reviews?status=pending` (admin): the moderation queue, oldest
+/// first; with `order=newest`, e.g. the published reviews a brand replies to.
 pub(super) async fn queue<S: Store>(
     request: &ApiRequest<'_>,
     site: &Site,
@@ -306,7 +307,12 @@ pub(super) async fn queue<S: Store>(
         .map(|value| Status::parse("status", value.as_str()))
         .transpose()?
         .unwrap_or(Status::Pending);
-    let page = review_store::queue(store, &site.key, status, cursor.as_ref(), limit).await?;
+    let order = Order::parse(
+        query_params(request.query)?
+            .get("order")
+            .map(String::as_str),
+    )?;
+    let page = review_store::queue(store, &site.key, status, order, cursor.as_ref(), limit).await?;
     Ok(ApiResponse::json(200, &page))
 }
 

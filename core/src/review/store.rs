@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use crate::error::{Error, Result};
 use crate::moderation::Status;
-use crate::paging::{self, Cursor, FOREVER};
+use crate::paging::{self, Cursor, FOREVER, Order};
 use crate::review::{Aggregate, ReviewSort};
 use crate::rewards::Account;
 use crate::store::{Param, Recorded, Statement, Store, rows_of};
@@ -170,6 +170,14 @@ pub mod sql {
         admin_columns!(),
         " FROM reviews WHERE site_id = ?1 AND status = ?2 AND (created_at, id) > (?3, ?4) \
          ORDER BY created_at, id LIMIT ?5"
+    );
+
+    /// As [`QUEUE`], newest first: `?3`, `?4` the cursor, after which rows are older.
+    pub const NEWEST: &str = concat!(
+        "SELECT ",
+        admin_columns!(),
+        " FROM reviews WHERE site_id = ?1 AND status = ?2 AND (created_at, id) < (?3, ?4) \
+         ORDER BY created_at DESC, id DESC LIMIT ?5"
     );
 
     /// `?1` site, `?2` review, `?3` status, `?4` rejection reason, `?5` now. The triggers
@@ -496,23 +504,25 @@ pub async fn vote_helpful<S: Store>(
     })
 }
 
-/// One page of the site's reviews in `status`, oldest first.
+/// One page of the site's reviews in `status`, in `order` of writing.
 pub async fn queue<S: Store>(
     store: &S,
     site_id: &str,
     status: Status,
+    order: Order,
     after: Option<&Cursor>,
     limit: u32,
 ) -> Result<AdminReviewPage> {
-    let (rows, next_cursor) = paging::oldest_first(
-        store,
-        sql::QUEUE,
-        vec![site_id.into(), status.as_str().into()],
-        after,
-        limit,
-        |row: &AdminRow| (row.created_at, row.id.clone()),
-    )
-    .await?;
+    let filters = vec![site_id.into(), status.as_str().into()];
+    let key = |row: &AdminRow| (row.created_at, row.id.clone());
+    let (rows, next_cursor) = match order {
+        Order::OldestFirst => {
+            paging::oldest_first(store, sql::QUEUE, filters, after, limit, key).await?
+        }
+        Order::NewestFirst => {
+            paging::newest_first(store, sql::NEWEST, filters, after, limit, key).await?
+        }
+    };
     Ok(AdminReviewPage {
         reviews: rows.into_iter().map(Into::into).collect(),
         next_cursor,
