@@ -249,6 +249,69 @@ describe('moderation in the console', () => {
   });
 });
 
+describe('published reviews in the console', () => {
+  test('are listed newest first; the brand replies to one, shown under it on the product page, and takes another down', async () => {
+    const unhappy = await asVisitor('products/bivouac-2/reviews', {
+      rating: 2,
+      title: 'Arceau cassé',
+      text: 'Un arceau a cédé dès la deuxième nuit <script>alert(1)</script>.',
+      author_name: 'Inès',
+    });
+    const offTopic = await asVisitor('products/bivouac-2/reviews', {
+      rating: 5,
+      title: 'Rien à voir',
+      text: 'Mon voisin s’appelle Jean Dupont et il ronfle.',
+      author_name: 'Théo',
+    });
+    for (const id of [unhappy, offTopic]) {
+      assert.equal((await stack.admin(`/reviews/${id}/moderation`, { method: 'POST', body: { decision: 'publish' } })).status, 200);
+    }
+
+    const { page } = await openConsole();
+    await signIn(page);
+    await page.getByRole('button', { name: 'Reviews' }).click();
+    const list = page.getByRole('list', { name: 'Published reviews' });
+    await list.waitFor();
+    const titles = await list.locator(':scope > li .title').allTextContents();
+    assert.deepEqual(titles.slice(0, 2), ['Rien à voir', 'Arceau cassé'], 'newest first');
+    const unhappyItem = list.getByRole('listitem').filter({ hasText: 'Arceau cassé' });
+    assert.match(await unhappyItem.textContent(), /<script>alert\(1\)<\/script>/, 'markup shown as typed');
+
+    await unhappyItem.getByRole('button', { name: 'Reply…' }).click();
+    const reply = 'Désolés, Inès : écrivez-nous, nous remplaçons l’arceau <b>gratuitement</b>.';
+    await unhappyItem.getByLabel('Your reply, shown under the review').fill(reply);
+    await unhappyItem.getByRole('button', { name: 'Publish the reply' }).click();
+    await unhappyItem.getByText(`: ${reply}`).waitFor();
+    const [stored] = await stack.query(`SELECT status, reply FROM reviews WHERE id = '${unhappy}'`);
+    assert.deepEqual(stored, { status: 'published', reply });
+    await unhappyItem.getByRole('button', { name: 'Change the reply…' }).click();
+    assert.equal(await unhappyItem.getByLabel('Your reply, shown under the review').inputValue(), reply, 'the reply to change is there');
+    await unhappyItem.getByRole('button', { name: 'Cancel' }).click();
+
+    const offTopicItem = list.getByRole('listitem').filter({ hasText: 'Rien à voir' });
+    await offTopicItem.getByRole('button', { name: 'Take down…' }).click();
+    await offTopicItem.getByLabel('Reason for taking it down').fill('Nomme un tiers');
+    await offTopicItem.getByRole('button', { name: 'Take it down' }).click();
+    await offTopicItem.waitFor({ state: 'detached' });
+    assert.deepEqual(
+      (await stack.query(`SELECT status, rejection_reason FROM reviews WHERE id = '${offTopic}'`))[0],
+      { status: 'rejected', rejection_reason: 'Nomme un tiers' },
+    );
+    await page.reload();
+    await page.getByRole('button', { name: 'Reviews' }).click();
+    await list.getByRole('listitem').filter({ hasText: 'Arceau cassé' }).waitFor();
+    assert.equal(await list.getByRole('listitem').filter({ hasText: 'Rien à voir' }).count(), 0, 'still gone after a reload');
+
+    const visitor = await openPage(browser);
+    opened.push(visitor);
+    await visitor.page.goto(`${stack.demoOrigin}/`);
+    const reviews = visitor.page.locator('pv-review');
+    await reviews.scrollIntoViewIfNeeded();
+    await reviews.locator('blockquote.reply', { hasText: reply }).waitFor();
+    assert.equal(await reviews.getByText('Mon voisin s’appelle').count(), 0, 'the review taken down is off the product page');
+  });
+});
+
 describe('advocates in the console', () => {
   test('shows the ladder and the leaderboard, an advocate’s history, and credits points by hand', async () => {
     await stack.admin('/points/adjust', {
@@ -757,7 +820,7 @@ describe('every console tab', () => {
         );
         assert.deepEqual(outside, [], `on the ${tab} page at ${width} px, these run out of their box`);
       });
-      assert.equal(tabs, 8);
+      assert.equal(tabs, 9);
     }
   });
 

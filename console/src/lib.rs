@@ -1,7 +1,7 @@
 //! The Portevoix brand console: one page, served by the worker at `/console`, where a
 //! marketer signs in with the site's admin token (exchanged at once for a short-lived
 //! HttpOnly session cookie; the token is never stored), sees the site's NPS, works the
-//! moderation queue, follows its advocates and the share and referral funnels, manages
+//! moderation queue, replies to published reviews, follows its advocates and the share and referral funnels, manages
 //! webhooks, exports tables, answers privacy requests and edits the site's settings.
 //!
 //! Built by `npm run build`; tried in a browser by `npm start` (the console link on the
@@ -15,6 +15,7 @@ mod integrations;
 mod moderation;
 mod nps;
 mod privacy;
+mod reviews;
 mod settings;
 mod texts;
 
@@ -33,6 +34,7 @@ use crate::integrations::IntegrationsPage;
 use crate::moderation::ModerationPage;
 use crate::nps::NpsPage;
 use crate::privacy::PrivacyPage;
+use crate::reviews::ReviewsPage;
 use crate::settings::SettingsPage;
 
 /// Where the console remembers the last site signed in to (the key only, never a token).
@@ -90,6 +92,7 @@ enum Auth {
 enum Tab {
     Nps,
     Moderation,
+    Reviews,
     Advocates,
     Funnels,
     Integrations,
@@ -187,6 +190,7 @@ fn console() -> Html {
                         <nav aria-label="Console">
                             { tab_button(Tab::Nps, "NPS") }
                             { tab_button(Tab::Moderation, "Moderation") }
+                            { tab_button(Tab::Reviews, "Reviews") }
                             { tab_button(Tab::Advocates, "Advocates") }
                             { tab_button(Tab::Funnels, "Funnels") }
                             { tab_button(Tab::Integrations, "Integrations") }
@@ -201,6 +205,7 @@ fn console() -> Html {
                         match *tab {
                             Tab::Nps => html! { <NpsPage key={site.as_str()} site={site.clone()} /> },
                             Tab::Moderation => html! { <ModerationPage key={site.as_str()} site={site.clone()} /> },
+                            Tab::Reviews => html! { <ReviewsPage key={site.as_str()} site={site.clone()} /> },
                             Tab::Advocates => html! { <AdvocatesPage key={site.as_str()} site={site.clone()} /> },
                             Tab::Funnels => html! { <FunnelsPage key={site.as_str()} site={site.clone()} /> },
                             Tab::Integrations => html! { <IntegrationsPage key={site.as_str()} site={site.clone()} /> },

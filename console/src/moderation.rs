@@ -10,8 +10,8 @@ use portevoix_core::moderation::{QueueItem, one_queue};
 use portevoix_core::outbox::ResendKey;
 use portevoix_core::review::markup::star_text;
 use portevoix_core::wire::{
-    AdminAnswerPage, AdminQuestion, AdminQuestionPage, AdminReviewPage, AnswerSubmission, Decision,
-    Moderation, ReplySubmission,
+    AdminAnswerPage, AdminQuestion, AdminQuestionPage, AdminReview, AdminReviewPage,
+    AnswerSubmission, Decision, Moderation, ReplySubmission,
 };
 use portevoix_web::hooks::{StateHandle, use_effect_with, use_state};
 use wasm_bindgen::JsCast;
@@ -343,15 +343,13 @@ fn unanswered_view(
         } else {
             ("Reason for taking it down (kept for your records)", "500", "Take it down")
         };
-        let asked = js_sys::Date::new(&(question.created_at as f64).into())
-            .to_locale_date_string("en-GB", &wasm_bindgen::JsValue::UNDEFINED);
         html! {
             <li key={question.id.clone()} class="item">
                 <article aria-label={format!("Question by {}", question.author_name)}>
                     <p class="meta">
                         <span>{ question.product.clone() }</span>
                         <span>{ question.author_name.clone() }</span>
-                        <time>{ String::from(asked) }</time>
+                        <time>{ day_of(question.created_at) }</time>
                     </p>
                     <p class="text">{ question.text.clone() }</p>
                 </article>
@@ -399,7 +397,9 @@ enum Action {
     Answer(String),
 }
 
-fn focus_soon(node: &NodeRef) {
+/// Focuses `node` once the render that draws it is done: where a form just opened wants
+/// the marketer's typing.
+pub(crate) fn focus_soon(node: &NodeRef) {
     let node = node.clone();
     spawn_local(async move {
         yew::platform::time::sleep(std::time::Duration::from_millis(0)).await;
@@ -409,21 +409,39 @@ fn focus_soon(node: &NodeRef) {
     });
 }
 
+/// A review as the brand reads it, the same in the queue and among published reviews;
+/// `lead` opens its line of facts.
+pub(crate) fn review_article(review: &AdminReview, lead: Html) -> Html {
+    html! {
+        <article aria-label={format!("Review by {}", review.author_name)}>
+            <p class="meta">
+                { lead }
+                <span aria-label={format!("{} stars out of 5", review.rating)}>{ star_text(review.rating) }</span>
+                <span>{ review.product.clone() }</span>
+                <span>{ review.author_name.clone() }</span>
+                if review.verified { <span class="handled">{ "verified purchase" }</span> }
+            </p>
+            <p class="title">{ review.title.clone() }</p>
+            <p class="text">{ review.text.clone() }</p>
+        </article>
+    }
+}
+
+/// The day of `unix_ms`, day first as the console writes dates.
+pub(crate) fn day_of(unix_ms: i64) -> String {
+    js_sys::Date::new(&(unix_ms as f64).into())
+        .to_locale_date_string("en-GB", &wasm_bindgen::JsValue::UNDEFINED)
+        .into()
+}
+
 fn describe(item: &QueueItem) -> Html {
     match item {
-        QueueItem::Review(review) => html! {
-            <article aria-label={format!("Review by {}", review.author_name)}>
-                <p class="meta">
-                    <span class="badge">{ "Review" }</span>
-                    <span aria-label={format!("{} stars out of 5", review.rating)}>{ star_text(review.rating) }</span>
-                    <span>{ review.product.clone() }</span>
-                    <span>{ review.author_name.clone() }</span>
-                    if review.verified { <span class="handled">{ "verified purchase" }</span> }
-                </p>
-                <p class="title">{ review.title.clone() }</p>
-                <p class="text">{ review.text.clone() }</p>
-            </article>
-        },
+        QueueItem::Review(review) => review_article(
+            review,
+            html! {
+                <span class="badge">{ "Review" }</span>
+            },
+        ),
         QueueItem::Question(question) => html! {
             <article aria-label={format!("Question by {}", question.author_name)}>
                 <p class="meta">

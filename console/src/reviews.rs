@@ -1,0 +1,261 @@
+//! The console's published reviews, newest first: a review leaves the moderation queue once
+//! published, but the brand still replies to it (most of all to an unhappy one) and may
+//! have to take it down later, e.g. when its author asks or it names someone.
+
+use portevoix_core::moderation::Status;
+use portevoix_core::wire::{AdminReview, AdminReviewPage, Decision, Moderation, ReplySubmission};
+use portevoix_web::hooks::{StateHandle, use_effect_with, use_state};
+use web_sys::HtmlTextAreaElement;
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+use crate::api::{self, ApiError};
+use crate::moderation::{day_of, focus_soon, review_article};
+
+#[derive(Properties, PartialEq)]
+pub struct ReviewsProps {
+    /// The site signed in to.
+    pub site: String,
+}
+
+/// Reviews per page: enough to scan a day's reviews of a busy site at once.
+const PAGE_SIZE: u32 = 20;
+
+/// The published reviews read so far, and where the older ones start.
+#[derive(Debug, Clone, PartialEq)]
+struct Listing {
+    reviews: Vec<AdminReview>,
+    next_cursor: Option<String>,
+}
+
+/// What the open form under a review does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Change {
+    Reply,
+    TakeDown,
+}
+
+fn page_path(site: &str, cursor: Option<&str>) -> String {
+    let mut path = format!(
+        "{}?status=published&order=newest&limit={PAGE_SIZE}",
+        api::site_path(site, "reviews")
+    );
+    if let Some(cursor) = cursor {
+        path.push_str("&cursor=");
+        path.push_str(cursor);
+    }
+    path
+}
+
+/// Sends `change` of the review `id` with `text` (the reply, or the reason for taking it
+/// down); the review as it now stands.
+async fn send(site: &str, id: &str, change: Change, text: String) -> Result<AdminReview, ApiError> {
+    match change {
+        Change::Reply => {
+            let path = api::site_path(site, &format!("reviews/{id}/reply"));
+            api::post(&path, &ReplySubmission { text }).await
+        }
+        Change::TakeDown => {
+            let path = api::site_path(site, &format!("reviews/{id}/moderation"));
+            let decision = Moderation {
+                decision: Decision::Reject,
+                reason: Some(text),
+            };
+            api::post(&path, &decision).await
+        }
+    }
+}
+
+#[function_component(ReviewsPage)]
+pub fn reviews_page(props: &ReviewsProps) -> Html {
+    let listing = use_state(|| None::<Result<Listing, ApiError>>);
+    let form = use_state(|| None::<(String, Change)>);
+    let problem = use_state(|| None::<String>);
+    let input = use_node_ref();
+
+    {
+        let listing = listing.clone();
+        use_effect_with(props.site.clone(), move |site| {
+            let path = page_path(site, None);
+            api::start_read(async move {
+                let page = api::get::<AdminReviewPage>(&path).await;
+                listing.set(Some(page.map(|page| Listing {
+                    reviews: page.reviews,
+                    next_cursor: page.next_cursor,
+                })));
+            })
+        });
+    }
+
+    let show_older = {
+        let (site, listing, problem) = (props.site.clone(), listing.clone(), problem.clone());
+        Callback::from(move |_: MouseEvent| {
+            let Some(Ok(shown)) = (*listing).clone() else {
+                return;
+            };
+            let (site, listing, problem) = (site.clone(), listing.clone(), problem.clone());
+            spawn_local(async move {
+                let path = page_path(&site, shown.next_cursor.as_deref());
+                match api::get::<AdminReviewPage>(&path).await {
+                    Ok(page) => {
+                        let mut reviews = shown.reviews;
+                        reviews.extend(page.reviews);
+                        problem.set(None);
+                        listing.set(Some(Ok(Listing {
+                            reviews,
+                            next_cursor: page.next_cursor,
+                        })));
+                    }
+                    Err(error) => problem.set(Some(error.to_string())),
+                }
+            });
+        })
+    };
+
+    let submit = {
+        let (site, listing, form, problem, input) = (
+            props.site.clone(),
+            listing.clone(),
+            form.clone(),
+            problem.clone(),
+            input.clone(),
+        );
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            let (Some((id, change)), Some(area)) =
+                ((*form).clone(), input.cast::<HtmlTextAreaElement>())
+            else {
+                return;
+            };
+            let (site, listing, form, problem) =
+                (site.clone(), listing.clone(), form.clone(), problem.clone());
+            spawn_local(async move {
+                match send(&site, &id, change, area.value()).await {
+                    Ok(changed) => {
+                        if let Some(Ok(mut shown)) = (*listing).clone() {
+                            // A review taken down leaves the list; a reply shows under it.
+                            shown.reviews.retain(|review| {
+                                review.id != changed.id || changed.status == Status::Published
+                            });
+                            if let Some(review) = shown
+                                .reviews
+                                .iter_mut()
+                                .find(|review| review.id == changed.id)
+                            {
+                                *review = changed;
+                            }
+                            listing.set(Some(Ok(shown)));
+                        }
+                        problem.set(None);
+                        form.set(None);
+                    }
+                    Err(error) => problem.set(Some(error.to_string())),
+                }
+            });
+        })
+    };
+
+    let body = match &*listing {
+        None => html! { <p aria-live="polite">{ "Loading…" }</p> },
+        Some(Err(error)) => html! { <p role="alert" class="problem">{ error.to_string() }</p> },
+        Some(Ok(shown)) if shown.reviews.is_empty() => {
+            html! { <p class="empty">{ "No review is published yet." }</p> }
+        }
+        Some(Ok(shown)) => html! {
+            <>
+                <ol class="queue" aria-label="Published reviews">
+                    { for shown.reviews.iter().map(|review| {
+                        published_item(review, &form, &input, &submit, problem.as_deref())
+                    }) }
+                </ol>
+                if shown.next_cursor.is_some() {
+                    <button type="button" class="quiet" onclick={show_older}>{ "Show older reviews" }</button>
+                }
+            </>
+        },
+    };
+
+    html! {
+        <main class="moderation">
+            <h2>{ "Published reviews" }</h2>
+            <p class="hint">{ "Newest first. Your reply is shown under the review on the product page; a review taken down leaves it at once." }</p>
+            // A problem with a review's change is told by its form.
+            if let (Some(problem), None) = (&*problem, &*form) {
+                <p role="alert" class="problem">{ problem.clone() }</p>
+            }
+            { body }
+        </main>
+    }
+}
+
+/// One published review, its reply, and the form open under it, if any.
+fn published_item(
+    review: &AdminReview,
+    form: &StateHandle<Option<(String, Change)>>,
+    input: &NodeRef,
+    submit: &Callback<SubmitEvent>,
+    problem: Option<&str>,
+) -> Html {
+    let open = form
+        .as_ref()
+        .filter(|(id, _)| *id == review.id)
+        .map(|(_, change)| *change);
+    let start = |change: Change| {
+        let (form, input, id) = (form.clone(), input.clone(), review.id.clone());
+        move |_: MouseEvent| {
+            form.set(Some((id.clone(), change)));
+            focus_soon(&input);
+        }
+    };
+    let cancel = {
+        let form = form.clone();
+        move |_: MouseEvent| form.set(None)
+    };
+    let (label, limit, send_label, written) = match open {
+        Some(Change::Reply) => (
+            "Your reply, shown under the review",
+            "2000",
+            "Publish the reply",
+            review.reply.as_ref().map(|reply| reply.text.clone()),
+        ),
+        _ => (
+            "Reason for taking it down (kept for your records)",
+            "500",
+            "Take it down",
+            None,
+        ),
+    };
+    let reply_button = if review.reply.is_some() {
+        "Change the reply…"
+    } else {
+        "Reply…"
+    };
+    html! {
+        <li key={review.id.clone()} class="item">
+            { review_article(review, html! { <time>{ day_of(review.created_at) }</time> }) }
+            <p class="meta">{ format!("Found helpful by {}", review.helpful_count) }</p>
+            if let Some(reply) = &review.reply {
+                <p class="quoted">{ format!("Your reply ({}): {}", day_of(reply.created_at), reply.text) }</p>
+            }
+            <div class="actions">
+                if open.is_some() {
+                    <form class="inline" onsubmit={submit.clone()}>
+                        <label for="published-text">{ label }</label>
+                        <textarea id="published-text" ref={input.clone()} maxlength={limit} required=true rows="3"
+                            value={written.unwrap_or_default()} />
+                        if let Some(problem) = problem {
+                            <p role="alert" class="problem">{ problem.to_owned() }</p>
+                        }
+                        <div class="actions">
+                            <button type="submit">{ send_label }</button>
+                            <button type="button" class="quiet" onclick={cancel}>{ "Cancel" }</button>
+                        </div>
+                    </form>
+                } else {
+                    <button type="button" class="quiet" onclick={start(Change::Reply)}>{ reply_button }</button>
+                    <button type="button" class="quiet" onclick={start(Change::TakeDown)}>{ "Take down…" }</button>
+                }
+            </div>
+        </li>
+    }
+}
