@@ -249,6 +249,38 @@ describe('moderation in the console', () => {
   });
 });
 
+describe('a long moderation queue in the console', () => {
+  test('says more wait than the 50 shown, and brings them in as it is worked', async () => {
+    const now = Date.now();
+    const rows = Array.from({ length: 55 }, (_, index) => {
+      const id = (index + 1).toString(16).padStart(32, 'f');
+      return `('${id}', '${stack.site}', 'bivouac-2', 'bulk-${index}', 'v', 3, 'Lot ${index}', 'Avis en lot ${index}.', 'Lot', 'pending', ${now + index})`;
+    });
+    await stack.write(
+      'INSERT INTO reviews (id, site_id, product_id, idempotency_key, visitor_id, rating, title, body, author_name, status, created_at) ' +
+        `VALUES ${rows.join(', ')} RETURNING id`,
+    );
+    try {
+      const { page } = await openConsole();
+      await signIn(page);
+      await page.getByRole('button', { name: 'Moderation' }).click();
+      const queue = page.getByRole('list', { name: 'Waiting for moderation' });
+      await queue.waitFor();
+      assert.equal(await queue.getByRole('listitem').count(), 50);
+      assert.equal(await page.getByRole('heading', { name: /^Moderation \(/ }).textContent(), 'Moderation (50+)', 'more wait than are shown');
+      // Published oldest first, one by one: at 50 left, all are shown.
+      await page.locator('main.moderation').focus();
+      for (let index = 0; index < 5; index++) {
+        await page.locator('li[aria-current="true"]', { hasText: `Avis en lot ${index}.` }).waitFor();
+        await page.keyboard.press('p');
+      }
+      await page.getByRole('heading', { name: 'Moderation (50)', exact: true }).waitFor();
+    } finally {
+      await stack.write("DELETE FROM reviews WHERE idempotency_key LIKE 'bulk-%' RETURNING id");
+    }
+  });
+});
+
 describe('published reviews in the console', () => {
   test('are listed newest first; the brand replies to one, shown under it on the product page, and takes another down', async () => {
     const unhappy = await asVisitor('products/bivouac-2/reviews', {

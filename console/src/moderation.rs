@@ -39,10 +39,23 @@ enum Editing {
 /// published answer (oldest first). A site that publishes questions at once never shows
 /// them in the queue, and a customer's answer may never come: without the second list a
 /// visitor's question would wait on the product page with nobody at the brand told of it.
+/// Each list is read 50 at a time (the queue's three parts too): the `more_` flags say
+/// that more wait than are shown, which working the list brings in.
 #[derive(Debug, Clone, PartialEq)]
 struct Waiting {
     queue: Vec<QueueItem>,
+    more_queued: bool,
     unanswered: Vec<AdminQuestion>,
+    more_unanswered: bool,
+}
+
+/// A list's count as its heading says it: "50+" when more wait than are shown.
+fn count_of(shown: usize, more: bool) -> String {
+    if more {
+        format!("{shown}+")
+    } else {
+        shown.to_string()
+    }
 }
 
 async fn fetch_waiting(site: &str) -> Result<Waiting, ApiError> {
@@ -57,9 +70,18 @@ async fn fetch_waiting(site: &str) -> Result<Waiting, ApiError> {
         )),
     )
     .await?;
+    let more_queued = [
+        &reviews.next_cursor,
+        &questions.next_cursor,
+        &answers.next_cursor,
+    ]
+    .iter()
+    .any(|cursor| cursor.is_some());
     Ok(Waiting {
         queue: one_queue(reviews.reviews, questions.questions, answers.answers),
+        more_queued,
         unanswered: unanswered.questions,
+        more_unanswered: unanswered.next_cursor.is_some(),
     })
 }
 
@@ -158,6 +180,10 @@ pub fn moderation_page(props: &ModerationProps) -> Html {
     let (items, unanswered): (&[QueueItem], &[AdminQuestion]) = match &*waiting {
         Some(Ok(found)) => (&found.queue, &found.unanswered),
         _ => (&[], &[]),
+    };
+    let (more_queued, more_unanswered) = match &*waiting {
+        Some(Ok(found)) => (found.more_queued, found.more_unanswered),
+        _ => (false, false),
     };
     let current = items.get(*selected).cloned();
 
@@ -278,7 +304,7 @@ pub fn moderation_page(props: &ModerationProps) -> Html {
 
     html! {
         <main class="moderation" tabindex="0" {onkeydown}>
-            <h2>{ format!("Moderation ({})", items.len()) }</h2>
+            <h2>{ format!("Moderation ({})", count_of(items.len(), more_queued)) }</h2>
             <p class="hint">
                 { "Keys: " }<kbd>{ "j" }</kbd>{ "/" }<kbd>{ "k" }</kbd>{ " next/previous, " }
                 <kbd>{ "p" }</kbd>{ " publish, " }<kbd>{ "r" }</kbd>{ " reject, " }
@@ -290,7 +316,7 @@ pub fn moderation_page(props: &ModerationProps) -> Html {
             }
             { body }
             if matches!(&*waiting, Some(Ok(_))) {
-                { unanswered_view(unanswered, &unanswered_form, problem.as_deref(), &act, &unanswered_input) }
+                { unanswered_view(unanswered, more_unanswered, &unanswered_form, problem.as_deref(), &act, &unanswered_input) }
             }
         </main>
     }
@@ -301,6 +327,7 @@ pub fn moderation_page(props: &ModerationProps) -> Html {
 /// product page); see [`Waiting`].
 fn unanswered_view(
     questions: &[AdminQuestion],
+    more: bool,
     form: &StateHandle<Option<(String, Editing)>>,
     problem: Option<&str>,
     act: &Callback<(QueueItem, Action)>,
@@ -376,7 +403,7 @@ fn unanswered_view(
     });
     html! {
         <section class="unanswered" aria-labelledby="unanswered-title">
-            <h2 id="unanswered-title">{ format!("Unanswered questions ({})", questions.len()) }</h2>
+            <h2 id="unanswered-title">{ format!("Unanswered questions ({})", count_of(questions.len(), more)) }</h2>
             <p class="hint">{ "Published questions without an answer yet, oldest first. Customers may still answer them; yours is published at once." }</p>
             if questions.is_empty() {
                 <p class="empty">{ "Every published question has an answer." }</p>
