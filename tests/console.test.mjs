@@ -309,6 +309,13 @@ describe('published reviews in the console', () => {
     const unhappyItem = list.getByRole('listitem').filter({ hasText: 'Arceau cassé' });
     assert.match(await unhappyItem.textContent(), /<script>alert\(1\)<\/script>/, 'markup shown as typed');
 
+    // The two-star reviews still without a reply: what the brand answers first.
+    await page.getByLabel('Rating').selectOption('2');
+    const unrepliedOnly = page.getByLabel('Without a reply only');
+    await unrepliedOnly.check();
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('ol[aria-label="Published reviews"] > li .title')].map((title) => title.textContent).join('|') === 'Arceau cassé');
+
     await unhappyItem.getByRole('button', { name: 'Reply…' }).click();
     const reply = 'Désolés, Inès : écrivez-nous, nous remplaçons l’arceau <b>gratuitement</b>.';
     await unhappyItem.getByLabel('Your reply, shown under the review').fill(reply);
@@ -319,6 +326,11 @@ describe('published reviews in the console', () => {
     await unhappyItem.getByRole('button', { name: 'Change the reply…' }).click();
     assert.equal(await unhappyItem.getByLabel('Your reply, shown under the review').inputValue(), reply, 'the reply to change is there');
     await unhappyItem.getByRole('button', { name: 'Cancel' }).click();
+    await unrepliedOnly.uncheck();
+    await unrepliedOnly.check();
+    await page.getByText('No published review matches.').waitFor();
+    await unrepliedOnly.uncheck();
+    await page.getByLabel('Rating').selectOption('');
 
     const offTopicItem = list.getByRole('listitem').filter({ hasText: 'Rien à voir' });
     await offTopicItem.getByRole('button', { name: 'Take down…' }).click();

@@ -36,6 +36,26 @@ const referralReady = async (page) => {
   await waitForEvent(page, 'pv:ready {"widget":"referral"');
 };
 
+/**
+ * An advocate who joined through the widget on the demo page, in a browser whose page may
+ * log the worker's 429s (these tests ask for them).
+ */
+async function joinedAdvocate(name, email) {
+  const advocate = await visitor();
+  advocate.allowed = [/Failed to load resource.*429/];
+  await advocate.page.goto(`${stack.demoOrigin}/`);
+  await referralReady(advocate.page);
+  const widget = advocate.page.locator('pv-referral');
+  await widget.getByLabel('Votre nom').fill(name);
+  await widget.getByLabel('Votre e-mail').fill(email);
+  await widget.getByLabel(/J’accepte le programme de parrainage/).check();
+  await widget.getByRole('button', { name: 'Obtenir mon lien de parrainage' }).click();
+  await widget.getByLabel('Votre lien personnel').waitFor();
+  const code = await widget.locator('.referral-card').getAttribute('data-code');
+  const visitorId = await advocate.page.evaluate(() => localStorage.getItem('portevoix.visitor'));
+  return { advocate, widget, code, visitorId };
+}
+
 function signedConversion(body) {
   const raw = JSON.stringify(body);
   const at = Math.floor(Date.now() / 1000);
@@ -121,18 +141,7 @@ describe('<pv-referral> on the demo page', () => {
 
   test('an advocate asking for more invitations than the day has left is told so, and sends those left', async () => {
     await clearOfUtcMidnight();
-    const advocate = await visitor();
-    advocate.allowed = [/Failed to load resource.*429/];
-    await advocate.page.goto(`${stack.demoOrigin}/`);
-    await referralReady(advocate.page);
-    const widget = advocate.page.locator('pv-referral');
-    await widget.getByLabel('Votre nom').fill('Sacha Roux');
-    await widget.getByLabel('Votre e-mail').fill('sacha@cairn.example');
-    await widget.getByLabel(/J’accepte le programme de parrainage/).check();
-    await widget.getByRole('button', { name: 'Obtenir mon lien de parrainage' }).click();
-    await widget.getByLabel('Votre lien personnel').waitFor();
-    const code = await widget.locator('.referral-card').getAttribute('data-code');
-    const visitorId = await advocate.page.evaluate(() => localStorage.getItem('portevoix.visitor'));
+    const { advocate, widget, code, visitorId } = await joinedAdvocate('Sacha Roux', 'sacha@cairn.example');
     // 19 of the demo's 20 invitations a day, sent earlier from this browser.
     for (const [batch, count] of [5, 5, 5, 4].entries()) {
       const emails = Array.from({ length: count }, (_, index) => `earlier-${batch}-${index}-${code}@x.example`.toLowerCase());
@@ -162,17 +171,7 @@ describe('<pv-referral> on the demo page', () => {
 
   test('an advocate over the worker\u2019s per-minute limit is asked to wait, not told the day is spent', async () => {
     await clearOfUtcMidnight();
-    const advocate = await visitor();
-    advocate.allowed = [/Failed to load resource.*429/];
-    await advocate.page.goto(`${stack.demoOrigin}/`);
-    await referralReady(advocate.page);
-    const widget = advocate.page.locator('pv-referral');
-    await widget.getByLabel('Votre nom').fill('Noé Petit');
-    await widget.getByLabel('Votre e-mail').fill('noe@cairn.example');
-    await widget.getByLabel(/J’accepte le programme de parrainage/).check();
-    await widget.getByRole('button', { name: 'Obtenir mon lien de parrainage' }).click();
-    await widget.getByLabel('Votre lien personnel').waitFor();
-    const visitorId = await advocate.page.evaluate(() => localStorage.getItem('portevoix.visitor'));
+    const { advocate, widget, visitorId } = await joinedAdvocate('Noé Petit', 'noe@cairn.example');
     // What is left of the 30 writes a minute the worker takes from one visitor (joining
     // was one), spent by this browser's survey answers (a script gone wrong, say).
     await atStartOfRateWindow(30_000);

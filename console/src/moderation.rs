@@ -345,10 +345,6 @@ fn unanswered_view(
                 focus_soon(&input);
             }
         };
-        let cancel = {
-            let form = form.clone();
-            move |_: MouseEvent| form.set(None)
-        };
         let send = {
             let (act, input) = (act.clone(), input.clone());
             let item = QueueItem::Question(question.clone());
@@ -382,17 +378,7 @@ fn unanswered_view(
                 </article>
                 <div class="actions">
                     if open.is_some() {
-                        <form class="inline" onsubmit={send}>
-                            <label for="unanswered-text">{ label }</label>
-                            <textarea id="unanswered-text" ref={input.clone()} maxlength={limit} required=true rows="3" />
-                            if let Some(problem) = problem {
-                                <p role="alert" class="problem">{ problem.to_owned() }</p>
-                            }
-                            <div class="actions">
-                                <button type="submit">{ submit }</button>
-                                <button type="button" class="quiet" onclick={cancel}>{ "Cancel" }</button>
-                            </div>
-                        </form>
+                        { item_form(ItemForm { id: "unanswered-text", label, limit, submit, written: None, input, problem }, send, form) }
                     } else {
                         <button type="button" class="quiet" onclick={start(Editing::Reply)}>{ "Answer…" }</button>
                         <button type="button" class="quiet" onclick={start(Editing::RejectReason)}>{ "Take down…" }</button>
@@ -411,6 +397,51 @@ fn unanswered_view(
                 <ol class="queue" aria-labelledby="unanswered-title">{ for items }</ol>
             }
         </section>
+    }
+}
+
+/// A short form opened under a list item, for the text of what is done to it (an answer, a
+/// reply, a reason): shared by the unanswered questions and the published reviews.
+pub(crate) struct ItemForm<'a> {
+    /// The text box's element id.
+    pub id: &'static str,
+    /// What the text is for, as the marketer reads it.
+    pub label: &'static str,
+    /// Most characters the worker takes.
+    pub limit: &'static str,
+    /// The send button's label.
+    pub submit: &'static str,
+    /// What the box starts with, e.g. the reply being changed.
+    pub written: Option<String>,
+    /// Where the sending reads the text from.
+    pub input: &'a NodeRef,
+    /// Why the last sending failed.
+    pub problem: Option<&'a str>,
+}
+
+/// Draws `form`; `open` is the state whose clearing closes it (Cancel).
+pub(crate) fn item_form<T: 'static>(
+    form: ItemForm<'_>,
+    onsubmit: impl Fn(SubmitEvent) + 'static,
+    open: &StateHandle<Option<T>>,
+) -> Html {
+    let cancel = {
+        let open = open.clone();
+        move |_: MouseEvent| open.set(None)
+    };
+    html! {
+        <form class="inline" {onsubmit}>
+            <label for={form.id}>{ form.label }</label>
+            <textarea id={form.id} ref={form.input.clone()} maxlength={form.limit} required=true rows="3"
+                value={form.written.unwrap_or_default()} />
+            if let Some(problem) = form.problem {
+                <p role="alert" class="problem">{ problem.to_owned() }</p>
+            }
+            <div class="actions">
+                <button type="submit">{ form.submit }</button>
+                <button type="button" class="quiet" onclick={cancel}>{ "Cancel" }</button>
+            </div>
+        </form>
     }
 }
 

@@ -5,12 +5,12 @@
 use portevoix_core::moderation::Status;
 use portevoix_core::wire::{AdminReview, AdminReviewPage, Decision, Moderation, ReplySubmission};
 use portevoix_web::hooks::{StateHandle, use_effect_with, use_state};
-use web_sys::HtmlTextAreaElement;
+use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::api::{self, ApiError};
-use crate::moderation::{day_of, focus_soon, review_article};
+use crate::moderation::{ItemForm, day_of, focus_soon, item_form, review_article};
 
 #[derive(Properties, PartialEq)]
 pub struct ReviewsProps {
@@ -35,11 +35,26 @@ enum Change {
     TakeDown,
 }
 
-fn page_path(site: &str, cursor: Option<&str>) -> String {
+/// Which published reviews the marketer looks at.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Filter {
+    /// Only those of this many stars.
+    rating: Option<u8>,
+    /// Only those still without a reply.
+    unreplied: bool,
+}
+
+fn page_path(site: &str, filter: Filter, cursor: Option<&str>) -> String {
     let mut path = format!(
         "{}?status=published&order=newest&limit={PAGE_SIZE}",
         api::site_path(site, "reviews")
     );
+    if let Some(rating) = filter.rating {
+        path.push_str(&format!("&rating={rating}"));
+    }
+    if filter.unreplied {
+        path.push_str("&replied=false");
+    }
     if let Some(cursor) = cursor {
         path.push_str("&cursor=");
         path.push_str(cursor);
@@ -72,11 +87,13 @@ pub fn reviews_page(props: &ReviewsProps) -> Html {
     let form = use_state(|| None::<(String, Change)>);
     let problem = use_state(|| None::<String>);
     let input = use_node_ref();
+    let filter = use_state(Filter::default);
 
     {
         let listing = listing.clone();
-        use_effect_with(props.site.clone(), move |site| {
-            let path = page_path(site, None);
+        use_effect_with((props.site.clone(), *filter), move |(site, filter)| {
+            listing.set(None);
+            let path = page_path(site, *filter, None);
             api::start_read(async move {
                 let page = api::get::<AdminReviewPage>(&path).await;
                 listing.set(Some(page.map(|page| Listing {
@@ -89,13 +106,14 @@ pub fn reviews_page(props: &ReviewsProps) -> Html {
 
     let show_older = {
         let (site, listing, problem) = (props.site.clone(), listing.clone(), problem.clone());
+        let filter = *filter;
         Callback::from(move |_: MouseEvent| {
             let Some(Ok(shown)) = (*listing).clone() else {
                 return;
             };
             let (site, listing, problem) = (site.clone(), listing.clone(), problem.clone());
             spawn_local(async move {
-                let path = page_path(&site, shown.next_cursor.as_deref());
+                let path = page_path(&site, filter, shown.next_cursor.as_deref());
                 match api::get::<AdminReviewPage>(&path).await {
                     Ok(page) => {
                         let mut reviews = shown.reviews;
@@ -159,7 +177,12 @@ pub fn reviews_page(props: &ReviewsProps) -> Html {
         None => html! { <p aria-live="polite">{ "Loading…" }</p> },
         Some(Err(error)) => html! { <p role="alert" class="problem">{ error.to_string() }</p> },
         Some(Ok(shown)) if shown.reviews.is_empty() => {
-            html! { <p class="empty">{ "No review is published yet." }</p> }
+            let empty = if *filter == Filter::default() {
+                "No review is published yet."
+            } else {
+                "No published review matches."
+            };
+            html! { <p class="empty">{ empty }</p> }
         }
         Some(Ok(shown)) => html! {
             <>
@@ -179,12 +202,57 @@ pub fn reviews_page(props: &ReviewsProps) -> Html {
         <main class="moderation">
             <h2>{ "Published reviews" }</h2>
             <p class="hint">{ "Newest first. Your reply is shown under the review on the product page; a review taken down leaves it at once." }</p>
+            { filter_view(&filter) }
             // A problem with a review's change is told by its form.
             if let (Some(problem), None) = (&*problem, &*form) {
                 <p role="alert" class="problem">{ problem.clone() }</p>
             }
             { body }
         </main>
+    }
+}
+
+/// The rating and reply filters: the one-star reviews still unanswered are two clicks away.
+fn filter_view(filter: &StateHandle<Filter>) -> Html {
+    let on_rating = {
+        let filter = filter.clone();
+        Callback::from(move |event: Event| {
+            let select: HtmlSelectElement = event.target_unchecked_into();
+            filter.set(Filter {
+                rating: select.value().parse().ok(),
+                ..*filter
+            });
+        })
+    };
+    let on_unreplied = {
+        let filter = filter.clone();
+        Callback::from(move |event: Event| {
+            let checkbox: HtmlInputElement = event.target_unchecked_into();
+            filter.set(Filter {
+                unreplied: checkbox.checked(),
+                ..*filter
+            });
+        })
+    };
+    let chosen = filter.rating.unwrap_or_default();
+    html! {
+        <div class="filters" role="group" aria-label="Filters">
+            <div class="field">
+                <label for="reviews-rating">{ "Rating" }</label>
+                <select id="reviews-rating" onchange={on_rating}>
+                    <option value="" selected={chosen == 0}>{ "All ratings" }</option>
+                    { for (1..=5_u8).rev().map(|stars| html! {
+                        <option key={stars} value={stars.to_string()} selected={chosen == stars}>
+                            { if stars == 1 { "1 star".to_owned() } else { format!("{stars} stars") } }
+                        </option>
+                    }) }
+                </select>
+            </div>
+            <label class="check">
+                <input type="checkbox" checked={filter.unreplied} onchange={on_unreplied} />
+                { "Without a reply only" }
+            </label>
+        </div>
     }
 }
 
@@ -206,10 +274,6 @@ fn published_item(
             form.set(Some((id.clone(), change)));
             focus_soon(&input);
         }
-    };
-    let cancel = {
-        let form = form.clone();
-        move |_: MouseEvent| form.set(None)
     };
     let (label, limit, send_label, written) = match open {
         Some(Change::Reply) => (
@@ -239,18 +303,10 @@ fn published_item(
             }
             <div class="actions">
                 if open.is_some() {
-                    <form class="inline" onsubmit={submit.clone()}>
-                        <label for="published-text">{ label }</label>
-                        <textarea id="published-text" ref={input.clone()} maxlength={limit} required=true rows="3"
-                            value={written.unwrap_or_default()} />
-                        if let Some(problem) = problem {
-                            <p role="alert" class="problem">{ problem.to_owned() }</p>
-                        }
-                        <div class="actions">
-                            <button type="submit">{ send_label }</button>
-                            <button type="button" class="quiet" onclick={cancel}>{ "Cancel" }</button>
-                        </div>
-                    </form>
+                    { item_form(ItemForm { id: "published-text", label, limit, submit: send_label, written, input, problem }, {
+                        let submit = submit.clone();
+                        move |event| submit.emit(event)
+                    }, form) }
                 } else {
                     <button type="button" class="quiet" onclick={start(Change::Reply)}>{ reply_button }</button>
                     <button type="button" class="quiet" onclick={start(Change::TakeDown)}>{ "Take down…" }</button>

@@ -118,43 +118,23 @@ impl Order {
     }
 }
 
-/// Runs an admin list read oldest first: `sql` takes the `filters` parameters, then the
-/// cursor's creation time and id (`(created_at, id) > (…, …)`), then the row limit.
-/// Returns the page and the cursor after it.
-pub async fn oldest_first<S: Store, T: DeserializeOwned>(
+/// Runs an admin list read in `order` of creation: `sql` takes the `filters` parameters,
+/// then the cursor's creation time and id (`(created_at, id) > (…, …)` oldest first,
+/// `<` and a descending order newest first), then the row limit. Returns the page and the
+/// cursor after it.
+pub async fn by_creation<S: Store, T: DeserializeOwned>(
     store: &S,
-    sql: &'static str,
-    filters: Vec<Param>,
-    after: Option<&Cursor>,
-    limit: u32,
-    created_at_and_id: impl Fn(&T) -> (i64, String),
-) -> Result<(Vec<T>, Option<String>)> {
-    let start = after.map_or((-1, ""), |cursor| (cursor.key(0), cursor.id.as_str()));
-    by_creation(store, sql, filters, start, limit, created_at_and_id).await
-}
-
-/// Runs an admin list read newest first, as [`oldest_first`] but with
-/// `(created_at, id) < (…, …)` and a descending order in `sql`.
-pub async fn newest_first<S: Store, T: DeserializeOwned>(
-    store: &S,
-    sql: &'static str,
-    filters: Vec<Param>,
-    after: Option<&Cursor>,
-    limit: u32,
-    created_at_and_id: impl Fn(&T) -> (i64, String),
-) -> Result<(Vec<T>, Option<String>)> {
-    let start = after.map_or((FOREVER, ""), |cursor| (cursor.key(0), cursor.id.as_str()));
-    by_creation(store, sql, filters, start, limit, created_at_and_id).await
-}
-
-async fn by_creation<S: Store, T: DeserializeOwned>(
-    store: &S,
-    sql: &'static str,
+    (sql, order): (&'static str, Order),
     mut filters: Vec<Param>,
-    (created_at, id): (i64, &str),
+    after: Option<&Cursor>,
     limit: u32,
     created_at_and_id: impl Fn(&T) -> (i64, String),
 ) -> Result<(Vec<T>, Option<String>)> {
+    let first = match order {
+        Order::OldestFirst => -1,
+        Order::NewestFirst => FOREVER,
+    };
+    let (created_at, id) = after.map_or((first, ""), |cursor| (cursor.key(0), cursor.id.as_str()));
     filters.extend([created_at.into(), id.into(), (i64::from(limit) + 1).into()]);
     let mut results = store.batch(&[Statement::new(sql, filters)]).await?;
     let mut rows = rows_of::<T>(&mut results, 0)?;

@@ -837,6 +837,52 @@ fn the_moderation_queue_pages_oldest_first() {
 }
 
 #[test]
+fn published_reviews_are_listed_by_rating_and_reply_for_the_brand_to_answer() {
+    let store = SqliteStore::new();
+    five_reviews(&store, "published");
+    store.execute(&format!(
+        "UPDATE reviews SET rating = 2 WHERE id IN ('{:032x}', '{:032x}', '{:032x}')",
+        1, 2, 3
+    ));
+    store.execute(&format!(
+        "UPDATE reviews SET reply = 'Merci', reply_at = 5000 WHERE id IN ('{:032x}', '{:032x}')",
+        2, 4
+    ));
+    let ids = |query: &str| -> Vec<String> {
+        every_page(&store, &format!("&status=published&order=newest{query}"))
+            .into_iter()
+            .map(|(_, id)| id[30..].to_owned())
+            .collect()
+    };
+    assert_eq!(ids("&rating=2"), ["03", "02", "01"]);
+    assert_eq!(
+        ids("&rating=2&replied=false"),
+        ["03", "01"],
+        "still to answer"
+    );
+    assert_eq!(ids("&replied=true"), ["04", "02"]);
+    assert_eq!(ids("&rating=4&replied=false"), ["00"]);
+    assert!(ids("&rating=5").is_empty());
+    for (query, param) in [
+        ("replied=maybe", "replied"),
+        ("replied=", "replied"),
+        ("rating=6", "rating"),
+        ("rating=2&rating=3", "rating"),
+    ] {
+        assert_eq!(
+            error_of(&admin_get(
+                &store,
+                "/v1/sites/cairn/reviews",
+                &format!("status=published&{query}"),
+                Some(ADMIN_TOKEN)
+            )),
+            (400, "invalid_query".into(), Some(param.into())),
+            "{query}"
+        );
+    }
+}
+
+#[test]
 fn published_reviews_page_newest_first_when_asked() {
     let store = SqliteStore::new();
     five_reviews(&store, "published");

@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::limits::RateLimiter;
 use crate::locale::Locale;
 use crate::moderation::Status;
-use crate::paging::{self, Cursor, Order};
+use crate::paging::{self, Cursor};
 use crate::review::store::{self as review_store, NewReview};
 use crate::review::{self, ReviewSort, markup};
 use crate::rewards::{Account, Reason};
@@ -296,23 +296,15 @@ pub(super) async fn helpful<S: Store, L: RateLimiter>(
 }
 
 /// `GET /v1/sites/{site}/reviews?status=pending` (admin): the moderation queue, oldest
-/// first; with `order=newest`, e.g. the published reviews a brand replies to.
+/// first; or, e.g., the published reviews a brand replies to (see [`review::AdminListing`]).
 pub(super) async fn queue<S: Store>(
     request: &ApiRequest<'_>,
     site: &Site,
     store: &S,
 ) -> Result<ApiResponse> {
-    let (status, cursor, limit) = queue_params(request)?;
-    let status = status
-        .map(|value| Status::parse("status", value.as_str()))
-        .transpose()?
-        .unwrap_or(Status::Pending);
-    let order = Order::parse(
-        query_params(request.query)?
-            .get("order")
-            .map(String::as_str),
-    )?;
-    let page = review_store::queue(store, &site.key, status, order, cursor.as_ref(), limit).await?;
+    let (_, cursor, limit) = queue_params(request)?;
+    let listing = review::AdminListing::read(&query_params(request.query)?)?;
+    let page = review_store::queue(store, &site.key, &listing, cursor.as_ref(), limit).await?;
     Ok(ApiResponse::json(200, &page))
 }
 

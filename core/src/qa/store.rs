@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 use crate::error::{Error, Result};
 use crate::moderation::Status;
-use crate::paging::{self, Cursor, FOREVER};
+use crate::paging::{self, Cursor, FOREVER, Order};
 use crate::qa::{Badge, MAX_SEARCH_WORDS};
 use crate::rewards::Account;
 use crate::store::{Param, Recorded, Statement, Store, rows_of};
@@ -651,9 +651,9 @@ pub async fn question_queue<S: Store>(
         QuestionFilter::Status(status) => (status, 0),
         QuestionFilter::Unanswered => (Status::Published, 1),
     };
-    let (rows, next_cursor) = paging::oldest_first(
+    let (rows, next_cursor) = paging::by_creation(
         store,
-        sql::QUESTION_QUEUE,
+        (sql::QUESTION_QUEUE, Order::OldestFirst),
         vec![
             site_id.into(),
             status.as_str().into(),
@@ -678,9 +678,9 @@ pub async fn answer_queue<S: Store>(
     after: Option<&Cursor>,
     limit: u32,
 ) -> Result<AdminAnswerPage> {
-    let (rows, next_cursor) = paging::oldest_first(
+    let (rows, next_cursor) = paging::by_creation(
         store,
-        sql::ANSWER_QUEUE,
+        (sql::ANSWER_QUEUE, Order::OldestFirst),
         vec![site_id.into(), status.as_str().into()],
         after,
         limit,

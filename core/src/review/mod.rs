@@ -8,10 +8,14 @@ pub mod form;
 pub mod markup;
 pub mod store;
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::dict::Dict;
 use crate::error::{Error, Result};
+use crate::moderation::Status;
+use crate::paging::Order;
 
 /// Stars on the scale, lowest first.
 pub const STARS: std::ops::RangeInclusive<u8> = 1..=5;
@@ -88,6 +92,51 @@ impl ReviewSort {
 /// who clicks a row of the histogram asks.
 pub fn parse_rating_filter(value: &str) -> Result<u8> {
     crate::validate::number_param("rating", value, 1..=5)
+}
+
+/// Which of its reviews a brand lists (`GET /v1/sites/{site}/reviews`): the moderation
+/// queue by default, oldest first; or, say, the published ones newest first, of one rating
+/// or still without a reply, to find those that call for an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AdminListing {
+    /// Reviews in this state.
+    pub status: Status,
+    /// By date of writing, which way.
+    pub order: Order,
+    /// Only those of this many stars.
+    pub rating: Option<u8>,
+    /// Only those with a brand reply (`true`) or without one (`false`).
+    pub replied: Option<bool>,
+}
+
+impl AdminListing {
+    /// Reads `status`, `order`, `rating` and `replied`, each checked.
+    pub fn read(params: &BTreeMap<String, String>) -> Result<AdminListing> {
+        let replied = match params.get("replied").map(String::as_str) {
+            None => None,
+            Some("true") => Some(true),
+            Some("false") => Some(false),
+            Some(_) => {
+                return Err(Error::InvalidQuery {
+                    param: "replied".to_owned(),
+                    message: "replied must be true or false".to_owned(),
+                });
+            }
+        };
+        Ok(AdminListing {
+            status: params
+                .get("status")
+                .map(|value| Status::parse("status", value))
+                .transpose()?
+                .unwrap_or(Status::Pending),
+            order: Order::parse(params.get("order").map(String::as_str))?,
+            rating: params
+                .get("rating")
+                .map(|value| parse_rating_filter(value))
+                .transpose()?,
+            replied,
+        })
+    }
 }
 
 /// A product's published reviews summed up: kept by triggers in `review_aggregates`.

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use crate::error::{Error, Result};
 use crate::moderation::Status;
 use crate::paging::{self, Cursor, FOREVER, Order};
-use crate::review::{Aggregate, ReviewSort};
+use crate::review::{AdminListing, Aggregate, ReviewSort};
 use crate::rewards::Account;
 use crate::store::{Param, Recorded, Statement, Store, rows_of};
 use crate::wire::{
@@ -164,20 +164,23 @@ pub mod sql {
     pub const HELPFUL_COUNT: &str = "SELECT helpful_count FROM reviews WHERE site_id = ?1 \
         AND product_id = ?2 AND id = ?3 AND status = 'published'";
 
-    /// `?1` site, `?2` status, after `?3` created at and `?4` id, at most `?5` rows.
+    /// `?1` site, `?2` status, `?3` only this rating (or `NULL`), `?4` only with a reply (1),
+    /// without (0), or either (`NULL`); after `?5` created at and `?6` id, at most `?7` rows.
     pub const QUEUE: &str = concat!(
         "SELECT ",
         admin_columns!(),
-        " FROM reviews WHERE site_id = ?1 AND status = ?2 AND (created_at, id) > (?3, ?4) \
-         ORDER BY created_at, id LIMIT ?5"
+        " FROM reviews WHERE site_id = ?1 AND status = ?2 AND (?3 IS NULL OR rating = ?3) \
+         AND (?4 IS NULL OR (reply IS NOT NULL) = ?4) AND (created_at, id) > (?5, ?6) \
+         ORDER BY created_at, id LIMIT ?7"
     );
 
-    /// As [`QUEUE`], newest first: `?3`, `?4` the cursor, after which rows are older.
+    /// As [`QUEUE`], newest first: `?5`, `?6` the cursor, after which rows are older.
     pub const NEWEST: &str = concat!(
         "SELECT ",
         admin_columns!(),
-        " FROM reviews WHERE site_id = ?1 AND status = ?2 AND (created_at, id) < (?3, ?4) \
-         ORDER BY created_at DESC, id DESC LIMIT ?5"
+        " FROM reviews WHERE site_id = ?1 AND status = ?2 AND (?3 IS NULL OR rating = ?3) \
+         AND (?4 IS NULL OR (reply IS NOT NULL) = ?4) AND (created_at, id) < (?5, ?6) \
+         ORDER BY created_at DESC, id DESC LIMIT ?7"
     );
 
     /// `?1` site, `?2` review, `?3` status, `?4` rejection reason, `?5` now. The triggers
@@ -504,25 +507,37 @@ pub async fn vote_helpful<S: Store>(
     })
 }
 
-/// One page of the site's reviews in `status`, in `order` of writing.
+/// One page of the site's reviews that `listing` asks for.
 pub async fn queue<S: Store>(
     store: &S,
     site_id: &str,
-    status: Status,
-    order: Order,
+    listing: &AdminListing,
     after: Option<&Cursor>,
     limit: u32,
 ) -> Result<AdminReviewPage> {
-    let filters = vec![site_id.into(), status.as_str().into()];
-    let key = |row: &AdminRow| (row.created_at, row.id.clone());
-    let (rows, next_cursor) = match order {
-        Order::OldestFirst => {
-            paging::oldest_first(store, sql::QUEUE, filters, after, limit, key).await?
-        }
-        Order::NewestFirst => {
-            paging::newest_first(store, sql::NEWEST, filters, after, limit, key).await?
-        }
+    let sql = match listing.order {
+        Order::OldestFirst => sql::QUEUE,
+        Order::NewestFirst => sql::NEWEST,
     };
+    let filters = vec![
+        site_id.into(),
+        listing.status.as_str().into(),
+        listing
+            .rating
+            .map_or(Param::Null, |rating| Param::Integer(rating.into())),
+        listing
+            .replied
+            .map_or(Param::Null, |replied| Param::Integer(replied.into())),
+    ];
+    let (rows, next_cursor) = paging::by_creation(
+        store,
+        (sql, listing.order),
+        filters,
+        after,
+        limit,
+        |row: &AdminRow| (row.created_at, row.id.clone()),
+    )
+    .await?;
     Ok(AdminReviewPage {
         reviews: rows.into_iter().map(Into::into).collect(),
         next_cursor,
