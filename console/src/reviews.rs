@@ -297,7 +297,12 @@ fn published_item(
     html! {
         <li key={review.id.clone()} class="item">
             { review_article(review, html! { <time>{ day_of(review.created_at) }</time> }) }
-            <p class="meta">{ format!("Found helpful by {}", review.helpful_count) }</p>
+            if review.helpful_count > 0 {
+                <p class="meta">{ match review.helpful_count {
+                    1 => "Found helpful by 1 visitor".to_owned(),
+                    count => format!("Found helpful by {count} visitors"),
+                } }</p>
+            }
             if let Some(reply) = &review.reply {
                 <p class="quoted">{ format!("Your reply ({}): {}", day_of(reply.created_at), reply.text) }</p>
             }
