@@ -652,3 +652,46 @@ fn texts_stored_before_accent_free_search_are_folded_as_new_ones_are() {
     let found = list(&store, "q=crete").questions;
     assert_eq!(found.len(), 1);
 }
+
+#[test]
+fn published_answers_page_newest_first_for_the_brand_to_take_one_down() {
+    let store = SqliteStore::new();
+    let question = published_question(&store, "key-q0000001");
+    for index in 0..5 {
+        store.execute(&format!(
+            "INSERT INTO answers (id, site_id, question_id, idempotency_key, author_name, body, \
+             badge, status, created_at) VALUES ('{index:032x}', 'cairn', '{question}', \
+             'bulk-{index}', 'n', 'answer {index}', 'customer', 'published', {})",
+            1_000 + index / 2
+        ));
+    }
+    let mut seen = Vec::new();
+    let mut query = "status=published&order=newest&limit=2".to_owned();
+    loop {
+        let response = admin(&store, "GET", "/v1/sites/cairn/answers", &query, &json!({}));
+        let page: AdminAnswerPage = serde_json::from_str(&response.body).expect("answers");
+        seen.extend(page.answers.into_iter().map(|answer| answer.text));
+        match page.next_cursor {
+            Some(cursor) => {
+                query = format!("status=published&order=newest&limit=2&cursor={cursor}")
+            }
+            None => break,
+        }
+    }
+    assert_eq!(
+        seen,
+        ["answer 4", "answer 3", "answer 2", "answer 1", "answer 0"],
+        "newest first, each once"
+    );
+    let refused = admin(
+        &store,
+        "GET",
+        "/v1/sites/cairn/answers",
+        "status=published&order=latest",
+        &json!({}),
+    );
+    assert_eq!(
+        error_of(&refused),
+        (400, "invalid_query".into(), Some("order".into()))
+    );
+}

@@ -9,7 +9,7 @@ use super::{
 use crate::error::{Error, Result};
 use crate::limits::RateLimiter;
 use crate::moderation::Status;
-use crate::paging::{self, Cursor};
+use crate::paging::{self, Cursor, Order};
 use crate::qa::store::{self as qa_store, NewAnswer, NewQuestion, QuestionFilter};
 use crate::qa::{self, Badge};
 use crate::review;
@@ -307,7 +307,9 @@ pub(super) async fn question_queue<S: Store>(
     Ok(ApiResponse::json(200, &page))
 }
 
-/// `GET /v1/sites/{site}/answers?status=pending` (admin).
+/// `GET /v1/sites/{site}/answers?status=pending` (admin): the queue, oldest first; or, e.g.,
+/// the published answers newest first (`order=newest`), for the brand to take down one
+/// that should not be on its product page.
 pub(super) async fn answer_queue<S: Store>(
     request: &ApiRequest<'_>,
     site: &Site,
@@ -318,7 +320,13 @@ pub(super) async fn answer_queue<S: Store>(
         .map(|value| Status::parse("status", value.as_str()))
         .transpose()?
         .unwrap_or(Status::Pending);
-    let page = qa_store::answer_queue(store, &site.key, status, cursor.as_ref(), limit).await?;
+    let order = Order::parse(
+        query_params(request.query)?
+            .get("order")
+            .map(String::as_str),
+    )?;
+    let page =
+        qa_store::answer_queue(store, &site.key, (status, order), cursor.as_ref(), limit).await?;
     Ok(ApiResponse::json(200, &page))
 }
 

@@ -216,6 +216,15 @@ pub mod sql {
          ORDER BY a.created_at, a.id LIMIT ?5"
     );
 
+    /// As [`ANSWER_QUEUE`], newest first: `?3`, `?4` the cursor, after which rows are older.
+    pub const ANSWER_NEWEST: &str = concat!(
+        "SELECT ",
+        admin_answer_columns!(),
+        " FROM answers AS a JOIN questions AS q ON q.id = a.question_id \
+         WHERE a.site_id = ?1 AND a.status = ?2 AND (a.created_at, a.id) < (?3, ?4) \
+         ORDER BY a.created_at DESC, a.id DESC LIMIT ?5"
+    );
+
     /// `?1` site, `?2` question, `?3` status, `?4` reason, `?5` now.
     pub const MODERATE_QUESTION: &str = concat!(
         "UPDATE questions SET status = ?3, rejection_reason = ?4, moderated_at = ?5 \
@@ -670,17 +679,21 @@ pub async fn question_queue<S: Store>(
     })
 }
 
-/// One page of the brand's answer list, oldest first.
+/// One page of the brand's answer list in `status`, in `order` of writing.
 pub async fn answer_queue<S: Store>(
     store: &S,
     site_id: &str,
-    status: Status,
+    (status, order): (Status, Order),
     after: Option<&Cursor>,
     limit: u32,
 ) -> Result<AdminAnswerPage> {
+    let sql = match order {
+        Order::OldestFirst => sql::ANSWER_QUEUE,
+        Order::NewestFirst => sql::ANSWER_NEWEST,
+    };
     let (rows, next_cursor) = paging::by_creation(
         store,
-        (sql::ANSWER_QUEUE, Order::OldestFirst),
+        (sql, order),
         vec![site_id.into(), status.as_str().into()],
         after,
         limit,
