@@ -356,6 +356,52 @@ describe('published reviews in the console', () => {
   });
 });
 
+describe('published answers in the console', () => {
+  test('are listed newest first, and one taken down leaves the product page', async () => {
+    const question = await asVisitor('products/bivouac-2/questions', { text: 'Peut-on la monter seul par grand vent ?', author_name: 'Yanis' });
+    assert.equal((await stack.admin(`/questions/${question}/moderation`, { method: 'POST', body: { decision: 'publish' } })).status, 200);
+    // Known customers' answers are published at once: they never pass through the queue.
+    const customerAnswer = async (customer, text) =>
+      asVisitor(`products/bivouac-2/questions/${question}/answers`, {
+        text,
+        author_name: customer,
+        customer_token: stack.customerToken(customer, 600),
+      });
+    const kind = await customerAnswer('Lina', 'Oui, en commençant par les sardines côté vent.');
+    const rude = await customerAnswer('Troll', 'Non, et quiconque essaie est un <i>idiot</i>.');
+    assert.deepEqual(
+      (await stack.query(`SELECT status FROM answers WHERE id IN ('${kind}', '${rude}') ORDER BY created_at`)).map((row) => row.status),
+      ['published', 'published'],
+    );
+
+    const { page } = await openConsole();
+    await signIn(page);
+    await page.getByRole('button', { name: 'Answers' }).click();
+    const list = page.getByRole('list', { name: 'Published answers' });
+    await list.waitFor();
+    const texts = await list.locator(':scope > li .text').allTextContents();
+    assert.deepEqual(texts.slice(0, 2), ['Non, et quiconque essaie est un <i>idiot</i>.', 'Oui, en commençant par les sardines côté vent.'], 'newest first, markup shown as typed');
+    const rudeItem = list.getByRole('listitem').filter({ hasText: 'quiconque essaie' });
+    assert.match(await rudeItem.textContent(), /customer.*bivouac-2.*Troll.*To: Peut-on la monter seul par grand vent \?/);
+    await rudeItem.getByRole('button', { name: 'Take down…' }).click();
+    await rudeItem.getByLabel('Reason for taking it down').fill('Insulte');
+    await rudeItem.getByRole('button', { name: 'Take it down' }).click();
+    await rudeItem.waitFor({ state: 'detached' });
+    assert.deepEqual(
+      (await stack.query(`SELECT status, rejection_reason FROM answers WHERE id = '${rude}'`))[0],
+      { status: 'rejected', rejection_reason: 'Insulte' },
+    );
+
+    const visitor = await openPage(browser);
+    opened.push(visitor);
+    await visitor.page.goto(`${stack.demoOrigin}/`);
+    const qa = visitor.page.locator('pv-qa');
+    await qa.scrollIntoViewIfNeeded();
+    await qa.getByText('Oui, en commençant par les sardines côté vent.').first().waitFor();
+    assert.equal(await qa.getByText('quiconque essaie').count(), 0, 'the answer taken down is off the product page');
+  });
+});
+
 describe('advocates in the console', () => {
   test('shows the ladder and the leaderboard, an advocate’s history, and credits points by hand', async () => {
     await stack.admin('/points/adjust', {
@@ -864,7 +910,7 @@ describe('every console tab', () => {
         );
         assert.deepEqual(outside, [], `on the ${tab} page at ${width} px, these run out of their box`);
       });
-      assert.equal(tabs, 9);
+      assert.equal(tabs, 10);
     }
   });
 

@@ -1,13 +1,14 @@
 //! The Portevoix brand console: one page, served by the worker at `/console`, where a
 //! marketer signs in with the site's admin token (exchanged at once for a short-lived
 //! HttpOnly session cookie; the token is never stored), sees the site's NPS, works the
-//! moderation queue, replies to published reviews, follows its advocates and the share and referral funnels, manages
+//! moderation queue, replies to published reviews, takes down published answers, follows its advocates and the share and referral funnels, manages
 //! webhooks, exports tables, answers privacy requests and edits the site's settings.
 //!
 //! Built by `npm run build`; tried in a browser by `npm start` (the console link on the
 //! demo page).
 
 mod advocates;
+mod answers;
 mod api;
 mod exports;
 mod funnels;
@@ -27,6 +28,7 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::advocates::AdvocatesPage;
+use crate::answers::AnswersPage;
 use crate::api::ApiError;
 use crate::exports::ExportsPage;
 use crate::funnels::FunnelsPage;
@@ -93,6 +95,7 @@ enum Tab {
     Nps,
     Moderation,
     Reviews,
+    Answers,
     Advocates,
     Funnels,
     Integrations,
@@ -191,6 +194,7 @@ fn console() -> Html {
                             { tab_button(Tab::Nps, "NPS") }
                             { tab_button(Tab::Moderation, "Moderation") }
                             { tab_button(Tab::Reviews, "Reviews") }
+                            { tab_button(Tab::Answers, "Answers") }
                             { tab_button(Tab::Advocates, "Advocates") }
                             { tab_button(Tab::Funnels, "Funnels") }
                             { tab_button(Tab::Integrations, "Integrations") }
@@ -206,6 +210,7 @@ fn console() -> Html {
                             Tab::Nps => html! { <NpsPage key={site.as_str()} site={site.clone()} /> },
                             Tab::Moderation => html! { <ModerationPage key={site.as_str()} site={site.clone()} /> },
                             Tab::Reviews => html! { <ReviewsPage key={site.as_str()} site={site.clone()} /> },
+                            Tab::Answers => html! { <AnswersPage key={site.as_str()} site={site.clone()} /> },
                             Tab::Advocates => html! { <AdvocatesPage key={site.as_str()} site={site.clone()} /> },
                             Tab::Funnels => html! { <FunnelsPage key={site.as_str()} site={site.clone()} /> },
                             Tab::Integrations => html! { <IntegrationsPage key={site.as_str()} site={site.clone()} /> },
