@@ -16,6 +16,7 @@ mod integrations;
 mod moderation;
 mod nps;
 mod privacy;
+mod published;
 mod reviews;
 mod settings;
 mod texts;

@@ -10,7 +10,7 @@ use portevoix_core::moderation::{QueueItem, one_queue};
 use portevoix_core::outbox::ResendKey;
 use portevoix_core::review::markup::star_text;
 use portevoix_core::wire::{
-    AdminAnswerPage, AdminQuestion, AdminQuestionPage, AdminReview, AdminReviewPage,
+    AdminAnswer, AdminAnswerPage, AdminQuestion, AdminQuestionPage, AdminReview, AdminReviewPage,
     AnswerSubmission, Decision, Moderation, ReplySubmission,
 };
 use portevoix_web::hooks::{StateHandle, use_effect_with, use_state};
@@ -378,7 +378,7 @@ fn unanswered_view(
                 </article>
                 <div class="actions">
                     if open.is_some() {
-                        { item_form(ItemForm { id: "unanswered-text", label, limit, submit, written: None, input, problem }, send, form) }
+                        { item_form(ItemForm { id: "unanswered-text", label, limit, submit, written: None, input, problem }, Callback::from(send), form) }
                     } else {
                         <button type="button" class="quiet" onclick={start(Editing::Reply)}>{ "Answer…" }</button>
                         <button type="button" class="quiet" onclick={start(Editing::RejectReason)}>{ "Take down…" }</button>
@@ -422,7 +422,7 @@ pub(crate) struct ItemForm<'a> {
 /// Draws `form`; `open` is the state whose clearing closes it (Cancel).
 pub(crate) fn item_form<T: 'static>(
     form: ItemForm<'_>,
-    onsubmit: impl Fn(SubmitEvent) + 'static,
+    onsubmit: Callback<SubmitEvent>,
     open: &StateHandle<Option<T>>,
 ) -> Html {
     let cancel = {
@@ -485,6 +485,22 @@ pub(crate) fn review_article(review: &AdminReview, lead: Html) -> Html {
     }
 }
 
+/// An answer under its question, as the brand reads it in the queue and among published
+/// answers; `lead` opens its line of facts.
+pub(crate) fn answer_article(answer: &AdminAnswer, lead: Html) -> Html {
+    html! {
+        <article aria-label={format!("Answer by {}", answer.author_name)}>
+            <p class="meta">
+                { lead }
+                <span>{ answer.product.clone() }</span>
+                <span>{ answer.author_name.clone() }</span>
+            </p>
+            <p class="quoted">{ format!("To: {}", answer.question) }</p>
+            <p class="text">{ answer.text.clone() }</p>
+        </article>
+    }
+}
+
 /// The day of `unix_ms`, day first as the console writes dates.
 pub(crate) fn day_of(unix_ms: i64) -> String {
     js_sys::Date::new(&(unix_ms as f64).into())
@@ -510,17 +526,12 @@ fn describe(item: &QueueItem) -> Html {
                 <p class="text">{ question.text.clone() }</p>
             </article>
         },
-        QueueItem::Answer(answer) => html! {
-            <article aria-label={format!("Answer by {}", answer.author_name)}>
-                <p class="meta">
-                    <span class="badge">{ "Answer" }</span>
-                    <span>{ answer.product.clone() }</span>
-                    <span>{ answer.author_name.clone() }</span>
-                </p>
-                <p class="quoted">{ format!("To: {}", answer.question) }</p>
-                <p class="text">{ answer.text.clone() }</p>
-            </article>
-        },
+        QueueItem::Answer(answer) => answer_article(
+            answer,
+            html! {
+                <span class="badge">{ "Answer" }</span>
+            },
+        ),
     }
 }
 

@@ -2,15 +2,14 @@
 //! published, but the brand still replies to it (most of all to an unhappy one) and may
 //! have to take it down later, e.g. when its author asks or it names someone.
 
-use portevoix_core::moderation::Status;
 use portevoix_core::wire::{AdminReview, AdminReviewPage, Decision, Moderation, ReplySubmission};
-use portevoix_web::hooks::{StateHandle, use_effect_with, use_state};
-use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
-use yew::platform::spawn_local;
+use portevoix_web::hooks::{StateHandle, use_state};
+use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::moderation::{ItemForm, day_of, focus_soon, item_form, review_article};
+use crate::published::{form_sender, list_view, use_pages};
 
 #[derive(Properties, PartialEq)]
 pub struct ReviewsProps {
@@ -20,13 +19,6 @@ pub struct ReviewsProps {
 
 /// Reviews per page: enough to scan a day's reviews of a busy site at once.
 const PAGE_SIZE: u32 = 20;
-
-/// The published reviews read so far, and where the older ones start.
-#[derive(Debug, Clone, PartialEq)]
-struct Listing {
-    reviews: Vec<AdminReview>,
-    next_cursor: Option<String>,
-}
 
 /// What the open form under a review does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,7 +36,7 @@ struct Filter {
     unreplied: bool,
 }
 
-fn page_path(site: &str, filter: Filter, cursor: Option<&str>) -> String {
+fn first_page_path(site: &str, filter: Filter) -> String {
     let mut path = format!(
         "{}?status=published&order=newest&limit={PAGE_SIZE}",
         api::site_path(site, "reviews")
@@ -54,10 +46,6 @@ fn page_path(site: &str, filter: Filter, cursor: Option<&str>) -> String {
     }
     if filter.unreplied {
         path.push_str("&replied=false");
-    }
-    if let Some(cursor) = cursor {
-        path.push_str("&cursor=");
-        path.push_str(cursor);
     }
     path
 }
@@ -83,120 +71,38 @@ async fn send(site: &str, id: &str, change: Change, text: String) -> Result<Admi
 
 #[function_component(ReviewsPage)]
 pub fn reviews_page(props: &ReviewsProps) -> Html {
-    let listing = use_state(|| None::<Result<Listing, ApiError>>);
     let form = use_state(|| None::<(String, Change)>);
     let problem = use_state(|| None::<String>);
     let input = use_node_ref();
     let filter = use_state(Filter::default);
-
-    {
-        let listing = listing.clone();
-        use_effect_with((props.site.clone(), *filter), move |(site, filter)| {
-            listing.set(None);
-            let path = page_path(site, *filter, None);
-            api::start_read(async move {
-                let page = api::get::<AdminReviewPage>(&path).await;
-                listing.set(Some(page.map(|page| Listing {
-                    reviews: page.reviews,
-                    next_cursor: page.next_cursor,
-                })));
-            })
-        });
-    }
-
-    let show_older = {
-        let (site, listing, problem) = (props.site.clone(), listing.clone(), problem.clone());
-        let filter = *filter;
-        Callback::from(move |_: MouseEvent| {
-            let Some(Ok(shown)) = (*listing).clone() else {
-                return;
-            };
-            let (site, listing, problem) = (site.clone(), listing.clone(), problem.clone());
-            spawn_local(async move {
-                let path = page_path(&site, filter, shown.next_cursor.as_deref());
-                match api::get::<AdminReviewPage>(&path).await {
-                    Ok(page) => {
-                        let mut reviews = shown.reviews;
-                        reviews.extend(page.reviews);
-                        problem.set(None);
-                        listing.set(Some(Ok(Listing {
-                            reviews,
-                            next_cursor: page.next_cursor,
-                        })));
-                    }
-                    Err(error) => problem.set(Some(error.to_string())),
-                }
-            });
-        })
-    };
+    let (listing, show_older) =
+        use_pages::<AdminReview, AdminReviewPage>(first_page_path(&props.site, *filter), &problem);
 
     let submit = {
-        let (site, listing, form, problem, input) = (
-            props.site.clone(),
-            listing.clone(),
-            form.clone(),
-            problem.clone(),
-            input.clone(),
-        );
-        Callback::from(move |event: SubmitEvent| {
-            event.prevent_default();
-            let (Some((id, change)), Some(area)) =
-                ((*form).clone(), input.cast::<HtmlTextAreaElement>())
-            else {
-                return;
-            };
-            let (site, listing, form, problem) =
-                (site.clone(), listing.clone(), form.clone(), problem.clone());
-            spawn_local(async move {
-                match send(&site, &id, change, area.value()).await {
-                    Ok(changed) => {
-                        if let Some(Ok(mut shown)) = (*listing).clone() {
-                            // A review taken down leaves the list; a reply shows under it.
-                            shown.reviews.retain(|review| {
-                                review.id != changed.id || changed.status == Status::Published
-                            });
-                            if let Some(review) = shown
-                                .reviews
-                                .iter_mut()
-                                .find(|review| review.id == changed.id)
-                            {
-                                *review = changed;
-                            }
-                            listing.set(Some(Ok(shown)));
-                        }
-                        problem.set(None);
-                        form.set(None);
-                    }
-                    Err(error) => problem.set(Some(error.to_string())),
-                }
-            });
-        })
+        let site = props.site.clone();
+        form_sender(
+            &listing,
+            &form,
+            &problem,
+            &input,
+            move |(id, change), text| {
+                let site = site.clone();
+                async move { send(&site, &id, change, text).await }
+            },
+        )
     };
 
-    let body = match &*listing {
-        None => html! { <p aria-live="polite">{ "Loading…" }</p> },
-        Some(Err(error)) => html! { <p role="alert" class="problem">{ error.to_string() }</p> },
-        Some(Ok(shown)) if shown.reviews.is_empty() => {
-            let empty = if *filter == Filter::default() {
-                "No review is published yet."
-            } else {
-                "No published review matches."
-            };
-            html! { <p class="empty">{ empty }</p> }
-        }
-        Some(Ok(shown)) => html! {
-            <>
-                <ol class="queue" aria-label="Published reviews">
-                    { for shown.reviews.iter().map(|review| {
-                        published_item(review, &form, &input, &submit, problem.as_deref())
-                    }) }
-                </ol>
-                if shown.next_cursor.is_some() {
-                    <button type="button" class="quiet" onclick={show_older}>{ "Show older reviews" }</button>
-                }
-            </>
-        },
+    let empty = if *filter == Filter::default() {
+        "No review is published yet."
+    } else {
+        "No published review matches."
     };
+    let body = list_view(
+        &listing,
+        ("Published reviews", empty),
+        ("Show older reviews", &show_older),
+        |review| published_item(review, &form, &input, &submit, problem.as_deref()),
+    );
 
     html! {
         <main class="moderation">
@@ -308,10 +214,7 @@ fn published_item(
             }
             <div class="actions">
                 if open.is_some() {
-                    { item_form(ItemForm { id: "published-text", label, limit, submit: send_label, written, input, problem }, {
-                        let submit = submit.clone();
-                        move |event| submit.emit(event)
-                    }, form) }
+                    { item_form(ItemForm { id: "published-text", label, limit, submit: send_label, written, input, problem }, submit.clone(), form) }
                 } else {
                     <button type="button" class="quiet" onclick={start(Change::Reply)}>{ reply_button }</button>
                     <button type="button" class="quiet" onclick={start(Change::TakeDown)}>{ "Take down…" }</button>
