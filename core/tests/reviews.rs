@@ -748,6 +748,47 @@ fn the_brand_reply_shows_under_the_review() {
 }
 
 #[test]
+fn a_consenting_reviewer_is_owed_one_mail_once_the_reply_is_on_the_page() {
+    let store = SqliteStore::new();
+    let reply = |id: &str, text: &str| {
+        let path = format!("/v1/sites/cairn/reviews/{id}/reply");
+        let response = admin_post(&store, &path, &json!({ "text": text }));
+        assert_eq!(response.status, 200, "{}", response.body);
+    };
+    let mails =
+        || store.number("SELECT COUNT(*) FROM mail_outbox WHERE template = 'review_replied'");
+    let mut consenting = review(2, "key-00000001");
+    consenting["email"] = json!("camille@cairn.example");
+    consenting["email_consent"] = json!(true);
+    let created = submit(&store, &consenting);
+    reply(&created.id, "Merci, nous vous écrivons.");
+    assert_eq!(
+        mails(),
+        0,
+        "a reply to a review still waiting is on no page yet"
+    );
+    publish(&store, &created.id);
+    assert_eq!(mails(), 1, "published with its reply");
+    reply(&created.id, "Merci : un arceau neuf part demain.");
+    assert_eq!(mails(), 1, "a reply changed mails nobody again");
+    assert_eq!(
+        store.number(&format!(
+            "SELECT COUNT(*) FROM mail_outbox WHERE recipient = 'camille@cairn.example' \
+             AND subject_id = '{}'",
+            created.id
+        )),
+        1
+    );
+
+    let mut silent = review(3, "key-00000002");
+    silent["visitor_id"] = json!("visitor-0002");
+    let unmailed = submit(&store, &silent);
+    publish(&store, &unmailed.id);
+    reply(&unmailed.id, "Merci !");
+    assert_eq!(mails(), 1, "no address, no mail");
+}
+
+#[test]
 fn crawler_markup_is_cacheable_json_ld_and_escaped_html() {
     let store = SqliteStore::new();
     let mut body = review(4, "key-00000001");
