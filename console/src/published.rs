@@ -59,6 +59,7 @@ impl Item for AdminAnswer {
 /// The items read so far, and where the older ones start.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Listing<T> {
+    /// Newest first, every page read so far.
     pub items: Vec<T>,
     /// The cursor of the next (older) page; none on the last.
     pub next_cursor: Option<String>,
